@@ -1,0 +1,25 @@
+/**
+ * Every signature, KDF and AEAD use in Valise has its own context label, so a value made
+ * for one purpose can never be replayed as another (domain separation). A label is
+ * versioned with the format: a new format gets new labels, old ones are never reused.
+ */
+export const LABELS = {
+  /** Ed25519 over a certificate body (root → org, org → user, device, revocation). */
+  certificate: 'valise/v1/certificate',
+  /** Ed25519 by the sender device over the canonical cable header. */
+  cableHeader: 'valise/v1/cable-header',
+  /** SHA-256 of the header envelope: the AEAD associated data of content and wraps. */
+  envelope: 'valise/v1/envelope',
+  /** SHA-256 of a signed header: the `prev` link of the org's series. */
+  headerHash: 'valise/v1/header-hash',
+  /** SHA-256 over the ordered list of key wraps. */
+  wraps: 'valise/v1/wraps',
+  /** HPKE info prefix for a content-key wrap (bound to cable id and device id). */
+  wrapInfo: 'valise/v1/wrap',
+  /** HKDF info deriving the content AEAD key and nonce from the content key. */
+  contentKey: 'valise/v1/content-key',
+  /** HKDF info deriving an attachment's AEAD key from its random attachment key. */
+  attachmentKey: 'valise/v1/attachment-key',
+  /** Ed25519 by the server over a delivery receipt. */
+  receipt: 'valise/v1/receipt',
+} as const;

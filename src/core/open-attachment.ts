@@ -1,0 +1,37 @@
+/**
+ * Decrypts an attachment stream sealed by `sealAttachment`, chunk by chunk. Each chunk is
+ * authenticated before it is released; a reordered, dropped, extra or truncated chunk, a
+ * wrong size or a wrong digest fails with CableError 'ATTACHMENT_INVALID'.
+ */
+
+import { constantTimeEqual } from './bytes.ts';
+import type { AttachmentDescriptor } from './cable-content.ts';
+import { CableError } from './cable-error.ts';
+import { deriveContentCipher, TAG_BYTES } from './content-cipher.ts';
+import { LABELS } from './labels.ts';
+import { ATTACHMENT_AAD, chunkNonce, rechunk } from './seal-attachment.ts';
+import { sha256Stream } from './sha256.ts';
+
+export async function* openAttachment(
+  descriptor: AttachmentDescriptor,
+  encrypted: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
+  const invalid = (why: string) =>
+    new CableError('ATTACHMENT_INVALID', `attachment ${descriptor.name}: ${why}`);
+  const cipher = await deriveContentCipher(descriptor.key, LABELS.attachmentKey);
+  const chunkCount = Math.max(1, Math.ceil(descriptor.size / descriptor.chunkSize));
+  const digest = sha256Stream();
+  let index = 0;
+  let size = 0;
+  for await (const ct of rechunk(encrypted, descriptor.chunkSize + TAG_BYTES)) {
+    if (index >= chunkCount) throw invalid('more data than its descriptor says');
+    digest.update(ct);
+    const pt = await cipher.decrypt(chunkNonce(index, index === chunkCount - 1), ct, ATTACHMENT_AAD);
+    if (!pt) throw invalid(`chunk ${index} does not authenticate`);
+    size += pt.length;
+    index++;
+    yield pt;
+  }
+  if (index !== chunkCount || size !== descriptor.size) throw invalid('the stream is truncated');
+  if (!constantTimeEqual(digest.digest(), descriptor.digest)) throw invalid('the digest does not match');
+}

@@ -1,0 +1,41 @@
+/**
+ * Cable references `<ORG>/<serial>/<yy>` (e.g. `DE/42/26`): the serial is gapless per
+ * organisation and year, starting at 1. The header carries org, serial and the full year;
+ * the reference is their rendering, and `parseReference` is its strict inverse.
+ */
+import { EncodingError } from './encoding-error.ts';
+import { ORG_ID_PATTERN } from './identifiers.ts';
+
+export const MAX_SERIAL = 999_999;
+export const MIN_YEAR = 2000;
+export const MAX_YEAR = 2099;
+
+export interface Reference {
+  readonly org: string;
+  readonly serial: number;
+  readonly year: number;
+}
+
+const REFERENCE_PATTERN = /^([A-Z][A-Z0-9]{1,7})\/([1-9][0-9]{0,5})\/([0-9]{2})$/;
+
+export function formatReference(ref: Reference): string {
+  return `${ref.org}/${ref.serial}/${String(ref.year % 100).padStart(2, '0')}`;
+}
+
+/** Parses a reference; `field` names it in the error. Years are read in 2000–2099. */
+export function parseReference(text: unknown, field = 'reference'): Reference {
+  if (typeof text !== 'string') {
+    throw new EncodingError('WRONG_TYPE', field, `${field} must be a string like DE/42/26`);
+  }
+  const match = text.length <= 20 ? REFERENCE_PATTERN.exec(text) : null;
+  if (!match || !ORG_ID_PATTERN.test(match[1]!)) {
+    throw new EncodingError('INVALID_VALUE', field, `${field} must look like DE/42/26 (org/serial/yy)`);
+  }
+  return { org: match[1]!, serial: Number(match[2]), year: 2000 + Number(match[3]) };
+}
+
+/** A decoder for the `replyTo` field: keeps the canonical string form. */
+export function decodeReference(value: unknown, field: string): string {
+  const ref = parseReference(value, field);
+  return formatReference(ref);
+}

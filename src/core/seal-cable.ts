@@ -1,0 +1,257 @@
+/**
+ * Seals a cable for exactly the devices policy entitles (DESIGN §4, §6):
+ * 1. check the draft and the sender against the verified directory;
+ * 2. compute the entitled devices at the directory's epoch;
+ * 3. encrypt the canonical content under a fresh 256-bit content key, with the envelope
+ *    hash as associated data;
+ * 4. wrap the content key for each entitled device with HPKE on X-Wing, binding the cable
+ *    id and the device id;
+ * 5. sign the canonical header with the sender device's Ed25519 key.
+ * Sealing is the expensive step (one KEM per device), so a lost serial race re-signs with
+ * `resignCable` and never seals again.
+ */
+import { randomBytes, toBase64url } from './bytes.ts';
+import type { AttachmentDescriptor, CableContent } from './cable-content.ts';
+import {
+  decodeAttachmentDescriptor,
+  MAX_ATTACHMENTS,
+  MAX_BODY,
+  MAX_SUBJECT,
+  MAX_TAGS,
+} from './cable-content.ts';
+import { CableError, decoded } from './cable-error.ts';
+import type { Addressee, CableEnvelope, CableHeader } from './cable-header.ts';
+import {
+  CURRENT_SUITE,
+  decodeCableEnvelope,
+  decodeCableHeader,
+  encodeHeader,
+  envelopeHash,
+  MAX_ADDRESSEES,
+  MAX_GROUPS,
+} from './cable-header.ts';
+import { encodeCanonical } from './canonical-json.ts';
+import type { Classification, Marking } from './classification.ts';
+import { CLASSIFICATIONS, covers, MARKINGS } from './classification.ts';
+import { deriveContentCipher } from './content-cipher.ts';
+import { MAX_TIME, MIN_TIME } from './date-time-group.ts';
+import { array, enumOf, integer, object, optional, string } from './decode.ts';
+import type { Directory } from './directory.ts';
+import type { Signer } from './ed25519.ts';
+import { signLabelled } from './ed25519.ts';
+import { decodeGroup, decodeOrgId, ID_BYTES } from './identifiers.ts';
+import { wrapContentKey } from './key-wrap.ts';
+import { LABELS } from './labels.ts';
+import { entitledDevices } from './policy.ts';
+import type { Precedence } from './precedence.ts';
+import { ADDRESSEE_ROLES, PRECEDENCES } from './precedence.ts';
+import { decodeReference } from './reference.ts';
+import type { KeyWrap, SealedCable } from './sealed-cable.ts';
+import { sha256 } from './sha256.ts';
+import { toJsonValue } from './to-json.ts';
+
+export interface CableDraft {
+  readonly classification: Classification;
+  readonly markings?: readonly Marking[];
+  readonly precedence: Precedence;
+  readonly distribution: readonly Addressee[];
+  readonly groups?: readonly string[];
+  readonly replyTo?: string;
+  readonly silenceDeadline?: number;
+  /** Unix seconds: the date-time group. */
+  readonly sentAt: number;
+}
+
+export interface ContentDraft {
+  readonly subject: string;
+  readonly tags?: readonly string[];
+  readonly body: string;
+  readonly attachments?: readonly AttachmentDescriptor[];
+}
+
+/** The sending device: its ids and its signing key. */
+export interface SenderDevice {
+  readonly user: string;
+  readonly device: string;
+  readonly signer: Signer;
+}
+
+/** Where the cable goes in its organisation's series. */
+export interface SeriesPosition {
+  readonly serial: number;
+  readonly prev?: Uint8Array;
+}
+
+export interface SealRequest {
+  readonly draft: CableDraft;
+  readonly content: ContentDraft;
+  readonly sender: SenderDevice;
+  readonly directory: Directory;
+  readonly series: SeriesPosition;
+  /** A fixed cable id (vector generation only); random otherwise. */
+  readonly id?: string;
+}
+
+export async function sealCable(request: SealRequest): Promise<SealedCable> {
+  checkRequest(request);
+  const { sender, directory } = request;
+  const entry = directory.device(sender.device);
+  if (!entry || entry.user.user !== sender.user) {
+    throw new CableError(
+      'UNKNOWN_DEVICE',
+      'this device is not in the directory; sync the directory or ask your security officer',
+    );
+  }
+  const envelope = buildEnvelope(request, entry.org.org);
+  // DESIGN §6: nobody may send what they could not read, nor above what the network holds.
+  if (!covers(directory.root.accreditation, envelope.classification)) {
+    throw new CableError(
+      'CLASSIFICATION_REFUSED',
+      `this network holds at most ${directory.root.accreditation}`,
+    );
+  }
+  if (!covers(entry.org.accreditation, envelope.classification)) {
+    throw new CableError(
+      'CLASSIFICATION_REFUSED',
+      `${entry.org.org} is accredited up to ${entry.org.accreditation} only`,
+    );
+  }
+  if (!covers(entry.user.clearance, envelope.classification)) {
+    throw new CableError(
+      'SENDER_NOT_CLEARED',
+      `your clearance (${entry.user.clearance}) does not cover ${envelope.classification}`,
+    );
+  }
+  const content = buildContent(request.content);
+  const plaintext = encodeCanonical(toJsonValue(content));
+  const recipients = entitledDevices(envelope, directory);
+
+  const contentKey = randomBytes(32);
+  const aad = envelopeHash(envelope);
+  const cipher = await deriveContentCipher(contentKey, LABELS.contentKey);
+  const ciphertext = await cipher.encrypt(cipher.nonce, plaintext, aad);
+  const wraps: KeyWrap[] = await Promise.all(
+    recipients.map(async (device) => {
+      const cert = directory.device(device, envelope.epoch)!.device;
+      return wrapContentKey({
+        cableId: envelope.id,
+        device,
+        publicKey: cert.kemKey,
+        envelopeHash: aad,
+        contentKey,
+      });
+    }),
+  );
+  contentKey.fill(0);
+
+  const header = checkedHeader({
+    ...envelope,
+    serial: request.series.serial,
+    ...(request.series.prev ? { prev: request.series.prev } : {}),
+    contentHash: sha256(ciphertext),
+    contentLength: ciphertext.length,
+    recipients,
+  });
+  const signature = await signLabelled(sender.signer, LABELS.cableHeader, encodeHeader(header));
+  return { kind: 'SealedCable', header, signature, content: ciphertext, wraps };
+}
+
+/** Checks the parts that are not data (keys, directory) before any work. */
+function checkRequest(request: SealRequest): void {
+  const r = request as Partial<SealRequest> | null;
+  if (typeof r !== 'object' || r === null)
+    throw new CableError('MALFORMED', 'sealCable needs a request object');
+  const s = r.sender as Partial<SenderDevice> | undefined;
+  if (typeof s !== 'object' || s === null || typeof s.user !== 'string' || typeof s.device !== 'string') {
+    throw new CableError('MALFORMED', 'request.sender must name the user and device');
+  }
+  if (typeof s.signer?.sign !== 'function')
+    throw new CableError('MALFORMED', 'request.sender.signer must be a signer');
+  if (r.directory?.kind !== 'Directory')
+    throw new CableError('MALFORMED', 'request.directory must be an opened directory');
+  const series = r.series as Partial<SeriesPosition> | undefined;
+  if (typeof series !== 'object' || series === null)
+    throw new CableError('MALFORMED', 'request.series must give serial and prev');
+}
+
+/**
+ * Gives a sealed cable a new place in its organisation's series (after the server answered
+ * 409 with the current head) and signs it again. Nothing is re-encrypted.
+ */
+export async function resignCable(
+  cable: SealedCable,
+  series: SeriesPosition,
+  signer: Signer,
+): Promise<SealedCable> {
+  const { prev: _prev, ...rest } = cable.header;
+  const header = checkedHeader({
+    ...rest,
+    serial: series.serial,
+    ...(series.prev ? { prev: series.prev } : {}),
+  });
+  const signature = await signLabelled(signer, LABELS.cableHeader, encodeHeader(header));
+  return { ...cable, header, signature };
+}
+
+const decodeCableDraft = object({
+  classification: enumOf(CLASSIFICATIONS),
+  markings: optional(array(enumOf(MARKINGS), { max: MARKINGS.length, unique: true })),
+  precedence: enumOf(PRECEDENCES),
+  distribution: array(object({ org: decodeOrgId, role: enumOf(ADDRESSEE_ROLES) }), {
+    min: 1,
+    max: MAX_ADDRESSEES,
+  }),
+  groups: optional(array(decodeGroup, { max: MAX_GROUPS, unique: true })),
+  replyTo: optional(decodeReference),
+  silenceDeadline: optional(integer({ min: MIN_TIME, max: MAX_TIME })),
+  sentAt: integer({ min: MIN_TIME, max: MAX_TIME }),
+});
+
+const decodeContentDraft = object({
+  subject: string({ min: 1, max: MAX_SUBJECT }),
+  tags: optional(array(string({ min: 1, max: 40 }), { max: MAX_TAGS, unique: true })),
+  body: string({ max: MAX_BODY }),
+  attachments: optional(array(decodeAttachmentDescriptor, { max: MAX_ATTACHMENTS })),
+});
+
+function buildEnvelope(request: SealRequest, org: string): CableEnvelope {
+  const draft = decoded(() => decodeCableDraft(toJsonValue(request.draft), 'draft'));
+  const byOrg = (a: Addressee, b: Addressee) => (a.org < b.org ? -1 : a.org > b.org ? 1 : 0);
+  const byMarking = (a: Marking, b: Marking) => MARKINGS.indexOf(a) - MARKINGS.indexOf(b);
+  return decoded(() =>
+    decodeCableEnvelope(
+      toJsonValue({
+        v: 1,
+        suite: CURRENT_SUITE,
+        id: request.id ?? toBase64url(randomBytes(ID_BYTES)),
+        org,
+        sender: { user: request.sender.user, device: request.sender.device },
+        sentAt: draft.sentAt,
+        classification: draft.classification,
+        markings: [...(draft.markings ?? [])].sort(byMarking),
+        precedence: draft.precedence,
+        distribution: [...draft.distribution].sort(byOrg),
+        groups: [...(draft.groups ?? [])].sort(),
+        replyTo: draft.replyTo,
+        silenceDeadline: draft.silenceDeadline,
+        epoch: request.directory.epoch,
+      }),
+      'draft',
+    ),
+  );
+}
+
+function buildContent(draft: ContentDraft): CableContent {
+  const content = decoded(() => decodeContentDraft(toJsonValue(draft), 'content'));
+  return {
+    subject: content.subject,
+    tags: content.tags ?? [],
+    body: content.body,
+    attachments: content.attachments ?? [],
+  };
+}
+
+function checkedHeader(header: CableHeader): CableHeader {
+  decoded(() => decodeCableHeader(toJsonValue(header), 'header'));
+  return header;
+}

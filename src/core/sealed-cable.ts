@@ -1,0 +1,69 @@
+/**
+ * A sealed cable as it travels: the signed header, the content ciphertext and the key
+ * wraps. The server stores it whole and hands each device the header, the content and that
+ * device's wrap only. Built by `sealCable` or by `decodeSealedCable`, never by casting.
+ */
+import type { CableHeader } from './cable-header.ts';
+import { decodeCableHeader, MAX_CONTENT_BYTES, MAX_RECIPIENTS } from './cable-header.ts';
+import type { JsonValue } from './canonical-json.ts';
+import type { Decoder } from './decode.ts';
+import { array, bytes, object } from './decode.ts';
+import { childField, EncodingError } from './encoding-error.ts';
+import { decodeDeviceId, decodeEd25519Signature } from './identifiers.ts';
+import { toJsonValue } from './to-json.ts';
+
+/** X-Wing encapsulation (1120 bytes) and the AEAD-wrapped 32-byte content key. */
+export const WRAP_ENC_BYTES = 1120;
+export const WRAP_KEY_BYTES = 48;
+
+export interface KeyWrap {
+  readonly device: string;
+  readonly enc: Uint8Array;
+  readonly key: Uint8Array;
+}
+
+export interface SealedCable {
+  readonly kind: 'SealedCable';
+  readonly header: CableHeader;
+  readonly signature: Uint8Array;
+  readonly content: Uint8Array;
+  /** Sorted by device; all of them from the sender, one (the reader's) from the server. */
+  readonly wraps: readonly KeyWrap[];
+}
+
+export const decodeKeyWrap: Decoder<KeyWrap> = object({
+  device: decodeDeviceId,
+  enc: bytes({ length: WRAP_ENC_BYTES }),
+  key: bytes({ length: WRAP_KEY_BYTES }),
+});
+
+const decodeShape = object({
+  header: decodeCableHeader,
+  signature: decodeEd25519Signature,
+  content: bytes({ min: 1, max: MAX_CONTENT_BYTES }),
+  wraps: array(decodeKeyWrap, { max: MAX_RECIPIENTS }),
+});
+
+export const decodeSealedCable: Decoder<SealedCable> = (value, field) => {
+  const shape = decodeShape(value, field);
+  for (let i = 1; i < shape.wraps.length; i++) {
+    if (!(shape.wraps[i - 1]!.device < shape.wraps[i]!.device)) {
+      throw new EncodingError(
+        'NOT_CANONICAL',
+        childField(field, 'wraps'),
+        'wraps must be sorted by device, each once',
+      );
+    }
+  }
+  return { kind: 'SealedCable', ...shape };
+};
+
+export function encodeSealedCable(cable: SealedCable): JsonValue {
+  const { kind: _kind, ...rest } = cable;
+  return toJsonValue(rest);
+}
+
+/** The same cable with only `device`'s wrap: what the server delivers to one device. */
+export function forDevice(cable: SealedCable, device: string): SealedCable {
+  return { ...cable, wraps: cable.wraps.filter((w) => w.device === device) };
+}

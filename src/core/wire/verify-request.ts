@@ -1,0 +1,327 @@
+/**
+ * Verifies the signature on a received API request (RFC 9421 §3.2, Valise profile in
+ * request-profile.ts) and says which device key made it, or throws one RequestSignatureError.
+ *
+ * The checks run cheapest and least revealing first, and each code names the first one that
+ * failed: parse the fields → required components, tag and algorithm → freshness → key
+ * lookup → digest of the body actually received → Ed25519 → nonce. The nonce is consumed
+ * last, so only a request that passed everything else can burn it: an attacker who alters a
+ * captured request cannot use up its nonce, and a forged request cannot fill the store.
+ */
+import { matchesContentDigest } from './content-digest.ts';
+import { readHeaderField } from './header-field.ts';
+import type { NonceStore } from './nonce-store.ts';
+import {
+  ALLOWED_COMPONENTS,
+  BODY_COMPONENTS,
+  MAX_KEY_ID_LENGTH,
+  MAX_SIGNATURE_FIELD_LENGTH,
+  NONCE_PATTERN,
+  REQUEST_SIGNATURE_ALG,
+  REQUEST_SIGNATURE_TAG,
+  REQUIRED_COMPONENTS,
+  SIGNATURE_LABEL,
+  type WireRequest,
+} from './request-profile.ts';
+import { RequestSignatureError, type RequestSignatureErrorCode } from './request-signature-error.ts';
+import { buildSignatureBase, SIGNATURE_PARAMETERS, type SignatureParams } from './signature-base.ts';
+import { type BareItem, isSfString, type Member, parseDictionary } from './structured-field.ts';
+
+export interface VerifyRequestOptions {
+  /** The public key of `keyId`: a WebCrypto Ed25519 public key or its 32 raw bytes; undefined if unknown. */
+  readonly resolveKey: (keyId: string) => Promise<CryptoKey | Uint8Array | undefined>;
+  /** The current time in unix seconds. */
+  readonly now: number;
+  /** Oldest `created` accepted, in seconds before now; default 60. */
+  readonly maxAgeSeconds?: number;
+  /** Furthest `created` accepted, in seconds after now (clock skew); default 5. */
+  readonly maxSkewSeconds?: number;
+  readonly nonces: NonceStore;
+}
+
+export interface VerifiedRequest {
+  readonly keyId: string;
+  readonly created: number;
+  readonly nonce: string;
+}
+
+interface ParsedSignature {
+  readonly components: readonly string[];
+  readonly params: SignatureParams & { readonly nonce: string };
+  readonly signature: Uint8Array;
+}
+
+const ED25519 = { name: 'Ed25519' } as const;
+
+function fail(code: RequestSignatureErrorCode, message: string, cause?: unknown): never {
+  throw new RequestSignatureError(code, message, cause === undefined ? undefined : { cause });
+}
+
+function malformed(message: string): never {
+  return fail('SIGNATURE_MALFORMED', message);
+}
+
+/**
+ * Errors thrown by `resolveKey` or `nonces` (a database down) are not the client's fault
+ * and propagate unchanged.
+ */
+export async function verifyRequest(
+  request: WireRequest,
+  options: VerifyRequestOptions,
+): Promise<VerifiedRequest> {
+  const { now, maxAgeSeconds, maxSkewSeconds, resolveKey, nonces } = checkOptions(options);
+  checkRequest(request);
+
+  // 1. Parse (RFC 9421 §3.2): the one signature, its covered components and parameters.
+  const { components, params, signature } = parseSignatureFields(request);
+
+  // 2. DESIGN §1: the signature must bind the method, the whole target and the body.
+  const required: readonly string[] =
+    request.body.length > 0 ? [...REQUIRED_COMPONENTS, ...BODY_COMPONENTS] : REQUIRED_COMPONENTS;
+  const missing = required.filter((id) => !components.includes(id));
+  if (missing.length > 0) {
+    fail(
+      'COMPONENTS_INCOMPLETE',
+      `the signature does not cover ${missing.join(', ')}; sign the request with signRequest`,
+    );
+  }
+  if (params.tag !== REQUEST_SIGNATURE_TAG) {
+    fail(
+      'WRONG_TAG',
+      `the signature's tag is not "${REQUEST_SIGNATURE_TAG}": it was not made for a Valise request`,
+    );
+  }
+  // The verifier fixes the algorithm; the message never chooses it (RFC 9421 §3.2).
+  if (params.alg !== REQUEST_SIGNATURE_ALG) {
+    fail('WRONG_ALG', `the signature's alg must be "${REQUEST_SIGNATURE_ALG}"`);
+  }
+
+  // 3. Freshness against the injected clock: the application sets the window (RFC 9421 §2.3, §3.2).
+  if (params.created - now > maxSkewSeconds) {
+    fail(
+      'FROM_FUTURE',
+      `the signature was created ${params.created - now} s in the future; check the device clock`,
+    );
+  }
+  if (now - params.created > maxAgeSeconds) {
+    fail(
+      'STALE',
+      `the signature is ${now - params.created} s old (at most ${maxAgeSeconds} s accepted); sign again`,
+    );
+  }
+  if (params.expires !== undefined && now > params.expires) {
+    fail('STALE', 'the signature expired; sign the request again');
+  }
+
+  // 4. Key lookup: only now is the key id, an attacker-chosen string, sent to the store.
+  const key = await importVerifyKey(params.keyid, await resolveKey(params.keyid));
+
+  // 5. RFC 9530: the body received must be the one whose digest the signature covers.
+  const digestField = readHeaderField(request.headers, 'content-digest', 'DIGEST_MISMATCH');
+  if (!matchesContentDigest(digestField, request.body)) {
+    fail(
+      'DIGEST_MISMATCH',
+      digestField === undefined
+        ? 'the request has no Content-Digest field'
+        : 'the body does not match the Content-Digest field (changed in transit, or not a single sha-256 digest)',
+    );
+  }
+
+  // 6. RFC 9421 §3.2: rebuild the base (§2.5) from the request as received, then verify (§3.3.6).
+  let base: Uint8Array;
+  try {
+    base = buildSignatureBase(request, components, params);
+  } catch (error) {
+    if (!(error instanceof RequestSignatureError)) throw error;
+    return fail('SIGNATURE_INVALID', `the request does not match what was signed: ${error.message}`, error);
+  }
+  let valid: boolean;
+  try {
+    valid = await globalThis.crypto.subtle.verify(
+      ED25519,
+      key,
+      new Uint8Array(signature),
+      new Uint8Array(base),
+    );
+  } catch (error) {
+    return fail('SIGNATURE_INVALID', 'the signature does not verify with the key on record', error);
+  }
+  if (!valid)
+    fail(
+      'SIGNATURE_INVALID',
+      'the signature does not verify: the request was changed or signed by another key',
+    );
+
+  // 7. Last: only a request that passed everything above may use up its nonce. The entry
+  // need only outlive the window in which the request would still be fresh.
+  const expiresAt = Math.min(params.created + maxAgeSeconds, params.expires ?? Number.POSITIVE_INFINITY);
+  if (!(await nonces.consume(params.keyid, params.nonce, expiresAt))) {
+    fail(
+      'REPLAYED',
+      'this request was already received (its nonce was used, or could not be recorded); sign it again',
+    );
+  }
+  return { keyId: params.keyid, created: params.created, nonce: params.nonce };
+}
+
+function checkOptions(options: VerifyRequestOptions): Required<VerifyRequestOptions> {
+  if (typeof options !== 'object' || options === null) {
+    return fail('STALE', 'verifyRequest needs options { resolveKey, now, nonces }');
+  }
+  const { now, maxAgeSeconds = 60, maxSkewSeconds = 5, resolveKey, nonces } = options;
+  // Without a sound clock and window, freshness cannot be established: refuse as stale.
+  if (typeof now !== 'number' || !Number.isFinite(now) || now < 0) {
+    fail('STALE', `the verifier's clock reading is not a time (${String(now)}); pass now in unix seconds`);
+  }
+  for (const [name, value] of [
+    ['maxAgeSeconds', maxAgeSeconds],
+    ['maxSkewSeconds', maxSkewSeconds],
+  ] as const) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      fail('STALE', `${name} must be a finite number of seconds, not ${String(value)}`);
+    }
+  }
+  if (typeof resolveKey !== 'function') fail('UNKNOWN_KEY', 'verifyRequest needs a resolveKey function');
+  if (typeof nonces !== 'object' || nonces === null || typeof nonces.consume !== 'function') {
+    fail('REPLAYED', 'verifyRequest needs a nonce store; without one replays cannot be refused');
+  }
+  return { now, maxAgeSeconds, maxSkewSeconds, resolveKey, nonces };
+}
+
+function checkRequest(request: WireRequest): void {
+  if (typeof request !== 'object' || request === null) malformed('the request must be an object');
+  if (!(request.body instanceof Uint8Array))
+    malformed('request.body must be a Uint8Array (empty for no body)');
+  for (const name of ['method', 'authority', 'path', 'query'] as const) {
+    if (typeof request[name] !== 'string') malformed(`request.${name} must be a string`);
+  }
+}
+
+function parseSignatureFields(request: WireRequest): ParsedSignature {
+  const inputField = readHeaderField(request.headers, 'signature-input', 'SIGNATURE_MALFORMED');
+  const signatureField = readHeaderField(request.headers, 'signature', 'SIGNATURE_MALFORMED');
+  if (!inputField || !signatureField) {
+    fail(
+      'SIGNATURE_MISSING',
+      `the request has no ${inputField ? 'Signature' : 'Signature-Input'} field; every Valise request must be signed by its device`,
+    );
+  }
+  if (inputField.length > MAX_SIGNATURE_FIELD_LENGTH || signatureField.length > MAX_SIGNATURE_FIELD_LENGTH) {
+    malformed(`the signature fields are longer than ${MAX_SIGNATURE_FIELD_LENGTH} characters`);
+  }
+
+  const input = onlyMember(parseDictionary(inputField), 'Signature-Input');
+  if (input.kind !== 'inner-list')
+    malformed('Signature-Input must be an inner list of components with parameters');
+  const components = input.items.map(({ item, params }) => {
+    if (item.type !== 'string' || params.length !== 0)
+      malformed('each covered component must be a plain string');
+    return item.value;
+  });
+  if (new Set(components).size !== components.length) malformed('a covered component is listed twice');
+  for (const id of components) {
+    if (!ALLOWED_COMPONENTS.includes(id)) {
+      malformed(`the signature covers ${JSON.stringify(id)}, which Valise request signatures do not cover`);
+    }
+  }
+
+  const sig = onlyMember(parseDictionary(signatureField), 'Signature');
+  if (sig.kind !== 'item' || sig.item.type !== 'bytes' || sig.params.length !== 0) {
+    malformed('Signature must be a byte sequence');
+  }
+  // RFC 9421 §3.3.6: an Ed25519 signature is 64 bytes.
+  if (sig.item.value.length !== 64)
+    malformed(`the signature is ${sig.item.value.length} bytes; Ed25519 gives 64`);
+
+  return { components, params: parseParams(input.params), signature: sig.item.value };
+}
+
+/** Valise sends one signature, labelled sig1; several, or another label, are refused. */
+function onlyMember(dictionary: ReturnType<typeof parseDictionary>, field: string): Member {
+  if (!dictionary) malformed(`the ${field} field is not a valid structured-field dictionary`);
+  if (dictionary.length !== 1) {
+    malformed(
+      `the ${field} field carries ${dictionary.length} signatures; Valise accepts exactly one, "${SIGNATURE_LABEL}"`,
+    );
+  }
+  const [label, member] = dictionary[0]!;
+  if (label !== SIGNATURE_LABEL) malformed(`the ${field} label is "${label}", not "${SIGNATURE_LABEL}"`);
+  return member;
+}
+
+/** Parameters known to Valise, each once, in the one order `signRequest` writes them. */
+function parseParams(list: ReadonlyArray<readonly [string, BareItem]>): ParsedSignature['params'] {
+  const values = new Map<string, BareItem>();
+  let lastIndex = -1;
+  for (const [name, value] of list) {
+    const index = (SIGNATURE_PARAMETERS as readonly string[]).indexOf(name);
+    if (index < 0) malformed(`unknown signature parameter "${name}"`);
+    if (index <= lastIndex) malformed(`signature parameter "${name}" is out of order`);
+    lastIndex = index;
+    values.set(name, value);
+  }
+  const created = integerParam(values, 'created');
+  const expires = integerParam(values, 'expires');
+  const nonce = stringParam(values, 'nonce');
+  const keyid = stringParam(values, 'keyid');
+  const alg = stringParam(values, 'alg');
+  const tag = stringParam(values, 'tag');
+  if (created === undefined) malformed('the signature has no created time');
+  if (created < 0) malformed('the created time is negative');
+  if (expires !== undefined && expires <= created) malformed('the signature expires before it was created');
+  if (keyid === undefined || keyid.length === 0 || keyid.length > MAX_KEY_ID_LENGTH) {
+    malformed(`the keyid must be 1 to ${MAX_KEY_ID_LENGTH} characters`);
+  }
+  if (nonce === undefined || !NONCE_PATTERN.test(nonce)) {
+    malformed('the nonce must be 16 to 128 base64url characters');
+  }
+  return {
+    created,
+    ...(expires === undefined ? {} : { expires }),
+    nonce,
+    keyid,
+    ...(alg === undefined ? {} : { alg }),
+    ...(tag === undefined ? {} : { tag }),
+  };
+}
+
+function integerParam(values: Map<string, BareItem>, name: string): number | undefined {
+  const item = values.get(name);
+  if (item === undefined) return undefined;
+  if (item.type !== 'integer') malformed(`signature parameter "${name}" must be an integer`);
+  return item.value;
+}
+
+function stringParam(values: Map<string, BareItem>, name: string): string | undefined {
+  const item = values.get(name);
+  if (item === undefined) return undefined;
+  if (item.type !== 'string' || !isSfString(item.value))
+    malformed(`signature parameter "${name}" must be a string`);
+  return item.value;
+}
+
+async function importVerifyKey(keyId: string, key: CryptoKey | Uint8Array | undefined): Promise<CryptoKey> {
+  if (key === undefined) fail('UNKNOWN_KEY', `no device key is known as "${keyId}"; enrol the device first`);
+  if (key instanceof Uint8Array) {
+    if (key.length !== 32)
+      fail('UNKNOWN_KEY', `the key on record for "${keyId}" is not a 32-byte Ed25519 public key`);
+    try {
+      return await globalThis.crypto.subtle.importKey('raw', new Uint8Array(key), ED25519, false, ['verify']);
+    } catch (error) {
+      return fail('UNKNOWN_KEY', `the key on record for "${keyId}" is not a valid Ed25519 public key`, error);
+    }
+  }
+  if (
+    typeof CryptoKey !== 'undefined' &&
+    key instanceof CryptoKey &&
+    key.type === 'public' &&
+    key.algorithm.name === 'Ed25519' &&
+    key.usages.includes('verify')
+  ) {
+    return key;
+  }
+  return fail(
+    'UNKNOWN_KEY',
+    `the key on record for "${keyId}" is not an Ed25519 public key usable for verify`,
+  );
+}

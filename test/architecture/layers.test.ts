@@ -1,0 +1,95 @@
+/**
+ * DESIGN §3: the folders are layers and an arrow is "may import". core imports nothing of
+ * the project outside itself and no Node built-in; server never imports client or web;
+ * client never imports server, cli or web; web never imports server or cli.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, test } from 'node:test';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const LAYERS = ['core', 'server', 'client', 'cli', 'web'] as const;
+type Layer = (typeof LAYERS)[number];
+
+const ALLOWED: Record<Layer, readonly Layer[]> = {
+  core: ['core'],
+  server: ['core', 'server'],
+  client: ['core', 'client'],
+  cli: ['core', 'client', 'cli', 'server'],
+  web: ['core', 'client', 'web'],
+};
+
+/** npm packages core may use: the audited primitives, nothing with I/O. */
+const CORE_PACKAGES = ['@noble/hashes', '@noble/curves', '@noble/post-quantum', '@noble/ciphers'];
+
+function sources(dir: string): string[] {
+  const out: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...sources(path));
+    else if (/\.(ts|tsx)$/.test(name)) out.push(path);
+  }
+  return out;
+}
+
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const out: string[] = [];
+  for (const m of text.matchAll(IMPORT)) out.push((m[1] ?? m[2] ?? m[3])!);
+  return out;
+}
+
+function layerOf(path: string): Layer | undefined {
+  const rel = relative(join(ROOT, 'src'), path).split(/[\\/]/)[0];
+  return LAYERS.find((l) => l === rel);
+}
+
+const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+
+describe('layer arrows (DESIGN §3)', () => {
+  for (const layer of LAYERS) {
+    test(`src/${layer} imports only what its layer may`, () => {
+      const problems: string[] = [];
+      for (const file of sources(join(ROOT, 'src', layer))) {
+        for (const spec of importsOf(file)) {
+          const where = relative(ROOT, file);
+          if (spec.startsWith('.')) {
+            const target = layerOf(resolve(dirname(file), spec));
+            if (!target) problems.push(`${where} imports ${spec}, outside src/`);
+            else if (!ALLOWED[layer].includes(target))
+              problems.push(`${where} imports ${spec} (${layer} → ${target})`);
+          } else if (layer === 'core') {
+            if (builtins.has(spec) || spec.startsWith('node:'))
+              problems.push(`${where} imports the Node built-in ${spec}`);
+            else if (!CORE_PACKAGES.some((p) => spec === p || spec.startsWith(`${p}/`))) {
+              problems.push(
+                `${where} imports the package ${spec}; core may use only ${CORE_PACKAGES.join(', ')}`,
+              );
+            }
+          }
+        }
+      }
+      assert.deepEqual(problems, []);
+    });
+  }
+
+  test('the checker sees a forbidden import when there is one', () => {
+    // Guard against a checker that passes because it reads nothing.
+    const coreFiles = sources(join(ROOT, 'src', 'core'));
+    assert.ok(coreFiles.length > 10, 'core has sources');
+    const all = coreFiles.flatMap(importsOf);
+    assert.ok(all.includes('./bytes.ts'), 'imports are parsed');
+    assert.equal(layerOf(join(ROOT, 'src', 'server', 'x.ts')), 'server');
+  });
+});
