@@ -15,7 +15,7 @@ import type { Classification, Marking } from './classification.ts';
 import { CLASSIFICATIONS, MARKINGS } from './classification.ts';
 import { MAX_TIME, MIN_TIME } from './date-time-group.ts';
 import type { Decoder } from './decode.ts';
-import { array, enumOf, integer, literal, object, optional } from './decode.ts';
+import { array, enumOf, integer, object, optional, string } from './decode.ts';
 import { EncodingError } from './encoding-error.ts';
 import {
   decodeCableId,
@@ -36,6 +36,7 @@ import { toJsonValue } from './to-json.ts';
 export const SUITES = ['valise-v1/x-wing/hkdf-sha256/aes-256-gcm'] as const;
 export type Suite = (typeof SUITES)[number];
 export const CURRENT_SUITE: Suite = SUITES[0];
+export const FORMAT_VERSION = 1;
 
 export const MAX_ADDRESSEES = 64;
 export const MAX_GROUPS = 16;
@@ -49,8 +50,10 @@ export interface Addressee {
 }
 
 export interface CableEnvelope {
-  readonly v: 1;
-  readonly suite: Suite;
+  /** Format version; a reader refuses versions it does not know (UNSUPPORTED_SUITE). */
+  readonly v: number;
+  /** Cipher suite id; decoded as any well-formed id so a reader can say it is unsupported. */
+  readonly suite: string;
   readonly id: string;
   readonly org: string;
   readonly sender: { readonly user: string; readonly device: string };
@@ -86,8 +89,8 @@ const decodeTime = integer({ min: MIN_TIME, max: MAX_TIME });
 const decodeAddressee: Decoder<Addressee> = object({ org: decodeOrgId, role: enumOf(ADDRESSEE_ROLES) });
 
 const ENVELOPE_SHAPE = {
-  v: literal(1),
-  suite: enumOf(SUITES),
+  v: integer({ min: 1, max: 255 }),
+  suite: string({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9./-]*$/ }),
   id: decodeCableId,
   org: decodeOrgId,
   sender: object({ user: decodeUserId, device: decodeDeviceId }),

@@ -8,7 +8,7 @@ import type { CableContent } from './cable-content.ts';
 import { decodeCableContent } from './cable-content.ts';
 import { CableError, decoded } from './cable-error.ts';
 import type { CableHeader } from './cable-header.ts';
-import { cableHash, encodeHeader, envelopeHash, envelopeOf, SUITES } from './cable-header.ts';
+import { cableHash, encodeHeader, envelopeHash, envelopeOf, FORMAT_VERSION, SUITES } from './cable-header.ts';
 import { parseCanonical } from './canonical-json.ts';
 import { covers } from './classification.ts';
 import { deriveContentCipher } from './content-cipher.ts';
@@ -54,7 +54,7 @@ export async function openCable(sealed: SealedCable, request: OpenRequest): Prom
   // 1. Structure: re-decode what we were given, so a hand-built object is held to the format.
   const cable = decoded(() => decodeSealedCable(toJsonValue(stripKind(sealed)), 'cable'));
   const { header } = cable;
-  if (!(SUITES as readonly string[]).includes(header.suite)) {
+  if (header.v !== FORMAT_VERSION || !(SUITES as readonly string[]).includes(header.suite)) {
     throw new CableError('UNSUPPORTED_SUITE', `suite ${header.suite} is not supported; update Valise`);
   }
   // 2. Classification: nothing above what this network holds is ever opened.

@@ -7,15 +7,21 @@
 import { concatBytes, utf8 } from '../bytes.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import { cosignatureMessage, timestampBytes } from './cosignature-message.ts';
+import { formatCheckpoint } from './format-checkpoint.ts';
 import { ED25519_SIGNATURE_SIZE, keyId, SIGNATURE_TYPES } from './key-id.ts';
 import { parseCheckpoint } from './parse-checkpoint.ts';
 import { checkSigner, runSigner, signatureLine } from './sign-note.ts';
 import type { Signer } from './signer.ts';
 
 /** Returns the cosignature line (newline included) to append to the checkpoint's note. */
-export async function cosign(checkpointText: string, signer: Signer, timestamp: number): Promise<string> {
-  // A cosignature is applied to a checkpoint: refuse anything else before signing.
-  parseCheckpoint(checkpointText);
+export async function cosign(
+  checkpointText: string | Uint8Array,
+  signer: Signer,
+  timestamp: number,
+): Promise<string> {
+  // A cosignature is applied to a checkpoint: refuse anything else before signing. The
+  // parse is strict, so formatting it back gives exactly the text (or bytes) received.
+  const text = formatCheckpoint(parseCheckpoint(checkpointText));
   const valid = checkSigner(signer);
   // The key ID for Ed25519 cosignatures MUST be computed with type 0x04.
   const publicKey: unknown = valid.publicKey;
@@ -32,7 +38,7 @@ export async function cosign(checkpointText: string, signer: Signer, timestamp: 
   if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp < 0) {
     throw new CheckpointError('INVALID_TIMESTAMP', 'the cosignature time must be non-negative POSIX seconds');
   }
-  const signature = await runSigner(valid, cosignatureMessage(timestamp, utf8(checkpointText)));
+  const signature = await runSigner(valid, cosignatureMessage(timestamp, utf8(text)));
   if (signature.length !== ED25519_SIGNATURE_SIZE) {
     throw new CheckpointError(
       'SIGNING_FAILED',

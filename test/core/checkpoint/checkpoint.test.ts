@@ -59,6 +59,34 @@ describe('C2SP tlog-checkpoint', () => {
     );
   });
 
+  test('every text parseCheckpoint accepts is the one format gives back', () => {
+    const sizeText = fc.oneof(fc.nat().map(String), fc.stringMatching(/^[0-9+-]{0,20}$/));
+    const rootText = fc.oneof(
+      fc.uint8Array({ minLength: 30, maxLength: 34 }).map((bytes) => btoa(String.fromCharCode(...bytes))),
+      fc.stringMatching(/^[A-Za-z0-9+/=_-]{40,46}$/),
+    );
+    fc.assert(
+      fc.property(
+        line,
+        sizeText,
+        rootText,
+        fc.array(fc.oneof(line, fc.constant('')), { maxLength: 3 }),
+        (o, n, r, ext) => {
+          const text = `${[o, n, r, ...ext].join('\n')}\n`;
+          let parsed: ReturnType<typeof parseCheckpoint>;
+          try {
+            parsed = parseCheckpoint(text);
+          } catch (error) {
+            assert.ok(error instanceof CheckpointError);
+            return;
+          }
+          assert.equal(formatCheckpoint(parsed), text);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   test('checkpoints are frozen and keep their own copy of the root', () => {
     const root = new Uint8Array(32);
     const value = checkpoint({ origin: 'example.com/log', size: 1, rootHash: root });

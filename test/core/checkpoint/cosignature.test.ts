@@ -38,6 +38,13 @@ describe('C2SP tlog-cosignature (cosignature/v1)', () => {
     assert.equal(await cosign(self.checkpointText, peterCosigner, self.timestamp), self.cosignatureLine);
   });
 
+  test('cosigning the checkpoint as UTF-8 bytes gives the same line', async () => {
+    assert.equal(
+      await cosign(utf8(self.checkpointText), peterCosigner, self.timestamp),
+      self.cosignatureLine,
+    );
+  });
+
   test('the frozen cosignature is an Ed25519 signature over the spec message, per @noble/curves', () => {
     const bytes = parseNote(`${self.checkpointText}\n${self.cosignatureLine}`).signatures[0]!.signature;
     const message = utf8(`cosignature/v1\ntime ${self.timestamp}\n${self.checkpointText}`);

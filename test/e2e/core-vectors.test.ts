@@ -1,0 +1,60 @@
+/**
+ * The frozen core vectors pass in headless Chromium as they do in Node (issue: "the same
+ * vectors pass in headless Chromium"). The vector checker is bundled with esbuild and served
+ * from 127.0.0.1 (a secure context, so WebCrypto is available).
+ */
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { build } from 'esbuild';
+import { browserSkipReason, launchChromium } from './chromium.ts';
+
+const skip = browserSkipReason();
+
+test('core vectors open in headless Chromium exactly as in Node', {
+  skip: skip ?? false,
+  timeout: 180_000,
+}, async () => {
+  const bundle = await build({
+    entryPoints: [join(import.meta.dirname, 'browser', 'vectors-entry.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+  });
+  const js = bundle.outputFiles[0]!.contents;
+  const html =
+    '<!doctype html><meta charset="utf-8"><title>vectors</title><script type="module" src="/vectors.js"></script>';
+  const server = createServer((req, res) => {
+    if (req.url === '/vectors.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
+    else res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForFunction(
+      () => window.valiseVectorResults !== undefined || window.valiseVectorError !== undefined,
+      undefined,
+      {
+        timeout: 150_000,
+      },
+    );
+    const error = await page.evaluate(() => window.valiseVectorError);
+    assert.equal(error, undefined);
+    const results = (await page.evaluate(() => window.valiseVectorResults))!;
+    assert.ok(results.length >= 25, `ran ${results.length} vectors`);
+    assert.deepEqual(
+      results.filter((r) => r.problem),
+      [],
+    );
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
