@@ -40,6 +40,7 @@ import type { Directory } from './directory.ts';
 import type { Signer } from './ed25519.ts';
 import { signLabelled } from './ed25519.ts';
 import { decodeGroup, decodeOrgId, ID_BYTES } from './identifiers.ts';
+import type { WrapRequest } from './key-wrap.ts';
 import { wrapContentKey } from './key-wrap.ts';
 import { LABELS } from './labels.ts';
 import { entitledDevices } from './policy.ts';
@@ -90,6 +91,8 @@ export interface SealRequest {
   readonly series: SeriesPosition;
   /** A fixed cable id (vector generation only); random otherwise. */
   readonly id?: string;
+  /** How to run the per-device wraps (default: on this thread); see ContentKeyWrapper. */
+  readonly wrapper?: ContentKeyWrapper;
 }
 
 export async function sealCable(request: SealRequest): Promise<SealedCable> {
@@ -130,18 +133,18 @@ export async function sealCable(request: SealRequest): Promise<SealedCable> {
   const aad = envelopeHash(envelope);
   const cipher = await deriveContentCipher(contentKey, LABELS.contentKey);
   const ciphertext = await cipher.encrypt(cipher.nonce, plaintext, aad);
-  const wraps: KeyWrap[] = await Promise.all(
-    recipients.map(async (device) => {
-      const cert = directory.device(device, envelope.epoch)!.device;
-      return wrapContentKey({
-        cableId: envelope.id,
-        device,
-        publicKey: cert.kemKey,
-        envelopeHash: aad,
-        contentKey,
-      });
-    }),
-  );
+  const requests = recipients.map((device) => ({
+    cableId: envelope.id,
+    device,
+    publicKey: directory.device(device, envelope.epoch)!.device.kemKey,
+    envelopeHash: aad,
+    contentKey,
+  }));
+  const wraps = await (request.wrapper ?? inThreadWrapper).wrap(requests);
+  // A wrapper (e.g. a worker pool) must answer every request, in order, for its device.
+  if (wraps.length !== requests.length || wraps.some((w, i) => w.device !== requests[i]!.device)) {
+    throw new CableError('WRAP_INVALID', 'the key wrapper did not wrap for exactly the entitled devices');
+  }
   contentKey.fill(0);
 
   const header = checkedHeader({
@@ -154,6 +157,39 @@ export async function sealCable(request: SealRequest): Promise<SealedCable> {
   });
   const signature = await signLabelled(sender.signer, LABELS.cableHeader, encodeHeader(header));
   return { kind: 'SealedCable', header, signature, content: ciphertext, wraps };
+}
+
+/**
+ * Wraps in flight at once. Each wrap is one ML-KEM encapsulation on this thread and a few
+ * WebCrypto calls on the platform's thread pool; a small window keeps both busy, while
+ * starting hundreds at once only makes them queue and contend.
+ */
+const WRAP_CONCURRENCY = 16;
+
+/** Wraps a content key for many devices; may spread the work over threads or workers. */
+export interface ContentKeyWrapper {
+  wrap(requests: readonly WrapRequest[]): Promise<KeyWrap[]>;
+}
+
+export const inThreadWrapper: ContentKeyWrapper = {
+  wrap: (requests) => mapLimited(requests, WRAP_CONCURRENCY, (r) => wrapContentKey(r)),
+};
+
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  run: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await run(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 /** Checks the parts that are not data (keys, directory) before any work. */
