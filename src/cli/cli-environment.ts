@@ -1,0 +1,25 @@
+/**
+ * Everything a verb may touch outside its arguments, wired once by main.ts (the only file
+ * that reads the process environment): where profiles live, the network, the clock and
+ * the terminal. Tests build their own.
+ */
+import type { Fetch } from '../client/api-client.ts';
+import type { Clock } from '../client/clock.ts';
+
+export interface CliEnvironment {
+  /** The folder of profiles (`$VALISE_CONFIG_DIR`, `$XDG_CONFIG_HOME/valise`, `~/.config/valise`). */
+  readonly configDir: string;
+  /** The profile used without `--profile` (`$VALISE_PROFILE`, else `default`). */
+  readonly defaultProfile: string;
+  readonly fetch: Fetch;
+  readonly clock: Clock;
+  /** The uid that must own key files; undefined where the platform has none. */
+  readonly uid: number | undefined;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** All of standard input (the body of `send` when no --body-file is given). */
+  readonly readStdin: () => Promise<Uint8Array>;
+  readonly readFile: (path: string) => Promise<Uint8Array>;
+  /** What `serve` runs: starts the server and resolves once it listens. */
+  readonly serve: () => Promise<{ readonly url: string } | undefined>;
+}

@@ -1,0 +1,31 @@
+/** Every verb of `valise`, in the order `--help` lists them. */
+import type { Verb } from './verb.ts';
+import { ackVerb } from './verbs/ack.ts';
+import { acksVerb } from './verbs/acks.ts';
+import { approveVerb } from './verbs/approve.ts';
+import { devicesVerb } from './verbs/devices.ts';
+import { enrolVerb } from './verbs/enrol.ts';
+import { inboxVerb } from './verbs/inbox.ts';
+import { inviteVerb } from './verbs/invite.ts';
+import { networkInit } from './verbs/network-init.ts';
+import { orgAdd } from './verbs/org-add.ts';
+import { readVerb } from './verbs/read.ts';
+import { revokeVerb } from './verbs/revoke.ts';
+import { sendVerb } from './verbs/send.ts';
+import { serveVerb } from './verbs/serve.ts';
+
+export const VERBS: readonly Verb[] = [
+  networkInit,
+  orgAdd,
+  inviteVerb,
+  enrolVerb,
+  approveVerb,
+  devicesVerb,
+  revokeVerb,
+  sendVerb,
+  inboxVerb,
+  readVerb,
+  ackVerb,
+  acksVerb,
+  serveVerb,
+];

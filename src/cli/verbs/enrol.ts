@@ -1,0 +1,131 @@
+/**
+ * `valise enrol`: this machine becomes a device. With an invitation code (the usual way),
+ * or, for an organisation's first security officer, with the organisation key file.
+ */
+
+import { enrol } from '../../client/enrol.ts';
+import { enrolOfficer } from '../../client/enrol-officer.ts';
+import { readOrgKeyFile } from '../../client/file-key-store.ts';
+import { toBase64url } from '../../core/bytes.ts';
+import { CliError } from '../cli-error.ts';
+import {
+  classification,
+  groups,
+  list,
+  publicKey,
+  required,
+  role,
+  serverUrl,
+  text,
+} from '../option-values.ts';
+import { keyStore } from '../profile.ts';
+import type { Verb } from '../verb.ts';
+
+export const enrolVerb: Verb = {
+  name: 'enrol',
+  summary: 'enrol this machine as a device, with a one-time code',
+  synopsis:
+    '<code> --server <url> --label <label> [--root <key>]\n       valise enrol --org-key <file> --user <id> --name <name> --clearance <level> --server <url> --label <label>',
+  help: [
+    '<code>               the one-time code from your security officer',
+    '--server <url>       the Valise server',
+    '--label <label>      a name for this device (e.g. "laptop")',
+    '--root <key>         the network root key from your security officer (pinned; without it the',
+    "                     server's is pinned on first use and you must check it)",
+    'First security officer of an organisation (no code): --org-key <file> with the organisation key',
+    'file from valise org add, and --user, --name, --clearance, --groups, --role (default security-officer).',
+  ],
+  options: {
+    server: { type: 'string' },
+    label: { type: 'string' },
+    root: { type: 'string' },
+    'org-key': { type: 'string' },
+    user: { type: 'string' },
+    name: { type: 'string' },
+    clearance: { type: 'string' },
+    role: { type: 'string' },
+    groups: { type: 'string', multiple: true },
+  },
+  positionals: { min: 0, max: 1 },
+  async run({ values, positionals, profile }, cli) {
+    const store = keyStore(cli, profile);
+    const server = serverUrl(required(values, 'server'));
+    const label = required(values, 'label');
+    const rootText = text(values, 'root');
+    const root = rootText ? { root: publicKey(rootText, 'root') } : {};
+    const orgKeyFile = text(values, 'org-key');
+    const code = positionals[0];
+    if (code !== undefined && orgKeyFile !== undefined) {
+      throw new CliError('USAGE', 'give either an enrolment code or --org-key <file>, not both');
+    }
+    if (code === undefined && orgKeyFile === undefined) {
+      throw new CliError(
+        'USAGE',
+        'missing the enrolment code from your security officer: valise enrol <code> --server <url> --label <label>',
+      );
+    }
+    if (orgKeyFile !== undefined) {
+      const { org, signer } = await readOrgKeyFile(orgKeyFile, { uid: cli.uid });
+      const { session, trust } = await enrolOfficer({
+        store,
+        fetch: cli.fetch,
+        clock: cli.clock,
+        server,
+        label,
+        org,
+        orgKey: signer,
+        officer: {
+          user: required(values, 'user'),
+          name: required(values, 'name'),
+          clearance: classification(required(values, 'clearance'), 'clearance'),
+          role: role(text(values, 'role') ?? 'security-officer'),
+          groups: groups(list(values, 'groups')),
+        },
+        ...root,
+      });
+      const { device } = session;
+      return {
+        json: {
+          device: device.device,
+          user: device.user,
+          org: device.org,
+          status: 'active',
+          trust,
+          rootKey: toBase64url(session.network.root.key),
+        },
+        text: [
+          `device ${device.device} (${device.label}) certified for ${device.user} of ${device.org}`,
+          ...trustLine(trust, session.network.root.key),
+        ],
+      };
+    }
+    const enrolment = await enrol({
+      store,
+      fetch: cli.fetch,
+      clock: cli.clock,
+      server,
+      code: code!,
+      label,
+      ...root,
+    });
+    return {
+      json: {
+        device: enrolment.device,
+        status: enrolment.status,
+        trust: enrolment.trust,
+        rootKey: toBase64url(enrolment.network.root.key),
+      },
+      text: [
+        `device ${enrolment.device} (${label}) enrolled, waiting for approval`,
+        `ask your security officer to run: valise approve ${enrolment.device}`,
+        ...trustLine(enrolment.trust, enrolment.network.root.key),
+      ],
+    };
+  },
+};
+
+function trustLine(trust: 'given' | 'first-use', key: Uint8Array): string[] {
+  return trust === 'first-use'
+    ? [`WARNING: network root ${toBase64url(key)} pinned on first use; check it with your security officer`]
+    : [];
+}

@@ -1,0 +1,123 @@
+/** `valise send`: seal a cable for exactly the entitled devices and send it. */
+
+import { sendCable } from '../../client/send-cable.ts';
+import { fromUtf8 } from '../../core/bytes.ts';
+import type { Marking } from '../../core/classification.ts';
+import { MARKINGS } from '../../core/classification.ts';
+import { formatDateTimeGroup } from '../../core/date-time-group.ts';
+import type { CliEnvironment } from '../cli-environment.ts';
+import { CliError } from '../cli-error.ts';
+import { addressee, classification, groups, list, precedence, required, text } from '../option-values.ts';
+import { archiveOf, deviceSession } from '../profile.ts';
+import type { Verb } from '../verb.ts';
+
+export const sendVerb: Verb = {
+  name: 'send',
+  summary: 'send a cable (body from --body-file or standard input)',
+  synopsis:
+    '--subject <text> --classification <level> --to ORG[:action|info] ... [--precedence ROUTINE] [--groups A,B] [--reply-to REF] [--tag T] [--marking M] [--body-file <path>]',
+  help: [
+    '--subject <text>          the subject (encrypted, never seen by the server)',
+    '--classification <level>  UNCLASSIFIED, RESTREINT UE, CONFIDENTIEL UE or SECRET UE',
+    '--to ORG[:action|info]    an addressee organisation, action by default; repeatable',
+    '--precedence <p>          ROUTINE (default), PRIORITY, IMMEDIATE or FLASH',
+    '--groups <A,B>            working groups (need-to-know); none means every cleared person of each org',
+    '--reply-to <REF>          the reference this cable answers, e.g. DE/41/26',
+    '--tag <tag>               a tag; repeatable',
+    `--marking <m>             ${MARKINGS.join(', ')}; repeatable`,
+    '--body-file <path>        read the body from a file (- or absent: standard input, ended by Ctrl-D)',
+  ],
+  options: {
+    subject: { type: 'string' },
+    classification: { type: 'string' },
+    precedence: { type: 'string' },
+    to: { type: 'string', multiple: true },
+    groups: { type: 'string', multiple: true },
+    'reply-to': { type: 'string' },
+    tag: { type: 'string', multiple: true },
+    marking: { type: 'string', multiple: true },
+    'body-file': { type: 'string' },
+  },
+  positionals: { min: 0, max: 0 },
+  async run({ values, profile }, cli) {
+    // Check every argument before any network work or reading a long body.
+    const subject = required(values, 'subject');
+    const level = classification(required(values, 'classification'));
+    const to = list(values, 'to').map(addressee);
+    if (to.length === 0)
+      throw new CliError('USAGE', '--to is required: name at least one addressee organisation');
+    const markings = list(values, 'marking').map(marking);
+    const replyTo = text(values, 'reply-to');
+    const precedenceText = text(values, 'precedence');
+    const draft = {
+      classification: level,
+      precedence: precedenceText ? precedence(precedenceText) : 'ROUTINE',
+      distribution: to,
+      groups: groups(list(values, 'groups')),
+      ...(markings.length > 0 ? { markings } : {}),
+      ...(replyTo ? { replyTo } : {}),
+    } as const;
+    const body = await readBody(cli, text(values, 'body-file'));
+    const session = await deviceSession(cli, profile);
+    const content = { subject, body, tags: [...new Set(list(values, 'tag'))] };
+    const sent = await sendCable({ session, draft, content });
+    const { header } = sent;
+    // The sender's own record, so its inbox shows the subject too.
+    const { device } = session;
+    await archiveOf(cli, session)?.add({
+      id: sent.id,
+      reference: sent.reference,
+      classification: header.classification,
+      precedence: header.precedence,
+      sentAt: header.sentAt,
+      subject,
+      tags: content.tags,
+      body,
+      signedBy: {
+        org: device.org,
+        user: device.user,
+        name: session.directory.user(device.user)?.name ?? device.user,
+        device: device.device,
+        label: device.label,
+      },
+      openedAt: sent.receipt.acceptedAt,
+    });
+    return {
+      json: {
+        id: sent.id,
+        reference: sent.reference,
+        sentAt: header.sentAt,
+        classification: header.classification,
+        precedence: header.precedence,
+        recipients: header.recipients,
+        epoch: header.epoch,
+        acceptedAt: sent.receipt.acceptedAt,
+      },
+      text: [
+        `${sent.reference} ${formatDateTimeGroup(header.sentAt)} ${header.precedence} ${header.classification} sent (id ${sent.id})`,
+        `sealed for ${header.recipients.length} device(s); receipt verified, stored by the server at ${new Date(sent.receipt.acceptedAt * 1000).toISOString()}`,
+      ],
+    };
+  },
+};
+
+function marking(value: string): Marking {
+  const found = MARKINGS.find((m) => m === value.trim().toUpperCase());
+  if (!found) throw new CliError('USAGE', `--marking must be one of ${MARKINGS.join(', ')}`);
+  return found;
+}
+
+async function readBody(cli: CliEnvironment, path: string | undefined): Promise<string> {
+  let bytes: Uint8Array;
+  try {
+    bytes = path === undefined || path === '-' ? await cli.readStdin() : await cli.readFile(path);
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new CliError('INPUT_FAILED', `cannot read the body from ${path ?? 'standard input'}: ${why}`, {
+      cause,
+    });
+  }
+  const body = fromUtf8(bytes);
+  if (body === undefined) throw new CliError('INPUT_FAILED', 'the body is not UTF-8 text');
+  return body;
+}

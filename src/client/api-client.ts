@@ -1,0 +1,189 @@
+/**
+ * The HTTP API v1 (docs/api.md) over `fetch`. Every request from an enrolled device is
+ * signed with the device's Ed25519 key (RFC 9421 through core/wire): that signature is
+ * the only credential, there is no token to steal. Bodies are sent as canonical JSON;
+ * answers are parsed with the strict core parser (no duplicate keys) and checked by a
+ * decoder, so the rest of the SDK only ever sees typed values. A `{ error: { code,
+ * message } }` answer becomes a ClientError carrying the server's code.
+ */
+import { randomBytes, toBase64url } from '../core/bytes.ts';
+import type { JsonValue } from '../core/canonical-json.ts';
+import { encodeCanonical, parseJson } from '../core/canonical-json.ts';
+import type { Decoder } from '../core/decode.ts';
+import { EncodingError } from '../core/encoding-error.ts';
+import type { RequestSigner } from '../core/wire/sign-request.ts';
+import { signRequest } from '../core/wire/sign-request.ts';
+import { ClientError } from './client-error.ts';
+import type { Clock } from './clock.ts';
+
+/** The `fetch` this client calls: the platform's, or a fake in tests. */
+export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface ApiClientOptions {
+  /** Base URL of the server, e.g. `https://valise.example` (a path prefix is kept). */
+  readonly server: string;
+  readonly fetch: Fetch;
+  readonly clock: Clock;
+  /** The enrolled device that signs requests; absent before enrolment. */
+  readonly device?: { readonly id: string; readonly signer: RequestSigner };
+}
+
+export type QueryValue = string | number | boolean | undefined;
+
+export interface ApiRequest<T> {
+  readonly method: 'GET' | 'POST';
+  /** Path under the server, e.g. `/api/v1/inbox`. */
+  readonly path: string;
+  readonly query?: Readonly<Record<string, QueryValue>>;
+  readonly body?: JsonValue;
+  readonly decode: Decoder<T>;
+  /** Send without a device signature (routes authorised otherwise, e.g. by an invitation). */
+  readonly unsigned?: boolean;
+}
+
+/** Largest answer read (a directory of many devices, a cable at the 4 MiB content limit). */
+const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
+
+export class ApiClient {
+  readonly server: string;
+  readonly #fetch: Fetch;
+  readonly #clock: Clock;
+  readonly #device: ApiClientOptions['device'];
+
+  constructor(options: ApiClientOptions) {
+    let url: URL;
+    try {
+      url = new URL(options.server);
+    } catch (cause) {
+      throw new ClientError(
+        'INVALID_ARGUMENT',
+        `server ${JSON.stringify(options.server)} is not a URL; give e.g. https://valise.example`,
+        { cause },
+      );
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new ClientError('INVALID_ARGUMENT', `server must be an http(s) URL, not ${url.protocol}`);
+    }
+    this.server = url.href.replace(/\/+$/, '');
+    this.#fetch = options.fetch;
+    this.#clock = options.clock;
+    this.#device = options.device;
+  }
+
+  /** The same server, signing as `device`. */
+  as(device: { readonly id: string; readonly signer: RequestSigner }): ApiClient {
+    return new ApiClient({ server: this.server, fetch: this.#fetch, clock: this.#clock, device });
+  }
+
+  get<T>(path: string, decode: Decoder<T>, query?: Readonly<Record<string, QueryValue>>): Promise<T> {
+    return this.request({ method: 'GET', path, decode, ...(query ? { query } : {}) });
+  }
+
+  post<T>(path: string, body: JsonValue, decode: Decoder<T>): Promise<T> {
+    return this.request({ method: 'POST', path, body, decode });
+  }
+
+  async request<T>(request: ApiRequest<T>): Promise<T> {
+    const url = this.#url(request.path, request.query);
+    const body = request.body === undefined ? undefined : encodeCanonical(request.body);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body) headers['content-type'] = 'application/json';
+    if (this.#device && !request.unsigned) {
+      const signature = await signRequest(
+        { method: request.method, url, headers, ...(body ? { body } : {}) },
+        {
+          keyId: this.#device.id,
+          signer: this.#device.signer,
+          now: this.#clock.nowSeconds(),
+          nonce: toBase64url(randomBytes(16)),
+        },
+      );
+      Object.assign(headers, signature);
+    }
+    const what = `${request.method} ${request.path}`;
+    let response: Response;
+    try {
+      response = await this.#fetch(url, {
+        method: request.method,
+        headers,
+        ...(body ? { body: new Uint8Array(body) } : {}),
+      });
+    } catch (cause) {
+      const why =
+        cause instanceof Error
+          ? cause.cause instanceof Error
+            ? cause.cause.message
+            : cause.message
+          : String(cause);
+      throw new ClientError(
+        'SERVER_UNREACHABLE',
+        `cannot reach ${this.server} (${why}); check the server address and that it is running`,
+        {
+          cause,
+        },
+      );
+    }
+    const document = await readDocument(response, what);
+    if (!response.ok) throw errorOf(document, response.status, what);
+    try {
+      return request.decode(document, '');
+    } catch (cause) {
+      if (!(cause instanceof EncodingError)) throw cause;
+      throw new ClientError(
+        'BAD_RESPONSE',
+        `the answer to ${what} is not what API v1 says (${cause.message}); is the server the same version?`,
+        {
+          cause,
+          status: response.status,
+        },
+      );
+    }
+  }
+
+  #url(path: string, query: Readonly<Record<string, QueryValue>> | undefined): string {
+    const url = new URL(this.server + path);
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined && value !== false)
+        url.searchParams.set(key, value === true ? '1' : String(value));
+    }
+    return url.href;
+  }
+}
+
+async function readDocument(response: Response, what: string): Promise<JsonValue | undefined> {
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes.length === 0) return undefined;
+  try {
+    return parseJson(bytes, { maxBytes: MAX_ANSWER_BYTES, maxDepth: 64 });
+  } catch (cause) {
+    if (!response.ok) return undefined;
+    throw new ClientError(
+      'BAD_RESPONSE',
+      `the answer to ${what} is not JSON (HTTP ${response.status}); is the server a Valise server?`,
+      {
+        cause,
+        status: response.status,
+      },
+    );
+  }
+}
+
+/** `{ error: { code, message }, ...detail }` → ClientError; anything else names the status. */
+function errorOf(document: JsonValue | undefined, status: number, what: string): ClientError {
+  if (isRecord(document) && isRecord(document.error)) {
+    const { code, message } = document.error;
+    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(code) && typeof message === 'string') {
+      const { error: _error, ...detail } = document;
+      return new ClientError(code, message.slice(0, 1000), { status, detail });
+    }
+  }
+  return new ClientError(
+    'BAD_RESPONSE',
+    `${what} failed with HTTP ${status} and no error code; see the server's log`,
+    { status },
+  );
+}
+
+function isRecord(value: JsonValue | undefined): value is { readonly [key: string]: JsonValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

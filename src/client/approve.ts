@@ -1,0 +1,80 @@
+/**
+ * A security officer approves a pending enrolment (DESIGN §5): the device certificate is
+ * made from the keys the device registered, for the user the invitation named, checked
+ * against the verified directory, and signed with the organisation key. Posting it
+ * completes the enrolment.
+ */
+import type { DeviceCertificate, SignedEntry } from '../core/certificate.ts';
+import type { Signer } from '../core/ed25519.ts';
+import { issueCertificate } from '../core/issue-certificate.ts';
+import type { PendingEnrolment } from './api-answers.ts';
+import { decodePendingList } from './api-answers.ts';
+import { ClientError } from './client-error.ts';
+import type { DeviceSession } from './open-session.ts';
+import { requireOrgKey } from './org-key.ts';
+import { postEntry } from './post-entry.ts';
+
+export const DEFAULT_DEVICE_VALIDITY_DAYS = 365;
+
+export async function listPending(session: Pick<DeviceSession, 'api'>): Promise<readonly PendingEnrolment[]> {
+  const answer = await session.api.get('/api/v1/enrolments', decodePendingList, { status: 'pending' });
+  return answer.items;
+}
+
+export interface ApproveRequest {
+  readonly session: Pick<DeviceSession, 'api' | 'device' | 'directory' | 'clock'>;
+  readonly orgKey: Signer;
+  readonly device: string;
+  readonly validityDays?: number;
+}
+
+export async function approve(request: ApproveRequest): Promise<SignedEntry<DeviceCertificate>> {
+  const { api, device: officer, directory, clock } = request.session;
+  requireOrgKey(directory, officer.org, request.orgKey);
+  const pending = (await listPending(request.session)).find((p) => p.device === request.device);
+  if (!pending) {
+    throw new ClientError(
+      'NOT_FOUND',
+      `no pending enrolment for device ${request.device}; run valise approve to list them`,
+    );
+  }
+  // The server lists only the officer's org; check anyway, the directory would refuse it.
+  if (pending.org !== officer.org) {
+    throw new ClientError(
+      'FORBIDDEN',
+      `device ${pending.device} asks to join ${pending.org}, not ${officer.org}`,
+    );
+  }
+  const user = directory.user(pending.user);
+  if (!user || user.org !== officer.org) {
+    throw new ClientError(
+      'NOT_FOUND',
+      `user ${pending.user} is not a member of ${officer.org} in the directory; invite them first`,
+    );
+  }
+  if (directory.device(pending.device) || directory.deviceProblem(pending.device) !== 'UNKNOWN') {
+    throw new ClientError('ALREADY_EXISTS', `device ${pending.device} is already in the directory`);
+  }
+  const days = request.validityDays ?? DEFAULT_DEVICE_VALIDITY_DAYS;
+  if (!Number.isSafeInteger(days) || days < 1 || days > 5 * 365) {
+    throw new ClientError('INVALID_ARGUMENT', 'a device certificate must be valid 1 to 1825 days');
+  }
+  const now = clock.nowSeconds();
+  const entry = await issueCertificate<DeviceCertificate>(
+    {
+      v: 1,
+      kind: 'device',
+      org: officer.org,
+      user: pending.user,
+      device: pending.device,
+      label: pending.label,
+      signingKey: pending.signingKey,
+      kemKey: pending.kemKey,
+      issuedAt: now,
+      expiresAt: now + days * 24 * 3600,
+    },
+    request.orgKey,
+  );
+  await postEntry(api, entry);
+  return entry;
+}

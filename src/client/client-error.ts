@@ -1,0 +1,72 @@
+/**
+ * The one error of the client SDK. Two sources share it, so a caller branches on `code`
+ * alone: the server's own `{ error: { code, message } }` answers (code kept verbatim, with the
+ * HTTP status and any other fields of the answer, such as the `head` of a 409), and the
+ * client's own checks listed in CLIENT_ERROR_CODES (key files, pinned root, directory sync,
+ * receipts). The server's code set is open by contract (docs/api.md), so `code` is a string;
+ * the client's codes are a closed list.
+ */
+import type { JsonValue } from '../core/canonical-json.ts';
+import { ValiseError } from '../core/valise-error.ts';
+
+export const CLIENT_ERROR_CODES = [
+  /** fetch failed: the server is down, the URL is wrong, or the network is. */
+  'SERVER_UNREACHABLE',
+  /** The server answered something that is not the documented shape. */
+  'BAD_RESPONSE',
+  /** No profile, key file or device where one is needed. */
+  'NOT_CONFIGURED',
+  /** A key file is readable by group or others, or not owned by this user. */
+  'KEY_FILE_PERMISSIONS',
+  /** A key file is not a Valise key file, or is corrupt. */
+  'KEY_FILE_INVALID',
+  /** Reading or writing a local file failed (disk full, no permission on the folder). */
+  'LOCAL_IO_FAILED',
+  /** The profile already holds what the command would create. */
+  'PROFILE_IN_USE',
+  /** The server names a network root other than the one pinned. */
+  'ROOT_MISMATCH',
+  /** The server's directory is shorter than one already seen. */
+  'DIRECTORY_ROLLBACK',
+  /** The server's directory differs from entries already seen. */
+  'DIRECTORY_FORKED',
+  /** An entry of the server's directory does not verify against the pinned root. */
+  'DIRECTORY_INVALID',
+  /** This device's keys are not (yet) certified in the directory. */
+  'DEVICE_NOT_CERTIFIED',
+  /** The server's receipt for a cable does not verify. */
+  'RECEIPT_INVALID',
+  /** The org's series kept moving while we re-signed: the retries ran out. */
+  'SERIES_BUSY',
+  /** An invitation code is not `<invitation>.<secret>`. */
+  'INVALID_CODE',
+  /** A local lookup found nothing (a reference, a pending device, a user). */
+  'NOT_FOUND',
+  /** An argument is not valid (an id, a user, an option). */
+  'INVALID_ARGUMENT',
+  /** The local record of opened cables is corrupt or was written with another key. */
+  'ARCHIVE_INVALID',
+] as const;
+export type LocalErrorCode = (typeof CLIENT_ERROR_CODES)[number];
+
+export interface ClientErrorOptions {
+  readonly cause?: unknown;
+  /** The HTTP status, for an answer of the server. */
+  readonly status?: number;
+  /** The other fields of the server's error answer (e.g. `{ head }` with SERIES_CONFLICT). */
+  readonly detail?: { readonly [key: string]: JsonValue };
+}
+
+export class ClientError extends ValiseError {
+  /** A LocalErrorCode, or the server's code verbatim. */
+  readonly code: LocalErrorCode | (string & {});
+  readonly status: number | undefined;
+  readonly detail: { readonly [key: string]: JsonValue } | undefined;
+
+  constructor(code: LocalErrorCode | (string & {}), message: string, options: ClientErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = options.status;
+    this.detail = options.detail;
+  }
+}

@@ -1,0 +1,280 @@
+/**
+ * The CLI's KeyStore: one folder per profile under the config folder, every file 0600 and
+ * written atomically (private-file.ts):
+ *   <config>/<profile>/keys.json          the profile: server, pinned root, device keys
+ *   <config>/<profile>/root-key.json      the network root key (network authority only)
+ *   <config>/<profile>/org-key-<ORG>.json an organisation key (security officers only)
+ *   <config>/<profile>/directory.json     the newest verified directory
+ * Files are canonical JSON read back through strict decoders, so a hand-edited or corrupt
+ * file is a clear error, never a half-read key.
+ */
+import { join } from 'node:path';
+import { encodeCanonical } from '../core/canonical-json.ts';
+import type { SignedEntry } from '../core/certificate.ts';
+import { decodeNetworkName, decodeSignedEntries } from '../core/certificate.ts';
+import { CLASSIFICATIONS } from '../core/classification.ts';
+import type { Decoder } from '../core/decode.ts';
+import { bytes, decodeCanonical, enumOf, literal, object, optional, string } from '../core/decode.ts';
+import { exportSeed, signerFromSeed } from '../core/ed25519.ts';
+import { EncodingError } from '../core/encoding-error.ts';
+import { XWing } from '../core/hpke/x-wing.ts';
+import { decodeDeviceId, decodeEd25519PublicKey, decodeOrgId, decodeUserId } from '../core/identifiers.ts';
+import { toJsonValue } from '../core/to-json.ts';
+import { ClientError } from './client-error.ts';
+import type { ExportableSigner, KeyStore, Profile, RootKey } from './key-store.ts';
+import type { PrivateFileSystem } from './private-file.ts';
+import { readPrivateFile, writePrivateFile } from './private-file.ts';
+
+/** Profile names become folder names: a closed pattern, so no path can escape the config folder. */
+export const PROFILE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+const decodeSeed = bytes({ length: 32 });
+const decodeServerUrl = string({ min: 8, max: 2048, pattern: /^https?:\/\/[^\s]+$/ });
+
+const decodeProfileFile = object({
+  v: literal(1),
+  kind: literal('valise-profile'),
+  server: optional(decodeServerUrl),
+  network: optional(
+    object({
+      network: decodeNetworkName,
+      rootKey: decodeEd25519PublicKey,
+      accreditation: enumOf(CLASSIFICATIONS),
+      serverKey: optional(decodeEd25519PublicKey),
+    }),
+  ),
+  device: optional(
+    object({
+      device: decodeDeviceId,
+      label: string({ min: 1, max: 80 }),
+      signingSeed: decodeSeed,
+      kemSeed: decodeSeed,
+      user: optional(decodeUserId),
+      org: optional(decodeOrgId),
+    }),
+  ),
+  archiveKey: optional(decodeSeed),
+});
+
+const decodeRootKeyFile = object({
+  v: literal(1),
+  kind: literal('valise-root-key'),
+  network: decodeNetworkName,
+  accreditation: enumOf(CLASSIFICATIONS),
+  seed: decodeSeed,
+});
+
+const decodeOrgKeyFile = object({
+  v: literal(1),
+  kind: literal('valise-org-key'),
+  org: decodeOrgId,
+  seed: decodeSeed,
+});
+
+const decodeDirectoryFile = object({
+  v: literal(1),
+  kind: literal('valise-directory'),
+  entries: decodeSignedEntries,
+});
+
+export interface FileKeyStoreOptions {
+  /** The profile's folder, e.g. `profileFolder(configDir, 'default')`. */
+  readonly dir: string;
+  readonly name: string;
+  readonly fs?: PrivateFileSystem;
+  /** The uid that must own the key files (the current user's). */
+  readonly uid?: number | undefined;
+}
+
+/** The folder of profile `name` under `configDir`. */
+export function profileFolder(configDir: string, name: string): string {
+  if (!PROFILE_NAME_PATTERN.test(name)) {
+    throw new ClientError(
+      'INVALID_ARGUMENT',
+      `profile name ${JSON.stringify(name)} must be letters, digits, . _ - (at most 64)`,
+    );
+  }
+  return join(configDir, name);
+}
+
+export class FileKeyStore implements KeyStore {
+  readonly name: string;
+  readonly dir: string;
+  readonly #fileOptions: { fs?: PrivateFileSystem; uid?: number | undefined };
+
+  constructor(options: FileKeyStoreOptions) {
+    this.name = options.name;
+    this.dir = options.dir;
+    this.#fileOptions = { ...(options.fs ? { fs: options.fs } : {}), uid: options.uid };
+  }
+
+  get profilePath(): string {
+    return join(this.dir, 'keys.json');
+  }
+
+  get archivePath(): string {
+    return join(this.dir, 'opened.jsonl');
+  }
+
+  async loadProfile(): Promise<Profile> {
+    const file = await this.#read(this.profilePath, decodeProfileFile);
+    if (!file) return {};
+    const network = file.network && {
+      root: {
+        network: file.network.network,
+        key: file.network.rootKey,
+        accreditation: file.network.accreditation,
+      },
+      ...(file.network.serverKey ? { serverKey: file.network.serverKey } : {}),
+    };
+    let device: Profile['device'];
+    if (file.device) {
+      const d = file.device;
+      const signer = await signerFromSeed(d.signingSeed, true);
+      const kem = await XWing.importPrivateKey(d.kemSeed, { extractable: true });
+      device = {
+        device: d.device,
+        label: d.label,
+        signer,
+        kemPrivateKey: kem,
+        kemPublicKey: kem.publicKey,
+        ...(d.user ? { user: d.user } : {}),
+        ...(d.org ? { org: d.org } : {}),
+      };
+    }
+    return {
+      ...(file.server ? { server: file.server } : {}),
+      ...(network ? { network } : {}),
+      ...(device ? { device } : {}),
+      ...(file.archiveKey ? { archiveKey: file.archiveKey } : {}),
+    };
+  }
+
+  async saveProfile(profile: Profile): Promise<void> {
+    const n = profile.network;
+    const d = profile.device;
+    const file = {
+      v: 1,
+      kind: 'valise-profile',
+      server: profile.server,
+      network: n && {
+        network: n.root.network,
+        rootKey: n.root.key,
+        accreditation: n.root.accreditation,
+        serverKey: n.serverKey,
+      },
+      device: d && {
+        device: d.device,
+        label: d.label,
+        signingSeed: await exportSeed(d.signer.privateKey),
+        kemSeed: await XWing.exportPrivateKey(d.kemPrivateKey),
+        user: d.user,
+        org: d.org,
+      },
+      archiveKey: profile.archiveKey,
+    };
+    await this.#write(this.profilePath, file, decodeProfileFile);
+  }
+
+  async loadRootKey(): Promise<RootKey | undefined> {
+    const file = await this.#read(join(this.dir, 'root-key.json'), decodeRootKeyFile);
+    if (!file) return undefined;
+    const signer = await signerFromSeed(file.seed, true);
+    return {
+      root: { network: file.network, key: signer.publicKey, accreditation: file.accreditation },
+      signer,
+    };
+  }
+
+  async saveRootKey(key: RootKey): Promise<void> {
+    const file = {
+      v: 1,
+      kind: 'valise-root-key',
+      network: key.root.network,
+      accreditation: key.root.accreditation,
+      seed: await exportSeed(key.signer.privateKey),
+    };
+    await this.#write(join(this.dir, 'root-key.json'), file, decodeRootKeyFile);
+  }
+
+  orgKeyPath(org: string): string {
+    decodeOrgId(org, 'org');
+    return join(this.dir, `org-key-${org}.json`);
+  }
+
+  async loadOrgKey(org: string): Promise<ExportableSigner | undefined> {
+    const file = await this.#read(this.orgKeyPath(org), decodeOrgKeyFile);
+    if (!file) return undefined;
+    if (file.org !== org) {
+      throw new ClientError(
+        'KEY_FILE_INVALID',
+        `${this.orgKeyPath(org)} holds the key of ${file.org}, not ${org}`,
+      );
+    }
+    return signerFromSeed(file.seed, true);
+  }
+
+  async saveOrgKey(org: string, signer: ExportableSigner): Promise<void> {
+    const file = { v: 1, kind: 'valise-org-key', org, seed: await exportSeed(signer.privateKey) };
+    await this.#write(this.orgKeyPath(org), file, decodeOrgKeyFile);
+  }
+
+  async loadDirectory(): Promise<readonly SignedEntry[]> {
+    const file = await this.#read(join(this.dir, 'directory.json'), decodeDirectoryFile, 512 * 1024 * 1024);
+    return file?.entries ?? [];
+  }
+
+  async saveDirectory(entries: readonly SignedEntry[]): Promise<void> {
+    await this.#write(
+      join(this.dir, 'directory.json'),
+      { v: 1, kind: 'valise-directory', entries },
+      undefined,
+    );
+  }
+
+  #read<T>(path: string, decoder: Decoder<T>, maxBytes?: number): Promise<T | undefined> {
+    return readKeyFile(path, decoder, this.#fileOptions, maxBytes);
+  }
+
+  /** Encodes canonically and, when given a decoder, checks the file reads back before writing it. */
+  async #write(path: string, value: unknown, decoder: Decoder<unknown> | undefined): Promise<void> {
+    const json = toJsonValue(value);
+    if (decoder) decoder(json, '');
+    await writePrivateFile(path, encodeCanonical(json), this.#fileOptions);
+  }
+}
+
+/**
+ * Reads an organisation key file wherever it is (the file `valise org add` wrote, handed to
+ * the organisation's first security officer), with the same permission checks.
+ */
+export async function readOrgKeyFile(
+  path: string,
+  options: { fs?: PrivateFileSystem; uid?: number | undefined },
+): Promise<{ org: string; signer: ExportableSigner }> {
+  const file = await readKeyFile(path, decodeOrgKeyFile, options);
+  if (!file) throw new ClientError('NOT_FOUND', `no organisation key file at ${path}`);
+  return { org: file.org, signer: await signerFromSeed(file.seed, true) };
+}
+
+async function readKeyFile<T>(
+  path: string,
+  decoder: Decoder<T>,
+  options: { fs?: PrivateFileSystem; uid?: number | undefined },
+  maxBytes = 1024 * 1024,
+): Promise<T | undefined> {
+  const data = await readPrivateFile(path, options);
+  if (!data) return undefined;
+  try {
+    return decodeCanonical(data, decoder, { maxBytes });
+  } catch (cause) {
+    if (!(cause instanceof EncodingError)) throw cause;
+    throw new ClientError(
+      'KEY_FILE_INVALID',
+      `${path} is not a valid Valise file (${cause.message}); restore it from a backup`,
+      {
+        cause,
+      },
+    );
+  }
+}

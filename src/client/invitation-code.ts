@@ -1,0 +1,36 @@
+/**
+ * The one-time enrolment code a security officer hands to an invitee:
+ * `<invitation id>.<32-byte secret, base64url>`. The server keeps only SHA-256 of the
+ * secret, so its database cannot enrol anyone.
+ */
+import { fromBase64url, toBase64url } from '../core/bytes.ts';
+import { RANDOM_ID_PATTERN } from '../core/identifiers.ts';
+import { ClientError } from './client-error.ts';
+
+export const INVITATION_SECRET_BYTES = 32;
+
+export interface InvitationCode {
+  readonly invitation: string;
+  readonly secret: Uint8Array;
+}
+
+export function formatInvitationCode(code: InvitationCode): string {
+  return `${code.invitation}.${toBase64url(code.secret)}`;
+}
+
+export function parseInvitationCode(text: string): InvitationCode {
+  const [invitation, secretText, ...rest] = text.trim().split('.');
+  const secret = secretText === undefined ? undefined : fromBase64url(secretText);
+  if (
+    rest.length > 0 ||
+    !invitation ||
+    !RANDOM_ID_PATTERN.test(invitation) ||
+    secret?.length !== INVITATION_SECRET_BYTES
+  ) {
+    throw new ClientError(
+      'INVALID_CODE',
+      'the enrolment code must be <invitation>.<secret> exactly as your security officer gave it',
+    );
+  }
+  return { invitation, secret };
+}

@@ -1,0 +1,91 @@
+/**
+ * A security officer invites a person (DESIGN §5): the user's certificate is issued with
+ * the organisation key when the directory does not already hold it as asked, then a
+ * one-time, expiring invitation is registered with only the SHA-256 of a fresh 32-byte
+ * secret. The code returned is the only place the secret exists.
+ */
+import { randomBytes, toBase64url } from '../core/bytes.ts';
+import type { UserCertificate } from '../core/certificate.ts';
+import type { Classification } from '../core/classification.ts';
+import type { Signer } from '../core/ed25519.ts';
+import type { Role } from '../core/identifiers.ts';
+import { ID_BYTES } from '../core/identifiers.ts';
+import { issueCertificate } from '../core/issue-certificate.ts';
+import { sha256 } from '../core/sha256.ts';
+import { decodeInvitationCreated } from './api-answers.ts';
+import { ClientError } from './client-error.ts';
+import { formatInvitationCode, INVITATION_SECRET_BYTES } from './invitation-code.ts';
+import type { DeviceSession } from './open-session.ts';
+import { requireOrgKey, userCertificateFor } from './org-key.ts';
+import { postEntry } from './post-entry.ts';
+
+export interface Invitee {
+  readonly user: string;
+  readonly name: string;
+  readonly clearance: Classification;
+  readonly role: Role;
+  readonly groups: readonly string[];
+}
+
+export interface InviteRequest {
+  readonly session: Pick<DeviceSession, 'api' | 'device' | 'directory' | 'clock'>;
+  /** The organisation key of the officer's organisation. */
+  readonly orgKey: Signer;
+  readonly invitee: Invitee;
+  /** Seconds the invitation stays valid (default 24 h). */
+  readonly validFor?: number;
+}
+
+export interface Invitation {
+  readonly code: string;
+  readonly invitation: string;
+  readonly expiresAt: number;
+  readonly user: UserCertificate;
+  /** True when a user certificate was issued now (new user, or changed attributes). */
+  readonly issued: boolean;
+}
+
+export const DEFAULT_INVITATION_LIFETIME = 24 * 3600;
+
+export async function invite(request: InviteRequest): Promise<Invitation> {
+  const { api, device, directory, clock } = request.session;
+  const org = device.org;
+  requireOrgKey(directory, org, request.orgKey);
+  const now = clock.nowSeconds();
+  const wanted = userCertificateFor(org, request.invitee, now);
+  const existing = directory.user(wanted.user);
+  if (existing && existing.org !== org) {
+    throw new ClientError(
+      'INVALID_ARGUMENT',
+      `user ${wanted.user} belongs to ${existing.org}; user ids are unique in the network, choose another`,
+    );
+  }
+  const same =
+    existing &&
+    existing.name === wanted.name &&
+    existing.clearance === wanted.clearance &&
+    existing.role === wanted.role &&
+    existing.groups.join(',') === wanted.groups.join(',');
+  if (!same) await postEntry(api, await issueCertificate(wanted, request.orgKey));
+
+  const validFor = request.validFor ?? DEFAULT_INVITATION_LIFETIME;
+  if (!Number.isSafeInteger(validFor) || validFor < 60 || validFor > 30 * 24 * 3600) {
+    throw new ClientError('INVALID_ARGUMENT', 'an invitation must be valid between one minute and 30 days');
+  }
+  const id = toBase64url(randomBytes(ID_BYTES));
+  const secret = randomBytes(INVITATION_SECRET_BYTES);
+  const created = await api.post(
+    '/api/v1/invitations',
+    { id, org, user: wanted.user, secretHash: toBase64url(sha256(secret)), expiresAt: now + validFor },
+    decodeInvitationCreated,
+  );
+  if (created.id !== id)
+    throw new ClientError('BAD_RESPONSE', 'the server registered the invitation under another id');
+  return {
+    code: formatInvitationCode({ invitation: id, secret }),
+    invitation: id,
+    expiresAt: created.expiresAt,
+    user: same ? existing : wanted,
+    issued: !same,
+  };
+}

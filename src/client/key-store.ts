@@ -1,0 +1,66 @@
+/**
+ * What a client keeps about itself, behind one interface so the CLI (a 0600 file) and the
+ * browser (IndexedDB, non-extractable keys) can each store it their way (DESIGN §5, §12):
+ * - the profile: the server it talks to, the pinned network root (the one trust anchor:
+ *   every certificate chain is verified to it, never to a root the server sends), the
+ *   server's receipt key, and this device's ids and key pairs;
+ * - the newest directory seen, so a sync fetches only what is new and a server that
+ *   shrinks or rewrites it is caught;
+ * - for the people who hold them, the network root key and organisation keys.
+ */
+import type { SignedEntry } from '../core/certificate.ts';
+import type { NetworkRoot } from '../core/directory.ts';
+import type { Signer } from '../core/ed25519.ts';
+import type { XWingPrivateKey } from '../core/hpke/x-wing.ts';
+
+/** A signer whose private key can be written to a key file. */
+export type ExportableSigner = Signer & { readonly privateKey: CryptoKey };
+
+export interface PinnedNetwork {
+  readonly root: NetworkRoot;
+  /** The Ed25519 key that signs the server's receipts, pinned at first contact. */
+  readonly serverKey?: Uint8Array;
+}
+
+/** This device: ids and the two key pairs made on it (DESIGN §2). */
+export interface DeviceKeys {
+  readonly device: string;
+  readonly label: string;
+  /** Ed25519: signs requests and cable headers. */
+  readonly signer: ExportableSigner;
+  /** X-Wing: opens the content-key wraps of cables. */
+  readonly kemPrivateKey: XWingPrivateKey;
+  readonly kemPublicKey: Uint8Array;
+  /** Learnt from the device's certificate once the organisation has approved it. */
+  readonly user?: string;
+  readonly org?: string;
+}
+
+export interface Profile {
+  readonly server?: string;
+  readonly network?: PinnedNetwork;
+  readonly device?: DeviceKeys;
+  /** Encrypts the local record of opened cables. */
+  readonly archiveKey?: Uint8Array;
+}
+
+/** The network authority's key: it certifies organisations. */
+export interface RootKey {
+  readonly root: NetworkRoot;
+  readonly signer: ExportableSigner;
+}
+
+export interface KeyStore {
+  /** The profile's name, for messages. */
+  readonly name: string;
+  /** The profile; an empty one when nothing was stored yet. */
+  loadProfile(): Promise<Profile>;
+  saveProfile(profile: Profile): Promise<void>;
+  loadRootKey(): Promise<RootKey | undefined>;
+  saveRootKey(key: RootKey): Promise<void>;
+  loadOrgKey(org: string): Promise<ExportableSigner | undefined>;
+  saveOrgKey(org: string, signer: ExportableSigner): Promise<void>;
+  /** The verified entries of the newest directory seen, in order (empty at first). */
+  loadDirectory(): Promise<readonly SignedEntry[]>;
+  saveDirectory(entries: readonly SignedEntry[]): Promise<void>;
+}

@@ -1,0 +1,116 @@
+/**
+ * Everything an enrolled device needs before it acts: its profile, an API client that
+ * signs as it, and the directory synced and verified against the pinned root. It also
+ * checks that the directory certifies this device with exactly the keys it holds (a server
+ * that swapped them in a certificate is caught here), and learns the device's user and
+ * organisation from that certificate the first time.
+ */
+import { constantTimeEqual } from '../core/bytes.ts';
+import type { Directory } from '../core/directory.ts';
+import type { Fetch } from './api-client.ts';
+import { ApiClient } from './api-client.ts';
+import { ClientError } from './client-error.ts';
+import type { Clock } from './clock.ts';
+import type { DeviceKeys, KeyStore, PinnedNetwork, Profile } from './key-store.ts';
+import { syncDirectory } from './sync-directory.ts';
+
+/** A device whose certificate is in the directory. */
+export interface EnrolledDevice extends DeviceKeys {
+  readonly user: string;
+  readonly org: string;
+}
+
+export interface DeviceSession {
+  readonly store: KeyStore;
+  readonly profile: Profile;
+  readonly network: PinnedNetwork;
+  /** Signs every request as `device`. */
+  readonly api: ApiClient;
+  readonly device: EnrolledDevice;
+  readonly directory: Directory;
+  readonly clock: Clock;
+}
+
+export interface SessionRequest {
+  readonly store: KeyStore;
+  readonly fetch: Fetch;
+  readonly clock: Clock;
+  /** Compare the whole directory history, not just its tip. */
+  readonly fullSync?: boolean;
+}
+
+export async function openSession(request: SessionRequest): Promise<DeviceSession> {
+  const { store, clock } = request;
+  const profile = await store.loadProfile();
+  const keys = profile.device;
+  if (!profile.server || !profile.network || !keys) {
+    throw new ClientError(
+      'NOT_CONFIGURED',
+      `profile ${store.name} has no enrolled device; run valise enrol <code> --server <url> (or choose another --profile)`,
+    );
+  }
+  const api = new ApiClient({
+    server: profile.server,
+    fetch: request.fetch,
+    clock,
+    device: { id: keys.device, signer: keys.signer },
+  });
+  let directory: Directory;
+  try {
+    directory = await syncDirectory({
+      api,
+      store,
+      root: profile.network.root,
+      ...(request.fullSync ? { full: true } : {}),
+    });
+  } catch (error) {
+    // A device the org has not approved yet is unknown to the server: say so plainly.
+    if (error instanceof ClientError && error.status === 401 && !keys.org) {
+      throw new ClientError(
+        'DEVICE_NOT_CERTIFIED',
+        `device ${keys.device} (${keys.label}) is waiting for approval by your security officer; ask them to run valise approve ${keys.device}`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  const device = await checkCertified(store, profile, keys, directory);
+  return { store, profile, network: profile.network, api, device, directory, clock };
+}
+
+async function checkCertified(
+  store: KeyStore,
+  profile: Profile,
+  keys: DeviceKeys,
+  directory: Directory,
+): Promise<EnrolledDevice> {
+  const entry = directory.device(keys.device);
+  if (!entry) {
+    const problem = directory.deviceProblem(keys.device);
+    if (problem === 'REVOKED') {
+      throw new ClientError(
+        'DEVICE_REVOKED',
+        `device ${keys.device} has been revoked; ask your security officer for a new invitation`,
+      );
+    }
+    throw new ClientError(
+      'DEVICE_NOT_CERTIFIED',
+      `device ${keys.device} (${keys.label}) is not certified in the directory yet; ask your security officer to run valise approve ${keys.device}`,
+    );
+  }
+  // DESIGN §4: a certificate naming this device with other keys is an injection; never use it.
+  if (
+    !constantTimeEqual(entry.device.signingKey, keys.signer.publicKey) ||
+    !constantTimeEqual(entry.device.kemKey, keys.kemPublicKey)
+  ) {
+    throw new ClientError(
+      'DEVICE_NOT_CERTIFIED',
+      `the directory certifies other keys for device ${keys.device} than the ones it holds; someone injected a certificate: tell your security officer`,
+    );
+  }
+  const enrolled: EnrolledDevice = { ...keys, user: entry.user.user, org: entry.org.org };
+  if (keys.user !== enrolled.user || keys.org !== enrolled.org) {
+    await store.saveProfile({ ...profile, device: enrolled });
+  }
+  return enrolled;
+}

@@ -1,0 +1,54 @@
+/**
+ * First contact with a server (enrolment): fetch what it says about itself and pin the
+ * network root. The root is the trust anchor for everything after, so it should come from
+ * the security officer with the code (`expectedRoot`), not from the server; when it is not
+ * given, the server's root is pinned on first use and the caller must show its fingerprint.
+ * A profile that already pins a root keeps it: a server naming another one is refused.
+ */
+import { constantTimeEqual } from '../core/bytes.ts';
+import type { NetworkInfo } from './api-answers.ts';
+import { decodeNetworkInfo } from './api-answers.ts';
+import type { ApiClient } from './api-client.ts';
+import { ClientError } from './client-error.ts';
+import type { PinnedNetwork } from './key-store.ts';
+
+export interface PinResult {
+  readonly network: PinnedNetwork;
+  readonly info: NetworkInfo;
+  /** 'given' when the root matched `expectedRoot` or an earlier pin; 'first-use' otherwise. */
+  readonly trust: 'given' | 'first-use';
+}
+
+export async function pinNetwork(
+  api: ApiClient,
+  expectedRoot: Uint8Array | undefined,
+  pinned: PinnedNetwork | undefined,
+): Promise<PinResult> {
+  const info = await api.request({
+    method: 'GET',
+    path: '/api/v1/network',
+    decode: decodeNetworkInfo,
+    unsigned: true,
+  });
+  const anchor = expectedRoot ?? pinned?.root.key;
+  if (anchor && !constantTimeEqual(anchor, info.rootKey)) {
+    throw new ClientError(
+      'ROOT_MISMATCH',
+      `${api.server} serves network ${info.network} under another root key than the one you gave; check the server address and the root key with your security officer`,
+    );
+  }
+  if (pinned && pinned.root.network !== info.network) {
+    throw new ClientError(
+      'ROOT_MISMATCH',
+      `this profile belongs to network ${pinned.root.network}, not ${info.network}; use another --profile`,
+    );
+  }
+  return {
+    network: {
+      root: { network: info.network, key: info.rootKey, accreditation: info.accreditation },
+      serverKey: info.serverKey,
+    },
+    info,
+    trust: anchor ? 'given' : 'first-use',
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Reads one cable: fetch it (the server hands this device its own wrap only, and logs the
+ * fetch), then open it locally with `openCable`, which verifies the sender's chain to the
+ * pinned root, the header signature, the content digest and the wrapped set against policy
+ * before decrypting (DESIGN §4). The opened cable is added to the local record.
+ */
+import { yearOf } from '../core/date-time-group.ts';
+import type { OpenedCable } from '../core/open-cable.ts';
+import { openCable } from '../core/open-cable.ts';
+import { formatReference } from '../core/reference.ts';
+import { decodeCableAnswer } from './api-answers.ts';
+import type { CableArchive } from './cable-archive.ts';
+import type { DeviceSession } from './open-session.ts';
+
+export interface ReadCable {
+  readonly reference: string;
+  readonly cable: OpenedCable;
+}
+
+export async function readCable(
+  session: Pick<DeviceSession, 'api' | 'device' | 'directory' | 'clock'>,
+  id: string,
+  archive?: CableArchive,
+): Promise<ReadCable> {
+  const { api, device, directory } = session;
+  const { cable: sealed } = await api.get(`/api/v1/cables/${encodeURIComponent(id)}`, decodeCableAnswer);
+  const cable = await openCable(sealed, {
+    directory,
+    recipient: { device: device.device, privateKey: device.kemPrivateKey },
+  });
+  const { header, content, signedBy } = cable;
+  const reference = formatReference({ org: header.org, serial: header.serial, year: yearOf(header.sentAt) });
+  await archive?.add({
+    id: header.id,
+    reference,
+    classification: header.classification,
+    precedence: header.precedence,
+    sentAt: header.sentAt,
+    subject: content.subject,
+    tags: content.tags,
+    body: content.body,
+    signedBy: {
+      org: signedBy.org.org,
+      user: signedBy.user.user,
+      name: signedBy.user.name,
+      device: signedBy.device.device,
+      label: signedBy.device.label,
+    },
+    openedAt: session.clock.nowSeconds(),
+  });
+  return { reference, cable };
+}

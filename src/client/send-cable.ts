@@ -1,0 +1,108 @@
+/**
+ * Sends a cable (DESIGN §4): ask the server for the organisation's series head, seal once
+ * for exactly the devices policy entitles at the synced directory's epoch, post it, and
+ * check the server's signed receipt. When another device of the org took the serial first
+ * the server answers 409 SERIES_CONFLICT with the current head: the cable is re-signed at
+ * the next place (`resignCable`, no new sealing, the wraps bind the cable id, not the
+ * serial) and posted again, a few times at most.
+ */
+import type { CableHeader } from '../core/cable-header.ts';
+import { yearOf } from '../core/date-time-group.ts';
+import type { CableDraft, ContentDraft, SeriesPosition } from '../core/seal-cable.ts';
+import { resignCable, sealCable } from '../core/seal-cable.ts';
+import { encodeSealedCable } from '../core/sealed-cable.ts';
+import type { Receipt, SeriesHead } from './api-answers.ts';
+import { decodeReceiptAnswer, decodeSeriesHead } from './api-answers.ts';
+import { ClientError } from './client-error.ts';
+import type { DeviceSession } from './open-session.ts';
+import { verifyReceipt } from './verify-receipt.ts';
+
+export interface SendRequest {
+  readonly session: Pick<DeviceSession, 'api' | 'device' | 'directory' | 'network' | 'clock'>;
+  /** The header fields; the date-time group is the clock's now. */
+  readonly draft: Omit<CableDraft, 'sentAt'>;
+  readonly content: ContentDraft;
+  /** How many times to post before giving up on a busy series (default 5). */
+  readonly attempts?: number;
+}
+
+export interface SentCable {
+  readonly id: string;
+  readonly reference: string;
+  readonly header: CableHeader;
+  readonly receipt: Receipt;
+}
+
+export async function sendCable(request: SendRequest): Promise<SentCable> {
+  const { api, device, directory, network, clock } = request.session;
+  const attempts = request.attempts ?? 5;
+  const serverKey = network.serverKey;
+  if (!serverKey) {
+    throw new ClientError(
+      'NOT_CONFIGURED',
+      'no server receipt key is pinned in this profile; enrol the device again',
+    );
+  }
+  const sentAt = clock.nowSeconds();
+  const year = yearOf(sentAt);
+  const head = await api.get(`/api/v1/orgs/${device.org}/head`, decodeSeriesHead);
+  let cable = await sealCable({
+    draft: { ...request.draft, sentAt },
+    content: request.content,
+    sender: { user: device.user, device: device.device, signer: device.signer },
+    directory,
+    series: nextPosition(head, year),
+  });
+
+  for (let attempt = 1; ; attempt++) {
+    let receipt: Receipt;
+    try {
+      ({ receipt } = await api.post(
+        '/api/v1/cables',
+        { cable: encodeSealedCable(cable) },
+        decodeReceiptAnswer,
+      ));
+    } catch (error) {
+      if (!(error instanceof ClientError) || error.code !== 'SERIES_CONFLICT') throw error;
+      if (attempt >= attempts) {
+        throw new ClientError(
+          'SERIES_BUSY',
+          `${device.org}'s series kept moving during ${attempts} attempts; nothing was sent, try again`,
+          { cause: error },
+        );
+      }
+      const current =
+        error.detail?.head === undefined
+          ? await api.get(`/api/v1/orgs/${device.org}/head`, decodeSeriesHead)
+          : decodeConflictHead(error);
+      cable = await resignCable(cable, nextPosition(current, year), device.signer);
+      continue;
+    }
+    if (!(await verifyReceipt(receipt, cable, serverKey))) {
+      throw new ClientError(
+        'RECEIPT_INVALID',
+        `the server's receipt for ${receipt.reference} does not verify under the pinned server key; do not assume the cable was stored, tell your security officer`,
+      );
+    }
+    return { id: cable.header.id, reference: receipt.reference, header: cable.header, receipt };
+  }
+}
+
+/**
+ * The place after `head` for a cable dated in `year`: serials are gapless per org and
+ * year, and `prev` chains to the org's last cable whatever its year.
+ */
+export function nextPosition(head: SeriesHead, year: number): SeriesPosition {
+  const serial = head.year === year ? head.serial + 1 : 1;
+  return head.hash ? { serial, prev: head.hash } : { serial };
+}
+
+function decodeConflictHead(error: ClientError): SeriesHead {
+  try {
+    return decodeSeriesHead(error.detail?.head, 'head');
+  } catch (cause) {
+    throw new ClientError('BAD_RESPONSE', 'the server answered SERIES_CONFLICT with a malformed head', {
+      cause,
+    });
+  }
+}

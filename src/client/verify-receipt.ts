@@ -1,0 +1,45 @@
+/**
+ * Checks the server's receipt for a cable (docs/api.md): it names this cable, its place in
+ * the series and its hash, and carries the server's Ed25519 signature over
+ * `LABELS.receipt || 0x00 || canonical({ cable, reference, hash, acceptedAt })` under the
+ * pinned server key. A receipt is the server's word that the cable is stored durably.
+ * Returns false for anything wrong; never throws.
+ */
+import { constantTimeEqual } from '../core/bytes.ts';
+import { cableHash } from '../core/cable-header.ts';
+import { encodeCanonical } from '../core/canonical-json.ts';
+import { yearOf } from '../core/date-time-group.ts';
+import { verifyLabelled } from '../core/ed25519.ts';
+import { LABELS } from '../core/labels.ts';
+import { formatReference } from '../core/reference.ts';
+import type { SealedCable } from '../core/sealed-cable.ts';
+import { toJsonValue } from '../core/to-json.ts';
+import type { Receipt } from './api-answers.ts';
+
+export async function verifyReceipt(
+  receipt: Receipt,
+  cable: SealedCable,
+  serverKey: Uint8Array,
+): Promise<boolean> {
+  try {
+    const { header } = cable;
+    const reference = formatReference({
+      org: header.org,
+      serial: header.serial,
+      year: yearOf(header.sentAt),
+    });
+    if (receipt.cable !== header.id || receipt.reference !== reference) return false;
+    if (!constantTimeEqual(receipt.hash, cableHash(header, cable.signature))) return false;
+    const signed = encodeCanonical(
+      toJsonValue({
+        cable: receipt.cable,
+        reference: receipt.reference,
+        hash: receipt.hash,
+        acceptedAt: receipt.acceptedAt,
+      }),
+    );
+    return await verifyLabelled(serverKey, LABELS.receipt, signed, receipt.signature);
+  } catch {
+    return false;
+  }
+}

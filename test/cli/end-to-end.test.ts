@@ -1,0 +1,413 @@
+/**
+ * Issue 3's end-to-end test: the real server on loopback HTTP with a fresh SQLite file, and
+ * the `valise` command as a child process for every act. Three organisations, seven
+ * devices (three first security officers with the org key, four people through invitation,
+ * enrolment and approval), one RESTREINT UE cable from DE to DE (info) and FR (action) for
+ * the working group COEST. Exactly the entitled devices read it; an uncleared person of a
+ * recipient org, a person outside the group, the officers and a device of the third org
+ * cannot; and neither the server's database nor its log holds the subject, the body, or
+ * any private key or invitation secret.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fromBase64url } from '../../src/core/bytes.ts';
+import type { CliRun, RunningServer } from './child-processes.ts';
+import { runValise, startServer } from './child-processes.ts';
+
+const SUBJECT = 'Démarche on the northern pipeline incident';
+const BODY =
+  'Paris and Berlin agree to seek an urgent meeting of COEST. Text for the démarche follows: ZEBRA-7741.';
+
+interface Person {
+  readonly profile: string;
+  readonly org: string;
+  readonly user: string;
+  readonly name: string;
+  readonly clearance: string;
+  readonly groups: string;
+  readonly role?: string;
+  /** Bootstrapped with the org key rather than invited. */
+  readonly officer?: boolean;
+  device?: string;
+}
+
+const PEOPLE: Person[] = [
+  {
+    profile: 'de-so',
+    org: 'DE',
+    user: 'de.officer',
+    name: 'Dieter Ott',
+    clearance: 'RESTREINT UE',
+    groups: '',
+    officer: true,
+  },
+  {
+    profile: 'fr-so',
+    org: 'FR',
+    user: 'fr.officer',
+    name: 'Fanny Roux',
+    clearance: 'RESTREINT UE',
+    groups: '',
+    officer: true,
+  },
+  {
+    profile: 'cy-so',
+    org: 'CY',
+    user: 'cy.officer',
+    name: 'Chloe Yiannou',
+    clearance: 'RESTREINT UE',
+    groups: 'COEST',
+    officer: true,
+  },
+  {
+    profile: 'de-anna',
+    org: 'DE',
+    user: 'de.anna',
+    name: 'Anna Schmidt',
+    clearance: 'RESTREINT UE',
+    groups: 'COEST',
+  },
+  {
+    profile: 'de-bob',
+    org: 'DE',
+    user: 'de.bob',
+    name: 'Bob Weber',
+    clearance: 'RESTREINT UE',
+    groups: 'COEST,CONUN',
+  },
+  {
+    profile: 'fr-paul',
+    org: 'FR',
+    user: 'fr.paul',
+    name: 'Paul Martin',
+    clearance: 'RESTREINT UE',
+    groups: 'COEST',
+  },
+  {
+    profile: 'fr-claire',
+    org: 'FR',
+    user: 'fr.claire',
+    name: 'Claire Petit',
+    clearance: 'UNCLASSIFIED',
+    groups: 'COEST',
+  },
+];
+const person = (profile: string) => PEOPLE.find((p) => p.profile === profile)!;
+/** DESIGN §6 for this cable: the sender, and COEST members cleared RESTREINT UE of DE and FR. */
+const ENTITLED = ['de-anna', 'de-bob', 'fr-paul'];
+const NOT_ENTITLED = ['de-so', 'fr-so', 'cy-so', 'fr-claire'];
+
+describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, () => {
+  let configDir: string;
+  let dataDir: string;
+  let server: RunningServer | undefined;
+  let rootKey: string;
+  const codes: string[] = [];
+  let cable: { id: string; reference: string; recipients: string[] } | undefined;
+
+  const valise = (profile: string, argv: readonly string[], stdin = '') =>
+    runValise(['--profile', profile, ...argv], { VALISE_CONFIG_DIR: configDir }, stdin);
+
+  /** Runs a command that must succeed; returns its --json output. */
+  const ok = async (
+    profile: string,
+    argv: readonly string[],
+    stdin = '',
+  ): Promise<Record<string, unknown>> => {
+    const run = await valise(profile, [...argv, '--json'], stdin);
+    assert.equal(run.code, 0, `valise --profile ${profile} ${argv.join(' ')} failed: ${run.stderr}`);
+    assert.equal(run.stderr, '', `no stderr on success: ${run.stderr}`);
+    return JSON.parse(run.stdout) as Record<string, unknown>;
+  };
+
+  /** A failure: non-zero exit and exactly one line on stderr, with this code. */
+  const failsWith = (run: CliRun, code: string, what: string): void => {
+    assert.notEqual(run.code, 0, `${what} should fail`);
+    const lines = run.stderr.split('\n').filter((l) => l !== '');
+    assert.equal(lines.length, 1, `${what}: one line on stderr, got ${run.stderr}`);
+    assert.match(lines[0]!, new RegExp(`^valise: ${code}: `), `${what}: ${lines[0]}`);
+  };
+
+  before(async () => {
+    configDir = await mkdtemp(join(tmpdir(), 'valise-e2e-config-'));
+    dataDir = await mkdtemp(join(tmpdir(), 'valise-e2e-data-'));
+    const init = await ok('authority', [
+      'network',
+      'init',
+      '--network',
+      'coreu',
+      '--accreditation',
+      'RESTREINT UE',
+    ]);
+    rootKey = String(init.rootKey);
+    server = await startServer({
+      VALISE_DATA_DIR: dataDir,
+      VALISE_NETWORK: 'coreu',
+      VALISE_ROOT_KEY: rootKey,
+    });
+  });
+
+  after(async () => {
+    await server?.stop();
+  });
+
+  test('the network authority adds three organisations', async () => {
+    for (const [org, name] of [
+      ['DE', 'Auswärtiges Amt'],
+      ['FR', 'Ministère de l’Europe et des Affaires étrangères'],
+      ['CY', 'Ministry of Foreign Affairs of Cyprus'],
+    ] as const) {
+      const added = await ok('authority', [
+        'org',
+        'add',
+        org,
+        '--name',
+        name,
+        '--accreditation',
+        'RESTREINT UE',
+        '--server',
+        server!.url,
+      ]);
+      assert.equal(added.org, org);
+    }
+  });
+
+  test('each organisation bootstraps its first security officer with the organisation key', async () => {
+    for (const p of PEOPLE.filter((x) => x.officer)) {
+      const enrolled = await ok(p.profile, [
+        'enrol',
+        '--org-key',
+        join(configDir, 'authority', `org-key-${p.org}.json`),
+        '--user',
+        p.user,
+        '--name',
+        p.name,
+        '--clearance',
+        p.clearance,
+        ...(p.groups ? ['--groups', p.groups] : []),
+        '--server',
+        server!.url,
+        '--root',
+        rootKey,
+        '--label',
+        'officer laptop',
+      ]);
+      assert.equal(enrolled.org, p.org);
+      assert.equal(enrolled.trust, 'given');
+      p.device = String(enrolled.device);
+    }
+  });
+
+  test('officers invite four people, who enrol with their one-time codes and are approved', async () => {
+    for (const p of PEOPLE.filter((x) => !x.officer)) {
+      const officer = PEOPLE.find((o) => o.officer && o.org === p.org)!;
+      const invitation = await ok(officer.profile, [
+        'invite',
+        '--user',
+        p.user,
+        '--name',
+        p.name,
+        '--clearance',
+        p.clearance,
+        '--groups',
+        p.groups,
+        '--expires',
+        '1h',
+      ]);
+      assert.equal(invitation.rootKey, rootKey);
+      const code = String(invitation.code);
+      codes.push(code);
+      const enrolled = await ok(p.profile, [
+        'enrol',
+        code,
+        '--server',
+        server!.url,
+        '--root',
+        rootKey,
+        '--label',
+        'laptop',
+      ]);
+      assert.equal(enrolled.status, 'pending');
+      p.device = String(enrolled.device);
+
+      // Before approval the device cannot act, and says why.
+      failsWith(await valise(p.profile, ['inbox']), 'DEVICE_NOT_CERTIFIED', `${p.profile} before approval`);
+
+      const pending = (await ok(officer.profile, ['approve'])).items as { device: string; user: string }[];
+      assert.ok(
+        pending.some((x) => x.device === p.device && x.user === p.user),
+        `${p.device} is pending`,
+      );
+      const approved = await ok(officer.profile, ['approve', p.device]);
+      assert.equal(approved.user, p.user);
+    }
+    // Seven devices, all active.
+    for (const officer of PEOPLE.filter((x) => x.officer)) {
+      const devices = (await ok(officer.profile, ['devices'])).items as { device: string; status: string }[];
+      for (const p of PEOPLE.filter((x) => x.org === officer.org)) {
+        assert.equal(devices.find((d) => d.device === p.device)?.status, 'active', `${p.profile} active`);
+      }
+    }
+    assert.equal(new Set(PEOPLE.map((p) => p.device)).size, 7);
+  });
+
+  test('an invitation code works once', async () => {
+    const again = await valise('reuse', [
+      'enrol',
+      codes[0]!,
+      '--server',
+      server!.url,
+      '--root',
+      rootKey,
+      '--label',
+      'thief',
+    ]);
+    failsWith(again, 'INVITATION_USED', 'a second enrolment with the same code');
+  });
+
+  test('DE sends a RESTREINT UE cable to DE and FR for the working group COEST, sealed for exactly the entitled devices', async () => {
+    const sent = await ok(
+      'de-anna',
+      [
+        'send',
+        '--subject',
+        SUBJECT,
+        '--classification',
+        'RESTREINT UE',
+        '--precedence',
+        'IMMEDIATE',
+        '--to',
+        'FR:action',
+        '--to',
+        'DE:info',
+        '--groups',
+        'COEST',
+        '--tag',
+        'pipeline',
+      ],
+      BODY,
+    );
+    cable = {
+      id: String(sent.id),
+      reference: String(sent.reference),
+      recipients: sent.recipients as string[],
+    };
+    assert.match(cable.reference, /^DE\/1\/\d\d$/);
+    assert.deepEqual(
+      [...cable.recipients].sort(),
+      ENTITLED.map((p) => person(p).device!).sort(),
+      'the wrapped set is exactly the entitled devices',
+    );
+  });
+
+  test('every entitled device reads it, verified locally, and is told who signed it', async () => {
+    for (const profile of ENTITLED) {
+      const read = await ok(profile, ['read', cable!.reference]);
+      assert.equal(read.id, cable!.id);
+      assert.equal(read.subject, SUBJECT);
+      assert.equal(read.body, BODY);
+      assert.equal(read.classification, 'RESTREINT UE');
+      assert.deepEqual(read.signedBy, {
+        name: 'Anna Schmidt',
+        user: 'de.anna',
+        org: 'DE',
+        orgName: 'Auswärtiges Amt',
+        device: person('de-anna').device,
+        deviceLabel: 'laptop',
+      });
+      // Once opened, the inbox shows the subject from the device's own record.
+      const inbox = (await ok(profile, ['inbox'])).items as {
+        id: string;
+        subject?: string;
+        verified: boolean;
+      }[];
+      const item = inbox.find((i) => i.id === cable!.id);
+      assert.equal(item?.subject, SUBJECT, `${profile} inbox subject`);
+      assert.equal(item?.verified, true);
+    }
+    const human = await valise('fr-paul', ['read', cable!.id]);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /signed by Anna Schmidt \(de\.anna\) of DE/);
+  });
+
+  test('no other device can read it: not the uncleared person in FR, not the officers, not the third organisation', async () => {
+    for (const profile of NOT_ENTITLED) {
+      const inbox = (await ok(profile, ['inbox'])).items as { id: string }[];
+      assert.ok(!inbox.some((i) => i.id === cable!.id), `${profile} does not see the cable in its inbox`);
+      failsWith(await valise(profile, ['read', cable!.id]), 'NOT_FOUND', `${profile} reading by id`);
+      failsWith(
+        await valise(profile, ['read', cable!.reference]),
+        'NOT_FOUND',
+        `${profile} reading by reference`,
+      );
+    }
+  });
+
+  test('FR acknowledges; the sender sees who has and who has not', async () => {
+    const ack = await ok('fr-paul', ['ack', cable!.reference]);
+    assert.equal(ack.org, 'FR');
+    const acks = (await ok('de-anna', ['acks', cable!.reference])).items as {
+      org: string;
+      acknowledged: boolean;
+    }[];
+    assert.deepEqual(acks.map((a) => [a.org, a.acknowledged]).sort(), [
+      ['DE', false],
+      ['FR', true],
+    ]);
+    const unacked = (await ok('fr-paul', ['inbox', '--unacknowledged'])).items as { id: string }[];
+    assert.ok(!unacked.some((i) => i.id === cable!.id));
+  });
+
+  test('a revoked device is refused from then on', async () => {
+    const revoked = await ok('de-so', ['revoke', person('de-bob').device!, '--reason', 'laptop lost']);
+    assert.equal(revoked.subject, 'device');
+    failsWith(await valise('de-bob', ['read', cable!.id]), 'DEVICE_REVOKED', 'the revoked device reading');
+    failsWith(await valise('de-bob', ['inbox']), 'DEVICE_REVOKED', 'the revoked device listing its inbox');
+  });
+
+  test("the server's database and log hold no subject, no body, no private key and no invitation secret", async () => {
+    await server!.stop();
+    const files = (await readdir(dataDir)).filter((f) => f.startsWith('valise.db'));
+    assert.ok(files.includes('valise.db'), `the SQLite file is in ${dataDir}: ${files.join(', ')}`);
+    const database = Buffer.concat(await Promise.all(files.map((f) => readFile(join(dataDir, f)))));
+    assert.ok(database.length > 10_000, 'the database holds the data (sanity check of the scan)');
+    assert.ok(database.includes(Buffer.from(person('de-anna').device!)), 'the scan sees stored ids');
+    const log = Buffer.from(server!.log());
+
+    const secrets: [string, Buffer][] = [
+      ['subject', Buffer.from(SUBJECT)],
+      ['body', Buffer.from(BODY)],
+      ['body marker', Buffer.from('ZEBRA-7741')],
+    ];
+    // Every private key made on the clients: device seeds, organisation and root keys.
+    for (const profile of await readdir(configDir)) {
+      for (const file of await readdir(join(configDir, profile))) {
+        if (!file.endsWith('.json') || file === 'directory.json') continue;
+        const path = join(configDir, profile, file);
+        assert.equal((await stat(path)).mode & 0o777, 0o600, `${path} is 0600`);
+        const json = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+        const device = json.device as Record<string, string> | undefined;
+        const seeds = [json.seed, json.archiveKey, device?.signingSeed, device?.kemSeed].filter(
+          (s): s is string => typeof s === 'string',
+        );
+        for (const seed of seeds) {
+          secrets.push([`${path} key (base64url)`, Buffer.from(seed)]);
+          secrets.push([`${path} key (raw)`, Buffer.from(fromBase64url(seed)!)]);
+        }
+      }
+    }
+    for (const code of codes) {
+      const secret = code.split('.')[1]!;
+      secrets.push(['invitation secret (base64url)', Buffer.from(secret)]);
+      secrets.push(['invitation secret (raw)', Buffer.from(fromBase64url(secret)!)]);
+    }
+    assert.ok(secrets.length > 20, 'keys were found to look for');
+    for (const [what, bytes] of secrets) {
+      assert.ok(!database.includes(bytes), `the database must not hold the ${what}`);
+      assert.ok(!log.includes(bytes), `the server log must not hold the ${what}`);
+    }
+  });
+});

@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ApiClient } from '../../src/client/api-client.ts';
+import { ClientError } from '../../src/client/client-error.ts';
+import { fixedClock } from '../../src/client/clock.ts';
+import { object, string } from '../../src/core/decode.ts';
+import { generateSigner } from '../../src/core/ed25519.ts';
+import { MemoryNonceStore } from '../../src/core/wire/memory-nonce-store.ts';
+import { verifyRequest } from '../../src/core/wire/verify-request.ts';
+import { errorResponse, fakeFetch, jsonResponse, wireRequestOf } from './fake-fetch.ts';
+import { T0 } from './test-network.ts';
+
+const decodeOk = object({ ok: string({ max: 10 }) });
+const DEVICE = 'AAAAAAAAAAAAAAAAAAAAAA';
+
+function isClientError(code: string, status?: number) {
+  return (error: unknown) => {
+    assert.ok(error instanceof ClientError, `expected a ClientError, got ${String(error)}`);
+    assert.equal(error.code, code, error.message);
+    if (status !== undefined) assert.equal(error.status, status);
+    return true;
+  };
+}
+
+describe('ApiClient', () => {
+  test('every request of a device is RFC 9421-signed so that the server verifies it', async () => {
+    const signer = await generateSigner();
+    const { fetch, sent } = fakeFetch(() => jsonResponse(200, { ok: 'yes' }));
+    const api = new ApiClient({
+      server: 'http://127.0.0.1:8080/',
+      fetch,
+      clock: fixedClock(T0),
+      device: { id: DEVICE, signer },
+    });
+    assert.deepEqual(await api.post('/api/v1/cables', { a: [1, 'x'] }, decodeOk), { ok: 'yes' });
+    assert.deepEqual(
+      await api.get('/api/v1/inbox', decodeOk, { limit: 5, unacknowledged: true, before: undefined }),
+      { ok: 'yes' },
+    );
+    const nonces = new MemoryNonceStore({ now: () => T0 });
+    for (const request of sent) {
+      const verified = await verifyRequest(wireRequestOf(request), {
+        resolveKey: async (id) => (id === DEVICE ? signer.publicKey : undefined),
+        now: T0,
+        nonces,
+      });
+      assert.equal(verified.keyId, DEVICE);
+    }
+    assert.equal(sent[0]!.headers['content-type'], 'application/json');
+    assert.equal(sent[1]!.url.search, '?limit=5&unacknowledged=1');
+    assert.notEqual(sent[0]!.headers.signature, undefined);
+  });
+
+  test('a signed body that was changed on the way no longer verifies', async () => {
+    const signer = await generateSigner();
+    const { fetch, sent } = fakeFetch(() => jsonResponse(200, { ok: 'yes' }));
+    const api = new ApiClient({
+      server: 'http://127.0.0.1:8080',
+      fetch,
+      clock: fixedClock(T0),
+      device: { id: DEVICE, signer },
+    });
+    await api.post('/api/v1/cables', { amount: 1 }, decodeOk);
+    const tampered = { ...wireRequestOf(sent[0]!), body: new TextEncoder().encode('{"amount":2}') };
+    await assert.rejects(
+      verifyRequest(tampered, {
+        resolveKey: async () => signer.publicKey,
+        now: T0,
+        nonces: new MemoryNonceStore({ now: () => T0 }),
+      }),
+    );
+  });
+
+  test('unsigned requests and clients without a device carry no signature', async () => {
+    const signer = await generateSigner();
+    const { fetch, sent } = fakeFetch(() => jsonResponse(200, { ok: 'yes' }));
+    const device = new ApiClient({
+      server: 'http://h',
+      fetch,
+      clock: fixedClock(T0),
+      device: { id: DEVICE, signer },
+    });
+    await device.request({ method: 'GET', path: '/api/v1/network', decode: decodeOk, unsigned: true });
+    await new ApiClient({ server: 'http://h', fetch, clock: fixedClock(T0) }).get(
+      '/api/v1/network',
+      decodeOk,
+    );
+    for (const request of sent) {
+      assert.equal(request.headers.signature, undefined);
+      assert.equal(request.headers['signature-input'], undefined);
+    }
+  });
+
+  test("an error answer becomes a ClientError with the server's code, status and the other fields", async () => {
+    const { fetch } = fakeFetch(() =>
+      errorResponse(409, 'SERIES_CONFLICT', 'serial 4 is taken', {
+        head: { serial: 4, year: 2026, hash: null },
+      }),
+    );
+    const api = new ApiClient({ server: 'http://h', fetch, clock: fixedClock(T0) });
+    await assert.rejects(api.get('/x', decodeOk), (error: unknown) => {
+      assert.ok(error instanceof ClientError);
+      assert.equal(error.code, 'SERIES_CONFLICT');
+      assert.equal(error.status, 409);
+      assert.equal(error.message, 'serial 4 is taken');
+      assert.deepEqual(error.detail, { head: { serial: 4, year: 2026, hash: null } });
+      return true;
+    });
+  });
+
+  test('an error without the documented shape is BAD_RESPONSE naming the status', async () => {
+    for (const response of [
+      () => new Response('<html>bad gateway</html>', { status: 502 }),
+      () => jsonResponse(500, { message: 'oops' }),
+      () => jsonResponse(400, { error: { code: 'lower-case', message: 'x' } }),
+    ]) {
+      const api = new ApiClient({
+        server: 'http://h',
+        fetch: fakeFetch(response).fetch,
+        clock: fixedClock(T0),
+      });
+      await assert.rejects(api.get('/x', decodeOk), isClientError('BAD_RESPONSE'));
+    }
+  });
+
+  test('a success answer that does not match the contract is BAD_RESPONSE', async () => {
+    for (const body of ['not json', '{"ok":"yes","extra":1}', '{"ok":1}', '{"ok":"a","ok":"b"}']) {
+      const api = new ApiClient({
+        server: 'http://h',
+        fetch: fakeFetch(() => new Response(body, { status: 200 })).fetch,
+        clock: fixedClock(T0),
+      });
+      await assert.rejects(api.get('/x', decodeOk), isClientError('BAD_RESPONSE', 200), body);
+    }
+  });
+
+  test('a network failure is SERVER_UNREACHABLE', async () => {
+    const api = new ApiClient({
+      server: 'http://h',
+      fetch: async () => {
+        throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') });
+      },
+      clock: fixedClock(T0),
+    });
+    await assert.rejects(api.get('/x', decodeOk), (error: unknown) => {
+      assert.ok(error instanceof ClientError && error.code === 'SERVER_UNREACHABLE');
+      assert.match(error.message, /ECONNREFUSED/);
+      return true;
+    });
+  });
+
+  test('a server that is not an http(s) URL is refused up front', () => {
+    for (const server of ['ftp://h', 'not a url', 'file:///etc/passwd']) {
+      assert.throws(
+        () =>
+          new ApiClient({
+            server,
+            fetch: fakeFetch(() => jsonResponse(200, {})).fetch,
+            clock: fixedClock(T0),
+          }),
+        isClientError('INVALID_ARGUMENT'),
+      );
+    }
+  });
+});
