@@ -1,0 +1,489 @@
+/**
+ * Ingest benchmark (issue 3): a real server in a child process on loopback, sealed
+ * RESTREINT UE cables addressed to 30 organisations / 300 devices, sent by 8 devices at
+ * once, each answered with its receipt only after its commit is durable; then a page of 50
+ * from an inbox of 10,000 listed over HTTP. On SQLite, and on PostgreSQL when one is at
+ * 127.0.0.1:5432. Measures and prints; never asserts on time.
+ *
+ * Sealing one cable for 300 devices takes 300 X-Wing encapsulations (about half a second),
+ * far slower than ingest, so each sender seals ONE real cable up front and then re-signs
+ * its header with a fresh id, serial and prev for every send. The server cannot tell (it
+ * never opens a wrap); a recipient could not open the copies, since the wraps bind the id.
+ * The 10,000-cable inbox is filled through the store directly; the listing goes through HTTP.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { randomBytes, toBase64url } from '../src/core/bytes.ts';
+import type { CableHeader } from '../src/core/cable-header.ts';
+import { cableHash, encodeHeader } from '../src/core/cable-header.ts';
+import type { OrgCertificate, SignedEntry, UserCertificate } from '../src/core/certificate.ts';
+import { type Directory, type NetworkRoot, openDirectory } from '../src/core/directory.ts';
+import { generateSigner, type Signer, signLabelled } from '../src/core/ed25519.ts';
+import { XWing } from '../src/core/hpke/x-wing.ts';
+import { issueCertificate } from '../src/core/issue-certificate.ts';
+import { LABELS } from '../src/core/labels.ts';
+import { sealCable } from '../src/core/seal-cable.ts';
+import type { SealedCable } from '../src/core/sealed-cable.ts';
+import { sha256 } from '../src/core/sha256.ts';
+import { toJsonValue } from '../src/core/to-json.ts';
+import { signRequest } from '../src/core/wire/sign-request.ts';
+import { auditRecord } from '../src/server/audit-event.ts';
+import { entryRow } from '../src/server/directory-cache.ts';
+import { encodeCursor } from '../src/server/inbox-cursor.ts';
+import { openPostgresStore } from '../src/server/store/open-postgres.ts';
+import { openSqliteStore } from '../src/server/store/open-sqlite.ts';
+import type { Store } from '../src/server/store/store.ts';
+import { type ServerProcess, spawnServer } from '../test/server/fixtures/spawn-server.ts';
+
+const ORGS = 30;
+const DEVICES_PER_ORG = 10;
+const SENDERS = 8;
+const WARMUP_PER_SENDER = 3;
+const SENDS_PER_SENDER = Number(process.env.BENCH_SENDS ?? 50);
+const INBOX_SIZE = 10_000;
+const INBOX_REQUESTS = 200;
+const NOW = 1_772_445_600;
+const POSTGRES_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+interface BenchDevice {
+  readonly id: string;
+  readonly org: string;
+  readonly user: string;
+  readonly signer: Signer;
+}
+
+interface BenchNetwork {
+  readonly root: NetworkRoot;
+  readonly entries: SignedEntry[];
+  readonly devices: BenchDevice[];
+  readonly directory: Directory;
+}
+
+const id = () => toBase64url(randomBytes(16));
+const orgName = (i: number) => `O${String(i).padStart(2, '0')}`;
+
+async function buildNetwork(): Promise<BenchNetwork> {
+  const rootSigner = await generateSigner();
+  const root: NetworkRoot = { network: 'bench', key: rootSigner.publicKey, accreditation: 'RESTREINT UE' };
+  const entries: SignedEntry[] = [];
+  const devices: BenchDevice[] = [];
+  for (let o = 0; o < ORGS; o++) {
+    const org = orgName(o);
+    const orgSigner = await generateSigner();
+    const cert: OrgCertificate = {
+      v: 1,
+      kind: 'org',
+      network: 'bench',
+      org,
+      name: org,
+      accreditation: 'RESTREINT UE',
+      key: orgSigner.publicKey,
+      issuedAt: NOW - 86_400,
+    };
+    entries.push(await issueCertificate(cert, rootSigner));
+    for (let d = 0; d < DEVICES_PER_ORG; d++) {
+      const user: UserCertificate = {
+        v: 1,
+        kind: 'user',
+        org,
+        user: `${org.toLowerCase()}.u${d}`,
+        name: `user ${d}`,
+        clearance: 'RESTREINT UE',
+        role: d === 0 ? 'registry' : 'member',
+        groups: [],
+        issuedAt: NOW - 86_400,
+      };
+      entries.push(await issueCertificate(user, orgSigner));
+      const signer = await generateSigner();
+      const kem = await XWing.generateKeyPair();
+      const device = id();
+      entries.push(
+        await issueCertificate(
+          {
+            v: 1,
+            kind: 'device',
+            org,
+            user: user.user,
+            device,
+            label: 'bench',
+            signingKey: signer.publicKey,
+            kemKey: kem.publicKey,
+            issuedAt: NOW - 86_400,
+            expiresAt: NOW + 86_400 * 365,
+          },
+          orgSigner,
+        ),
+      );
+      devices.push({ id: device, org, user: user.user, signer });
+    }
+  }
+  return { root, entries, devices, directory: await openDirectory(root, entries) };
+}
+
+async function seed(store: Store, network: BenchNetwork): Promise<void> {
+  for (let index = 0; index < network.entries.length; index++) {
+    const row = entryRow(index, network.entries[index]!);
+    const audit = auditRecord({
+      at: NOW,
+      type: 'directory.entry',
+      actor: {},
+      object: { kind: row.kind, id: row.subject },
+      detail: {},
+    });
+    await store.appendDirectoryEntry(row, NOW, audit);
+  }
+}
+
+interface Database {
+  readonly backend: 'sqlite' | 'postgres';
+  readonly location: string;
+  open(): Promise<Store>;
+  drop(): Promise<void>;
+}
+
+async function sqliteDatabase(): Promise<Database> {
+  const dir = mkdtempSync(join(tmpdir(), 'valise-bench-'));
+  const location = join(dir, 'valise.db');
+  return {
+    backend: 'sqlite',
+    location,
+    open: () => openSqliteStore({ path: location, onFatal: () => process.exit(70) }),
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+async function postgresDatabase(): Promise<Database | undefined> {
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN, connectionTimeoutMillis: 2000 });
+  admin.on('error', () => {});
+  try {
+    await admin.connect();
+  } catch {
+    return undefined;
+  }
+  const name = `valise_bench_${Math.random().toString(36).slice(2, 10)}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const location = `postgres://postgres@127.0.0.1:5432/${name}`;
+  return {
+    backend: 'postgres',
+    location,
+    open: () => openPostgresStore({ connectionString: location, onFatal: () => process.exit(70) }),
+    async drop() {
+      const client = new pg.Client({ connectionString: POSTGRES_ADMIN });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+interface SignedRequest {
+  readonly method: 'GET' | 'POST';
+  readonly target: string;
+  readonly headers: Record<string, string>;
+  readonly body?: Uint8Array;
+}
+
+/** Signs a request as a client device does. */
+async function sign(
+  origin: string,
+  device: BenchDevice,
+  method: 'GET' | 'POST',
+  target: string,
+  body?: Uint8Array,
+): Promise<SignedRequest> {
+  const headers: Record<string, string> = body ? { 'content-type': 'application/json' } : {};
+  const signature = await signRequest(
+    { method, url: `${origin}${target}`, headers, ...(body ? { body } : {}) },
+    { keyId: device.id, signer: device.signer, now: NOW, nonce: id() },
+  );
+  return { method, target, headers: { ...headers, ...signature }, ...(body ? { body } : {}) };
+}
+
+async function send(origin: string, request: SignedRequest): Promise<{ status: number; text: string }> {
+  const response = await fetch(`${origin}${request.target}`, {
+    method: request.method,
+    headers: request.headers,
+    ...(request.body ? { body: request.body as Uint8Array<ArrayBuffer> } : {}),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+/** One sender's series: re-signs its sealed cable at each new place (see the module header). */
+class Series {
+  #prev: Uint8Array | undefined;
+  #serial = 0;
+  readonly #tail: string;
+
+  constructor(
+    readonly sender: BenchDevice,
+    readonly sealed: SealedCable,
+  ) {
+    const { content, wraps } = toJsonValue({ content: sealed.content, wraps: sealed.wraps }) as {
+      content: string;
+      wraps: unknown;
+    };
+    this.#tail = `,"content":"${content}","wraps":${JSON.stringify(wraps)}}}`;
+  }
+
+  async next(): Promise<Uint8Array> {
+    this.#serial += 1;
+    const { prev: _prev, ...rest } = this.sealed.header;
+    const header: CableHeader = {
+      ...rest,
+      id: id(),
+      serial: this.#serial,
+      ...(this.#prev ? { prev: this.#prev } : {}),
+    };
+    const signature = await signLabelled(this.sender.signer, LABELS.cableHeader, encodeHeader(header));
+    this.#prev = cableHash(header, signature);
+    const headerJson = new TextDecoder().decode(encodeHeader(header));
+    return new TextEncoder().encode(
+      `{"cable":{"header":${headerJson},"signature":"${toBase64url(signature)}"${this.#tail}`,
+    );
+  }
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+/**
+ * Sends every sender's cables, the senders concurrently, each waiting for its receipt
+ * before the next. Requests are built and signed beforehand (the server's clock is fixed,
+ * so they stay fresh), so the timed part is the server's work, not the client's.
+ */
+async function ingest(
+  server: ServerProcess,
+  senders: Series[],
+): Promise<{ perSecond: number; latencies: number[] }> {
+  const prepare = async (series: Series, count: number) => {
+    const out: SignedRequest[] = [];
+    for (let i = 0; i < count; i++)
+      out.push(await sign(server.origin, series.sender, 'POST', '/api/v1/cables', await series.next()));
+    return out;
+  };
+  const post = async (request: SignedRequest) => {
+    const started = performance.now();
+    const response = await send(server.origin, request);
+    if (response.status !== 201) throw new Error(`send refused: ${response.status} ${response.text}`);
+    return performance.now() - started;
+  };
+  const warmup = await Promise.all(senders.map((s) => prepare(s, WARMUP_PER_SENDER)));
+  const timed = await Promise.all(senders.map((s) => prepare(s, SENDS_PER_SENDER)));
+  await Promise.all(
+    warmup.map(async (requests) => {
+      for (const r of requests) await post(r);
+    }),
+  );
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    timed.map(async (requests) => {
+      for (const r of requests) latencies.push(await post(r));
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { perSecond: latencies.length / seconds, latencies: latencies.sort((a, b) => a - b) };
+}
+
+/** Fills `reader`'s inbox to INBOX_SIZE with small cables from organisations that did not send. */
+async function fillInbox(
+  store: Store,
+  network: BenchNetwork,
+  reader: BenchDevice,
+  already: number,
+): Promise<void> {
+  const orgs = Array.from({ length: ORGS - SENDERS }, (_, i) => orgName(SENDERS + i));
+  const perOrg = Math.ceil((INBOX_SIZE - already) / orgs.length);
+  let left = INBOX_SIZE - already;
+  await Promise.all(
+    orgs.map(async (org) => {
+      const sender = network.devices.find((d) => d.org === org)!;
+      let prev: Uint8Array | undefined;
+      for (let serial = 1; serial <= perOrg && left > 0; serial++) {
+        left -= 1;
+        const content = randomBytes(200);
+        const recipients = [reader.id, sender.id].sort();
+        const header: CableHeader = {
+          v: 1,
+          suite: 'valise-v1/x-wing/hkdf-sha256/aes-256-gcm',
+          id: id(),
+          org,
+          sender: { user: sender.user, device: sender.id },
+          sentAt: NOW,
+          classification: 'RESTREINT UE',
+          markings: [],
+          precedence: serial % 7 === 0 ? 'IMMEDIATE' : 'ROUTINE',
+          distribution: [{ org: reader.org, role: 'action' }],
+          groups: [],
+          epoch: network.entries.length,
+          serial,
+          ...(prev ? { prev } : {}),
+          contentHash: sha256(content),
+          contentLength: content.length,
+          recipients,
+        };
+        const signature = randomBytes(64);
+        const hash = cableHash(header, signature);
+        const audit = auditRecord({
+          at: NOW,
+          type: 'cable.accepted',
+          actor: {},
+          object: { kind: 'cable', id: header.id },
+          detail: {},
+        });
+        const outcome = await store.acceptCable(
+          {
+            id: header.id,
+            org,
+            year: 2026,
+            serial,
+            prev,
+            senderDevice: sender.id,
+            senderUser: sender.user,
+            distribution: header.distribution,
+            header: encodeHeader(header),
+            signature,
+            content,
+            hash,
+            classification: header.classification,
+            precedence: header.precedence,
+            sentAt: NOW,
+            acceptedAt: NOW,
+          },
+          recipients.map((device) => ({ device, enc: randomBytes(1120), key: randomBytes(48) })),
+          audit,
+        );
+        if (outcome.kind !== 'accepted') throw new Error(`inbox fill: ${outcome.kind}`);
+        prev = hash;
+      }
+    }),
+  );
+}
+
+async function listInbox(server: ServerProcess, reader: BenchDevice, maxSeq: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < INBOX_REQUESTS; i++) {
+    // Half first pages, half pages from a random point of the 10,000.
+    const target =
+      i % 2 === 0
+        ? '/api/v1/inbox?limit=50'
+        : `/api/v1/inbox?limit=50&before=${encodeCursor(1 + Math.floor(Math.random() * maxSeq))}`;
+    const request = await sign(server.origin, reader, 'GET', target);
+    const started = performance.now();
+    const response = await send(server.origin, request);
+    times.push(performance.now() - started);
+    if (response.status !== 200) throw new Error(`inbox: ${response.status} ${response.text}`);
+    if (i === 0 && (JSON.parse(response.text) as { items: unknown[] }).items.length !== 50)
+      throw new Error('inbox page is not 50 long');
+  }
+  return times.sort((a, b) => a - b);
+}
+
+async function stop(server: ServerProcess): Promise<void> {
+  server.child.kill('SIGTERM');
+  await server.exited;
+}
+
+export async function run(): Promise<Record<string, number>> {
+  console.log(`building a network of ${ORGS} organisations and ${ORGS * DEVICES_PER_ORG} devices…`);
+  const network = await buildNetwork();
+  const senderDevices = Array.from({ length: SENDERS }, (_, i) => network.devices[i * DEVICES_PER_ORG + 1]!);
+  const reader = network.devices[ORGS * DEVICES_PER_ORG - 1]!;
+  let started = performance.now();
+  const sealed = await Promise.all(
+    senderDevices.map((sender) =>
+      sealCable({
+        draft: {
+          classification: 'RESTREINT UE',
+          precedence: 'ROUTINE',
+          distribution: Array.from({ length: ORGS }, (_, i) => ({
+            org: orgName(i),
+            role: 'action' as const,
+          })),
+          sentAt: NOW,
+        },
+        content: { subject: 'Ingest benchmark', body: 'x'.repeat(2000) },
+        sender: { user: sender.user, device: sender.id, signer: sender.signer },
+        directory: network.directory,
+        series: { serial: 1 },
+      }),
+    ),
+  );
+  const sealMs = (performance.now() - started) / SENDERS;
+  console.log(
+    `sealed ${SENDERS} cables for ${sealed[0]!.wraps.length} devices each: ${round(sealMs)} ms per cable (then re-signed per send)`,
+  );
+
+  const figures: Record<string, number> = {};
+  const worst = { p50: 0, p99: 0 };
+  for (const make of [sqliteDatabase, postgresDatabase]) {
+    const database = await make();
+    if (!database) {
+      console.log('postgres: skipped: no PostgreSQL at 127.0.0.1:5432');
+      continue;
+    }
+    const name = database.backend;
+    try {
+      let store = await database.open();
+      await seed(store, network);
+      await store.close();
+      const serverSeed = randomBytes(32);
+      let server = await spawnServer({
+        backend: name,
+        location: database.location,
+        root: network.root,
+        seed: serverSeed,
+        now: NOW,
+      });
+      const senders = senderDevices.map((sender, i) => new Series(sender, sealed[i]!));
+      const { perSecond, latencies } = await ingest(server, senders);
+      const p50 = percentile(latencies, 50);
+      const p99 = percentile(latencies, 99);
+      console.log(
+        `${name}: ${latencies.length} cables (${SENDERS} senders, ${sealed[0]!.wraps.length} wraps each): ${round(perSecond)} cables/s, p50 ${round(p50)} ms, p99 ${round(p99)} ms`,
+      );
+      figures[`${name}_cables_per_s`] = round(perSecond);
+      figures[`${name}_p50_ms`] = round(p50);
+      figures[`${name}_p99_ms`] = round(p99);
+      worst.p50 = Math.max(worst.p50, p50);
+      worst.p99 = Math.max(worst.p99, p99);
+      await stop(server);
+
+      store = await database.open();
+      started = performance.now();
+      const received = SENDERS * (WARMUP_PER_SENDER + SENDS_PER_SENDER);
+      await fillInbox(store, network, reader, received);
+      await store.close();
+      console.log(
+        `${name}: inbox of ${INBOX_SIZE} filled through the store in ${round((performance.now() - started) / 1000)} s`,
+      );
+      server = await spawnServer({
+        backend: name,
+        location: database.location,
+        root: network.root,
+        seed: serverSeed,
+        now: NOW,
+      });
+      const times = await listInbox(server, reader, INBOX_SIZE + received);
+      const p95 = percentile(times, 95);
+      console.log(
+        `${name}: inbox page of 50 of ${INBOX_SIZE}: p50 ${round(percentile(times, 50))} ms, p95 ${round(p95)} ms`,
+      );
+      figures[`${name}_inbox_p95_ms`] = round(p95);
+      await stop(server);
+    } finally {
+      await database.drop();
+    }
+  }
+  figures.p50_ms = round(worst.p50);
+  figures.p99_ms = round(worst.p99);
+  figures.inbox_p95_ms = Math.max(figures.sqlite_inbox_p95_ms ?? 0, figures.postgres_inbox_p95_ms ?? 0);
+  return figures;
+}

@@ -1,0 +1,120 @@
+/**
+ * Builds the HTTP API (docs/api.md) as a Fastify instance without listening, so tests call
+ * it with `inject` and main.ts binds it. Everything it needs is passed in `AppDeps`; nothing
+ * here reads the environment or keeps module state.
+ *
+ * The app keeps an inventory of its routes, taken by its own `onRoute` hook, as
+ * `app.apiRoutes()`: main.ts logs it, and the authorisation-matrix test checks that every
+ * route has a row.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { NetworkRoot } from '../core/directory.ts';
+import type { Signer } from '../core/ed25519.ts';
+import { registerAuthentication } from './authenticate.ts';
+import type { Clock } from './clock.ts';
+import { DirectoryCache } from './directory-cache.ts';
+import { registerErrorHandling } from './error-handler.ts';
+import { type RateLimit, TokenBucketRateLimiter } from './rate-limiter.ts';
+import { RefusalRecorder } from './refusal-recorder.ts';
+import { ackRoutes } from './routes/acks.ts';
+import { cableRoutes } from './routes/cables.ts';
+import { deviceRoutes } from './routes/devices.ts';
+import { directoryRoutes } from './routes/directory.ts';
+import { enrolmentRoutes } from './routes/enrolments.ts';
+import { inboxRoutes } from './routes/inbox.ts';
+import { invitationRoutes } from './routes/invitations.ts';
+import { networkRoutes } from './routes/network.ts';
+import { orgRoutes } from './routes/orgs.ts';
+import { addSecurityHeaders } from './security-headers.ts';
+import { DEFAULT_LIMITS, type ServerContext, type ServerLimits } from './server-context.ts';
+import { SqlNonceStore } from './store/sql-nonce-store.ts';
+import type { Store } from './store/store.ts';
+import { registerWeb } from './web/register-web.ts';
+
+export const API_PREFIX = '/api/v1';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** `METHOD /path` of every route the app serves (complete once the app is ready). */
+    apiRoutes(): string[];
+  }
+}
+
+export interface AppDeps {
+  readonly store: Store;
+  /** The pinned network root: name, root public key, accreditation cap. */
+  readonly root: NetworkRoot;
+  /** Signs delivery receipts. */
+  readonly serverSigner: Signer;
+  readonly clock: Clock;
+  /** Per-device request rate. Default: bursts of 200, 100 per second sustained. */
+  readonly rateLimit?: RateLimit;
+  /** Per claimed device, how many refused requests get their own audit event. */
+  readonly refusalAuditLimit?: RateLimit;
+  readonly limits?: Partial<ServerLimits>;
+  /** Fastify's logger option; off by default. Request bodies and headers are never logged. */
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const directory = await DirectoryCache.open(deps.root, deps.store);
+  const ctx: ServerContext = {
+    store: deps.store,
+    directory,
+    clock: deps.clock,
+    serverSigner: deps.serverSigner,
+    nonces: new SqlNonceStore(deps.store, deps.clock),
+    limiter: new TokenBucketRateLimiter(deps.rateLimit ?? { capacity: 200, refillPerSecond: 100 }),
+    refusals: new RefusalRecorder(
+      deps.store,
+      deps.clock,
+      new TokenBucketRateLimiter(deps.refusalAuditLimit ?? { capacity: 50, refillPerSecond: 1 }),
+    ),
+    limits,
+  };
+
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: limits.maxBodyBytes,
+    // Slow clients cannot hold a connection forever.
+    requestTimeout: 120_000,
+    return503OnClosing: true,
+    // The API is exactly the routes of docs/api.md: no implicit HEAD twins.
+    exposeHeadRoutes: false,
+  });
+
+  // Bodies are kept as the exact bytes received: the signature's Content-Digest covers them,
+  // and core `parseJson` (duplicate keys, depth) reads them in the route.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    done(null, body);
+  });
+
+  const inventory: string[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) inventory.push(`${method} ${route.url}`);
+  });
+  app.decorate('apiRoutes', () => [...inventory]);
+
+  addSecurityHeaders(app);
+  registerErrorHandling(app);
+  registerAuthentication(app, ctx);
+  registerWeb(app, ctx, deps.web);
+
+  app.register(
+    async (api) => {
+      networkRoutes(api, ctx);
+      directoryRoutes(api, ctx);
+      invitationRoutes(api, ctx);
+      enrolmentRoutes(api, ctx);
+      orgRoutes(api, ctx);
+      cableRoutes(api, ctx);
+      ackRoutes(api, ctx);
+      inboxRoutes(api, ctx);
+      deviceRoutes(api, ctx);
+    },
+    { prefix: API_PREFIX },
+  );
+  return app;
+}

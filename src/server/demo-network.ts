@@ -1,0 +1,221 @@
+/**
+ * The demo network of `npm start` without a configured root (DESIGN §11): the 27 member
+ * states, the EEAS, the Council secretariat (CONSIL) and the Commission (COM), each
+ * certified by the demo root; a few people in two organisations (DE and FR) with working
+ * groups COEST, CONUN, PSC and COREPER; and a one-time enrolment link for each of them.
+ *
+ * The organisation keys exist only in this process. A security officer's link carries their
+ * organisation's key in the URL fragment (which browsers never send to a server), so the
+ * officer's browser can certify its own first device (the directory's bootstrap rule) and
+ * then approve the others. That is a demo convenience: a real organisation key is made and
+ * kept offline by `valise org add`.
+ */
+import { randomBytes, toBase64url } from '../core/bytes.ts';
+import type { OrgCertificate, SignedEntry, UserCertificate } from '../core/certificate.ts';
+import type { Classification } from '../core/classification.ts';
+import type { NetworkRoot } from '../core/directory.ts';
+import { exportSeed, generateSigner, type Signer } from '../core/ed25519.ts';
+import type { Role } from '../core/identifiers.ts';
+import { issueCertificate } from '../core/issue-certificate.ts';
+import { sha256 } from '../core/sha256.ts';
+import { auditRecord } from './audit-event.ts';
+import { entryRow } from './directory-cache.ts';
+import type { Store } from './store/store.ts';
+
+export const DEMO_ORGS: readonly (readonly [string, string])[] = [
+  ['AT', 'Austria, Federal Ministry for European and International Affairs'],
+  ['BE', 'Belgium, Federal Public Service Foreign Affairs'],
+  ['BG', 'Bulgaria, Ministry of Foreign Affairs'],
+  ['CY', 'Cyprus, Ministry of Foreign Affairs'],
+  ['CZ', 'Czechia, Ministry of Foreign Affairs'],
+  ['DE', 'Germany, Auswärtiges Amt'],
+  ['DK', 'Denmark, Ministry of Foreign Affairs'],
+  ['EE', 'Estonia, Ministry of Foreign Affairs'],
+  ['EL', 'Greece, Ministry of Foreign Affairs'],
+  ['ES', 'Spain, Ministerio de Asuntos Exteriores'],
+  ['FI', 'Finland, Ministry for Foreign Affairs'],
+  ['FR', "France, Ministère de l'Europe et des Affaires étrangères"],
+  ['HR', 'Croatia, Ministry of Foreign and European Affairs'],
+  ['HU', 'Hungary, Ministry of Foreign Affairs and Trade'],
+  ['IE', 'Ireland, Department of Foreign Affairs'],
+  ['IT', 'Italy, Ministero degli Affari Esteri'],
+  ['LT', 'Lithuania, Ministry of Foreign Affairs'],
+  ['LU', 'Luxembourg, Ministry of Foreign and European Affairs'],
+  ['LV', 'Latvia, Ministry of Foreign Affairs'],
+  ['MT', 'Malta, Ministry for Foreign Affairs'],
+  ['NL', 'Netherlands, Ministry of Foreign Affairs'],
+  ['PL', 'Poland, Ministry of Foreign Affairs'],
+  ['PT', 'Portugal, Ministry of Foreign Affairs'],
+  ['RO', 'Romania, Ministry of Foreign Affairs'],
+  ['SE', 'Sweden, Ministry for Foreign Affairs'],
+  ['SI', 'Slovenia, Ministry of Foreign and European Affairs'],
+  ['SK', 'Slovakia, Ministry of Foreign and European Affairs'],
+  ['EEAS', 'European External Action Service'],
+  ['CONSIL', 'General Secretariat of the Council'],
+  ['COM', 'European Commission'],
+];
+
+export const DEMO_GROUPS = ['COEST', 'CONUN', 'COREPER', 'PSC'] as const;
+
+interface DemoPerson {
+  readonly user: string;
+  readonly name: string;
+  readonly org: string;
+  readonly role: Role;
+  readonly clearance: Classification;
+  readonly groups: readonly string[];
+}
+
+export const DEMO_PEOPLE: readonly DemoPerson[] = [
+  {
+    user: 'de.officer',
+    name: 'Klaus Weber',
+    org: 'DE',
+    role: 'security-officer',
+    clearance: 'RESTREINT UE',
+    groups: [],
+  },
+  {
+    user: 'de.anna',
+    name: 'Anna Schmidt',
+    org: 'DE',
+    role: 'member',
+    clearance: 'RESTREINT UE',
+    groups: ['COEST', 'PSC'],
+  },
+  {
+    user: 'fr.officer',
+    name: 'Sophie Martin',
+    org: 'FR',
+    role: 'security-officer',
+    clearance: 'RESTREINT UE',
+    groups: [],
+  },
+  {
+    user: 'fr.claire',
+    name: 'Claire Dubois',
+    org: 'FR',
+    role: 'member',
+    clearance: 'RESTREINT UE',
+    groups: ['COEST', 'CONUN'],
+  },
+  {
+    user: 'fr.dan',
+    name: 'Dan Moreau',
+    org: 'FR',
+    role: 'member',
+    clearance: 'UNCLASSIFIED',
+    groups: ['COEST'],
+  },
+];
+
+export interface DemoLink {
+  readonly person: DemoPerson;
+  readonly url: string;
+}
+
+export interface DemoNetworkRequest {
+  readonly store: Store;
+  readonly root: NetworkRoot;
+  readonly rootSigner: Signer;
+  /** Where the app is served; the links point there. */
+  readonly origin: string;
+  /** Unix seconds. */
+  readonly now: number;
+  /** How long the links stay valid (default one day). */
+  readonly validFor?: number;
+}
+
+/** Writes the demo directory and invitations to an empty store; returns the enrolment links. */
+export async function setUpDemoNetwork(request: DemoNetworkRequest): Promise<DemoLink[]> {
+  const { store, root, rootSigner, now } = request;
+  const entries: SignedEntry[] = [];
+  const orgKeys = new Map<string, Signer & { privateKey: CryptoKey }>();
+  for (const [org, name] of DEMO_ORGS) {
+    const key = await generateSigner(true);
+    orgKeys.set(org, key);
+    const cert: OrgCertificate = {
+      v: 1,
+      kind: 'org',
+      network: root.network,
+      org,
+      name,
+      accreditation: root.accreditation,
+      key: key.publicKey,
+      issuedAt: now,
+    };
+    entries.push(await issueCertificate(cert, rootSigner));
+  }
+  for (const person of DEMO_PEOPLE) {
+    const cert: UserCertificate = {
+      v: 1,
+      kind: 'user',
+      org: person.org,
+      user: person.user,
+      name: person.name,
+      clearance: person.clearance,
+      role: person.role,
+      groups: [...person.groups].sort(),
+      issuedAt: now,
+    };
+    entries.push(await issueCertificate(cert, orgKeys.get(person.org)!));
+  }
+  for (const [index, entry] of entries.entries()) {
+    const row = entryRow(index, entry);
+    const audit = auditRecord({
+      at: now,
+      type: 'directory.entry',
+      actor: {},
+      object: { kind: row.kind, id: row.subject },
+      detail: { index, action: 'issued', org: entry.body.org },
+    });
+    if (!(await store.appendDirectoryEntry(row, now, audit))) {
+      throw new Error('the demo network needs an empty store');
+    }
+  }
+  const links: DemoLink[] = [];
+  for (const person of DEMO_PEOPLE) {
+    const id = toBase64url(randomBytes(16));
+    const secret = randomBytes(32);
+    await store.createInvitation(
+      {
+        id,
+        org: person.org,
+        user: person.user,
+        secretHash: sha256(secret),
+        expiresAt: now + (request.validFor ?? 24 * 3600),
+        createdAt: now,
+        createdBy: 'demo',
+        usedAt: undefined,
+      },
+      auditRecord({
+        at: now,
+        type: 'invitation.created',
+        actor: {},
+        object: { kind: 'invitation', id },
+        detail: { user: person.user, expiresAt: now + (request.validFor ?? 24 * 3600) },
+      }),
+    );
+    let url = `${request.origin}/#/enrol/${id}.${toBase64url(secret)}`;
+    if (person.role === 'security-officer') {
+      url += `/org-key/${toBase64url(await exportSeed(orgKeys.get(person.org)!.privateKey))}`;
+    }
+    links.push({ person, url });
+  }
+  return links;
+}
+
+/** The links as printed by `npm start`. */
+export function formatDemoLinks(links: readonly DemoLink[]): string {
+  const lines = [
+    'valise: demo enrolment links (one-time; open each in its own browser profile, officers first):',
+  ];
+  for (const { person, url } of links) {
+    const what =
+      person.role === 'security-officer'
+        ? 'security officer; the link carries the org key'
+        : person.clearance;
+    lines.push(`  ${person.org.padEnd(3)} ${person.name} (${person.user}, ${what})`, `      ${url}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,72 @@
+/**
+ * Acknowledgements (DESIGN §2): an addressee organisation acknowledges a cable once, by any
+ * of its entitled devices; action addressees must, info addressees may. The sender's
+ * organisation sees, per addressee, who has and who has not.
+ */
+import type { FastifyInstance } from 'fastify';
+import { object } from '../../core/decode.ts';
+import { formatReference } from '../../core/reference.ts';
+import { actorOf, auditRecord } from '../audit-event.ts';
+import { requireActor } from '../authenticate.ts';
+import { unixSeconds } from '../clock.ts';
+import { rawBody, readBody } from '../read-body.ts';
+import type { ServerContext } from '../server-context.ts';
+import { ServerError } from '../server-error.ts';
+import { entitledCable } from './cables.ts';
+
+/** The acknowledgement has no parameters: an empty body or `{}`. */
+const decodeAck = object({});
+
+export function ackRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.post('/cables/:id/ack', async (request, reply) => {
+    const actor = requireActor(request);
+    if (rawBody(request).length > 0) readBody(request, decodeAck, ctx.limits.maxBodyBytes);
+    const cable = await entitledCable(ctx, request, actor.device.device);
+    const org = actor.org.org;
+    if (!cable.distribution.some((d) => d.org === org)) {
+      throw new ServerError(
+        'FORBIDDEN',
+        `${org} is not an addressee of this cable; only addressees acknowledge`,
+      );
+    }
+    const now = unixSeconds(ctx.clock);
+    const { created, ack } = await ctx.store.acknowledge(
+      cable.seq,
+      { org, user: actor.user.user, device: actor.device.device, at: now },
+      auditRecord({
+        at: now,
+        type: 'cable.acknowledged',
+        actor: actorOf(actor),
+        object: { kind: 'cable', id: cable.id },
+        detail: { reference: formatReference(cable), org },
+      }),
+    );
+    return reply.status(created ? 201 : 200).send(ack);
+  });
+
+  app.get('/cables/:id/acks', async (request) => {
+    const actor = requireActor(request);
+    const cable = await entitledCable(ctx, request, actor.device.device);
+    if (cable.org !== actor.org.org) {
+      throw new ServerError(
+        'FORBIDDEN',
+        `only ${cable.org}, the sender's organisation, sees who acknowledged`,
+      );
+    }
+    const acks = new Map((await ctx.store.acks(cable.seq)).map((a) => [a.org, a]));
+    return {
+      items: cable.distribution.map((d) => {
+        const ack = acks.get(d.org);
+        return ack
+          ? {
+              org: d.org,
+              role: d.role,
+              acknowledged: true,
+              by: { user: ack.user, device: ack.device },
+              at: ack.at,
+            }
+          : { org: d.org, role: d.role, acknowledged: false };
+      }),
+    };
+  });
+}

@@ -1,0 +1,74 @@
+/**
+ * Cables: POST /cables accepts a sealed cable (see accept-cable.ts for the checklist);
+ * GET /cables/:id hands one entitled device the header, the content and its own wrap only,
+ * after the fetch is on record (DESIGN §8: no unlogged read).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { toBase64url } from '../../core/bytes.ts';
+import { object } from '../../core/decode.ts';
+import { decodeCableId } from '../../core/identifiers.ts';
+import { formatReference } from '../../core/reference.ts';
+import { decodeSealedCable } from '../../core/sealed-cable.ts';
+import { acceptCable } from '../accept-cable.ts';
+import { actorOf, auditRecord } from '../audit-event.ts';
+import { requireActor } from '../authenticate.ts';
+import { unixSeconds } from '../clock.ts';
+import { readBody } from '../read-body.ts';
+import { readParams } from '../read-params.ts';
+import { receiptJson } from '../receipt.ts';
+import type { ServerContext } from '../server-context.ts';
+import { ServerError } from '../server-error.ts';
+import type { CableRecord } from '../store/store.ts';
+
+const decodePost = object({ cable: decodeSealedCable });
+
+/** The cable named by `:id`, if `device` holds a wrap for it; 404 otherwise (DESIGN §6). */
+export async function entitledCable(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  device: string,
+): Promise<CableRecord> {
+  const { id } = readParams(request, { id: decodeCableId });
+  const cable = await ctx.store.cable(id);
+  // One answer for "no such cable" and "not yours": policy decides who may know it exists.
+  if (!cable || !(await ctx.store.wrap(cable.seq, device))) {
+    throw new ServerError('NOT_FOUND', `no cable ${id} for this device`);
+  }
+  return cable;
+}
+
+export function cableRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.post('/cables', { bodyLimit: ctx.limits.maxCableBytes }, async (request, reply) => {
+    const actor = requireActor(request);
+    const { cable } = readBody(request, decodePost, ctx.limits.maxCableBytes);
+    const { created, receipt } = await acceptCable(ctx, actor, cable);
+    return reply.status(created ? 201 : 200).send({ receipt: receiptJson(receipt) });
+  });
+
+  app.get('/cables/:id', async (request, reply) => {
+    const actor = requireActor(request);
+    const cable = await entitledCable(ctx, request, actor.device.device);
+    const now = unixSeconds(ctx.clock);
+    const fetched = await ctx.store.fetchCable(
+      cable.seq,
+      actor.device.device,
+      auditRecord({
+        at: now,
+        type: 'cable.fetched',
+        actor: actorOf(actor),
+        object: { kind: 'cable', id: cable.id },
+        detail: { reference: formatReference(cable) },
+      }),
+    );
+    if (!fetched) throw new ServerError('NOT_FOUND', `no cable ${cable.id} for this device`);
+    // The stored header is canonical JSON: it is spliced in as it was signed.
+    const header = new TextDecoder().decode(cable.header);
+    const wrap = JSON.stringify({
+      device: fetched.wrap.device,
+      enc: toBase64url(fetched.wrap.enc),
+      key: toBase64url(fetched.wrap.key),
+    });
+    const body = `{"cable":{"header":${header},"signature":"${toBase64url(cable.signature)}","content":"${toBase64url(fetched.content)}","wraps":[${wrap}]}}`;
+    return reply.type('application/json; charset=utf-8').send(body);
+  });
+}

@@ -1,0 +1,141 @@
+/**
+ * The directory (DESIGN §5): every certificate, in order, served to clients who verify each
+ * chain to the pinned root; and the one way in for a new entry, replayed with the
+ * directory's own rules before it is stored.
+ *
+ * Who may post what:
+ * - organisation certificates and their revocations: anyone; the network root's signature
+ *   on the entry is the authority (the root key is offline), so the request may be unsigned;
+ * - user, device and user/device revocation entries: a device of a security officer of the
+ *   entry's organisation. A device certificate needs a pending enrolment with exactly its
+ *   keys, unless it is the officer's own new device;
+ * - bootstrap: while an organisation has no officer device in force, its officer's user and
+ *   device certificates may be posted unsigned (the organisation key's signature is the
+ *   authority, as the root's is for organisations). The first officer device ends it.
+ */
+import type { FastifyInstance } from 'fastify';
+import { constantTimeEqual } from '../../core/bytes.ts';
+import type { DeviceCertificate, SignedEntry } from '../../core/certificate.ts';
+import { decodeSignedEntry } from '../../core/certificate.ts';
+import { object, optional } from '../../core/decode.ts';
+import type { Directory, DirectoryDevice } from '../../core/directory.ts';
+import { toJsonValue } from '../../core/to-json.ts';
+import { actorOf, auditRecord } from '../audit-event.ts';
+import { hasOfficerDevice, isOfficerOf } from '../authorise.ts';
+import { unixSeconds } from '../clock.ts';
+import { readBody } from '../read-body.ts';
+import { integerText, readQuery } from '../read-query.ts';
+import type { ServerContext } from '../server-context.ts';
+import { ServerError } from '../server-error.ts';
+import type { EnrolmentRecord } from '../store/store.ts';
+
+const decodePost = object({ entry: decodeSignedEntry });
+
+export function directoryRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/directory', async (request) => {
+    const query = readQuery(request, {
+      from: optional(integerText({ min: 0, max: Number.MAX_SAFE_INTEGER })),
+    });
+    const directory = ctx.directory.directory;
+    return {
+      epoch: directory.epoch,
+      entries: toJsonValue(directory.entries.slice(query.from ?? 0)),
+    };
+  });
+
+  app.post('/directory', { config: { auth: 'optional' } }, async (request, reply) => {
+    const { entry } = readBody(request, decodePost, ctx.limits.maxBodyBytes);
+    const actor = request.actor;
+    const now = unixSeconds(ctx.clock);
+    let completes: string | undefined;
+    const { index, directory } = await ctx.directory.append(entry, {
+      check: async (current) => {
+        authorise(entry, actor, current);
+        completes =
+          entry.body.kind === 'device' ? await checkEnrolment(ctx, entry.body, actor, current) : undefined;
+      },
+      commit: (row) => {
+        const body = entry.body;
+        const audit = auditRecord({
+          at: now,
+          type: 'directory.entry',
+          actor: actorOf(actor ?? undefined),
+          object: { kind: body.kind === 'revocation' ? body.subject : body.kind, id: row.subject },
+          detail: {
+            index: row.index,
+            action: body.kind === 'revocation' ? 'revoked' : 'issued',
+            org: body.org,
+          },
+        });
+        return ctx.store.appendDirectoryEntry(row, now, audit, completes);
+      },
+    });
+    return reply.status(201).send({ index, epoch: directory.epoch });
+  });
+}
+
+/** Who may post this entry (see the module header); throws 401/403 when not allowed. */
+function authorise(entry: SignedEntry, actor: DirectoryDevice | null, directory: Directory): void {
+  const body = entry.body;
+  const rootSigned = body.kind === 'org' || (body.kind === 'revocation' && body.subject === 'org');
+  if (rootSigned) return;
+  if (actor) {
+    if (!isOfficerOf(actor, body.org)) {
+      throw new ServerError(
+        'FORBIDDEN',
+        `only a security officer of ${body.org} may add ${body.kind} entries for it`,
+      );
+    }
+    return;
+  }
+  const bootstrap =
+    !hasOfficerDevice(directory, body.org) &&
+    ((body.kind === 'user' && body.role === 'security-officer') ||
+      (body.kind === 'device' && directory.user(body.user)?.role === 'security-officer'));
+  if (!bootstrap) {
+    throw new ServerError(
+      'SIGNATURE_MISSING',
+      `${body.kind} entries must be posted by a signed request from a security officer device of ${body.org}`,
+    );
+  }
+}
+
+/**
+ * DESIGN §5: a device certificate certifies keys the device made itself, which the server
+ * saw in its enrolment request. Returns the enrolment it completes, if any.
+ */
+async function checkEnrolment(
+  ctx: ServerContext,
+  cert: DeviceCertificate,
+  actor: DirectoryDevice | null,
+  directory: Directory,
+): Promise<string | undefined> {
+  const enrolment = await ctx.store.enrolment(cert.device);
+  if (enrolment) {
+    if (enrolment.status !== 'pending' || !matches(enrolment, cert)) {
+      throw new ServerError(
+        'ENROLMENT_MISMATCH',
+        `the certificate for device ${cert.device} does not match its pending enrolment (user, organisation and both keys must be identical)`,
+      );
+    }
+    return cert.device;
+  }
+  const ownDevice = actor !== null && actor.user.user === cert.user;
+  const bootstrap = actor === null && !hasOfficerDevice(directory, cert.org);
+  if (!ownDevice && !bootstrap) {
+    throw new ServerError(
+      'ENROLMENT_MISMATCH',
+      `device ${cert.device} has no pending enrolment; the device must enrol with an invitation first`,
+    );
+  }
+  return undefined;
+}
+
+function matches(enrolment: EnrolmentRecord, cert: DeviceCertificate): boolean {
+  return (
+    enrolment.org === cert.org &&
+    enrolment.user === cert.user &&
+    constantTimeEqual(enrolment.signingKey, cert.signingKey) &&
+    constantTimeEqual(enrolment.kemKey, cert.kemKey)
+  );
+}

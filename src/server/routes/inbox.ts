@@ -1,0 +1,64 @@
+/**
+ * GET /inbox: the cables this device holds a wrap for, newest first, a page at a time
+ * (cursor paging on the wraps (device, cable_seq) key), with filters.
+ */
+import type { FastifyInstance } from 'fastify';
+import { toBase64url } from '../../core/bytes.ts';
+import { CLASSIFICATIONS } from '../../core/classification.ts';
+import { enumOf, optional } from '../../core/decode.ts';
+import { PRECEDENCES } from '../../core/precedence.ts';
+import { formatReference } from '../../core/reference.ts';
+import { requireActor } from '../authenticate.ts';
+import { decodeCursor, encodeCursor } from '../inbox-cursor.ts';
+import { roleOf } from '../inbox-role.ts';
+import { flagText, integerText, readQuery } from '../read-query.ts';
+import type { ServerContext } from '../server-context.ts';
+
+export const DEFAULT_PAGE = 50;
+export const MAX_PAGE = 100;
+
+const QUERY = {
+  limit: optional(integerText({ min: 1, max: MAX_PAGE })),
+  before: optional(decodeCursor),
+  precedence: optional(enumOf(PRECEDENCES)),
+  classification: optional(enumOf(CLASSIFICATIONS)),
+  unacknowledged: optional(flagText),
+  since: optional(integerText({ min: 0, max: Number.MAX_SAFE_INTEGER })),
+};
+
+export function inboxRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/inbox', async (request, reply) => {
+    const actor = requireActor(request);
+    const query = readQuery(request, QUERY);
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const rows = await ctx.store.inbox({
+      device: actor.device.device,
+      org: actor.org.org,
+      limit: limit + 1,
+      ...(query.before !== undefined ? { before: query.before } : {}),
+      ...(query.precedence !== undefined ? { precedence: query.precedence } : {}),
+      ...(query.classification !== undefined ? { classification: query.classification } : {}),
+      ...(query.unacknowledged !== undefined ? { unacknowledged: query.unacknowledged } : {}),
+      ...(query.since !== undefined ? { since: query.since } : {}),
+    });
+    const page = rows.slice(0, limit);
+    // Headers are stored canonical: spliced in as signed, not parsed and printed again.
+    const items = page.map(({ cable, acknowledged }) => {
+      const headerText = new TextDecoder().decode(cable.header);
+      const role = roleOf(cable, actor);
+      const fields = JSON.stringify({
+        id: cable.id,
+        reference: formatReference(cable),
+        signature: toBase64url(cable.signature),
+        acknowledged,
+        role,
+      });
+      return `{"header":${headerText},${fields.slice(1)}`;
+    });
+    const next =
+      rows.length > limit && page.length > 0
+        ? `,"next":"${encodeCursor(page[page.length - 1]!.cable.seq)}"`
+        : '';
+    return reply.type('application/json; charset=utf-8').send(`{"items":[${items.join(',')}]${next}}`);
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * POST /invitations: a security officer invites one user of their organisation to enrol a
+ * device (DESIGN §5). The server keeps only the SHA-256 of the secret, so neither its
+ * database nor its operator can redeem an invitation.
+ */
+import type { FastifyInstance } from 'fastify';
+import { integer, object } from '../../core/decode.ts';
+import { decodeDeviceId, decodeDigest, decodeOrgId, decodeUserId } from '../../core/identifiers.ts';
+import { actorOf, auditRecord } from '../audit-event.ts';
+import { requireActor } from '../authenticate.ts';
+import { requireOfficerOf } from '../authorise.ts';
+import { unixSeconds } from '../clock.ts';
+import { readBody } from '../read-body.ts';
+import type { ServerContext } from '../server-context.ts';
+import { ServerError } from '../server-error.ts';
+
+/** Invitations are short-lived (DESIGN §5): at most 30 days (the CLI's bound; its default is a day). */
+export const MAX_INVITATION_SECONDS = 30 * 24 * 3600;
+
+const decodeInvitation = object({
+  /** 16 random bytes, base64url, chosen by the officer's device. */
+  id: decodeDeviceId,
+  org: decodeOrgId,
+  user: decodeUserId,
+  secretHash: decodeDigest,
+  expiresAt: integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+});
+
+export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.post('/invitations', async (request, reply) => {
+    const actor = requireActor(request);
+    const body = readBody(request, decodeInvitation, ctx.limits.maxBodyBytes);
+    requireOfficerOf(actor, body.org);
+    const now = unixSeconds(ctx.clock);
+    if (body.expiresAt <= now || body.expiresAt > now + MAX_INVITATION_SECONDS) {
+      throw new ServerError('OUT_OF_RANGE', 'expiresAt must be in the future and at most 30 days away', {
+        field: 'expiresAt',
+      });
+    }
+    const user = ctx.directory.directory.user(body.user);
+    if (!user || user.org !== body.org) {
+      throw new ServerError(
+        'UNKNOWN_USER',
+        `user ${body.user} of ${body.org} is not in the directory; add the user certificate first`,
+      );
+    }
+    const created = await ctx.store.createInvitation(
+      {
+        id: body.id,
+        org: body.org,
+        user: body.user,
+        secretHash: body.secretHash,
+        expiresAt: body.expiresAt,
+        createdAt: now,
+        createdBy: actor.device.device,
+        usedAt: undefined,
+      },
+      auditRecord({
+        at: now,
+        type: 'invitation.created',
+        actor: actorOf(actor),
+        object: { kind: 'invitation', id: body.id },
+        detail: { user: body.user, expiresAt: body.expiresAt },
+      }),
+    );
+    if (!created)
+      throw new ServerError('ALREADY_EXISTS', `invitation ${body.id} exists; use a fresh random id`);
+    return reply.status(201).send({ id: body.id, expiresAt: body.expiresAt });
+  });
+}

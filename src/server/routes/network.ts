@@ -1,0 +1,17 @@
+/** GET /network: what a client pins before anything else (network, root key, server key). */
+import type { FastifyInstance } from 'fastify';
+import { toBase64url } from '../../core/bytes.ts';
+import type { ServerContext } from '../server-context.ts';
+
+export function networkRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/network', { config: { auth: 'none' } }, async () => {
+    const { root } = ctx.directory;
+    return {
+      network: root.network,
+      rootKey: toBase64url(root.key),
+      accreditation: root.accreditation,
+      serverKey: toBase64url(ctx.serverSigner.publicKey),
+      epoch: ctx.directory.directory.epoch,
+    };
+  });
+}

@@ -1,0 +1,30 @@
+/**
+ * GET /orgs/:org/head: where the organisation's series stands, so a sending device can
+ * number its cable (DESIGN §4). Only the organisation's own devices may ask: the head
+ * reveals how much it sends.
+ */
+import type { FastifyInstance } from 'fastify';
+import { yearOf } from '../../core/date-time-group.ts';
+import { optional } from '../../core/decode.ts';
+import { decodeOrgId } from '../../core/identifiers.ts';
+import { MAX_YEAR, MIN_YEAR } from '../../core/reference.ts';
+import { requireActor } from '../authenticate.ts';
+import { unixSeconds } from '../clock.ts';
+import { readParams } from '../read-params.ts';
+import { integerText, readQuery } from '../read-query.ts';
+import { headJson } from '../series-head.ts';
+import type { ServerContext } from '../server-context.ts';
+import { ServerError } from '../server-error.ts';
+
+export function orgRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/orgs/:org/head', async (request) => {
+    const actor = requireActor(request);
+    const { org } = readParams(request, { org: decodeOrgId });
+    const query = readQuery(request, { year: optional(integerText({ min: MIN_YEAR, max: MAX_YEAR })) });
+    if (actor.org.org !== org) {
+      throw new ServerError('FORBIDDEN', `only devices of ${org} may read its series head`);
+    }
+    const head = await ctx.store.seriesHead(org, query.year ?? yearOf(unixSeconds(ctx.clock)));
+    return headJson(head);
+  });
+}

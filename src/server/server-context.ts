@@ -1,0 +1,35 @@
+/** What every route handler is given: the store, the directory, the clock and the keys. */
+import type { Signer } from '../core/ed25519.ts';
+import type { NonceStore } from '../core/wire/nonce-store.ts';
+import type { Clock } from './clock.ts';
+import type { DirectoryCache } from './directory-cache.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import type { RefusalRecorder } from './refusal-recorder.ts';
+import type { Store } from './store/store.ts';
+
+export interface ServerLimits {
+  /** Largest POST /cables body, in bytes. */
+  readonly maxCableBytes: number;
+  /** Largest body of every other route, in bytes. */
+  readonly maxBodyBytes: number;
+  /** How far a cable's date-time group may be ahead of the server clock, in seconds. */
+  readonly maxFutureSeconds: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxCableBytes: 32 * 1024 * 1024,
+  maxBodyBytes: 64 * 1024,
+  maxFutureSeconds: 300,
+};
+
+export interface ServerContext {
+  readonly store: Store;
+  readonly directory: DirectoryCache;
+  readonly clock: Clock;
+  /** Signs delivery receipts; its public key is served by GET /network. */
+  readonly serverSigner: Signer;
+  readonly nonces: NonceStore;
+  readonly limiter: RateLimiter;
+  readonly refusals: RefusalRecorder;
+  readonly limits: ServerLimits;
+}

@@ -1,0 +1,16 @@
+/** Brings a database to the latest schema with Kysely's Migrator (in-code migrations). */
+import { type Kysely, Migrator } from 'kysely';
+import { type Dialect, migrationProvider } from './migrations.ts';
+import type { Database } from './schema.ts';
+import { StoreError } from './store-error.ts';
+
+export async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new StoreError('UNAVAILABLE', `migration ${failed} failed; the database was left as it was`, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * The one migration set, for both dialects. Only the column types differ (a byte string is
+ * BLOB or BYTEA, a counter is an INTEGER rowid alias or a BIGINT identity); the tables,
+ * keys and indexes are the same. Migrations are append-only: a released one is never edited.
+ *
+ * Index decisions:
+ * - wraps is keyed (device, cable_seq): the inbox of one device is one range scan of that
+ *   key, newest first, and fetching a device's wrap is one lookup of it.
+ * - cables are UNIQUE (org, year, serial): two devices racing for a serial cannot both win,
+ *   whatever the isolation level; the same index finds an organisation's head.
+ */
+import {
+  type ColumnDefinitionBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  sql,
+} from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+interface Types {
+  readonly bytes: 'blob' | 'bytea';
+  readonly int: 'integer' | 'bigint';
+}
+
+function typesOf(dialect: Dialect): Types {
+  return dialect === 'sqlite' ? { bytes: 'blob', int: 'integer' } : { bytes: 'bytea', int: 'bigint' };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations run before the schema exists
+type AnyDb = Kysely<any>;
+
+function serialKey(dialect: Dialect) {
+  // SQLite: INTEGER PRIMARY KEY AUTOINCREMENT (a rowid alias, never reused);
+  // PostgreSQL: BIGINT GENERATED ALWAYS AS IDENTITY.
+  return dialect === 'sqlite'
+    ? (col: ColumnDefinitionBuilder) => col.primaryKey().autoIncrement()
+    : (col: ColumnDefinitionBuilder) => col.primaryKey().generatedAlwaysAsIdentity();
+}
+
+function initial(dialect: Dialect): Migration {
+  const t = typesOf(dialect);
+  return {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('directory_entries')
+        .addColumn('idx', t.int, (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('org', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('entry', t.bytes, (c) => c.notNull())
+        .addColumn('added_at', t.int, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('invitations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('secret_hash', t.bytes, (c) => c.notNull())
+        .addColumn('expires_at', t.int, (c) => c.notNull())
+        .addColumn('created_at', t.int, (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('used_at', t.int)
+        .execute();
+
+      await db.schema
+        .createTable('enrolments')
+        .addColumn('device', 'text', (c) => c.primaryKey())
+        .addColumn('invitation', 'text', (c) => c.notNull().unique().references('invitations.id'))
+        .addColumn('org', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('label', 'text', (c) => c.notNull())
+        .addColumn('signing_key', t.bytes, (c) => c.notNull())
+        .addColumn('kem_key', t.bytes, (c) => c.notNull())
+        .addColumn('created_at', t.int, (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('enrolments_by_org').on('enrolments').columns(['org', 'status']).execute();
+
+      await db.schema
+        .createTable('cables')
+        .addColumn('seq', t.int, serialKey(dialect))
+        .addColumn('id', 'text', (c) => c.notNull().unique())
+        .addColumn('org', 'text', (c) => c.notNull())
+        .addColumn('year', t.int, (c) => c.notNull())
+        .addColumn('serial', t.int, (c) => c.notNull())
+        .addColumn('sender_device', 'text', (c) => c.notNull())
+        .addColumn('sender_user', 'text', (c) => c.notNull())
+        .addColumn('distribution', 'text', (c) => c.notNull())
+        .addColumn('header', t.bytes, (c) => c.notNull())
+        .addColumn('signature', t.bytes, (c) => c.notNull())
+        .addColumn('content', t.bytes, (c) => c.notNull())
+        .addColumn('hash', t.bytes, (c) => c.notNull())
+        .addColumn('classification', 'text', (c) => c.notNull())
+        .addColumn('precedence', 'text', (c) => c.notNull())
+        .addColumn('sent_at', t.int, (c) => c.notNull())
+        .addColumn('accepted_at', t.int, (c) => c.notNull())
+        .addUniqueConstraint('cables_series', ['org', 'year', 'serial'])
+        .execute();
+
+      await db.schema
+        .createTable('wraps')
+        .addColumn('device', 'text', (c) => c.notNull())
+        .addColumn('cable_seq', t.int, (c) => c.notNull().references('cables.seq'))
+        .addColumn('enc', t.bytes, (c) => c.notNull())
+        .addColumn('wrapped_key', t.bytes, (c) => c.notNull())
+        .addPrimaryKeyConstraint('wraps_pk', ['device', 'cable_seq'])
+        .execute();
+
+      await db.schema
+        .createTable('acks')
+        .addColumn('cable_seq', t.int, (c) => c.notNull().references('cables.seq'))
+        .addColumn('org', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('device', 'text', (c) => c.notNull())
+        .addColumn('at', t.int, (c) => c.notNull())
+        .addPrimaryKeyConstraint('acks_pk', ['cable_seq', 'org'])
+        .execute();
+
+      await db.schema
+        .createTable('audit_events')
+        .addColumn('seq', t.int, serialKey(dialect))
+        .addColumn('at', t.int, (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('event', t.bytes, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('nonces')
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('nonce', 'text', (c) => c.notNull())
+        .addColumn('expires_at', t.int, (c) => c.notNull())
+        .addPrimaryKeyConstraint('nonces_pk', ['key_id', 'nonce'])
+        .execute();
+      await db.schema.createIndex('nonces_by_expiry').on('nonces').column('expires_at').execute();
+
+      // DESIGN §8: the audit table is append-only. The store never updates or deletes a row;
+      // these triggers make the database refuse it too.
+      if (dialect === 'sqlite') {
+        for (const op of ['UPDATE', 'DELETE']) {
+          await sql
+            .raw(
+              `CREATE TRIGGER audit_events_no_${op.toLowerCase()} BEFORE ${op} ON audit_events ` +
+                `BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END`,
+            )
+            .execute(db);
+        }
+      } else {
+        await sql
+          .raw(
+            `CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS ` +
+              `$$ BEGIN RAISE EXCEPTION 'audit_events is append-only'; END $$`,
+          )
+          .execute(db);
+        await sql
+          .raw(
+            'CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events ' +
+              'FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()',
+          )
+          .execute(db);
+      }
+    },
+  };
+}
+
+/**
+ * Browser sign-in (src/server/web): passkeys bound to browser devices, sessions kept only as
+ * the SHA-256 of their id, and single-use WebAuthn challenges.
+ */
+function passkeysAndSessions(dialect: Dialect): Migration {
+  const t = typesOf(dialect);
+  return {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('passkeys')
+        .addColumn('credential_id', 'text', (c) => c.primaryKey())
+        .addColumn('device', 'text', (c) => c.notNull().unique())
+        .addColumn('org', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('public_key', t.bytes, (c) => c.notNull())
+        .addColumn('counter', t.int, (c) => c.notNull())
+        .addColumn('device_type', 'text', (c) => c.notNull())
+        .addColumn('backed_up', t.int, (c) => c.notNull())
+        .addColumn('transports', 'text', (c) => c.notNull())
+        .addColumn('created_at', t.int, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('web_sessions')
+        .addColumn('id_hash', t.bytes, (c) => c.primaryKey())
+        .addColumn('device', 'text', (c) => c.notNull())
+        .addColumn('org', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('credential_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', t.int, (c) => c.notNull())
+        .addColumn('last_seen_at', t.int, (c) => c.notNull())
+        .addColumn('expires_at', t.int, (c) => c.notNull())
+        .addColumn('stepped_up_at', t.int)
+        .addColumn('ended_at', t.int)
+        .execute();
+      await db.schema.createIndex('web_sessions_by_device').on('web_sessions').column('device').execute();
+
+      await db.schema
+        .createTable('webauthn_challenges')
+        .addColumn('challenge', 'text', (c) => c.primaryKey())
+        .addColumn('purpose', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('expires_at', t.int, (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
+/** The migrations, by name in the order they run. */
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations() {
+      return {
+        '0001-initial': initial(dialect),
+        '0002-passkeys-and-sessions': passkeysAndSessions(dialect),
+      };
+    },
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * The tables as Kysely sees them. Byte columns are BLOB (SQLite) / BYTEA (PostgreSQL) and
+ * come back as Buffers; times are whole Unix seconds; counters are 64-bit integers read as
+ * JavaScript numbers (the PostgreSQL pool parses INT8 so).
+ */
+import type { Generated } from 'kysely';
+
+export interface DirectoryEntriesTable {
+  /** Position in the directory: entry `idx` is in force from epoch `idx + 1`. */
+  idx: number;
+  kind: string;
+  org: string;
+  /** The org, user or device id the entry is about (for a revocation: the revoked id). */
+  subject: string;
+  /** The signed entry, canonical JSON. */
+  entry: Uint8Array;
+  added_at: number;
+}
+
+export interface InvitationsTable {
+  id: string;
+  org: string;
+  user_id: string;
+  /** SHA-256 of the invitation secret; the secret itself is never stored. */
+  secret_hash: Uint8Array;
+  expires_at: number;
+  created_at: number;
+  created_by: string;
+  used_at: number | null;
+}
+
+export interface EnrolmentsTable {
+  device: string;
+  invitation: string;
+  org: string;
+  user_id: string;
+  label: string;
+  signing_key: Uint8Array;
+  kem_key: Uint8Array;
+  created_at: number;
+  /** 'pending' until the device certificate is in the directory, then 'done'. */
+  status: string;
+}
+
+export interface CablesTable {
+  seq: Generated<number>;
+  id: string;
+  org: string;
+  year: number;
+  serial: number;
+  sender_device: string;
+  sender_user: string;
+  /** The header's distribution, canonical JSON: what inbox roles and acknowledgements read. */
+  distribution: string;
+  header: Uint8Array;
+  signature: Uint8Array;
+  content: Uint8Array;
+  hash: Uint8Array;
+  classification: string;
+  precedence: string;
+  sent_at: number;
+  accepted_at: number;
+}
+
+export interface WrapsTable {
+  device: string;
+  cable_seq: number;
+  enc: Uint8Array;
+  wrapped_key: Uint8Array;
+}
+
+export interface AcksTable {
+  cable_seq: number;
+  org: string;
+  user_id: string;
+  device: string;
+  at: number;
+}
+
+export interface AuditEventsTable {
+  seq: Generated<number>;
+  at: number;
+  type: string;
+  /** The canonical event without its seq (the row's key); see audit-event.ts. */
+  event: Uint8Array;
+}
+
+export interface NoncesTable {
+  key_id: string;
+  nonce: string;
+  expires_at: number;
+}
+
+/** A passkey registered with a browser device at enrolment (src/server/web). */
+export interface PasskeysTable {
+  /** The WebAuthn credential id, base64url. */
+  credential_id: string;
+  /** The Valise device enrolled together with it: one passkey per browser device. */
+  device: string;
+  org: string;
+  user_id: string;
+  /** The COSE public key. */
+  public_key: Uint8Array;
+  counter: number;
+  /** 'singleDevice' or 'multiDevice' (synced). */
+  device_type: string;
+  backed_up: number;
+  /** Comma-separated WebAuthn transports. */
+  transports: string;
+  created_at: number;
+}
+
+/** A browser session; the id itself is never stored, only its SHA-256. */
+export interface WebSessionsTable {
+  id_hash: Uint8Array;
+  device: string;
+  org: string;
+  user_id: string;
+  credential_id: string;
+  created_at: number;
+  last_seen_at: number;
+  /** Absolute end (created_at + 12 h). */
+  expires_at: number;
+  /** When the last step-up assertion was made, if any. */
+  stepped_up_at: number | null;
+  ended_at: number | null;
+}
+
+/** Outstanding WebAuthn challenges: single use, short-lived. */
+export interface WebauthnChallengesTable {
+  challenge: string;
+  /** 'enrol', 'sign-in' or 'step-up'. */
+  purpose: string;
+  /** The invitation (enrol) or the device (sign-in, step-up) it was issued to. */
+  subject: string;
+  expires_at: number;
+}
+
+export interface Database {
+  directory_entries: DirectoryEntriesTable;
+  invitations: InvitationsTable;
+  enrolments: EnrolmentsTable;
+  cables: CablesTable;
+  wraps: WrapsTable;
+  acks: AcksTable;
+  audit_events: AuditEventsTable;
+  nonces: NoncesTable;
+  passkeys: PasskeysTable;
+  web_sessions: WebSessionsTable;
+  webauthn_challenges: WebauthnChallengesTable;
+}
+
+export const TABLES = [
+  'directory_entries',
+  'invitations',
+  'enrolments',
+  'cables',
+  'wraps',
+  'acks',
+  'audit_events',
+  'nonces',
+  'passkeys',
+  'web_sessions',
+  'webauthn_challenges',
+] as const satisfies readonly (keyof Database)[];
+export type TableName = (typeof TABLES)[number];

@@ -1,0 +1,212 @@
+/**
+ * What the server keeps, as one interface with one SQL implementation over two dialects
+ * (DESIGN §7). Every act is written together with its audit event in one transaction: a
+ * method that takes an `AuditRecord` commits both or neither. The store holds only what
+ * the server may see: signed certificates, ciphertext, wraps, hashes, never a secret.
+ *
+ * Invariants the store itself enforces (so they hold whatever the caller does):
+ * - an organisation's series is gapless per year and chained: a cable is inserted only if
+ *   its serial is the year's head + 1 and its prev is the org's last cable's hash;
+ * - an invitation is redeemed at most once (a conditional update in the transaction);
+ * - the audit table is append-only.
+ */
+import type { Addressee } from '../../core/cable-header.ts';
+import type { Dialect } from './migrations.ts';
+import type { TableName } from './schema.ts';
+
+/** One audit event ready to append: see `server/audit-event.ts` for its canonical form. */
+export interface AuditRecord {
+  readonly at: number;
+  readonly type: string;
+  readonly event: Uint8Array;
+}
+
+export interface StoredAuditEvent {
+  readonly seq: number;
+  readonly at: number;
+  readonly type: string;
+  readonly event: Uint8Array;
+}
+
+export interface DirectoryRow {
+  readonly index: number;
+  readonly kind: string;
+  readonly org: string;
+  readonly subject: string;
+  /** The signed entry in canonical JSON. */
+  readonly entry: Uint8Array;
+}
+
+export interface InvitationRecord {
+  readonly id: string;
+  readonly org: string;
+  readonly user: string;
+  readonly secretHash: Uint8Array;
+  readonly expiresAt: number;
+  readonly createdAt: number;
+  readonly createdBy: string;
+  readonly usedAt: number | undefined;
+}
+
+export const ENROLMENT_STATUSES = ['pending', 'done'] as const;
+export type EnrolmentStatus = (typeof ENROLMENT_STATUSES)[number];
+
+export interface EnrolmentRecord {
+  readonly device: string;
+  readonly invitation: string;
+  readonly org: string;
+  readonly user: string;
+  readonly label: string;
+  readonly signingKey: Uint8Array;
+  readonly kemKey: Uint8Array;
+  readonly createdAt: number;
+  readonly status: EnrolmentStatus;
+}
+
+export type RedeemOutcome = 'redeemed' | 'used' | 'device-exists';
+
+/** An organisation's place in its series, for one year. */
+export interface SeriesHead {
+  readonly year: number;
+  /** The last serial used in `year`, 0 when none. */
+  readonly serial: number;
+  /** The hash of the organisation's last cable (any year), null before its first. */
+  readonly hash: Uint8Array | null;
+  /** The year of the organisation's last cable, null before its first. */
+  readonly lastYear: number | null;
+}
+
+export interface NewCable {
+  readonly id: string;
+  readonly org: string;
+  readonly year: number;
+  readonly serial: number;
+  readonly prev: Uint8Array | undefined;
+  readonly senderDevice: string;
+  readonly senderUser: string;
+  /** The header's distribution (kept apart so listing an inbox never re-reads headers). */
+  readonly distribution: readonly Addressee[];
+  /** The signed header in canonical JSON. */
+  readonly header: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly content: Uint8Array;
+  /** `cableHash(header, signature)`. */
+  readonly hash: Uint8Array;
+  readonly classification: string;
+  readonly precedence: string;
+  readonly sentAt: number;
+  readonly acceptedAt: number;
+}
+
+export interface WrapRecord {
+  readonly device: string;
+  readonly enc: Uint8Array;
+  readonly key: Uint8Array;
+}
+
+/** A stored cable without its content (which only a fetch reads). */
+export interface CableRecord {
+  readonly seq: number;
+  readonly id: string;
+  readonly org: string;
+  readonly year: number;
+  readonly serial: number;
+  readonly senderDevice: string;
+  readonly senderUser: string;
+  readonly distribution: readonly Addressee[];
+  readonly header: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly hash: Uint8Array;
+  readonly classification: string;
+  readonly precedence: string;
+  readonly sentAt: number;
+  readonly acceptedAt: number;
+}
+
+export type AcceptOutcome =
+  | { readonly kind: 'accepted'; readonly seq: number }
+  | { readonly kind: 'exists'; readonly cable: CableRecord }
+  | { readonly kind: 'conflict'; readonly head: SeriesHead };
+
+export interface InboxQuery {
+  readonly device: string;
+  /** The device's organisation, whose acknowledgement counts. */
+  readonly org: string;
+  readonly limit: number;
+  /** Only cables accepted before this one (a cable seq, from the cursor). */
+  readonly before?: number;
+  readonly precedence?: string;
+  readonly classification?: string;
+  readonly unacknowledged?: boolean;
+  /** Only cables accepted at or after this time (Unix seconds). */
+  readonly since?: number;
+}
+
+export interface InboxRow {
+  readonly cable: CableRecord;
+  readonly acknowledged: boolean;
+}
+
+export interface AckRecord {
+  readonly org: string;
+  readonly user: string;
+  readonly device: string;
+  readonly at: number;
+}
+
+export interface FetchedCable {
+  readonly content: Uint8Array;
+  readonly wrap: WrapRecord;
+}
+
+export interface Store {
+  readonly dialect: Dialect;
+
+  /** Directory entries from index `from`, in order. */
+  directoryEntries(from: number): Promise<DirectoryRow[]>;
+  /**
+   * Appends an entry at `row.index` with its event; when `completes` names a pending
+   * enrolment, marks it done in the same transaction. False if the index is already taken
+   * (another writer was first): reload and replay.
+   */
+  appendDirectoryEntry(
+    row: DirectoryRow,
+    addedAt: number,
+    audit: AuditRecord,
+    completes?: string,
+  ): Promise<boolean>;
+
+  /** False if an invitation with this id exists. */
+  createInvitation(invitation: InvitationRecord, audit: AuditRecord): Promise<boolean>;
+  invitation(id: string): Promise<InvitationRecord | undefined>;
+  /** Marks the invitation used and records the pending enrolment, atomically. */
+  redeemInvitation(enrolment: EnrolmentRecord, audit: AuditRecord): Promise<RedeemOutcome>;
+  enrolment(device: string): Promise<EnrolmentRecord | undefined>;
+  enrolments(org: string, status?: EnrolmentStatus): Promise<EnrolmentRecord[]>;
+
+  seriesHead(org: string, year: number): Promise<SeriesHead>;
+  /** Cable, every wrap and the event in one transaction, if the series rule holds. */
+  acceptCable(cable: NewCable, wraps: readonly WrapRecord[], audit: AuditRecord): Promise<AcceptOutcome>;
+  cable(id: string): Promise<CableRecord | undefined>;
+  wrap(seq: number, device: string): Promise<WrapRecord | undefined>;
+  /**
+   * The content and `device`'s wrap, after committing the fetch event; undefined (and no
+   * event) when the device holds no wrap for the cable.
+   */
+  fetchCable(seq: number, device: string, audit: AuditRecord): Promise<FetchedCable | undefined>;
+  inbox(query: InboxQuery): Promise<InboxRow[]>;
+
+  /** Records the org's acknowledgement unless one exists; returns the one that stands. */
+  acknowledge(seq: number, ack: AckRecord, audit: AuditRecord): Promise<{ created: boolean; ack: AckRecord }>;
+  acks(seq: number): Promise<AckRecord[]>;
+
+  appendAudit(audit: AuditRecord): Promise<void>;
+  auditEvents(after: number, limit: number): Promise<StoredAuditEvent[]>;
+
+  /** NonceStore semantics (core/wire): true once per (key, nonce) until it expires. */
+  consumeNonce(keyId: string, nonce: string, expiresAt: number, now: number): Promise<boolean>;
+
+  /** Row counts per table: for operators and for tests that check nothing was stored. */
+  counts(): Promise<Record<TableName, number>>;
+  close(): Promise<void>;
+}

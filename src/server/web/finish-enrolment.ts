@@ -1,0 +1,138 @@
+/**
+ * POST /api/v1/web/enrolments: the second half of enrolling a browser (DESIGN §5). The body
+ * carries the device's public keys (made in the browser; the private halves never leave it)
+ * and the passkey it registered. Checked in order: the invitation (as /enrolments does), the
+ * passkey's origin and challenge, its attestation with user verification, AAL3 if the network
+ * demands it; then the passkey is kept for the device and the invitation is redeemed as a
+ * pending enrolment, which the organisation's security officer approves (POST /directory).
+ */
+import { verifyRegistrationResponse } from '@simplewebauthn/server';
+import type { FastifyInstance } from 'fastify';
+import type { JsonValue } from '../../core/canonical-json.ts';
+import { bytes, type Decoder, object, string } from '../../core/decode.ts';
+import { decodeDeviceId, decodeEd25519PublicKey, decodeXWingPublicKey } from '../../core/identifiers.ts';
+import { auditRecord } from '../audit-event.ts';
+import { unixSeconds } from '../clock.ts';
+import { readBody } from '../read-body.ts';
+import { ServerError } from '../server-error.ts';
+import { checkInvitation } from './check-invitation.ts';
+import { clientDataOf, registrationResponse } from './passkey-response.ts';
+import { PASSKEY_ALGORITHMS } from './start-enrolment.ts';
+import { takeChallenge } from './take-challenge.ts';
+import { webAuditRecord } from './web-audit.ts';
+import type { WebContext } from './web-context.ts';
+import { WebError } from './web-error.ts';
+
+export const anyJson: Decoder<JsonValue> = (value) => value as JsonValue;
+
+const decodeFinish = object({
+  invitation: decodeDeviceId,
+  secret: bytes({ length: 32 }),
+  device: decodeDeviceId,
+  label: string({ min: 1, max: 80 }),
+  signingKey: decodeEd25519PublicKey,
+  kemKey: decodeXWingPublicKey,
+  passkey: anyJson,
+});
+
+export function finishEnrolmentRoute(app: FastifyInstance, web: WebContext): void {
+  const { ctx } = web;
+  app.post('/web/enrolments', { config: { auth: 'none' } }, async (request, reply) => {
+    const body = readBody(request, decodeFinish, ctx.limits.maxBodyBytes);
+    const passkey = registrationResponse(body.passkey, 'passkey');
+    const now = unixSeconds(ctx.clock);
+    const { invitation } = await checkInvitation(ctx, body.invitation, body.secret, now);
+    if (ctx.directory.deviceCertificate(body.device) !== undefined) {
+      throw new ServerError('ALREADY_EXISTS', `device id ${body.device} is taken; make a fresh random id`);
+    }
+    const challenge = await takeChallenge(web, clientDataOf(passkey), 'enrol', invitation.id, now);
+    let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+    try {
+      verified = await verifyRegistrationResponse({
+        response: passkey,
+        expectedChallenge: challenge,
+        expectedOrigin: web.options.origin,
+        expectedRPID: web.options.rpId,
+        requireUserVerification: true,
+        supportedAlgorithmIDs: PASSKEY_ALGORITHMS,
+      });
+    } catch (cause) {
+      throw new WebError(
+        'PASSKEY_INVALID',
+        `the passkey registration does not verify (${(cause as Error).message})`,
+        { cause },
+      );
+    }
+    if (!verified.verified) throw new WebError('PASSKEY_INVALID', 'the passkey registration does not verify');
+    const info = verified.registrationInfo;
+    if (!info.userVerified) {
+      throw new WebError(
+        'USER_NOT_VERIFIED',
+        'the authenticator did not verify you (PIN or biometrics); use one that does',
+      );
+    }
+    if (web.options.requireAal3 && info.credentialDeviceType === 'multiDevice') {
+      throw new WebError(
+        'PASSKEY_SYNCED',
+        'this network demands AAL3: a synced passkey is refused; use a security key or a device-bound passkey',
+      );
+    }
+    const added = await web.store.addPasskey({
+      credentialId: info.credential.id,
+      device: body.device,
+      org: invitation.org,
+      user: invitation.user,
+      publicKey: info.credential.publicKey,
+      counter: info.credential.counter,
+      deviceType: info.credentialDeviceType,
+      backedUp: info.credentialBackedUp,
+      transports: info.credential.transports ?? [],
+      createdAt: now,
+    });
+    if (!added) throw new ServerError('ALREADY_EXISTS', 'this passkey or device is already enrolled');
+    const outcome = await ctx.store.redeemInvitation(
+      {
+        device: body.device,
+        invitation: invitation.id,
+        org: invitation.org,
+        user: invitation.user,
+        label: body.label,
+        signingKey: body.signingKey,
+        kemKey: body.kemKey,
+        createdAt: now,
+        status: 'pending',
+      },
+      auditRecord({
+        at: now,
+        type: 'enrolment.requested',
+        actor: { org: invitation.org, user: invitation.user },
+        object: { kind: 'device', id: body.device },
+        detail: { invitation: invitation.id },
+      }),
+    );
+    if (outcome !== 'redeemed') {
+      // The passkey is kept only for a device whose enrolment exists.
+      await web.store.removePasskey(info.credential.id);
+      throw outcome === 'used'
+        ? new ServerError(
+            'INVITATION_USED',
+            'this invitation was already used; ask your security officer for a new one',
+          )
+        : new ServerError('ALREADY_EXISTS', `device id ${body.device} is taken; make a fresh random id`);
+    }
+    await ctx.store.appendAudit(
+      webAuditRecord({
+        at: now,
+        type: 'passkey.registered',
+        actor: { org: invitation.org, user: invitation.user, device: body.device },
+        object: { kind: 'passkey', id: info.credential.id },
+        detail: {
+          deviceType: info.credentialDeviceType,
+          userVerified: info.userVerified,
+          aaguid: info.aaguid,
+        },
+      }),
+    );
+    return reply.status(201).send({ device: body.device, status: 'pending' });
+  });
+}

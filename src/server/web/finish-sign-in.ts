@@ -1,0 +1,75 @@
+/**
+ * POST /api/v1/web/sign-in: a passkey assertion with user verification, in a request signed
+ * by the same device, opens a session (DESIGN §5). The session id is new at every sign-in
+ * (a session the request carried is ended: no fixation), goes to the browser only in an
+ * HttpOnly cookie, and is kept only as its SHA-256.
+ */
+import type { FastifyInstance } from 'fastify';
+import { object } from '../../core/decode.ts';
+import { actorOf } from '../audit-event.ts';
+import { requireActor } from '../authenticate.ts';
+import { unixSeconds } from '../clock.ts';
+import { readBody } from '../read-body.ts';
+import { anyJson } from './finish-enrolment.ts';
+import { newSessionId, sessionCookie, sessionIdHash } from './session-cookie.ts';
+import { verifyAssertion } from './verify-assertion.ts';
+import { webAuditRecord } from './web-audit.ts';
+import type { WebContext } from './web-context.ts';
+import { WebError } from './web-error.ts';
+import { SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS } from './web-options.ts';
+
+const decodePasskeyBody = object({ passkey: anyJson });
+
+export function finishSignInRoute(app: FastifyInstance, web: WebContext): void {
+  const { ctx } = web;
+  app.post('/web/sign-in', { config: { session: 'none' } }, async (request, reply) => {
+    const actor = requireActor(request);
+    const body = readBody(request, decodePasskeyBody, ctx.limits.maxBodyBytes);
+    const now = unixSeconds(ctx.clock);
+    let passkey: Awaited<ReturnType<typeof verifyAssertion>>;
+    try {
+      passkey = await verifyAssertion(web, actor.device.device, 'sign-in', body.passkey, now);
+    } catch (error) {
+      if (error instanceof WebError) {
+        await ctx.store.appendAudit(
+          webAuditRecord({
+            at: now,
+            type: 'session.refused',
+            actor: actorOf(actor),
+            object: { kind: 'device', id: actor.device.device },
+            detail: { code: error.code },
+          }),
+        );
+      }
+      throw error;
+    }
+    const previous = sessionIdHash(request.headers.cookie);
+    if (previous) await web.store.endSession(previous, now);
+    const { cookieValue, idHash } = newSessionId();
+    const expiresAt = now + SESSION_ABSOLUTE_SECONDS;
+    await web.store.addSession({
+      idHash,
+      device: actor.device.device,
+      org: actor.org.org,
+      user: actor.user.user,
+      credentialId: passkey.credentialId,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt,
+      // A sign-in is itself a fresh assertion.
+      steppedUpAt: now,
+      endedAt: undefined,
+    });
+    await ctx.store.appendAudit(
+      webAuditRecord({
+        at: now,
+        type: 'session.started',
+        actor: actorOf(actor),
+        object: { kind: 'device', id: actor.device.device },
+        detail: { passkey: passkey.credentialId, deviceType: passkey.deviceType },
+      }),
+    );
+    reply.header('set-cookie', sessionCookie(cookieValue, SESSION_ABSOLUTE_SECONDS));
+    return reply.status(201).send({ expiresAt, idleSeconds: SESSION_IDLE_SECONDS });
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * Which browser acts need a fresh passkey assertion first (DESIGN §5 step-up): sending above
+ * RESTREINT UE, and every act of a security officer (directory entries: approving an
+ * enrolment, issuing or revoking a certificate; creating invitations). Malware in the
+ * browser can sign requests with the device key, but it cannot touch the passkey.
+ */
+import { parseJson } from '../../core/canonical-json.ts';
+import { CLASSIFICATIONS, classificationRank } from '../../core/classification.ts';
+
+const ADMIN_ROUTES = ['POST /api/v1/directory', 'POST /api/v1/invitations'];
+const STEP_UP_ABOVE = classificationRank('RESTREINT UE');
+
+/** Why `method route` with `body` needs step-up, or undefined when it does not. */
+export function stepUpReason(method: string, route: string, body: Uint8Array): string | undefined {
+  const act = `${method} ${route}`;
+  if (ADMIN_ROUTES.includes(act)) return 'security officer acts need a fresh passkey touch';
+  if (act !== 'POST /api/v1/cables') return undefined;
+  const classification = cableClassification(body);
+  // A body this check cannot read is refused by the route itself; ask for step-up anyway.
+  if (classification === undefined) return 'sending needs a fresh passkey touch';
+  const rank = CLASSIFICATIONS.indexOf(classification as (typeof CLASSIFICATIONS)[number]);
+  return rank > STEP_UP_ABOVE ? `sending ${classification} needs a fresh passkey touch` : undefined;
+}
+
+function cableClassification(body: Uint8Array): string | undefined {
+  try {
+    const document = parseJson(body, { maxBytes: body.length + 1, maxDepth: 16 }) as {
+      cable?: { header?: { classification?: unknown } };
+    };
+    const value = document?.cable?.header?.classification;
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

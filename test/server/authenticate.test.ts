@@ -1,0 +1,52 @@
+/**
+ * Request authentication around the core verifier: the per-device rate limit (keyed on the
+ * device, not the address) and the bounded audit of refused requests.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { backends } from './fixtures/backends.ts';
+import { auditTypesAfter, lastAuditSeq } from './fixtures/counts.ts';
+import { device } from './fixtures/network.ts';
+import { startTestApp, type TestApp } from './fixtures/test-app.ts';
+
+const sqlite = (await backends()).find((b) => b.name === 'sqlite')!;
+
+describe('rate limits and refusal audits', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp(sqlite, {
+      deps: {
+        rateLimit: { capacity: 3, refillPerSecond: 1 },
+        refusalAuditLimit: { capacity: 2, refillPerSecond: 1 },
+      },
+    });
+  });
+  after(async () => {
+    await t?.close();
+  });
+
+  test('a device over its rate gets 429 RATE_LIMITED; another device from the same address does not', async () => {
+    const anna = device(t.network, 'de.anna');
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await t.api.get('/api/v1/inbox', { as: anna })).status);
+    assert.deepEqual(statuses, [200, 200, 200, 429]);
+    const limited = await t.api.get('/api/v1/inbox', { as: anna });
+    assert.equal(limited.json.error.code, 'RATE_LIMITED');
+    assert.equal((await t.api.get('/api/v1/inbox', { as: device(t.network, 'fr.claire') })).status, 200);
+    t.clock.advance(1000);
+    assert.equal((await t.api.get('/api/v1/inbox', { as: anna })).status, 200);
+  });
+
+  test('a flood of refused requests writes a bounded number of events, then one that counts the rest', async () => {
+    const seq = await lastAuditSeq(t.store);
+    for (let i = 0; i < 10; i++) assert.equal((await t.api.get('/api/v1/inbox')).status, 401);
+    assert.deepEqual(await auditTypesAfter(t.store, seq), ['request.refused', 'request.refused']);
+    t.clock.advance(1000);
+    assert.equal((await t.api.get('/api/v1/inbox')).status, 401);
+    const events = await t.store.auditEvents(seq, 100);
+    const last = JSON.parse(new TextDecoder().decode(events.at(-1)!.event));
+    assert.equal(last.detail.code, 'SIGNATURE_MISSING');
+    assert.equal(last.detail.suppressed, 8);
+    assert.equal(last.object.id, 'GET /api/v1/inbox');
+  });
+});

@@ -1,0 +1,339 @@
+/**
+ * The authorisation matrix (issue 3): every route × role × classification × relation, with
+ * the answer expected, written out by hand (not computed from the policy it checks). The
+ * routes are read from the app itself (`app.apiRoutes()`, recorded by its onRoute hook): a
+ * route added without a row here, or a row whose route is gone, fails the suite. On every
+ * backend.
+ *
+ * The cable-scoped rows use one cable per classification, sent by de.anna (DE) to FR as
+ * action addressee, for working group COEST. Actors (see fixtures/network.ts):
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { randomBytes } from '../../src/core/bytes.ts';
+import type { UserCertificate } from '../../src/core/certificate.ts';
+import type { Classification } from '../../src/core/classification.ts';
+import { issueCertificate } from '../../src/core/issue-certificate.ts';
+import { sha256 } from '../../src/core/sha256.ts';
+import { auditRecord } from '../../src/server/audit-event.ts';
+import { backends } from './fixtures/backends.ts';
+import { newDeviceKeys } from './fixtures/enrol.ts';
+import { device, ISSUED_AT, randomId, T0 } from './fixtures/network.ts';
+import type { TestResponse } from './fixtures/test-api.ts';
+import { startTestApp, type TestApp } from './fixtures/test-app.ts';
+import { cableBody, nextPosition, testCable } from './fixtures/test-cable.ts';
+
+const ACTORS = {
+  anonymous: 'no device (unsigned request)',
+  'de.anna': 'member, sender',
+  'de.anna.2': "member, the sender's other device",
+  'de.registry': "registry, sender's org",
+  'de.carl': "member, sender's org, other group",
+  'de.bob': "member, sender's org, uncleared",
+  'de.officer': "security officer, sender's org",
+  'fr.claire': 'member, recipient',
+  'fr.dan': 'member, recipient, cleared to RESTREINT UE',
+  'fr.registry': "registry, recipient's org",
+  'fr.officer': "security officer, recipient's org, no group",
+  'cy.eva': 'member, other org',
+  'cy.authority': 'network authority, other org',
+  'de.anna.old': 'revoked device',
+} as const;
+type Actor = keyof typeof ACTORS;
+const ACTOR_NAMES = Object.keys(ACTORS) as Actor[];
+
+const CABLE_LEVELS = [
+  'UNCLASSIFIED',
+  'RESTREINT UE',
+  'CONFIDENTIEL UE',
+] as const satisfies readonly Classification[];
+const SEND_LEVELS = [...CABLE_LEVELS, 'SECRET UE'] as const satisfies readonly Classification[];
+type Level = Classification | '-';
+
+/** A status, or 'ok' for "200 or 201" (idempotent acts answer 201 once, then 200). */
+type Expected = number | 'ok';
+type Cell = Expected | { readonly [L in Classification]?: Expected };
+
+interface Row {
+  readonly levels: readonly Level[];
+  readonly expect: { readonly [A in Actor]: Cell };
+  readonly call: (
+    t: TestApp,
+    actor: Actor,
+    level: Level,
+    cables: Map<Level, string>,
+  ) => Promise<TestResponse>;
+}
+
+const all = (expected: Expected) =>
+  Object.fromEntries(ACTOR_NAMES.map((a) => [a, expected])) as Record<Actor, Cell>;
+const as = (actor: Actor, t: TestApp) => (actor === 'anonymous' ? {} : { as: device(t.network, actor) });
+
+const MATRIX: Record<string, Row> = {
+  'GET /api/v1/network': {
+    levels: ['-'],
+    expect: all(200),
+    call: (t, actor) => t.api.get('/api/v1/network', as(actor, t)),
+  },
+  'GET /api/v1/directory': {
+    levels: ['-'],
+    expect: { ...all(200), anonymous: 401, 'de.anna.old': 403 },
+    call: (t, actor) => t.api.get('/api/v1/directory?from=10', as(actor, t)),
+  },
+  'POST /api/v1/directory': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401, 'de.officer': 201 },
+    async call(t, actor) {
+      const user: UserCertificate = {
+        v: 1,
+        kind: 'user',
+        org: 'DE',
+        user: `de.new-${randomId()
+          .toLowerCase()
+          .replace(/[^a-z0-9]/g, '')}`,
+        name: 'New',
+        clearance: 'RESTREINT UE',
+        role: 'member',
+        groups: [],
+        issuedAt: ISSUED_AT,
+      };
+      return t.api.post(
+        '/api/v1/directory',
+        { entry: await issueCertificate(user, t.network.orgs.DE!.signer) },
+        as(actor, t),
+      );
+    },
+  },
+  'POST /api/v1/invitations': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401, 'de.officer': 201 },
+    call: (t, actor) =>
+      t.api.post(
+        '/api/v1/invitations',
+        { id: randomId(), org: 'DE', user: 'de.bob', secretHash: randomBytes(32), expiresAt: T0 + 600 },
+        as(actor, t),
+      ),
+  },
+  'POST /api/v1/enrolments': {
+    // Unsigned by design: the invitation secret is the authority, whoever sends it.
+    levels: ['-'],
+    expect: all(201),
+    async call(t, actor) {
+      const secret = randomBytes(32);
+      const id = randomId();
+      await t.store.createInvitation(
+        {
+          id,
+          org: 'DE',
+          user: 'de.bob',
+          secretHash: sha256(secret),
+          expiresAt: T0 + 600,
+          createdAt: T0,
+          createdBy: 'matrix',
+          usedAt: undefined,
+        },
+        auditRecord({
+          at: T0,
+          type: 'invitation.created',
+          actor: {},
+          object: { kind: 'invitation', id },
+          detail: {},
+        }),
+      );
+      const keys = await newDeviceKeys('matrix');
+      const body = {
+        invitation: id,
+        secret,
+        device: keys.id,
+        label: 'm',
+        signingKey: keys.signer.publicKey,
+        kemKey: keys.kem.publicKey,
+      };
+      return t.api.post('/api/v1/enrolments', body, as(actor, t));
+    },
+  },
+  'GET /api/v1/enrolments': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401, 'de.anna.old': 403, 'de.officer': 200, 'fr.officer': 200 },
+    call: (t, actor) => t.api.get('/api/v1/enrolments?status=pending', as(actor, t)),
+  },
+  'GET /api/v1/orgs/:org/head': {
+    levels: ['-'],
+    expect: {
+      ...all(403),
+      anonymous: 401,
+      'de.anna': 200,
+      'de.anna.2': 200,
+      'de.registry': 200,
+      'de.carl': 200,
+      'de.bob': 200,
+      'de.officer': 200,
+    },
+    call: (t, actor) => t.api.get('/api/v1/orgs/DE/head', as(actor, t)),
+  },
+  'POST /api/v1/cables': {
+    levels: SEND_LEVELS,
+    expect: {
+      anonymous: 401,
+      'de.anna': { UNCLASSIFIED: 201, 'RESTREINT UE': 201, 'CONFIDENTIEL UE': 201, 'SECRET UE': 403 },
+      'de.anna.2': { UNCLASSIFIED: 201, 'RESTREINT UE': 201, 'CONFIDENTIEL UE': 201, 'SECRET UE': 403 },
+      'de.registry': { UNCLASSIFIED: 201, 'RESTREINT UE': 201, 'CONFIDENTIEL UE': 201, 'SECRET UE': 403 },
+      'de.carl': { UNCLASSIFIED: 201, 'RESTREINT UE': 201, 'CONFIDENTIEL UE': 201, 'SECRET UE': 403 },
+      'de.bob': { UNCLASSIFIED: 201, 'RESTREINT UE': 403, 'CONFIDENTIEL UE': 403, 'SECRET UE': 403 },
+      'de.officer': { UNCLASSIFIED: 201, 'RESTREINT UE': 201, 'CONFIDENTIEL UE': 201, 'SECRET UE': 403 },
+      'fr.claire': { UNCLASSIFIED: 201, 'RESTREINT UE': 201, 'CONFIDENTIEL UE': 201, 'SECRET UE': 403 },
+      'fr.dan': { UNCLASSIFIED: 201, 'RESTREINT UE': 201, 'CONFIDENTIEL UE': 403, 'SECRET UE': 403 },
+      'fr.registry': { UNCLASSIFIED: 201, 'RESTREINT UE': 201, 'CONFIDENTIEL UE': 201, 'SECRET UE': 403 },
+      'fr.officer': { UNCLASSIFIED: 201, 'RESTREINT UE': 201, 'CONFIDENTIEL UE': 201, 'SECRET UE': 403 },
+      'cy.eva': { UNCLASSIFIED: 201, 'RESTREINT UE': 201, 'CONFIDENTIEL UE': 403, 'SECRET UE': 403 },
+      'cy.authority': { UNCLASSIFIED: 201, 'RESTREINT UE': 201, 'CONFIDENTIEL UE': 403, 'SECRET UE': 403 },
+      'de.anna.old': 403,
+    },
+    async call(t, actor, level) {
+      const sender = device(t.network, actor === 'anonymous' ? 'de.anna' : actor);
+      const position = await nextPosition(
+        t.api,
+        device(t.network, sender.org === 'DE' ? 'de.anna' : sender.name),
+      );
+      const cable = await testCable(t.directory, {
+        sender,
+        distribution: [{ org: 'FR', role: 'action' }],
+        groups: ['COEST'],
+        classification: level as Classification,
+        ...position,
+        // Nobody is entitled above the levels the policy allows: the sender lists itself.
+        ...(level === 'SECRET UE' || actor === 'de.anna.old' ? { recipients: () => [sender.id] } : {}),
+      });
+      return t.api.post('/api/v1/cables', cableBody(cable), as(actor, t));
+    },
+  },
+  'GET /api/v1/inbox': {
+    levels: ['-'],
+    expect: { ...all(200), anonymous: 401, 'de.anna.old': 403 },
+    call: (t, actor) => t.api.get('/api/v1/inbox?limit=5', as(actor, t)),
+  },
+  'GET /api/v1/cables/:id': {
+    levels: CABLE_LEVELS,
+    expect: {
+      anonymous: 401,
+      'de.anna': 200,
+      'de.anna.2': 200,
+      'de.registry': 200,
+      'de.carl': 404,
+      'de.bob': 404,
+      'de.officer': 404,
+      'fr.claire': 200,
+      'fr.dan': { UNCLASSIFIED: 200, 'RESTREINT UE': 200, 'CONFIDENTIEL UE': 404 },
+      'fr.registry': 200,
+      'fr.officer': 404,
+      'cy.eva': 404,
+      'cy.authority': 404,
+      'de.anna.old': 403,
+    },
+    call: (t, actor, level, cables) => t.api.get(`/api/v1/cables/${cables.get(level)}`, as(actor, t)),
+  },
+  'POST /api/v1/cables/:id/ack': {
+    levels: CABLE_LEVELS,
+    expect: {
+      anonymous: 401,
+      'de.anna': 403,
+      'de.anna.2': 403,
+      'de.registry': 403,
+      'de.carl': 404,
+      'de.bob': 404,
+      'de.officer': 404,
+      'fr.claire': 'ok',
+      'fr.dan': { UNCLASSIFIED: 'ok', 'RESTREINT UE': 'ok', 'CONFIDENTIEL UE': 404 },
+      'fr.registry': 'ok',
+      'fr.officer': 404,
+      'cy.eva': 404,
+      'cy.authority': 404,
+      'de.anna.old': 403,
+    },
+    call: (t, actor, level, cables) =>
+      t.api.post(`/api/v1/cables/${cables.get(level)}/ack`, undefined, as(actor, t)),
+  },
+  'GET /api/v1/cables/:id/acks': {
+    levels: CABLE_LEVELS,
+    expect: {
+      anonymous: 401,
+      'de.anna': 200,
+      'de.anna.2': 200,
+      'de.registry': 200,
+      'de.carl': 404,
+      'de.bob': 404,
+      'de.officer': 404,
+      'fr.claire': 403,
+      'fr.dan': { UNCLASSIFIED: 403, 'RESTREINT UE': 403, 'CONFIDENTIEL UE': 404 },
+      'fr.registry': 403,
+      'fr.officer': 404,
+      'cy.eva': 404,
+      'cy.authority': 404,
+      'de.anna.old': 403,
+    },
+    call: (t, actor, level, cables) => t.api.get(`/api/v1/cables/${cables.get(level)}/acks`, as(actor, t)),
+  },
+  'GET /api/v1/devices': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401, 'de.officer': 200, 'cy.authority': 200 },
+    call: (t, actor) => t.api.get('/api/v1/devices?org=DE', as(actor, t)),
+  },
+};
+
+function expected(cell: Cell, level: Level): Expected {
+  if (typeof cell === 'number' || typeof cell === 'string') return cell;
+  const value = level === '-' ? undefined : cell[level];
+  if (value === undefined) throw new Error(`the matrix has no answer for ${level}`);
+  return value;
+}
+
+for (const backend of await backends()) {
+  describe(`authorisation matrix on ${backend.name}`, { skip: backend.skip }, () => {
+    let t: TestApp;
+    const cables = new Map<Level, string>();
+
+    before(async () => {
+      t = await startTestApp(backend);
+      const anna = device(t.network, 'de.anna');
+      for (const level of CABLE_LEVELS) {
+        const cable = await testCable(t.directory, {
+          sender: anna,
+          distribution: [{ org: 'FR', role: 'action' }],
+          groups: ['COEST'],
+          classification: level,
+          ...(await nextPosition(t.api, anna)),
+        });
+        const response = await t.api.post('/api/v1/cables', cableBody(cable), { as: anna });
+        assert.equal(response.status, 201, response.text);
+        cables.set(level, cable.header.id);
+      }
+    });
+    after(async () => {
+      await t?.close();
+    });
+
+    test('every route of the app has a row in the matrix, and every row a route', () => {
+      assert.deepEqual(t.app.apiRoutes().sort(), Object.keys(MATRIX).sort());
+    });
+
+    for (const [route, row] of Object.entries(MATRIX)) {
+      test(`${route}: every role, classification and relation gets the expected answer`, async () => {
+        const wrong: string[] = [];
+        for (const actor of ACTOR_NAMES) {
+          for (const level of row.levels) {
+            const want = expected(row.expect[actor], level);
+            const response = await row.call(t, actor, level, cables);
+            const ok =
+              want === 'ok' ? response.status === 200 || response.status === 201 : response.status === want;
+            if (!ok) {
+              wrong.push(
+                `${actor} (${ACTORS[actor]}) ${level}: expected ${want}, got ${response.status} ${response.text.slice(0, 160)}`,
+              );
+            }
+          }
+        }
+        assert.deepEqual(wrong, []);
+      });
+    }
+  });
+}

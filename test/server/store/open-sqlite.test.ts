@@ -1,0 +1,130 @@
+/**
+ * The embedded store refuses settings that could lose an acknowledged write, and stops
+ * (fail-stop) when the disk refuses a write, rather than acknowledging it.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import Sqlite from 'better-sqlite3';
+import { randomBytes } from '../../../src/core/bytes.ts';
+import { auditRecord } from '../../../src/server/audit-event.ts';
+import { openSqliteStore } from '../../../src/server/store/open-sqlite.ts';
+import { StoreError } from '../../../src/server/store/store-error.ts';
+import { randomId, T0 } from '../fixtures/network.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'valise-open-sqlite-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const noFatal = () => assert.fail('onFatal must not be called');
+
+test('an in-memory database is refused: it cannot be in WAL mode', async () => {
+  await assert.rejects(openSqliteStore({ path: ':memory:', onFatal: noFatal }), (error: unknown) => {
+    assert.ok(error instanceof StoreError);
+    assert.equal(error.code, 'NOT_DURABLE');
+    assert.match(error.message, /journal_mode/);
+    return true;
+  });
+});
+
+test('a connection that will not run synchronous=FULL is refused', async () => {
+  // A build or wrapper that quietly keeps synchronous at NORMAL.
+  const connect = (path: string) => {
+    const db = new Sqlite(path);
+    const pragma = db.pragma.bind(db);
+    db.pragma = ((source: string, options?: Sqlite.PragmaOptions) =>
+      pragma(source === 'synchronous = FULL' ? 'synchronous = NORMAL' : source, options)) as typeof db.pragma;
+    return db;
+  };
+  await assert.rejects(
+    openSqliteStore({ path: join(dir, 'normal.db'), onFatal: noFatal, connect }),
+    (error: unknown) => {
+      assert.ok(error instanceof StoreError);
+      assert.equal(error.code, 'NOT_DURABLE');
+      assert.match(error.message, /synchronous/);
+      return true;
+    },
+  );
+});
+
+test('the store runs in WAL mode with synchronous=FULL and foreign keys on', async () => {
+  let connection: Sqlite.Database | undefined;
+  const store = await openSqliteStore({
+    path: join(dir, 'ok.db'),
+    onFatal: noFatal,
+    connect: (path) => {
+      connection = new Sqlite(path);
+      return connection;
+    },
+  });
+  try {
+    assert.equal(connection!.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(connection!.pragma('synchronous', { simple: true }), 2);
+    assert.equal(connection!.pragma('foreign_keys', { simple: true }), 1);
+  } finally {
+    await store.close();
+  }
+});
+
+test('a full disk during a cable write stops the store: onFatal runs, nothing is acknowledged or kept', async () => {
+  const path = join(dir, 'full.db');
+  let connection: Sqlite.Database | undefined;
+  const fatal: unknown[] = [];
+  const store = await openSqliteStore({
+    path,
+    onFatal: (error) => fatal.push(error),
+    connect: (p) => {
+      connection = new Sqlite(p);
+      return connection;
+    },
+  });
+  // The disk "fills up": the database may not grow beyond a few more pages.
+  const pages = Number(connection!.pragma('page_count', { simple: true }));
+  connection!.pragma(`max_page_count = ${pages + 4}`);
+  const audit = auditRecord({
+    at: T0,
+    type: 'cable.accepted',
+    actor: {},
+    object: { kind: 'cable', id: 'x' },
+    detail: {},
+  });
+  const cable = {
+    id: randomId(),
+    org: 'DE',
+    year: 2026,
+    serial: 1,
+    prev: undefined,
+    senderDevice: randomId(),
+    senderUser: 'de.sender',
+    distribution: [{ org: 'FR', role: 'action' as const }],
+    header: randomBytes(100),
+    signature: randomBytes(64),
+    content: new Uint8Array(512 * 1024).fill(7),
+    hash: randomBytes(32),
+    classification: 'RESTREINT UE',
+    precedence: 'ROUTINE',
+    sentAt: T0,
+    acceptedAt: T0,
+  };
+  await assert.rejects(store.acceptCable(cable, [], audit), (error: unknown) => {
+    assert.ok(error instanceof StoreError);
+    assert.equal(error.code, 'FATAL');
+    return true;
+  });
+  assert.equal(fatal.length, 1);
+  assert.match(String((fatal[0] as { code?: string }).code), /^SQLITE_FULL/);
+  // Every later write is refused without touching the database.
+  connection!.pragma('max_page_count = 1000000');
+  await assert.rejects(
+    store.appendAudit(audit),
+    (error: unknown) => error instanceof StoreError && error.code === 'FATAL',
+  );
+  await store.close();
+  const reopened = await openSqliteStore({ path, onFatal: noFatal });
+  try {
+    assert.equal((await reopened.counts()).cables, 0);
+  } finally {
+    await reopened.close();
+  }
+});

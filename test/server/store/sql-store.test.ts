@@ -1,0 +1,338 @@
+/**
+ * The store contract suite: the same tests on every backend (SQLite file, PostgreSQL).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { randomBytes, utf8 } from '../../../src/core/bytes.ts';
+import { auditRecord } from '../../../src/server/audit-event.ts';
+import type { SqlStore } from '../../../src/server/store/sql-store.ts';
+import type { AuditRecord, EnrolmentRecord, NewCable, WrapRecord } from '../../../src/server/store/store.ts';
+import { backends, rawStatement, type TestDatabase } from '../fixtures/backends.ts';
+import { randomId, T0 } from '../fixtures/network.ts';
+
+function audit(type: 'cable.accepted' | 'directory.entry' | 'cable.fetched' = 'cable.accepted'): AuditRecord {
+  return auditRecord({ at: T0, type, actor: {}, object: { kind: 'test', id: randomId() }, detail: {} });
+}
+
+function newCable(fields: Partial<NewCable> & { org: string; serial: number }): NewCable {
+  return {
+    id: randomId(),
+    year: 2026,
+    prev: undefined,
+    senderDevice: 'sender-device-id-00000A',
+    senderUser: 'de.sender',
+    distribution: [{ org: 'FR', role: 'action' }],
+    header: utf8('{"test":true}'),
+    signature: randomBytes(64),
+    content: randomBytes(64),
+    hash: randomBytes(32),
+    classification: 'RESTREINT UE',
+    precedence: 'ROUTINE',
+    sentAt: T0,
+    acceptedAt: T0,
+    ...fields,
+  };
+}
+
+function wraps(...devices: string[]): WrapRecord[] {
+  return devices.map((device) => ({ device, enc: randomBytes(1120), key: randomBytes(48) }));
+}
+
+/** Stores a chain of `n` cables for `org` and returns their records, oldest first. */
+async function chain(
+  store: SqlStore,
+  org: string,
+  n: number,
+  make: (i: number) => Partial<NewCable> = () => ({}),
+  reader = 'reader',
+) {
+  const out: NewCable[] = [];
+  for (let i = 0; i < n; i++) {
+    const cable = newCable({ org, serial: i + 1, prev: out[i - 1]?.hash, ...make(i) });
+    const outcome = await store.acceptCable(cable, wraps(reader, `${org}-other-${i}`), audit());
+    assert.equal(outcome.kind, 'accepted');
+    out.push(cable);
+  }
+  return out;
+}
+
+for (const backend of await backends()) {
+  describe(`SqlStore on ${backend.name}`, { skip: backend.skip }, () => {
+    let database: TestDatabase;
+    let store: SqlStore;
+
+    before(async () => {
+      database = await backend.create();
+      store = await database.open();
+    });
+    after(async () => {
+      await store?.close();
+      await database?.destroy();
+    });
+
+    test('a reopened store has run its migrations once and keeps its data', async () => {
+      const row = { index: 0, kind: 'org', org: 'ZZ', subject: 'ZZ', entry: utf8('{"a":1}') };
+      assert.equal(await store.appendDirectoryEntry(row, T0, audit('directory.entry')), true);
+      await store.close();
+      store = await database.open();
+      const rows = await store.directoryEntries(0);
+      assert.equal(rows.length, 1);
+      assert.deepEqual(rows[0]!.entry, row.entry);
+    });
+
+    test('a directory index is taken once; the loser writes nothing', async () => {
+      const before = await store.counts();
+      const row = { index: 0, kind: 'org', org: 'ZY', subject: 'ZY', entry: utf8('{"b":1}') };
+      assert.equal(await store.appendDirectoryEntry(row, T0, audit('directory.entry')), false);
+      assert.deepEqual(await store.counts(), before);
+    });
+
+    test('an invitation is redeemed once, even by two devices at the same moment', async () => {
+      const id = randomId();
+      await store.createInvitation(
+        {
+          id,
+          org: 'DE',
+          user: 'de.x',
+          secretHash: randomBytes(32),
+          expiresAt: T0 + 60,
+          createdAt: T0,
+          createdBy: 'x',
+          usedAt: undefined,
+        },
+        audit(),
+      );
+      const enrol = (device: string): EnrolmentRecord => ({
+        device,
+        invitation: id,
+        org: 'DE',
+        user: 'de.x',
+        label: 'laptop',
+        signingKey: randomBytes(32),
+        kemKey: randomBytes(1216),
+        createdAt: T0,
+        status: 'pending',
+      });
+      const outcomes = await Promise.all([
+        store.redeemInvitation(enrol(randomId()), audit()),
+        store.redeemInvitation(enrol(randomId()), audit()),
+      ]);
+      assert.deepEqual([...outcomes].sort(), ['redeemed', 'used']);
+      assert.equal((await store.enrolments('DE', 'pending')).length, 1);
+      assert.notEqual((await store.invitation(id))?.usedAt, undefined);
+    });
+
+    test('a cable is stored with every wrap and its event in one transaction', async () => {
+      const before = await store.counts();
+      const cable = newCable({ org: 'AA', serial: 1 });
+      const outcome = await store.acceptCable(cable, wraps('d1', 'd2', 'd3'), audit());
+      assert.equal(outcome.kind, 'accepted');
+      const after = await store.counts();
+      assert.equal(after.cables, before.cables + 1);
+      assert.equal(after.wraps, before.wraps + 3);
+      assert.equal(after.audit_events, before.audit_events + 1);
+      const stored = await store.cable(cable.id);
+      assert.deepEqual(stored?.hash, cable.hash);
+      assert.deepEqual((await store.wrap(stored!.seq, 'd2'))?.device, 'd2');
+    });
+
+    test('a cable that fails half-way leaves nothing behind', async () => {
+      const before = await store.counts();
+      const cable = newCable({ org: 'AB', serial: 1 });
+      // The same device twice violates the wraps key after the cable row was inserted.
+      await assert.rejects(store.acceptCable(cable, wraps('d1', 'd1'), audit()));
+      assert.deepEqual(await store.counts(), before);
+      assert.equal(await store.cable(cable.id), undefined);
+    });
+
+    test('the series rule: the next serial of the year, chained to the last cable', async () => {
+      const [first] = await chain(store, 'SR', 1);
+      const head = await store.seriesHead('SR', 2026);
+      assert.equal(head.serial, 1);
+      assert.deepEqual(head.hash, first!.hash);
+      const refused = [
+        newCable({ org: 'SR', serial: 1, prev: first!.hash }), // reused serial
+        newCable({ org: 'SR', serial: 3, prev: first!.hash }), // gap
+        newCable({ org: 'SR', serial: 2, prev: randomBytes(32) }), // wrong prev
+        newCable({ org: 'SR', serial: 2 }), // prev missing
+        newCable({ org: 'SR', serial: 1, year: 2025, prev: first!.hash }), // back a year
+      ];
+      const before = await store.counts();
+      for (const cable of refused) {
+        const outcome = await store.acceptCable(cable, wraps('d'), audit());
+        assert.equal(outcome.kind, 'conflict');
+        if (outcome.kind === 'conflict') assert.equal(outcome.head.serial, cable.year === 2026 ? 1 : 0);
+      }
+      assert.deepEqual(await store.counts(), before);
+      // A first cable with a prev is refused too.
+      assert.equal(
+        (
+          await store.acceptCable(
+            newCable({ org: 'SN', serial: 1, prev: randomBytes(32) }),
+            wraps('d'),
+            audit(),
+          )
+        ).kind,
+        'conflict',
+      );
+      // A new year starts at 1, chained to the last cable of the year before.
+      const nextYear = newCable({ org: 'SR', serial: 1, year: 2027, prev: first!.hash });
+      assert.equal((await store.acceptCable(nextYear, wraps('d'), audit())).kind, 'accepted');
+      const head2027 = await store.seriesHead('SR', 2027);
+      assert.equal(head2027.serial, 1);
+      assert.equal((await store.seriesHead('SR', 2026)).serial, 1);
+    });
+
+    test('two cables racing for one serial: one is stored, the other is told the head', async () => {
+      const [a, b] = [newCable({ org: 'RC', serial: 1 }), newCable({ org: 'RC', serial: 1 })];
+      const outcomes = await Promise.all([
+        store.acceptCable(a!, wraps('d'), audit()),
+        store.acceptCable(b!, wraps('d'), audit()),
+      ]);
+      assert.deepEqual(outcomes.map((o) => o.kind).sort(), ['accepted', 'conflict']);
+      assert.equal((await store.seriesHead('RC', 2026)).serial, 1);
+    });
+
+    test('the same id again reports the stored cable instead of storing twice', async () => {
+      const cable = newCable({ org: 'ID', serial: 1 });
+      await store.acceptCable(cable, wraps('d'), audit());
+      const before = await store.counts();
+      const again = await store.acceptCable({ ...cable, serial: 2, prev: cable.hash }, wraps('d'), audit());
+      assert.equal(again.kind, 'exists');
+      if (again.kind === 'exists') assert.deepEqual(again.cable.hash, cable.hash);
+      assert.deepEqual(await store.counts(), before);
+    });
+
+    test('a fetch is recorded before the content is returned, and only for a wrap holder', async () => {
+      const cable = newCable({ org: 'FE', serial: 1 });
+      const outcome = await store.acceptCable(cable, wraps('reader'), audit());
+      assert.equal(outcome.kind, 'accepted');
+      const seq = outcome.kind === 'accepted' ? outcome.seq : 0;
+      const before = (await store.counts()).audit_events;
+      assert.equal(await store.fetchCable(seq, 'stranger', audit('cable.fetched')), undefined);
+      assert.equal((await store.counts()).audit_events, before);
+      const fetched = await store.fetchCable(seq, 'reader', audit('cable.fetched'));
+      assert.deepEqual(fetched?.content, cable.content);
+      assert.equal(fetched?.wrap.device, 'reader');
+      assert.equal((await store.counts()).audit_events, before + 1);
+    });
+
+    test('the inbox pages newest first and filters by precedence, classification, acknowledgement and time', async () => {
+      const precedences = ['ROUTINE', 'PRIORITY', 'IMMEDIATE', 'FLASH'];
+      const cables = await chain(
+        store,
+        'IN',
+        25,
+        (i) => ({
+          precedence: precedences[i % 4]!,
+          classification: i % 5 === 0 ? 'UNCLASSIFIED' : 'RESTREINT UE',
+          acceptedAt: T0 + i,
+        }),
+        'inbox-reader',
+      );
+      const page1 = await store.inbox({ device: 'inbox-reader', org: 'FR', limit: 10 });
+      assert.deepEqual(
+        page1.map((r) => r.cable.id),
+        cables
+          .slice(-10)
+          .reverse()
+          .map((c) => c.id),
+      );
+      const page2 = await store.inbox({
+        device: 'inbox-reader',
+        org: 'FR',
+        limit: 10,
+        before: page1.at(-1)!.cable.seq,
+      });
+      assert.deepEqual(
+        page2.map((r) => r.cable.id),
+        cables
+          .slice(5, 15)
+          .reverse()
+          .map((c) => c.id),
+      );
+      const flash = await store.inbox({ device: 'inbox-reader', org: 'FR', limit: 100, precedence: 'FLASH' });
+      assert.deepEqual(
+        flash.map((r) => r.cable.precedence),
+        Array(6).fill('FLASH'),
+      );
+      const unclassified = await store.inbox({
+        device: 'inbox-reader',
+        org: 'FR',
+        limit: 100,
+        classification: 'UNCLASSIFIED',
+      });
+      assert.equal(unclassified.length, 5);
+      const since = await store.inbox({ device: 'inbox-reader', org: 'FR', limit: 100, since: T0 + 20 });
+      assert.equal(since.length, 5);
+      // Other devices see only their own wraps.
+      assert.deepEqual(
+        (await store.inbox({ device: 'IN-other-3', org: 'FR', limit: 100 })).map((r) => r.cable.id),
+        [cables[3]!.id],
+      );
+      // Acknowledged by FR: flagged for FR, filtered out of FR's unacknowledged, not for CY.
+      const acked = (await store.cable(cables[24]!.id))!;
+      await store.acknowledge(
+        acked.seq,
+        { org: 'FR', user: 'fr.u', device: 'inbox-reader', at: T0 },
+        audit(),
+      );
+      const fr = await store.inbox({ device: 'inbox-reader', org: 'FR', limit: 2 });
+      assert.deepEqual(
+        fr.map((r) => r.acknowledged),
+        [true, false],
+      );
+      const unacked = await store.inbox({
+        device: 'inbox-reader',
+        org: 'FR',
+        limit: 100,
+        unacknowledged: true,
+      });
+      assert.equal(unacked.length, 24);
+      assert.equal(
+        (await store.inbox({ device: 'inbox-reader', org: 'CY', limit: 1 }))[0]!.acknowledged,
+        false,
+      );
+    });
+
+    test('an organisation acknowledges once; the first acknowledgement stands', async () => {
+      const [cable] = await chain(store, 'AK', 1);
+      const seq = (await store.cable(cable!.id))!.seq;
+      const first = await store.acknowledge(seq, { org: 'FR', user: 'fr.a', device: 'd1', at: T0 }, audit());
+      const second = await store.acknowledge(
+        seq,
+        { org: 'FR', user: 'fr.b', device: 'd2', at: T0 + 5 },
+        audit(),
+      );
+      assert.equal(first.created, true);
+      assert.equal(second.created, false);
+      assert.deepEqual(second.ack, first.ack);
+      assert.deepEqual(await store.acks(seq), [first.ack]);
+    });
+
+    test('a nonce is accepted once until it expires', async () => {
+      assert.equal(await store.consumeNonce('k', 'nonce-aaaaaaaaaaaaaaaa', T0 + 60, T0), true);
+      assert.equal(await store.consumeNonce('k', 'nonce-aaaaaaaaaaaaaaaa', T0 + 60, T0 + 30), false);
+      assert.equal(await store.consumeNonce('other', 'nonce-aaaaaaaaaaaaaaaa', T0 + 60, T0), true);
+      assert.equal(await store.consumeNonce('k', 'nonce-aaaaaaaaaaaaaaaa', T0 + 200, T0 + 61), true);
+    });
+
+    test('the database itself refuses to change or delete an audit event', async () => {
+      await store.appendAudit(audit());
+      assert.ok(await rawStatement(database, "UPDATE audit_events SET type = 'x'"));
+      assert.ok(await rawStatement(database, 'DELETE FROM audit_events'));
+      const events = await store.auditEvents(0, 1_000_000);
+      assert.ok(events.length > 0);
+      assert.ok(events.every((e) => e.type !== 'x'));
+    });
+
+    test('audit events come back in order with their canonical bytes', async () => {
+      const record = audit('directory.entry');
+      await store.appendAudit(record);
+      const events = await store.auditEvents(0, 1_000_000);
+      const last = events.at(-1)!;
+      assert.deepEqual(last.event, record.event);
+      assert.ok(events.every((e, i) => i === 0 || e.seq > events[i - 1]!.seq));
+    });
+  });
+}
