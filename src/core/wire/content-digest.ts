@@ -34,12 +34,30 @@ export function contentDigest(body: Uint8Array): string {
  * False for anything else, including a missing, over-long or malformed field; never throws.
  */
 export function matchesContentDigest(field: string | undefined, body: Uint8Array): boolean {
-  if (typeof field !== 'string' || field.length > MAX_CONTENT_DIGEST_LENGTH) return false;
   if (!(body instanceof Uint8Array)) return false;
+  const claimed = parseContentDigest(field);
+  return claimed !== undefined && constantTimeEqual(claimed, sha256(body));
+}
+
+/**
+ * The same check for large bodies, hashing with WebCrypto's native SHA-256 (a cable body of
+ * half a megabyte costs about a tenth of what the JavaScript hash does). Never rejects.
+ */
+export async function matchesContentDigestOf(field: string | undefined, body: Uint8Array): Promise<boolean> {
+  if (!(body instanceof Uint8Array)) return false;
+  const claimed = parseContentDigest(field);
+  if (claimed === undefined) return false;
+  const actual = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new Uint8Array(body)));
+  return constantTimeEqual(claimed, actual);
+}
+
+/** The SHA-256 a Content-Digest field claims, or undefined unless it is exactly one sha-256 member. */
+function parseContentDigest(field: string | undefined): Uint8Array | undefined {
+  if (typeof field !== 'string' || field.length > MAX_CONTENT_DIGEST_LENGTH) return undefined;
   const dictionary = parseDictionary(field);
-  if (dictionary?.length !== 1) return false;
+  if (dictionary?.length !== 1) return undefined;
   const [key, member] = dictionary[0]!;
-  if (key !== CONTENT_DIGEST_ALGORITHM || member.kind !== 'item' || member.params.length !== 0) return false;
-  if (member.item.type !== 'bytes') return false;
-  return constantTimeEqual(member.item.value, sha256(body));
+  if (key !== CONTENT_DIGEST_ALGORITHM || member.kind !== 'item' || member.params.length !== 0)
+    return undefined;
+  return member.item.type === 'bytes' ? member.item.value : undefined;
 }

@@ -8,7 +8,7 @@
  * last, so only a request that passed everything else can burn it: an attacker who alters a
  * captured request cannot use up its nonce, and a forged request cannot fill the store.
  */
-import { matchesContentDigest } from './content-digest.ts';
+import { matchesContentDigestOf } from './content-digest.ts';
 import { readHeaderField } from './header-field.ts';
 import type { NonceStore } from './nonce-store.ts';
 import {
@@ -118,7 +118,7 @@ export async function verifyRequest(
 
   // 5. RFC 9530: the body received must be the one whose digest the signature covers.
   const digestField = readHeaderField(request.headers, 'content-digest', 'DIGEST_MISMATCH');
-  if (!matchesContentDigest(digestField, request.body)) {
+  if (!(await matchesContentDigestOf(digestField, request.body))) {
     fail(
       'DIGEST_MISMATCH',
       digestField === undefined

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { utf8 } from '../../../src/core/bytes.ts';
-import { contentDigest, matchesContentDigest } from '../../../src/core/wire/content-digest.ts';
+import {
+  contentDigest,
+  matchesContentDigest,
+  matchesContentDigestOf,
+} from '../../../src/core/wire/content-digest.ts';
 import { rejectsWith } from './wire-fixtures.ts';
 
 describe('contentDigest', () => {
@@ -89,5 +93,27 @@ describe('matchesContentDigest hostile inputs return false, never throw', () => 
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('matchesContentDigestOf (WebCrypto SHA-256, for large bodies)', () => {
+  test('property: agrees with matchesContentDigest on matching and altered bodies', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 2048 }), fc.boolean(), async (body, alter) => {
+        const field = contentDigest(body);
+        const checked = alter ? new Uint8Array([...body, 1]) : body;
+        assert.equal(await matchesContentDigestOf(field, checked), matchesContentDigest(field, checked));
+        assert.equal(await matchesContentDigestOf(field, checked), !alter);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  test('hostile fields and bodies give false, never a rejection', async () => {
+    const body = utf8('{}');
+    for (const field of [undefined, '', 'sha-512=:AA==:', `sha-256=:${'A'.repeat(5000)}:`, '::']) {
+      assert.equal(await matchesContentDigestOf(field, body), false);
+    }
+    assert.equal(await matchesContentDigestOf(contentDigest(body), 'x' as unknown as Uint8Array), false);
   });
 });
