@@ -52,6 +52,7 @@ export class CableError extends ValiseError {
 
 /** Runs a decoder; its EncodingError becomes the CableError 'MALFORMED' that keeps it as cause. */
 export function decoded<T>(run: () => T): T {
+  if (typeof run !== 'function') throw new CableError('MALFORMED', 'decoded() needs the decoder to run');
   try {
     return run();
   } catch (error) {

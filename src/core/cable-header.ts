@@ -16,7 +16,8 @@ import { CLASSIFICATIONS, MARKINGS } from './classification.ts';
 import { MAX_TIME, MIN_TIME } from './date-time-group.ts';
 import type { Decoder } from './decode.ts';
 import { array, enumOf, integer, object, optional, string } from './decode.ts';
-import { EncodingError } from './encoding-error.ts';
+import { childField, EncodingError } from './encoding-error.ts';
+import { isBytes } from './hpke/input-checks.ts';
 import {
   decodeCableId,
   decodeDeviceId,
@@ -116,7 +117,7 @@ const decodeHeaderShape = object({
 
 /** The rules that cross fields, shared by the envelope and header decoders. */
 function checkEnvelope(h: CableEnvelope, field: string): void {
-  const at = (name: string) => (field === '' ? name : `${field}.${name}`);
+  const at = (name: string) => childField(field, name);
   requireSorted(
     h.distribution.map((d) => d.org),
     at('distribution'),
@@ -149,34 +150,54 @@ function checkEnvelope(h: CableEnvelope, field: string): void {
 }
 
 export const decodeCableEnvelope: Decoder<CableEnvelope> = (value, field) => {
+  requireField(field);
   const envelope = object(ENVELOPE_SHAPE)(value, field) as CableEnvelope;
   checkEnvelope(envelope, field);
   return envelope;
 };
 
 export const decodeCableHeader: Decoder<CableHeader> = (value, field) => {
+  requireField(field);
   const header = decodeHeaderShape(value, field) as CableHeader;
   checkEnvelope(header, field);
-  requireSorted(header.recipients, field === '' ? 'recipients' : `${field}.recipients`);
+  requireSorted(header.recipients, childField(field, 'recipients'));
   return header;
 };
 
+// The field path is the caller's, not the document's; a non-string could not be reported.
+function requireField(field: unknown): void {
+  if (typeof field !== 'string') {
+    throw new EncodingError('WRONG_TYPE', '', 'field: expected a path such as "cable.header" (a string)');
+  }
+}
+
+// The encoders below take model values but hold them to the format first: what is hashed or
+// signed is always a header or envelope that decodes, never whatever the caller built.
+
 /** The envelope part of a header (drops series position and digests). */
 export function envelopeOf(header: CableHeader): CableEnvelope {
-  const { serial: _s, prev: _p, contentHash: _c, contentLength: _l, recipients: _r, ...envelope } = header;
+  const checked = decodeCableHeader(toJsonValue(header), 'header');
+  const { serial: _s, prev: _p, contentHash: _c, contentLength: _l, recipients: _r, ...envelope } = checked;
   return envelope;
 }
 
 export function encodeHeader(header: CableHeader): Uint8Array {
-  return encodeCanonical(toJsonValue(header));
+  const json = toJsonValue(header);
+  decodeCableHeader(json, 'header');
+  return encodeCanonical(json);
 }
 
 /** SHA-256 over the canonical envelope: the AEAD associated data of content and wraps. */
 export function envelopeHash(envelope: CableEnvelope): Uint8Array {
-  return sha256(concatBytes(utf8(LABELS.envelope), Uint8Array.of(0), encodeCanonical(toJsonValue(envelope))));
+  const json = toJsonValue(envelope);
+  decodeCableEnvelope(json, 'envelope');
+  return sha256(concatBytes(utf8(LABELS.envelope), Uint8Array.of(0), encodeCanonical(json)));
 }
 
 /** SHA-256 over a signed header: what the next cable of the series names as `prev`. */
 export function cableHash(header: CableHeader, signature: Uint8Array): Uint8Array {
+  if (!isBytes(signature) || signature.length !== 64) {
+    throw new EncodingError('WRONG_TYPE', 'signature', 'signature: expected the 64-byte Ed25519 signature');
+  }
   return sha256(concatBytes(utf8(LABELS.headerHash), Uint8Array.of(0), encodeHeader(header), signature));
 }

@@ -10,7 +10,7 @@ import { CLASSIFICATIONS } from './classification.ts';
 import { MAX_TIME, MIN_TIME } from './date-time-group.ts';
 import type { Decoder } from './decode.ts';
 import { array, enumOf, integer, literal, object, string } from './decode.ts';
-import { EncodingError } from './encoding-error.ts';
+import { childField, EncodingError, fieldName } from './encoding-error.ts';
 import type { Role } from './identifiers.ts';
 import {
   decodeDeviceId,
@@ -107,6 +107,7 @@ export const decodeOrgCertificate: Decoder<OrgCertificate> = object({
 const decodeGroups = array(decodeGroup, { max: 64, unique: true });
 
 export const decodeUserCertificate: Decoder<UserCertificate> = (value, field) => {
+  requireField(field);
   const cert = object({
     v: literal(1),
     kind: literal('user'),
@@ -118,11 +119,12 @@ export const decodeUserCertificate: Decoder<UserCertificate> = (value, field) =>
     groups: decodeGroups,
     issuedAt: decodeTime,
   })(value, field);
-  requireSorted(cert.groups, `${field}.groups`);
+  requireSorted(cert.groups, childField(field, 'groups'));
   return cert;
 };
 
 export const decodeDeviceCertificate: Decoder<DeviceCertificate> = (value, field) => {
+  requireField(field);
   const cert = object({
     v: literal(1),
     kind: literal('device'),
@@ -136,11 +138,8 @@ export const decodeDeviceCertificate: Decoder<DeviceCertificate> = (value, field
     expiresAt: decodeTime,
   })(value, field);
   if (cert.expiresAt <= cert.issuedAt) {
-    throw new EncodingError(
-      'OUT_OF_RANGE',
-      `${field}.expiresAt`,
-      `${field}.expiresAt must be after issuedAt`,
-    );
+    const f = childField(field, 'expiresAt');
+    throw new EncodingError('OUT_OF_RANGE', f, `${f} must be after issuedAt`);
   }
   return cert;
 };
@@ -163,11 +162,13 @@ const BODY_DECODERS: { readonly [K in CertificateKind]: Decoder<CertificateBody>
 };
 
 export const decodeCertificateBody: Decoder<CertificateBody> = (value, field) => {
+  requireField(field);
+  // The tag picks the decoder; read as data, so a getter is never run (the decoder refuses it).
   const kind =
-    typeof value === 'object' && value !== null && !Array.isArray(value) && Object.hasOwn(value, 'kind')
-      ? (value as { kind: unknown }).kind
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? Object.getOwnPropertyDescriptor(value, 'kind')?.value
       : undefined;
-  const kindName = enumOf(CERTIFICATE_KINDS)(kind, `${field}.kind`);
+  const kindName = enumOf(CERTIFICATE_KINDS)(kind, childField(field, 'kind'));
   return BODY_DECODERS[kindName](value, field);
 };
 
@@ -178,8 +179,19 @@ export const decodeSignedEntry: Decoder<SignedEntry> = object({
 
 export const decodeSignedEntries = array(decodeSignedEntry, { max: 1_000_000 });
 
+// The field path is the caller's, not the document's; a non-string could not be reported.
+function requireField(field: unknown): void {
+  if (typeof field !== 'string') {
+    throw new EncodingError('WRONG_TYPE', '', 'field: expected a path such as "entries[0].body" (a string)');
+  }
+}
+
 /** Sorted, unique lists are the only canonical form of a set. */
 export function requireSorted(items: readonly string[], field: string): void {
+  requireField(field);
+  if (!Array.isArray(items) || items.some((item) => typeof item !== 'string')) {
+    throw new EncodingError('WRONG_TYPE', field, `${fieldName(field)}: expected a list of strings`);
+  }
   for (let i = 1; i < items.length; i++) {
     if (!(items[i - 1]! < items[i]!)) {
       throw new EncodingError('NOT_CANONICAL', field, `${field} must be sorted and without repeats`);

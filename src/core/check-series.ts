@@ -2,13 +2,19 @@
  * Checks a sequence of received cables from organisations' series (DESIGN §4): each
  * organisation numbers its cables gaplessly per year and chains each header to the hash of
  * the one before, so a recipient can tell when the server withheld a cable (gap), showed
- * two different cables in one place (fork) or sent one again (replay). Pure: it reports,
- * it does not throw.
+ * two different cables in one place (fork) or sent one again (replay). Pure: it reports
+ * gaps, forks and replays, it does not throw for them. Malformed input is another matter: the
+ * fields it reads are decoded first, and a bad one is an EncodingError naming it
+ * (`items[3].header.serial`).
  */
 import { constantTimeEqual } from './bytes.ts';
 import type { CableHeader } from './cable-header.ts';
-import { yearOf } from './date-time-group.ts';
-import { formatReference } from './reference.ts';
+import { MAX_TIME, MIN_TIME, yearOf } from './date-time-group.ts';
+import { integer } from './decode.ts';
+import { childField, EncodingError } from './encoding-error.ts';
+import { isBytes } from './hpke/input-checks.ts';
+import { decodeCableId, decodeOrgId } from './identifiers.ts';
+import { formatReference, MAX_SERIAL } from './reference.ts';
 
 export interface SeriesItem {
   readonly header: CableHeader;
@@ -39,19 +45,70 @@ export interface SeriesReport {
 }
 
 const MAX_LISTED = 1000;
+const MAX_ITEMS = 1_000_000;
+
+type Checked = Pick<CableHeader, 'org' | 'serial' | 'sentAt' | 'id' | 'prev'>;
+interface CheckedItem {
+  readonly header: Checked;
+  readonly hash: Uint8Array;
+}
+
+const decodeSerial = integer({ min: 1, max: MAX_SERIAL });
+const decodeTime = integer({ min: MIN_TIME, max: MAX_TIME });
+
+function digest(value: unknown, field: string): Uint8Array {
+  if (!isBytes(value) || value.length !== 32) {
+    throw new EncodingError('WRONG_TYPE', field, `${field}: expected a 32-byte SHA-256 hash`);
+  }
+  return value;
+}
+
+function objectAt(value: unknown, field: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new EncodingError('WRONG_TYPE', field, `${field}: expected an object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+// Only the fields the check reads, each through its decoder (headers may be partial).
+function checkItems(items: unknown): CheckedItem[] {
+  if (!Array.isArray(items)) {
+    throw new EncodingError('WRONG_TYPE', 'items', 'items: expected an array of { header, hash }');
+  }
+  if (items.length > MAX_ITEMS) {
+    throw new EncodingError('TOO_LARGE', 'items', `items: more than ${MAX_ITEMS} cables`);
+  }
+  const out: CheckedItem[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const f = childField('items', i);
+    const item = objectAt(items[i], f);
+    const hf = childField(f, 'header');
+    const h = objectAt(item.header, hf);
+    const prev = h.prev === undefined ? undefined : digest(h.prev, childField(hf, 'prev'));
+    const header: Checked = {
+      org: decodeOrgId(h.org, childField(hf, 'org')),
+      serial: decodeSerial(h.serial, childField(hf, 'serial')),
+      sentAt: decodeTime(h.sentAt, childField(hf, 'sentAt')),
+      id: decodeCableId(h.id, childField(hf, 'id')),
+      ...(prev ? { prev } : {}),
+    };
+    out.push({ header, hash: digest(item.hash, childField(f, 'hash')) });
+  }
+  return out;
+}
 
 export function checkSeries(items: readonly SeriesItem[]): SeriesReport {
   const gaps: SeriesGap[] = [];
   const forks: SeriesFork[] = [];
   const replays: string[] = [];
   // org → year → serial → distinct items at that place
-  const places = new Map<string, Map<number, Map<number, SeriesItem[]>>>();
-  for (const item of items) {
+  const places = new Map<string, Map<number, Map<number, CheckedItem[]>>>();
+  for (const item of checkItems(items)) {
     const { org, serial } = item.header;
     const year = yearOf(item.header.sentAt);
-    const years = places.get(org) ?? new Map<number, Map<number, SeriesItem[]>>();
+    const years = places.get(org) ?? new Map<number, Map<number, CheckedItem[]>>();
     places.set(org, years);
-    const serials = years.get(year) ?? new Map<number, SeriesItem[]>();
+    const serials = years.get(year) ?? new Map<number, CheckedItem[]>();
     years.set(year, serials);
     const seen = serials.get(serial) ?? [];
     serials.set(serial, seen);

@@ -5,8 +5,14 @@
  * reason recorded, so one bad entry cannot poison the rest and a recipient can say exactly
  * why a sender is not trusted. Lookups can be asked "as of epoch e" (the first e entries),
  * which is how the sender and every recipient agree on the entitled set of a cable.
+ *
+ * The root and the entries are decoded first (a malformed one is an EncodingError naming it,
+ * say `entries[3].body.kind`): only decoded, frozen values are replayed and handed out. The
+ * lookups answer undefined for what is not there, and refuse an id that is not a string or an
+ * epoch that is not an integer, rather than guess.
  */
 
+import type { JsonValue } from './canonical-json.ts';
 import type {
   DeviceCertificate,
   OrgCertificate,
@@ -14,7 +20,13 @@ import type {
   SignedEntry,
   UserCertificate,
 } from './certificate.ts';
+import { decodeNetworkName, decodeSignedEntries } from './certificate.ts';
 import type { Classification } from './classification.ts';
+import { CLASSIFICATIONS } from './classification.ts';
+import { enumOf, object } from './decode.ts';
+import { EncodingError } from './encoding-error.ts';
+import { decodeEd25519PublicKey } from './identifiers.ts';
+import { toJsonValue } from './to-json.ts';
 import { verifyCertificate } from './verify-certificate.ts';
 
 /** What a client pins: the network's name, root key and accreditation cap. */
@@ -84,6 +96,26 @@ export interface Directory {
   devices(epoch?: number): DirectoryDevice[];
 }
 
+/**
+ * True for a directory as `openDirectory` returns it: the check callers make before they use
+ * one, so a look-alike (`{ kind: 'Directory' }`) is refused rather than called. Never throws.
+ */
+export function isDirectory(value: unknown): value is Directory {
+  try {
+    if (typeof value !== 'object' || value === null) return false;
+    const d = value as Partial<Directory>;
+    return (
+      d.kind === 'Directory' &&
+      Number.isSafeInteger(d.epoch) &&
+      typeof d.root === 'object' &&
+      d.root !== null &&
+      [d.device, d.deviceProblem, d.devices, d.user, d.org].every((method) => typeof method === 'function')
+    );
+  } catch {
+    return false; // a Proxy whose traps throw is no directory
+  }
+}
+
 function inForce(from: number, revokedAt: number | undefined, epoch: number): boolean {
   return from < epoch && (revokedAt === undefined || revokedAt >= epoch);
 }
@@ -95,11 +127,38 @@ function versionAt<C>(versions: readonly Version<C>[], epoch: number): C | undef
   return undefined;
 }
 
+const decodeOpenDirectoryInput = object({
+  root: object({
+    network: decodeNetworkName,
+    key: decodeEd25519PublicKey,
+    accreditation: enumOf(CLASSIFICATIONS),
+  }),
+  entries: decodeSignedEntries,
+});
+
+function requireId(id: unknown): string {
+  if (typeof id !== 'string') throw new EncodingError('WRONG_TYPE', 'id', 'id: expected a string');
+  return id;
+}
+
+function requireEpoch(epoch: unknown): number | undefined {
+  if (epoch !== undefined && (typeof epoch !== 'number' || !Number.isSafeInteger(epoch))) {
+    throw new EncodingError('WRONG_TYPE', 'epoch', 'epoch: expected an integer, or nothing for the latest');
+  }
+  return epoch;
+}
+
 /**
  * Replays `entries` from `root`. Verification is one Ed25519 check per entry, done here
  * once; lookups afterwards are map reads.
  */
 export async function openDirectory(root: NetworkRoot, entries: readonly SignedEntry[]): Promise<Directory> {
+  // Wrapping both in one object makes every error name its field (`root.key`, `entries[3]…`).
+  const input = decodeOpenDirectoryInput(toJsonValue({ root, entries }) as JsonValue, '');
+  return replay(input.root, input.entries);
+}
+
+async function replay(root: NetworkRoot, entries: readonly SignedEntry[]): Promise<Directory> {
   const orgs = new Map<string, OrgRecord>();
   const users = new Map<string, UserRecord & { org: string }>();
   const devices = new Map<string, DeviceRecord>();
@@ -208,24 +267,29 @@ export async function openDirectory(root: NetworkRoot, entries: readonly SignedE
     const org = orgAt(device.org, epoch);
     return user && org ? { device, user, org } : undefined;
   };
-  const clamp = (epoch: number | undefined): number =>
-    epoch === undefined || !Number.isSafeInteger(epoch) ? now : Math.max(0, Math.min(epoch, now));
+  // Epochs outside 0..now are clamped into it; anything but an integer is refused.
+  const clamp = (epoch: number | undefined): number => {
+    const e = requireEpoch(epoch);
+    return e === undefined ? now : Math.max(0, Math.min(e, now));
+  };
 
   return Object.freeze({
     kind: 'Directory' as const,
     root,
     epoch: now,
-    entries: Object.freeze([...entries]),
+    entries,
     rejected,
-    device: (id: string, epoch?: number) => deviceAt(id, clamp(epoch)),
+    device: (id: string, epoch?: number) => deviceAt(requireId(id), clamp(epoch)),
     deviceProblem(id: string, epoch?: number) {
-      if (rejectedDevices.has(id) && !devices.has(id)) return 'REJECTED' as const;
-      const record = devices.get(id);
-      if (!record || record.version.from >= clamp(epoch)) return 'UNKNOWN' as const;
-      return deviceAt(id, clamp(epoch)) ? undefined : ('REVOKED' as const);
+      const key = requireId(id);
+      const e = clamp(epoch);
+      if (rejectedDevices.has(key) && !devices.has(key)) return 'REJECTED' as const;
+      const record = devices.get(key);
+      if (!record || record.version.from >= e) return 'UNKNOWN' as const;
+      return deviceAt(key, e) ? undefined : ('REVOKED' as const);
     },
-    user: (id: string, epoch?: number) => userAt(id, clamp(epoch)),
-    org: (id: string, epoch?: number) => orgAt(id, clamp(epoch)),
+    user: (id: string, epoch?: number) => userAt(requireId(id), clamp(epoch)),
+    org: (id: string, epoch?: number) => orgAt(requireId(id), clamp(epoch)),
     devices(epoch?: number) {
       const e = clamp(epoch);
       const out: DirectoryDevice[] = [];

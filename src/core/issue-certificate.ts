@@ -16,12 +16,13 @@ export async function issueCertificate<B extends CertificateBody>(
   body: B,
   issuer: Signer,
 ): Promise<SignedEntry<B>> {
-  const json = toJsonValue(body);
-  decodeCertificateBody(json, 'certificate');
-  const signature = await signLabelled(issuer, LABELS.certificate, encodeCanonical(json));
+  const signature = await signLabelled(issuer, LABELS.certificate, certificateBytes(body));
   return { body, signature };
 }
 
+/** The signed bytes of a certificate body: its canonical form, once it decodes. */
 export function certificateBytes(body: CertificateBody): Uint8Array {
-  return encodeCanonical(toJsonValue(body));
+  const json = toJsonValue(body);
+  decodeCertificateBody(json, 'certificate');
+  return encodeCanonical(json);
 }

@@ -2,12 +2,16 @@
  * Wraps and unwraps a cable's content key for one device: HPKE base mode (RFC 9180) on the
  * X-Wing KEM, with info = label || cable id || device id and aad = the envelope hash. The
  * wrap binds the cable id and the device id, never the serial (DESIGN §4).
+ *
+ * A malformed request (not an object, ids that are not strings) is a CryptoError
+ * 'BAD_ARGUMENT'; keys and bytes are checked by HPKE itself, with its codes.
  */
 import { concatBytes, utf8 } from './bytes.ts';
 import { CryptoError } from './hpke/crypto-error.ts';
 import { hpkeOpen } from './hpke/hpke-open.ts';
 import { hpkeSeal } from './hpke/hpke-seal.ts';
 import type { HpkeSuite } from './hpke/hpke-suite.ts';
+import { describe } from './hpke/input-checks.ts';
 import type { KemPrivateKey } from './hpke/kem.ts';
 import { VALISE_SUITE_XWING } from './hpke/valise-suites.ts';
 import { LABELS } from './labels.ts';
@@ -30,7 +34,17 @@ export interface UnwrapRequest {
   readonly wrap: KeyWrap;
 }
 
+function requireRequest<R>(request: R, name: string): R {
+  if (typeof request !== 'object' || request === null) {
+    throw new CryptoError('BAD_ARGUMENT', `${name} must be an object, got ${describe(request)}`);
+  }
+  return request;
+}
+
 export function wrapInfo(cableId: string, device: string): Uint8Array {
+  if (typeof cableId !== 'string' || typeof device !== 'string') {
+    throw new CryptoError('BAD_ARGUMENT', 'cableId and device must be the ids as strings');
+  }
   return concatBytes(utf8(LABELS.wrapInfo), Uint8Array.of(0), utf8(cableId), Uint8Array.of(0), utf8(device));
 }
 
@@ -42,14 +56,15 @@ export async function wrapContentKey(
   request: WrapRequest,
   suite: HpkeSuite = VALISE_SUITE_XWING as HpkeSuite,
 ): Promise<KeyWrap> {
+  const { cableId, device, publicKey, envelopeHash, contentKey } = requireRequest(request, 'request');
   const { enc, ciphertext } = await hpkeSeal(
     suite,
-    request.publicKey,
-    wrapInfo(request.cableId, request.device),
-    request.envelopeHash,
-    request.contentKey,
+    publicKey,
+    wrapInfo(cableId, device),
+    envelopeHash,
+    contentKey,
   );
-  return { device: request.device, enc, key: ciphertext };
+  return { device, enc, key: ciphertext };
 }
 
 /** Unwraps this device's content key, or returns undefined when the wrap does not open. */
@@ -58,15 +73,11 @@ export async function unwrapContentKey(
   privateKey: KemPrivateKey,
   suite: HpkeSuite = VALISE_SUITE_XWING as HpkeSuite,
 ): Promise<Uint8Array | undefined> {
+  const { cableId, device, envelopeHash, wrap } = requireRequest(request, 'request');
+  const { enc, key } = requireRequest(wrap, 'request.wrap');
+  const info = wrapInfo(cableId, device);
   try {
-    return await hpkeOpen(
-      suite,
-      privateKey,
-      request.wrap.enc,
-      wrapInfo(request.cableId, request.device),
-      request.envelopeHash,
-      request.wrap.key,
-    );
+    return await hpkeOpen(suite, privateKey, enc, info, envelopeHash, key);
   } catch (error) {
     if (error instanceof CryptoError && (error.code === 'OPEN_FAILED' || error.code === 'BAD_KEY'))
       return undefined;

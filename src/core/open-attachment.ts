@@ -6,24 +6,33 @@
 
 import { constantTimeEqual } from './bytes.ts';
 import type { AttachmentDescriptor } from './cable-content.ts';
-import { CableError } from './cable-error.ts';
+import { decodeAttachmentDescriptor } from './cable-content.ts';
+import { CableError, decoded } from './cable-error.ts';
+import type { JsonValue } from './canonical-json.ts';
 import { deriveContentCipher, TAG_BYTES } from './content-cipher.ts';
 import { LABELS } from './labels.ts';
 import { ATTACHMENT_AAD, chunkNonce, rechunk } from './seal-attachment.ts';
 import { sha256Stream } from './sha256.ts';
+import { toJsonValue } from './to-json.ts';
 
 export async function* openAttachment(
   descriptor: AttachmentDescriptor,
   encrypted: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
 ): AsyncGenerator<Uint8Array> {
-  const invalid = (why: string) =>
-    new CableError('ATTACHMENT_INVALID', `attachment ${descriptor.name}: ${why}`);
-  const cipher = await deriveContentCipher(descriptor.key, LABELS.attachmentKey);
-  const chunkCount = Math.max(1, Math.ceil(descriptor.size / descriptor.chunkSize));
+  // The descriptor came out of decrypted content, but a caller may build one: hold it to the format.
+  const d = decoded(() =>
+    decodeAttachmentDescriptor(
+      (toJsonValue({ descriptor }) as { descriptor?: JsonValue }).descriptor,
+      'descriptor',
+    ),
+  );
+  const invalid = (why: string) => new CableError('ATTACHMENT_INVALID', `attachment ${d.name}: ${why}`);
+  const cipher = await deriveContentCipher(d.key, LABELS.attachmentKey);
+  const chunkCount = Math.max(1, Math.ceil(d.size / d.chunkSize));
   const digest = sha256Stream();
   let index = 0;
   let size = 0;
-  for await (const ct of rechunk(encrypted, descriptor.chunkSize + TAG_BYTES)) {
+  for await (const ct of rechunk(encrypted, d.chunkSize + TAG_BYTES)) {
     if (index >= chunkCount) throw invalid('more data than its descriptor says');
     digest.update(ct);
     const pt = await cipher.decrypt(chunkNonce(index, index === chunkCount - 1), ct, ATTACHMENT_AAD);
@@ -32,6 +41,6 @@ export async function* openAttachment(
     index++;
     yield pt;
   }
-  if (index !== chunkCount || size !== descriptor.size) throw invalid('the stream is truncated');
-  if (!constantTimeEqual(digest.digest(), descriptor.digest)) throw invalid('the digest does not match');
+  if (index !== chunkCount || size !== d.size) throw invalid('the stream is truncated');
+  if (!constantTimeEqual(digest.digest(), d.digest)) throw invalid('the digest does not match');
 }

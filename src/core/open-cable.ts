@@ -9,10 +9,11 @@ import { decodeCableContent } from './cable-content.ts';
 import { CableError, decoded } from './cable-error.ts';
 import type { CableHeader } from './cable-header.ts';
 import { cableHash, encodeHeader, envelopeHash, envelopeOf, FORMAT_VERSION, SUITES } from './cable-header.ts';
-import { parseCanonical } from './canonical-json.ts';
+import { type JsonValue, parseCanonical } from './canonical-json.ts';
 import { covers } from './classification.ts';
 import { deriveContentCipher } from './content-cipher.ts';
 import type { Directory, DirectoryDevice } from './directory.ts';
+import { isDirectory } from './directory.ts';
 import { verifyLabelled } from './ed25519.ts';
 import type { KemPrivateKey } from './key-wrap.ts';
 import { unwrapContentKey } from './key-wrap.ts';
@@ -52,7 +53,7 @@ export interface OpenedCable {
 export async function openCable(sealed: SealedCable, request: OpenRequest): Promise<OpenedCable> {
   const { directory, recipient } = checkRequest(request);
   // 1. Structure: re-decode what we were given, so a hand-built object is held to the format.
-  const cable = decoded(() => decodeSealedCable(toJsonValue(stripKind(sealed)), 'cable'));
+  const cable = decoded(() => decodeSealedCable(stripKind(sealed), 'cable'));
   const { header } = cable;
   if (header.v !== FORMAT_VERSION || !(SUITES as readonly string[]).includes(header.suite)) {
     throw new CableError('UNSUPPORTED_SUITE', `suite ${header.suite} is not supported; update Valise`);
@@ -150,15 +151,18 @@ export async function openCable(sealed: SealedCable, request: OpenRequest): Prom
   return { kind: 'OpenedCable', header, content, signedBy, hash: cableHash(header, cable.signature) };
 }
 
-function stripKind(sealed: SealedCable): unknown {
-  if (typeof sealed !== 'object' || sealed === null) return sealed;
-  const { kind: _kind, ...rest } = sealed;
+// The cable's JSON without its `kind` tag (the type's, never on the wire). Wrapping it in
+// `{ cable }` makes an error name its field as `cable.…`.
+function stripKind(sealed: SealedCable): JsonValue | undefined {
+  const json = (toJsonValue({ cable: sealed }) as { cable?: JsonValue }).cable;
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return json;
+  const { kind: _kind, ...rest } = json as { readonly [k: string]: JsonValue };
   return rest;
 }
 
 function checkRequest(request: OpenRequest): OpenRequest {
   const r = request as Partial<OpenRequest> | null;
-  if (typeof r !== 'object' || r === null || r.directory?.kind !== 'Directory') {
+  if (typeof r !== 'object' || r === null || !isDirectory(r.directory)) {
     throw new CableError('MALFORMED', 'openCable needs an opened directory');
   }
   if (typeof r.recipient !== 'object' || r.recipient === null || typeof r.recipient.device !== 'string') {

@@ -6,12 +6,25 @@
  * the user is the org's registry, or shares a working group with the cable, or the cable
  * names no group. The sender's own devices and its organisation's registry are always
  * entitled (an organisation keeps the record of what it sent), subject to clearance.
+ *
+ * Both functions read only decoded values: `entitledDevices` throws an EncodingError naming
+ * the field of a malformed input or directory; `isEntitled` is a predicate and answers false.
  */
 
+import { MAX_ADDRESSEES, MAX_GROUPS } from './cable-header.ts';
+import type { JsonValue } from './canonical-json.ts';
+import { decodeDeviceCertificate, decodeOrgCertificate, decodeUserCertificate } from './certificate.ts';
 import type { Classification } from './classification.ts';
-import { covers } from './classification.ts';
+import { CLASSIFICATIONS, covers } from './classification.ts';
+import { MAX_TIME, MIN_TIME } from './date-time-group.ts';
+import { array, enumOf, integer, object } from './decode.ts';
 import type { Directory, DirectoryDevice } from './directory.ts';
+import { isDirectory } from './directory.ts';
+import { EncodingError } from './encoding-error.ts';
+import { decodeDeviceId, decodeGroup, decodeOrgId, decodeUserId } from './identifiers.ts';
 import type { AddresseeRole } from './precedence.ts';
+import { ADDRESSEE_ROLES } from './precedence.ts';
+import { toJsonValue } from './to-json.ts';
 
 /** The header fields policy reads. */
 export interface PolicyInput {
@@ -24,8 +37,56 @@ export interface PolicyInput {
   readonly sentAt: number;
 }
 
+// The bounds of the header fields policy reads (cable-header.ts), without the sort rules:
+// policy gives the same answer whatever the order of the lists.
+const decodePolicyInput = object({
+  org: decodeOrgId,
+  sender: object({ user: decodeUserId, device: decodeDeviceId }),
+  classification: enumOf(CLASSIFICATIONS),
+  distribution: array(object({ org: decodeOrgId, role: enumOf(ADDRESSEE_ROLES) }), {
+    min: 1,
+    max: MAX_ADDRESSEES,
+  }),
+  groups: array(decodeGroup, { max: MAX_GROUPS }),
+  epoch: integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+  sentAt: integer({ min: MIN_TIME, max: MAX_TIME }),
+});
+
+const decodeDirectoryDevice = object({
+  device: decodeDeviceCertificate,
+  user: decodeUserCertificate,
+  org: decodeOrgCertificate,
+});
+
+// Reads only the fields policy uses (a header has more), as decoded data.
+function checkInput(input: PolicyInput): PolicyInput {
+  if (typeof input !== 'object' || input === null) {
+    throw new EncodingError('WRONG_TYPE', 'input', 'input: expected the header fields policy reads');
+  }
+  const { org, sender, classification, distribution, groups, epoch, sentAt } = input;
+  const picked = { org, sender, classification, distribution, groups, epoch, sentAt };
+  return decodePolicyInput((toJsonValue({ input: picked }) as { input: JsonValue }).input, 'input');
+}
+
+function checkEntry(entry: DirectoryDevice): DirectoryDevice {
+  if (typeof entry !== 'object' || entry === null) {
+    throw new EncodingError('WRONG_TYPE', 'entry', 'entry: expected a directory device');
+  }
+  const { device, user, org } = entry;
+  const picked = { device, user, org };
+  return decodeDirectoryDevice((toJsonValue({ entry: picked }) as { entry: JsonValue }).entry, 'entry');
+}
+
 /** True when `entry` is entitled to a cable described by `input` (see the module header). */
 export function isEntitled(input: PolicyInput, entry: DirectoryDevice, networkCap: Classification): boolean {
+  try {
+    return entitled(checkInput(input), checkEntry(entry), networkCap);
+  } catch {
+    return false; // a predicate: nothing malformed is ever entitled
+  }
+}
+
+function entitled(input: PolicyInput, entry: DirectoryDevice, networkCap: Classification): boolean {
   const { device, user, org } = entry;
   // A device past its validity at the cable's date gets no key.
   if (input.sentAt >= device.expiresAt) return false;
@@ -41,9 +102,17 @@ export function isEntitled(input: PolicyInput, entry: DirectoryDevice, networkCa
 
 /** The sorted ids of every device entitled to the cable, at the cable's epoch. */
 export function entitledDevices(input: PolicyInput, directory: Directory): string[] {
+  const checked = checkInput(input);
+  if (!isDirectory(directory)) {
+    throw new EncodingError(
+      'WRONG_TYPE',
+      'directory',
+      'directory: expected an opened directory (openDirectory)',
+    );
+  }
   const out: string[] = [];
-  for (const entry of directory.devices(input.epoch)) {
-    if (isEntitled(input, entry, directory.root.accreditation)) out.push(entry.device.device);
+  for (const entry of directory.devices(checked.epoch)) {
+    if (entitled(checked, entry, directory.root.accreditation)) out.push(entry.device.device);
   }
   return out.sort();
 }

@@ -9,7 +9,8 @@ import { concatBytes, i2osp, randomBytes, utf8 } from './bytes.ts';
 import type { AttachmentDescriptor } from './cable-content.ts';
 import { DEFAULT_ATTACHMENT_LIMIT, DEFAULT_CHUNK_SIZE, decodeAttachmentDescriptor } from './cable-content.ts';
 import { CableError, decoded } from './cable-error.ts';
-import { deriveContentCipher } from './content-cipher.ts';
+import { deriveContentCipher, TAG_BYTES } from './content-cipher.ts';
+import { isBytes } from './hpke/input-checks.ts';
 import { LABELS } from './labels.ts';
 import { sha256Stream } from './sha256.ts';
 import { toJsonValue } from './to-json.ts';
@@ -34,22 +35,41 @@ export interface SealingAttachment {
 }
 
 export function chunkNonce(index: number, last: boolean): Uint8Array {
+  if (!Number.isSafeInteger(index) || index < 0 || typeof last !== 'boolean') {
+    throw new CableError(
+      'ATTACHMENT_INVALID',
+      'a chunk nonce needs a chunk index (0 or more) and a last flag',
+    );
+  }
   return concatBytes(i2osp(index, 11), Uint8Array.of(last ? 1 : 0));
 }
 
 export const ATTACHMENT_AAD = utf8(LABELS.attachmentKey);
+
+/** The largest chunk re-cut: the largest chunk size a descriptor allows, with its AEAD tag. */
+const MAX_RECHUNK = 4 * 1024 * 1024 + TAG_BYTES;
 
 /** Re-cuts a stream of pieces into chunks of exactly `size` bytes (the last may be shorter). */
 export async function* rechunk(
   source: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   size: number,
 ): AsyncGenerator<Uint8Array> {
-  const pieces = source instanceof Uint8Array ? [source] : source;
+  if (!Number.isSafeInteger(size) || size < 1 || size > MAX_RECHUNK) {
+    throw new CableError('ATTACHMENT_INVALID', `the chunk size must be an integer from 1 to ${MAX_RECHUNK}`);
+  }
+  const pieces = isBytes(source) ? [source] : source;
+  if (
+    typeof pieces !== 'object' ||
+    pieces === null ||
+    (typeof (pieces as Partial<AsyncIterable<Uint8Array>>)[Symbol.asyncIterator] !== 'function' &&
+      typeof (pieces as Partial<Iterable<Uint8Array>>)[Symbol.iterator] !== 'function')
+  ) {
+    throw new CableError('ATTACHMENT_INVALID', 'attachment data must be bytes or a stream of bytes');
+  }
   let pending = new Uint8Array(size);
   let filled = 0;
   for await (const piece of pieces) {
-    if (!(piece instanceof Uint8Array))
-      throw new CableError('ATTACHMENT_INVALID', 'attachment data must be bytes');
+    if (!isBytes(piece)) throw new CableError('ATTACHMENT_INVALID', 'attachment data must be bytes');
     let offset = 0;
     while (offset < piece.length) {
       const take = Math.min(size - filled, piece.length - offset);
@@ -66,9 +86,11 @@ export async function* rechunk(
   if (filled > 0) yield pending.subarray(0, filled);
 }
 
+/**
+ * Starts sealing an attachment. It never throws: every failure, a malformed input or options
+ * included, comes out of `chunks` (and rejects `descriptor`) as a CableError.
+ */
 export function sealAttachment(input: AttachmentInput, options: AttachmentOptions = {}): SealingAttachment {
-  const maxSize = options.maxSize ?? DEFAULT_ATTACHMENT_LIMIT;
-  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const key = randomBytes(32);
   let resolve!: (d: AttachmentDescriptor) => void;
   let reject!: (e: unknown) => void;
@@ -81,7 +103,15 @@ export function sealAttachment(input: AttachmentInput, options: AttachmentOption
 
   async function* encrypt(): AsyncGenerator<Uint8Array> {
     try {
-      // Validate the name and type before any work, with the descriptor's own decoder.
+      if (typeof input !== 'object' || input === null || typeof options !== 'object' || options === null) {
+        throw new CableError('MALFORMED', 'sealAttachment needs { name, type, data } and options as objects');
+      }
+      const maxSize = options.maxSize === undefined ? DEFAULT_ATTACHMENT_LIMIT : options.maxSize;
+      const chunkSize = options.chunkSize === undefined ? DEFAULT_CHUNK_SIZE : options.chunkSize;
+      if (!Number.isSafeInteger(maxSize) || maxSize < 0) {
+        throw new CableError('MALFORMED', 'options.maxSize must be a number of bytes');
+      }
+      // Validate the name, type and chunk size before any work, with the descriptor's own decoder.
       decoded(() =>
         decodeAttachmentDescriptor(
           toJsonValue({

@@ -30,13 +30,14 @@ import {
   MAX_ADDRESSEES,
   MAX_GROUPS,
 } from './cable-header.ts';
-import { encodeCanonical } from './canonical-json.ts';
+import { encodeCanonical, type JsonValue } from './canonical-json.ts';
 import type { Classification, Marking } from './classification.ts';
 import { CLASSIFICATIONS, covers, MARKINGS } from './classification.ts';
 import { deriveContentCipher } from './content-cipher.ts';
 import { MAX_TIME, MIN_TIME } from './date-time-group.ts';
 import { array, enumOf, integer, object, optional, string } from './decode.ts';
 import type { Directory } from './directory.ts';
+import { isDirectory } from './directory.ts';
 import type { Signer } from './ed25519.ts';
 import { signLabelled } from './ed25519.ts';
 import { decodeGroup, decodeOrgId, ID_BYTES } from './identifiers.ts';
@@ -48,6 +49,7 @@ import type { Precedence } from './precedence.ts';
 import { ADDRESSEE_ROLES, PRECEDENCES } from './precedence.ts';
 import { decodeReference } from './reference.ts';
 import type { KeyWrap, SealedCable } from './sealed-cable.ts';
+import { decodeSealedCable, encodeSealedCable } from './sealed-cable.ts';
 import { sha256 } from './sha256.ts';
 import { toJsonValue } from './to-json.ts';
 
@@ -150,7 +152,7 @@ export async function sealCable(request: SealRequest): Promise<SealedCable> {
   const header = checkedHeader({
     ...envelope,
     serial: request.series.serial,
-    ...(request.series.prev ? { prev: request.series.prev } : {}),
+    ...(request.series.prev !== undefined ? { prev: request.series.prev } : {}),
     contentHash: sha256(ciphertext),
     contentLength: ciphertext.length,
     recipients,
@@ -203,7 +205,7 @@ function checkRequest(request: SealRequest): void {
   }
   if (typeof s.signer?.sign !== 'function')
     throw new CableError('MALFORMED', 'request.sender.signer must be a signer');
-  if (r.directory?.kind !== 'Directory')
+  if (!isDirectory(r.directory))
     throw new CableError('MALFORMED', 'request.directory must be an opened directory');
   const series = r.series as Partial<SeriesPosition> | undefined;
   if (typeof series !== 'object' || series === null)
@@ -219,14 +221,19 @@ export async function resignCable(
   series: SeriesPosition,
   signer: Signer,
 ): Promise<SealedCable> {
-  const { prev: _prev, ...rest } = cable.header;
+  if (typeof series !== 'object' || series === null)
+    throw new CableError('MALFORMED', 'series must give serial and prev');
+  if (typeof signer?.sign !== 'function') throw new CableError('MALFORMED', 'signer must be a signer');
+  // The cable is held to the format whole: what comes back is only what decodes.
+  const sealed = decoded(() => decodeSealedCable(encodeSealedCable(cable), 'cable'));
+  const { prev: _prev, ...rest } = sealed.header;
   const header = checkedHeader({
     ...rest,
     serial: series.serial,
-    ...(series.prev ? { prev: series.prev } : {}),
+    ...(series.prev !== undefined ? { prev: series.prev } : {}),
   });
   const signature = await signLabelled(signer, LABELS.cableHeader, encodeHeader(header));
-  return { ...cable, header, signature };
+  return { ...sealed, header, signature };
 }
 
 const decodeCableDraft = object({
@@ -251,7 +258,7 @@ const decodeContentDraft = object({
 });
 
 function buildEnvelope(request: SealRequest, org: string): CableEnvelope {
-  const draft = decoded(() => decodeCableDraft(toJsonValue(request.draft), 'draft'));
+  const draft = decoded(() => decodeCableDraft(jsonAt('draft', request.draft), 'draft'));
   const byOrg = (a: Addressee, b: Addressee) => (a.org < b.org ? -1 : a.org > b.org ? 1 : 0);
   const byMarking = (a: Marking, b: Marking) => MARKINGS.indexOf(a) - MARKINGS.indexOf(b);
   return decoded(() =>
@@ -259,7 +266,7 @@ function buildEnvelope(request: SealRequest, org: string): CableEnvelope {
       toJsonValue({
         v: 1,
         suite: CURRENT_SUITE,
-        id: request.id ?? toBase64url(randomBytes(ID_BYTES)),
+        id: request.id === undefined ? toBase64url(randomBytes(ID_BYTES)) : request.id,
         org,
         sender: { user: request.sender.user, device: request.sender.device },
         sentAt: draft.sentAt,
@@ -278,7 +285,7 @@ function buildEnvelope(request: SealRequest, org: string): CableEnvelope {
 }
 
 function buildContent(draft: ContentDraft): CableContent {
-  const content = decoded(() => decodeContentDraft(toJsonValue(draft), 'content'));
+  const content = decoded(() => decodeContentDraft(jsonAt('content', draft), 'content'));
   return {
     subject: content.subject,
     tags: content.tags ?? [],
@@ -288,6 +295,11 @@ function buildContent(draft: ContentDraft): CableContent {
 }
 
 function checkedHeader(header: CableHeader): CableHeader {
-  decoded(() => decodeCableHeader(toJsonValue(header), 'header'));
+  decoded(() => decodeCableHeader(jsonAt('header', header), 'header'));
   return header;
+}
+
+/** The JSON of `value`, converted as the field `field` so that an error names it. */
+function jsonAt(field: string, value: unknown): JsonValue | undefined {
+  return (toJsonValue({ [field]: value }) as { readonly [k: string]: JsonValue | undefined })[field];
 }

@@ -45,6 +45,9 @@ const decodeShape = object({
 });
 
 export const decodeSealedCable: Decoder<SealedCable> = (value, field) => {
+  if (typeof field !== 'string') {
+    throw new EncodingError('WRONG_TYPE', '', 'field: expected a path such as "cable" (a string)');
+  }
   const shape = decodeShape(value, field);
   for (let i = 1; i < shape.wraps.length; i++) {
     if (!(shape.wraps[i - 1]!.device < shape.wraps[i]!.device)) {
@@ -55,15 +58,29 @@ export const decodeSealedCable: Decoder<SealedCable> = (value, field) => {
       );
     }
   }
-  return { kind: 'SealedCable', ...shape };
+  return Object.freeze({ kind: 'SealedCable', ...shape });
 };
 
+/** The JSON form of a cable (without its `kind` tag), once it decodes: nothing malformed leaves. */
 export function encodeSealedCable(cable: SealedCable): JsonValue {
-  const { kind: _kind, ...rest } = cable;
-  return toJsonValue(rest);
+  return checked(cable).json;
 }
 
 /** The same cable with only `device`'s wrap: what the server delivers to one device. */
 export function forDevice(cable: SealedCable, device: string): SealedCable {
-  return { ...cable, wraps: cable.wraps.filter((w) => w.device === device) };
+  const id = decodeDeviceId(device, 'device');
+  const whole = checked(cable).cable;
+  return Object.freeze({ ...whole, wraps: Object.freeze(whole.wraps.filter((w) => w.device === id)) });
+}
+
+// The wire JSON of a cable, without `kind` (the type's tag), and the cable it decodes to.
+// Wrapping the cable in `{ cable }` makes every error name its field as `cable.…`.
+function checked(cable: unknown): { json: JsonValue; cable: SealedCable } {
+  let json = (toJsonValue({ cable }) as { cable?: JsonValue }).cable;
+  if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
+    const { kind: _kind, ...rest } = json as { readonly [k: string]: JsonValue };
+    json = rest;
+  }
+  const decodedCable = decodeSealedCable(json, 'cable');
+  return { json: json as JsonValue, cable: decodedCable };
 }
