@@ -15,10 +15,10 @@ import type { OrgCertificate, SignedEntry, UserCertificate } from '../core/certi
 import type { Classification } from '../core/classification.ts';
 import type { NetworkRoot } from '../core/directory.ts';
 import { exportSeed, generateSigner, type Signer } from '../core/ed25519.ts';
-import type { Role } from '../core/identifiers.ts';
+import { type Role, randomId } from '../core/identifiers.ts';
 import { issueCertificate } from '../core/issue-certificate.ts';
 import { sha256 } from '../core/sha256.ts';
-import { auditRecord } from './audit-event.ts';
+import { auditRecord, directoryEntryAudit } from './audit-event.ts';
 import { entryRow } from './directory-cache.ts';
 import type { Store } from './store/store.ts';
 
@@ -81,7 +81,7 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
     org: 'DE',
     role: 'member',
     clearance: 'RESTREINT UE',
-    groups: ['COEST', 'PSC'],
+    groups: ['COEST', 'COREPER', 'PSC'],
   },
   {
     user: 'fr.officer',
@@ -162,20 +162,14 @@ export async function setUpDemoNetwork(request: DemoNetworkRequest): Promise<Dem
   }
   for (const [index, entry] of entries.entries()) {
     const row = entryRow(index, entry);
-    const audit = auditRecord({
-      at: now,
-      type: 'directory.entry',
-      actor: {},
-      object: { kind: row.kind, id: row.subject },
-      detail: { index, action: 'issued', org: entry.body.org },
-    });
+    const audit = directoryEntryAudit({ at: now, actor: {}, row, action: 'issued' });
     if (!(await store.appendDirectoryEntry(row, now, audit))) {
       throw new Error('the demo network needs an empty store');
     }
   }
   const links: DemoLink[] = [];
   for (const person of DEMO_PEOPLE) {
-    const id = toBase64url(randomBytes(16));
+    const id = randomId();
     const secret = randomBytes(32);
     await store.createInvitation(
       {
@@ -192,7 +186,7 @@ export async function setUpDemoNetwork(request: DemoNetworkRequest): Promise<Dem
         at: now,
         type: 'invitation.created',
         actor: {},
-        object: { kind: 'invitation', id },
+        object: { kind: 'invitation', id, org: person.org },
         detail: { user: person.user, expiresAt: now + (request.validFor ?? 24 * 3600) },
       }),
     );

@@ -11,6 +11,7 @@ import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
 import { readBody } from '../read-body.ts';
 import { anyJson } from './finish-enrolment.ts';
+import { authenticationResponse, clientDataOf } from './passkey-response.ts';
 import { newSessionId, sessionCookie, sessionIdHash } from './session-cookie.ts';
 import { verifyAssertion } from './verify-assertion.ts';
 import { webAuditRecord } from './web-audit.ts';
@@ -22,10 +23,28 @@ const decodePasskeyBody = object({ passkey: anyJson });
 
 export function finishSignInRoute(app: FastifyInstance, web: WebContext): void {
   const { ctx } = web;
-  app.post('/web/sign-in', { config: { session: 'none' } }, async (request, reply) => {
-    const actor = requireActor(request);
+  // The device signature is required, but checked after the passkey's origin, so that an
+  // assertion relayed from a look-alike site is named for what it is (PASSKEY_WRONG_ORIGIN).
+  app.post('/web/sign-in', { config: { auth: 'optional', session: 'none' } }, async (request, reply) => {
     const body = readBody(request, decodePasskeyBody, ctx.limits.maxBodyBytes);
     const now = unixSeconds(ctx.clock);
+    const origin = clientDataOf(authenticationResponse(body.passkey, 'passkey')).origin;
+    if (origin !== web.options.origin) {
+      await ctx.store.appendAudit(
+        webAuditRecord({
+          at: now,
+          type: 'session.refused',
+          actor: actorOf(request.actor ?? undefined),
+          object: { kind: 'origin', id: origin.slice(0, 200) },
+          detail: { code: 'PASSKEY_WRONG_ORIGIN' },
+        }),
+      );
+      throw new WebError(
+        'PASSKEY_WRONG_ORIGIN',
+        `this passkey assertion was made on ${origin}, not on ${web.options.origin}: a look-alike site tried to use it; nothing was signed in`,
+      );
+    }
+    const actor = requireActor(request);
     let passkey: Awaited<ReturnType<typeof verifyAssertion>>;
     try {
       passkey = await verifyAssertion(web, actor.device.device, 'sign-in', body.passkey, now);

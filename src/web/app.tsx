@@ -1,0 +1,160 @@
+/**
+ * The app shell: finds out whether this browser is an enrolled device and whether its
+ * session is live, then shows the page the URL fragment names. Signed out, the only ways in
+ * are an enrolment link and the passkey: there is no password field anywhere.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { CablePage } from './cable-page.tsx';
+import { ComposePage } from './compose-page.tsx';
+import type { DeviceClient } from './device-client.ts';
+import type { DeviceStatus, Me } from './device-protocol.ts';
+import { EnrolPage } from './enrol-page.tsx';
+import { parseRoute, type Route } from './hash-route.ts';
+import { InboxPage } from './inbox-page.tsx';
+import { OfficerPage } from './officer-page.tsx';
+import { errorCode, plainWords } from './plain-words.ts';
+import { SignInPage } from './sign-in-page.tsx';
+
+const SESSION_CODES = ['SESSION_EXPIRED', 'SESSION_REQUIRED', 'SESSION_DEVICE_MISMATCH'];
+
+export function App(props: { readonly device: DeviceClient }) {
+  const { device } = props;
+  const [route, setRoute] = useState<Route>(() => parseRoute(window.location.hash));
+  const [status, setStatus] = useState<DeviceStatus | undefined>();
+  const [me, setMe] = useState<Me | null | undefined>();
+  const [notice, setNotice] = useState<string>('');
+
+  useEffect(() => {
+    const onHash = () => setRoute(parseRoute(window.location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  const refresh = useCallback(async () => {
+    try {
+      const found = await device.call('status');
+      setStatus(found);
+      setMe(found.enrolled ? await device.call('resume') : null);
+    } catch (error) {
+      setNotice(plainWords(error));
+      setMe(null);
+    }
+  }, [device]);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  /** Every page reports failures here: an ended session sends the person back to sign-in. */
+  const onError = useCallback((error: unknown) => {
+    if (SESSION_CODES.includes(errorCode(error) ?? '')) {
+      setMe(null);
+      setNotice(plainWords(error));
+      return;
+    }
+    setNotice(plainWords(error));
+  }, []);
+
+  if (route.page === 'enrol') {
+    return (
+      <Shell me={null} notice={notice}>
+        <EnrolPage
+          device={device}
+          code={route.code}
+          {...(route.orgKey ? { orgKey: route.orgKey } : {})}
+          onDone={refresh}
+        />
+      </Shell>
+    );
+  }
+  if (status === undefined || me === undefined) {
+    return (
+      <Shell me={null} notice={notice}>
+        <p className="muted">Opening this device…</p>
+      </Shell>
+    );
+  }
+  if (me === null) {
+    return (
+      <Shell me={null} notice={notice}>
+        <SignInPage
+          device={device}
+          status={status}
+          onSignedIn={(signedIn) => {
+            setNotice('');
+            setMe(signedIn);
+          }}
+          onForgotten={refresh}
+        />
+      </Shell>
+    );
+  }
+  const signOut = async () => {
+    try {
+      await device.call('signOut');
+    } finally {
+      setMe(null);
+      setNotice('You are signed out.');
+    }
+  };
+  return (
+    <Shell me={me} notice={notice} onSignOut={signOut} onDismiss={() => setNotice('')}>
+      {route.page === 'inbox' && <InboxPage device={device} me={me} onError={onError} />}
+      {route.page === 'cable' && <CablePage device={device} me={me} id={route.id} onError={onError} />}
+      {route.page === 'compose' && (
+        <ComposePage
+          device={device}
+          me={me}
+          {...(route.replyTo ? { replyTo: route.replyTo } : {})}
+          onError={onError}
+        />
+      )}
+      {route.page === 'officer' && <OfficerPage device={device} me={me} onError={onError} />}
+    </Shell>
+  );
+}
+
+function Shell(props: {
+  readonly me: Me | null;
+  readonly notice: string;
+  readonly children: React.ReactNode;
+  readonly onSignOut?: () => void;
+  readonly onDismiss?: () => void;
+}) {
+  const { me } = props;
+  return (
+    <div className="shell">
+      <header className="top">
+        <a className="brand" href="#/">
+          Valise
+        </a>
+        {me && (
+          <nav>
+            <a href="#/">Inbox</a>
+            <a href="#/compose">Compose</a>
+            {me.role === 'security-officer' && <a href="#/officer">Security officer</a>}
+          </nav>
+        )}
+        {me && (
+          <div className="who" data-testid="who">
+            {me.name} · {me.org} · {me.clearance}
+            <button type="button" className="link" onClick={props.onSignOut}>
+              Sign out
+            </button>
+          </div>
+        )}
+      </header>
+      {props.notice && (
+        <div className="notice" role="alert" data-testid="notice">
+          {props.notice}
+          {props.onDismiss && (
+            <button type="button" className="link" onClick={props.onDismiss}>
+              Dismiss
+            </button>
+          )}
+        </div>
+      )}
+      <main>{props.children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,153 @@
+/**
+ * One cable: the classification banner at top and bottom, markings, reference, date-time
+ * group, and the verification line (who signed, from which device and organisation; or the
+ * exact check that failed, with its code, and no text at all). Addressees acknowledge here;
+ * the sender's organisation sees the acknowledgement board.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { ClassificationBanner } from './classification-banner.tsx';
+import type { DeviceClient } from './device-client.ts';
+import type { AckRow, CableView, Me } from './device-protocol.ts';
+import { plainWords } from './plain-words.ts';
+
+export function CablePage(props: {
+  readonly device: DeviceClient;
+  readonly me: Me;
+  readonly id: string;
+  readonly onError: (e: unknown) => void;
+}) {
+  const { device, id, onError } = props;
+  const [cable, setCable] = useState<CableView | undefined>();
+  const [acks, setAcks] = useState<readonly AckRow[] | undefined>();
+  const [ackError, setAckError] = useState('');
+
+  const loadAcks = useCallback(async () => {
+    try {
+      setAcks(await device.call('acks', id));
+    } catch (error) {
+      onError(error);
+    }
+  }, [device, id, onError]);
+
+  useEffect(() => {
+    let live = true;
+    setCable(undefined);
+    device.call('readCable', id).then(
+      (view) => {
+        if (!live) return;
+        setCable(view);
+        if (view.ok && view.isSender) void loadAcks();
+      },
+      (error) => onError(error),
+    );
+    return () => {
+      live = false;
+    };
+  }, [device, id, onError, loadAcks]);
+
+  if (!cable) return <p className="muted">Opening the cable in this browser…</p>;
+  if (!cable.ok) {
+    return (
+      <section className="card failure" data-testid="cable-failure">
+        <h1>{cable.code === 'NOT_FOUND' ? 'No such cable for you' : 'This cable does not verify'}</h1>
+        {cable.reference && <p>Reference {cable.reference}</p>}
+        <p className="verification bad" data-testid="verification" data-code={cable.code}>
+          ✖ {cable.code === 'NOT_FOUND' ? '' : 'Verification failed: '}
+          {cable.message} [{cable.code}]
+        </p>
+        {cable.code !== 'NOT_FOUND' && (
+          <p>The text is not shown: what this device holds is not what its sender signed.</p>
+        )}
+      </section>
+    );
+  }
+  const acknowledge = async () => {
+    setAckError('');
+    try {
+      await device.call('acknowledge', cable.id);
+      setCable({ ...cable, acknowledged: true });
+    } catch (error) {
+      setAckError(plainWords(error));
+    }
+  };
+  const addressee = cable.distribution.some((d) => d.org === props.me.org);
+  return (
+    <article className="cable" data-testid="cable">
+      <ClassificationBanner classification={cable.classification} markings={cable.markings} />
+      <header className="cable-head">
+        <div>
+          <span className="ref" data-testid="cable-reference">
+            {cable.reference}
+          </span>{' '}
+          · <span data-testid="cable-dtg">{cable.dtg}</span> · {cable.precedence}
+        </div>
+        <div>
+          To: {cable.distribution.map((d) => `${d.org} (${d.role})`).join(', ')}
+          {cable.groups.length > 0 && ` · groups ${cable.groups.join(', ')}`}
+          {cable.replyTo && ` · reply to ${cable.replyTo}`}
+        </div>
+        <p className="verification good" data-testid="verification" data-code="OK">
+          ✔ Signed by {cable.signedBy.name} ({cable.signedBy.user}), device “{cable.signedBy.label}” (
+          {cable.signedBy.device.slice(0, 8)}…), {cable.signedBy.orgName} ({cable.signedBy.org}): signature,
+          certificate chain to the network root and recipient set verified.
+        </p>
+        <h1 data-testid="cable-subject">{cable.subject}</h1>
+      </header>
+      <pre className="body" data-testid="cable-body">
+        {cable.body}
+      </pre>
+      {cable.attachments.length > 0 && (
+        <ul>
+          {cable.attachments.map((a) => (
+            <li key={a.name}>
+              {a.name} ({a.size} bytes)
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="actions">
+        {addressee &&
+          (cable.acknowledged ? (
+            <span className="marker sent" data-testid="acknowledged">
+              Acknowledged for {props.me.org}
+            </span>
+          ) : (
+            <button type="button" onClick={acknowledge} data-testid="acknowledge">
+              Acknowledge for {props.me.org}
+            </button>
+          ))}
+        <a className="button" href={`#/compose/${cable.reference}`}>
+          Reply
+        </a>
+        {ackError && <span className="error">{ackError}</span>}
+      </div>
+      {cable.isSender && (
+        <section className="acks" data-testid="ack-board">
+          <h2>
+            Acknowledgements{' '}
+            <button type="button" className="link" onClick={loadAcks}>
+              refresh
+            </button>
+          </h2>
+          <table>
+            <tbody>
+              {(acks ?? []).map((a) => (
+                <tr
+                  key={a.org}
+                  data-testid="ack-row"
+                  data-org={a.org}
+                  data-acknowledged={String(a.acknowledged)}
+                >
+                  <td>{a.org}</td>
+                  <td>{a.role}</td>
+                  <td>{a.acknowledged ? `✔ acknowledged by ${a.by ?? '?'}` : '… not yet'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+      <ClassificationBanner classification={cable.classification} markings={cable.markings} />
+    </article>
+  );
+}

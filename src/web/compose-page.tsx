@@ -1,0 +1,284 @@
+/**
+ * Compose: classification, markings, precedence, action and info addressees (single
+ * organisations, all member states, working groups), reply-to. Before sending it shows
+ * exactly who will be able to read the cable: core's entitledDevices over the directory this
+ * device verified, the same set the cable will be sealed for. The draft is kept locally,
+ * encrypted, as it is typed, and survives a failed send, a lost connection and a sign-in.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { CLASSIFICATIONS, MARKINGS } from '../core/classification.ts';
+import { PRECEDENCES } from '../core/precedence.ts';
+import type { DeviceClient } from './device-client.ts';
+import type { DirectoryView, Draft, Me, RecipientView } from './device-protocol.ts';
+import { go } from './hash-route.ts';
+import { MEMBER_STATES } from './member-states.ts';
+import { stepUp, withStepUp } from './passkey-prompt.ts';
+import { plainWords } from './plain-words.ts';
+
+const EMPTY: Draft = {
+  classification: 'RESTREINT UE',
+  markings: [],
+  precedence: 'ROUTINE',
+  action: [],
+  info: [],
+  groups: [],
+  replyTo: '',
+  subject: '',
+  body: '',
+};
+
+const rank = (level: string) => CLASSIFICATIONS.indexOf(level as (typeof CLASSIFICATIONS)[number]);
+
+export function ComposePage(props: {
+  readonly device: DeviceClient;
+  readonly me: Me;
+  readonly replyTo?: string;
+  readonly onError: (e: unknown) => void;
+}) {
+  const { device, me, onError } = props;
+  const [draft, setDraft] = useState<Draft | undefined>();
+  const [directory, setDirectory] = useState<DirectoryView | undefined>();
+  const [recipients, setRecipients] = useState<readonly RecipientView[]>([]);
+  const [problem, setProblem] = useState('');
+  const [sending, setSending] = useState(false);
+  const [sent, setSent] = useState<{ id: string; reference: string } | undefined>();
+
+  useEffect(() => {
+    Promise.all([device.call('loadDraft'), device.call('directory')]).then(([saved, dir]) => {
+      setDirectory(dir);
+      const base = saved ?? EMPTY;
+      setDraft(props.replyTo ? { ...base, replyTo: props.replyTo } : base);
+    }, onError);
+  }, [device, onError, props.replyTo]);
+
+  useEffect(() => {
+    if (!draft) return;
+    const timer = setTimeout(() => {
+      device.call('saveDraft', draft).catch(() => {});
+      device.call('recipients', draft).then(setRecipients, () => setRecipients([]));
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [device, draft]);
+
+  const levels = useMemo(
+    () => CLASSIFICATIONS.filter((c) => rank(c) <= Math.min(rank(me.clearance), rank(me.accreditation))),
+    [me],
+  );
+  if (!draft || !directory) return <p className="muted">Preparing compose…</p>;
+  const set = (change: Partial<Draft>) => {
+    setSent(undefined);
+    setDraft({ ...draft, ...change });
+  };
+  const toggle = (list: readonly string[], value: string) =>
+    list.includes(value) ? list.filter((v) => v !== value) : [...list, value];
+
+  const check = (): string => {
+    if (draft.subject.trim() === '') return 'Give the cable a subject.';
+    if (draft.action.length + draft.info.length === 0) return 'Name at least one action or info addressee.';
+    if (draft.markings.includes('LIMITE') && draft.classification !== 'UNCLASSIFIED') {
+      return 'LIMITE marks UNCLASSIFIED cables only: classify the cable or drop the marking.';
+    }
+    if (draft.replyTo.trim() !== '' && !/^[A-Z][A-Z0-9]{1,7}\/\d{1,6}\/\d{2}$/.test(draft.replyTo.trim())) {
+      return 'Reply-to must be a reference such as DE/42/26.';
+    }
+    return '';
+  };
+  const send = async () => {
+    const why = check();
+    setProblem(why);
+    if (why) return;
+    setSending(true);
+    try {
+      // DESIGN §5: above RESTREINT UE, a fresh passkey touch before sending.
+      if (rank(draft.classification) > rank('RESTREINT UE')) await stepUp(device);
+      const result = await withStepUp(device, () => device.call('send', draft));
+      setSent(result);
+      setDraft(EMPTY);
+    } catch (error) {
+      // The draft stays as it was, saved locally.
+      setProblem(`Not sent; your draft is kept. ${plainWords(error)}`);
+      if (['SESSION_EXPIRED', 'SESSION_REQUIRED'].includes((error as { code?: string }).code ?? ''))
+        onError(error);
+    } finally {
+      setSending(false);
+    }
+  };
+  const orgName = new Map(directory.orgs.map((o) => [o.org, o.name]));
+  const byOrg = new Map<string, RecipientView[]>();
+  for (const r of recipients) byOrg.set(r.org, [...(byOrg.get(r.org) ?? []), r]);
+
+  return (
+    <section className="compose" data-testid="compose">
+      <h1>Compose</h1>
+      {sent && (
+        <p className="ok" data-testid="sent">
+          Sent as <a href={`#/cable/${sent.id}`}>{sent.reference}</a>.
+        </p>
+      )}
+      <div className="grid">
+        <label>
+          Classification
+          <select
+            value={draft.classification}
+            onChange={(e) => set({ classification: e.target.value })}
+            data-testid="classification"
+          >
+            {levels.map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Precedence
+          <select
+            value={draft.precedence}
+            onChange={(e) => set({ precedence: e.target.value })}
+            data-testid="precedence"
+          >
+            {PRECEDENCES.map((p) => (
+              <option key={p}>{p}</option>
+            ))}
+          </select>
+        </label>
+        <fieldset>
+          <legend>Markings</legend>
+          {MARKINGS.map((m) => (
+            <label key={m} className="inline">
+              <input
+                type="checkbox"
+                checked={draft.markings.includes(m)}
+                onChange={() => set({ markings: toggle(draft.markings, m) })}
+              />
+              {m}
+            </label>
+          ))}
+        </fieldset>
+        <label>
+          Reply to
+          <input
+            value={draft.replyTo}
+            placeholder="e.g. FR/12/26"
+            onChange={(e) => set({ replyTo: e.target.value })}
+            data-testid="reply-to"
+          />
+        </label>
+      </div>
+      <AddresseePicker
+        title="Action addressees"
+        testId="action"
+        orgs={directory.orgs}
+        chosen={draft.action}
+        onChange={(action) => set({ action, info: draft.info.filter((o) => !action.includes(o)) })}
+      />
+      <AddresseePicker
+        title="Info addressees"
+        testId="info"
+        orgs={directory.orgs}
+        chosen={draft.info}
+        onChange={(info) => set({ info: info.filter((o) => !draft.action.includes(o)) })}
+      />
+      <fieldset>
+        <legend>Working groups (need to know; none = the whole of each addressee)</legend>
+        {directory.groups.map((g) => (
+          <label key={g} className="inline">
+            <input
+              type="checkbox"
+              checked={draft.groups.includes(g)}
+              onChange={() => set({ groups: toggle(draft.groups, g) })}
+              data-testid={`group-${g}`}
+            />
+            {g}
+          </label>
+        ))}
+      </fieldset>
+      <label>
+        Subject
+        <input
+          value={draft.subject}
+          maxLength={300}
+          onChange={(e) => set({ subject: e.target.value })}
+          data-testid="subject"
+        />
+      </label>
+      <label>
+        Text
+        <textarea
+          rows={10}
+          value={draft.body}
+          onChange={(e) => set({ body: e.target.value })}
+          data-testid="body"
+        />
+      </label>
+      <section className="recipients" data-testid="recipients">
+        <h2>Who will be able to read it ({recipients.length} devices)</h2>
+        {recipients.length === 0 && <p className="muted">Choose addressees to see who is entitled.</p>}
+        <ul>
+          {[...byOrg].map(([org, list]) => (
+            <li key={org} data-testid="recipient-org" data-org={org}>
+              <strong>{org}</strong> {orgName.get(org) ?? ''}:{' '}
+              {list.map((r) => `${r.name} (${r.label})`).join(', ')}
+            </li>
+          ))}
+        </ul>
+      </section>
+      {problem && (
+        <p className="error" role="alert" data-testid="compose-error">
+          {problem}
+        </p>
+      )}
+      <div className="actions">
+        <button type="button" disabled={sending} onClick={send} data-testid="send">
+          {sending ? 'Sealing and sending…' : `Send ${draft.classification}`}
+        </button>
+        <button type="button" className="link" onClick={() => go('')}>
+          Back to the inbox
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function AddresseePicker(props: {
+  readonly title: string;
+  readonly testId: string;
+  readonly orgs: readonly { readonly org: string; readonly name: string }[];
+  readonly chosen: readonly string[];
+  readonly onChange: (orgs: readonly string[]) => void;
+}) {
+  const known = new Set(props.orgs.map((o) => o.org));
+  const states = MEMBER_STATES.filter((s) => known.has(s));
+  return (
+    <fieldset data-testid={`${props.testId}-addressees`}>
+      <legend>{props.title}</legend>
+      <button
+        type="button"
+        className="link"
+        onClick={() => props.onChange([...new Set([...props.chosen, ...states])])}
+      >
+        all member states
+      </button>
+      <button type="button" className="link" onClick={() => props.onChange([])}>
+        none
+      </button>
+      <div className="orgs">
+        {props.orgs.map((o) => (
+          <label key={o.org} className="inline" title={o.name}>
+            <input
+              type="checkbox"
+              checked={props.chosen.includes(o.org)}
+              onChange={() =>
+                props.onChange(
+                  props.chosen.includes(o.org)
+                    ? props.chosen.filter((c) => c !== o.org)
+                    : [...props.chosen, o.org],
+                )
+              }
+              data-testid={`${props.testId}-${o.org}`}
+            />
+            {o.org}
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}

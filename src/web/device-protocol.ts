@@ -1,0 +1,240 @@
+/**
+ * The messages between the page and the device worker. The worker is the device: it holds
+ * the keys, signs every request, syncs and verifies the directory, seals and opens cables;
+ * the page shows what it answers and runs the passkey prompts (which only a page can).
+ * Everything here is plain data (structured-cloneable).
+ */
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+} from '@simplewebauthn/browser';
+
+export interface ErrorView {
+  readonly code: string;
+  readonly message: string;
+  readonly status?: number;
+}
+
+export type DeviceStatus =
+  | { readonly enrolled: false }
+  | {
+      readonly enrolled: true;
+      readonly device: string;
+      readonly label: string;
+      readonly user?: string;
+      readonly org?: string;
+      readonly network: string;
+    };
+
+export interface Me {
+  readonly device: string;
+  readonly label: string;
+  readonly user: string;
+  readonly name: string;
+  readonly org: string;
+  readonly orgName: string;
+  readonly role: string;
+  readonly clearance: string;
+  readonly groups: readonly string[];
+  readonly network: string;
+  readonly accreditation: string;
+  readonly hasOrgKey: boolean;
+}
+
+export interface Invitee {
+  readonly user: string;
+  readonly name: string;
+  readonly org: string;
+  readonly clearance: string;
+  readonly role: string;
+  readonly groups: readonly string[];
+}
+
+export interface EnrolmentStart {
+  readonly options: PublicKeyCredentialCreationOptionsJSON;
+  readonly invitee: Invitee;
+}
+
+export interface InboxRow {
+  readonly id: string;
+  readonly reference: string;
+  readonly sentAt: number;
+  readonly dtg: string;
+  readonly precedence: string;
+  readonly classification: string;
+  readonly markings: readonly string[];
+  readonly from: string;
+  readonly role: 'action' | 'info' | 'sender' | 'registry';
+  readonly acknowledged: boolean;
+  readonly verified: boolean;
+  readonly subject?: string;
+  readonly read: boolean;
+}
+
+export interface InboxView {
+  readonly items: readonly InboxRow[];
+  readonly syncedAt: number;
+}
+
+export interface SignedByView {
+  readonly org: string;
+  readonly orgName: string;
+  readonly user: string;
+  readonly name: string;
+  readonly device: string;
+  readonly label: string;
+}
+
+export type CableView =
+  | {
+      readonly ok: true;
+      readonly id: string;
+      readonly reference: string;
+      readonly dtg: string;
+      readonly classification: string;
+      readonly markings: readonly string[];
+      readonly precedence: string;
+      readonly distribution: readonly { readonly org: string; readonly role: string }[];
+      readonly groups: readonly string[];
+      readonly replyTo?: string;
+      readonly subject: string;
+      readonly body: string;
+      readonly tags: readonly string[];
+      readonly attachments: readonly { readonly name: string; readonly size: number }[];
+      readonly signedBy: SignedByView;
+      readonly role: string;
+      readonly acknowledged: boolean;
+      readonly isSender: boolean;
+    }
+  | {
+      readonly ok: false;
+      readonly id: string;
+      readonly code: string;
+      readonly message: string;
+      readonly reference?: string;
+    };
+
+export interface AckRow {
+  readonly org: string;
+  readonly role: string;
+  readonly acknowledged: boolean;
+  readonly by?: string;
+  readonly at?: number;
+}
+
+export interface Draft {
+  readonly classification: string;
+  readonly markings: readonly string[];
+  readonly precedence: string;
+  readonly action: readonly string[];
+  readonly info: readonly string[];
+  readonly groups: readonly string[];
+  readonly replyTo: string;
+  readonly subject: string;
+  readonly body: string;
+}
+
+export interface RecipientView {
+  readonly device: string;
+  readonly label: string;
+  readonly user: string;
+  readonly name: string;
+  readonly org: string;
+}
+
+export interface DirectoryView {
+  readonly orgs: readonly { readonly org: string; readonly name: string }[];
+  readonly groups: readonly string[];
+  readonly people: readonly {
+    readonly user: string;
+    readonly name: string;
+    readonly org: string;
+    readonly role: string;
+    readonly clearance: string;
+    readonly groups: readonly string[];
+  }[];
+}
+
+export interface DeviceRow {
+  readonly device: string;
+  readonly user: string;
+  readonly label: string;
+  readonly status: string;
+}
+
+export interface PendingRow {
+  readonly device: string;
+  readonly user: string;
+  readonly label: string;
+  readonly createdAt: number;
+}
+
+export interface InvitationView {
+  readonly link: string;
+  readonly expiresAt: number;
+  readonly user: string;
+}
+
+export interface SearchHit {
+  readonly id: string;
+  readonly reference: string;
+  readonly subject: string;
+  readonly from: string;
+  readonly sentAt: number;
+  readonly classification: string;
+  readonly precedence: string;
+}
+
+/** What the device worker does; each method is one message and one answer. */
+export interface DeviceApi {
+  status(): Promise<DeviceStatus>;
+  forget(): Promise<void>;
+  startEnrolment(code: string): Promise<EnrolmentStart>;
+  finishEnrolment(request: {
+    readonly code: string;
+    readonly label: string;
+    readonly passkey: unknown;
+    readonly orgKey?: string;
+  }): Promise<{ readonly device: string; readonly status: 'pending' | 'active' }>;
+  startSignIn(): Promise<PublicKeyCredentialRequestOptionsJSON>;
+  finishSignIn(passkey: unknown): Promise<Me>;
+  resume(): Promise<Me | null>;
+  startStepUp(): Promise<PublicKeyCredentialRequestOptionsJSON>;
+  finishStepUp(passkey: unknown): Promise<void>;
+  signOut(): Promise<void>;
+  inbox(refresh: boolean): Promise<InboxView>;
+  readCable(id: string): Promise<CableView>;
+  acknowledge(id: string): Promise<void>;
+  acks(id: string): Promise<readonly AckRow[]>;
+  directory(): Promise<DirectoryView>;
+  recipients(draft: Draft): Promise<readonly RecipientView[]>;
+  send(draft: Draft): Promise<{ readonly id: string; readonly reference: string }>;
+  saveDraft(draft: Draft): Promise<void>;
+  loadDraft(): Promise<Draft | null>;
+  clearDraft(): Promise<void>;
+  search(query: string): Promise<readonly SearchHit[]>;
+  pendingEnrolments(): Promise<readonly PendingRow[]>;
+  devices(): Promise<readonly DeviceRow[]>;
+  approve(device: string): Promise<void>;
+  revoke(target: string, reason: string): Promise<void>;
+  invite(request: {
+    readonly user: string;
+    readonly name: string;
+    readonly clearance: string;
+    readonly role: string;
+    readonly groups: readonly string[];
+  }): Promise<InvitationView>;
+  importOrgKey(seed: string): Promise<void>;
+}
+
+export type DeviceOp = keyof DeviceApi;
+
+export interface DeviceRequest {
+  readonly id: number;
+  readonly op: DeviceOp;
+  readonly args: readonly unknown[];
+}
+
+export type DeviceAnswer =
+  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: ErrorView };

@@ -1,0 +1,89 @@
+/**
+ * Enrolment from a one-time link (DESIGN §5): this browser makes its key pairs (in the
+ * worker, non-extractable) and a passkey, and registers both with the invitation. The link's
+ * code leaves the address bar once used.
+ */
+import { useState } from 'react';
+import type { DeviceClient } from './device-client.ts';
+import { enrolWithPasskey } from './passkey-prompt.ts';
+import { plainWords } from './plain-words.ts';
+
+export function EnrolPage(props: {
+  readonly device: DeviceClient;
+  readonly code: string;
+  readonly orgKey?: string;
+  readonly onDone: () => void;
+}) {
+  const [label, setLabel] = useState('browser');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const [done, setDone] = useState<{ device: string; status: 'pending' | 'active' } | undefined>();
+
+  const enrol = async () => {
+    setBusy(true);
+    setError('');
+    try {
+      const result = await enrolWithPasskey(props.device, props.code, label.trim(), props.orgKey);
+      setDone(result);
+      window.history.replaceState(null, '', `${window.location.pathname}#/enrolled`);
+      props.onDone();
+    } catch (e) {
+      setError(plainWords(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (done) {
+    return (
+      <section className="card" data-testid="enrolled">
+        <h1>This browser is enrolled</h1>
+        <p>
+          Device <code data-testid="enrolled-device">{done.device}</code> holds its own keys; they never leave
+          this browser.
+        </p>
+        {done.status === 'pending' ? (
+          <p data-testid="enrol-pending">
+            Your security officer must now approve it. Once they have, sign in with your passkey.
+          </p>
+        ) : (
+          <p data-testid="enrol-active">As your organisation's security officer you certified it yourself.</p>
+        )}
+        <a className="button" href="#/">
+          Go to sign-in
+        </a>
+      </section>
+    );
+  }
+  return (
+    <section className="card">
+      <h1>Enrol this browser</h1>
+      <p>
+        Your enrolment link makes this browser one of your devices. It creates a passkey (your fingerprint,
+        face or device PIN unlocks it) and the browser's own encryption keys. There is no password.
+      </p>
+      <label>
+        Name for this device
+        <input
+          value={label}
+          maxLength={80}
+          onChange={(e) => setLabel(e.target.value)}
+          data-testid="device-label"
+        />
+      </label>
+      {props.orgKey && (
+        <p className="muted">
+          This link carries your organisation key (demo): this browser will certify itself.
+        </p>
+      )}
+      <button type="button" disabled={busy || label.trim() === ''} onClick={enrol} data-testid="enrol">
+        {busy ? 'Enrolling…' : 'Create passkey and enrol'}
+      </button>
+      {error && (
+        <p className="error" role="alert" data-testid="enrol-error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,36 @@
+/**
+ * The app's places, in the URL fragment: it never reaches a server or its logs, which is
+ * where an enrolment code (and, in the demo, an officer's organisation key) must stay.
+ */
+export type Route =
+  | { readonly page: 'inbox' }
+  | { readonly page: 'cable'; readonly id: string }
+  | { readonly page: 'compose'; readonly replyTo?: string }
+  | { readonly page: 'officer' }
+  | { readonly page: 'enrol'; readonly code: string; readonly orgKey?: string };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  switch (parts[0]) {
+    case 'cable':
+      return parts[1] ? { page: 'cable', id: parts[1] } : { page: 'inbox' };
+    case 'compose':
+      return parts[1] ? { page: 'compose', replyTo: parts.slice(1).join('/') } : { page: 'compose' };
+    case 'officer':
+      return { page: 'officer' };
+    case 'enrol':
+      return parts[1]
+        ? {
+            page: 'enrol',
+            code: parts[1],
+            ...(parts[2] === 'org-key' && parts[3] ? { orgKey: parts[3] } : {}),
+          }
+        : { page: 'inbox' };
+    default:
+      return { page: 'inbox' };
+  }
+}
+
+export function go(path: string): void {
+  window.location.hash = `#/${path}`;
+}

@@ -1,0 +1,146 @@
+/**
+ * The inbox: highest precedence first, then newest, read from the local encrypted snapshot
+ * at once and then brought up to date from the server. Markers: unread (never opened on this
+ * device), action required (an action addressee that has not acknowledged), unacknowledged,
+ * and a header whose signature does not verify. Search runs over the local index only.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import type { DeviceClient } from './device-client.ts';
+import type { InboxRow, Me, SearchHit } from './device-protocol.ts';
+import { go } from './hash-route.ts';
+
+const PAGE = 200;
+const SYNC_EVERY_MS = 30_000;
+
+export function InboxPage(props: {
+  readonly device: DeviceClient;
+  readonly me: Me;
+  readonly onError: (e: unknown) => void;
+}) {
+  const { device, onError } = props;
+  const [items, setItems] = useState<readonly InboxRow[] | undefined>();
+  const [shown, setShown] = useState(PAGE);
+  const [syncing, setSyncing] = useState(false);
+  const [query, setQuery] = useState('');
+  const [hits, setHits] = useState<readonly SearchHit[] | undefined>();
+
+  const sync = useCallback(async () => {
+    setSyncing(true);
+    try {
+      setItems((await device.call('inbox', true)).items);
+    } catch (error) {
+      onError(error);
+    } finally {
+      setSyncing(false);
+    }
+  }, [device, onError]);
+
+  useEffect(() => {
+    // The local snapshot at once, then the server's news; again every half minute.
+    device.call('inbox', false).then((local) => setItems((shown) => shown ?? local.items), onError);
+    void sync();
+    const timer = setInterval(() => void sync(), SYNC_EVERY_MS);
+    return () => clearInterval(timer);
+  }, [device, onError, sync]);
+
+  useEffect(() => {
+    if (query.trim() === '') {
+      setHits(undefined);
+      return;
+    }
+    const timer = setTimeout(() => {
+      device.call('search', query).then(setHits, onError);
+    }, 120);
+    return () => clearTimeout(timer);
+  }, [device, query, onError]);
+
+  return (
+    <section>
+      <div className="toolbar">
+        <h1>Inbox</h1>
+        <input
+          type="search"
+          className="search-box"
+          placeholder="Search cables opened on this device"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          data-testid="search"
+          aria-label="Search"
+        />
+        <span className="muted" data-testid="sync-state">
+          {syncing ? 'Syncing…' : items ? `${items.length} cables` : ''}
+        </span>
+        <button type="button" className="link" onClick={() => void sync()} data-testid="refresh">
+          Refresh
+        </button>
+      </div>
+      {hits ? (
+        <ul className="hits" data-testid="search-results">
+          {hits.length === 0 && <li className="muted">Nothing matches.</li>}
+          {hits.map((hit) => (
+            <li key={hit.id}>
+              <a href={`#/cable/${hit.id}`}>
+                <span className="ref">{hit.reference}</span> {hit.subject}{' '}
+                <span className="muted">{hit.from}</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <table className="inbox" data-testid="inbox">
+          <thead>
+            <tr>
+              <th>Prec.</th>
+              <th>Classification</th>
+              <th>Reference</th>
+              <th>Date-time group</th>
+              <th>From</th>
+              <th>Subject</th>
+              <th>Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(items ?? []).slice(0, shown).map((item) => (
+              <Row key={item.id} item={item} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      {!hits && items && items.length > shown && (
+        <button type="button" onClick={() => setShown(shown + PAGE)}>
+          Show {Math.min(PAGE, items.length - shown)} more
+        </button>
+      )}
+      {items && items.length === 0 && !syncing && <p className="muted">No cables yet.</p>}
+    </section>
+  );
+}
+
+function Row(props: { readonly item: InboxRow }) {
+  const { item } = props;
+  const addressee = item.role === 'action' || item.role === 'info';
+  return (
+    <tr
+      className={item.read ? 'read' : 'unread'}
+      data-testid="inbox-row"
+      data-reference={item.reference}
+      onClick={() => go(`cable/${item.id}`)}
+    >
+      <td className={`prec prec-${item.precedence.toLowerCase()}`}>{item.precedence}</td>
+      <td>{item.classification}</td>
+      <td className="ref">{item.reference}</td>
+      <td>{item.dtg}</td>
+      <td>{item.from}</td>
+      <td>{item.subject ?? <span className="muted">(opens on this device)</span>}</td>
+      <td className="markers">
+        {!item.read && <span className="marker unread-marker">unread</span>}
+        {item.role === 'action' && !item.acknowledged && (
+          <span className="marker action">action required</span>
+        )}
+        {addressee && !item.acknowledged && <span className="marker unack">unacknowledged</span>}
+        {item.role === 'sender' && <span className="marker sent">sent</span>}
+        {!item.verified && <span className="marker bad">header does not verify</span>}
+      </td>
+    </tr>
+  );
+}

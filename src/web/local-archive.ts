@@ -1,0 +1,106 @@
+/**
+ * What this browser has opened (src/client's CableArchive, DESIGN §12), plus the search
+ * index over it and the local inbox snapshot: each kept in IndexedDB encrypted under the
+ * browser's at-rest key. The index and the snapshot are one record each, written after a
+ * short quiet period so that opening many cables does not rewrite them many times.
+ */
+import type { ArchivedCable, CableArchive } from '../client/cable-archive.ts';
+import type { InboxRow } from './device-protocol.ts';
+import type { LocalDatabase } from './indexed-db.ts';
+import type { LocalCipher, SealedRecord } from './local-cipher.ts';
+import { type SavedIndex, SearchIndex } from './search-index.ts';
+
+const SAVE_DELAY_MS = 400;
+
+export interface InboxSnapshot {
+  readonly items: InboxRow[];
+  readonly syncedAt: number;
+}
+
+export class LocalArchive implements CableArchive {
+  readonly #db: LocalDatabase;
+  readonly #cipher: LocalCipher;
+  #index: SearchIndex | undefined;
+  #inbox: InboxSnapshot | undefined;
+  readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(db: LocalDatabase, cipher: LocalCipher) {
+    this.#db = db;
+    this.#cipher = cipher;
+  }
+
+  async add(record: ArchivedCable): Promise<void> {
+    await this.#db.put(
+      'blobs',
+      `cable:${record.id}`,
+      await this.#cipher.sealJson(`cable:${record.id}`, record),
+    );
+    const index = await this.index();
+    index.add(
+      {
+        id: record.id,
+        reference: record.reference,
+        subject: record.subject,
+        from: `${record.signedBy.org} ${record.signedBy.name}`,
+        sentAt: record.sentAt,
+        classification: record.classification,
+        precedence: record.precedence,
+      },
+      `${record.tags.join(' ')} ${record.body}`,
+    );
+    this.#later('index', () => this.#save('index', index.save()));
+  }
+
+  async get(id: string): Promise<ArchivedCable | undefined> {
+    return this.#cipher.openJson<ArchivedCable>(
+      `cable:${id}`,
+      await this.#db.get<SealedRecord>('blobs', `cable:${id}`),
+    );
+  }
+
+  async list(): Promise<ArchivedCable[]> {
+    const out: ArchivedCable[] = [];
+    for (const doc of (await this.index()).save().docs) {
+      const record = await this.get(doc.id);
+      if (record) out.push(record);
+    }
+    return out;
+  }
+
+  async index(): Promise<SearchIndex> {
+    if (!this.#index) {
+      const saved = await this.#load<SavedIndex>('index');
+      this.#index = saved ? SearchIndex.fromSaved(saved) : new SearchIndex();
+    }
+    return this.#index;
+  }
+
+  async inbox(): Promise<InboxSnapshot> {
+    this.#inbox ??= (await this.#load<InboxSnapshot>('inbox')) ?? { items: [], syncedAt: 0 };
+    return this.#inbox;
+  }
+
+  setInbox(snapshot: InboxSnapshot): void {
+    this.#inbox = snapshot;
+    this.#later('inbox', () => this.#save('inbox', snapshot));
+  }
+
+  async #load<T>(name: string): Promise<T | undefined> {
+    return this.#cipher.openJson<T>(name, await this.#db.get<SealedRecord>('blobs', name));
+  }
+
+  async #save(name: string, value: unknown): Promise<void> {
+    await this.#db.put('blobs', name, await this.#cipher.sealJson(name, value));
+  }
+
+  #later(name: string, run: () => Promise<void>): void {
+    clearTimeout(this.#timers.get(name));
+    this.#timers.set(
+      name,
+      setTimeout(() => {
+        this.#timers.delete(name);
+        void run();
+      }, SAVE_DELAY_MS),
+    );
+  }
+}

@@ -1,0 +1,260 @@
+/**
+ * The security officer's pages (DESIGN §2, §5): pending enrolments to approve, the
+ * organisation's people and devices (revoke), and invitations (the one-time link is shown
+ * once, here). Every act is signed with the organisation key this browser holds and needs a
+ * fresh passkey touch (step-up).
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { CLASSIFICATIONS } from '../core/classification.ts';
+import type { DeviceClient } from './device-client.ts';
+import type { DeviceRow, DirectoryView, InvitationView, Me, PendingRow } from './device-protocol.ts';
+import { withStepUp } from './passkey-prompt.ts';
+import { plainWords } from './plain-words.ts';
+
+export function OfficerPage(props: {
+  readonly device: DeviceClient;
+  readonly me: Me;
+  readonly onError: (e: unknown) => void;
+}) {
+  const { device, me, onError } = props;
+  const [pending, setPending] = useState<readonly PendingRow[]>([]);
+  const [devices, setDevices] = useState<readonly DeviceRow[]>([]);
+  const [directory, setDirectory] = useState<DirectoryView | undefined>();
+  const [message, setMessage] = useState('');
+  const [hasKey, setHasKey] = useState(me.hasOrgKey);
+
+  const load = useCallback(async () => {
+    try {
+      const [p, d, dir] = await Promise.all([
+        device.call('pendingEnrolments'),
+        device.call('devices'),
+        device.call('directory'),
+      ]);
+      setPending(p);
+      setDevices(d);
+      setDirectory(dir);
+    } catch (error) {
+      onError(error);
+    }
+  }, [device, onError]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const act = async (what: string, run: () => Promise<unknown>) => {
+    setMessage('');
+    try {
+      await withStepUp(device, run);
+      setMessage(`${what}: done.`);
+      await load();
+    } catch (error) {
+      setMessage(`${what}: ${plainWords(error)}`);
+    }
+  };
+
+  if (me.role !== 'security-officer') return <p>Only security officers see this page.</p>;
+  const people = (directory?.people ?? []).filter((p) => p.org === me.org);
+  return (
+    <section className="officer" data-testid="officer">
+      <h1>Security officer · {me.orgName}</h1>
+      {message && (
+        <p className="notice" data-testid="officer-message">
+          {message}
+        </p>
+      )}
+      {!hasKey && <OrgKeyImport device={device} onDone={() => setHasKey(true)} />}
+      <h2>Pending enrolments</h2>
+      {pending.length === 0 && <p className="muted">None.</p>}
+      <table data-testid="pending">
+        <tbody>
+          {pending.map((p) => (
+            <tr key={p.device} data-testid="pending-row" data-user={p.user}>
+              <td>{p.user}</td>
+              <td>{p.label}</td>
+              <td>
+                <code>{p.device}</code>
+              </td>
+              <td>{new Date(p.createdAt * 1000).toISOString().slice(0, 16).replace('T', ' ')}Z</td>
+              <td>
+                <button
+                  type="button"
+                  onClick={() => act(`Approve ${p.user}`, () => device.call('approve', p.device))}
+                  data-testid="approve"
+                >
+                  Approve
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>People and devices</h2>
+      <table data-testid="devices">
+        <tbody>
+          {people.map((person) => (
+            <tr key={person.user}>
+              <td>
+                {person.name} ({person.user})
+              </td>
+              <td>
+                {person.role} · {person.clearance} · {person.groups.join(', ') || 'no group'}
+              </td>
+              <td>
+                {devices
+                  .filter((d) => d.user === person.user)
+                  .map((d) => (
+                    <div key={d.device} data-testid="device-row" data-user={d.user} data-status={d.status}>
+                      {d.label} <code>{d.device.slice(0, 8)}…</code> {d.status}
+                      {d.status === 'active' && d.device !== me.device && (
+                        <button
+                          type="button"
+                          className="link"
+                          onClick={() =>
+                            act(`Revoke ${d.label} of ${d.user}`, () =>
+                              device.call('revoke', d.device, 'revoked by the security officer'),
+                            )
+                          }
+                          data-testid="revoke"
+                        >
+                          revoke
+                        </button>
+                      )}
+                    </div>
+                  ))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <InviteForm device={device} groups={directory?.groups ?? []} onInvited={load} />
+    </section>
+  );
+}
+
+function InviteForm(props: {
+  readonly device: DeviceClient;
+  readonly groups: readonly string[];
+  readonly onInvited: () => void;
+}) {
+  const [user, setUser] = useState('');
+  const [name, setName] = useState('');
+  const [clearance, setClearance] = useState('RESTREINT UE');
+  const [role, setRole] = useState('member');
+  const [groups, setGroups] = useState<readonly string[]>([]);
+  const [made, setMade] = useState<InvitationView | undefined>();
+  const [error, setError] = useState('');
+  const invite = async () => {
+    setError('');
+    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(user.trim()))
+      return setError('The user id is lowercase letters, digits, . _ -, e.g. de.maria.');
+    if (name.trim() === '') return setError('Give the person’s name.');
+    try {
+      setMade(
+        await withStepUp(props.device, () =>
+          props.device.call('invite', { user, name, clearance, role, groups }),
+        ),
+      );
+      props.onInvited();
+    } catch (e) {
+      setError(plainWords(e));
+    }
+  };
+  return (
+    <section className="card" data-testid="invite">
+      <h2>Invite a person</h2>
+      <div className="grid">
+        <label>
+          User id
+          <input
+            value={user}
+            onChange={(e) => setUser(e.target.value)}
+            placeholder="de.maria"
+            data-testid="invite-user"
+          />
+        </label>
+        <label>
+          Name
+          <input value={name} onChange={(e) => setName(e.target.value)} data-testid="invite-name" />
+        </label>
+        <label>
+          Clearance
+          <select value={clearance} onChange={(e) => setClearance(e.target.value)}>
+            {CLASSIFICATIONS.map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Role
+          <select value={role} onChange={(e) => setRole(e.target.value)}>
+            <option>member</option>
+            <option>registry</option>
+            <option>security-officer</option>
+          </select>
+        </label>
+      </div>
+      <fieldset>
+        <legend>Working groups</legend>
+        {props.groups.map((g) => (
+          <label key={g} className="inline">
+            <input
+              type="checkbox"
+              checked={groups.includes(g)}
+              onChange={() => setGroups(groups.includes(g) ? groups.filter((x) => x !== g) : [...groups, g])}
+            />
+            {g}
+          </label>
+        ))}
+      </fieldset>
+      <button type="button" onClick={invite} data-testid="invite-send">
+        Create one-time link
+      </button>
+      {error && <p className="error">{error}</p>}
+      {made && (
+        <p data-testid="invitation-link">
+          One-time link for {made.user}, valid until{' '}
+          {new Date(made.expiresAt * 1000).toISOString().slice(0, 16)}Z (shown only now):
+          <br />
+          <code className="link-text">{made.link}</code>
+        </p>
+      )}
+    </section>
+  );
+}
+
+function OrgKeyImport(props: { readonly device: DeviceClient; readonly onDone: () => void }) {
+  const [seed, setSeed] = useState('');
+  const [error, setError] = useState('');
+  return (
+    <section className="card">
+      <h2>Organisation key</h2>
+      <p>
+        Approving, inviting and revoking are signed with your organisation's key. Load it into this browser
+        (it is kept non-extractable).
+      </p>
+      <input
+        value={seed}
+        onChange={(e) => setSeed(e.target.value)}
+        placeholder="organisation key (base64url)"
+        autoComplete="off"
+        spellCheck={false}
+      />
+      <button
+        type="button"
+        onClick={async () => {
+          try {
+            await props.device.call('importOrgKey', seed);
+            setSeed('');
+            props.onDone();
+          } catch (e) {
+            setError(plainWords(e));
+          }
+        }}
+      >
+        Load key
+      </button>
+      {error && <p className="error">{error}</p>}
+    </section>
+  );
+}

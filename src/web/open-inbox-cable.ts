@@ -1,0 +1,72 @@
+/**
+ * Opens one cable for the cable view: src/client's readCable fetches it (the server logs the
+ * fetch) and core's openCable verifies everything before decrypting. A failure is shown with
+ * its CableError code and never with text; a cable the server will not hand this device is
+ * answered the same whether it exists or not (policy decides who may know it exists).
+ */
+
+import { ClientError } from '../client/client-error.ts';
+import type { DeviceSession } from '../client/open-session.ts';
+import { readCable } from '../client/read-cable.ts';
+import { CableError } from '../core/cable-error.ts';
+import { formatDateTimeGroup } from '../core/date-time-group.ts';
+import { RANDOM_ID_PATTERN } from '../core/identifiers.ts';
+import type { CableView } from './device-protocol.ts';
+import type { LocalArchive } from './local-archive.ts';
+
+const NOT_AVAILABLE =
+  'No cable with this id is available to this device. Either it does not exist or you are not entitled to it; Valise does not say which.';
+
+export async function openInboxCable(
+  session: Pick<DeviceSession, 'api' | 'device' | 'directory' | 'clock'>,
+  archive: LocalArchive,
+  id: string,
+): Promise<CableView> {
+  if (!RANDOM_ID_PATTERN.test(id)) return { ok: false, id, code: 'NOT_FOUND', message: NOT_AVAILABLE };
+  const snapshot = await archive.inbox();
+  const row = snapshot.items.find((i) => i.id === id);
+  try {
+    const { reference, cable } = await readCable(session, id, archive);
+    const { header, content, signedBy } = cable;
+    archive.setInbox({
+      ...snapshot,
+      items: snapshot.items.map((i) => (i.id === id ? { ...i, read: true, subject: content.subject } : i)),
+    });
+    return {
+      ok: true,
+      id,
+      reference,
+      dtg: formatDateTimeGroup(header.sentAt),
+      classification: header.classification,
+      markings: header.markings,
+      precedence: header.precedence,
+      distribution: header.distribution,
+      groups: header.groups,
+      ...(header.replyTo ? { replyTo: header.replyTo } : {}),
+      subject: content.subject,
+      body: content.body,
+      tags: content.tags,
+      attachments: content.attachments.map((a) => ({ name: a.name, size: a.size })),
+      signedBy: {
+        org: signedBy.org.org,
+        orgName: signedBy.org.name,
+        user: signedBy.user.user,
+        name: signedBy.user.name,
+        device: signedBy.device.device,
+        label: signedBy.device.label,
+      },
+      role: row?.role ?? (header.org === session.device.org ? 'sender' : 'info'),
+      acknowledged: row?.acknowledged ?? false,
+      isSender: header.org === session.device.org,
+    };
+  } catch (error) {
+    const reference = row?.reference;
+    if (error instanceof CableError) {
+      return { ok: false, id, code: error.code, message: error.message, ...(reference ? { reference } : {}) };
+    }
+    if (error instanceof ClientError && error.code === 'NOT_FOUND') {
+      return { ok: false, id, code: 'NOT_FOUND', message: NOT_AVAILABLE };
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,28 @@
+/** A failure as a person reads it: what happened and what to do, with the code for support. */
+import { DeviceError } from './device-client.ts';
+
+const ADVICE: { readonly [code: string]: string } = {
+  SERVER_UNREACHABLE:
+    'The Valise server cannot be reached. Check your connection; nothing you typed is lost.',
+  SESSION_EXPIRED: 'Your session has ended. Sign in again with your passkey; your draft is kept.',
+  SESSION_REQUIRED: 'Sign in with your passkey first.',
+  DEVICE_NOT_CERTIFIED: 'This browser waits for approval by your security officer.',
+  STEP_UP_REQUIRED: 'This needs a fresh touch of your passkey.',
+  RATE_LIMITED: 'Too many requests from this device; wait a moment and try again.',
+  FORBIDDEN: 'You are not allowed to do this.',
+  SENDER_NOT_CLEARED: 'Your clearance does not cover this classification.',
+  CLASSIFICATION_REFUSED: 'This network or organisation may not hold that classification.',
+};
+
+export function plainWords(error: unknown): string {
+  if (error instanceof DeviceError) {
+    const advice = ADVICE[error.code];
+    const said = error.message.charAt(0).toUpperCase() + error.message.slice(1);
+    return advice ? `${advice} (${said}) [${error.code}]` : `${said}. [${error.code}]`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function errorCode(error: unknown): string | undefined {
+  return error instanceof DeviceError ? error.code : undefined;
+}

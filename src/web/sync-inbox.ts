@@ -1,0 +1,62 @@
+/**
+ * Brings the local inbox up to date (DESIGN §12: reopening is local and fast). Pages are
+ * fetched newest first through src/client's listInbox, which checks every header's
+ * signature against the verified directory, until a page holds nothing new; the result is
+ * kept encrypted as one snapshot, so the next opening reads one record, not the server.
+ */
+
+import type { InboxEntry } from '../client/list-inbox.ts';
+import { listInbox } from '../client/list-inbox.ts';
+import type { DeviceSession } from '../client/open-session.ts';
+import { formatDateTimeGroup } from '../core/date-time-group.ts';
+import type { InboxRow } from './device-protocol.ts';
+import { byPrecedenceThenTime } from './inbox-order.ts';
+import type { InboxSnapshot, LocalArchive } from './local-archive.ts';
+
+const PAGE = 100;
+const MAX_PAGES = 1000;
+
+export async function syncInbox(
+  session: Pick<DeviceSession, 'api' | 'directory' | 'clock'>,
+  archive: LocalArchive,
+): Promise<InboxSnapshot> {
+  const snapshot = await archive.inbox();
+  const rows = new Map(snapshot.items.map((item) => [item.id, item]));
+  let before: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const answer = await listInbox(session, { limit: PAGE, ...(before ? { before } : {}) });
+    let fresh = false;
+    for (const item of answer.items) {
+      const known = rows.get(item.id);
+      if (!known) fresh = true;
+      rows.set(item.id, rowOf(item, known));
+    }
+    if (!fresh || !answer.next) break;
+    before = answer.next;
+  }
+  const next: InboxSnapshot = {
+    items: [...rows.values()].sort(byPrecedenceThenTime),
+    syncedAt: session.clock.nowSeconds(),
+  };
+  archive.setInbox(next);
+  return next;
+}
+
+function rowOf(item: InboxEntry, known: InboxRow | undefined): InboxRow {
+  const { header } = item;
+  return {
+    id: item.id,
+    reference: item.reference,
+    sentAt: header.sentAt,
+    dtg: formatDateTimeGroup(header.sentAt),
+    precedence: header.precedence,
+    classification: header.classification,
+    markings: header.markings,
+    from: header.org,
+    role: item.role,
+    acknowledged: item.acknowledged,
+    verified: item.verified,
+    read: known?.read ?? false,
+    ...(known?.subject ? { subject: known.subject } : {}),
+  };
+}

@@ -1,0 +1,272 @@
+/**
+ * The web app in Debian's Chromium against a real node (issue 4), with a CDP virtual
+ * authenticator per browser profile. One node and one set of people for the file: the DE
+ * and FR security officers (their links carry the organisation key, so each certifies its
+ * own first browser), Anna (DE), Claire (FR) and Dan (FR, cleared UNCLASSIFIED only), each
+ * enrolled from a one-time link, approved by their officer with a step-up, signed in.
+ * The tests run in order and share the cables they send.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import Sqlite from 'better-sqlite3';
+import type { Browser } from 'playwright-core';
+import { browserSkipReason, launchChromium } from './chromium.ts';
+import { startWebNode, type WebNode } from './fixtures/web-node.ts';
+import { enrolAndSignIn, newPerson, type Person, signIn } from './fixtures/web-person.ts';
+
+const skip = browserSkipReason();
+
+/** Anna writes a cable to FR (action) for COEST and sends it; returns its id and reference. */
+async function sendCable(anna: Person, origin: string, subject: string, body: string) {
+  await anna.page.goto(`${origin}/#/compose`);
+  await anna.page.getByTestId('classification').selectOption('RESTREINT UE');
+  await anna.page.getByTestId('action-FR').check();
+  await anna.page.getByTestId('group-COEST').check();
+  await anna.page.getByTestId('subject').fill(subject);
+  await anna.page.getByTestId('body').fill(body);
+  await anna.page.locator('[data-testid="recipient-org"][data-org="FR"]').waitFor();
+  await anna.page.getByTestId('send').click();
+  const sent = anna.page.getByTestId('sent');
+  await sent.waitFor();
+  const href = (await sent.locator('a').getAttribute('href')) ?? '';
+  return { id: href.replace('#/cable/', ''), reference: (await sent.locator('a').textContent()) ?? '' };
+}
+
+function database(node: WebNode) {
+  return new Sqlite(node.sqlitePath);
+}
+
+function deviceOf(node: WebNode, user: string): string {
+  const db = database(node);
+  try {
+    return (db.prepare('SELECT device FROM passkeys WHERE user_id = ?').get(user) as { device: string })
+      .device;
+  } finally {
+    db.close();
+  }
+}
+
+describe('the web app', { skip: skip ?? false, timeout: 240_000 }, () => {
+  let node: WebNode;
+  let browser: Browser;
+  let people: Map<string, Person>;
+  const person = (user: string) => people.get(user)!;
+  let first: { id: string; reference: string };
+
+  before(async () => {
+    node = await startWebNode();
+    browser = await launchChromium();
+    people = await enrolAndSignIn(browser, node.origin, node.links, [
+      'de.officer',
+      'fr.officer',
+      'de.anna',
+      'fr.claire',
+      'fr.dan',
+    ]);
+  });
+  after(async () => {
+    await browser?.close();
+    await node?.stop();
+  });
+
+  test('two people of two organisations exchange a RESTREINT UE cable and the sender sees the acknowledgement', async () => {
+    const anna = person('de.anna');
+    const claire = person('fr.claire');
+    first = await sendCable(
+      anna,
+      node.origin,
+      'Eastern Partnership: ministerial preparations',
+      'Please confirm attendance by Friday.',
+    );
+    assert.match(first.reference, /^DE\/\d+\/\d{2}$/);
+
+    await claire.page.reload();
+    const row = claire.page.locator(`[data-testid="inbox-row"][data-reference="${first.reference}"]`);
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /action required/);
+    await row.click();
+    await claire.page.getByTestId('cable').waitFor();
+    assert.equal(
+      await claire.page.getByTestId('classification-banner').count(),
+      2,
+      'a banner at top and bottom',
+    );
+    assert.equal(await claire.page.getByTestId('verification').getAttribute('data-code'), 'OK');
+    assert.match(
+      (await claire.page.getByTestId('verification').textContent()) ?? '',
+      /Anna Schmidt \(de\.anna\).*laptop.*DE/,
+    );
+    assert.equal(
+      await claire.page.getByTestId('cable-body').textContent(),
+      'Please confirm attendance by Friday.',
+    );
+    await claire.page.getByTestId('acknowledge').click();
+    await claire.page.getByTestId('acknowledged').waitFor();
+
+    await anna.page.goto(`${node.origin}/#/cable/${first.id}`);
+    const board = anna.page.locator('[data-testid="ack-row"][data-org="FR"]');
+    await board.waitFor();
+    assert.equal(await board.getAttribute('data-acknowledged'), 'true');
+    assert.match((await board.textContent()) ?? '', /fr\.claire/);
+  });
+
+  test('a user cleared below the cable never receives its key, and the app does not say it exists', async () => {
+    const dan = person('fr.dan');
+    await dan.page.reload();
+    await dan.page.getByTestId('inbox').waitFor();
+    await dan.page.getByTestId('refresh').click();
+    await dan.page.getByTestId('sync-state').filter({ hasText: 'cables' }).waitFor();
+    assert.equal(
+      await dan.page.locator(`[data-testid="inbox-row"][data-reference="${first.reference}"]`).count(),
+      0,
+    );
+    await dan.page.goto(`${node.origin}/#/cable/${first.id}`);
+    const failure = dan.page.getByTestId('cable-failure');
+    await failure.waitFor();
+    assert.equal(await dan.page.getByTestId('verification').getAttribute('data-code'), 'NOT_FOUND');
+    assert.match((await failure.textContent()) ?? '', /does not say which/);
+    assert.equal(await dan.page.getByTestId('cable-body').count(), 0);
+    const db = database(node);
+    try {
+      const wraps = db
+        .prepare('SELECT count(*) AS n FROM wraps WHERE device = ?')
+        .get(deviceOf(node, 'fr.dan')) as { n: number };
+      assert.equal(wraps.n, 0, "the server holds no key wrap for Dan's device");
+    } finally {
+      db.close();
+    }
+  });
+
+  test('a cable whose ciphertext was changed in the database shows a verification failure, never text', async () => {
+    const anna = person('de.anna');
+    const claire = person('fr.claire');
+    const cable = await sendCable(
+      anna,
+      node.origin,
+      'Sanctions package, draft 3',
+      'The text that must not leak.',
+    );
+    const db = database(node);
+    try {
+      const row = db.prepare('SELECT content FROM cables WHERE id = ?').get(cable.id) as { content: Buffer };
+      const content = Buffer.from(row.content);
+      content[content.length - 5]! ^= 0x01;
+      db.prepare('UPDATE cables SET content = ? WHERE id = ?').run(content, cable.id);
+    } finally {
+      db.close();
+    }
+    await claire.page.goto(`${node.origin}/#/cable/${cable.id}`);
+    await claire.page.getByTestId('cable-failure').waitFor();
+    assert.equal(
+      await claire.page.getByTestId('verification').getAttribute('data-code'),
+      'CIPHERTEXT_MISMATCH',
+    );
+    assert.equal(await claire.page.getByTestId('cable-body').count(), 0);
+    assert.doesNotMatch((await claire.page.locator('main').textContent()) ?? '', /must not leak/);
+  });
+
+  test('a session cookie copied into a fresh browser context gets nothing', async () => {
+    const claire = person('fr.claire');
+    const cookies = await claire.context.cookies(node.origin);
+    const session = cookies.find((c) => c.name === '__Host-valise-session');
+    assert.ok(session, 'the session cookie exists');
+    assert.equal(session.httpOnly, true);
+    assert.equal(session.secure, true);
+    assert.equal(session.sameSite, 'Strict');
+
+    const thief = await browser.newContext();
+    try {
+      await thief.addCookies([session]);
+      const page = await thief.newPage();
+      await page.goto(`${node.origin}/#/`);
+      await page.getByTestId('not-enrolled').waitFor();
+      for (const path of ['/api/v1/inbox', '/api/v1/web/session', `/api/v1/cables/${first.id}`]) {
+        const answer = await thief.request.get(`${node.origin}${path}`);
+        assert.equal(answer.status(), 401, path);
+        assert.equal((await answer.json()).error.code, 'SIGNATURE_MISSING', path);
+      }
+    } finally {
+      await thief.close();
+    }
+  });
+
+  test('a signed-out session, even with its cookie put back, gets nothing', async () => {
+    const claire = person('fr.claire');
+    const [old] = (await claire.context.cookies(node.origin)).filter(
+      (c) => c.name === '__Host-valise-session',
+    );
+    await claire.page.goto(`${node.origin}/#/`);
+    await claire.page.getByRole('button', { name: 'Sign out' }).click();
+    await claire.page.getByTestId('sign-in').waitFor();
+    await claire.context.addCookies([old!]);
+    const answer = claire.page.waitForResponse((r) => r.url().endsWith('/api/v1/web/session'));
+    await claire.page.reload();
+    const response = await answer;
+    assert.equal(response.status(), 401);
+    assert.equal((await response.json()).error.code, 'SESSION_EXPIRED');
+    await claire.page.getByTestId('sign-in').waitFor();
+    await signIn(claire, node.origin);
+  });
+
+  test("a revoked device's session gets nothing", async () => {
+    const officer = person('fr.officer');
+    const dan = person('fr.dan');
+    await officer.page.goto(`${node.origin}/#/officer`);
+    const row = officer.page.locator('[data-testid="device-row"][data-user="fr.dan"][data-status="active"]');
+    await row.waitFor();
+    await row.getByTestId('revoke').click();
+    await officer.page.getByTestId('officer-message').filter({ hasText: 'done' }).waitFor();
+    const answer = dan.page.waitForResponse((r) => r.url().endsWith('/api/v1/web/session'));
+    await dan.page.reload();
+    const response = await answer;
+    assert.equal(response.status(), 403);
+    assert.equal((await response.json()).error.code, 'DEVICE_REVOKED');
+    await dan.page.getByTestId('sign-in').waitFor();
+  });
+
+  test('no page of the app has a password field', async () => {
+    const pages: string[] = [];
+    const check = async (who: Person, hash: string) => {
+      await who.page.goto(`${node.origin}/${hash}`);
+      await who.page.waitForLoadState('networkidle');
+      const passwords = await who.page
+        .locator('input[type="password"], [autocomplete~="current-password"], [autocomplete~="new-password"]')
+        .count();
+      assert.equal(passwords, 0, `a password field on ${hash}`);
+      pages.push(hash);
+    };
+    const officer = person('de.officer');
+    for (const hash of [
+      '#/',
+      '#/compose',
+      '#/officer',
+      `#/cable/${first.id}`,
+      `#/compose/${first.reference}`,
+    ]) {
+      await check(officer, hash);
+    }
+    const stranger = await newPerson(browser);
+    try {
+      await check(stranger, '#/');
+      await check(stranger, `#/enrol/${'A'.repeat(22)}.${'B'.repeat(43)}`);
+    } finally {
+      await stranger.context.close();
+    }
+    await check(person('fr.dan'), '#/');
+    assert.equal(pages.length, 8);
+  });
+
+  test('a session idle for more than 15 minutes is over (the server clock moved on)', async () => {
+    const anna = person('de.anna');
+    await anna.page.goto(`${node.origin}/#/`);
+    await anna.page.getByTestId('who').waitFor();
+    await node.advance(16 * 60 * 1000);
+    const answer = anna.page.waitForResponse((r) => r.url().endsWith('/api/v1/web/session'));
+    await anna.page.reload();
+    const response = await answer;
+    assert.equal(response.status(), 401);
+    assert.equal((await response.json()).error.code, 'SESSION_EXPIRED');
+    await anna.page.getByTestId('sign-in').waitFor();
+    await signIn(anna, node.origin);
+  });
+});
