@@ -20,6 +20,8 @@ export interface CliEnvironment {
   /** All of standard input (the body of `send` when no --body-file is given). */
   readonly readStdin: () => Promise<Uint8Array>;
   readonly readFile: (path: string) => Promise<Uint8Array>;
+  /** Standard error is a terminal: progress bars may be drawn there. */
+  readonly stderrIsTty?: boolean;
   /** What `serve` runs: starts the server and resolves once it listens. */
   readonly serve: () => Promise<{ readonly url: string } | undefined>;
 }

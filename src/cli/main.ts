@@ -23,6 +23,7 @@ const environment: CliEnvironment = {
   uid: process.getuid?.(),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  stderrIsTty: process.stderr.isTTY === true,
   readStdin,
   readFile: async (path) => new Uint8Array(await readFile(path)),
   serve: startServer,

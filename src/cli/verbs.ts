@@ -3,6 +3,9 @@ import type { Verb } from './verb.ts';
 import { ackVerb } from './verbs/ack.ts';
 import { acksVerb } from './verbs/acks.ts';
 import { approveVerb } from './verbs/approve.ts';
+import { auditEventsVerb } from './verbs/audit-events.ts';
+import { auditVerifyVerb } from './verbs/audit-verify.ts';
+import { auditWitnessVerb } from './verbs/audit-witness.ts';
 import { devicesVerb } from './verbs/devices.ts';
 import { enrolVerb } from './verbs/enrol.ts';
 import { inboxVerb } from './verbs/inbox.ts';
@@ -27,5 +30,8 @@ export const VERBS: readonly Verb[] = [
   readVerb,
   ackVerb,
   acksVerb,
+  auditEventsVerb,
+  auditVerifyVerb,
+  auditWitnessVerb,
   serveVerb,
 ];

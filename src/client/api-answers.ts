@@ -42,7 +42,64 @@ export const decodeNetworkInfo = object({
 });
 export type NetworkInfo = Infer<typeof decodeNetworkInfo>;
 
-export const decodeDirectoryPage = object({ epoch: decodeCount, entries: decodeSignedEntries });
+/** A directory entry's place in the audit log; with `size=`, its event and inclusion proof. */
+export const decodeDirectoryLeaf = object({
+  leaf: decodeCount,
+  event: optional(string({ min: 1, max: 16 * 1024 })),
+  proof: optional(array(string({ min: 43, max: 43 }), { max: 128 })),
+});
+export type DirectoryLeaf = Infer<typeof decodeDirectoryLeaf>;
+
+export const decodeDirectoryPage = object({
+  epoch: decodeCount,
+  entries: decodeSignedEntries,
+  leaves: optional(array(decodeDirectoryLeaf, { max: 1_000_000 })),
+});
+
+/** GET /log: what a client pins at enrolment. */
+export const decodeLogInfo = object({
+  origin: string({ min: 1, max: 200 }),
+  key: string({ min: 1, max: 400 }),
+});
+export type LogInfo = Infer<typeof decodeLogInfo>;
+
+const decodeNote = string({ min: 1, max: 256 * 1024 });
+const decodeHashList = array(string({ min: 43, max: 43 }), { max: 128 });
+
+export const decodeCheckpointAnswer = object({ size: decodeCount, note: decodeNote });
+
+export const decodeCheckpointList = object({
+  items: array(object({ size: decodeCount, note: decodeNote }), { max: 1000 }),
+  next: optional(decodeCount),
+});
+
+export const decodeInclusionAnswer = object({ index: decodeCount, size: decodeCount, proof: decodeHashList });
+export const decodeConsistencyAnswer = object({ from: decodeCount, to: decodeCount, proof: decodeHashList });
+
+export const decodeLeafPage = object({
+  size: decodeCount,
+  items: array(
+    object({
+      leaf: decodeCount,
+      event: optional(string({ min: 1, max: 16 * 1024 })),
+      hash: optional(string({ min: 43, max: 43 })),
+    }),
+    { max: 10_000 },
+  ),
+  next: optional(decodeCount),
+});
+
+export const decodeAuditPage = object({
+  checkpoint: decodeCheckpointAnswer,
+  items: array(
+    object({ leaf: decodeCount, event: string({ min: 1, max: 16 * 1024 }), proof: decodeHashList }),
+    { max: 1000 },
+  ),
+  next: optional(decodeCount),
+});
+
+export const decodeCosignatureAnswer = object({ size: decodeCount, witness: decodeDeviceId });
+export const decodeAlertAnswer = object({ leaf: decodeCount });
 
 export const decodeEntryPosted = object({ index: decodeCount, epoch: decodeCount });
 

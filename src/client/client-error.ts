@@ -46,6 +46,20 @@ export const CLIENT_ERROR_CODES = [
   'INVALID_ARGUMENT',
   /** The local record of opened cables is corrupt or was written with another key. */
   'ARCHIVE_INVALID',
+  /** A checkpoint of the audit log is not signed by the pinned log key, or names another log. */
+  'LOG_UNSIGNED',
+  /** The audit log is smaller than a checkpoint this device already saw. */
+  'LOG_ROLLBACK',
+  /** The audit log does not extend the checkpoint this device saw: history was rewritten or forked. */
+  'LOG_FORKED',
+  /** An entry or event came without a valid inclusion proof against the trusted checkpoint. */
+  'LOG_PROOF_INVALID',
+  /** This device is not a witness (an organisation's registry device). */
+  'NOT_A_WITNESS',
+  /** The witness refused the newest checkpoint (rollback, split view, …) and raised an alert. */
+  'WITNESS_REFUSED',
+  /** `valise audit verify` found the stored log differs from what was signed. */
+  'AUDIT_FAILED',
 ] as const;
 export type LocalErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 

@@ -5,6 +5,8 @@
  *   <config>/<profile>/root-key.json      the network root key (network authority only)
  *   <config>/<profile>/org-key-<ORG>.json an organisation key (security officers only)
  *   <config>/<profile>/directory.json     the newest verified directory
+ *   <config>/<profile>/log-seen.json      the newest audit-log checkpoint verified
+ *   <config>/<profile>/log-cosigned.json  the last checkpoint this witness cosigned
  * Files are canonical JSON read back through strict decoders, so a hand-edited or corrupt
  * file is a clear error, never a half-read key.
  */
@@ -21,7 +23,14 @@ import { XWing } from '../core/hpke/x-wing.ts';
 import { decodeDeviceId, decodeEd25519PublicKey, decodeOrgId, decodeUserId } from '../core/identifiers.ts';
 import { toJsonValue } from '../core/to-json.ts';
 import { ClientError } from './client-error.ts';
-import type { ExportableSigner, KeyStore, Profile, RootKey } from './key-store.ts';
+import {
+  CHECKPOINT_PURPOSES,
+  type CheckpointPurpose,
+  type ExportableSigner,
+  type KeyStore,
+  type Profile,
+  type RootKey,
+} from './key-store.ts';
 import type { PrivateFileSystem } from './private-file.ts';
 import { readPrivateFile, writePrivateFile } from './private-file.ts';
 
@@ -41,6 +50,7 @@ const decodeProfileFile = object({
       rootKey: decodeEd25519PublicKey,
       accreditation: enumOf(CLASSIFICATIONS),
       serverKey: optional(decodeEd25519PublicKey),
+      log: optional(object({ origin: string({ min: 1, max: 200 }), key: string({ min: 1, max: 400 }) })),
     }),
   ),
   device: optional(
@@ -69,6 +79,13 @@ const decodeOrgKeyFile = object({
   kind: literal('valise-org-key'),
   org: decodeOrgId,
   seed: decodeSeed,
+});
+
+const decodeCheckpointFile = object({
+  v: literal(1),
+  kind: literal('valise-checkpoint'),
+  purpose: enumOf(CHECKPOINT_PURPOSES),
+  note: string({ min: 1, max: 256 * 1024 }),
 });
 
 const decodeDirectoryFile = object({
@@ -126,6 +143,7 @@ export class FileKeyStore implements KeyStore {
         accreditation: file.network.accreditation,
       },
       ...(file.network.serverKey ? { serverKey: file.network.serverKey } : {}),
+      ...(file.network.log ? { log: file.network.log } : {}),
     };
     let device: Profile['device'];
     if (file.device) {
@@ -162,6 +180,7 @@ export class FileKeyStore implements KeyStore {
         rootKey: n.root.key,
         accreditation: n.root.accreditation,
         serverKey: n.serverKey,
+        log: n.log,
       },
       device: d && {
         device: d.device,
@@ -229,6 +248,22 @@ export class FileKeyStore implements KeyStore {
       join(this.dir, 'directory.json'),
       { v: 1, kind: 'valise-directory', entries },
       undefined,
+    );
+  }
+
+  async loadCheckpoint(purpose: CheckpointPurpose): Promise<string | undefined> {
+    const file = await this.#read(join(this.dir, `log-${purpose}.json`), decodeCheckpointFile);
+    if (file && file.purpose !== purpose) {
+      throw new ClientError('KEY_FILE_INVALID', `log-${purpose}.json holds the ${file.purpose} checkpoint`);
+    }
+    return file?.note;
+  }
+
+  async saveCheckpoint(purpose: CheckpointPurpose, note: string): Promise<void> {
+    await this.#write(
+      join(this.dir, `log-${purpose}.json`),
+      { v: 1, kind: 'valise-checkpoint', purpose, note },
+      decodeCheckpointFile,
     );
   }
 

@@ -9,7 +9,7 @@ import type { UserCertificate } from '../core/certificate.ts';
 import type { Classification } from '../core/classification.ts';
 import type { Signer } from '../core/ed25519.ts';
 import type { Role } from '../core/identifiers.ts';
-import { ID_BYTES } from '../core/identifiers.ts';
+import { randomId } from '../core/identifiers.ts';
 import { issueCertificate } from '../core/issue-certificate.ts';
 import { sha256 } from '../core/sha256.ts';
 import { decodeInvitationCreated } from './api-answers.ts';
@@ -72,7 +72,7 @@ export async function invite(request: InviteRequest): Promise<Invitation> {
   if (!Number.isSafeInteger(validFor) || validFor < 60 || validFor > 30 * 24 * 3600) {
     throw new ClientError('INVALID_ARGUMENT', 'an invitation must be valid between one minute and 30 days');
   }
-  const id = toBase64url(randomBytes(ID_BYTES));
+  const id = randomId();
   const secret = randomBytes(INVITATION_SECRET_BYTES);
   const created = await api.post(
     '/api/v1/invitations',

@@ -16,11 +16,25 @@ import type { XWingPrivateKey } from '../core/hpke/x-wing.ts';
 /** A signer whose private key can be written to a key file. */
 export type ExportableSigner = Signer & { readonly privateKey: CryptoKey };
 
+/** The audit log a device trusts (DESIGN §8): pinned at enrolment like the root. */
+export interface PinnedLog {
+  /** The checkpoint origin, `valise.<network>/log`. */
+  readonly origin: string;
+  /** The log's verifier key (C2SP signed-note `<name>+<key id>+<key>`). */
+  readonly key: string;
+}
+
 export interface PinnedNetwork {
   readonly root: NetworkRoot;
   /** The Ed25519 key that signs the server's receipts, pinned at first contact. */
   readonly serverKey?: Uint8Array;
+  /** The audit log's key, pinned at enrolment (or at the first sync of an older profile). */
+  readonly log?: PinnedLog;
 }
+
+/** Which checkpoint of the audit log a client keeps: the newest seen, the last cosigned. */
+export const CHECKPOINT_PURPOSES = ['seen', 'cosigned'] as const;
+export type CheckpointPurpose = (typeof CHECKPOINT_PURPOSES)[number];
 
 /** This device: ids and the two key pairs made on it (DESIGN §2). */
 export interface DeviceKeys {
@@ -63,4 +77,11 @@ export interface KeyStore {
   /** The verified entries of the newest directory seen, in order (empty at first). */
   loadDirectory(): Promise<readonly SignedEntry[]>;
   saveDirectory(entries: readonly SignedEntry[]): Promise<void>;
+  /**
+   * A checkpoint of the audit log as a signed note: the newest this device verified
+   * (`seen`, checked for consistency on every sync) or, for a witness, the last it cosigned.
+   * Optional: a store without them keeps the log view for one session only.
+   */
+  loadCheckpoint?(purpose: CheckpointPurpose): Promise<string | undefined>;
+  saveCheckpoint?(purpose: CheckpointPurpose, note: string): Promise<void>;
 }

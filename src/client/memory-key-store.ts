@@ -3,7 +3,7 @@
  * disk. Values are kept as given (keys stay CryptoKeys, never exported).
  */
 import type { SignedEntry } from '../core/certificate.ts';
-import type { ExportableSigner, KeyStore, Profile, RootKey } from './key-store.ts';
+import type { CheckpointPurpose, ExportableSigner, KeyStore, Profile, RootKey } from './key-store.ts';
 
 export class MemoryKeyStore implements KeyStore {
   readonly name: string;
@@ -11,6 +11,7 @@ export class MemoryKeyStore implements KeyStore {
   #root: RootKey | undefined;
   readonly #orgKeys = new Map<string, ExportableSigner>();
   #directory: readonly SignedEntry[] = [];
+  readonly #checkpoints = new Map<CheckpointPurpose, string>();
 
   constructor(name = 'memory') {
     this.name = name;
@@ -46,5 +47,13 @@ export class MemoryKeyStore implements KeyStore {
 
   async saveDirectory(entries: readonly SignedEntry[]): Promise<void> {
     this.#directory = [...entries];
+  }
+
+  async loadCheckpoint(purpose: CheckpointPurpose): Promise<string | undefined> {
+    return this.#checkpoints.get(purpose);
+  }
+
+  async saveCheckpoint(purpose: CheckpointPurpose, note: string): Promise<void> {
+    this.#checkpoints.set(purpose, note);
   }
 }

@@ -12,6 +12,7 @@ import { ApiClient } from './api-client.ts';
 import { ClientError } from './client-error.ts';
 import type { Clock } from './clock.ts';
 import type { DeviceKeys, KeyStore, PinnedNetwork, Profile } from './key-store.ts';
+import { fetchLogPin } from './log-pin.ts';
 import { syncDirectory } from './sync-directory.ts';
 
 /** A device whose certificate is in the directory. */
@@ -56,11 +57,18 @@ export async function openSession(request: SessionRequest): Promise<DeviceSessio
     device: { id: keys.device, signer: keys.signer },
   });
   let directory: Directory;
+  let network = profile.network;
   try {
+    // A profile enrolled before the audit log existed pins its key now, on first use.
+    if (!network.log) {
+      network = { ...network, log: await fetchLogPin(api, network.root.network, undefined) };
+      await store.saveProfile({ ...profile, network });
+    }
     directory = await syncDirectory({
       api,
       store,
-      root: profile.network.root,
+      root: network.root,
+      log: network.log!,
       ...(request.fullSync ? { full: true } : {}),
     });
   } catch (error) {
@@ -74,8 +82,8 @@ export async function openSession(request: SessionRequest): Promise<DeviceSessio
     }
     throw error;
   }
-  const device = await checkCertified(store, profile, keys, directory);
-  return { store, profile, network: profile.network, api, device, directory, clock };
+  const device = await checkCertified(store, { ...profile, network }, keys, directory);
+  return { store, profile: { ...profile, network }, network, api, device, directory, clock };
 }
 
 async function checkCertified(

@@ -4,6 +4,10 @@
  * the security officer with the code (`expectedRoot`), not from the server; when it is not
  * given, the server's root is pinned on first use and the caller must show its fingerprint.
  * A profile that already pins a root keeps it: a server naming another one is refused.
+ *
+ * The audit log's key is pinned here too (DESIGN §8), from GET /log: every later sync
+ * accepts only checkpoints it signed. A profile that pins one keeps it; a server whose log
+ * key changed is refused.
  */
 import { constantTimeEqual } from '../core/bytes.ts';
 import type { NetworkInfo } from './api-answers.ts';
@@ -11,6 +15,7 @@ import { decodeNetworkInfo } from './api-answers.ts';
 import type { ApiClient } from './api-client.ts';
 import { ClientError } from './client-error.ts';
 import type { PinnedNetwork } from './key-store.ts';
+import { fetchLogPin } from './log-pin.ts';
 
 export interface PinResult {
   readonly network: PinnedNetwork;
@@ -43,10 +48,12 @@ export async function pinNetwork(
       `this profile belongs to network ${pinned.root.network}, not ${info.network}; use another --profile`,
     );
   }
+  const log = await fetchLogPin(api, info.network, pinned?.log);
   return {
     network: {
       root: { network: info.network, key: info.rootKey, accreditation: info.accreditation },
       serverKey: info.serverKey,
+      log,
     },
     info,
     trust: anchor ? 'given' : 'first-use',

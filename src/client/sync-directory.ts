@@ -1,15 +1,18 @@
 /**
- * Brings the local directory up to date and returns it verified (DESIGN §4, §5). The server
- * is not trusted with any of it:
+ * Brings the local directory up to date and returns it verified (DESIGN §4, §5, §8). The
+ * server is not trusted with any of it:
  * - the root is the pinned one; a server that names another root is refused outright, and
  *   every entry is replayed with `openDirectory` against the pinned root;
- * - the server applies the same directory rules before it accepts an entry, so an honest
- *   directory has no rejected entry: one that does not verify means a lying server;
- * - the directory only grows: a server with fewer entries than already seen (rollback), or
- *   whose entries differ from those seen (changed history), is refused loudly.
- * A sync fetches from the last entry seen, overlapping it, so a changed tip is caught at no
- * cost; `full` fetches everything and compares the whole history. (The Merkle log of a later
- * issue replaces both with consistency proofs.)
+ * - key transparency: the directory is the one committed in the audit log. The client
+ *   takes the newest checkpoint signed by the pinned log key, checks that it extends the
+ *   one it saw before (a rollback or a fork is refused), reads from it how many entries
+ *   the directory has, and accepts each new entry only with the `directory.entry` event
+ *   committing its exact bytes and that event's inclusion proof. A server that shows one
+ *   device a directory that others do not see must fork the log to do it, which the
+ *   consistency checks of every device and the witnesses catch;
+ * - the directory only grows: fewer entries than already seen (rollback), or entries that
+ *   differ from those seen (changed history), are refused loudly.
+ * A sync fetches from the last entry seen, overlapping it; `full` fetches everything again.
  */
 
 import { constantTimeEqual } from '../core/bytes.ts';
@@ -17,12 +20,18 @@ import { encodeCanonical } from '../core/canonical-json.ts';
 import type { SignedEntry } from '../core/certificate.ts';
 import type { Directory, NetworkRoot } from '../core/directory.ts';
 import { openDirectory } from '../core/directory.ts';
+import { directoryEpochOf } from '../core/log/directory-extension.ts';
+import { commitsDirectoryEntry } from '../core/log/directory-leaf.ts';
+import { parseLogEvent } from '../core/log/log-event.ts';
+import { leafHash } from '../core/merkle/merkle-hash.ts';
+import { verifyInclusion } from '../core/merkle/verify-inclusion.ts';
 import { toJsonValue } from '../core/to-json.ts';
-import type { NetworkInfo } from './api-answers.ts';
+import type { DirectoryLeaf, NetworkInfo } from './api-answers.ts';
 import { decodeDirectoryPage, decodeNetworkInfo } from './api-answers.ts';
 import type { ApiClient } from './api-client.ts';
 import { ClientError } from './client-error.ts';
-import type { KeyStore } from './key-store.ts';
+import { followLog, type LogView, proofHashes, rememberCheckpoint } from './follow-log.ts';
+import type { KeyStore, PinnedLog } from './key-store.ts';
 
 export interface SyncRequest {
   /** Signed as this device (GET /directory needs a device). */
@@ -30,6 +39,8 @@ export interface SyncRequest {
   readonly store: KeyStore;
   /** The pinned root; never one the server sends. */
   readonly root: NetworkRoot;
+  /** The pinned audit log: every entry must be proven in it. */
+  readonly log: PinnedLog;
   /** Fetch the whole directory and compare every entry already seen. */
   readonly full?: boolean;
 }
@@ -49,9 +60,20 @@ export async function syncDirectory(request: SyncRequest): Promise<Directory> {
   checkSameRoot(root, info);
   if (info.epoch < known.length) throw rollback(info.epoch, known.length);
 
+  // DESIGN §8: the directory as committed in a checkpoint this device can trust.
+  const view = await followLog(api, store, request.log);
+  const epoch = directoryEpochOf(view.checkpoint);
+  if (epoch === undefined) {
+    throw new ClientError(
+      'LOG_UNSIGNED',
+      "the log's checkpoint does not say how many directory entries it commits; is the server the same version?",
+    );
+  }
+  if (epoch < known.length) throw rollback(epoch, known.length);
+
   const overlap = request.full ? known.length : Math.min(1, known.length);
   const from = known.length - overlap;
-  const fetched = await fetchFrom(api, from, known.length);
+  const fetched = await fetchProven(api, from, epoch, view);
 
   // The entries we had must come back unchanged.
   for (let i = 0; i < overlap; i++) {
@@ -73,26 +95,64 @@ export async function syncDirectory(request: SyncRequest): Promise<Directory> {
     );
   }
   if (fresh.length > 0) await store.saveDirectory(entries);
+  await rememberCheckpoint(store, view);
   return directory;
 }
 
-/** GET /directory?from=N, following pages until the answered epoch is reached. */
-async function fetchFrom(api: ApiClient, from: number, known: number): Promise<SignedEntry[]> {
+/**
+ * GET /directory?from=N&size=S, following pages to the checkpoint's epoch, each entry
+ * checked against its event and the event's inclusion proof (RFC 9162 §2.1.3.2).
+ */
+async function fetchProven(
+  api: ApiClient,
+  from: number,
+  epoch: number,
+  view: LogView,
+): Promise<SignedEntry[]> {
+  const { size, rootHash } = view.checkpoint;
   const out: SignedEntry[] = [];
   for (let page = 0; page < MAX_PAGES; page++) {
     const at = from + out.length;
-    const answer = await api.get('/api/v1/directory', decodeDirectoryPage, { from: at });
-    if (answer.epoch < known) throw rollback(answer.epoch, known);
-    out.push(...answer.entries);
-    if (from + out.length === answer.epoch) return out;
-    if (from + out.length > answer.epoch || answer.entries.length === 0) {
+    if (at === epoch) return out;
+    const answer = await api.get('/api/v1/directory', decodeDirectoryPage, { from: at, size });
+    const leaves = answer.leaves ?? [];
+    if (answer.epoch !== epoch || answer.entries.length === 0 || leaves.length !== answer.entries.length) {
       throw new ClientError(
         'BAD_RESPONSE',
-        `the server answered ${answer.entries.length} directory entries from ${at} for an epoch of ${answer.epoch}; its directory is inconsistent`,
+        `the server answered ${answer.entries.length} directory entries from ${at} for ${answer.epoch} where its checkpoint commits ${epoch}; its directory is inconsistent`,
       );
     }
+    answer.entries.forEach((entry, i) => {
+      if (!isProven(entry, at + i, leaves[i]!, size, rootHash)) {
+        throw new ClientError(
+          'LOG_PROOF_INVALID',
+          `directory entry ${at + i} is not proven in the audit log at the checkpoint of ${size} entries: the server may be showing this device a directory others do not see; stop and tell your security officer`,
+        );
+      }
+    });
+    out.push(...answer.entries);
+    if (from + out.length > epoch)
+      throw new ClientError('BAD_RESPONSE', 'the server sent more entries than it commits');
   }
   throw new ClientError('BAD_RESPONSE', `the server's directory did not end after ${MAX_PAGES} pages`);
+}
+
+function isProven(
+  entry: SignedEntry,
+  index: number,
+  leaf: DirectoryLeaf,
+  size: number,
+  root: Uint8Array,
+): boolean {
+  if (leaf.event === undefined || leaf.proof === undefined) return false;
+  const bytes = new TextEncoder().encode(leaf.event);
+  try {
+    if (!commitsDirectoryEntry(parseLogEvent(bytes), index, encodeCanonical(toJsonValue(entry))))
+      return false;
+  } catch {
+    return false;
+  }
+  return verifyInclusion(leafHash(bytes), leaf.leaf, size, proofHashes(leaf.proof), root);
 }
 
 function checkSameRoot(pinned: NetworkRoot, info: NetworkInfo): void {

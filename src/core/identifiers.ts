@@ -3,6 +3,7 @@
  * bounded) so an identifier can be embedded in a reference, a label or a path without
  * escaping.
  */
+import { randomBytes, toBase64url } from './bytes.ts';
 import { bytes, string } from './decode.ts';
 
 /** An organisation: `DE`, `CY`, `EEAS`, `CONSIL`, `COM`. */
@@ -22,6 +23,18 @@ export const ID_BYTES = 16;
 export const RANDOM_ID_PATTERN = /^[A-Za-z0-9_-]{21}[AQgw]$/;
 export const decodeDeviceId = string({ min: 22, max: 22, pattern: RANDOM_ID_PATTERN });
 export const decodeCableId = decodeDeviceId;
+
+/**
+ * A fresh random id (16 bytes, base64url) for a device, cable or invitation. Ids that would
+ * start with '-' or '_' are drawn again: people type these ids as command-line arguments,
+ * where a leading '-' reads as an option. (Rejection keeps the remaining ids uniform.)
+ */
+export function randomId(): string {
+  for (;;) {
+    const id = toBase64url(randomBytes(ID_BYTES));
+    if (id[0] !== '-' && id[0] !== '_') return id;
+  }
+}
 
 /** A SHA-256 digest, base64url. */
 export const decodeDigest = bytes({ length: 32 });

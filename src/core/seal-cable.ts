@@ -10,7 +10,7 @@
  * Sealing is the expensive step (one KEM per device), so a lost serial race re-signs with
  * `resignCable` and never seals again.
  */
-import { randomBytes, toBase64url } from './bytes.ts';
+import { randomBytes } from './bytes.ts';
 import type { AttachmentDescriptor, CableContent } from './cable-content.ts';
 import {
   decodeAttachmentDescriptor,
@@ -40,7 +40,7 @@ import type { Directory } from './directory.ts';
 import { isDirectory } from './directory.ts';
 import type { Signer } from './ed25519.ts';
 import { signLabelled } from './ed25519.ts';
-import { decodeGroup, decodeOrgId, ID_BYTES } from './identifiers.ts';
+import { decodeGroup, decodeOrgId, randomId } from './identifiers.ts';
 import type { WrapRequest } from './key-wrap.ts';
 import { wrapContentKey } from './key-wrap.ts';
 import { LABELS } from './labels.ts';
@@ -266,7 +266,7 @@ function buildEnvelope(request: SealRequest, org: string): CableEnvelope {
       toJsonValue({
         v: 1,
         suite: CURRENT_SUITE,
-        id: request.id === undefined ? toBase64url(randomBytes(ID_BYTES)) : request.id,
+        id: request.id === undefined ? randomId() : request.id,
         org,
         sender: { user: request.sender.user, device: request.sender.device },
         sentAt: draft.sentAt,

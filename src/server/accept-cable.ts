@@ -163,7 +163,7 @@ export async function acceptCable(
       at: now,
       type: 'cable.accepted',
       actor: actorOf(actor),
-      object: { kind: 'cable', id: header.id },
+      object: { kind: 'cable', id: header.id, org: header.org },
       detail: {
         reference,
         hash: toBase64url(hash),

@@ -14,6 +14,7 @@ import { registerAuthentication } from './authenticate.ts';
 import type { Clock } from './clock.ts';
 import { DirectoryCache } from './directory-cache.ts';
 import { registerErrorHandling } from './error-handler.ts';
+import { registerAuditLog } from './log/register-log.ts';
 import { type RateLimit, TokenBucketRateLimiter } from './rate-limiter.ts';
 import { RefusalRecorder } from './refusal-recorder.ts';
 import { ackRoutes } from './routes/acks.ts';
@@ -101,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandling(app);
   registerAuthentication(app, ctx);
   registerWeb(app, ctx, deps.web);
+  await registerAuditLog(app, ctx, deps.checkpointer);
 
   app.register(
     async (api) => {

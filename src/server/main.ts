@@ -13,6 +13,12 @@
  *                         (default http://localhost:PORT); the WebAuthn RP ID is its host
  *   VALISE_REQUIRE_AAL3   1: refuse synced passkeys (NIST SP 800-63B AAL3)
  *   VALISE_WEB_DIR        the built web app (default dist/web)
+ *   VALISE_CHECKPOINT_MS  how often the audit log signs a checkpoint while events arrive
+ *                         (default 2000; clients also get a fresh one on demand)
+ *
+ * Keys made on first start and kept as 0600 files in the data dir: `server-key` signs
+ * receipts, `log-key` signs the audit log's checkpoints (its verifier key is served at
+ * GET /api/v1/log and pinned by clients at enrolment).
  *
  * Without VALISE_ROOT_KEY it starts a throw-away demo network instead (see startDemo).
  * Exit codes: 70 after a disk error during a write (fail-stop, DESIGN §7), 78 when the
@@ -32,6 +38,7 @@ import { exportSeed, generateSigner, type Signer, signerFromSeed } from '../core
 import { buildApp } from './app.ts';
 import { SystemClock } from './clock.ts';
 import { formatDemoLinks, setUpDemoNetwork } from './demo-network.ts';
+import { Checkpointer, IntervalTimer } from './log/checkpointer.ts';
 import { openPostgresStore } from './store/open-postgres.ts';
 import { openSqliteStore } from './store/open-sqlite.ts';
 import type { Store } from './store/store.ts';
@@ -63,9 +70,9 @@ function accreditationOf(env: NodeJS.ProcessEnv): Classification {
   return found;
 }
 
-/** The server's receipt key: a 0600 file in the data dir, made on first start. */
-async function serverKey(dataDir: string): Promise<Signer> {
-  const path = join(dataDir, 'server-key');
+/** A server key (`server-key`, `log-key`): a 0600 file in the data dir, made on first start. */
+async function serverKey(dataDir: string, name = 'server-key'): Promise<Signer & { privateKey: CryptoKey }> {
+  const path = join(dataDir, name);
   if (existsSync(path)) {
     const seed = fromBase64url(readFileSync(path, 'utf8').trim());
     if (seed?.length !== 32) throw new ConfigError(`${path} does not hold a base64url Ed25519 seed`);
@@ -131,11 +138,25 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const demoLinks = rootSigner
     ? await setUpDemoNetwork({ store, root, rootSigner, origin, now: Math.floor(Date.now() / 1000) })
     : [];
+  const clock = new SystemClock();
+  const checkpointMs = Number(env.VALISE_CHECKPOINT_MS ?? 2000);
+  if (!Number.isInteger(checkpointMs) || checkpointMs < 100 || checkpointMs > 60_000) {
+    throw new ConfigError('VALISE_CHECKPOINT_MS must be a number of milliseconds from 100 to 60000');
+  }
+  const checkpointer = new Checkpointer({
+    log: store.log,
+    network: root.network,
+    key: await serverKey(dataDir, 'log-key'),
+    clock,
+    onError: (error) => console.error(`valise: the audit log could not sign a checkpoint: ${String(error)}`),
+  });
+  checkpointer.start(new IntervalTimer(), checkpointMs);
   const app = await buildApp({
     store,
     root,
     serverSigner: await serverKey(dataDir),
-    clock: new SystemClock(),
+    clock,
+    checkpointer,
     logger: { level: env.LOG_LEVEL ?? 'info' },
     web: {
       origin,
@@ -145,6 +166,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     },
   });
   const stop = async () => {
+    checkpointer.stop();
     await app.close();
     await store.close();
     process.exit(0);
@@ -152,7 +174,10 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await app.listen({ port, host: env.HOST ?? 'localhost' });
-  app.log.info({ routes: app.apiRoutes() }, `serving network ${root.network} (${root.accreditation})`);
+  app.log.info(
+    { routes: app.apiRoutes(), logKey: checkpointer.verifierKey },
+    `serving network ${root.network} (${root.accreditation}); audit log key ${checkpointer.verifierKey}`,
+  );
   if (demoLinks.length > 0) console.log(formatDemoLinks(demoLinks));
 }
 

@@ -20,6 +20,8 @@ export interface Refusal {
   readonly actor: AuditActor;
   /** The key id the request claimed, when it got that far. */
   readonly keyId?: string;
+  /** What was asked for, when the route names it (`{ cable: id }`). */
+  readonly about?: { readonly [key: string]: string };
 }
 
 const MAX_TRACKED = 10_000;
@@ -54,6 +56,7 @@ export class RefusalRecorder {
         object: { kind: 'request', id: `${refusal.method} ${refusal.route}` },
         detail: {
           code: refusal.code,
+          ...(refusal.about ?? {}),
           ...(refusal.keyId !== undefined && refusal.actor.device === undefined
             ? { keyId: refusal.keyId }
             : {}),

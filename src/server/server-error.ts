@@ -57,6 +57,7 @@ export const SERVER_ERROR_CODES = [
   'EPOCH_INVALID',
   'DATE_INVALID',
   'WRAPPED_SET_MISMATCH',
+  'COSIGNATURE_INVALID',
   // 429
   'RATE_LIMITED',
   // 5xx: the server's own faults, never the client's

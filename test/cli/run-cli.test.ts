@@ -11,8 +11,8 @@ import { fixedClock } from '../../src/client/clock.ts';
 import { FileKeyStore, profileFolder } from '../../src/client/file-key-store.ts';
 import { toBase64url } from '../../src/core/bytes.ts';
 import { generateSigner } from '../../src/core/ed25519.ts';
-import { toJsonValue } from '../../src/core/to-json.ts';
 import { errorResponse, fakeFetch, jsonResponse } from '../client/fake-fetch.ts';
+import { fakeLog } from '../client/fake-log.ts';
 import { T0, testNetwork } from '../client/test-network.ts';
 
 interface Run {
@@ -232,7 +232,10 @@ describe('valise command line', () => {
     await net.addUser('DE', 'de.anna');
     const anna = await net.addDevice('DE', 'de.anna');
     const serverKey = await generateSigner();
-    const { fetch } = fakeFetch((r) => {
+    const log = await fakeLog(net.root.network);
+    const { fetch } = fakeFetch(async (r) => {
+      const logged = await log.handle(r, net.entries);
+      if (logged) return logged;
       switch (r.url.pathname) {
         case '/api/v1/network':
           return jsonResponse(200, {
@@ -241,11 +244,6 @@ describe('valise command line', () => {
             accreditation: net.root.accreditation,
             serverKey: toBase64url(serverKey.publicKey),
             epoch: net.entries.length,
-          });
-        case '/api/v1/directory':
-          return jsonResponse(200, {
-            epoch: net.entries.length,
-            entries: net.entries.map((e) => toJsonValue(e)),
           });
         case '/api/v1/inbox':
           return jsonResponse(200, { items: [] });

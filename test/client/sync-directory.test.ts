@@ -10,18 +10,24 @@ import type { SignedEntry } from '../../src/core/certificate.ts';
 import type { NetworkRoot } from '../../src/core/directory.ts';
 import { generateSigner } from '../../src/core/ed25519.ts';
 import { issueCertificate } from '../../src/core/issue-certificate.ts';
-import { toJsonValue } from '../../src/core/to-json.ts';
 import { errorResponse, fakeFetch, jsonResponse } from './fake-fetch.ts';
+import { type FakeLog, fakeLog } from './fake-log.ts';
 import { T0, testNetwork } from './test-network.ts';
 
-/** A directory server whose answers the test changes between syncs. */
-function directoryServer(state: {
-  root: NetworkRoot;
-  entries: SignedEntry[];
-  pageSize?: number;
-  epoch?: number;
-}) {
-  return fakeFetch((request) => {
+/**
+ * A directory server whose answers the test changes between syncs. Its audit log is
+ * rebuilt from whatever it serves (fake-log.ts), as a lying server's must be.
+ */
+function directoryServer(
+  state: {
+    root: NetworkRoot;
+    entries: SignedEntry[];
+    pageSize?: number;
+    epoch?: number;
+  },
+  log: FakeLog,
+) {
+  return fakeFetch(async (request) => {
     const epoch = state.epoch ?? state.entries.length;
     if (request.url.pathname === '/api/v1/network') {
       return jsonResponse(200, {
@@ -32,26 +38,23 @@ function directoryServer(state: {
         epoch,
       });
     }
-    if (request.url.pathname === '/api/v1/directory') {
-      const from = Number(request.url.searchParams.get('from') ?? '0');
-      const entries = state.entries.slice(
-        from,
-        state.pageSize === undefined ? undefined : from + state.pageSize,
-      );
-      return jsonResponse(200, { epoch, entries: entries.map((e) => toJsonValue(e)) });
-    }
-    return errorResponse(404, 'NOT_FOUND', 'no such route');
+    const logged = await log.handle(request, state.entries, {
+      ...(state.pageSize !== undefined ? { pageSize: state.pageSize } : {}),
+      ...(state.epoch !== undefined ? { epoch: state.epoch } : {}),
+    });
+    return logged ?? errorResponse(404, 'NOT_FOUND', 'no such route');
   });
 }
 
 async function smallNetwork() {
   const net = await testNetwork();
+  const log = await fakeLog(net.root.network);
   await net.addOrg('DE');
   await net.addUser('DE', 'de.anna', { groups: ['COEST'] });
   const anna = await net.addDevice('DE', 'de.anna');
   await net.addOrg('FR');
   await net.addUser('FR', 'fr.paul');
-  return { net, anna };
+  return { net, anna, log };
 }
 
 function api(fetch: ReturnType<typeof fakeFetch>['fetch']) {
@@ -68,25 +71,25 @@ function isClientError(code: string) {
 
 describe('syncDirectory', () => {
   test('the first sync verifies every entry against the pinned root and keeps them', async () => {
-    const { net, anna } = await smallNetwork();
+    const { net, anna, log } = await smallNetwork();
     const store = new MemoryKeyStore();
-    const { fetch } = directoryServer({ root: net.root, entries: [...net.entries] });
-    const directory = await syncDirectory({ api: api(fetch), store, root: net.root });
+    const { fetch } = directoryServer({ root: net.root, entries: [...net.entries] }, log);
+    const directory = await syncDirectory({ api: api(fetch), store, root: net.root, log: log.pin });
     assert.equal(directory.epoch, net.entries.length);
     assert.equal(directory.device(anna.device)?.user.user, 'de.anna');
     assert.deepEqual(await store.loadDirectory(), net.entries);
   });
 
   test('a later sync asks only from the last entry seen (overlapping it) and appends', async () => {
-    const { net } = await smallNetwork();
+    const { net, log } = await smallNetwork();
     const store = new MemoryKeyStore();
     const state = { root: net.root, entries: [...net.entries] };
-    const { fetch, sent } = directoryServer(state);
-    await syncDirectory({ api: api(fetch), store, root: net.root });
+    const { fetch, sent } = directoryServer(state, log);
+    await syncDirectory({ api: api(fetch), store, root: net.root, log: log.pin });
     const seen = net.entries.length;
     const paul = await net.addDevice('FR', 'fr.paul');
     state.entries = [...net.entries];
-    const directory = await syncDirectory({ api: api(fetch), store, root: net.root });
+    const directory = await syncDirectory({ api: api(fetch), store, root: net.root, log: log.pin });
     assert.equal(directory.epoch, seen + 1);
     assert.ok(directory.device(paul.device));
     const froms = sent
@@ -97,35 +100,38 @@ describe('syncDirectory', () => {
   });
 
   test('pages are followed until the epoch is reached', async () => {
-    const { net } = await smallNetwork();
+    const { net, log } = await smallNetwork();
     const store = new MemoryKeyStore();
-    const { fetch } = directoryServer({ root: net.root, entries: [...net.entries], pageSize: 2 });
-    assert.equal((await syncDirectory({ api: api(fetch), store, root: net.root })).epoch, net.entries.length);
+    const { fetch } = directoryServer({ root: net.root, entries: [...net.entries], pageSize: 2 }, log);
+    assert.equal(
+      (await syncDirectory({ api: api(fetch), store, root: net.root, log: log.pin })).epoch,
+      net.entries.length,
+    );
   });
 
   test('a directory that shrank (rollback) is refused and nothing is saved', async () => {
-    const { net } = await smallNetwork();
+    const { net, log } = await smallNetwork();
     const store = new MemoryKeyStore();
     const state = { root: net.root, entries: [...net.entries] };
-    const { fetch } = directoryServer(state);
-    await syncDirectory({ api: api(fetch), store, root: net.root });
+    const { fetch } = directoryServer(state, log);
+    await syncDirectory({ api: api(fetch), store, root: net.root, log: log.pin });
     state.entries = net.entries.slice(0, -2);
     await assert.rejects(
-      syncDirectory({ api: api(fetch), store, root: net.root }),
+      syncDirectory({ api: api(fetch), store, root: net.root, log: log.pin }),
       isClientError('DIRECTORY_ROLLBACK'),
     );
     assert.deepEqual(await store.loadDirectory(), net.entries);
   });
 
   test('a rollback hidden behind an honest-looking /network epoch is still refused', async () => {
-    const { net } = await smallNetwork();
+    const { net, log } = await smallNetwork();
     const store = new MemoryKeyStore();
     const state: { root: NetworkRoot; entries: SignedEntry[]; epoch?: number } = {
       root: net.root,
       entries: [...net.entries],
     };
-    const { fetch } = directoryServer(state);
-    await syncDirectory({ api: api(fetch), store, root: net.root });
+    const { fetch } = directoryServer(state, log);
+    await syncDirectory({ api: api(fetch), store, root: net.root, log: log.pin });
     // /network claims the old epoch, /directory answers a shorter one.
     const seen = net.entries.length;
     state.entries = net.entries.slice(0, -2);
@@ -137,19 +143,20 @@ describe('syncDirectory', () => {
       const info = (await answer.json()) as Record<string, unknown>;
       return jsonResponse(200, { ...(info as Record<string, never>), epoch: seen });
     });
+    // The audit log it must shrink with it gives it away (DESIGN §8).
     await assert.rejects(
-      syncDirectory({ api: api(lying.fetch), store, root: net.root }),
-      isClientError('DIRECTORY_ROLLBACK'),
+      syncDirectory({ api: api(lying.fetch), store, root: net.root, log: log.pin }),
+      isClientError('LOG_ROLLBACK'),
     );
     assert.ok(calls >= 2);
   });
 
   test('a changed entry at the tip (rewritten history) is refused', async () => {
-    const { net } = await smallNetwork();
+    const { net, log } = await smallNetwork();
     const store = new MemoryKeyStore();
     const state = { root: net.root, entries: [...net.entries] };
-    const { fetch } = directoryServer(state);
-    await syncDirectory({ api: api(fetch), store, root: net.root });
+    const { fetch } = directoryServer(state, log);
+    await syncDirectory({ api: api(fetch), store, root: net.root, log: log.pin });
     // Same user, same org key: a valid entry, but not the one this device saw.
     const rewritten = await issueCertificate(
       {
@@ -166,18 +173,20 @@ describe('syncDirectory', () => {
       net.orgKeys.get('FR')!,
     );
     state.entries = [...net.entries.slice(0, -1), rewritten];
+    // Rewriting the directory means rewriting the log: the checkpoint of the same size has
+    // another root (DESIGN §8).
     await assert.rejects(
-      syncDirectory({ api: api(fetch), store, root: net.root }),
-      isClientError('DIRECTORY_FORKED'),
+      syncDirectory({ api: api(fetch), store, root: net.root, log: log.pin }),
+      isClientError('LOG_FORKED'),
     );
   });
 
   test('a full sync catches history changed anywhere, not only at the tip', async () => {
-    const { net } = await smallNetwork();
+    const { net, log } = await smallNetwork();
     const store = new MemoryKeyStore();
     const state = { root: net.root, entries: [...net.entries] };
-    const { fetch } = directoryServer(state);
-    await syncDirectory({ api: api(fetch), store, root: net.root });
+    const { fetch } = directoryServer(state, log);
+    await syncDirectory({ api: api(fetch), store, root: net.root, log: log.pin });
     const changed = await issueCertificate(
       {
         v: 1,
@@ -195,19 +204,98 @@ describe('syncDirectory', () => {
     state.entries = [...net.entries];
     state.entries[1] = changed;
     await assert.rejects(
-      syncDirectory({ api: api(fetch), store, root: net.root, full: true }),
-      isClientError('DIRECTORY_FORKED'),
+      syncDirectory({ api: api(fetch), store, root: net.root, log: log.pin, full: true }),
+      isClientError('LOG_FORKED'),
     );
   });
 
+  test('history changed while the log is kept: the entry seen before no longer matches (full sync)', async () => {
+    const { net, log } = await smallNetwork();
+    const store = new MemoryKeyStore();
+    const state = { root: net.root, entries: [...net.entries] };
+    const { fetch } = directoryServer(state, log);
+    await syncDirectory({ api: api(fetch), store, root: net.root, log: log.pin });
+    await net.addUser('DE', 'de.carl');
+    state.entries = [...net.entries];
+    // Proven against its own log, entry 1 is served changed: the device's copy disagrees.
+    const lying = fakeFetch(async (request) => {
+      const served = [...net.entries];
+      served[1] = net.entries[2]!;
+      const logged = await log.handle(request, net.entries, { served });
+      return logged ?? fetch(request.url.href, { method: request.method });
+    });
+    await assert.rejects(
+      syncDirectory({ api: api(lying.fetch), store, root: net.root, log: log.pin, full: true }),
+      (error: unknown) =>
+        error instanceof ClientError && ['DIRECTORY_FORKED', 'LOG_PROOF_INVALID'].includes(error.code),
+    );
+  });
+
+  test('key transparency: an entry the log does not commit is refused, and nothing is saved', async () => {
+    const { net, anna, log } = await smallNetwork();
+    const store = new MemoryKeyStore();
+    const state = { root: net.root, entries: [...net.entries] };
+    const { fetch } = directoryServer(state, log);
+    await syncDirectory({ api: api(fetch), store, root: net.root, log: log.pin });
+    // The org (or a server holding its key) certifies a device, shows it to this device
+    // only, and leaves the log as every other device sees it.
+    const shadow = await issueCertificate(
+      {
+        v: 1,
+        kind: 'device',
+        org: 'DE',
+        user: 'de.anna',
+        device: toBase64url(randomBytes(16)),
+        label: 'shadow',
+        signingKey: anna.signer.publicKey,
+        kemKey: anna.kemPublicKey,
+        issuedAt: T0,
+        expiresAt: T0 + 86_400,
+      },
+      net.orgKeys.get('DE')!,
+    );
+    await net.addUser('FR', 'fr.zoe');
+    const logged = [...net.entries];
+    const served = [...net.entries.slice(0, -1), shadow];
+    const lying = fakeFetch(async (request) => {
+      const answer = await log.handle(request, logged, { served });
+      return answer ?? fetch(request.url.href, { method: request.method });
+    });
+    state.entries = logged;
+    await assert.rejects(
+      syncDirectory({ api: api(lying.fetch), store, root: net.root, log: log.pin }),
+      isClientError('LOG_PROOF_INVALID'),
+    );
+    assert.equal((await store.loadDirectory()).length, net.entries.length - 1);
+  });
+
+  test('a checkpoint not signed by the pinned log key is refused', async () => {
+    const { net, log } = await smallNetwork();
+    const other = await fakeLog(net.root.network);
+    const { fetch } = directoryServer({ root: net.root, entries: [...net.entries] }, other);
+    await assert.rejects(
+      syncDirectory({ api: api(fetch), store: new MemoryKeyStore(), root: net.root, log: log.pin }),
+      isClientError('LOG_UNSIGNED'),
+    );
+  });
+
+  test('the newest checkpoint verified is kept for the next sync', async () => {
+    const { net, log } = await smallNetwork();
+    const store = new MemoryKeyStore();
+    const state = { root: net.root, entries: [...net.entries] };
+    const { fetch } = directoryServer(state, log);
+    await syncDirectory({ api: api(fetch), store, root: net.root, log: log.pin });
+    assert.ok((await store.loadCheckpoint('seen'))?.startsWith('valise.test/log\n'));
+  });
+
   test('a server that names another root is refused before any entry is read', async () => {
-    const { net } = await smallNetwork();
+    const { net, log } = await smallNetwork();
     const other = await testNetwork(net.root.network);
     await other.addOrg('DE');
     const store = new MemoryKeyStore();
-    const { fetch, sent } = directoryServer({ root: other.root, entries: [...other.entries] });
+    const { fetch, sent } = directoryServer({ root: other.root, entries: [...other.entries] }, log);
     await assert.rejects(
-      syncDirectory({ api: api(fetch), store, root: net.root }),
+      syncDirectory({ api: api(fetch), store, root: net.root, log: log.pin }),
       isClientError('ROOT_MISMATCH'),
     );
     assert.ok(sent.every((r) => r.url.pathname === '/api/v1/network'));
@@ -215,26 +303,26 @@ describe('syncDirectory', () => {
   });
 
   test('entries signed by a swapped root are refused even when the server names the pinned one', async () => {
-    const { net } = await smallNetwork();
+    const { net, log } = await smallNetwork();
     const other = await testNetwork(net.root.network);
     await other.addOrg('DE');
     await other.addUser('DE', 'de.mallory');
     await other.addDevice('DE', 'de.mallory');
     const store = new MemoryKeyStore();
-    const { fetch } = directoryServer({ root: net.root, entries: [...other.entries] });
+    const { fetch } = directoryServer({ root: net.root, entries: [...other.entries] }, log);
     await assert.rejects(
-      syncDirectory({ api: api(fetch), store, root: net.root }),
+      syncDirectory({ api: api(fetch), store, root: net.root, log: log.pin }),
       isClientError('DIRECTORY_INVALID'),
     );
     assert.deepEqual(await store.loadDirectory(), []);
   });
 
   test('a device certificate injected by the server (not signed by its org) is refused', async () => {
-    const { net, anna } = await smallNetwork();
+    const { net, anna, log } = await smallNetwork();
     const store = new MemoryKeyStore();
     const state = { root: net.root, entries: [...net.entries] };
-    const { fetch } = directoryServer(state);
-    await syncDirectory({ api: api(fetch), store, root: net.root });
+    const { fetch } = directoryServer(state, log);
+    await syncDirectory({ api: api(fetch), store, root: net.root, log: log.pin });
     const forger = await generateSigner();
     const injected = await issueCertificate(
       {
@@ -253,22 +341,25 @@ describe('syncDirectory', () => {
     );
     state.entries = [...net.entries, injected];
     await assert.rejects(
-      syncDirectory({ api: api(fetch), store, root: net.root }),
+      syncDirectory({ api: api(fetch), store, root: net.root, log: log.pin }),
       isClientError('DIRECTORY_INVALID'),
     );
     assert.equal((await store.loadDirectory()).length, net.entries.length);
   });
 
   test('a page that does not add up to its epoch is BAD_RESPONSE', async () => {
-    const { net } = await smallNetwork();
-    const { fetch } = directoryServer({
-      root: net.root,
-      entries: [...net.entries],
-      epoch: net.entries.length + 3,
-      pageSize: 100,
-    });
+    const { net, log } = await smallNetwork();
+    const { fetch } = directoryServer(
+      {
+        root: net.root,
+        entries: [...net.entries],
+        epoch: net.entries.length + 3,
+        pageSize: 100,
+      },
+      log,
+    );
     await assert.rejects(
-      syncDirectory({ api: api(fetch), store: new MemoryKeyStore(), root: net.root }),
+      syncDirectory({ api: api(fetch), store: new MemoryKeyStore(), root: net.root, log: log.pin }),
       isClientError('BAD_RESPONSE'),
     );
   });

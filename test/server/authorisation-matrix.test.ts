@@ -12,8 +12,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { randomBytes } from '../../src/core/bytes.ts';
 import type { UserCertificate } from '../../src/core/certificate.ts';
+import { cosign } from '../../src/core/checkpoint/cosign.ts';
+import { parseNote } from '../../src/core/checkpoint/parse-note.ts';
+import { cosignatureSigner } from '../../src/core/checkpoint/signer.ts';
 import type { Classification } from '../../src/core/classification.ts';
 import { issueCertificate } from '../../src/core/issue-certificate.ts';
+import { witnessKeyName } from '../../src/core/log/log-names.ts';
 import { sha256 } from '../../src/core/sha256.ts';
 import { auditRecord } from '../../src/server/audit-event.ts';
 import { backends } from './fixtures/backends.ts';
@@ -273,12 +277,199 @@ const MATRIX: Record<string, Row> = {
     },
     call: (t, actor, level, cables) => t.api.get(`/api/v1/cables/${cables.get(level)}/acks`, as(actor, t)),
   },
+  // Browser sign-in (src/server/web). The test devices enrolled without a passkey, as the CLI
+  // does, so the passkey routes refuse them (NO_PASSKEY) and the session routes find none;
+  // the passkey ceremonies themselves are exercised in Chromium (test/e2e).
+  'GET /api/v1/web/config': {
+    levels: ['-'],
+    expect: all(200),
+    call: (t, actor) => t.api.get('/api/v1/web/config', as(actor, t)),
+  },
+  'POST /api/v1/web/enrolments/options': {
+    // Unsigned by design, like POST /enrolments: the invitation secret is the authority.
+    levels: ['-'],
+    expect: all(200),
+    async call(t, actor) {
+      const { id, secret } = await webInvitation(t);
+      return t.api.post('/api/v1/web/enrolments/options', { invitation: id, secret }, as(actor, t));
+    },
+  },
+  'POST /api/v1/web/enrolments': {
+    // A passkey answering no challenge of this node is refused whoever sends it.
+    levels: ['-'],
+    expect: all(401),
+    async call(t, actor) {
+      const { id, secret } = await webInvitation(t);
+      const keys = await newDeviceKeys('matrix');
+      const body = {
+        invitation: id,
+        secret,
+        device: keys.id,
+        label: 'm',
+        signingKey: keys.signer.publicKey,
+        kemKey: keys.kem.publicKey,
+        passkey: fakePasskey('webauthn.create', { attestationObject: 'AA' }),
+      };
+      return t.api.post('/api/v1/web/enrolments', body, as(actor, t));
+    },
+  },
+  'POST /api/v1/web/sign-in/options': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401 },
+    call: (t, actor) => t.api.post('/api/v1/web/sign-in/options', {}, as(actor, t)),
+  },
+  'POST /api/v1/web/sign-in': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401 },
+    call: (t, actor) =>
+      t.api.post(
+        '/api/v1/web/sign-in',
+        { passkey: fakePasskey('webauthn.get', { authenticatorData: 'AA', signature: 'AA' }) },
+        as(actor, t),
+      ),
+  },
+  'POST /api/v1/web/step-up/options': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401 },
+    call: (t, actor) => t.api.post('/api/v1/web/step-up/options', {}, as(actor, t)),
+  },
+  'POST /api/v1/web/step-up': {
+    levels: ['-'],
+    expect: { ...all(401), 'de.anna.old': 403 },
+    call: (t, actor) =>
+      t.api.post(
+        '/api/v1/web/step-up',
+        { passkey: fakePasskey('webauthn.get', { authenticatorData: 'AA', signature: 'AA' }) },
+        as(actor, t),
+      ),
+  },
+  'POST /api/v1/web/sign-out': {
+    levels: ['-'],
+    expect: { ...all(401), 'de.anna.old': 403 },
+    call: (t, actor) => t.api.post('/api/v1/web/sign-out', {}, as(actor, t)),
+  },
+  'GET /api/v1/web/session': {
+    levels: ['-'],
+    expect: { ...all(401), 'de.anna.old': 403 },
+    call: (t, actor) => t.api.get('/api/v1/web/session', as(actor, t)),
+  },
+  // The test app is built without a web app to serve (the e2e suites serve one).
+  'GET /': {
+    levels: ['-'],
+    expect: all(404),
+    call: (t, actor) => t.api.get('/', as(actor, t)),
+  },
+  'GET /assets/*': {
+    levels: ['-'],
+    expect: all(404),
+    call: (t, actor) => t.api.get('/assets/index.js', as(actor, t)),
+  },
   'GET /api/v1/devices': {
     levels: ['-'],
     expect: { ...all(403), anonymous: 401, 'de.officer': 200, 'cy.authority': 200 },
     call: (t, actor) => t.api.get('/api/v1/devices?org=DE', as(actor, t)),
   },
+  // The audit log (issue 5): its key is public; checkpoints and proofs are for every device;
+  // the whole log for officers and the authority; witness acts for registry devices.
+  'GET /api/v1/log': {
+    levels: ['-'],
+    expect: all(200),
+    call: (t, actor) => t.api.get('/api/v1/log', as(actor, t)),
+  },
+  'GET /api/v1/log/checkpoint': {
+    levels: ['-'],
+    expect: { ...all(200), anonymous: 401, 'de.anna.old': 403 },
+    call: (t, actor) => t.api.get('/api/v1/log/checkpoint', as(actor, t)),
+  },
+  'GET /api/v1/log/checkpoints': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401, 'de.officer': 200, 'fr.officer': 200, 'cy.authority': 200 },
+    call: (t, actor) => t.api.get('/api/v1/log/checkpoints?limit=5', as(actor, t)),
+  },
+  'GET /api/v1/log/leaves': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401, 'de.officer': 200, 'fr.officer': 200, 'cy.authority': 200 },
+    call: (t, actor) => t.api.get('/api/v1/log/leaves?from=0&limit=5', as(actor, t)),
+  },
+  'GET /api/v1/log/proofs/inclusion': {
+    levels: ['-'],
+    expect: { ...all(200), anonymous: 401, 'de.anna.old': 403 },
+    call: (t, actor) => t.api.get('/api/v1/log/proofs/inclusion?index=0&size=2', as(actor, t)),
+  },
+  'GET /api/v1/log/proofs/consistency': {
+    levels: ['-'],
+    expect: { ...all(200), anonymous: 401, 'de.anna.old': 403 },
+    call: (t, actor) => t.api.get('/api/v1/log/proofs/consistency?from=1&to=3', as(actor, t)),
+  },
+  'POST /api/v1/log/cosignatures': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401, 'de.registry': 'ok', 'fr.registry': 'ok' },
+    async call(t, actor) {
+      // Every device cosigns with its own key: only the role decides.
+      const signer = device(t.network, actor === 'anonymous' ? 'de.registry' : actor);
+      const latest = await t.checkpointer.checkpoint();
+      const name = witnessKeyName('test', signer.org, signer.id);
+      const { privateKey } = signer.signer as unknown as { privateKey: CryptoKey };
+      const line = await cosign(
+        parseNote(latest.note).text,
+        cosignatureSigner(name, privateKey, signer.signer.publicKey),
+        T0,
+      );
+      return t.api.post('/api/v1/log/cosignatures', { size: latest.size, cosignature: line }, as(actor, t));
+    },
+  },
+  'POST /api/v1/log/alerts': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401, 'de.registry': 201, 'fr.registry': 201 },
+    async call(t, actor) {
+      const latest = await t.checkpointer.checkpoint();
+      return t.api.post('/api/v1/log/alerts', { reason: 'ROLLBACK', note: latest.note }, as(actor, t));
+    },
+  },
+  'GET /api/v1/audit/events': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401, 'de.officer': 200, 'fr.officer': 200, 'cy.authority': 200 },
+    call: (t, actor) => t.api.get('/api/v1/audit/events?limit=5', as(actor, t)),
+  },
 };
+
+/** A fresh invitation to de.bob, written straight to the store. */
+async function webInvitation(t: TestApp): Promise<{ id: string; secret: Uint8Array }> {
+  const secret = randomBytes(32);
+  const id = randomId();
+  await t.store.createInvitation(
+    {
+      id,
+      org: 'DE',
+      user: 'de.bob',
+      secretHash: sha256(secret),
+      expiresAt: T0 + 600,
+      createdAt: T0,
+      createdBy: 'matrix',
+      usedAt: undefined,
+    },
+    auditRecord({
+      at: T0,
+      type: 'invitation.created',
+      actor: {},
+      object: { kind: 'invitation', id },
+      detail: {},
+    }),
+  );
+  return { id, secret };
+}
+
+/** A well-formed WebAuthn response from the node's own origin that answers no issued challenge. */
+function fakePasskey(type: string, parts: Record<string, string>) {
+  const clientData = JSON.stringify({ type, challenge: 'bm90LWlzc3VlZA', origin: 'http://localhost:8080' });
+  return {
+    id: 'AAAA',
+    rawId: 'AAAA',
+    type: 'public-key',
+    clientExtensionResults: {},
+    response: { clientDataJSON: Buffer.from(clientData).toString('base64url'), ...parts },
+  };
+}
 
 function expected(cell: Cell, level: Level): Expected {
   if (typeof cell === 'number' || typeof cell === 'string') return cell;

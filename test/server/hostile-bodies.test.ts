@@ -10,7 +10,11 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { randomBytes } from '../../src/core/bytes.ts';
 import type { UserCertificate } from '../../src/core/certificate.ts';
+import { cosign } from '../../src/core/checkpoint/cosign.ts';
+import { parseNote } from '../../src/core/checkpoint/parse-note.ts';
+import { cosignatureSigner } from '../../src/core/checkpoint/signer.ts';
 import { issueCertificate } from '../../src/core/issue-certificate.ts';
+import { witnessKeyName } from '../../src/core/log/log-names.ts';
 import { toJsonValue } from '../../src/core/to-json.ts';
 import { backends } from './fixtures/backends.ts';
 import { actCounts } from './fixtures/counts.ts';
@@ -161,6 +165,55 @@ for (const backend of await backends()) {
         { method: 'POST', path: `/api/v1/cables/${cableId}/ack`, as: 'de.anna', base: async () => ({}) },
         { method: 'GET', path: `/api/v1/cables/${cableId}/acks`, as: 'de.anna' },
         { method: 'GET', path: '/api/v1/devices', as: 'de.officer' },
+        // The audit log (issue 5).
+        { method: 'GET', path: '/api/v1/log', as: undefined },
+        { method: 'GET', path: '/api/v1/log/checkpoint', as: 'de.anna' },
+        { method: 'GET', path: '/api/v1/log/checkpoints', as: 'de.officer' },
+        { method: 'GET', path: '/api/v1/log/leaves', as: 'de.officer' },
+        { method: 'GET', path: '/api/v1/log/proofs/inclusion', as: 'de.anna' },
+        { method: 'GET', path: '/api/v1/log/proofs/consistency', as: 'de.anna' },
+        {
+          method: 'POST',
+          path: '/api/v1/log/cosignatures',
+          as: 'de.registry',
+          base: async () => {
+            const latest = await t.checkpointer.checkpoint();
+            const registry = device(t.network, 'de.registry');
+            const { privateKey } = registry.signer as unknown as { privateKey: CryptoKey };
+            const name = witnessKeyName('test', 'DE', registry.id);
+            const line = await cosign(
+              parseNote(latest.note).text,
+              cosignatureSigner(name, privateKey, registry.signer.publicKey),
+              T0,
+            );
+            return { size: latest.size, cosignature: line };
+          },
+        },
+        {
+          method: 'POST',
+          path: '/api/v1/log/alerts',
+          as: 'de.registry',
+          base: async () => ({ reason: 'ROLLBACK', note: (await t.checkpointer.checkpoint()).note }),
+        },
+        { method: 'GET', path: '/api/v1/audit/events', as: 'de.officer' },
+        // Browser sign-in (src/server/web). The passkey member of the others is a WebAuthn
+        // response whose extra members browsers may add are kept, so they have no strict base.
+        { method: 'GET', path: '/api/v1/web/config', as: undefined },
+        {
+          method: 'POST',
+          path: '/api/v1/web/enrolments/options',
+          as: undefined,
+          base: async () => toJsonValue({ invitation: randomId(), secret: randomBytes(32) }) as Json,
+        },
+        { method: 'POST', path: '/api/v1/web/enrolments', as: undefined },
+        { method: 'POST', path: '/api/v1/web/sign-in/options', as: 'de.anna' },
+        { method: 'POST', path: '/api/v1/web/sign-in', as: 'de.anna' },
+        { method: 'POST', path: '/api/v1/web/step-up/options', as: 'de.anna' },
+        { method: 'POST', path: '/api/v1/web/step-up', as: 'de.anna' },
+        { method: 'POST', path: '/api/v1/web/sign-out', as: 'de.anna' },
+        { method: 'GET', path: '/api/v1/web/session', as: 'de.anna' },
+        { method: 'GET', path: '/', as: undefined },
+        { method: 'GET', path: '/assets/*', as: undefined },
       ];
       before0 = await actCounts(t.store);
     });

@@ -24,9 +24,16 @@ function isSignatureType(value: number): value is SignatureType {
 export function parseVerifierKey(vkey: string): VerifierKey {
   const malformed = (why: string) => new CheckpointError('MALFORMED_VERIFIER_KEY', `verifier key: ${why}`);
   if (typeof vkey !== 'string' || vkey.length > 1024) throw malformed('must be a short string');
-  const parts = vkey.split('+');
-  if (parts.length !== 3) throw malformed('expected <name>+<key ID>+<key>');
-  const [name, hexId, encoded] = parts as [string, string, string];
+  // The key is standard base64, which may itself hold '+': cut at the first two only, as
+  // Go's sumdb/note does (strings.Cut twice). Key names hold no '+'.
+  const first = vkey.indexOf('+');
+  const second = first < 0 ? -1 : vkey.indexOf('+', first + 1);
+  if (second < 0) throw malformed('expected <name>+<key ID>+<key>');
+  const [name, hexId, encoded] = [
+    vkey.slice(0, first),
+    vkey.slice(first + 1, second),
+    vkey.slice(second + 1),
+  ];
   if (!isKeyName(name)) throw malformed('invalid key name');
   if (!/^[0-9a-f]{8}$/.test(hexId)) throw malformed('the key ID must be 8 lowercase hex digits');
   const bytes = fromBase64(encoded);

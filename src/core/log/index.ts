@@ -18,3 +18,4 @@ export {
 } from './log-auditor.ts';
 export { decodeLogEvent, type LogEvent, MAX_EVENT_BYTES, parseLogEvent } from './log-event.ts';
 export { logOrigin, witnessKeyName } from './log-names.ts';
+export { witnessVerifiers } from './witness-keys.ts';

@@ -37,7 +37,7 @@ export function ackRoutes(app: FastifyInstance, ctx: ServerContext): void {
         at: now,
         type: 'cable.acknowledged',
         actor: actorOf(actor),
-        object: { kind: 'cable', id: cable.id },
+        object: { kind: 'cable', id: cable.id, org: cable.org },
         detail: { reference: formatReference(cable), org },
       }),
     );

@@ -56,7 +56,7 @@ export function cableRoutes(app: FastifyInstance, ctx: ServerContext): void {
         at: now,
         type: 'cable.fetched',
         actor: actorOf(actor),
-        object: { kind: 'cable', id: cable.id },
+        object: { kind: 'cable', id: cable.id, org: cable.org },
         detail: { reference: formatReference(cable) },
       }),
     );

@@ -14,15 +14,16 @@
  *   authority, as the root's is for organisations). The first officer device ends it.
  */
 import type { FastifyInstance } from 'fastify';
-import { constantTimeEqual } from '../../core/bytes.ts';
+import { constantTimeEqual, toBase64url } from '../../core/bytes.ts';
 import type { DeviceCertificate, SignedEntry } from '../../core/certificate.ts';
 import { decodeSignedEntry } from '../../core/certificate.ts';
 import { object, optional } from '../../core/decode.ts';
 import type { Directory, DirectoryDevice } from '../../core/directory.ts';
 import { toJsonValue } from '../../core/to-json.ts';
-import { actorOf, auditRecord } from '../audit-event.ts';
+import { actorOf, directoryEntryAudit } from '../audit-event.ts';
 import { hasOfficerDevice, isOfficerOf } from '../authorise.ts';
 import { unixSeconds } from '../clock.ts';
+import { inclusionProofs } from '../log/inclusion-proofs.ts';
 import { readBody } from '../read-body.ts';
 import { integerText, readQuery } from '../read-query.ts';
 import type { ServerContext } from '../server-context.ts';
@@ -35,12 +36,20 @@ export function directoryRoutes(app: FastifyInstance, ctx: ServerContext): void 
   app.get('/directory', async (request) => {
     const query = readQuery(request, {
       from: optional(integerText({ min: 0, max: Number.MAX_SAFE_INTEGER })),
+      size: optional(integerText({ min: 0, max: Number.MAX_SAFE_INTEGER })),
     });
-    const directory = ctx.directory.directory;
-    return {
-      epoch: directory.epoch,
-      entries: toJsonValue(directory.entries.slice(query.from ?? 0)),
-    };
+    const from = query.from ?? 0;
+    if (query.size === undefined) {
+      const directory = ctx.directory.directory;
+      const leaves = await ctx.store.log.directoryLeaves(from, Number.MAX_SAFE_INTEGER);
+      const entries = directory.entries.slice(from);
+      return {
+        epoch: directory.epoch,
+        entries: toJsonValue(entries),
+        leaves: leaves.slice(0, entries.length).map((l) => ({ leaf: l.leaf })),
+      };
+    }
+    return provenDirectory(ctx, from, query.size);
   });
 
   app.post('/directory', { config: { auth: 'optional' } }, async (request, reply) => {
@@ -56,22 +65,48 @@ export function directoryRoutes(app: FastifyInstance, ctx: ServerContext): void 
       },
       commit: (row) => {
         const body = entry.body;
-        const audit = auditRecord({
+        const audit = directoryEntryAudit({
           at: now,
-          type: 'directory.entry',
           actor: actorOf(actor ?? undefined),
-          object: { kind: body.kind === 'revocation' ? body.subject : body.kind, id: row.subject },
-          detail: {
-            index: row.index,
-            action: body.kind === 'revocation' ? 'revoked' : 'issued',
-            org: body.org,
-          },
+          row,
+          kind: body.kind === 'revocation' ? body.subject : body.kind,
+          action: body.kind === 'revocation' ? 'revoked' : 'issued',
         });
         return ctx.store.appendDirectoryEntry(row, now, audit, completes);
       },
     });
     return reply.status(201).send({ index, epoch: directory.epoch });
   });
+}
+
+/**
+ * Key transparency (DESIGN §8): the directory as committed in the tree of `size` leaves (a
+ * checkpoint's): its epoch is the number of entries whose event is in that tree, and each
+ * entry from `from` comes with its `directory.entry` event and the event's inclusion proof.
+ */
+async function provenDirectory(ctx: ServerContext, from: number, size: number) {
+  const log = ctx.store.log;
+  if (size > (await log.size())) {
+    throw new ServerError('NOT_FOUND', `the log has no tree of ${size} leaves yet`, { field: 'query.size' });
+  }
+  const epoch = await log.directoryCount(size);
+  const directory =
+    ctx.directory.directory.epoch >= epoch ? ctx.directory.directory : await ctx.directory.refresh();
+  const leaves = await log.directoryLeaves(from, size);
+  const proofs = await inclusionProofs(
+    log,
+    leaves.map((l) => l.leaf),
+    size,
+  );
+  return {
+    epoch,
+    entries: toJsonValue(directory.entries.slice(from, Math.max(from, epoch))),
+    leaves: leaves.map((l, i) => ({
+      leaf: l.leaf,
+      event: new TextDecoder().decode(l.event),
+      proof: proofs[i]!.map(toBase64url),
+    })),
+  };
 }
 
 /** Who may post this entry (see the module header); throws 401/403 when not allowed. */

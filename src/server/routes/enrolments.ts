@@ -80,7 +80,7 @@ export function enrolmentRoutes(app: FastifyInstance, ctx: ServerContext): void 
         at: now,
         type: 'enrolment.requested',
         actor: { org: invitation.org, user: invitation.user },
-        object: { kind: 'device', id: body.device },
+        object: { kind: 'device', id: body.device, org: invitation.org },
         detail: { invitation: invitation.id },
       }),
     );

@@ -59,7 +59,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
         at: now,
         type: 'invitation.created',
         actor: actorOf(actor),
-        object: { kind: 'invitation', id: body.id },
+        object: { kind: 'invitation', id: body.id, org: body.org },
         detail: { user: body.user, expiresAt: body.expiresAt },
       }),
     );

@@ -16,6 +16,7 @@ import {
   type MigrationProvider,
   sql,
 } from 'kysely';
+import { merkleLog } from './merkle-log-migration.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -220,6 +221,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       return {
         '0001-initial': initial(dialect),
         '0002-passkeys-and-sessions': passkeysAndSessions(dialect),
+        '0003-merkle-log': merkleLog(dialect),
       };
     },
   };

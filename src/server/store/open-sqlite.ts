@@ -53,7 +53,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqlS
     await db.destroy();
     throw error;
   }
-  return new SqlStore(db, { dialect: 'sqlite', onFatal: options.onFatal });
+  return new SqlStore(db, { dialect: 'sqlite', onFatal: options.onFatal, sqlite: database });
 }
 
 function checkDurable(database: Sqlite.Database): void {

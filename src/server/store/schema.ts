@@ -15,6 +15,8 @@ export interface DirectoryEntriesTable {
   /** The signed entry, canonical JSON. */
   entry: Uint8Array;
   added_at: number;
+  /** The audit-log leaf of the entry's `directory.entry` event (key transparency). */
+  leaf_index: number | null;
 }
 
 export interface InvitationsTable {
@@ -83,6 +85,11 @@ export interface AuditEventsTable {
   type: string;
   /** The canonical event without its seq (the row's key); see audit-event.ts. */
   event: Uint8Array;
+  /** Its position in the Merkle log: 0, 1, 2, … in commit order (store/merkle-appender.ts). */
+  leaf_index: number | null;
+  /** The event's actor.org and object.org, kept apart so an org's events are one index scan. */
+  actor_org: string | null;
+  object_org: string | null;
 }
 
 export interface NoncesTable {
@@ -136,6 +143,34 @@ export interface WebauthnChallengesTable {
   expires_at: number;
 }
 
+/** Every full-subtree hash of the audit log's tree (RFC 9162), written with its leaves. */
+export interface MerkleNodesTable {
+  level: number;
+  idx: number;
+  hash: Uint8Array;
+}
+
+/** The log's signed checkpoints (C2SP tlog-checkpoint), one per tree size. */
+export interface CheckpointsTable {
+  size: number;
+  root: Uint8Array;
+  /** The signed note: checkpoint text, blank line, the log's signature line. */
+  note: string;
+  signed_at: number;
+}
+
+/** Witness cosignatures (C2SP tlog-cosignature) on stored checkpoints. */
+export interface CosignaturesTable {
+  size: number;
+  /** The witness: a registry device id. */
+  witness: string;
+  org: string;
+  /** The signature line, newline included. */
+  line: string;
+  /** The time the witness states in its cosignature. */
+  cosigned_at: number;
+}
+
 export interface Database {
   directory_entries: DirectoryEntriesTable;
   invitations: InvitationsTable;
@@ -148,6 +183,9 @@ export interface Database {
   passkeys: PasskeysTable;
   web_sessions: WebSessionsTable;
   webauthn_challenges: WebauthnChallengesTable;
+  merkle_nodes: MerkleNodesTable;
+  checkpoints: CheckpointsTable;
+  cosignatures: CosignaturesTable;
 }
 
 export const TABLES = [
@@ -162,5 +200,8 @@ export const TABLES = [
   'passkeys',
   'web_sessions',
   'webauthn_challenges',
+  'merkle_nodes',
+  'checkpoints',
+  'cosignatures',
 ] as const satisfies readonly (keyof Database)[];
 export type TableName = (typeof TABLES)[number];

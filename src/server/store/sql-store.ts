@@ -3,6 +3,11 @@
  * `open-sqlite.ts` / `open-postgres.ts` differ). Every write runs in one transaction; a
  * write that fails because the disk could not take it calls `onFatal` and the store
  * refuses every later write, so nothing is ever acknowledged after a lost fsync.
+ *
+ * Every audit event is a leaf of the Merkle log (DESIGN §8), appended with its tree nodes
+ * in the transaction of the act it records (merkle-appender.ts). Events that are acts of
+ * their own (a refusal, a sign-in, a fetch) are group-committed: concurrent ones share one
+ * durable transaction.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { constantTimeEqual } from '../../core/bytes.ts';
@@ -10,12 +15,16 @@ import { MAX_ADDRESSEES } from '../../core/cable-header.ts';
 import { canonicalize } from '../../core/canonical-json.ts';
 import { array, decodeCanonical, enumOf, object } from '../../core/decode.ts';
 import { decodeOrgId } from '../../core/identifiers.ts';
+import type { CompactRange } from '../../core/merkle/compact-range.ts';
 import { ADDRESSEE_ROLES } from '../../core/precedence.ts';
 import { toJsonValue } from '../../core/to-json.ts';
 import { isFatalWriteError, isUniqueViolation } from './fatal-write-error.ts';
+import { GroupCommit } from './group-commit.ts';
+import { MerkleAppender } from './merkle-appender.ts';
 import type { Dialect } from './migrations.ts';
 import type { Database, TableName } from './schema.ts';
 import { TABLES } from './schema.ts';
+import { type SqliteConnection, SqlLogStore } from './sql-log-store.ts';
 import type {
   AcceptOutcome,
   AckRecord,
@@ -44,12 +53,16 @@ export interface SqlStoreOptions {
   readonly onFatal: (error: unknown) => void;
   /** Close the underlying database too (the openers pass their own teardown). */
   readonly onClose?: () => Promise<void>;
+  /** SQLite: the connection under Kysely, for the log's hot reads (sql-log-store.ts). */
+  readonly sqlite?: SqliteConnection;
 }
 
 /** Rows per INSERT for wraps: stays under SQLite's 32,766 bound parameters. */
 const WRAP_BATCH = 1000;
 /** Expired nonces are swept at most this often (seconds). */
 const NONCE_SWEEP_SECONDS = 30;
+/** Most events one group commit writes. */
+const AUDIT_BATCH = 5000;
 
 type Trx = Transaction<Database>;
 
@@ -126,9 +139,14 @@ function cableOf(row: CableRow): CableRecord {
 
 export class SqlStore implements Store {
   readonly dialect: Dialect;
+  readonly log: SqlLogStore;
   readonly #db: Kysely<Database>;
   readonly #onFatal: (error: unknown) => void;
   readonly #onClose: (() => Promise<void>) | undefined;
+  readonly #appender: MerkleAppender;
+  readonly #events: GroupCommit<AuditRecord, number>;
+  /** The tree each open transaction appended to, installed once it commits. */
+  readonly #appended = new WeakMap<Trx, CompactRange>();
   #failed: unknown;
   #lastNonceSweep = Number.NEGATIVE_INFINITY;
 
@@ -137,6 +155,15 @@ export class SqlStore implements Store {
     this.dialect = options.dialect;
     this.#onFatal = options.onFatal;
     this.#onClose = options.onClose;
+    this.#appender = new MerkleAppender(options.dialect);
+    this.#events = new GroupCommit((batch) => this.#write((trx) => this.#auditAll(trx, batch)), AUDIT_BATCH);
+    this.log = new SqlLogStore(db, {
+      read: (work) => this.#read(work),
+      write: (work) => this.#write(work),
+      isDuplicate: (error) =>
+        error instanceof StoreError && error.code === 'UNAVAILABLE' && isUniqueViolation(error.cause),
+      ...(options.sqlite ? { sqlite: options.sqlite } : {}),
+    });
   }
 
   // -------------------------------------------------------------------------------------
@@ -149,11 +176,20 @@ export class SqlStore implements Store {
         cause: this.#failed,
       });
     }
+    let appended: Trx | undefined;
+    let result: T;
     try {
-      return await this.#db.transaction().execute(work);
+      result = await this.#db.transaction().execute((trx) => {
+        appended = trx;
+        return work(trx);
+      });
     } catch (error) {
       throw this.#classify(error);
     }
+    // Committed: the tree this transaction grew is now the log's.
+    const range = appended && this.#appended.get(appended);
+    if (range) this.#appender.committed(range);
+    return result;
   }
 
   async #read<T>(work: () => Promise<T>): Promise<T> {
@@ -178,11 +214,17 @@ export class SqlStore implements Store {
     return new StoreError('UNAVAILABLE', 'the database failed; try again', { cause: error });
   }
 
-  async #audit(trx: Trx, audit: AuditRecord): Promise<void> {
-    await trx
-      .insertInto('audit_events')
-      .values({ at: audit.at, type: audit.type, event: blob(audit.event) })
-      .execute();
+  /** Appends the event as the log's next leaf, in `trx`; returns its leaf index. */
+  async #audit(trx: Trx, audit: AuditRecord): Promise<number> {
+    const [leaf] = await this.#auditAll(trx, [audit]);
+    return leaf!;
+  }
+
+  async #auditAll(trx: Trx, audits: readonly AuditRecord[]): Promise<readonly number[]> {
+    if (this.#appended.has(trx)) throw new StoreError('UNAVAILABLE', 'one log append per transaction');
+    const { leaves, range } = await this.#appender.append(trx, audits);
+    this.#appended.set(trx, range);
+    return leaves;
   }
 
   // -------------------------------------------------------------------------------------
@@ -214,6 +256,9 @@ export class SqlStore implements Store {
   ): Promise<boolean> {
     try {
       await this.#write(async (trx) => {
+        // Key transparency (DESIGN §8): the entry records the leaf of its event. The event
+        // goes first so its leaf is known; a lost race on the index rolls both back.
+        const leaf = await this.#audit(trx, audit);
         await trx
           .insertInto('directory_entries')
           .values({
@@ -223,6 +268,7 @@ export class SqlStore implements Store {
             subject: row.subject,
             entry: blob(row.entry),
             added_at: addedAt,
+            leaf_index: leaf,
           })
           .execute();
         if (completes !== undefined) {
@@ -233,7 +279,6 @@ export class SqlStore implements Store {
             .where('status', '=', 'pending')
             .execute();
         }
-        await this.#audit(trx, audit);
       });
       return true;
     } catch (error) {
@@ -496,27 +541,32 @@ export class SqlStore implements Store {
     });
   }
 
-  fetchCable(seq: number, device: string, audit: AuditRecord): Promise<FetchedCable | undefined> {
-    return this.#write(async (trx) => {
-      const wrap = await trx
+  async fetchCable(seq: number, device: string, audit: AuditRecord): Promise<FetchedCable | undefined> {
+    // Cables and wraps are never changed once stored, so they are read outside the write.
+    const found = await this.#read(async () => {
+      const wrap = await this.#db
         .selectFrom('wraps')
         .select(['device', 'enc', 'wrapped_key'])
         .where('device', '=', device)
         .where('cable_seq', '=', seq)
         .executeTakeFirst();
       if (!wrap) return undefined;
-      const row = await trx
+      const row = await this.#db
         .selectFrom('cables')
         .select('content')
         .where('seq', '=', seq)
         .executeTakeFirstOrThrow();
-      // DESIGN §8: the read is on record before a byte of ciphertext leaves.
-      await this.#audit(trx, audit);
-      return {
-        content: bytesOf(row.content),
-        wrap: { device: wrap.device, enc: bytesOf(wrap.enc), key: bytesOf(wrap.wrapped_key) },
-      };
+      return { wrap, content: row.content };
     });
+    if (!found) return undefined;
+    // DESIGN §8: the read is on record (group-committed with other events) before a byte
+    // of ciphertext leaves.
+    await this.appendAudit(audit);
+    const { wrap, content } = found;
+    return {
+      content: bytesOf(content),
+      wrap: { device: wrap.device, enc: bytesOf(wrap.enc), key: bytesOf(wrap.wrapped_key) },
+    };
   }
 
   inbox(query: InboxQuery): Promise<InboxRow[]> {
@@ -597,8 +647,9 @@ export class SqlStore implements Store {
   // -------------------------------------------------------------------------------------
   // Audit and nonces
 
-  appendAudit(audit: AuditRecord): Promise<void> {
-    return this.#write((trx) => this.#audit(trx, audit));
+  /** Group-committed (see the module header); resolves with the event's leaf index once durable. */
+  appendAudit(audit: AuditRecord): Promise<number> {
+    return this.#events.submit(audit);
   }
 
   auditEvents(after: number, limit: number): Promise<StoredAuditEvent[]> {

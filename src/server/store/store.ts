@@ -8,9 +8,11 @@
  * - an organisation's series is gapless per year and chained: a cable is inserted only if
  *   its serial is the year's head + 1 and its prev is the org's last cable's hash;
  * - an invitation is redeemed at most once (a conditional update in the transaction);
- * - the audit table is append-only.
+ * - the audit table is append-only, and every event is the next leaf of the Merkle log,
+ *   written with its tree nodes in the same transaction (DESIGN §8; see `log`).
  */
 import type { Addressee } from '../../core/cable-header.ts';
+import type { LogStore } from './log-store.ts';
 import type { Dialect } from './migrations.ts';
 import type { TableName } from './schema.ts';
 
@@ -161,6 +163,8 @@ export interface FetchedCable {
 
 export interface Store {
   readonly dialect: Dialect;
+  /** The verifiable audit log: leaves, tree nodes, checkpoints, cosignatures. */
+  readonly log: LogStore;
 
   /** Directory entries from index `from`, in order. */
   directoryEntries(from: number): Promise<DirectoryRow[]>;
@@ -200,7 +204,8 @@ export interface Store {
   acknowledge(seq: number, ack: AckRecord, audit: AuditRecord): Promise<{ created: boolean; ack: AckRecord }>;
   acks(seq: number): Promise<AckRecord[]>;
 
-  appendAudit(audit: AuditRecord): Promise<void>;
+  /** Appends an event that is an act of its own (group-committed); resolves with its leaf index. */
+  appendAudit(audit: AuditRecord): Promise<number>;
   auditEvents(after: number, limit: number): Promise<StoredAuditEvent[]>;
 
   /** NonceStore semantics (core/wire): true once per (key, nonce) until it expires. */

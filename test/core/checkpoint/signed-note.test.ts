@@ -77,6 +77,21 @@ describe('golang.org/x/mod/sumdb/note vectors', () => {
     }
   });
 
+  test("a verifier key whose base64 holds '+' round-trips (the key is cut at the first two '+')", () => {
+    // Keys whose encoding holds '+' are common (about one in four random keys).
+    for (let b = 0; b < 256; b++) {
+      const key = new Uint8Array(32).fill(b);
+      key[0] = 0xfb;
+      const vkey = formatVerifierKey('log.example/a', SIGNATURE_TYPES.ed25519, key);
+      const parsed = parseVerifierKey(vkey);
+      assert.deepEqual(parsed.publicKey, key, vkey);
+      assert.equal(parsed.name, 'log.example/a');
+    }
+    assert.ok(
+      formatVerifierKey('x', SIGNATURE_TYPES.ed25519, new Uint8Array(32).fill(0xfb)).split('+').length > 3,
+    );
+  });
+
   test('two pinned keys with one name and key ID are ambiguous: nothing verifies', async () => {
     assert.deepEqual(await verifyNote(go.signedNote, [peter, peter]), []);
   });

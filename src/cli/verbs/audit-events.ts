@@ -1,0 +1,71 @@
+/** `valise audit events`: the audit log's events of your organisation (all, for the network authority), each proven. */
+import { auditEvents } from '../../client/audit-events.ts';
+import { formatDateTimeGroup } from '../../core/date-time-group.ts';
+import { CliError } from '../cli-error.ts';
+import { flag, orgId, positiveInteger, text } from '../option-values.ts';
+import { deviceSession } from '../profile.ts';
+import type { Verb } from '../verb.ts';
+
+export const auditEventsVerb: Verb = {
+  name: 'audit events',
+  summary: "list audit events (security officers: your organisation's; network authority: all), each proven",
+  synopsis: '[--after <leaf>] [--limit 100] [--type <type>] [--org <ORG>] [--all]',
+  help: [
+    '--after <leaf>  events after this leaf (the number printed at the end of a page)',
+    '--limit <n>     events per page, at most 1000 (default 100)',
+    '--type <type>   only this type (cable.fetched, request.refused, log.alert, …)',
+    '--org <ORG>     another organisation (network authority only)',
+    '--all           follow every page to the end',
+    'Each event is checked against its inclusion proof in a checkpoint signed by the pinned',
+    'log key that extends the newest one this device saw.',
+  ],
+  options: {
+    after: { type: 'string' },
+    limit: { type: 'string' },
+    type: { type: 'string' },
+    org: { type: 'string' },
+    all: { type: 'boolean' },
+  },
+  positionals: { min: 0, max: 0 },
+  async run({ values, profile }, cli) {
+    const after = text(values, 'after');
+    const limit = text(values, 'limit');
+    const type = text(values, 'type');
+    const org = text(values, 'org');
+    const session = await deviceSession(cli, profile);
+    const items = [];
+    let next: number | undefined = after === undefined ? undefined : leafIndex(after);
+    let size = 0;
+    do {
+      const page = await auditEvents({
+        session,
+        ...(next !== undefined ? { after: next } : {}),
+        ...(limit ? { limit: positiveInteger(limit, 'limit', 1000) } : {}),
+        ...(type ? { type } : {}),
+        ...(org ? { org: orgId(org, '--org') } : {}),
+      });
+      items.push(...page.items);
+      size = page.size;
+      next = page.next;
+    } while (flag(values, 'all') && next !== undefined);
+    const lines = items.map(({ leaf, event }) => {
+      const who = [event.actor.org, event.actor.user, event.actor.device].filter(Boolean).join('/') || '-';
+      const what = `${event.object.kind} ${event.object.id}`;
+      return `${leaf}  ${formatDateTimeGroup(event.at)}  ${event.type}  ${who}  ${what}  ${JSON.stringify(event.detail)}`;
+    });
+    if (lines.length === 0) lines.push('no events');
+    lines.push(`proven against the checkpoint of ${size} entries`);
+    if (next !== undefined) lines.push(`more: valise audit events --after ${next}`);
+    return {
+      json: { size, items, ...(next !== undefined ? { next } : {}) },
+      text: lines,
+    };
+  },
+};
+
+function leafIndex(value: string): number {
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) {
+    throw new CliError('USAGE', '--after must be a leaf number (0 or more)');
+  }
+  return Number(value);
+}

@@ -1,0 +1,155 @@
+/**
+ * Signs the audit log's checkpoints (DESIGN §8; C2SP tlog-checkpoint in a signed note):
+ * on a timer while events arrive (main.ts wires the interval), and on demand when a client
+ * asks for the newest one, so a device that has just acted sees its act under a signed
+ * root. Signing is coalesced: one at a time, concurrent callers share it. Each checkpoint
+ * also commits the number of directory entries in its tree (`directory <N>`).
+ *
+ * Before signing, the server checks its own history: the new tree must extend the last
+ * checkpoint it signed (RFC 9162 §2.1.4 consistency, from the stored nodes). A store that
+ * was rolled back or rewritten underneath it gets no signature: a StoreError CORRUPT stops it, and the
+ * operator must look. (Witnesses catch an operator who signs anyway.)
+ */
+
+import { constantTimeEqual } from '../../core/bytes.ts';
+import { checkpoint as makeCheckpoint } from '../../core/checkpoint/checkpoint.ts';
+import { formatCheckpoint } from '../../core/checkpoint/format-checkpoint.ts';
+import { SIGNATURE_TYPES } from '../../core/checkpoint/key-id.ts';
+import { signNote } from '../../core/checkpoint/sign-note.ts';
+import { ed25519Signer } from '../../core/checkpoint/signer.ts';
+import { formatVerifierKey } from '../../core/checkpoint/verifier-key.ts';
+import { directoryExtension } from '../../core/log/directory-extension.ts';
+import { logOrigin } from '../../core/log/log-names.ts';
+import { consistencyProof } from '../../core/merkle/consistency-proof.ts';
+import { treeRoot } from '../../core/merkle/tree-root.ts';
+import { verifyConsistency } from '../../core/merkle/verify-consistency.ts';
+import type { Clock } from '../clock.ts';
+import { unixSeconds } from '../clock.ts';
+import type { LogStore, StoredCheckpoint } from '../store/log-store.ts';
+import { StoreError } from '../store/store-error.ts';
+
+/** Runs a function every so often; main.ts passes IntervalTimer, tests drive `tick` themselves. */
+export interface Timer {
+  repeat(ms: number, run: () => void): { stop(): void };
+}
+
+export class IntervalTimer implements Timer {
+  repeat(ms: number, run: () => void): { stop(): void } {
+    const handle = setInterval(run, ms);
+    handle.unref();
+    return { stop: () => clearInterval(handle) };
+  }
+}
+
+/** An Ed25519 key pair whose private half is a CryptoKey (core/ed25519 generateSigner). */
+export interface LogKey {
+  readonly privateKey: CryptoKey;
+  readonly publicKey: Uint8Array;
+}
+
+export interface CheckpointerOptions {
+  readonly log: LogStore;
+  /** The network name: the log's origin is `valise.<network>/log`. */
+  readonly network: string;
+  readonly key: LogKey;
+  readonly clock: Clock;
+  /** Where a failed timed signing is reported (it is retried at the next tick). */
+  readonly onError?: (error: unknown) => void;
+}
+
+export class Checkpointer {
+  /** The checkpoint origin, also the log key's name. */
+  readonly origin: string;
+  /** The log's verifier key (`<origin>+<key id>+<key>`), what clients pin. */
+  readonly verifierKey: string;
+  readonly #log: LogStore;
+  readonly #signer: ReturnType<typeof ed25519Signer>;
+  readonly #clock: Clock;
+  readonly #onError: (error: unknown) => void;
+  #signing: Promise<StoredCheckpoint> | undefined;
+  #timer: { stop(): void } | undefined;
+
+  constructor(options: CheckpointerOptions) {
+    this.origin = logOrigin(options.network);
+    this.#signer = ed25519Signer(this.origin, options.key.privateKey, options.key.publicKey);
+    this.verifierKey = formatVerifierKey(this.origin, SIGNATURE_TYPES.ed25519, options.key.publicKey);
+    this.#log = options.log;
+    this.#clock = options.clock;
+    this.#onError = options.onError ?? (() => {});
+  }
+
+  /** The newest checkpoint, covering every leaf committed before the call. */
+  checkpoint(): Promise<StoredCheckpoint> {
+    this.#signing ??= this.#sign().finally(() => {
+      this.#signing = undefined;
+    });
+    return this.#signing;
+  }
+
+  /** One timer tick: sign if the tree grew. Failures go to `onError`. */
+  async tick(): Promise<void> {
+    try {
+      await this.checkpoint();
+    } catch (error) {
+      this.#onError(error);
+    }
+  }
+
+  /** Signs every `ms` while running (DESIGN §8: at least every few seconds). */
+  start(timer: Timer, ms: number): void {
+    this.stop();
+    this.#timer = timer.repeat(ms, () => {
+      void this.tick();
+    });
+  }
+
+  stop(): void {
+    this.#timer?.stop();
+    this.#timer = undefined;
+  }
+
+  async #sign(): Promise<StoredCheckpoint> {
+    const size = await this.#log.size();
+    const latest = await this.#log.latestCheckpoint();
+    if (latest && latest.size >= size) {
+      if (latest.size > size) {
+        throw new StoreError(
+          'CORRUPT',
+          `the store holds ${size} leaves but checkpoint ${latest.size} was signed: leaves were removed; stop and investigate the database`,
+        );
+      }
+      return latest;
+    }
+    const root = await treeRoot(this.#log, size);
+    if (latest && latest.size > 0) {
+      // RFC 9162 §2.1.4.2: the stored tree must extend what was signed before.
+      const proof = await consistencyProof(this.#log, latest.size, size);
+      const latestRoot = await treeRoot(this.#log, latest.size);
+      if (
+        !constantTimeEqual(latestRoot, latest.root) ||
+        !verifyConsistency(latest.size, size, proof, latest.root, root)
+      ) {
+        throw new StoreError(
+          'CORRUPT',
+          `the stored tree does not extend checkpoint ${latest.size}: the log was rewritten; stop and investigate the database`,
+        );
+      }
+    }
+    const directory = await this.#log.directoryCount(size);
+    const text = formatCheckpoint(
+      makeCheckpoint({
+        origin: this.origin,
+        size,
+        rootHash: root,
+        extensions: [directoryExtension(directory)],
+      }),
+    );
+    const note = await signNote(text, [this.#signer]);
+    const signed: StoredCheckpoint = { size, root, note, signedAt: unixSeconds(this.#clock) };
+    if (await this.#log.addCheckpoint(signed)) return signed;
+    // Another app process signed this size first: serve its checkpoint.
+    const stored = await this.#log.checkpoint(size);
+    if (!stored) throw new StoreError('CORRUPT', `checkpoint ${size} vanished from the store`);
+    return stored;
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * The verifiable audit log's routes (DESIGN §8; docs/api.md "The audit log"):
+ * - GET /log: the origin and the log's verifier key, public, pinned by clients at enrolment;
+ * - GET /log/checkpoint: the newest signed checkpoint with its cosignatures (signed on
+ *   demand when the tree grew, so a device sees its own acts under a signed root);
+ * - GET /log/checkpoints, /log/leaves: every stored checkpoint and leaf, for audits
+ *   (security officers see their organisation's leaves and the hashes of the others);
+ * - GET /log/proofs/inclusion, /log/proofs/consistency: RFC 9162 proofs from stored nodes;
+ * - POST /log/cosignatures: a witness (a registry device) cosigns a stored checkpoint;
+ * - POST /log/alerts: a witness reports a checkpoint it refused (rollback, split view, …).
+ */
+import type { FastifyInstance } from 'fastify';
+import { toBase64url } from '../../core/bytes.ts';
+import { cosignatureVerifier } from '../../core/checkpoint/note-verifier.ts';
+import { parseCheckpoint } from '../../core/checkpoint/parse-checkpoint.ts';
+import { parseNote } from '../../core/checkpoint/parse-note.ts';
+import { verifyCosignature } from '../../core/checkpoint/verify-cosignature.ts';
+import { WITNESS_REFUSALS } from '../../core/checkpoint/witness-check.ts';
+import { enumOf, integer, object, optional, string } from '../../core/decode.ts';
+import type { DirectoryDevice } from '../../core/directory.ts';
+import { witnessKeyName } from '../../core/log/log-names.ts';
+import { consistencyProof } from '../../core/merkle/consistency-proof.ts';
+import { inclusionProof } from '../../core/merkle/inclusion-proof.ts';
+import { leafHash } from '../../core/merkle/merkle-hash.ts';
+import { sha256 } from '../../core/sha256.ts';
+import { actorOf, auditRecord } from '../audit-event.ts';
+import { requireActor } from '../authenticate.ts';
+import { unixSeconds } from '../clock.ts';
+import type { Checkpointer } from '../log/checkpointer.ts';
+import { readBody } from '../read-body.ts';
+import { integerText, readQuery } from '../read-query.ts';
+import type { ServerContext } from '../server-context.ts';
+import { ServerError } from '../server-error.ts';
+import type { LogStore, StoredCheckpoint } from '../store/log-store.ts';
+
+/** The largest note a witness may send: a checkpoint with many cosignatures. */
+const MAX_NOTE_CHARS = 16 * 1024;
+const MAX_PAGE = 10_000;
+/** A cosignature's stated time may run this far ahead of the server's clock. */
+const MAX_COSIGNATURE_SKEW = 300;
+
+const decodeCosignature = object({
+  size: integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+  /** The signature line `— <name> <base64>` (C2SP tlog-cosignature), with its newline. */
+  cosignature: string({ min: 1, max: 1024 }),
+});
+
+const decodeAlert = object({
+  reason: enumOf(WITNESS_REFUSALS),
+  /** The signed note the witness refused, as it received it. */
+  note: string({ min: 1, max: MAX_NOTE_CHARS }),
+  /** The last checkpoint the witness cosigned, if any. */
+  previous: optional(string({ min: 1, max: MAX_NOTE_CHARS })),
+});
+
+/** Who may read every leaf and checkpoint: the network authority, and security officers. */
+export function auditScope(actor: DirectoryDevice): { readonly org?: string } {
+  if (actor.user.role === 'network-authority') return {};
+  if (actor.user.role === 'security-officer') return { org: actor.org.org };
+  throw new ServerError('FORBIDDEN', 'only security officers and the network authority read the audit log');
+}
+
+/** A stored checkpoint with its cosignatures appended: the note a client verifies. */
+export async function cosignedNote(log: LogStore, stored: StoredCheckpoint): Promise<string> {
+  const lines = await log.cosignatures([stored.size]);
+  return stored.note + lines.map((c) => c.line).join('');
+}
+
+function requireWitness(actor: DirectoryDevice): void {
+  if (actor.user.role !== 'registry') {
+    throw new ServerError('FORBIDDEN', "only an organisation's registry devices are witnesses of the log");
+  }
+}
+
+/** Facts about a note for an alert: never the note itself (DESIGN §8: hashes, not bodies). */
+function noteFacts(note: string | undefined): { [key: string]: string | number } {
+  if (note === undefined) return {};
+  const facts: { [key: string]: string | number } = {
+    noteHash: toBase64url(sha256(new TextEncoder().encode(note))),
+  };
+  try {
+    const checkpoint = parseCheckpoint(parseNote(note).text);
+    facts.size = checkpoint.size;
+    facts.root = toBase64url(checkpoint.rootHash);
+  } catch {
+    // A malformed note is reported by its hash alone.
+  }
+  return facts;
+}
+
+export function logRoutes(app: FastifyInstance, ctx: ServerContext, checkpointer: Checkpointer): void {
+  const log = ctx.store.log;
+
+  app.get('/log', { config: { auth: 'none' } }, async () => ({
+    origin: checkpointer.origin,
+    key: checkpointer.verifierKey,
+  }));
+
+  app.get('/log/checkpoint', async (request) => {
+    requireActor(request);
+    const latest = await checkpointer.checkpoint();
+    return { size: latest.size, note: await cosignedNote(log, latest) };
+  });
+
+  app.get('/log/checkpoints', async (request) => {
+    auditScope(requireActor(request));
+    const query = readQuery(request, {
+      after: optional(integerText({ min: 0, max: Number.MAX_SAFE_INTEGER })),
+      limit: optional(integerText({ min: 1, max: 1000 })),
+    });
+    const limit = query.limit ?? 1000;
+    // `after` is a size; the empty tree's checkpoint (size 0) comes first without it.
+    const rows = await log.checkpoints(query.after ?? -1, limit + 1);
+    const page = rows.slice(0, limit);
+    const cosignatures = await log.cosignatures(page.map((c) => c.size));
+    const items = page.map((c) => ({
+      size: c.size,
+      note:
+        c.note +
+        cosignatures
+          .filter((s) => s.size === c.size)
+          .map((s) => s.line)
+          .join(''),
+    }));
+    return rows.length > limit ? { items, next: page.at(-1)!.size } : { items };
+  });
+
+  app.get('/log/leaves', async (request) => {
+    const scope = auditScope(requireActor(request));
+    const query = readQuery(request, {
+      from: optional(integerText({ min: 0, max: Number.MAX_SAFE_INTEGER })),
+      limit: optional(integerText({ min: 1, max: MAX_PAGE })),
+    });
+    const from = query.from ?? 0;
+    const size = await log.size();
+    const to = Math.min(size, from + (query.limit ?? MAX_PAGE));
+    const leaves = await log.leaves(from, to);
+    // An officer sees the events of their organisation; of the others, only the leaf hash,
+    // which is enough to rebuild the tree and check every checkpoint.
+    const items = leaves.map((leaf) =>
+      scope.org === undefined ||
+      leaf.actorOrg === scope.org ||
+      leaf.objectOrg === scope.org ||
+      leaf.type === 'log.alert'
+        ? { leaf: leaf.index, event: new TextDecoder().decode(leaf.event) }
+        : { leaf: leaf.index, hash: toBase64url(leafHash(leaf.event)) },
+    );
+    return to < size ? { size, items, next: to } : { size, items };
+  });
+
+  app.get('/log/proofs/inclusion', async (request) => {
+    requireActor(request);
+    const query = readQuery(request, {
+      index: integerText({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+      size: integerText({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+    });
+    if (query.index >= query.size || query.size > (await log.size())) {
+      throw new ServerError(
+        'NOT_FOUND',
+        `the log has no leaf ${query.index} in a tree of ${query.size} leaves`,
+        {
+          field: 'query.size',
+        },
+      );
+    }
+    const proof = await inclusionProof(log, query.index, query.size);
+    return { index: query.index, size: query.size, proof: proof.map(toBase64url) };
+  });
+
+  app.get('/log/proofs/consistency', async (request) => {
+    requireActor(request);
+    const query = readQuery(request, {
+      from: integerText({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+      to: integerText({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+    });
+    if (query.from > query.to || query.to > (await log.size())) {
+      throw new ServerError(
+        'NOT_FOUND',
+        `the log has no consistency proof from ${query.from} to ${query.to}`,
+        {
+          field: 'query.to',
+        },
+      );
+    }
+    const proof = await consistencyProof(log, query.from, query.to);
+    return { from: query.from, to: query.to, proof: proof.map(toBase64url) };
+  });
+
+  app.post('/log/cosignatures', async (request, reply) => {
+    const actor = requireActor(request);
+    const body = readBody(request, decodeCosignature, ctx.limits.maxBodyBytes);
+    requireWitness(actor);
+    const stored = await log.checkpoint(body.size);
+    if (!stored) throw new ServerError('NOT_FOUND', `no checkpoint of size ${body.size}`, { field: 'size' });
+    // C2SP tlog-cosignature: the line must be this device's cosignature/v1 over exactly the
+    // stored checkpoint; its key is the device's certified key (core/log/log-names.ts).
+    const name = witnessKeyName(ctx.directory.root.network, actor.org.org, actor.device.device);
+    const line = body.cosignature.endsWith('\n') ? body.cosignature : `${body.cosignature}\n`;
+    const check = await verifyCosignature(
+      stored.note + line,
+      cosignatureVerifier(name, actor.device.signingKey),
+    );
+    if (!check.ok || (stored.note + line).split('\n').length !== stored.note.split('\n').length + 1) {
+      throw new ServerError(
+        'COSIGNATURE_INVALID',
+        `the cosignature is not ${name}'s cosignature/v1 of checkpoint ${body.size}; cosign the checkpoint text as served`,
+        { field: 'cosignature' },
+      );
+    }
+    if (check.timestamp > unixSeconds(ctx.clock) + MAX_COSIGNATURE_SKEW) {
+      throw new ServerError(
+        'COSIGNATURE_INVALID',
+        'the cosignature is dated in the future; check the witness clock',
+        {
+          field: 'cosignature',
+        },
+      );
+    }
+    const created = await log.addCosignature({
+      size: body.size,
+      witness: actor.device.device,
+      org: actor.org.org,
+      line,
+      cosignedAt: check.timestamp,
+    });
+    return reply.status(created ? 201 : 200).send({ size: body.size, witness: actor.device.device });
+  });
+
+  app.post('/log/alerts', async (request, reply) => {
+    const actor = requireActor(request);
+    const body = readBody(request, decodeAlert, ctx.limits.maxBodyBytes);
+    requireWitness(actor);
+    const received = noteFacts(body.note);
+    const previous = noteFacts(body.previous);
+    const leaf = await ctx.store.appendAudit(
+      auditRecord({
+        at: unixSeconds(ctx.clock),
+        type: 'log.alert',
+        actor: actorOf(actor),
+        object: { kind: 'checkpoint', id: String(received.size ?? 'malformed') },
+        detail: {
+          reason: body.reason,
+          received,
+          ...(body.previous !== undefined ? { previous } : {}),
+        },
+      }),
+    );
+    request.log.error(
+      { reason: body.reason, witness: actor.device.device },
+      'a witness refused a checkpoint',
+    );
+    return reply.status(201).send({ leaf });
+  });
+}

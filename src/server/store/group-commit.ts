@@ -1,0 +1,45 @@
+/**
+ * Group commit (DESIGN §8: "group-committed with other events"): items submitted while a
+ * batch is being written wait and go together in the next one, so N concurrent appends
+ * cost about one durable commit, not N. Each caller's promise settles only after the batch
+ * holding its item has committed (or failed), so nothing is acknowledged before it is on
+ * disk. One batch is in flight at a time per instance.
+ */
+export class GroupCommit<I, O> {
+  readonly #run: (batch: readonly I[]) => Promise<readonly O[]>;
+  readonly #maxBatch: number;
+  #queue: { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }[] = [];
+  #running = false;
+
+  /** `run` writes one batch and returns one result per item, in order. */
+  constructor(run: (batch: readonly I[]) => Promise<readonly O[]>, maxBatch: number) {
+    this.#run = run;
+    this.#maxBatch = maxBatch;
+  }
+
+  submit(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.#queue.push({ item, resolve, reject });
+      if (!this.#running) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#running = true;
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, this.#maxBatch);
+        try {
+          const results = await this.#run(batch.map((b) => b.item));
+          batch.forEach((b, i) => {
+            b.resolve(results[i]!);
+          });
+        } catch (error) {
+          for (const b of batch) b.reject(error);
+        }
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+}

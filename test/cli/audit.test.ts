@@ -1,0 +1,181 @@
+/**
+ * The audit verbs end to end (issue 5): the real server on loopback HTTP with a fresh
+ * SQLite file and `valise` as a child process. Two organisations' registry devices witness
+ * the log; a security officer reads its organisation's events (each proven) and verifies
+ * the whole log through the API and, as an operator, straight from the database file; a
+ * device that is not a registry device is no witness; and after a leaf is edited in the
+ * database, `valise audit verify --database` fails, naming it.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import Sqlite from 'better-sqlite3';
+import type { RunningServer } from './child-processes.ts';
+import { runValise, startServer } from './child-processes.ts';
+
+describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
+  let configDir: string;
+  let dataDir: string;
+  let server: RunningServer | undefined;
+  let rootKey: string;
+
+  const valise = (profile: string, argv: readonly string[]) =>
+    runValise(['--profile', profile, ...argv], { VALISE_CONFIG_DIR: configDir });
+  const ok = async (profile: string, argv: readonly string[]) => {
+    const run = await valise(profile, ['--json', ...argv]);
+    assert.equal(run.code, 0, `valise --profile ${profile} ${argv.join(' ')} failed: ${run.stderr}`);
+    assert.equal(run.stderr, '');
+    return JSON.parse(run.stdout) as Record<string, unknown>;
+  };
+  const failsWith = async (profile: string, argv: readonly string[], code: string) => {
+    const run = await valise(profile, argv);
+    assert.notEqual(run.code, 0, `${argv.join(' ')} should fail`);
+    const lines = run.stderr.split('\n').filter((l) => l !== '');
+    assert.equal(lines.length, 1, run.stderr);
+    assert.match(lines[0]!, new RegExp(`^valise: ${code}: `));
+    return lines[0]!;
+  };
+
+  before(async () => {
+    configDir = await mkdtemp(join(tmpdir(), 'valise-audit-config-'));
+    dataDir = await mkdtemp(join(tmpdir(), 'valise-audit-data-'));
+    rootKey = String(
+      (await ok('authority', ['network', 'init', '--network', 'audit', '--accreditation', 'RESTREINT UE']))
+        .rootKey,
+    );
+    server = await startServer({
+      VALISE_DATA_DIR: dataDir,
+      VALISE_NETWORK: 'audit',
+      VALISE_ROOT_KEY: rootKey,
+      VALISE_CHECKPOINT_MS: '200',
+    });
+    for (const org of ['DE', 'FR']) {
+      await ok('authority', [
+        'org',
+        'add',
+        org,
+        '--name',
+        `Ministry ${org}`,
+        '--accreditation',
+        'RESTREINT UE',
+        '--server',
+        server.url,
+      ]);
+      const so = `${org.toLowerCase()}-so`;
+      await ok(so, [
+        'enrol',
+        '--org-key',
+        join(configDir, 'authority', `org-key-${org}.json`),
+        '--user',
+        `${org.toLowerCase()}.officer`,
+        '--name',
+        `Officer ${org}`,
+        '--clearance',
+        'RESTREINT UE',
+        '--server',
+        server.url,
+        '--root',
+        rootKey,
+        '--label',
+        'officer laptop',
+      ]);
+      const invitation = await ok(so, [
+        'invite',
+        '--user',
+        `${org.toLowerCase()}.registry`,
+        '--name',
+        `Registry ${org}`,
+        '--clearance',
+        'RESTREINT UE',
+        '--role',
+        'registry',
+      ]);
+      // `--` first: a code may start with '-' (its id is random base64url).
+      const enrolled = await ok(`${org.toLowerCase()}-reg`, [
+        'enrol',
+        '--server',
+        server.url,
+        '--root',
+        rootKey,
+        '--label',
+        'registry desk',
+        '--',
+        String(invitation.code),
+      ]);
+      await ok(so, ['approve', String(enrolled.device)]);
+    }
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  test('each registry device witnesses the log, twice, the second cosignature extending the first', async () => {
+    for (const reg of ['de-reg', 'fr-reg']) {
+      const first = await ok(reg, ['audit', 'witness']);
+      assert.equal(first.previous, null);
+    }
+    // A new event (an invitation) grows the log between the two rounds.
+    await ok('de-so', ['invite', '--user', 'de.anna', '--name', 'Anna', '--clearance', 'RESTREINT UE']);
+    for (const reg of ['de-reg', 'fr-reg']) {
+      const second = await ok(reg, ['audit', 'witness']);
+      assert.ok(Number(second.size) > Number(second.previous), JSON.stringify(second));
+    }
+  });
+
+  test('a device that is not a registry device is no witness', async () => {
+    await failsWith('fr-so', ['audit', 'witness'], 'NOT_A_WITNESS');
+  });
+
+  test("a security officer reads its organisation's events, each proven", async () => {
+    const page = await ok('de-so', ['audit', 'events', '--all']);
+    const items = page.items as {
+      leaf: number;
+      event: { type: string; actor: { org?: string }; object: { org?: string } };
+    }[];
+    assert.ok(items.some((i) => i.event.type === 'directory.entry'));
+    assert.ok(items.some((i) => i.event.type === 'invitation.created'));
+    assert.ok(
+      items.every(
+        (i) => i.event.actor.org === 'DE' || i.event.object.org === 'DE' || i.event.type === 'log.alert',
+      ),
+    );
+    const text = await valise('de-so', ['audit', 'events', '--type', 'invitation.created']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /invitation\.created/);
+    assert.match(text.stdout, /proven against the checkpoint of \d+ entries/);
+  });
+
+  test('audit verify checks out through the API and straight from the database', async () => {
+    const api = await ok('de-so', ['audit', 'verify']);
+    assert.equal(api.ok, true);
+    assert.ok(Number(api.cosignatures) >= 4, JSON.stringify(api));
+    const db = await ok('de-so', ['audit', 'verify', '--database', join(dataDir, 'valise.db')]);
+    assert.equal(db.ok, true);
+    assert.ok(Number(db.leaves) >= Number(api.leaves));
+  });
+
+  test('after a leaf is edited in the database, audit verify --database fails naming it', async () => {
+    await server?.stop();
+    server = undefined;
+    const file = join(dataDir, 'valise.db');
+    const db = new Sqlite(file);
+    try {
+      db.exec('DROP TRIGGER audit_events_no_update');
+      // Leaf 5 becomes another event (its actor renamed), nothing else changes.
+      const { event } = db.prepare('SELECT event FROM audit_events WHERE leaf_index = 5').get() as {
+        event: Buffer;
+      };
+      const changed = Buffer.from(
+        event.toString('utf8').replace(/"actor":\{[^}]*\}/, '"actor":{"org":"FR"}'),
+      );
+      assert.notDeepEqual(changed, event);
+      db.prepare('UPDATE audit_events SET event = ? WHERE leaf_index = 5').run(changed);
+    } finally {
+      db.close();
+    }
+    const line = await failsWith('de-so', ['audit', 'verify', '--database', file], 'AUDIT_FAILED');
+    assert.match(line, /leaf 5/);
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * Every security event type of the server (AUDIT_EVENT_TYPES) is a leaf of the audit log
+ * with the right actor and object, and reads back through GET /audit/events with an
+ * inclusion proof that verifies against a checkpoint signed by the log key; requests
+ * refused for authorisation (403, and 404 for a cable the device is not entitled to) are
+ * on record too. On every backend.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { fromBase64url } from '../../src/core/bytes.ts';
+import { ed25519Verifier } from '../../src/core/checkpoint/note-verifier.ts';
+import { parseCheckpoint } from '../../src/core/checkpoint/parse-checkpoint.ts';
+import { parseNote } from '../../src/core/checkpoint/parse-note.ts';
+import { verifyNote } from '../../src/core/checkpoint/verify-note.ts';
+import { type LogEvent, parseLogEvent } from '../../src/core/log/log-event.ts';
+import { leafHash, verifyInclusion } from '../../src/core/merkle/index.ts';
+import { AUDIT_EVENT_TYPES, type AuditEventType } from '../../src/server/audit-event.ts';
+import { backends } from './fixtures/backends.ts';
+import { addUser, enrolDevice } from './fixtures/enrol.ts';
+import { device, ISSUED_AT } from './fixtures/network.ts';
+import { startTestApp, type TestApp } from './fixtures/test-app.ts';
+import { cableBody, nextPosition, testCable } from './fixtures/test-cable.ts';
+
+interface Proven {
+  readonly leaf: number;
+  readonly event: LogEvent;
+}
+
+for (const backend of await backends()) {
+  describe(`every security event is in the log on ${backend.name}`, { skip: backend.skip }, () => {
+    let t: TestApp;
+    const expected = new Map<AuditEventType, { actor: LogEvent['actor']; object: LogEvent['object'] }>();
+    let events: Proven[] = [];
+
+    before(async () => {
+      t = await startTestApp(backend);
+      const officer = device(t.network, 'de.officer');
+      const anna = device(t.network, 'de.anna');
+      const claire = device(t.network, 'fr.claire');
+      const actor = (d: typeof anna) => ({ org: d.org, user: d.user, device: d.id });
+
+      // directory.entry, invitation.created, enrolment.requested: a new user and device.
+      await addUser(t.api, t.network, officer, {
+        v: 1,
+        kind: 'user',
+        org: 'DE',
+        user: 'de.new',
+        name: 'New',
+        clearance: 'RESTREINT UE',
+        role: 'member',
+        groups: [],
+        issuedAt: ISSUED_AT,
+      });
+      expected.set('directory.entry', {
+        actor: actor(officer),
+        object: { kind: 'user', id: 'de.new', org: 'DE' },
+      });
+      const fresh = await enrolDevice(t.api, t.network, officer, t.network.users['de.bob']!, 'new laptop');
+      const enrolment = await t.store.enrolment(fresh.id);
+      expected.set('invitation.created', {
+        actor: actor(officer),
+        object: { kind: 'invitation', id: enrolment!.invitation, org: 'DE' },
+      });
+      expected.set('enrolment.requested', {
+        actor: { org: 'DE', user: 'de.bob' },
+        object: { kind: 'device', id: fresh.id, org: 'DE' },
+      });
+
+      // cable.accepted, cable.fetched, cable.acknowledged.
+      const cable = await testCable(t.directory, {
+        sender: anna,
+        distribution: [{ org: 'FR', role: 'action' }],
+        groups: ['COEST'],
+        ...(await nextPosition(t.api, anna)),
+      });
+      assert.equal((await t.api.post('/api/v1/cables', cableBody(cable), { as: anna })).status, 201);
+      const object = { kind: 'cable', id: cable.header.id, org: 'DE' };
+      expected.set('cable.accepted', { actor: actor(anna), object });
+      assert.equal((await t.api.get(`/api/v1/cables/${cable.header.id}`, { as: claire })).status, 200);
+      expected.set('cable.fetched', { actor: actor(claire), object });
+      assert.equal(
+        (await t.api.post(`/api/v1/cables/${cable.header.id}/ack`, undefined, { as: claire })).status,
+        201,
+      );
+      expected.set('cable.acknowledged', { actor: actor(claire), object });
+
+      // request.refused: a device asking for a cable it is not entitled to.
+      const eva = device(t.network, 'cy.eva');
+      assert.equal((await t.api.get(`/api/v1/cables/${cable.header.id}`, { as: eva })).status, 404);
+      expected.set('request.refused', {
+        actor: actor(eva),
+        object: { kind: 'request', id: 'GET /api/v1/cables/:id' },
+      });
+
+      // log.alert: a witness reports a checkpoint it refused.
+      const registry = device(t.network, 'fr.registry');
+      const note = (await t.checkpointer.checkpoint()).note;
+      const alert = await t.api.post('/api/v1/log/alerts', { reason: 'SPLIT_VIEW', note }, { as: registry });
+      assert.equal(alert.status, 201, alert.text);
+      const size = parseCheckpoint(parseNote(note).text).size;
+      expected.set('log.alert', { actor: actor(registry), object: { kind: 'checkpoint', id: String(size) } });
+
+      // Read back as the network authority: every event, each proven.
+      const page = await t.api.get('/api/v1/audit/events?limit=1000', {
+        as: device(t.network, 'cy.authority'),
+      });
+      assert.equal(page.status, 200, page.text);
+      const signed = page.json.checkpoint.note as string;
+      assert.deepEqual(await verifyNote(signed, [ed25519Verifier('valise.test/log', t.logKey.publicKey)]), [
+        'valise.test/log',
+      ]);
+      const checkpoint = parseCheckpoint(parseNote(signed).text);
+      events = page.json.items.map((item: { leaf: number; event: string; proof: string[] }) => {
+        const bytes = new TextEncoder().encode(item.event);
+        const proof = item.proof.map((h) => fromBase64url(h)!);
+        assert.ok(verifyInclusion(leafHash(bytes), item.leaf, checkpoint.size, proof, checkpoint.rootHash));
+        return { leaf: item.leaf, event: parseLogEvent(bytes) };
+      });
+    });
+    after(async () => {
+      await t?.close();
+    });
+
+    test('this suite triggers every event type the server defines', () => {
+      assert.deepEqual([...expected.keys()].sort(), [...AUDIT_EVENT_TYPES].sort());
+    });
+
+    for (const type of AUDIT_EVENT_TYPES) {
+      test(`${type}: in the log, proven, with the right actor and object`, () => {
+        const want = expected.get(type)!;
+        const found = events.filter(
+          (e) =>
+            e.event.type === type &&
+            JSON.stringify(e.event.actor) === JSON.stringify(want.actor) &&
+            JSON.stringify(e.event.object) === JSON.stringify(want.object),
+        );
+        assert.equal(found.length, 1, `${type} ${JSON.stringify(want)} among ${events.length} events`);
+      });
+    }
+
+    test('the refusal of a cable the device may not read names the cable; a 403 is on record too', async () => {
+      const refused = events.find((e) => e.event.type === 'request.refused');
+      assert.equal(refused!.event.detail.code, 'NOT_FOUND');
+      assert.equal(typeof refused!.event.detail.cable, 'string');
+      const before = await t.store.log.size();
+      const bob = device(t.network, 'de.bob');
+      assert.equal((await t.api.get('/api/v1/enrolments', { as: bob })).status, 403);
+      const [leaf] = await t.store.log.leaves(before, before + 1);
+      const event = parseLogEvent(leaf!.event);
+      assert.equal(event.type, 'request.refused');
+      assert.deepEqual(event.actor, { org: 'DE', user: 'de.bob', device: bob.id });
+      assert.equal(event.detail.code, 'FORBIDDEN');
+    });
+  });
+}
