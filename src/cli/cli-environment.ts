@@ -20,6 +20,8 @@ export interface CliEnvironment {
   /** All of standard input (the body of `send` when no --body-file is given). */
   readonly readStdin: () => Promise<Uint8Array>;
   readonly readFile: (path: string) => Promise<Uint8Array>;
+  /** Creates a new file (never overwrites one): `read --save-attachments`. */
+  readonly writeNewFile: (path: string, data: Uint8Array) => Promise<void>;
   /** Standard error is a terminal: progress bars may be drawn there. */
   readonly stderrIsTty?: boolean;
   /** What `serve` runs: starts the server and resolves once it listens. */

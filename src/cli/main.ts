@@ -2,7 +2,7 @@
  * The entry of `valise`: the one place that reads the process (argv, environment, home
  * folder, uid, standard streams) and wires the real network, clock and files into the CLI.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { configDir } from '../client/config-dir.ts';
 import type { CliEnvironment } from './cli-environment.ts';
@@ -26,6 +26,7 @@ const environment: CliEnvironment = {
   stderrIsTty: process.stderr.isTTY === true,
   readStdin,
   readFile: async (path) => new Uint8Array(await readFile(path)),
+  writeNewFile: (path, data) => writeFile(path, data, { flag: 'wx', mode: 0o600 }),
   serve: startServer,
 };
 

@@ -31,11 +31,13 @@ export interface ApiClientOptions {
 export type QueryValue = string | number | boolean | undefined;
 
 export interface ApiRequest<T> {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   /** Path under the server, e.g. `/api/v1/inbox`. */
   readonly path: string;
   readonly query?: Readonly<Record<string, QueryValue>>;
   readonly body?: JsonValue;
+  /** A binary body (an encrypted attachment), sent as application/octet-stream instead. */
+  readonly bytes?: Uint8Array;
   readonly decode: Decoder<T>;
   /** Send without a device signature (routes authorised otherwise, e.g. by an invitation). */
   readonly unsigned?: boolean;
@@ -83,11 +85,44 @@ export class ApiClient {
     return this.request({ method: 'POST', path, body, decode });
   }
 
+  /** PUT of raw bytes (an encrypted attachment), answered with JSON. */
+  putBytes<T>(path: string, bytes: Uint8Array, decode: Decoder<T>): Promise<T> {
+    return this.request({ method: 'PUT', path, bytes, decode });
+  }
+
+  /** GET of a binary answer (an encrypted attachment); errors are JSON as everywhere. */
+  async getBytes(path: string): Promise<Uint8Array> {
+    const response = await this.#send({ method: 'GET', path, decode: () => undefined });
+    if (!response.ok)
+      throw errorOf(await readDocument(response, `GET ${path}`), response.status, `GET ${path}`);
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
   async request<T>(request: ApiRequest<T>): Promise<T> {
+    const what = `${request.method} ${request.path}`;
+    const response = await this.#send(request);
+    const document = await readDocument(response, what);
+    if (!response.ok) throw errorOf(document, response.status, what);
+    try {
+      return request.decode(document, '');
+    } catch (cause) {
+      if (!(cause instanceof EncodingError)) throw cause;
+      throw new ClientError(
+        'BAD_RESPONSE',
+        `the answer to ${what} is not what API v1 says (${cause.message}); is the server the same version?`,
+        {
+          cause,
+          status: response.status,
+        },
+      );
+    }
+  }
+
+  async #send(request: ApiRequest<unknown>): Promise<Response> {
     const url = this.#url(request.path, request.query);
-    const body = request.body === undefined ? undefined : encodeCanonical(request.body);
+    const body = request.bytes ?? (request.body === undefined ? undefined : encodeCanonical(request.body));
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (body) headers['content-type'] = 'application/json';
+    if (body) headers['content-type'] = request.bytes ? 'application/octet-stream' : 'application/json';
     if (this.#device && !request.unsigned) {
       const signature = await signRequest(
         { method: request.method, url, headers, ...(body ? { body } : {}) },
@@ -100,7 +135,6 @@ export class ApiClient {
       );
       Object.assign(headers, signature);
     }
-    const what = `${request.method} ${request.path}`;
     let response: Response;
     try {
       response = await this.#fetch(url, {
@@ -123,21 +157,7 @@ export class ApiClient {
         },
       );
     }
-    const document = await readDocument(response, what);
-    if (!response.ok) throw errorOf(document, response.status, what);
-    try {
-      return request.decode(document, '');
-    } catch (cause) {
-      if (!(cause instanceof EncodingError)) throw cause;
-      throw new ClientError(
-        'BAD_RESPONSE',
-        `the answer to ${what} is not what API v1 says (${cause.message}); is the server the same version?`,
-        {
-          cause,
-          status: response.status,
-        },
-      );
-    }
+    return response;
   }
 
   #url(path: string, query: Readonly<Record<string, QueryValue>> | undefined): string {

@@ -4,6 +4,7 @@
  * pinned root, the header signature, the content digest and the wrapped set against policy
  * before decrypting (DESIGN §4). The opened cable is added to the local record.
  */
+import type { AttachmentDescriptor } from '../core/cable-content.ts';
 import { yearOf } from '../core/date-time-group.ts';
 import type { OpenedCable } from '../core/open-cable.ts';
 import { openCable } from '../core/open-cable.ts';
@@ -15,7 +16,11 @@ import type { DeviceSession } from './open-session.ts';
 export interface ReadCable {
   readonly reference: string;
   readonly cable: OpenedCable;
+  /** The attachments the signed content describes; download one with `fetchAttachment`. */
+  readonly attachments: readonly AttachmentDescriptor[];
 }
+
+export { fetchAttachment } from './fetch-attachment.ts';
 
 export async function readCable(
   session: Pick<DeviceSession, 'api' | 'device' | 'directory' | 'clock'>,
@@ -48,5 +53,5 @@ export async function readCable(
     },
     openedAt: session.clock.nowSeconds(),
   });
-  return { reference, cable };
+  return { reference, cable, attachments: content.attachments };
 }

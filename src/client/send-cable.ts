@@ -6,6 +6,8 @@
  * the next place (`resignCable`, no new sealing, the wraps bind the cable id, not the
  * serial) and posted again, a few times at most.
  */
+import { toBase64url } from '../core/bytes.ts';
+import type { AttachmentDescriptor } from '../core/cable-content.ts';
 import type { CableHeader } from '../core/cable-header.ts';
 import { yearOf } from '../core/date-time-group.ts';
 import type { CableDraft, ContentDraft, SeriesPosition } from '../core/seal-cable.ts';
@@ -15,6 +17,7 @@ import type { Receipt, SeriesHead } from './api-answers.ts';
 import { decodeReceiptAnswer, decodeSeriesHead } from './api-answers.ts';
 import { ClientError } from './client-error.ts';
 import type { DeviceSession } from './open-session.ts';
+import { type AttachmentInput, uploadAttachment } from './upload-attachment.ts';
 import { verifyReceipt } from './verify-receipt.ts';
 
 export interface SendRequest {
@@ -22,6 +25,8 @@ export interface SendRequest {
   /** The header fields; the date-time group is the clock's now. */
   readonly draft: Omit<CableDraft, 'sentAt'>;
   readonly content: ContentDraft;
+  /** Files to seal, upload and describe in the content (each at most 25 MiB). */
+  readonly attachments?: readonly AttachmentInput[];
   /** How many times to post before giving up on a busy series (default 5). */
   readonly attempts?: number;
 }
@@ -45,10 +50,18 @@ export async function sendCable(request: SendRequest): Promise<SentCable> {
   }
   const sentAt = clock.nowSeconds();
   const year = yearOf(sentAt);
+  // Uploaded first: the server links a cable only to blobs it already holds.
+  const uploaded: AttachmentDescriptor[] = [];
+  for (const input of request.attachments ?? []) uploaded.push(await uploadAttachment(api, input));
+  const content: ContentDraft =
+    uploaded.length === 0
+      ? request.content
+      : { ...request.content, attachments: [...(request.content.attachments ?? []), ...uploaded] };
+  const digests = (content.attachments ?? []).map((a) => toBase64url(a.digest));
   const head = await api.get(`/api/v1/orgs/${device.org}/head`, decodeSeriesHead);
   let cable = await sealCable({
     draft: { ...request.draft, sentAt },
-    content: request.content,
+    content,
     sender: { user: device.user, device: device.device, signer: device.signer },
     directory,
     series: nextPosition(head, year),
@@ -59,7 +72,9 @@ export async function sendCable(request: SendRequest): Promise<SentCable> {
     try {
       ({ receipt } = await api.post(
         '/api/v1/cables',
-        { cable: encodeSealedCable(cable) },
+        digests.length === 0
+          ? { cable: encodeSealedCable(cable) }
+          : { cable: encodeSealedCable(cable), attachments: digests },
         decodeReceiptAnswer,
       ));
     } catch (error) {

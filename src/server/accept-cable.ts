@@ -49,6 +49,7 @@ export async function acceptCable(
   ctx: ServerContext,
   actor: DirectoryDevice,
   cable: SealedCable,
+  attachments: readonly Uint8Array[] = [],
 ): Promise<Accepted> {
   const { header } = cable;
   const reference = formatReference({ org: header.org, serial: header.serial, year: yearOf(header.sentAt) });
@@ -137,6 +138,16 @@ export async function acceptCable(
     );
   }
 
+  // Every listed attachment was uploaded (blobs are never deleted, so this stays true).
+  const missing = await ctx.store.missingAttachments(attachments);
+  if (missing.length > 0) {
+    throw new ServerError(
+      'INVALID_VALUE',
+      `attachment ${toBase64url(missing[0]!)} was not uploaded; PUT it to /attachments/:digest first`,
+      { field: 'attachments' },
+    );
+  }
+
   // 8. The series, then one transaction.
   const year = yearOf(header.sentAt);
   const outcome = await ctx.store.acceptCable(
@@ -157,6 +168,7 @@ export async function acceptCable(
       precedence: header.precedence,
       sentAt: header.sentAt,
       acceptedAt: now,
+      attachments,
     },
     cable.wraps,
     auditRecord({

@@ -18,6 +18,7 @@ import { registerAuditLog } from './log/register-log.ts';
 import { type RateLimit, TokenBucketRateLimiter } from './rate-limiter.ts';
 import { RefusalRecorder } from './refusal-recorder.ts';
 import { ackRoutes } from './routes/acks.ts';
+import { attachmentRoutes } from './routes/attachments.ts';
 import { cableRoutes } from './routes/cables.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { directoryRoutes } from './routes/directory.ts';
@@ -91,6 +92,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
     done(null, body);
   });
+  // Encrypted attachments (PUT /attachments/:digest) only; every other route reads JSON.
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_request, body, done) => {
+    done(null, body);
+  });
 
   const inventory: string[] = [];
   app.addHook('onRoute', (route) => {
@@ -112,6 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       enrolmentRoutes(api, ctx);
       orgRoutes(api, ctx);
       cableRoutes(api, ctx);
+      attachmentRoutes(api, ctx);
       ackRoutes(api, ctx);
       inboxRoutes(api, ctx);
       deviceRoutes(api, ctx);

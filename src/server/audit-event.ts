@@ -23,6 +23,7 @@ export const AUDIT_EVENT_TYPES = [
   'cable.accepted',
   'cable.fetched',
   'cable.acknowledged',
+  'attachment.fetched',
   'log.alert',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -21,6 +21,14 @@ export function rawBody(request: FastifyRequest): Uint8Array {
 
 export function readBody<T>(request: FastifyRequest, decoder: Decoder<T>, maxBytes: number): T {
   const bytes = rawBody(request);
+  const type = request.headers['content-type'];
+  if (
+    bytes.length > 0 &&
+    type !== undefined &&
+    type.split(';')[0]?.trim().toLowerCase() !== 'application/json'
+  ) {
+    throw new ServerError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+  }
   if (bytes.length === 0)
     throw new ServerError('MISSING_FIELD', 'the request needs a JSON body', { field: '' });
   try {

@@ -4,8 +4,9 @@
  * exact check that failed, with its code, and no text at all). Addressees acknowledge here;
  * the sender's organisation sees the acknowledgement board.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ClassificationBanner } from './classification-banner.tsx';
+import { formatSize } from './compose-page.tsx';
 import type { DeviceClient } from './device-client.ts';
 import type { AckRow, CableView, Me } from './device-protocol.ts';
 import { plainWords } from './plain-words.ts';
@@ -20,6 +21,41 @@ export function CablePage(props: {
   const [cable, setCable] = useState<CableView | undefined>();
   const [acks, setAcks] = useState<readonly AckRow[] | undefined>();
   const [ackError, setAckError] = useState('');
+  const [links, setLinks] = useState<Readonly<Record<number, string>>>({});
+  const [fetching, setFetching] = useState<number | undefined>();
+  const [attachmentError, setAttachmentError] = useState('');
+  const urls = useRef<string[]>([]);
+
+  // Decrypted attachments live as Blob URLs for this cable only: revoked when it changes.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the effect is keyed on the cable on purpose
+  useEffect(() => {
+    setLinks({});
+    setAttachmentError('');
+    return () => {
+      for (const url of urls.current) URL.revokeObjectURL(url);
+      urls.current = [];
+    };
+  }, [id]);
+
+  const download = async (index: number) => {
+    setFetching(index);
+    setAttachmentError('');
+    try {
+      // Fetched, verified and decrypted in the device worker; only the plaintext comes back.
+      const file = await device.call('attachment', id, index);
+      const url = URL.createObjectURL(new Blob([file.data as Uint8Array<ArrayBuffer>], { type: file.type }));
+      urls.current.push(url);
+      setLinks((current) => ({ ...current, [index]: url }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = file.name;
+      a.click();
+    } catch (error) {
+      setAttachmentError(`The attachment could not be opened. ${plainWords(error)}`);
+    } finally {
+      setFetching(undefined);
+    }
+  };
 
   const loadAcks = useCallback(async () => {
     try {
@@ -97,13 +133,33 @@ export function CablePage(props: {
         {cable.body}
       </pre>
       {cable.attachments.length > 0 && (
-        <ul>
-          {cable.attachments.map((a) => (
-            <li key={a.name}>
-              {a.name} ({a.size} bytes)
+        <ul className="attachments" data-testid="cable-attachments">
+          {cable.attachments.map((a, i) => (
+            <li key={`${a.name}-${a.size}`} data-testid="cable-attachment">
+              {links[i] ? (
+                <a href={links[i]} download={a.name} data-testid="attachment-link">
+                  {a.name}
+                </a>
+              ) : (
+                <button
+                  type="button"
+                  className="link"
+                  disabled={fetching === i}
+                  onClick={() => void download(i)}
+                  data-testid="attachment-download"
+                >
+                  {fetching === i ? `Decrypting ${a.name}…` : a.name}
+                </button>
+              )}{' '}
+              ({formatSize(a.size)})
             </li>
           ))}
         </ul>
+      )}
+      {attachmentError && (
+        <p className="error" role="alert" data-testid="attachment-error">
+          {attachmentError}
+        </p>
       )}
       <div className="actions">
         {addressee &&

@@ -6,6 +6,7 @@
  * encrypted, as it is typed, and survives a failed send, a lost connection and a sign-in.
  */
 import { useEffect, useMemo, useState } from 'react';
+import { DEFAULT_ATTACHMENT_LIMIT, MAX_ATTACHMENTS } from '../core/cable-content.ts';
 import { CLASSIFICATIONS, MARKINGS } from '../core/classification.ts';
 import { PRECEDENCES } from '../core/precedence.ts';
 import type { DeviceClient } from './device-client.ts';
@@ -42,6 +43,8 @@ export function ComposePage(props: {
   const [problem, setProblem] = useState('');
   const [sending, setSending] = useState(false);
   const [sent, setSent] = useState<{ id: string; reference: string } | undefined>();
+  const [files, setFiles] = useState<readonly File[]>([]);
+  const [fileProblem, setFileProblem] = useState('');
 
   useEffect(() => {
     Promise.all([device.call('loadDraft'), device.call('directory')]).then(([saved, dir]) => {
@@ -91,9 +94,17 @@ export function ComposePage(props: {
     try {
       // DESIGN §5: above RESTREINT UE, a fresh passkey touch before sending.
       if (rank(draft.classification) > rank('RESTREINT UE')) await stepUp(device);
-      const result = await withStepUp(device, () => device.call('send', draft));
+      const inputs = await Promise.all(
+        files.map(async (f) => ({
+          name: f.name,
+          type: mediaType(f.type),
+          data: new Uint8Array(await f.arrayBuffer()),
+        })),
+      );
+      const result = await withStepUp(device, () => device.call('send', draft, inputs));
       setSent(result);
       setDraft(EMPTY);
+      setFiles([]);
     } catch (error) {
       // The draft stays as it was, saved locally.
       setProblem(`Not sent; your draft is kept. ${plainWords(error)}`);
@@ -209,6 +220,57 @@ export function ComposePage(props: {
           data-testid="body"
         />
       </label>
+      <section className="attachments" data-testid="attachments">
+        <label>
+          Attachments (at most {formatSize(MAX_ATTACHMENT)} each; encrypted here before they leave)
+          <input
+            type="file"
+            multiple
+            data-testid="attach"
+            onChange={(e) => {
+              const picked = [...(e.target.files ?? [])];
+              e.target.value = '';
+              const tooBig = picked.filter((f) => f.size > MAX_ATTACHMENT);
+              const badName = picked.filter((f) => !ATTACHMENT_NAME.test(f.name));
+              setFileProblem(
+                [
+                  ...tooBig.map(
+                    (f) =>
+                      `${f.name} is ${formatSize(f.size)}, over the ${formatSize(MAX_ATTACHMENT)} limit for one attachment; split it or send a link instead.`,
+                  ),
+                  ...badName.map((f) => `The name ${f.name} cannot be sent; rename the file first.`),
+                ].join(' '),
+              );
+              const ok = picked.filter((f) => !tooBig.includes(f) && !badName.includes(f));
+              setFiles((current) => [...current, ...ok].slice(0, MAX_FILES));
+              if (files.length + ok.length > MAX_FILES) {
+                setFileProblem(`A cable carries at most ${MAX_FILES} attachments.`);
+              }
+            }}
+          />
+        </label>
+        {fileProblem && (
+          <p className="error" role="alert" data-testid="attach-error">
+            {fileProblem}
+          </p>
+        )}
+        {files.length > 0 && (
+          <ul>
+            {files.map((f, i) => (
+              <li key={`${f.name}-${f.size}-${f.lastModified}`} data-testid="attached-file">
+                {f.name} ({formatSize(f.size)}){' '}
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => setFiles((current) => current.filter((_, j) => j !== i))}
+                >
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
       <section className="recipients" data-testid="recipients">
         <h2>Who will be able to read it ({recipients.length} devices)</h2>
         {recipients.length === 0 && <p className="muted">Choose addressees to see who is entitled.</p>}
@@ -281,4 +343,24 @@ function AddresseePicker(props: {
       </div>
     </fieldset>
   );
+}
+
+/** The format's limits for one attachment (core/cable-content.ts). */
+const MAX_ATTACHMENT = DEFAULT_ATTACHMENT_LIMIT;
+const MAX_FILES = MAX_ATTACHMENTS;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the names the format refuses.
+const ATTACHMENT_NAME = /^[^/\\\u0000-\u001f\u007f]{1,255}$/;
+
+/** The browser's media type when it is one the format accepts, else application/octet-stream. */
+function mediaType(type: string): string {
+  const lower = type.toLowerCase().split(';')[0]!.trim();
+  return /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/.test(lower) && lower.length <= 127
+    ? lower
+    : 'application/octet-stream';
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }

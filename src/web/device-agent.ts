@@ -19,9 +19,11 @@ import { type DeviceSession, openSession } from '../client/open-session.ts';
 import { requireOrgKey } from '../client/org-key.ts';
 import { pinNetwork } from '../client/pin-network.ts';
 import { postEntry } from '../client/post-entry.ts';
+import { fetchAttachment } from '../client/read-cable.ts';
 import { revoke } from '../client/revoke.ts';
 import { sendCable } from '../client/send-cable.ts';
 import { fromBase64url, toBase64url } from '../core/bytes.ts';
+import type { AttachmentDescriptor } from '../core/cable-content.ts';
 import type { DeviceCertificate } from '../core/certificate.ts';
 import { CLASSIFICATIONS, type Classification, MARKINGS, type Marking } from '../core/classification.ts';
 import type { Decoder } from '../core/decode.ts';
@@ -38,6 +40,7 @@ import type {
   DirectoryView,
   Draft,
   EnrolmentStart,
+  FileInput,
   InboxView,
   InvitationView,
   Invitee,
@@ -81,6 +84,8 @@ export class DeviceAgent implements DeviceApi {
   #skew = 0;
   #invitee: Invitee | undefined;
   #syncedAt = 0;
+  /** The attachment descriptors (keys included) of the cables opened this session, by cable id. */
+  readonly #attachments = new Map<string, readonly AttachmentDescriptor[]>();
   readonly #clock: Clock = { nowSeconds: () => Math.floor(Date.now() / 1000) + this.#skew };
 
   constructor(origin: string, fetch: Fetch) {
@@ -257,6 +262,7 @@ export class DeviceAgent implements DeviceApi {
   async signOut(): Promise<void> {
     const session = this.#session;
     this.#session = undefined;
+    this.#attachments.clear();
     if (session) await session.api.post('/api/v1/web/sign-out', {}, answer());
   }
 
@@ -268,7 +274,17 @@ export class DeviceAgent implements DeviceApi {
 
   async readCable(id: string): Promise<CableView> {
     const { archive } = await this.#open();
-    return openInboxCable(await this.#fresh(), archive, id);
+    return openInboxCable(await this.#fresh(), archive, id, (attachments) => {
+      this.#attachments.set(id, attachments);
+    });
+  }
+
+  async attachment(id: string, index: number): Promise<FileInput> {
+    const descriptor = this.#attachments.get(id)?.[index];
+    if (!descriptor)
+      throw new ClientError('INVALID_ARGUMENT', 'open the cable again, then download its attachment');
+    const data = await fetchAttachment(this.#live(), id, descriptor);
+    return { name: descriptor.name, type: descriptor.type, data };
   }
 
   async acknowledge(id: string): Promise<void> {
@@ -347,7 +363,10 @@ export class DeviceAgent implements DeviceApi {
     });
   }
 
-  async send(draft: Draft): Promise<{ readonly id: string; readonly reference: string }> {
+  async send(
+    draft: Draft,
+    files: readonly FileInput[] = [],
+  ): Promise<{ readonly id: string; readonly reference: string }> {
     // DESIGN §6: seal for the entitled set of the newest verified directory.
     const session = await this.#fresh(0);
     const subject = draft.subject.trim();
@@ -367,6 +386,7 @@ export class DeviceAgent implements DeviceApi {
         ...(replyTo ? { replyTo } : {}),
       },
       content: { subject, body: draft.body },
+      attachments: files,
     });
     const { archive } = await this.#open();
     const me = session.directory.device(session.device.device)!;

@@ -100,7 +100,11 @@ export type CableView =
       readonly subject: string;
       readonly body: string;
       readonly tags: readonly string[];
-      readonly attachments: readonly { readonly name: string; readonly size: number }[];
+      readonly attachments: readonly {
+        readonly name: string;
+        readonly type: string;
+        readonly size: number;
+      }[];
       readonly signedBy: SignedByView;
       readonly role: string;
       readonly acknowledged: boolean;
@@ -185,6 +189,13 @@ export interface SearchHit {
   readonly precedence: string;
 }
 
+/** A file to attach, or one decrypted: kept out of drafts, which are saved as they are typed. */
+export interface FileInput {
+  readonly name: string;
+  readonly type: string;
+  readonly data: Uint8Array;
+}
+
 /** What the device worker does; each method is one message and one answer. */
 export interface DeviceApi {
   status(): Promise<DeviceStatus>;
@@ -208,7 +219,13 @@ export interface DeviceApi {
   acks(id: string): Promise<readonly AckRow[]>;
   directory(): Promise<DirectoryView>;
   recipients(draft: Draft): Promise<readonly RecipientView[]>;
-  send(draft: Draft): Promise<{ readonly id: string; readonly reference: string }>;
+  /** Sends the draft with `files` attached (sealed and uploaded here, in the worker). */
+  send(
+    draft: Draft,
+    files?: readonly FileInput[],
+  ): Promise<{ readonly id: string; readonly reference: string }>;
+  /** Downloads attachment `index` of a cable this device opened, decrypted and verified. */
+  attachment(id: string, index: number): Promise<FileInput>;
   saveDraft(draft: Draft): Promise<void>;
   loadDraft(): Promise<Draft | null>;
   clearDraft(): Promise<void>;

@@ -8,6 +8,7 @@
 import { ClientError } from '../client/client-error.ts';
 import type { DeviceSession } from '../client/open-session.ts';
 import { readCable } from '../client/read-cable.ts';
+import type { AttachmentDescriptor } from '../core/cable-content.ts';
 import { CableError } from '../core/cable-error.ts';
 import { formatDateTimeGroup } from '../core/date-time-group.ts';
 import { RANDOM_ID_PATTERN } from '../core/identifiers.ts';
@@ -21,6 +22,7 @@ export async function openInboxCable(
   session: Pick<DeviceSession, 'api' | 'device' | 'directory' | 'clock'>,
   archive: LocalArchive,
   id: string,
+  remember?: (attachments: readonly AttachmentDescriptor[]) => void,
 ): Promise<CableView> {
   if (!RANDOM_ID_PATTERN.test(id)) return { ok: false, id, code: 'NOT_FOUND', message: NOT_AVAILABLE };
   const snapshot = await archive.inbox();
@@ -28,6 +30,7 @@ export async function openInboxCable(
   try {
     const { reference, cable } = await readCable(session, id, archive);
     const { header, content, signedBy } = cable;
+    remember?.(content.attachments);
     archive.setInbox({
       ...snapshot,
       items: snapshot.items.map((i) => (i.id === id ? { ...i, read: true, subject: content.subject } : i)),
@@ -46,7 +49,7 @@ export async function openInboxCable(
       subject: content.subject,
       body: content.body,
       tags: content.tags,
-      attachments: content.attachments.map((a) => ({ name: a.name, size: a.size })),
+      attachments: content.attachments.map((a) => ({ name: a.name, type: a.type, size: a.size })),
       signedBy: {
         org: signedBy.org.org,
         orgName: signedBy.org.name,

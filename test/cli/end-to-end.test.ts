@@ -9,7 +9,7 @@
  * any private key or invitation secret.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -17,6 +17,8 @@ import { fromBase64url } from '../../src/core/bytes.ts';
 import type { CliRun, RunningServer } from './child-processes.ts';
 import { runValise, startServer } from './child-processes.ts';
 
+/** Appears in an attachment's plaintext only: the server must never hold it. */
+const ATTACHMENT_MARK = 'annex-plaintext-7f3a';
 const SUBJECT = 'Démarche on the northern pipeline incident';
 const BODY =
   'Paris and Berlin agree to seek an urgent meeting of COEST. Text for the démarche follows: ZEBRA-7741.';
@@ -368,6 +370,50 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
     failsWith(await valise('de-bob', ['inbox']), 'DEVICE_REVOKED', 'the revoked device listing its inbox');
   });
 
+  test('a cable with two attachments is read back byte-identical with --save-attachments', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'valise-e2e-attach-'));
+    const report = join(folder, 'report.pdf');
+    const data = join(folder, 'figures.bin');
+    const reportBytes = Buffer.from(`%PDF-1.7 ${ATTACHMENT_MARK} `.repeat(5000));
+    const dataBytes = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 31) % 256));
+    await writeFile(report, reportBytes);
+    await writeFile(data, dataBytes);
+    const sent = await ok(
+      'de-anna',
+      [
+        'send',
+        '--subject',
+        'With annexes',
+        '--classification',
+        'RESTREINT UE',
+        '--to',
+        'FR:action',
+        '--groups',
+        'COEST',
+        '--attach',
+        report,
+        '--attach',
+        data,
+      ],
+      'See the annexes.',
+    );
+    const out = await mkdtemp(join(tmpdir(), 'valise-e2e-saved-'));
+    const read = await ok('fr-paul', ['read', String(sent.id), '--save-attachments', out]);
+    assert.deepEqual(read.attachments, [
+      { name: 'report.pdf', type: 'application/pdf', size: reportBytes.length },
+      { name: 'figures.bin', type: 'application/octet-stream', size: dataBytes.length },
+    ]);
+    assert.deepEqual(await readFile(join(out, 'report.pdf')), reportBytes);
+    assert.deepEqual(await readFile(join(out, 'figures.bin')), dataBytes);
+    // Never overwrites: a second save into the same folder fails in plain words.
+    failsWith(
+      await valise('fr-paul', ['read', String(sent.id), '--save-attachments', out]),
+      'INPUT_FAILED',
+      'saving over an existing file',
+    );
+    failsWith(await valise('cy-so', ['read', String(sent.id)]), 'NOT_FOUND', 'another organisation');
+  });
+
   test("the server's database and log hold no subject, no body, no private key and no invitation secret", async () => {
     await server!.stop();
     const files = (await readdir(dataDir)).filter((f) => f.startsWith('valise.db'));
@@ -381,6 +427,7 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
       ['subject', Buffer.from(SUBJECT)],
       ['body', Buffer.from(BODY)],
       ['body marker', Buffer.from('ZEBRA-7741')],
+      ['attachment plaintext', Buffer.from(ATTACHMENT_MARK)],
     ];
     // Every private key made on the clients: device seeds, organisation and root keys.
     for (const profile of await readdir(configDir)) {

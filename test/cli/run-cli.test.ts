@@ -44,6 +44,9 @@ async function environment(
     readFile: async () => {
       throw new Error('ENOENT: no such file');
     },
+    writeNewFile: async () => {
+      throw new Error('EACCES: this test writes no file');
+    },
     serve: async () => undefined,
   };
   return {

@@ -43,7 +43,10 @@ export function fakeFetch(handler: Handler): { fetch: Fetch; sent: SentRequest[]
       url: new URL(input),
       headers,
       body,
-      json: body.length > 0 ? JSON.parse(new TextDecoder().decode(body)) : undefined,
+      json:
+        body.length > 0 && headers['content-type'] !== 'application/octet-stream'
+          ? JSON.parse(new TextDecoder().decode(body))
+          : undefined,
     };
     sent.push(request);
     return handler(request);

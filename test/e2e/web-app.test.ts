@@ -7,6 +7,7 @@
  * The tests run in order and share the cables they send.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import Sqlite from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
@@ -17,8 +18,8 @@ import { enrolAndSignIn, newPerson, type Person, signIn } from './fixtures/web-p
 const skip = browserSkipReason();
 
 /** Anna writes a cable to FR (action) for COEST and sends it; returns its id and reference. */
-async function sendCable(anna: Person, origin: string, subject: string, body: string) {
-  await anna.page.goto(`${origin}/#/compose`);
+async function sendCable(anna: Person, origin: string, subject: string, body: string, navigate = true) {
+  if (navigate) await anna.page.goto(`${origin}/#/compose`);
   await anna.page.getByTestId('classification').selectOption('RESTREINT UE');
   await anna.page.getByTestId('action-FR').check();
   await anna.page.getByTestId('group-COEST').check();
@@ -108,6 +109,47 @@ describe('the web app', { skip: skip ?? false, timeout: 240_000 }, () => {
     await board.waitFor();
     assert.equal(await board.getAttribute('data-acknowledged'), 'true');
     assert.match((await board.textContent()) ?? '', /fr\.claire/);
+  });
+
+  test('a cable with an attachment: sizes and the limit shown on compose, decrypted in the worker on the cable page', async () => {
+    const anna = person('de.anna');
+    const claire = person('fr.claire');
+    const annex = Buffer.from('Annex A: the figures, in confidence.\n'.repeat(2000));
+    await anna.page.goto(`${node.origin}/#/compose`);
+    const input = anna.page.getByTestId('attach');
+    await input.setInputFiles({
+      name: 'too-big.bin',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.alloc(25 * 1024 * 1024 + 1),
+    });
+    assert.match(
+      (await anna.page.getByTestId('attach-error').textContent()) ?? '',
+      /over the 25\.0 MiB limit/,
+    );
+    await input.setInputFiles({ name: 'annex-a.txt', mimeType: 'text/plain', buffer: annex });
+    assert.match(
+      (await anna.page.getByTestId('attached-file').textContent()) ?? '',
+      /annex-a\.txt \(72\.3 KiB\)/,
+    );
+    const cable = await sendCable(anna, node.origin, 'With an annex', 'See the annex.', false);
+
+    await claire.page.goto(`${node.origin}/#/cable/${cable.id}`);
+    await claire.page.getByTestId('cable').waitFor();
+    const [download] = await Promise.all([
+      claire.page.waitForEvent('download'),
+      claire.page.getByTestId('attachment-download').click(),
+    ]);
+    assert.equal(download.suggestedFilename(), 'annex-a.txt');
+    assert.deepEqual(await readFile((await download.path())!), annex);
+    // The server holds the annex as ciphertext only.
+    const db = database(node);
+    try {
+      const rows = db.prepare('SELECT content FROM attachments').all() as { content: Buffer }[];
+      assert.ok(rows.length > 0);
+      for (const row of rows) assert.ok(!row.content.includes(Buffer.from('Annex A')));
+    } finally {
+      db.close();
+    }
   });
 
   test('a user cleared below the cable never receives its key, and the app does not say it exists', async () => {

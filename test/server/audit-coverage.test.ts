@@ -7,13 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { fromBase64url } from '../../src/core/bytes.ts';
+import { fromBase64url, toBase64url } from '../../src/core/bytes.ts';
 import { ed25519Verifier } from '../../src/core/checkpoint/note-verifier.ts';
 import { parseCheckpoint } from '../../src/core/checkpoint/parse-checkpoint.ts';
 import { parseNote } from '../../src/core/checkpoint/parse-note.ts';
 import { verifyNote } from '../../src/core/checkpoint/verify-note.ts';
 import { type LogEvent, parseLogEvent } from '../../src/core/log/log-event.ts';
 import { leafHash, verifyInclusion } from '../../src/core/merkle/index.ts';
+import { sha256 } from '../../src/core/sha256.ts';
 import { AUDIT_EVENT_TYPES, type AuditEventType } from '../../src/server/audit-event.ts';
 import { backends } from './fixtures/backends.ts';
 import { addUser, enrolDevice } from './fixtures/enrol.ts';
@@ -66,18 +67,32 @@ for (const backend of await backends()) {
         object: { kind: 'device', id: fresh.id, org: 'DE' },
       });
 
-      // cable.accepted, cable.fetched, cable.acknowledged.
+      // cable.accepted, cable.fetched, attachment.fetched, cable.acknowledged.
+      const blob = Uint8Array.of(1, 2, 3);
+      const digest = toBase64url(sha256(blob));
+      const upload = await t.api.send('PUT', `/api/v1/attachments/${digest}`, {
+        as: anna,
+        body: blob,
+        contentType: 'application/octet-stream',
+      });
+      assert.equal(upload.status, 201, upload.text);
       const cable = await testCable(t.directory, {
         sender: anna,
         distribution: [{ org: 'FR', role: 'action' }],
         groups: ['COEST'],
         ...(await nextPosition(t.api, anna)),
       });
-      assert.equal((await t.api.post('/api/v1/cables', cableBody(cable), { as: anna })).status, 201);
+      const body = { ...cableBody(cable), attachments: [digest] };
+      assert.equal((await t.api.post('/api/v1/cables', body, { as: anna })).status, 201);
       const object = { kind: 'cable', id: cable.header.id, org: 'DE' };
       expected.set('cable.accepted', { actor: actor(anna), object });
       assert.equal((await t.api.get(`/api/v1/cables/${cable.header.id}`, { as: claire })).status, 200);
       expected.set('cable.fetched', { actor: actor(claire), object });
+      const attachment = await t.api.get(`/api/v1/cables/${cable.header.id}/attachments/${digest}`, {
+        as: claire,
+      });
+      assert.equal(attachment.status, 200, attachment.text);
+      expected.set('attachment.fetched', { actor: actor(claire), object });
       assert.equal(
         (await t.api.post(`/api/v1/cables/${cable.header.id}/ack`, undefined, { as: claire })).status,
         201,

@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { randomBytes } from '../../src/core/bytes.ts';
+import { randomBytes, toBase64url } from '../../src/core/bytes.ts';
 import type { UserCertificate } from '../../src/core/certificate.ts';
 import { cosign } from '../../src/core/checkpoint/cosign.ts';
 import { parseNote } from '../../src/core/checkpoint/parse-note.ts';
@@ -68,6 +68,10 @@ interface Row {
     cables: Map<Level, string>,
   ) => Promise<TestResponse>;
 }
+
+/** One encrypted attachment (opaque bytes to the server), linked to every matrix cable. */
+const BLOB = randomBytes(1000);
+const DIGEST = toBase64url(sha256(BLOB));
 
 const all = (expected: Expected) =>
   Object.fromEntries(ACTOR_NAMES.map((a) => [a, expected])) as Record<Actor, Cell>;
@@ -256,6 +260,41 @@ const MATRIX: Record<string, Row> = {
     },
     call: (t, actor, level, cables) =>
       t.api.post(`/api/v1/cables/${cables.get(level)}/ack`, undefined, as(actor, t)),
+  },
+  'PUT /api/v1/attachments/:digest': {
+    // Any signed device may store ciphertext; only linking it to a cable gives it readers.
+    levels: ['-'],
+    expect: { ...all('ok'), anonymous: 401, 'de.anna.old': 403 },
+    call: (t, actor) => {
+      const blob = randomBytes(64);
+      return t.api.send('PUT', `/api/v1/attachments/${toBase64url(sha256(blob))}`, {
+        ...as(actor, t),
+        body: blob,
+        contentType: 'application/octet-stream',
+      });
+    },
+  },
+  'GET /api/v1/cables/:id/attachments/:digest': {
+    // Exactly who may fetch the cable.
+    levels: CABLE_LEVELS,
+    expect: {
+      anonymous: 401,
+      'de.anna': 200,
+      'de.anna.2': 200,
+      'de.registry': 200,
+      'de.carl': 404,
+      'de.bob': 404,
+      'de.officer': 404,
+      'fr.claire': 200,
+      'fr.dan': { UNCLASSIFIED: 200, 'RESTREINT UE': 200, 'CONFIDENTIEL UE': 404 },
+      'fr.registry': 200,
+      'fr.officer': 404,
+      'cy.eva': 404,
+      'cy.authority': 404,
+      'de.anna.old': 403,
+    },
+    call: (t, actor, level, cables) =>
+      t.api.get(`/api/v1/cables/${cables.get(level)}/attachments/${DIGEST}`, as(actor, t)),
   },
   'GET /api/v1/cables/:id/acks': {
     levels: CABLE_LEVELS,
@@ -486,6 +525,12 @@ for (const backend of await backends()) {
     before(async () => {
       t = await startTestApp(backend);
       const anna = device(t.network, 'de.anna');
+      const upload = await t.api.send('PUT', `/api/v1/attachments/${DIGEST}`, {
+        as: anna,
+        body: BLOB,
+        contentType: 'application/octet-stream',
+      });
+      assert.equal(upload.status, 201, upload.text);
       for (const level of CABLE_LEVELS) {
         const cable = await testCable(t.directory, {
           sender: anna,
@@ -494,7 +539,8 @@ for (const backend of await backends()) {
           classification: level,
           ...(await nextPosition(t.api, anna)),
         });
-        const response = await t.api.post('/api/v1/cables', cableBody(cable), { as: anna });
+        const body = { ...cableBody(cable), attachments: [DIGEST] };
+        const response = await t.api.post('/api/v1/cables', body, { as: anna });
         assert.equal(response.status, 201, response.text);
         cables.set(level, cable.header.id);
       }

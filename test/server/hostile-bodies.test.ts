@@ -8,13 +8,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { randomBytes } from '../../src/core/bytes.ts';
+import { randomBytes, toBase64url, utf8 } from '../../src/core/bytes.ts';
 import type { UserCertificate } from '../../src/core/certificate.ts';
 import { cosign } from '../../src/core/checkpoint/cosign.ts';
 import { parseNote } from '../../src/core/checkpoint/parse-note.ts';
 import { cosignatureSigner } from '../../src/core/checkpoint/signer.ts';
 import { issueCertificate } from '../../src/core/issue-certificate.ts';
 import { witnessKeyName } from '../../src/core/log/log-names.ts';
+import { sha256 } from '../../src/core/sha256.ts';
 import { toJsonValue } from '../../src/core/to-json.ts';
 import { backends } from './fixtures/backends.ts';
 import { actCounts } from './fixtures/counts.ts';
@@ -24,12 +25,15 @@ import type { TestResponse } from './fixtures/test-api.ts';
 import { startTestApp, type TestApp } from './fixtures/test-app.ts';
 import { cableBody, nextPosition, testCable } from './fixtures/test-cable.ts';
 
+/** An attachment address no blob is stored under. */
+const DIGEST = toBase64url(sha256(utf8('no such attachment')));
+
 const RUNS = { numRuns: Number(process.env.VALISE_FUZZ_RUNS ?? 40) };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 interface Route {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly path: string;
   /** Who signs: a device name, or undefined for the unsigned routes. */
   readonly as: string | undefined;
@@ -164,6 +168,9 @@ for (const backend of await backends()) {
         // Signed by the sender, who may not acknowledge: even `{}` is refused (403), so nothing is stored.
         { method: 'POST', path: `/api/v1/cables/${cableId}/ack`, as: 'de.anna', base: async () => ({}) },
         { method: 'GET', path: `/api/v1/cables/${cableId}/acks`, as: 'de.anna' },
+        // Attachments (issue 4): the PUT body is raw ciphertext, so every JSON body is 415.
+        { method: 'PUT', path: `/api/v1/attachments/${DIGEST}`, as: 'de.anna' },
+        { method: 'GET', path: `/api/v1/cables/${cableId}/attachments/${DIGEST}`, as: 'fr.claire' },
         { method: 'GET', path: '/api/v1/devices', as: 'de.officer' },
         // The audit log (issue 5).
         { method: 'GET', path: '/api/v1/log', as: undefined },
@@ -226,7 +233,8 @@ for (const backend of await backends()) {
 
     test('every route is covered by these tables', () => {
       const covered = routes.map(
-        (r) => `${r.method} ${r.path.replace(cableId, ':id').replace('/orgs/DE/', '/orgs/:org/')}`,
+        (r) =>
+          `${r.method} ${r.path.replace(cableId, ':id').replace(DIGEST, ':digest').replace('/orgs/DE/', '/orgs/:org/')}`,
       );
       assert.deepEqual(covered.sort(), t.app.apiRoutes().sort());
     });
@@ -340,6 +348,7 @@ for (const backend of await backends()) {
           for (const path of [
             `/api/v1/cables/${param}`,
             `/api/v1/cables/${param}/acks`,
+            `/api/v1/cables/${param}/attachments/${param}`,
             `/api/v1/orgs/${param}/head`,
           ]) {
             const response = await t.api.get(path, { as: device(t.network, 'de.anna') });

@@ -1,7 +1,9 @@
 /** `valise send`: seal a cable for exactly the entitled devices and send it. */
 
+import { basename } from 'node:path';
 import { sendCable } from '../../client/send-cable.ts';
 import { fromUtf8 } from '../../core/bytes.ts';
+import { DEFAULT_ATTACHMENT_LIMIT } from '../../core/cable-content.ts';
 import type { Marking } from '../../core/classification.ts';
 import { MARKINGS } from '../../core/classification.ts';
 import { formatDateTimeGroup } from '../../core/date-time-group.ts';
@@ -15,7 +17,7 @@ export const sendVerb: Verb = {
   name: 'send',
   summary: 'send a cable (body from --body-file or standard input)',
   synopsis:
-    '--subject <text> --classification <level> --to ORG[:action|info] ... [--precedence ROUTINE] [--groups A,B] [--reply-to REF] [--tag T] [--marking M] [--body-file <path>]',
+    '--subject <text> --classification <level> --to ORG[:action|info] ... [--precedence ROUTINE] [--groups A,B] [--reply-to REF] [--tag T] [--marking M] [--attach <file>] [--body-file <path>]',
   help: [
     '--subject <text>          the subject (encrypted, never seen by the server)',
     '--classification <level>  UNCLASSIFIED, RESTREINT UE, CONFIDENTIEL UE or SECRET UE',
@@ -25,6 +27,7 @@ export const sendVerb: Verb = {
     '--reply-to <REF>          the reference this cable answers, e.g. DE/41/26',
     '--tag <tag>               a tag; repeatable',
     `--marking <m>             ${MARKINGS.join(', ')}; repeatable`,
+    '--attach <file>           attach a file (encrypted, at most 25 MiB); repeatable',
     '--body-file <path>        read the body from a file (- or absent: standard input, ended by Ctrl-D)',
   ],
   options: {
@@ -37,6 +40,7 @@ export const sendVerb: Verb = {
     tag: { type: 'string', multiple: true },
     marking: { type: 'string', multiple: true },
     'body-file': { type: 'string' },
+    attach: { type: 'string', multiple: true },
   },
   positionals: { min: 0, max: 0 },
   async run({ values, profile }, cli) {
@@ -57,10 +61,11 @@ export const sendVerb: Verb = {
       ...(markings.length > 0 ? { markings } : {}),
       ...(replyTo ? { replyTo } : {}),
     } as const;
+    const attachments = await Promise.all(list(values, 'attach').map((path) => readAttachment(cli, path)));
     const body = await readBody(cli, text(values, 'body-file'));
     const session = await deviceSession(cli, profile);
     const content = { subject, body, tags: [...new Set(list(values, 'tag'))] };
-    const sent = await sendCable({ session, draft, content });
+    const sent = await sendCable({ session, draft, content, attachments });
     const { header } = sent;
     // The sender's own record, so its inbox shows the subject too.
     const { device } = session;
@@ -92,6 +97,7 @@ export const sendVerb: Verb = {
         recipients: header.recipients,
         epoch: header.epoch,
         acceptedAt: sent.receipt.acceptedAt,
+        attachments: attachments.map((a) => ({ name: a.name, type: a.type, size: a.data.length })),
       },
       text: [
         `${sent.reference} ${formatDateTimeGroup(header.sentAt)} ${header.precedence} ${header.classification} sent (id ${sent.id})`,
@@ -100,6 +106,42 @@ export const sendVerb: Verb = {
     };
   },
 };
+
+/** A few common types by extension; anything else is sent as application/octet-stream. */
+const TYPES: Readonly<Record<string, string>> = {
+  pdf: 'application/pdf',
+  txt: 'text/plain',
+  csv: 'text/csv',
+  json: 'application/json',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  zip: 'application/zip',
+};
+
+async function readAttachment(
+  cli: CliEnvironment,
+  path: string,
+): Promise<{ name: string; type: string; data: Uint8Array }> {
+  const name = basename(path);
+  let data: Uint8Array;
+  try {
+    data = await cli.readFile(path);
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new CliError('INPUT_FAILED', `cannot read the attachment ${path}: ${why}`, { cause });
+  }
+  if (data.length > DEFAULT_ATTACHMENT_LIMIT) {
+    throw new CliError(
+      'USAGE',
+      `${name} is ${data.length} bytes; an attachment is at most ${DEFAULT_ATTACHMENT_LIMIT} bytes (25 MiB)`,
+    );
+  }
+  const extension = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
+  return { name, type: TYPES[extension] ?? 'application/octet-stream', data };
+}
 
 function marking(value: string): Marking {
   const found = MARKINGS.find((m) => m === value.trim().toUpperCase());

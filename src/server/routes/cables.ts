@@ -5,7 +5,8 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { toBase64url } from '../../core/bytes.ts';
-import { object } from '../../core/decode.ts';
+import { MAX_ATTACHMENTS } from '../../core/cable-content.ts';
+import { array, bytes, object, optional } from '../../core/decode.ts';
 import { decodeCableId } from '../../core/identifiers.ts';
 import { formatReference } from '../../core/reference.ts';
 import { decodeSealedCable } from '../../core/sealed-cable.ts';
@@ -20,15 +21,23 @@ import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
 import type { CableRecord } from '../store/store.ts';
 
-const decodePost = object({ cable: decodeSealedCable });
+/** An attachment's address: the SHA-256 of its ciphertext, in base64url. */
+export const decodeDigest = bytes({ length: 32 });
+
+const decodePost = object({
+  cable: decodeSealedCable,
+  // The digests of the cable's attachments, uploaded first (routes/attachments.ts).
+  attachments: optional(array(decodeDigest, { max: MAX_ATTACHMENTS })),
+});
 
 /** The cable named by `:id`, if `device` holds a wrap for it; 404 otherwise (DESIGN §6). */
 export async function entitledCable(
   ctx: ServerContext,
   request: FastifyRequest,
   device: string,
+  cableId?: string,
 ): Promise<CableRecord> {
-  const { id } = readParams(request, { id: decodeCableId });
+  const id = cableId ?? readParams(request, { id: decodeCableId }).id;
   const cable = await ctx.store.cable(id);
   // One answer for "no such cable" and "not yours": policy decides who may know it exists.
   if (!cable || !(await ctx.store.wrap(cable.seq, device))) {
@@ -40,8 +49,8 @@ export async function entitledCable(
 export function cableRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/cables', { bodyLimit: ctx.limits.maxCableBytes }, async (request, reply) => {
     const actor = requireActor(request);
-    const { cable } = readBody(request, decodePost, ctx.limits.maxCableBytes);
-    const { created, receipt } = await acceptCable(ctx, actor, cable);
+    const { cable, attachments = [] } = readBody(request, decodePost, ctx.limits.maxCableBytes);
+    const { created, receipt } = await acceptCable(ctx, actor, cable, attachments);
     return reply.status(created ? 201 : 200).send({ receipt: receiptJson(receipt) });
   });
 

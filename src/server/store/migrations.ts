@@ -214,6 +214,32 @@ function passkeysAndSessions(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * Attachments (issue 4): encrypted blobs stored once by the SHA-256 of their ciphertext,
+ * and the links from a cable to the blobs its sender listed. Blobs are never deleted, so a
+ * link checked at acceptance stays good.
+ */
+function attachments(dialect: Dialect): Migration {
+  const t = typesOf(dialect);
+  return {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('attachments')
+        .addColumn('digest', t.bytes, (c) => c.primaryKey())
+        .addColumn('content', t.bytes, (c) => c.notNull())
+        .addColumn('uploaded_by', 'text', (c) => c.notNull())
+        .addColumn('uploaded_at', t.int, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('cable_attachments')
+        .addColumn('cable_seq', t.int, (c) => c.notNull())
+        .addColumn('digest', t.bytes, (c) => c.notNull())
+        .addPrimaryKeyConstraint('cable_attachments_pk', ['cable_seq', 'digest'])
+        .execute();
+    },
+  };
+}
+
 /** The migrations, by name in the order they run. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -222,6 +248,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0001-initial': initial(dialect),
         '0002-passkeys-and-sessions': passkeysAndSessions(dialect),
         '0003-merkle-log': merkleLog(dialect),
+        '0004-attachments': attachments(dialect),
       };
     },
   };

@@ -71,6 +71,19 @@ export interface WrapsTable {
   wrapped_key: Uint8Array;
 }
 
+export interface AttachmentsTable {
+  /** SHA-256 of the ciphertext: the blob's address. */
+  digest: Uint8Array;
+  content: Uint8Array;
+  uploaded_by: string;
+  uploaded_at: number;
+}
+
+export interface CableAttachmentsTable {
+  cable_seq: number;
+  digest: Uint8Array;
+}
+
 export interface AcksTable {
   cable_seq: number;
   org: string;
@@ -186,6 +199,8 @@ export interface Database {
   merkle_nodes: MerkleNodesTable;
   checkpoints: CheckpointsTable;
   cosignatures: CosignaturesTable;
+  attachments: AttachmentsTable;
+  cable_attachments: CableAttachmentsTable;
 }
 
 export const TABLES = [
@@ -203,5 +218,7 @@ export const TABLES = [
   'merkle_nodes',
   'checkpoints',
   'cosignatures',
+  'attachments',
+  'cable_attachments',
 ] as const satisfies readonly (keyof Database)[];
 export type TableName = (typeof TABLES)[number];

@@ -10,7 +10,7 @@
  * durable transaction.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { constantTimeEqual } from '../../core/bytes.ts';
+import { constantTimeEqual, toHex } from '../../core/bytes.ts';
 import { MAX_ADDRESSEES } from '../../core/cable-header.ts';
 import { canonicalize } from '../../core/canonical-json.ts';
 import { array, decodeCanonical, enumOf, object } from '../../core/decode.ts';
@@ -514,6 +514,13 @@ export class SqlStore implements Store {
         )
         .execute();
     }
+    const linked = [...new Map((cable.attachments ?? []).map((d) => [toHex(d), d])).values()];
+    if (linked.length > 0) {
+      await trx
+        .insertInto('cable_attachments')
+        .values(linked.map((d) => ({ cable_seq: seq, digest: blob(d) })))
+        .execute();
+    }
     await this.#audit(trx, audit);
     return { kind: 'accepted', seq };
   }
@@ -567,6 +574,58 @@ export class SqlStore implements Store {
       content: bytesOf(content),
       wrap: { device: wrap.device, enc: bytesOf(wrap.enc), key: bytesOf(wrap.wrapped_key) },
     };
+  }
+
+  putAttachment(digest: Uint8Array, content: Uint8Array, uploadedBy: string, at: number): Promise<boolean> {
+    return this.#write(async (trx) => {
+      const inserted = await trx
+        .insertInto('attachments')
+        .values({ digest: blob(digest), content: blob(content), uploaded_by: uploadedBy, uploaded_at: at })
+        .onConflict((oc) => oc.column('digest').doNothing())
+        .returning('digest')
+        .executeTakeFirst();
+      return inserted !== undefined;
+    });
+  }
+
+  missingAttachments(digests: readonly Uint8Array[]): Promise<Uint8Array[]> {
+    return this.#read(async () => {
+      const missing: Uint8Array[] = [];
+      for (const digest of digests) {
+        const row = await this.#db
+          .selectFrom('attachments')
+          .select('digest')
+          .where('digest', '=', blob(digest))
+          .executeTakeFirst();
+        if (!row) missing.push(digest);
+      }
+      return missing;
+    });
+  }
+
+  async fetchAttachment(
+    seq: number,
+    device: string,
+    digest: Uint8Array,
+    audit: AuditRecord,
+  ): Promise<Uint8Array | undefined> {
+    // Blobs, links and wraps never change once stored, so they are read outside the write.
+    const found = await this.#read(async () => {
+      const row = await this.#db
+        .selectFrom('cable_attachments as l')
+        .innerJoin('wraps as w', 'w.cable_seq', 'l.cable_seq')
+        .innerJoin('attachments as a', 'a.digest', 'l.digest')
+        .select('a.content')
+        .where('l.cable_seq', '=', seq)
+        .where('l.digest', '=', blob(digest))
+        .where('w.device', '=', device)
+        .executeTakeFirst();
+      return row?.content;
+    });
+    if (found === undefined) return undefined;
+    // DESIGN §8: the read is on record before a byte of ciphertext leaves.
+    await this.appendAudit(audit);
+    return bytesOf(found);
   }
 
   inbox(query: InboxQuery): Promise<InboxRow[]> {

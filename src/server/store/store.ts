@@ -98,6 +98,8 @@ export interface NewCable {
   readonly precedence: string;
   readonly sentAt: number;
   readonly acceptedAt: number;
+  /** Digests of uploaded attachments to link to the cable (checked by the caller). */
+  readonly attachments?: readonly Uint8Array[];
 }
 
 export interface WrapRecord {
@@ -199,6 +201,21 @@ export interface Store {
    */
   fetchCable(seq: number, device: string, audit: AuditRecord): Promise<FetchedCable | undefined>;
   inbox(query: InboxQuery): Promise<InboxRow[]>;
+
+  /** Stores an encrypted attachment under its digest; false if it was already stored. */
+  putAttachment(digest: Uint8Array, content: Uint8Array, uploadedBy: string, at: number): Promise<boolean>;
+  /** The digests among `digests` that no blob is stored under. */
+  missingAttachments(digests: readonly Uint8Array[]): Promise<Uint8Array[]>;
+  /**
+   * The blob `digest` linked to cable `seq`, after committing the fetch event; undefined (and
+   * no event) when the device holds no wrap for the cable or the blob is not linked to it.
+   */
+  fetchAttachment(
+    seq: number,
+    device: string,
+    digest: Uint8Array,
+    audit: AuditRecord,
+  ): Promise<Uint8Array | undefined>;
 
   /** Records the org's acknowledgement unless one exists; returns the one that stands. */
   acknowledge(seq: number, ack: AckRecord, audit: AuditRecord): Promise<{ created: boolean; ack: AckRecord }>;

@@ -1,0 +1,23 @@
+/**
+ * Downloads one attachment of a cable this device opened (issue 4): the server hands the
+ * ciphertext to an entitled device only, after logging the fetch; `openAttachment` checks
+ * every chunk and the digest from the signed content before a byte is returned, so a blob
+ * swapped by the server is a CableError, never wrong data.
+ */
+import { concatBytes, toBase64url } from '../core/bytes.ts';
+import type { AttachmentDescriptor } from '../core/cable-content.ts';
+import { openAttachment } from '../core/open-attachment.ts';
+import type { ApiClient } from './api-client.ts';
+
+export async function fetchAttachment(
+  session: { readonly api: ApiClient },
+  cableId: string,
+  descriptor: AttachmentDescriptor,
+): Promise<Uint8Array> {
+  const encrypted = await session.api.getBytes(
+    `/api/v1/cables/${encodeURIComponent(cableId)}/attachments/${toBase64url(descriptor.digest)}`,
+  );
+  const parts: Uint8Array[] = [];
+  for await (const part of openAttachment(descriptor, encrypted)) parts.push(part);
+  return concatBytes(...parts);
+}

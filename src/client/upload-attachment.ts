@@ -1,0 +1,33 @@
+/**
+ * Uploads one attachment (issue 4): seals it with its own key (`sealAttachment`) and PUTs the
+ * ciphertext under its SHA-256, which the server checks. The descriptor it resolves with (key
+ * and digest included) goes into the cable's encrypted content, so the signed header commits
+ * to it; the server only ever holds ciphertext.
+ */
+import { concatBytes, toBase64url } from '../core/bytes.ts';
+import type { AttachmentDescriptor } from '../core/cable-content.ts';
+import { object, string } from '../core/decode.ts';
+import { type AttachmentInput, type AttachmentOptions, sealAttachment } from '../core/seal-attachment.ts';
+import type { ApiClient } from './api-client.ts';
+
+export type { AttachmentInput } from '../core/seal-attachment.ts';
+
+const decodeUploaded = object({ digest: string({ max: 64 }) });
+
+export async function uploadAttachment(
+  api: ApiClient,
+  input: AttachmentInput,
+  options: AttachmentOptions = {},
+): Promise<AttachmentDescriptor> {
+  const sealing = sealAttachment(input, options);
+  // The PUT names the digest, known only once the whole stream is sealed.
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of sealing.chunks) chunks.push(chunk);
+  const descriptor = await sealing.descriptor;
+  await api.putBytes(
+    `/api/v1/attachments/${toBase64url(descriptor.digest)}`,
+    concatBytes(...chunks),
+    decodeUploaded,
+  );
+  return descriptor;
+}

@@ -1,0 +1,71 @@
+/**
+ * Attachments (issue 4). The server never reads one: it stores each encrypted attachment
+ * once under the SHA-256 of its ciphertext (PUT, any signed device, idempotent), the sender
+ * lists the digests beside the cable it posts (linked in the cable's own transaction), and
+ * GET hands a linked blob to a device entitled to the cable only, after the fetch is on
+ * record (DESIGN §8), exactly as a cable fetch.
+ */
+import type { FastifyInstance } from 'fastify';
+import { constantTimeEqual, toBase64url } from '../../core/bytes.ts';
+import { DEFAULT_ATTACHMENT_LIMIT } from '../../core/cable-content.ts';
+import { decodeCableId } from '../../core/identifiers.ts';
+import { formatReference } from '../../core/reference.ts';
+import { sha256 } from '../../core/sha256.ts';
+import { actorOf, auditRecord } from '../audit-event.ts';
+import { requireActor } from '../authenticate.ts';
+import { unixSeconds } from '../clock.ts';
+import { rawBody } from '../read-body.ts';
+import { readParams } from '../read-params.ts';
+import type { ServerContext } from '../server-context.ts';
+import { ServerError } from '../server-error.ts';
+import { decodeDigest, entitledCable } from './cables.ts';
+
+/** The largest ciphertext: the plaintext limit and generous room for the chunks' tags. */
+export const MAX_ATTACHMENT_BYTES = DEFAULT_ATTACHMENT_LIMIT + 1024 * 1024;
+
+export function attachmentRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.put('/attachments/:digest', { bodyLimit: MAX_ATTACHMENT_BYTES }, async (request, reply) => {
+    const actor = requireActor(request);
+    const { digest } = readParams(request, { digest: decodeDigest });
+    if (request.headers['content-type']?.split(';')[0]?.trim() !== 'application/octet-stream') {
+      throw new ServerError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        'send the encrypted attachment as application/octet-stream',
+      );
+    }
+    const body = rawBody(request);
+    if (body.length === 0)
+      throw new ServerError('MISSING_FIELD', 'the request needs the encrypted attachment', { field: '' });
+    if (body.length > MAX_ATTACHMENT_BYTES) {
+      throw new ServerError('TOO_LARGE', `an attachment is at most ${MAX_ATTACHMENT_BYTES} bytes`);
+    }
+    if (!constantTimeEqual(sha256(body), digest)) {
+      throw new ServerError('CIPHERTEXT_MISMATCH', 'the body is not the attachment the digest names');
+    }
+    const created = await ctx.store.putAttachment(digest, body, actor.device.device, unixSeconds(ctx.clock));
+    return reply.status(created ? 201 : 200).send({ digest: toBase64url(digest) });
+  });
+
+  app.get('/cables/:id/attachments/:digest', async (request, reply) => {
+    const actor = requireActor(request);
+    const { id, digest } = readParams(request, { id: decodeCableId, digest: decodeDigest });
+    const cable = await entitledCable(ctx, request, actor.device.device, id);
+    const content = await ctx.store.fetchAttachment(
+      cable.seq,
+      actor.device.device,
+      digest,
+      auditRecord({
+        at: unixSeconds(ctx.clock),
+        type: 'attachment.fetched',
+        actor: actorOf(actor),
+        object: { kind: 'cable', id: cable.id, org: cable.org },
+        detail: { reference: formatReference(cable), digest: toBase64url(digest) },
+      }),
+    );
+    if (!content)
+      throw new ServerError('NOT_FOUND', `no attachment ${toBase64url(digest)} on cable ${cable.id}`);
+    return reply
+      .type('application/octet-stream')
+      .send(Buffer.from(content.buffer, content.byteOffset, content.length));
+  });
+}
