@@ -4,6 +4,7 @@
  * are an enrolment link and the passkey: there is no password field anywhere.
  */
 import { useCallback, useEffect, useState } from 'react';
+import { AuditPage, canAudit } from './audit-page.tsx';
 import { CablePage } from './cable-page.tsx';
 import { ComposePage } from './compose-page.tsx';
 import type { DeviceClient } from './device-client.ts';
@@ -110,6 +111,7 @@ export function App(props: { readonly device: DeviceClient }) {
         />
       )}
       {route.page === 'officer' && <OfficerPage device={device} me={me} onError={onError} />}
+      {route.page === 'audit' && <AuditPage device={device} me={me} />}
     </Shell>
   );
 }
@@ -133,6 +135,11 @@ function Shell(props: {
             <a href="#/">Inbox</a>
             <a href="#/compose">Compose</a>
             {me.role === 'security-officer' && <a href="#/officer">Security officer</a>}
+            {canAudit(me) && (
+              <a href="#/audit" data-testid="nav-audit">
+                Audit
+              </a>
+            )}
           </nav>
         )}
         {me && (

@@ -8,6 +8,7 @@ import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/brow
 import { acknowledge } from '../client/acknowledge.ts';
 import { ApiClient, type Fetch } from '../client/api-client.ts';
 import { approve, listPending } from '../client/approve.ts';
+import { auditEvents, type ProvenEvent } from '../client/audit-events.ts';
 import { ClientError } from '../client/client-error.ts';
 import type { Clock } from '../client/clock.ts';
 import { parseInvitationCode } from '../client/invitation-code.ts';
@@ -26,6 +27,7 @@ import { fromBase64url, toBase64url } from '../core/bytes.ts';
 import type { AttachmentDescriptor } from '../core/cable-content.ts';
 import type { DeviceCertificate } from '../core/certificate.ts';
 import { CLASSIFICATIONS, type Classification, MARKINGS, type Marking } from '../core/classification.ts';
+import { formatDateTimeGroup } from '../core/date-time-group.ts';
 import type { Decoder } from '../core/decode.ts';
 import { signerFromSeed } from '../core/ed25519.ts';
 import { issueCertificate } from '../core/issue-certificate.ts';
@@ -33,6 +35,8 @@ import { entitledDevices } from '../core/policy.ts';
 import { PRECEDENCES, type Precedence } from '../core/precedence.ts';
 import type {
   AckRow,
+  AuditRow,
+  AuditView,
   CableView,
   DeviceApi,
   DeviceRow,
@@ -58,6 +62,8 @@ import { openInboxCable } from './open-inbox-cable.ts';
 import { syncInbox } from './sync-inbox.ts';
 
 const DEVICE_VALIDITY_SECONDS = 365 * 24 * 3600;
+/** The audit page reads at most this many pages of 1000 events. */
+const AUDIT_PAGES = 10;
 
 /** Answers of the web routes: checked to be objects, read field by field by the caller. */
 function answer<T>(): Decoder<T> {
@@ -482,6 +488,31 @@ export class DeviceAgent implements DeviceApi {
     return { link: `${this.#origin}/#/enrol/${made.code}`, expiresAt: made.expiresAt, user: made.user.user };
   }
 
+  async auditEvents(filter: { readonly type?: string; readonly org?: string }): Promise<AuditView> {
+    const session = this.#live();
+    const type = filter.type?.trim();
+    const org = filter.org?.trim();
+    const items: ProvenEvent[] = [];
+    let size = 0;
+    let after: number | undefined;
+    let pages = 0;
+    // In log order, page by page: each page is proven against its own (newer) checkpoint.
+    do {
+      const page = await auditEvents({
+        session,
+        limit: 1000,
+        ...(after !== undefined ? { after } : {}),
+        ...(type ? { type } : {}),
+        ...(org ? { org } : {}),
+      });
+      items.push(...page.items);
+      size = page.size;
+      after = page.next;
+      pages += 1;
+    } while (after !== undefined && pages < AUDIT_PAGES);
+    return { items: items.reverse().map(auditRow), size, more: after !== undefined };
+  }
+
   async importOrgKey(seed: string): Promise<void> {
     const session = this.#live();
     const signer = await signerFromSeed(this.#seed(seed), false);
@@ -581,6 +612,24 @@ function precedenceOf(value: string): Precedence {
 }
 
 /** Action wins over info for an organisation named in both; sorted by organisation. */
+function auditRow({ leaf, event }: ProvenEvent): AuditRow {
+  let dtg: string;
+  try {
+    dtg = formatDateTimeGroup(event.at);
+  } catch {
+    dtg = new Date(event.at * 1000).toISOString();
+  }
+  return {
+    leaf,
+    at: event.at,
+    dtg,
+    type: event.type,
+    actor: { ...event.actor },
+    object: { ...event.object },
+    detail: JSON.stringify(event.detail),
+  };
+}
+
 function distributionOf(draft: Draft): { org: string; role: 'action' | 'info' }[] {
   const roles = new Map<string, 'action' | 'info'>();
   for (const org of draft.info) roles.set(org, 'info');

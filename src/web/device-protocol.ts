@@ -189,6 +189,25 @@ export interface SearchHit {
   readonly precedence: string;
 }
 
+/** One audit event, checked against its inclusion proof in the worker (src/client/audit-events.ts). */
+export interface AuditRow {
+  readonly leaf: number;
+  readonly at: number;
+  readonly dtg: string;
+  readonly type: string;
+  readonly actor: { readonly org?: string; readonly user?: string; readonly device?: string };
+  readonly object: { readonly kind: string; readonly id: string; readonly org?: string };
+  readonly detail: string;
+}
+
+export interface AuditView {
+  /** Newest first; every one proven in the checkpoint of `size` entries. */
+  readonly items: readonly AuditRow[];
+  readonly size: number;
+  /** More events follow the ones shown (the page cap was reached). */
+  readonly more: boolean;
+}
+
 /** A file to attach, or one decrypted: kept out of drafts, which are saved as they are typed. */
 export interface FileInput {
   readonly name: string;
@@ -242,6 +261,8 @@ export interface DeviceApi {
     readonly groups: readonly string[];
   }): Promise<InvitationView>;
   importOrgKey(seed: string): Promise<void>;
+  /** Audit events (security officer: own organisation; network authority: all), each proven. */
+  auditEvents(filter: { readonly type?: string; readonly org?: string }): Promise<AuditView>;
 }
 
 export type DeviceOp = keyof DeviceApi;

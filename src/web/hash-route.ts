@@ -7,6 +7,7 @@ export type Route =
   | { readonly page: 'cable'; readonly id: string }
   | { readonly page: 'compose'; readonly replyTo?: string }
   | { readonly page: 'officer' }
+  | { readonly page: 'audit' }
   | { readonly page: 'enrol'; readonly code: string; readonly orgKey?: string };
 
 export function parseRoute(hash: string): Route {
@@ -18,6 +19,8 @@ export function parseRoute(hash: string): Route {
       return parts[1] ? { page: 'compose', replyTo: parts.slice(1).join('/') } : { page: 'compose' };
     case 'officer':
       return { page: 'officer' };
+    case 'audit':
+      return { page: 'audit' };
     case 'enrol':
       return parts[1]
         ? {

@@ -282,6 +282,7 @@ describe('the web app', { skip: skip ?? false, timeout: 240_000 }, () => {
       '#/',
       '#/compose',
       '#/officer',
+      '#/audit',
       `#/cable/${first.id}`,
       `#/compose/${first.reference}`,
     ]) {
@@ -295,7 +296,7 @@ describe('the web app', { skip: skip ?? false, timeout: 240_000 }, () => {
       await stranger.context.close();
     }
     await check(person('fr.dan'), '#/');
-    assert.equal(pages.length, 8);
+    assert.equal(pages.length, 9);
   });
 
   test('a session idle for more than 15 minutes is over (the server clock moved on)', async () => {

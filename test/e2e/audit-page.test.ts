@@ -1,0 +1,82 @@
+/**
+ * The audit page in Chromium against a real node (issue 5): the FR security officer sees
+ * that Claire (FR) read Anna's (DE) cable, each event proven in the worker against the log's
+ * signed checkpoint; Claire, a member, has no Audit page.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { browserSkipReason, launchChromium } from './chromium.ts';
+import { startWebNode, type WebNode } from './fixtures/web-node.ts';
+import { enrolAndSignIn, type Person } from './fixtures/web-person.ts';
+
+const skip = browserSkipReason();
+
+describe('the audit page', { skip: skip ?? false, timeout: 240_000 }, () => {
+  let node: WebNode;
+  let browser: Browser;
+  let people: Map<string, Person>;
+  const person = (user: string) => people.get(user)!;
+
+  before(async () => {
+    node = await startWebNode();
+    browser = await launchChromium();
+    people = await enrolAndSignIn(browser, node.origin, node.links, [
+      'de.officer',
+      'fr.officer',
+      'de.anna',
+      'fr.claire',
+    ]);
+  });
+  after(async () => {
+    await browser?.close();
+    await node?.stop();
+  });
+
+  test('an officer sees who read a cable, with a verified proof; a member has no Audit page', async () => {
+    const anna = person('de.anna');
+    const claire = person('fr.claire');
+    const officer = person('fr.officer');
+
+    await anna.page.goto(`${node.origin}/#/compose`);
+    await anna.page.getByTestId('classification').selectOption('RESTREINT UE');
+    await anna.page.getByTestId('action-FR').check();
+    await anna.page.getByTestId('group-COEST').check();
+    await anna.page.getByTestId('subject').fill('Audit trail');
+    await anna.page.getByTestId('body').fill('Who reads this is on the record.');
+    await anna.page.locator('[data-testid="recipient-org"][data-org="FR"]').waitFor();
+    await anna.page.getByTestId('send').click();
+    const sent = anna.page.getByTestId('sent');
+    await sent.waitFor();
+    const id = ((await sent.locator('a').getAttribute('href')) ?? '').replace('#/cable/', '');
+    const reference = (await sent.locator('a').textContent()) ?? '';
+
+    await claire.page.goto(`${node.origin}/#/cable/${id}`);
+    await claire.page.getByTestId('cable-body').waitFor();
+
+    await officer.page.goto(`${node.origin}/#/`);
+    await officer.page.getByTestId('nav-audit').click();
+    await officer.page.getByTestId('audit').waitFor();
+    await officer.page.getByTestId('audit-type').selectOption('cable.fetched');
+    const row = officer.page.locator(
+      `[data-testid="audit-row"][data-type="cable.fetched"][data-user="fr.claire"][data-object="${id}"]`,
+    );
+    await row.waitFor();
+    const text = (await row.textContent()) ?? '';
+    assert.ok(text.includes(reference), `the row names the cable ${reference}: ${text}`);
+    assert.match(text, /\d{6}Z [A-Z]{3} \d{2}/, 'a date-time group');
+    assert.equal(await row.getByTestId('audit-proof').textContent(), 'proof verified ✓');
+    assert.equal(await officer.page.getByTestId('audit-failure').count(), 0);
+    const types = await officer.page
+      .getByTestId('audit-row')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')));
+    assert.ok(types.length > 0 && types.every((t) => t === 'cable.fetched'), 'filtered by type');
+
+    await claire.page.goto(`${node.origin}/#/`);
+    await claire.page.getByTestId('who').waitFor();
+    assert.equal(await claire.page.getByTestId('nav-audit').count(), 0);
+    await claire.page.goto(`${node.origin}/#/audit`);
+    await claire.page.getByText('Only security officers and the network authority see this page.').waitFor();
+    assert.equal(await claire.page.getByTestId('audit-row').count(), 0);
+  });
+});
