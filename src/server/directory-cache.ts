@@ -9,7 +9,7 @@ import { encodeCanonical } from '../core/canonical-json.ts';
 import type { DeviceCertificate, SignedEntry } from '../core/certificate.ts';
 import { decodeSignedEntry } from '../core/certificate.ts';
 import { decodeCanonical } from '../core/decode.ts';
-import { type Directory, type NetworkRoot, openDirectory } from '../core/directory.ts';
+import { type Directory, extendDirectory, type NetworkRoot, openDirectory } from '../core/directory.ts';
 import { toJsonValue } from '../core/to-json.ts';
 import { verifyCertificate } from '../core/verify-certificate.ts';
 import { ServerError } from './server-error.ts';
@@ -112,7 +112,7 @@ export class DirectoryCache {
         );
       }
       const index = current.epoch;
-      const next = await openDirectory(this.root, [...current.entries, entry]);
+      const next = await extendDirectory(current, [entry]);
       const reason = next.rejected.get(index);
       if (reason !== undefined) {
         throw new ServerError(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { OrgCertificate, Revocation, SignedEntry, UserCertificate } from '../../src/core/certificate.ts';
-import { openDirectory } from '../../src/core/directory.ts';
+import { extendDirectory, openDirectory } from '../../src/core/directory.ts';
 import { generateSigner } from '../../src/core/ed25519.ts';
 import { issueCertificate } from '../../src/core/issue-certificate.ts';
 import { buildNetwork, T0 } from './fixtures/network.ts';
@@ -131,5 +131,45 @@ describe('openDirectory', () => {
     const dir = await openDirectory(net.root, [...net.entries, raised]);
     assert.equal(dir.user('de.ben')?.clearance, 'SECRET UE');
     assert.equal(dir.user('de.ben', net.entries.length)?.clearance, 'RESTREINT UE');
+  });
+});
+
+describe('extendDirectory', () => {
+  test('extending at any split point gives the directory a full replay gives', async () => {
+    const net = await buildNetwork(spec);
+    const d = net.devicesOf('de.ben')[0]!;
+    const rev = await issueCertificate(revocation('DE', 'device', d.id), net.orgSigners.get('DE')!);
+    const forged = await issueCertificate(
+      { ...(net.entries[0]!.body as OrgCertificate), org: 'XX' },
+      await generateSigner(),
+    );
+    const all = [...net.entries.slice(0, 4), forged, ...net.entries.slice(4), rev];
+    const full = await openDirectory(net.root, all);
+    assert.equal(full.rejected.get(4), 'BAD_SIGNATURE');
+    for (let split = 0; split <= all.length; split++) {
+      const extended = await extendDirectory(
+        await openDirectory(net.root, all.slice(0, split)),
+        all.slice(split),
+      );
+      assert.equal(extended.epoch, full.epoch);
+      assert.deepEqual([...extended.rejected], [...full.rejected], `split at ${split}`);
+      assert.deepEqual(
+        extended.devices().map((x) => x.device.device),
+        full.devices().map((x) => x.device.device),
+      );
+      assert.equal(extended.deviceProblem(d.id), 'REVOKED');
+    }
+  });
+
+  test('a new entry is still checked: a forged one is kept out', async () => {
+    const net = await buildNetwork(spec);
+    const dir = await openDirectory(net.root, net.entries);
+    const forged = await issueCertificate(
+      { ...(net.entries[0]!.body as OrgCertificate), org: 'XX' },
+      await generateSigner(),
+    );
+    const next = await extendDirectory(dir, [forged]);
+    assert.equal(next.rejected.get(dir.epoch), 'BAD_SIGNATURE');
+    assert.equal(next.org('XX'), undefined);
   });
 });

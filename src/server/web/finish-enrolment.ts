@@ -11,11 +11,15 @@ import type { FastifyInstance } from 'fastify';
 import type { JsonValue } from '../../core/canonical-json.ts';
 import { bytes, type Decoder, object, string } from '../../core/decode.ts';
 import { decodeDeviceId, decodeEd25519PublicKey, decodeXWingPublicKey } from '../../core/identifiers.ts';
-import { auditRecord } from '../audit-event.ts';
 import { unixSeconds } from '../clock.ts';
 import { readBody } from '../read-body.ts';
+import {
+  checkInvitation,
+  enrolmentRefusal,
+  redeemInvitation,
+  requireNewDeviceId,
+} from '../redeem-invitation.ts';
 import { ServerError } from '../server-error.ts';
-import { checkInvitation } from './check-invitation.ts';
 import { clientDataOf, registrationResponse } from './passkey-response.ts';
 import { PASSKEY_ALGORITHMS } from './start-enrolment.ts';
 import { takeChallenge } from './take-challenge.ts';
@@ -42,9 +46,7 @@ export function finishEnrolmentRoute(app: FastifyInstance, web: WebContext): voi
     const passkey = registrationResponse(body.passkey, 'passkey');
     const now = unixSeconds(ctx.clock);
     const { invitation } = await checkInvitation(ctx, body.invitation, body.secret, now);
-    if (ctx.directory.deviceCertificate(body.device) !== undefined) {
-      throw new ServerError('ALREADY_EXISTS', `device id ${body.device} is taken; make a fresh random id`);
-    }
+    requireNewDeviceId(ctx, body.device);
     const challenge = await takeChallenge(web, clientDataOf(passkey), 'enrol', invitation.id, now);
     let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
     try {
@@ -90,35 +92,11 @@ export function finishEnrolmentRoute(app: FastifyInstance, web: WebContext): voi
       createdAt: now,
     });
     if (!added) throw new ServerError('ALREADY_EXISTS', 'this passkey or device is already enrolled');
-    const outcome = await ctx.store.redeemInvitation(
-      {
-        device: body.device,
-        invitation: invitation.id,
-        org: invitation.org,
-        user: invitation.user,
-        label: body.label,
-        signingKey: body.signingKey,
-        kemKey: body.kemKey,
-        createdAt: now,
-        status: 'pending',
-      },
-      auditRecord({
-        at: now,
-        type: 'enrolment.requested',
-        actor: { org: invitation.org, user: invitation.user },
-        object: { kind: 'device', id: body.device },
-        detail: { invitation: invitation.id },
-      }),
-    );
+    const outcome = await redeemInvitation(ctx, invitation, body, now);
     if (outcome !== 'redeemed') {
       // The passkey is kept only for a device whose enrolment exists.
       await web.store.removePasskey(info.credential.id);
-      throw outcome === 'used'
-        ? new ServerError(
-            'INVITATION_USED',
-            'this invitation was already used; ask your security officer for a new one',
-          )
-        : new ServerError('ALREADY_EXISTS', `device id ${body.device} is taken; make a fresh random id`);
+      throw enrolmentRefusal(outcome, body.device);
     }
     await ctx.store.appendAudit(
       webAuditRecord({

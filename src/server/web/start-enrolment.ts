@@ -11,7 +11,7 @@ import { bytes, object } from '../../core/decode.ts';
 import { decodeDeviceId } from '../../core/identifiers.ts';
 import { unixSeconds } from '../clock.ts';
 import { readBody } from '../read-body.ts';
-import { checkInvitation } from './check-invitation.ts';
+import { checkInvitation } from '../redeem-invitation.ts';
 import type { WebContext } from './web-context.ts';
 import { CHALLENGE_SECONDS } from './web-options.ts';
 

@@ -1,33 +1,15 @@
 /** Shared fixtures of the checkpoint tests: frozen vectors and Ed25519 keys as CryptoKeys. */
-import { concatBytes } from '../../../src/core/bytes.ts';
+
 import {
   cosignatureSigner,
   ed25519Signer,
   parseVerifierKey,
   type Signer,
 } from '../../../src/core/checkpoint/index.ts';
+import { signerFromSeed } from '../../../src/core/ed25519.ts';
 import vectors from '../../vectors/signed-note.json' with { type: 'json' };
 
 export { vectors };
-
-const PKCS8_ED25519_PREFIX = Uint8Array.of(
-  0x30,
-  0x2e,
-  0x02,
-  0x01,
-  0x00,
-  0x30,
-  0x05,
-  0x06,
-  0x03,
-  0x2b,
-  0x65,
-  0x70,
-  0x04,
-  0x22,
-  0x04,
-  0x20,
-);
 
 export function base64(text: string): Uint8Array {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
@@ -46,9 +28,8 @@ export function seedOfSignerKey(skey: string): Uint8Array {
 }
 
 /** Imports a seed as a non-extractable signing key, as a log or witness would hold it. */
-export function importSeed(seed: Uint8Array): Promise<CryptoKey> {
-  const pkcs8 = concatBytes(PKCS8_ED25519_PREFIX, seed) as Uint8Array<ArrayBuffer>;
-  return globalThis.crypto.subtle.importKey('pkcs8', pkcs8, { name: 'Ed25519' }, false, ['sign']);
+export async function importSeed(seed: Uint8Array): Promise<CryptoKey> {
+  return (await signerFromSeed(seed)).privateKey;
 }
 
 const go = vectors.goSumdbNote;
