@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
-import { generateSigner } from '../src/core/ed25519.ts';
+import { generateSigner } from '../src/core/crypto/ed25519.ts';
 import {
   consistencyProof,
   inclusionProof,
@@ -26,7 +26,7 @@ import {
   treeRoot,
   verifyConsistency,
   verifyInclusion,
-} from '../src/core/merkle/index.ts';
+} from '../src/core/log/merkle/index.ts';
 import { auditRecord } from '../src/server/audit-event.ts';
 import { FixedClock } from '../src/server/clock.ts';
 import { Checkpointer } from '../src/server/log/checkpointer.ts';

@@ -4,10 +4,10 @@
  * Sealing a cable runs one such seal per entitled device (DESIGN §4), so this is the unit the
  * seal benchmark multiplies. Measures only: no printing, no assertions.
  */
-import { hpkeSeal } from '../src/core/hpke/hpke-seal.ts';
-import type { HpkeSuite } from '../src/core/hpke/hpke-suite.ts';
-import type { KemPrivateKey } from '../src/core/hpke/kem.ts';
-import { VALISE_SUITE_CLASSICAL, VALISE_SUITE_XWING } from '../src/core/hpke/valise-suites.ts';
+import { hpkeSeal } from '../src/core/crypto/hpke/hpke-seal.ts';
+import type { HpkeSuite } from '../src/core/crypto/hpke/hpke-suite.ts';
+import type { KemPrivateKey } from '../src/core/crypto/hpke/kem.ts';
+import { VALISE_SUITE_CLASSICAL, VALISE_SUITE_XWING } from '../src/core/crypto/hpke/valise-suites.ts';
 
 export interface HpkeSealCost {
   /** Microseconds per seal with X-Wing + HKDF-SHA256 + AES-256-GCM. */

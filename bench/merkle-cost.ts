@@ -4,7 +4,7 @@
  * proof and one consistency proof, and the seconds to recompute the root from all leaf
  * entries. It measures and returns figures; it prints nothing and asserts nothing.
  */
-import { utf8 } from '../src/core/bytes.ts';
+import { utf8 } from '../src/core/encoding/bytes.ts';
 import {
   inclusionProof,
   leafHash,
@@ -12,7 +12,7 @@ import {
   rootFromLeafHashes,
   verifyConsistency,
   verifyInclusion,
-} from '../src/core/merkle/index.ts';
+} from '../src/core/log/merkle/index.ts';
 
 export interface MerkleCostOptions {
   /** Leaves in the log (default 1,000,000). */

@@ -22,20 +22,20 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { brotliCompressSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { fromBase64url, randomBytes, toBase64url } from '../src/core/bytes.ts';
-import type { CableHeader } from '../src/core/cable-header.ts';
-import { cableHash, encodeHeader } from '../src/core/cable-header.ts';
-import { encodeCanonical, type JsonValue } from '../src/core/canonical-json.ts';
-import type { DeviceCertificate } from '../src/core/certificate.ts';
-import { yearOf } from '../src/core/date-time-group.ts';
-import { openDirectory } from '../src/core/directory.ts';
-import { generateSigner, type Signer, signerFromSeed, signLabelled } from '../src/core/ed25519.ts';
-import { XWing } from '../src/core/hpke/x-wing.ts';
-import { issueCertificate } from '../src/core/issue-certificate.ts';
-import { LABELS } from '../src/core/labels.ts';
-import { PRECEDENCES } from '../src/core/precedence.ts';
-import { sealCable } from '../src/core/seal-cable.ts';
-import { toJsonValue } from '../src/core/to-json.ts';
+import { fromBase64url, randomBytes, toBase64url } from '../src/core/encoding/bytes.ts';
+import type { CableHeader } from '../src/core/cable/cable-header.ts';
+import { cableHash, encodeHeader } from '../src/core/cable/cable-header.ts';
+import { encodeCanonical, type JsonValue } from '../src/core/encoding/canonical-json.ts';
+import type { DeviceCertificate } from '../src/core/identity/certificate.ts';
+import { yearOf } from '../src/core/encoding/date-time-group.ts';
+import { openDirectory } from '../src/core/identity/directory.ts';
+import { generateSigner, type Signer, signerFromSeed, signLabelled } from '../src/core/crypto/ed25519.ts';
+import { XWing } from '../src/core/crypto/hpke/x-wing.ts';
+import { issueCertificate } from '../src/core/identity/issue-certificate.ts';
+import { LABELS } from '../src/core/crypto/labels.ts';
+import { PRECEDENCES } from '../src/core/cable/precedence.ts';
+import { sealCable } from '../src/core/cable/seal-cable.ts';
+import { toJsonValue } from '../src/core/encoding/to-json.ts';
 import { signRequest } from '../src/core/wire/sign-request.ts';
 import { auditRecord } from '../src/server/audit-event.ts';
 import { openSqliteStore } from '../src/server/store/open-sqlite.ts';
@@ -144,7 +144,7 @@ async function approveFromNode(node: WebNode, officer: NodeDevice, user: string)
 async function fillInbox(node: WebNode, sender: NodeDevice, log: (line: string) => void): Promise<void> {
   const page = await call(node, 'GET', '/api/v1/directory', undefined, sender);
   const root = await call(node, 'GET', '/api/v1/network');
-  const { decodeSignedEntries } = await import('../src/core/certificate.ts');
+  const { decodeSignedEntries } = await import('../src/core/identity/certificate.ts');
   const directory = await openDirectory(
     { network: root.network, key: fromBase64url(root.rootKey)!, accreditation: root.accreditation },
     decodeSignedEntries(page.entries, 'entries'),

@@ -4,13 +4,13 @@
  * that drifts from the contract is caught at the edge instead of deep inside an operation.
  */
 
-import type { CableHeader } from '../core/cable-header.ts';
-import { decodeCableHeader } from '../core/cable-header.ts';
-import { parseCanonical } from '../core/canonical-json.ts';
-import { decodeNetworkName, decodeSignedEntries } from '../core/certificate.ts';
-import { CLASSIFICATIONS } from '../core/classification.ts';
-import type { Decoder, Infer } from '../core/decode.ts';
-import { array, boolean, enumOf, integer, literal, object, optional, string } from '../core/decode.ts';
+import type { CableHeader } from '../core/cable/cable-header.ts';
+import { decodeCableHeader } from '../core/cable/cable-header.ts';
+import { parseCanonical } from '../core/encoding/canonical-json.ts';
+import { decodeNetworkName, decodeSignedEntries } from '../core/identity/certificate.ts';
+import { CLASSIFICATIONS } from '../core/identity/classification.ts';
+import type { Decoder, Infer } from '../core/encoding/decode.ts';
+import { array, boolean, enumOf, integer, literal, object, optional, string } from '../core/encoding/decode.ts';
 import {
   decodeCableId,
   decodeDeviceId,
@@ -20,9 +20,9 @@ import {
   decodeOrgId,
   decodeUserId,
   decodeXWingPublicKey,
-} from '../core/identifiers.ts';
-import { ADDRESSEE_ROLES } from '../core/precedence.ts';
-import { decodeSealedCable } from '../core/sealed-cable.ts';
+} from '../core/encoding/identifiers.ts';
+import { ADDRESSEE_ROLES } from '../core/cable/precedence.ts';
+import { decodeSealedCable } from '../core/cable/sealed-cable.ts';
 
 const SAFE = { min: 0, max: Number.MAX_SAFE_INTEGER };
 const decodeTime = integer(SAFE);

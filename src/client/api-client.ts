@@ -6,11 +6,11 @@
  * decoder, so the rest of the SDK only ever sees typed values. A `{ error: { code,
  * message } }` answer becomes a ClientError carrying the server's code.
  */
-import { randomBytes, toBase64url } from '../core/bytes.ts';
-import type { JsonValue } from '../core/canonical-json.ts';
-import { encodeCanonical, parseJson } from '../core/canonical-json.ts';
-import type { Decoder } from '../core/decode.ts';
-import { EncodingError } from '../core/encoding-error.ts';
+import { randomBytes, toBase64url } from '../core/encoding/bytes.ts';
+import type { JsonValue } from '../core/encoding/canonical-json.ts';
+import { encodeCanonical, parseJson } from '../core/encoding/canonical-json.ts';
+import type { Decoder } from '../core/encoding/decode.ts';
+import { EncodingError } from '../core/encoding/encoding-error.ts';
 import type { RequestSigner } from '../core/wire/sign-request.ts';
 import { signRequest } from '../core/wire/sign-request.ts';
 import { ClientError } from './client-error.ts';

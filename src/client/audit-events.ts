@@ -5,8 +5,8 @@
  * extend the newest checkpoint this device saw. What is shown is what the log committed to.
  */
 import { type LogEvent, parseLogEvent } from '../core/log/log-event.ts';
-import { leafHash } from '../core/merkle/merkle-hash.ts';
-import { verifyInclusion } from '../core/merkle/verify-inclusion.ts';
+import { leafHash } from '../core/log/merkle/merkle-hash.ts';
+import { verifyInclusion } from '../core/log/merkle/verify-inclusion.ts';
 import { decodeAuditPage } from './api-answers.ts';
 import { ClientError } from './client-error.ts';
 import { checkCheckpoint, proofHashes, rememberCheckpoint } from './follow-log.ts';

@@ -6,7 +6,7 @@
  * receipts). The server's code set is open by contract (docs/api.md), so `code` is a string;
  * the client's codes are a closed list.
  */
-import type { JsonValue } from '../core/canonical-json.ts';
+import type { JsonValue } from '../core/encoding/canonical-json.ts';
 import { ValiseError } from '../core/valise-error.ts';
 
 export const CLIENT_ERROR_CODES = [

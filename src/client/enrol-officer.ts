@@ -6,9 +6,9 @@
  * then the session is opened, which checks that the directory now certifies this device
  * with exactly its keys, under the pinned root.
  */
-import { randomBytes } from '../core/bytes.ts';
-import type { DeviceCertificate } from '../core/certificate.ts';
-import { issueCertificate } from '../core/issue-certificate.ts';
+import { randomBytes } from '../core/encoding/bytes.ts';
+import type { DeviceCertificate } from '../core/identity/certificate.ts';
+import { issueCertificate } from '../core/identity/issue-certificate.ts';
 import type { Fetch } from './api-client.ts';
 import { ApiClient } from './api-client.ts';
 import { DEFAULT_DEVICE_VALIDITY_DAYS } from './approve.ts';

@@ -4,7 +4,7 @@
  * waits for a security officer to approve it. The keys are stored before the request is
  * sent, so an invitation is never spent on keys this device then loses.
  */
-import { randomBytes, toBase64url } from '../core/bytes.ts';
+import { randomBytes, toBase64url } from '../core/encoding/bytes.ts';
 import { decodeEnrolmentCreated } from './api-answers.ts';
 import type { Fetch } from './api-client.ts';
 import { ApiClient } from './api-client.ts';

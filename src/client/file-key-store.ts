@@ -11,17 +11,17 @@
  * file is a clear error, never a half-read key.
  */
 import { join } from 'node:path';
-import { encodeCanonical } from '../core/canonical-json.ts';
-import type { SignedEntry } from '../core/certificate.ts';
-import { decodeNetworkName, decodeSignedEntries } from '../core/certificate.ts';
-import { CLASSIFICATIONS } from '../core/classification.ts';
-import type { Decoder } from '../core/decode.ts';
-import { bytes, decodeCanonical, enumOf, literal, object, optional, string } from '../core/decode.ts';
-import { exportSeed, signerFromSeed } from '../core/ed25519.ts';
-import { EncodingError } from '../core/encoding-error.ts';
-import { XWing } from '../core/hpke/x-wing.ts';
-import { decodeDeviceId, decodeEd25519PublicKey, decodeOrgId, decodeUserId } from '../core/identifiers.ts';
-import { toJsonValue } from '../core/to-json.ts';
+import { encodeCanonical } from '../core/encoding/canonical-json.ts';
+import type { SignedEntry } from '../core/identity/certificate.ts';
+import { decodeNetworkName, decodeSignedEntries } from '../core/identity/certificate.ts';
+import { CLASSIFICATIONS } from '../core/identity/classification.ts';
+import type { Decoder } from '../core/encoding/decode.ts';
+import { bytes, decodeCanonical, enumOf, literal, object, optional, string } from '../core/encoding/decode.ts';
+import { exportSeed, signerFromSeed } from '../core/crypto/ed25519.ts';
+import { EncodingError } from '../core/encoding/encoding-error.ts';
+import { XWing } from '../core/crypto/hpke/x-wing.ts';
+import { decodeDeviceId, decodeEd25519PublicKey, decodeOrgId, decodeUserId } from '../core/encoding/identifiers.ts';
+import { toJsonValue } from '../core/encoding/to-json.ts';
 import { ClientError } from './client-error.ts';
 import {
   CHECKPOINT_PURPOSES,

@@ -5,13 +5,13 @@
  * tree is a rollback, another root at the same size or a proof that fails is a fork: both
  * are refused loudly, and the newest view is kept (`rememberCheckpoint`) for the next sync.
  */
-import { constantTimeEqual, fromBase64url } from '../core/bytes.ts';
-import type { Checkpoint } from '../core/checkpoint/checkpoint.ts';
-import { parseCheckpoint } from '../core/checkpoint/parse-checkpoint.ts';
-import { parseNote } from '../core/checkpoint/parse-note.ts';
-import { verifierFromKey } from '../core/checkpoint/verifier-key.ts';
-import { verifyNote } from '../core/checkpoint/verify-note.ts';
-import { verifyConsistency } from '../core/merkle/verify-consistency.ts';
+import { constantTimeEqual, fromBase64url } from '../core/encoding/bytes.ts';
+import type { Checkpoint } from '../core/log/checkpoint/checkpoint.ts';
+import { parseCheckpoint } from '../core/log/checkpoint/parse-checkpoint.ts';
+import { parseNote } from '../core/log/checkpoint/parse-note.ts';
+import { verifierFromKey } from '../core/log/checkpoint/verifier-key.ts';
+import { verifyNote } from '../core/log/checkpoint/verify-note.ts';
+import { verifyConsistency } from '../core/log/merkle/verify-consistency.ts';
 import { decodeCheckpointAnswer, decodeConsistencyAnswer } from './api-answers.ts';
 import type { ApiClient } from './api-client.ts';
 import { ClientError } from './client-error.ts';

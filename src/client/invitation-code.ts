@@ -3,8 +3,8 @@
  * `<invitation id>.<32-byte secret, base64url>`. The server keeps only SHA-256 of the
  * secret, so its database cannot enrol anyone.
  */
-import { fromBase64url, toBase64url } from '../core/bytes.ts';
-import { RANDOM_ID_PATTERN } from '../core/identifiers.ts';
+import { fromBase64url, toBase64url } from '../core/encoding/bytes.ts';
+import { RANDOM_ID_PATTERN } from '../core/encoding/identifiers.ts';
 import { ClientError } from './client-error.ts';
 
 export const INVITATION_SECRET_BYTES = 32;

@@ -3,8 +3,8 @@
  * (`valise.<network>/log`) and the verifier key must parse and be named after it. A key
  * already pinned is kept: a server presenting another one is refused, as for the root.
  */
-import { SIGNATURE_TYPES } from '../core/checkpoint/key-id.ts';
-import { parseVerifierKey } from '../core/checkpoint/verifier-key.ts';
+import { SIGNATURE_TYPES } from '../core/log/checkpoint/key-id.ts';
+import { parseVerifierKey } from '../core/log/checkpoint/verifier-key.ts';
 import { logOrigin } from '../core/log/log-names.ts';
 import { decodeLogInfo } from './api-answers.ts';
 import type { ApiClient } from './api-client.ts';

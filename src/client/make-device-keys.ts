@@ -1,6 +1,6 @@
-import { generateSigner } from '../core/ed25519.ts';
-import { XWing } from '../core/hpke/x-wing.ts';
-import { randomId } from '../core/identifiers.ts';
+import { generateSigner } from '../core/crypto/ed25519.ts';
+import { XWing } from '../core/crypto/hpke/x-wing.ts';
+import { randomId } from '../core/encoding/identifiers.ts';
 import { ClientError } from './client-error.ts';
 import type { DeviceKeys } from './key-store.ts';
 

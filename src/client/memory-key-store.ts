@@ -2,7 +2,7 @@
  * A KeyStore in memory: for tests and for short-lived tools that must leave nothing on
  * disk. Values are kept as given (keys stay CryptoKeys, never exported).
  */
-import type { SignedEntry } from '../core/certificate.ts';
+import type { SignedEntry } from '../core/identity/certificate.ts';
 import type { CheckpointPurpose, ExportableSigner, KeyStore, Profile, RootKey } from './key-store.ts';
 
 export class MemoryKeyStore implements KeyStore {

@@ -5,8 +5,8 @@
  * that swapped them in a certificate is caught here), and learns the device's user and
  * organisation from that certificate the first time.
  */
-import { constantTimeEqual } from '../core/bytes.ts';
-import type { Directory } from '../core/directory.ts';
+import { constantTimeEqual } from '../core/encoding/bytes.ts';
+import type { Directory } from '../core/identity/directory.ts';
 import type { Fetch } from './api-client.ts';
 import { ApiClient } from './api-client.ts';
 import { ClientError } from './client-error.ts';

@@ -9,7 +9,7 @@
  * accepts only checkpoints it signed. A profile that pins one keeps it; a server whose log
  * key changed is refused.
  */
-import { constantTimeEqual } from '../core/bytes.ts';
+import { constantTimeEqual } from '../core/encoding/bytes.ts';
 import type { NetworkInfo } from './api-answers.ts';
 import { decodeNetworkInfo } from './api-answers.ts';
 import type { ApiClient } from './api-client.ts';

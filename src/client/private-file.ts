@@ -13,7 +13,7 @@
 import { constants } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes, toHex } from '../core/bytes.ts';
+import { randomBytes, toHex } from '../core/encoding/bytes.ts';
 import { ClientError } from './client-error.ts';
 
 /** The part of node:fs/promises these functions use. */

@@ -15,17 +15,17 @@
  * A sync fetches from the last entry seen, overlapping it; `full` fetches everything again.
  */
 
-import { constantTimeEqual } from '../core/bytes.ts';
-import { encodeCanonical } from '../core/canonical-json.ts';
-import type { SignedEntry } from '../core/certificate.ts';
-import type { Directory, NetworkRoot } from '../core/directory.ts';
-import { openDirectory } from '../core/directory.ts';
+import { constantTimeEqual } from '../core/encoding/bytes.ts';
+import { encodeCanonical } from '../core/encoding/canonical-json.ts';
+import type { SignedEntry } from '../core/identity/certificate.ts';
+import type { Directory, NetworkRoot } from '../core/identity/directory.ts';
+import { openDirectory } from '../core/identity/directory.ts';
 import { directoryEpochOf } from '../core/log/directory-extension.ts';
 import { commitsDirectoryEntry } from '../core/log/directory-leaf.ts';
 import { parseLogEvent } from '../core/log/log-event.ts';
-import { leafHash } from '../core/merkle/merkle-hash.ts';
-import { verifyInclusion } from '../core/merkle/verify-inclusion.ts';
-import { toJsonValue } from '../core/to-json.ts';
+import { leafHash } from '../core/log/merkle/merkle-hash.ts';
+import { verifyInclusion } from '../core/log/merkle/verify-inclusion.ts';
+import { toJsonValue } from '../core/encoding/to-json.ts';
 import type { DirectoryLeaf, NetworkInfo } from './api-answers.ts';
 import { decodeDirectoryPage, decodeNetworkInfo } from './api-answers.ts';
 import type { ApiClient } from './api-client.ts';

@@ -7,8 +7,8 @@
  * events and the leaf hashes of the others, which is enough to rebuild the tree. The newest
  * checkpoint must also extend the one this device saw.
  */
-import { fromBase64url } from '../core/bytes.ts';
-import { verifierFromKey } from '../core/checkpoint/verifier-key.ts';
+import { fromBase64url } from '../core/encoding/bytes.ts';
+import { verifierFromKey } from '../core/log/checkpoint/verifier-key.ts';
 import { type AuditReport, type LeafRecord, LogAuditor, type TreeHasher } from '../core/log/log-auditor.ts';
 import { witnessVerifiers } from '../core/log/witness-keys.ts';
 import { decodeCheckpointList, decodeLeafPage } from './api-answers.ts';

@@ -5,15 +5,15 @@
  * pinned server key. A receipt is the server's word that the cable is stored durably.
  * Returns false for anything wrong; never throws.
  */
-import { constantTimeEqual } from '../core/bytes.ts';
-import { cableHash } from '../core/cable-header.ts';
-import { encodeCanonical } from '../core/canonical-json.ts';
-import { yearOf } from '../core/date-time-group.ts';
-import { verifyLabelled } from '../core/ed25519.ts';
-import { LABELS } from '../core/labels.ts';
-import { formatReference } from '../core/reference.ts';
-import type { SealedCable } from '../core/sealed-cable.ts';
-import { toJsonValue } from '../core/to-json.ts';
+import { constantTimeEqual } from '../core/encoding/bytes.ts';
+import { cableHash } from '../core/cable/cable-header.ts';
+import { encodeCanonical } from '../core/encoding/canonical-json.ts';
+import { yearOf } from '../core/encoding/date-time-group.ts';
+import { verifyLabelled } from '../core/crypto/ed25519.ts';
+import { LABELS } from '../core/crypto/labels.ts';
+import { formatReference } from '../core/cable/reference.ts';
+import type { SealedCable } from '../core/cable/sealed-cable.ts';
+import { toJsonValue } from '../core/encoding/to-json.ts';
 import type { Receipt } from './api-answers.ts';
 
 export async function verifyReceipt(

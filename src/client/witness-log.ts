@@ -8,14 +8,14 @@
  * signature is refused: the witness raises an alert with the server and fails loudly, and
  * keeps its last cosigned checkpoint, so every later run refuses the forked log too.
  */
-import type { Checkpoint } from '../core/checkpoint/checkpoint.ts';
-import { cosign } from '../core/checkpoint/cosign.ts';
-import { parseCheckpoint } from '../core/checkpoint/parse-checkpoint.ts';
-import { parseNote } from '../core/checkpoint/parse-note.ts';
-import { cosignatureSigner } from '../core/checkpoint/signer.ts';
-import { verifierFromKey } from '../core/checkpoint/verifier-key.ts';
-import { type WitnessRefusal, witnessCheck } from '../core/checkpoint/witness-check.ts';
-import { openDirectory } from '../core/directory.ts';
+import type { Checkpoint } from '../core/log/checkpoint/checkpoint.ts';
+import { cosign } from '../core/log/checkpoint/cosign.ts';
+import { parseCheckpoint } from '../core/log/checkpoint/parse-checkpoint.ts';
+import { parseNote } from '../core/log/checkpoint/parse-note.ts';
+import { cosignatureSigner } from '../core/log/checkpoint/signer.ts';
+import { verifierFromKey } from '../core/log/checkpoint/verifier-key.ts';
+import { type WitnessRefusal, witnessCheck } from '../core/log/checkpoint/witness-check.ts';
+import { openDirectory } from '../core/identity/directory.ts';
 import { witnessKeyName } from '../core/log/log-names.ts';
 import {
   decodeAlertAnswer,

@@ -6,11 +6,11 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { CableError } from '../core/cable-error.ts';
-import type { WrapRequest } from '../core/key-wrap.ts';
-import type { ContentKeyWrapper } from '../core/seal-cable.ts';
-import { inThreadWrapper } from '../core/seal-cable.ts';
-import type { KeyWrap } from '../core/sealed-cable.ts';
+import { CableError } from '../core/cable/cable-error.ts';
+import type { WrapRequest } from '../core/cable/key-wrap.ts';
+import type { ContentKeyWrapper } from '../core/cable/seal-cable.ts';
+import { inThreadWrapper } from '../core/cable/seal-cable.ts';
+import type { KeyWrap } from '../core/cable/sealed-cable.ts';
 import type { WrapAnswer } from './wrap-worker.ts';
 
 export interface WorkerWrapPool extends ContentKeyWrapper {

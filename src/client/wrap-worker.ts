@@ -3,9 +3,9 @@
  * core's `wrapContentKey` (the same code as on the main thread) and posts the wraps back.
  */
 import { parentPort } from 'node:worker_threads';
-import type { WrapRequest } from '../core/key-wrap.ts';
-import { inThreadWrapper } from '../core/seal-cable.ts';
-import type { KeyWrap } from '../core/sealed-cable.ts';
+import type { WrapRequest } from '../core/cable/key-wrap.ts';
+import { inThreadWrapper } from '../core/cable/seal-cable.ts';
+import type { KeyWrap } from '../core/cable/sealed-cable.ts';
 
 export interface WrapJob {
   readonly id: number;

@@ -10,8 +10,8 @@
  * organisation), so a security officer sees the events about their organisation's things
  * as well as those by their people.
  */
-import { encodeCanonical, type JsonValue, parseCanonical } from '../core/canonical-json.ts';
-import type { DirectoryDevice } from '../core/directory.ts';
+import { encodeCanonical, type JsonValue, parseCanonical } from '../core/encoding/canonical-json.ts';
+import type { DirectoryDevice } from '../core/identity/directory.ts';
 import { DIRECTORY_EVENT_TYPE, directoryEntryHash } from '../core/log/directory-leaf.ts';
 import type { AuditRecord, DirectoryRow } from './store/store.ts';
 

@@ -9,7 +9,7 @@
  * that key learns the device is revoked; anyone else gets the signature error.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { DirectoryDevice } from '../core/directory.ts';
+import type { DirectoryDevice } from '../core/identity/directory.ts';
 import type { WireRequest } from '../core/wire/request-profile.ts';
 import { RequestSignatureError } from '../core/wire/request-signature-error.ts';
 import { verifyRequest } from '../core/wire/verify-request.ts';

@@ -2,7 +2,7 @@
  * Role checks shared by routes (DESIGN §2 roles). Each throws 403 FORBIDDEN with what the
  * caller would need, so the answer says what to do.
  */
-import type { Directory, DirectoryDevice } from '../core/directory.ts';
+import type { Directory, DirectoryDevice } from '../core/identity/directory.ts';
 import { ServerError } from './server-error.ts';
 
 export function isOfficerOf(actor: DirectoryDevice, org: string): boolean {

@@ -5,13 +5,13 @@
  * always a list that every client replays to the same state. Appends are serialised here
  * (one at a time per process) and by the store's key on the entry index (across processes).
  */
-import { encodeCanonical } from '../core/canonical-json.ts';
-import type { DeviceCertificate, SignedEntry } from '../core/certificate.ts';
-import { decodeSignedEntry } from '../core/certificate.ts';
-import { decodeCanonical } from '../core/decode.ts';
-import { type Directory, extendDirectory, type NetworkRoot, openDirectory } from '../core/directory.ts';
-import { toJsonValue } from '../core/to-json.ts';
-import { verifyCertificate } from '../core/verify-certificate.ts';
+import { encodeCanonical } from '../core/encoding/canonical-json.ts';
+import type { DeviceCertificate, SignedEntry } from '../core/identity/certificate.ts';
+import { decodeSignedEntry } from '../core/identity/certificate.ts';
+import { decodeCanonical } from '../core/encoding/decode.ts';
+import { type Directory, extendDirectory, type NetworkRoot, openDirectory } from '../core/identity/directory.ts';
+import { toJsonValue } from '../core/encoding/to-json.ts';
+import { verifyCertificate } from '../core/identity/verify-certificate.ts';
 import { ServerError } from './server-error.ts';
 import type { DirectoryRow, Store } from './store/store.ts';
 import { StoreError } from './store/store-error.ts';

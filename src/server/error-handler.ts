@@ -6,8 +6,8 @@
  * a signature.
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import type { JsonValue } from '../core/canonical-json.ts';
-import { EncodingError } from '../core/encoding-error.ts';
+import type { JsonValue } from '../core/encoding/canonical-json.ts';
+import { EncodingError } from '../core/encoding/encoding-error.ts';
 import { httpStatus } from './http-status.ts';
 import { fromEncodingError } from './read-body.ts';
 import { ServerError } from './server-error.ts';

@@ -3,9 +3,9 @@
  * Paging by key, not offset, so a page costs the same at the end of a 10,000-cable inbox
  * as at its start, and new arrivals never shift a page.
  */
-import { fromBase64url, fromUtf8, toBase64url, utf8 } from '../core/bytes.ts';
-import type { Decoder } from '../core/decode.ts';
-import { EncodingError } from '../core/encoding-error.ts';
+import { fromBase64url, fromUtf8, toBase64url, utf8 } from '../core/encoding/bytes.ts';
+import type { Decoder } from '../core/encoding/decode.ts';
+import { EncodingError } from '../core/encoding/encoding-error.ts';
 
 const FORMAT = /^c1\.([1-9][0-9]{0,15})$/;
 

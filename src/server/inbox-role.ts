@@ -1,5 +1,5 @@
 /** How a cable concerns a device, as its inbox shows it (docs/api.md, InboxItem.role). */
-import type { DirectoryDevice } from '../core/directory.ts';
+import type { DirectoryDevice } from '../core/identity/directory.ts';
 import type { CableRecord } from './store/store.ts';
 
 export const INBOX_ROLES = ['action', 'info', 'sender', 'registry'] as const;

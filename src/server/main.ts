@@ -27,14 +27,14 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fromBase64url, toBase64url } from '../core/bytes.ts';
+import { fromBase64url, toBase64url } from '../core/encoding/bytes.ts';
 import {
   CLASSIFICATIONS,
   type Classification,
   DEFAULT_NETWORK_ACCREDITATION,
-} from '../core/classification.ts';
-import type { NetworkRoot } from '../core/directory.ts';
-import { exportSeed, generateSigner, type Signer, signerFromSeed } from '../core/ed25519.ts';
+} from '../core/identity/classification.ts';
+import type { NetworkRoot } from '../core/identity/directory.ts';
+import { exportSeed, generateSigner, type Signer, signerFromSeed } from '../core/crypto/ed25519.ts';
 import { buildApp } from './app.ts';
 import { SystemClock } from './clock.ts';
 import { formatDemoLinks, setUpDemoNetwork } from './demo-network.ts';

@@ -4,7 +4,7 @@
  * accepts, and a bad value is a 400 naming the parameter.
  */
 import type { FastifyRequest } from 'fastify';
-import { type ObjectOf, object, type Shape } from '../core/decode.ts';
+import { type ObjectOf, object, type Shape } from '../core/encoding/decode.ts';
 import { fromEncodingError } from './read-body.ts';
 
 export function readParams<S extends Shape>(request: FastifyRequest, shape: S): ObjectOf<S> {

@@ -5,8 +5,8 @@
  * array.
  */
 import type { FastifyRequest } from 'fastify';
-import { type Decoder, type ObjectOf, object, type Shape } from '../core/decode.ts';
-import { EncodingError } from '../core/encoding-error.ts';
+import { type Decoder, type ObjectOf, object, type Shape } from '../core/encoding/decode.ts';
+import { EncodingError } from '../core/encoding/encoding-error.ts';
 import { fromEncodingError } from './read-body.ts';
 import { ServerError } from './server-error.ts';
 

@@ -1,6 +1,6 @@
 /** An organisation's series head as the API shows it (GET /orgs/:org/head, SERIES_CONFLICT). */
-import { toBase64url } from '../core/bytes.ts';
-import type { JsonValue } from '../core/canonical-json.ts';
+import { toBase64url } from '../core/encoding/bytes.ts';
+import type { JsonValue } from '../core/encoding/canonical-json.ts';
 import type { SeriesHead } from './store/store.ts';
 
 export function headJson(head: SeriesHead): JsonValue {

@@ -1,5 +1,5 @@
 /** What every route handler is given: the store, the directory, the clock and the keys. */
-import type { Signer } from '../core/ed25519.ts';
+import type { Signer } from '../core/crypto/ed25519.ts';
 import type { NonceStore } from '../core/wire/nonce-store.ts';
 import type { Clock } from './clock.ts';
 import type { DirectoryCache } from './directory-cache.ts';

@@ -3,11 +3,11 @@
  * this closed set; `http-status.ts` alone decides the status. Codes reuse the core areas'
  * codes (EncodingError, RequestSignatureError, CableError) where they mean the same thing.
  */
-import type { JsonValue } from '../core/canonical-json.ts';
+import type { JsonValue } from '../core/encoding/canonical-json.ts';
 import { ValiseError } from '../core/valise-error.ts';
 
 export const SERVER_ERROR_CODES = [
-  // 400: the request is malformed (the EncodingError codes of core/decode, plus MALFORMED)
+  // 400: the request is malformed (the EncodingError codes of core/encoding/decode, plus MALFORMED)
   'MALFORMED',
   'MALFORMED_JSON',
   'NOT_CANONICAL',

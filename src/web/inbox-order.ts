@@ -1,5 +1,5 @@
 /** The inbox order: highest precedence first (FLASH before ROUTINE), then newest first. */
-import { PRECEDENCES } from '../core/precedence.ts';
+import { PRECEDENCES } from '../core/cable/precedence.ts';
 
 export function byPrecedenceThenTime(
   a: { readonly precedence: string; readonly sentAt: number },

@@ -5,7 +5,7 @@
  * page can use the key but never read it; a copy of the profile's files alone opens nothing
  * without the browser that holds it.
  */
-import { concatBytes, randomBytes, utf8 } from '../core/bytes.ts';
+import { concatBytes, randomBytes, utf8 } from '../core/encoding/bytes.ts';
 import type { LocalDatabase } from './indexed-db.ts';
 
 export interface SealedRecord {

@@ -7,9 +7,9 @@
 
 import { ClientError } from '../client/client-error.ts';
 import type { DeviceKeys } from '../client/key-store.ts';
-import { generateSigner } from '../core/ed25519.ts';
-import { XWing } from '../core/hpke/x-wing.ts';
-import { randomId } from '../core/identifiers.ts';
+import { generateSigner } from '../core/crypto/ed25519.ts';
+import { XWing } from '../core/crypto/hpke/x-wing.ts';
+import { randomId } from '../core/encoding/identifiers.ts';
 
 export async function makeBrowserDeviceKeys(label: string): Promise<DeviceKeys> {
   if (label.length < 1 || label.length > 80) {

@@ -5,7 +5,7 @@
  * fresh passkey touch (step-up).
  */
 import { useCallback, useEffect, useState } from 'react';
-import { CLASSIFICATIONS } from '../core/classification.ts';
+import { CLASSIFICATIONS } from '../core/identity/classification.ts';
 import type { DeviceClient } from './device-client.ts';
 import type { DeviceRow, DirectoryView, InvitationView, Me, PendingRow } from './device-protocol.ts';
 import { withStepUp } from './passkey-prompt.ts';

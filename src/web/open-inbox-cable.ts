@@ -8,10 +8,10 @@
 import { ClientError } from '../client/client-error.ts';
 import type { DeviceSession } from '../client/open-session.ts';
 import { readCable } from '../client/read-cable.ts';
-import type { AttachmentDescriptor } from '../core/cable-content.ts';
-import { CableError } from '../core/cable-error.ts';
-import { formatDateTimeGroup } from '../core/date-time-group.ts';
-import { RANDOM_ID_PATTERN } from '../core/identifiers.ts';
+import type { AttachmentDescriptor } from '../core/cable/cable-content.ts';
+import { CableError } from '../core/cable/cable-error.ts';
+import { formatDateTimeGroup } from '../core/encoding/date-time-group.ts';
+import { RANDOM_ID_PATTERN } from '../core/encoding/identifiers.ts';
 import type { CableView } from './device-protocol.ts';
 import type { LocalArchive } from './local-archive.ts';
 

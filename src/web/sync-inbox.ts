@@ -8,7 +8,7 @@
 import type { InboxEntry } from '../client/list-inbox.ts';
 import { listInbox } from '../client/list-inbox.ts';
 import type { DeviceSession } from '../client/open-session.ts';
-import { formatDateTimeGroup } from '../core/date-time-group.ts';
+import { formatDateTimeGroup } from '../core/encoding/date-time-group.ts';
 import type { InboxRow } from './device-protocol.ts';
 import { byPrecedenceThenTime } from './inbox-order.ts';
 import type { InboxSnapshot, LocalArchive } from './local-archive.ts';

@@ -24,6 +24,34 @@ const ALLOWED: Record<Layer, readonly Layer[]> = {
 /** npm packages core may use: the audited primitives, nothing with I/O. */
 const CORE_PACKAGES = ['@noble/hashes', '@noble/curves', '@noble/post-quantum', '@noble/ciphers'];
 
+/**
+ * Inside core, each concept is a folder, and the folders are layers too: encoding at the
+ * bottom, then the primitives, identity, the log and request signatures, the access rule,
+ * and the cable on top. `valise-error.ts` at the root of core is the base every area uses.
+ * The access rule (`policy.ts`) reads the cable header model, and sealing and opening ask it
+ * who is entitled: the one two-way arrow, limited to the two model files the rule names.
+ */
+const CORE_AREAS = ['encoding', 'crypto', 'identity', 'wire', 'log', 'policy', 'cable'] as const;
+type CoreArea = (typeof CORE_AREAS)[number] | 'root';
+const CORE_ALLOWED: Record<(typeof CORE_AREAS)[number], readonly CoreArea[]> = {
+  encoding: ['root'],
+  crypto: ['root', 'encoding'],
+  identity: ['root', 'encoding', 'crypto'],
+  wire: ['root', 'encoding', 'crypto'],
+  log: ['root', 'encoding', 'crypto', 'identity'],
+  policy: ['root', 'encoding', 'identity'],
+  cable: ['root', 'encoding', 'crypto', 'identity', 'policy'],
+};
+const POLICY_READS_FROM_CABLE = ['cable/cable-header.ts', 'cable/precedence.ts'];
+
+function coreAreaOf(path: string): CoreArea | undefined {
+  const rel = relative(join(ROOT, 'src', 'core'), path);
+  if (rel.startsWith('..')) return undefined;
+  if (rel === 'policy.ts') return 'policy';
+  const first = rel.split(/[\\/]/)[0];
+  return CORE_AREAS.find((a) => a === first) ?? 'root';
+}
+
 function sources(dir: string): string[] {
   const out: string[] = [];
   let names: string[];
@@ -84,6 +112,31 @@ describe('layer arrows (DESIGN §3)', () => {
     });
   }
 
+  for (const area of CORE_AREAS) {
+    test(`src/core/${area} imports only the core areas below it`, () => {
+      const problems: string[] = [];
+      const files =
+        area === 'policy'
+          ? [join(ROOT, 'src', 'core', 'policy.ts')]
+          : sources(join(ROOT, 'src', 'core', area));
+      for (const file of files) {
+        for (const spec of importsOf(file)) {
+          if (!spec.startsWith('.')) continue;
+          const target = resolve(dirname(file), spec);
+          const targetArea = coreAreaOf(target);
+          if (targetArea === undefined || targetArea === area) continue;
+          const rel = relative(join(ROOT, 'src', 'core'), target);
+          const allowed =
+            CORE_ALLOWED[area].includes(targetArea) ||
+            (area === 'policy' && POLICY_READS_FROM_CABLE.includes(rel));
+          if (!allowed)
+            problems.push(`${relative(ROOT, file)} imports ${spec} (core/${area} → core/${targetArea})`);
+        }
+      }
+      assert.deepEqual(problems, []);
+    });
+  }
+
   test('the checker sees a forbidden import when there is one', () => {
     // Guard against a checker that passes because it reads nothing.
     const coreFiles = sources(join(ROOT, 'src', 'core'));
@@ -91,5 +144,7 @@ describe('layer arrows (DESIGN §3)', () => {
     const all = coreFiles.flatMap(importsOf);
     assert.ok(all.includes('./bytes.ts'), 'imports are parsed');
     assert.equal(layerOf(join(ROOT, 'src', 'server', 'x.ts')), 'server');
+    assert.equal(coreAreaOf(join(ROOT, 'src', 'core', 'crypto', 'hpke', 'x-wing.ts')), 'crypto');
+    assert.equal(coreAreaOf(join(ROOT, 'src', 'core', 'valise-error.ts')), 'root');
   });
 });

@@ -13,7 +13,7 @@ import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fromBase64url } from '../../src/core/bytes.ts';
+import { fromBase64url } from '../../src/core/encoding/bytes.ts';
 import type { CliRun, RunningServer } from './child-processes.ts';
 import { runValise, startServer } from './child-processes.ts';
 

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import type { ArchivedCable } from '../../src/client/cable-archive.ts';
 import { FileCableArchive } from '../../src/client/cable-archive.ts';
 import { ClientError } from '../../src/client/client-error.ts';
-import { randomBytes, toBase64url } from '../../src/core/bytes.ts';
+import { randomBytes, toBase64url } from '../../src/core/encoding/bytes.ts';
 
 function record(subject: string, id = toBase64url(randomBytes(16))): ArchivedCable {
   return {

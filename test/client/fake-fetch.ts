@@ -4,7 +4,7 @@
  */
 
 import type { Fetch } from '../../src/client/api-client.ts';
-import type { JsonValue } from '../../src/core/canonical-json.ts';
+import type { JsonValue } from '../../src/core/encoding/canonical-json.ts';
 import type { WireRequest } from '../../src/core/wire/request-profile.ts';
 
 export interface SentRequest {

@@ -3,9 +3,9 @@
  * that proves it, see fake-log.ts), served from a test network, plus whatever routes a
  * test adds. For client tests that need a session.
  */
-import { toBase64url } from '../../src/core/bytes.ts';
-import type { SignedEntry } from '../../src/core/certificate.ts';
-import type { NetworkRoot } from '../../src/core/directory.ts';
+import { toBase64url } from '../../src/core/encoding/bytes.ts';
+import type { SignedEntry } from '../../src/core/identity/certificate.ts';
+import type { NetworkRoot } from '../../src/core/identity/directory.ts';
 import type { Handler, SentRequest } from './fake-fetch.ts';
 import { errorResponse, fakeFetch, jsonResponse } from './fake-fetch.ts';
 import { type FakeLog, fakeLog } from './fake-log.ts';

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { ClientError } from '../../src/client/client-error.ts';
 import { formatInvitationCode, parseInvitationCode } from '../../src/client/invitation-code.ts';
-import { toBase64url } from '../../src/core/bytes.ts';
+import { toBase64url } from '../../src/core/encoding/bytes.ts';
 
 const id = fc.uint8Array({ minLength: 16, maxLength: 16 }).map(toBase64url);
 const secret = fc.uint8Array({ minLength: 32, maxLength: 32 });

@@ -6,7 +6,7 @@ import type { DeviceKeys } from '../../src/client/key-store.ts';
 import { makeDeviceKeys } from '../../src/client/make-device-keys.ts';
 import { MemoryKeyStore } from '../../src/client/memory-key-store.ts';
 import { openSession } from '../../src/client/open-session.ts';
-import { issueCertificate } from '../../src/core/issue-certificate.ts';
+import { issueCertificate } from '../../src/core/identity/issue-certificate.ts';
 import { errorResponse } from './fake-fetch.ts';
 import { fakeServer } from './fake-server.ts';
 import { T0, testNetwork } from './test-network.ts';

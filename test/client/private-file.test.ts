@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { ClientError } from '../../src/client/client-error.ts';
 import type { PrivateFileSystem } from '../../src/client/private-file.ts';
 import { appendPrivateFile, readPrivateFile, writePrivateFile } from '../../src/client/private-file.ts';
-import { utf8 } from '../../src/core/bytes.ts';
+import { utf8 } from '../../src/core/encoding/bytes.ts';
 
 async function folder(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'valise-private-file-'));

@@ -8,12 +8,12 @@ import type { ExportableSigner } from '../../src/client/key-store.ts';
 import { makeDeviceKeys } from '../../src/client/make-device-keys.ts';
 import type { EnrolledDevice } from '../../src/client/open-session.ts';
 import { userCertificateFor } from '../../src/client/org-key.ts';
-import type { SignedEntry } from '../../src/core/certificate.ts';
-import type { Classification } from '../../src/core/classification.ts';
-import type { NetworkRoot } from '../../src/core/directory.ts';
-import { generateSigner } from '../../src/core/ed25519.ts';
-import type { Role } from '../../src/core/identifiers.ts';
-import { issueCertificate } from '../../src/core/issue-certificate.ts';
+import type { SignedEntry } from '../../src/core/identity/certificate.ts';
+import type { Classification } from '../../src/core/identity/classification.ts';
+import type { NetworkRoot } from '../../src/core/identity/directory.ts';
+import { generateSigner } from '../../src/core/crypto/ed25519.ts';
+import type { Role } from '../../src/core/encoding/identifiers.ts';
+import { issueCertificate } from '../../src/core/identity/issue-certificate.ts';
 
 /** 2026-09-30T12:00:00Z */
 export const T0 = 1_790_769_600;

@@ -11,14 +11,14 @@ import { ClientError } from '../../src/client/client-error.ts';
 import { fixedClock } from '../../src/client/clock.ts';
 import type { MemoryKeyStore } from '../../src/client/memory-key-store.ts';
 import { witnessLog } from '../../src/client/witness-log.ts';
-import { randomBytes } from '../../src/core/bytes.ts';
-import { checkpoint } from '../../src/core/checkpoint/checkpoint.ts';
-import { formatCheckpoint } from '../../src/core/checkpoint/format-checkpoint.ts';
-import { parseCheckpoint } from '../../src/core/checkpoint/parse-checkpoint.ts';
-import { parseNote } from '../../src/core/checkpoint/parse-note.ts';
-import { signNote } from '../../src/core/checkpoint/sign-note.ts';
-import { ed25519Signer } from '../../src/core/checkpoint/signer.ts';
-import { verifyCosignature } from '../../src/core/checkpoint/verify-cosignature.ts';
+import { randomBytes } from '../../src/core/encoding/bytes.ts';
+import { checkpoint } from '../../src/core/log/checkpoint/checkpoint.ts';
+import { formatCheckpoint } from '../../src/core/log/checkpoint/format-checkpoint.ts';
+import { parseCheckpoint } from '../../src/core/log/checkpoint/parse-checkpoint.ts';
+import { parseNote } from '../../src/core/log/checkpoint/parse-note.ts';
+import { signNote } from '../../src/core/log/checkpoint/sign-note.ts';
+import { ed25519Signer } from '../../src/core/log/checkpoint/signer.ts';
+import { verifyCosignature } from '../../src/core/log/checkpoint/verify-cosignature.ts';
 import { parseLogEvent } from '../../src/core/log/log-event.ts';
 import { witnessVerifiers } from '../../src/core/log/witness-keys.ts';
 import { auditRecord } from '../../src/server/audit-event.ts';
@@ -165,7 +165,7 @@ for (const backend of await backends()) {
     test('a checkpoint not signed by the pinned log key is refused', async () => {
       const real = await t.checkpointer.checkpoint();
       const text = parseNote(real.note).text;
-      const other = await (await import('../../src/core/ed25519.ts')).generateSigner();
+      const other = await (await import('../../src/core/crypto/ed25519.ts')).generateSigner();
       const note = await signNote(text, [
         ed25519Signer('valise.test/log', other.privateKey, other.publicKey),
       ]);

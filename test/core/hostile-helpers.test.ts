@@ -15,13 +15,13 @@ import {
   toBase64url,
   toHex,
   utf8,
-} from '../../src/core/bytes.ts';
-import { CableError, decoded } from '../../src/core/cable-error.ts';
-import { classificationRank, covers } from '../../src/core/classification.ts';
-import type { ContentCipher } from '../../src/core/content-cipher.ts';
-import { deriveContentCipher } from '../../src/core/content-cipher.ts';
-import { formatDateTimeGroup, yearOf } from '../../src/core/date-time-group.ts';
-import type { Signer } from '../../src/core/ed25519.ts';
+} from '../../src/core/encoding/bytes.ts';
+import { CableError, decoded } from '../../src/core/cable/cable-error.ts';
+import { classificationRank, covers } from '../../src/core/identity/classification.ts';
+import type { ContentCipher } from '../../src/core/crypto/content-cipher.ts';
+import { deriveContentCipher } from '../../src/core/crypto/content-cipher.ts';
+import { formatDateTimeGroup, yearOf } from '../../src/core/encoding/date-time-group.ts';
+import type { Signer } from '../../src/core/crypto/ed25519.ts';
 import {
   exportSeed,
   generateSigner,
@@ -29,9 +29,9 @@ import {
   signerFromSeed,
   signLabelled,
   verifyLabelled,
-} from '../../src/core/ed25519.ts';
-import { EncodingError } from '../../src/core/encoding-error.ts';
-import { CryptoError } from '../../src/core/hpke/crypto-error.ts';
+} from '../../src/core/crypto/ed25519.ts';
+import { EncodingError } from '../../src/core/encoding/encoding-error.ts';
+import { CryptoError } from '../../src/core/crypto/hpke/crypto-error.ts';
 import {
   decodeCableId,
   decodeDeviceId,
@@ -42,11 +42,11 @@ import {
   decodeOrgId,
   decodeUserId,
   decodeXWingPublicKey,
-} from '../../src/core/identifiers.ts';
-import { precedenceRank } from '../../src/core/precedence.ts';
-import { decodeReference, formatReference, parseReference } from '../../src/core/reference.ts';
-import { sha256, sha256Stream } from '../../src/core/sha256.ts';
-import { toJsonValue } from '../../src/core/to-json.ts';
+} from '../../src/core/encoding/identifiers.ts';
+import { precedenceRank } from '../../src/core/cable/precedence.ts';
+import { decodeReference, formatReference, parseReference } from '../../src/core/cable/reference.ts';
+import { sha256, sha256Stream } from '../../src/core/crypto/sha256.ts';
+import { toJsonValue } from '../../src/core/encoding/to-json.ts';
 import { T0 } from './fixtures/network.ts';
 import type { Row } from './hostile-table.ts';
 import { HOSTILE, runRow } from './hostile-table.ts';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { CLASSIFICATIONS, covers } from '../../src/core/classification.ts';
-import type { Directory } from '../../src/core/directory.ts';
-import { ROLES } from '../../src/core/identifiers.ts';
+import { CLASSIFICATIONS, covers } from '../../src/core/identity/classification.ts';
+import type { Directory } from '../../src/core/identity/directory.ts';
+import { ROLES } from '../../src/core/encoding/identifiers.ts';
 import type { PolicyInput } from '../../src/core/policy.ts';
 import { entitledDevices } from '../../src/core/policy.ts';
 import type { FixtureNetwork, UserSpec } from './fixtures/network.ts';
@@ -116,8 +116,8 @@ describe('entitledDevices (DESIGN §6)', () => {
   });
 
   test('a device revoked before the epoch gets nothing; one revoked after still counts at the epoch', async () => {
-    const { issueCertificate } = await import('../../src/core/issue-certificate.ts');
-    const { openDirectory } = await import('../../src/core/directory.ts');
+    const { issueCertificate } = await import('../../src/core/identity/issue-certificate.ts');
+    const { openDirectory } = await import('../../src/core/identity/directory.ts');
     const target = net.devices.find((d) => dir.device(d.id)!.user.clearance === 'SECRET UE')!;
     const rev = await issueCertificate(
       {

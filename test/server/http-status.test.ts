@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ENCODING_ERROR_CODES } from '../../src/core/encoding-error.ts';
+import { ENCODING_ERROR_CODES } from '../../src/core/encoding/encoding-error.ts';
 import { REQUEST_SIGNATURE_ERROR_CODES } from '../../src/core/wire/request-signature-error.ts';
 import { httpStatus } from '../../src/server/http-status.ts';
 import { isServerErrorCode, SERVER_ERROR_CODES } from '../../src/server/server-error.ts';

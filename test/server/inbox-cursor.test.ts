@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { EncodingError } from '../../src/core/encoding-error.ts';
+import { EncodingError } from '../../src/core/encoding/encoding-error.ts';
 import { decodeCursor, encodeCursor } from '../../src/server/inbox-cursor.ts';
 
 test('a cursor decodes to the sequence number it was made from', () => {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { randomBytes, toBase64url } from '../../src/core/bytes.ts';
+import { randomBytes, toBase64url } from '../../src/core/encoding/bytes.ts';
 import { backends } from './fixtures/backends.ts';
 import { invite, newDeviceKeys } from './fixtures/enrol.ts';
 import { device, T0 } from './fixtures/network.ts';

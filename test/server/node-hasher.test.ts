@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { leafHash, nodeHash } from '../../src/core/merkle/index.ts';
+import { leafHash, nodeHash } from '../../src/core/log/merkle/index.ts';
 import { nodeHasher } from '../../src/server/log/node-hasher.ts';
 
 test("the native hasher gives RFC 9162's leaf and node hashes, as core's does", () => {

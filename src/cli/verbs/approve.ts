@@ -1,7 +1,7 @@
 /** `valise approve`: list pending enrolments, or approve one (security officer). */
 
 import { approve, listPending } from '../../client/approve.ts';
-import { toBase64url } from '../../core/bytes.ts';
+import { toBase64url } from '../../core/encoding/bytes.ts';
 import { positiveInteger, text } from '../option-values.ts';
 import { deviceSession, orgKeyOf } from '../profile.ts';
 import type { Verb } from '../verb.ts';

@@ -1,6 +1,6 @@
 /** `valise audit events`: the audit log's events of your organisation (all, for the network authority), each proven. */
 import { auditEvents } from '../../client/audit-events.ts';
-import { formatDateTimeGroup } from '../../core/date-time-group.ts';
+import { formatDateTimeGroup } from '../../core/encoding/date-time-group.ts';
 import { CliError } from '../cli-error.ts';
 import { flag, orgId, positiveInteger, text } from '../option-values.ts';
 import { deviceSession } from '../profile.ts';

@@ -7,9 +7,9 @@
 import { existsSync } from 'node:fs';
 import { ClientError } from '../../client/client-error.ts';
 import { verifyAuditLog } from '../../client/verify-audit-log.ts';
-import { toBase64url } from '../../core/bytes.ts';
-import { parseVerifierKey } from '../../core/checkpoint/verifier-key.ts';
-import type { NetworkRoot } from '../../core/directory.ts';
+import { toBase64url } from '../../core/encoding/bytes.ts';
+import { parseVerifierKey } from '../../core/log/checkpoint/verifier-key.ts';
+import type { NetworkRoot } from '../../core/identity/directory.ts';
 import type { AuditReport } from '../../core/log/log-auditor.ts';
 import { nodeHasher } from '../../server/log/node-hasher.ts';
 import { verifyStore } from '../../server/log/verify-store.ts';

@@ -6,7 +6,7 @@
 import { enrol } from '../../client/enrol.ts';
 import { enrolOfficer } from '../../client/enrol-officer.ts';
 import { readOrgKeyFile } from '../../client/file-key-store.ts';
-import { toBase64url } from '../../core/bytes.ts';
+import { toBase64url } from '../../core/encoding/bytes.ts';
 import { CliError } from '../cli-error.ts';
 import {
   classification,

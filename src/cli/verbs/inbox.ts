@@ -2,7 +2,7 @@
 
 import type { InboxFilter } from '../../client/list-inbox.ts';
 import { listInbox } from '../../client/list-inbox.ts';
-import { formatDateTimeGroup } from '../../core/date-time-group.ts';
+import { formatDateTimeGroup } from '../../core/encoding/date-time-group.ts';
 import { classification, flag, instant, positiveInteger, precedence, text } from '../option-values.ts';
 import { archiveOf, deviceSession } from '../profile.ts';
 import type { Verb } from '../verb.ts';

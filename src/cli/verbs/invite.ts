@@ -1,7 +1,7 @@
 /** `valise invite`: a security officer invites a person of their organisation. */
 
 import { invite } from '../../client/invite.ts';
-import { toBase64url } from '../../core/bytes.ts';
+import { toBase64url } from '../../core/encoding/bytes.ts';
 import { classification, duration, groups, list, required, role, text } from '../option-values.ts';
 import { deviceSession, orgKeyOf } from '../profile.ts';
 import type { Verb } from '../verb.ts';

@@ -1,8 +1,8 @@
 /** `valise network init`: the network authority makes the network root key. */
 
 import { initNetwork } from '../../client/init-network.ts';
-import { toBase64url } from '../../core/bytes.ts';
-import { DEFAULT_NETWORK_ACCREDITATION } from '../../core/classification.ts';
+import { toBase64url } from '../../core/encoding/bytes.ts';
+import { DEFAULT_NETWORK_ACCREDITATION } from '../../core/identity/classification.ts';
 import { classification, required, serverUrl, text } from '../option-values.ts';
 import { keyStore } from '../profile.ts';
 import type { Verb } from '../verb.ts';

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { fetchAttachment, readCable } from '../../client/read-cable.ts';
 import { resolveCableId } from '../../client/resolve-cable-id.ts';
-import { formatDateTimeGroup } from '../../core/date-time-group.ts';
+import { formatDateTimeGroup } from '../../core/encoding/date-time-group.ts';
 import { CliError } from '../cli-error.ts';
 import { text } from '../option-values.ts';
 import { archiveOf, deviceSession } from '../profile.ts';

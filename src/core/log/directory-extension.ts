@@ -6,7 +6,7 @@
  * directory (hiding a revocation, say) at a checkpoint where another sees the whole one,
  * and an audit checks the count against the leaves.
  */
-import type { Checkpoint } from '../checkpoint/checkpoint.ts';
+import type { Checkpoint } from './checkpoint/checkpoint.ts';
 
 const PREFIX = 'directory ';
 

@@ -1,5 +1,5 @@
 /**
- * Valise's rules on top of the generic log maths (core/merkle) and notes (core/checkpoint):
+ * Valise's rules on top of the generic log maths (core/log/merkle) and notes (core/log/checkpoint):
  * key names, the directory extension line of checkpoints, audit-event leaves, how a
  * directory entry is committed (key transparency), and the whole-log audit.
  */

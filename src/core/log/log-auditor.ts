@@ -10,14 +10,14 @@
  * hash functions may be injected (a native SHA-256 for a million leaves); they must be the
  * RFC 9162 §2.1.1 ones, and tests check that they are.
  */
-import { constantTimeEqual, utf8 } from '../bytes.ts';
-import type { Checkpoint } from '../checkpoint/checkpoint.ts';
-import { SIGNATURE_TYPES } from '../checkpoint/key-id.ts';
-import type { NoteVerifier } from '../checkpoint/note-verifier.ts';
-import { parseCheckpoint } from '../checkpoint/parse-checkpoint.ts';
-import { parseNote } from '../checkpoint/parse-note.ts';
-import { emptyRoot, leafHash, nodeHash } from '../merkle/merkle-hash.ts';
-import type { SubtreeHash } from '../merkle/node-id.ts';
+import { constantTimeEqual, utf8 } from '../encoding/bytes.ts';
+import type { Checkpoint } from './checkpoint/checkpoint.ts';
+import { SIGNATURE_TYPES } from './checkpoint/key-id.ts';
+import type { NoteVerifier } from './checkpoint/note-verifier.ts';
+import { parseCheckpoint } from './checkpoint/parse-checkpoint.ts';
+import { parseNote } from './checkpoint/parse-note.ts';
+import { emptyRoot, leafHash, nodeHash } from './merkle/merkle-hash.ts';
+import type { SubtreeHash } from './merkle/node-id.ts';
 import { directoryEpochOf } from './directory-extension.ts';
 import { DIRECTORY_EVENT_TYPE } from './directory-leaf.ts';
 import { type LogEvent, parseLogEvent } from './log-event.ts';

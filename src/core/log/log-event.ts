@@ -4,9 +4,9 @@
  * (docs/api.md, "Audit events"). The leaf hashed into the tree is exactly those bytes
  * (RFC 9162 §2.1.1), so a client decodes what it hashed, never a second copy.
  */
-import type { JsonValue } from '../canonical-json.ts';
-import { type Decoder, decodeCanonical, type Infer, integer, object, optional, string } from '../decode.ts';
-import { EncodingError } from '../encoding-error.ts';
+import type { JsonValue } from '../encoding/canonical-json.ts';
+import { type Decoder, decodeCanonical, type Infer, integer, object, optional, string } from '../encoding/decode.ts';
+import { EncodingError } from '../encoding/encoding-error.ts';
 
 /** Largest event accepted (events hold ids, codes and hashes: a few hundred bytes). */
 export const MAX_EVENT_BYTES = 16 * 1024;

@@ -4,8 +4,8 @@
  * its device key under its witness key name. Anyone holding a verified directory derives
  * them; the server is never asked which keys are witnesses.
  */
-import type { SignedEntry } from '../certificate.ts';
-import { cosignatureVerifier, type NoteVerifier } from '../checkpoint/note-verifier.ts';
+import type { SignedEntry } from '../identity/certificate.ts';
+import { cosignatureVerifier, type NoteVerifier } from './checkpoint/note-verifier.ts';
 import { witnessKeyName } from './log-names.ts';
 
 export function witnessVerifiers(entries: readonly SignedEntry[], network: string): NoteVerifier[] {

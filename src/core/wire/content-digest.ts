@@ -8,7 +8,7 @@
  * member would be a digest nobody checks (RFC 9530 §6.7), so it is refused, not ignored.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { constantTimeEqual } from '../bytes.ts';
+import { constantTimeEqual } from '../encoding/bytes.ts';
 import { RequestSignatureError } from './request-signature-error.ts';
 import { parseDictionary, serializeByteSequence } from './structured-field.ts';
 

@@ -6,7 +6,7 @@
  * and the key that makes it never leaves the device.
  *
  * The signer only needs `sign(bytes)`, so a non-extractable WebCrypto key works (see
- * `cryptoKeySigner`), and so does the device Signer of `core/ed25519.ts`. The clock and the
+ * `cryptoKeySigner`), and so does the device Signer of `core/crypto/ed25519.ts`. The clock and the
  * nonce are passed in.
  */
 import { contentDigest } from './content-digest.ts';

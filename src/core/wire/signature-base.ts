@@ -14,7 +14,7 @@
  * value that is not is refused rather than transcoded one way by the signer and another by
  * the verifier.
  */
-import { utf8 } from '../bytes.ts';
+import { utf8 } from '../encoding/bytes.ts';
 import { type HeaderFields, readHeaderField } from './header-field.ts';
 import { RequestSignatureError } from './request-signature-error.ts';
 import { isSfString, MAX_SF_INTEGER, serializeInnerList, serializeString } from './structured-field.ts';

@@ -10,7 +10,7 @@
  * are not accepted because no Valise field uses them. A parser returns `undefined` for
  * anything it refuses; it never throws.
  */
-import { fromBase64url, toBase64url } from '../bytes.ts';
+import { fromBase64url, toBase64url } from '../encoding/bytes.ts';
 import { RequestSignatureError } from './request-signature-error.ts';
 
 export type BareItem =

@@ -11,18 +11,18 @@
  * operator must look. (Witnesses catch an operator who signs anyway.)
  */
 
-import { constantTimeEqual } from '../../core/bytes.ts';
-import { checkpoint as makeCheckpoint } from '../../core/checkpoint/checkpoint.ts';
-import { formatCheckpoint } from '../../core/checkpoint/format-checkpoint.ts';
-import { SIGNATURE_TYPES } from '../../core/checkpoint/key-id.ts';
-import { signNote } from '../../core/checkpoint/sign-note.ts';
-import { ed25519Signer } from '../../core/checkpoint/signer.ts';
-import { formatVerifierKey } from '../../core/checkpoint/verifier-key.ts';
+import { constantTimeEqual } from '../../core/encoding/bytes.ts';
+import { checkpoint as makeCheckpoint } from '../../core/log/checkpoint/checkpoint.ts';
+import { formatCheckpoint } from '../../core/log/checkpoint/format-checkpoint.ts';
+import { SIGNATURE_TYPES } from '../../core/log/checkpoint/key-id.ts';
+import { signNote } from '../../core/log/checkpoint/sign-note.ts';
+import { ed25519Signer } from '../../core/log/checkpoint/signer.ts';
+import { formatVerifierKey } from '../../core/log/checkpoint/verifier-key.ts';
 import { directoryExtension } from '../../core/log/directory-extension.ts';
 import { logOrigin } from '../../core/log/log-names.ts';
-import { consistencyProof } from '../../core/merkle/consistency-proof.ts';
-import { treeRoot } from '../../core/merkle/tree-root.ts';
-import { verifyConsistency } from '../../core/merkle/verify-consistency.ts';
+import { consistencyProof } from '../../core/log/merkle/consistency-proof.ts';
+import { treeRoot } from '../../core/log/merkle/tree-root.ts';
+import { verifyConsistency } from '../../core/log/merkle/verify-consistency.ts';
 import type { Clock } from '../clock.ts';
 import { unixSeconds } from '../clock.ts';
 import type { LogStore, StoredCheckpoint } from '../store/log-store.ts';
@@ -41,7 +41,7 @@ export class IntervalTimer implements Timer {
   }
 }
 
-/** An Ed25519 key pair whose private half is a CryptoKey (core/ed25519 generateSigner). */
+/** An Ed25519 key pair whose private half is a CryptoKey (core/crypto/ed25519 generateSigner). */
 export interface LogKey {
   readonly privateKey: CryptoKey;
   readonly publicKey: Uint8Array;

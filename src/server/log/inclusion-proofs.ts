@@ -1,13 +1,13 @@
 /**
  * Many inclusion proofs against one tree size with one read of the stored nodes: every
- * proof is planned (core/merkle, RFC 9162 §2.1.3.1), the union of their nodes is read in
+ * proof is planned (core/log/merkle, RFC 9162 §2.1.3.1), the union of their nodes is read in
  * one batch, and each plan is resolved from it. A page of events or a directory with its
  * proofs costs one query, not one per entry.
  */
-import type { HashReader } from '../../core/merkle/hash-reader.ts';
-import { planInclusionProof } from '../../core/merkle/inclusion-proof.ts';
-import type { NodeId } from '../../core/merkle/node-id.ts';
-import { resolveNodePlan } from '../../core/merkle/node-plan.ts';
+import type { HashReader } from '../../core/log/merkle/hash-reader.ts';
+import { planInclusionProof } from '../../core/log/merkle/inclusion-proof.ts';
+import type { NodeId } from '../../core/log/merkle/node-id.ts';
+import { resolveNodePlan } from '../../core/log/merkle/node-plan.ts';
 
 export async function inclusionProofs(
   reader: HashReader,

@@ -5,7 +5,7 @@
  * /audit routes under /api/v1.
  */
 import type { FastifyInstance } from 'fastify';
-import { generateSigner } from '../../core/ed25519.ts';
+import { generateSigner } from '../../core/crypto/ed25519.ts';
 import { registerRefusalAudit } from '../refusal-audit.ts';
 import { auditRoutes } from '../routes/audit.ts';
 import { logRoutes } from '../routes/log.ts';

@@ -6,9 +6,9 @@
  * checks that what it is shown is what the log committed to.
  */
 import type { FastifyInstance } from 'fastify';
-import { toBase64url } from '../../core/bytes.ts';
-import { optional, string } from '../../core/decode.ts';
-import { decodeOrgId } from '../../core/identifiers.ts';
+import { toBase64url } from '../../core/encoding/bytes.ts';
+import { optional, string } from '../../core/encoding/decode.ts';
+import { decodeOrgId } from '../../core/encoding/identifiers.ts';
 import { requireActor } from '../authenticate.ts';
 import type { Checkpointer } from '../log/checkpointer.ts';
 import { inclusionProofs } from '../log/inclusion-proofs.ts';

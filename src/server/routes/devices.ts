@@ -3,8 +3,8 @@
  * (their own organisation) and the network authority (any organisation).
  */
 import type { FastifyInstance } from 'fastify';
-import { optional } from '../../core/decode.ts';
-import { decodeOrgId } from '../../core/identifiers.ts';
+import { optional } from '../../core/encoding/decode.ts';
+import { decodeOrgId } from '../../core/encoding/identifiers.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
 import { readQuery } from '../read-query.ts';

@@ -14,12 +14,12 @@
  *   authority, as the root's is for organisations). The first officer device ends it.
  */
 import type { FastifyInstance } from 'fastify';
-import { constantTimeEqual, toBase64url } from '../../core/bytes.ts';
-import type { DeviceCertificate, SignedEntry } from '../../core/certificate.ts';
-import { decodeSignedEntry } from '../../core/certificate.ts';
-import { object, optional } from '../../core/decode.ts';
-import type { Directory, DirectoryDevice } from '../../core/directory.ts';
-import { toJsonValue } from '../../core/to-json.ts';
+import { constantTimeEqual, toBase64url } from '../../core/encoding/bytes.ts';
+import type { DeviceCertificate, SignedEntry } from '../../core/identity/certificate.ts';
+import { decodeSignedEntry } from '../../core/identity/certificate.ts';
+import { object, optional } from '../../core/encoding/decode.ts';
+import type { Directory, DirectoryDevice } from '../../core/identity/directory.ts';
+import { toJsonValue } from '../../core/encoding/to-json.ts';
 import { actorOf, directoryEntryAudit } from '../audit-event.ts';
 import { hasOfficerDevice, isOfficerOf } from '../authorise.ts';
 import { unixSeconds } from '../clock.ts';

@@ -9,9 +9,9 @@
  * is new; the user is still in force. Single use is decided by the database transaction.
  */
 import type { FastifyInstance } from 'fastify';
-import { toBase64url } from '../../core/bytes.ts';
-import { bytes, enumOf, object, optional, string } from '../../core/decode.ts';
-import { decodeDeviceId, decodeEd25519PublicKey, decodeXWingPublicKey } from '../../core/identifiers.ts';
+import { toBase64url } from '../../core/encoding/bytes.ts';
+import { bytes, enumOf, object, optional, string } from '../../core/encoding/decode.ts';
+import { decodeDeviceId, decodeEd25519PublicKey, decodeXWingPublicKey } from '../../core/encoding/identifiers.ts';
 import { requireActor } from '../authenticate.ts';
 import { requireOfficerOf } from '../authorise.ts';
 import { unixSeconds } from '../clock.ts';

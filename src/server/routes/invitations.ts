@@ -4,8 +4,8 @@
  * database nor its operator can redeem an invitation.
  */
 import type { FastifyInstance } from 'fastify';
-import { integer, object } from '../../core/decode.ts';
-import { decodeDeviceId, decodeDigest, decodeOrgId, decodeUserId } from '../../core/identifiers.ts';
+import { integer, object } from '../../core/encoding/decode.ts';
+import { decodeDeviceId, decodeDigest, decodeOrgId, decodeUserId } from '../../core/encoding/identifiers.ts';
 import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { requireOfficerOf } from '../authorise.ts';

@@ -1,6 +1,6 @@
 /** GET /network: what a client pins before anything else (network, root key, server key). */
 import type { FastifyInstance } from 'fastify';
-import { toBase64url } from '../../core/bytes.ts';
+import { toBase64url } from '../../core/encoding/bytes.ts';
 import type { ServerContext } from '../server-context.ts';
 
 export function networkRoutes(app: FastifyInstance, ctx: ServerContext): void {

@@ -1,10 +1,10 @@
 /**
  * What the server keeps of its verifiable audit log (DESIGN §8), beside the acts: the
- * leaves (audit events in leaf order), the tree's full-subtree nodes (a core/merkle
+ * leaves (audit events in leaf order), the tree's full-subtree nodes (a core/log/merkle
  * HashReader, so every proof is one query), signed checkpoints and witness cosignatures.
  * Leaves are appended only by the Store, in the transactions of the acts they record.
  */
-import type { HashReader } from '../../core/merkle/hash-reader.ts';
+import type { HashReader } from '../../core/log/merkle/hash-reader.ts';
 
 export interface LogLeaf {
   /** The leaf index: the event's position in the tree. */

@@ -20,8 +20,8 @@ import {
   compactRange,
   compactRangeIds,
   emptyCompactRange,
-} from '../../core/merkle/compact-range.ts';
-import { leafHash } from '../../core/merkle/merkle-hash.ts';
+} from '../../core/log/merkle/compact-range.ts';
+import { leafHash } from '../../core/log/merkle/merkle-hash.ts';
 import { auditOrgs } from '../audit-event.ts';
 import type { Dialect } from './migrations.ts';
 import type { Database } from './schema.ts';

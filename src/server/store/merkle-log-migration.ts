@@ -11,8 +11,8 @@
  * append-only triggers lifted for the migration's transaction.
  */
 import { type Kysely, type Migration, sql } from 'kysely';
-import { appendLeafHashes, emptyCompactRange } from '../../core/merkle/compact-range.ts';
-import { leafHash } from '../../core/merkle/merkle-hash.ts';
+import { appendLeafHashes, emptyCompactRange } from '../../core/log/merkle/compact-range.ts';
+import { leafHash } from '../../core/log/merkle/merkle-hash.ts';
 import { auditOrgs, directoryEntryAudit } from '../audit-event.ts';
 import type { Dialect } from './migrations.ts';
 

@@ -1,11 +1,11 @@
 /**
- * core/merkle's HashReader over the `merkle_nodes` table: the O(log n) nodes of a proof or
+ * core/log/merkle's HashReader over the `merkle_nodes` table: the O(log n) nodes of a proof or
  * a root in one query, `(level, idx) IN (…)`, in the order asked. Stored nodes never change
  * once written (the table is append-only), so any connection reads them consistently.
  */
 import { type Kysely, sql } from 'kysely';
-import type { HashReader } from '../../core/merkle/hash-reader.ts';
-import type { NodeId } from '../../core/merkle/node-id.ts';
+import type { HashReader } from '../../core/log/merkle/hash-reader.ts';
+import type { NodeId } from '../../core/log/merkle/node-id.ts';
 import type { Database } from './schema.ts';
 import { StoreError } from './store-error.ts';
 

@@ -4,7 +4,7 @@
  * so a disk error stops the server as every other write does (DESIGN §7).
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { NodeId } from '../../core/merkle/node-id.ts';
+import type { NodeId } from '../../core/log/merkle/node-id.ts';
 import type {
   DirectoryLeaf,
   LogEventQuery,

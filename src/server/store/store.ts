@@ -11,7 +11,7 @@
  * - the audit table is append-only, and every event is the next leaf of the Merkle log,
  *   written with its tree nodes in the same transaction (DESIGN §8; see `log`).
  */
-import type { Addressee } from '../../core/cable-header.ts';
+import type { Addressee } from '../../core/cable/cable-header.ts';
 import type { LogStore } from './log-store.ts';
 import type { Dialect } from './migrations.ts';
 import type { TableName } from './schema.ts';

@@ -5,7 +5,7 @@
  * HttpOnly cookie, and is kept only as its SHA-256.
  */
 import type { FastifyInstance } from 'fastify';
-import { object } from '../../core/decode.ts';
+import { object } from '../../core/encoding/decode.ts';
 import { actorOf } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';

@@ -3,7 +3,7 @@
  * of step-up-rule.ts need in the two minutes before them (DESIGN §5).
  */
 import type { FastifyInstance } from 'fastify';
-import { object } from '../../core/decode.ts';
+import { object } from '../../core/encoding/decode.ts';
 import { actorOf } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';

@@ -2,7 +2,7 @@
  * A WebStore in memory, per app instance: for apps built without a database handle for the
  * web tables (the API tests). Sessions die with the process.
  */
-import { toBase64url } from '../../core/bytes.ts';
+import { toBase64url } from '../../core/encoding/bytes.ts';
 import type { ChallengeRecord, PasskeyRecord, SessionRecord, WebStore } from './web-store.ts';
 
 export class MemoryWebStore implements WebStore {

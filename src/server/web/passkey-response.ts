@@ -5,8 +5,8 @@
  * kept (the verifier ignores what it does not know); the fields the verifier reads are checked.
  */
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
-import { fromBase64url, fromUtf8 } from '../../core/bytes.ts';
-import type { JsonValue } from '../../core/canonical-json.ts';
+import { fromBase64url, fromUtf8 } from '../../core/encoding/bytes.ts';
+import type { JsonValue } from '../../core/encoding/canonical-json.ts';
 import { ServerError } from '../server-error.ts';
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;

@@ -6,9 +6,9 @@
  */
 import { generateRegistrationOptions } from '@simplewebauthn/server';
 import type { FastifyInstance } from 'fastify';
-import { utf8 } from '../../core/bytes.ts';
-import { bytes, object } from '../../core/decode.ts';
-import { decodeDeviceId } from '../../core/identifiers.ts';
+import { utf8 } from '../../core/encoding/bytes.ts';
+import { bytes, object } from '../../core/encoding/decode.ts';
+import { decodeDeviceId } from '../../core/encoding/identifiers.ts';
 import { unixSeconds } from '../clock.ts';
 import { readBody } from '../read-body.ts';
 import { checkInvitation } from '../redeem-invitation.ts';

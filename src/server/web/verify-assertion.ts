@@ -5,7 +5,7 @@
  * demanded (no synced passkey); the signature counter grew (a cloned authenticator is caught).
  */
 import { verifyAuthenticationResponse } from '@simplewebauthn/server';
-import type { JsonValue } from '../../core/canonical-json.ts';
+import type { JsonValue } from '../../core/encoding/canonical-json.ts';
 import { authenticationResponse, clientDataOf } from './passkey-response.ts';
 import { takeChallenge } from './take-challenge.ts';
 import type { WebContext } from './web-context.ts';

@@ -3,7 +3,7 @@
  * the canonical form of `server/audit-event.ts` (`{ at, type, actor, object, detail }`). Their
  * types are the web layer's own; ids and codes only, never a session id or an assertion.
  */
-import { encodeCanonical, type JsonValue } from '../../core/canonical-json.ts';
+import { encodeCanonical, type JsonValue } from '../../core/encoding/canonical-json.ts';
 import type { AuditActor } from '../audit-event.ts';
 import type { AuditRecord } from '../store/store.ts';
 

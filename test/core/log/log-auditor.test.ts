@@ -8,15 +8,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { utf8 } from '../../../src/core/bytes.ts';
-import { encodeCanonical } from '../../../src/core/canonical-json.ts';
-import { checkpoint } from '../../../src/core/checkpoint/checkpoint.ts';
-import { cosign } from '../../../src/core/checkpoint/cosign.ts';
-import { formatCheckpoint } from '../../../src/core/checkpoint/format-checkpoint.ts';
-import { cosignatureVerifier, ed25519Verifier } from '../../../src/core/checkpoint/note-verifier.ts';
-import { signNote } from '../../../src/core/checkpoint/sign-note.ts';
-import { cosignatureSigner, ed25519Signer } from '../../../src/core/checkpoint/signer.ts';
-import { generateSigner } from '../../../src/core/ed25519.ts';
+import { utf8 } from '../../../src/core/encoding/bytes.ts';
+import { encodeCanonical } from '../../../src/core/encoding/canonical-json.ts';
+import { checkpoint } from '../../../src/core/log/checkpoint/checkpoint.ts';
+import { cosign } from '../../../src/core/log/checkpoint/cosign.ts';
+import { formatCheckpoint } from '../../../src/core/log/checkpoint/format-checkpoint.ts';
+import { cosignatureVerifier, ed25519Verifier } from '../../../src/core/log/checkpoint/note-verifier.ts';
+import { signNote } from '../../../src/core/log/checkpoint/sign-note.ts';
+import { cosignatureSigner, ed25519Signer } from '../../../src/core/log/checkpoint/signer.ts';
+import { generateSigner } from '../../../src/core/crypto/ed25519.ts';
 import {
   type AuditReport,
   commitsDirectoryEntry,
@@ -27,7 +27,7 @@ import {
   LogAuditor,
   parseLogEvent,
 } from '../../../src/core/log/index.ts';
-import { leafHash, rootFromLeafHashes } from '../../../src/core/merkle/index.ts';
+import { leafHash, rootFromLeafHashes } from '../../../src/core/log/merkle/index.ts';
 
 const ORIGIN = 'valise.test/log';
 const logKey = await generateSigner();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { sha512 } from '@noble/hashes/sha2.js';
-import { fromBase64url, utf8 } from '../../../src/core/bytes.ts';
+import { fromBase64url, utf8 } from '../../../src/core/encoding/bytes.ts';
 import { contentDigest, matchesContentDigest } from '../../../src/core/wire/content-digest.ts';
 import { cryptoKeySigner } from '../../../src/core/wire/sign-request.ts';
 import { buildSignatureBase, serializeSignatureParams } from '../../../src/core/wire/signature-base.ts';

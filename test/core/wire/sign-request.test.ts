@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { utf8 } from '../../../src/core/bytes.ts';
+import { utf8 } from '../../../src/core/encoding/bytes.ts';
 import { contentDigest } from '../../../src/core/wire/content-digest.ts';
 import {
   cryptoKeySigner,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { toBase64url, utf8 } from '../../../src/core/bytes.ts';
+import { toBase64url, utf8 } from '../../../src/core/encoding/bytes.ts';
 import { contentDigest } from '../../../src/core/wire/content-digest.ts';
 import { MemoryNonceStore } from '../../../src/core/wire/memory-nonce-store.ts';
 import type { NonceStore } from '../../../src/core/wire/nonce-store.ts';

@@ -2,7 +2,7 @@
 // property), a fixed clock, and a helper that signs a request and turns it into the
 // WireRequest a server would receive.
 import assert from 'node:assert/strict';
-import { toBase64url } from '../../../src/core/bytes.ts';
+import { toBase64url } from '../../../src/core/encoding/bytes.ts';
 import { MemoryNonceStore } from '../../../src/core/wire/memory-nonce-store.ts';
 import type { WireRequest } from '../../../src/core/wire/request-profile.ts';
 import {

@@ -9,9 +9,9 @@ import type {
   OrgCertificate,
   Revocation,
   UserCertificate,
-} from '../../../src/core/certificate.ts';
-import { generateSigner } from '../../../src/core/ed25519.ts';
-import { issueCertificate } from '../../../src/core/issue-certificate.ts';
+} from '../../../src/core/identity/certificate.ts';
+import { generateSigner } from '../../../src/core/crypto/ed25519.ts';
+import { issueCertificate } from '../../../src/core/identity/issue-certificate.ts';
 import { backends } from '../fixtures/backends.ts';
 import { actCounts } from '../fixtures/counts.ts';
 import { addUser, enrolDevice, invite, newDeviceKeys } from '../fixtures/enrol.ts';

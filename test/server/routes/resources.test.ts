@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { toBase64url } from '../../../src/core/bytes.ts';
+import { toBase64url } from '../../../src/core/encoding/bytes.ts';
 import { SECURITY_HEADERS } from '../../../src/server/security-headers.ts';
 import { backends } from '../fixtures/backends.ts';
 import { device } from '../fixtures/network.ts';

@@ -16,7 +16,7 @@ import {
   MemoryHashStore,
   treeRoot,
   verifyInclusion,
-} from '../../../src/core/merkle/index.ts';
+} from '../../../src/core/log/merkle/index.ts';
 import { auditRecord, directoryEntryAudit } from '../../../src/server/audit-event.ts';
 import { entryRow } from '../../../src/server/directory-cache.ts';
 import { migrationProvider } from '../../../src/server/store/migrations.ts';

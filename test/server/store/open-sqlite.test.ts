@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Sqlite from 'better-sqlite3';
-import { randomBytes } from '../../../src/core/bytes.ts';
+import { randomBytes } from '../../../src/core/encoding/bytes.ts';
 import { auditRecord } from '../../../src/server/audit-event.ts';
 import { openSqliteStore } from '../../../src/server/store/open-sqlite.ts';
 import { StoreError } from '../../../src/server/store/store-error.ts';

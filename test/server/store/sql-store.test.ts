@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { randomBytes, utf8 } from '../../../src/core/bytes.ts';
+import { randomBytes, utf8 } from '../../../src/core/encoding/bytes.ts';
 import { auditRecord } from '../../../src/server/audit-event.ts';
 import type { SqlStore } from '../../../src/server/store/sql-store.ts';
 import type { AuditRecord, EnrolmentRecord, NewCable, WrapRecord } from '../../../src/server/store/store.ts';

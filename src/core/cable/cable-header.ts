@@ -1,0 +1,203 @@
+/**
+ * The cable header: everything a recipient, the server and policy may read in clear. The
+ * sender device signs its canonical encoding. Two parts:
+ * - the envelope, fixed when the cable is sealed (who, to whom, how classified, which
+ *   directory epoch). Its hash is the associated data of the content and every key wrap.
+ * - the series position (serial, previous-cable hash) and the digests of what was sealed.
+ *   When two devices of one organisation race for a serial, the loser re-signs with a new
+ *   position without sealing again (DESIGN §4), which is why the position stays out of the
+ *   envelope and the wraps bind the cable id, never the serial.
+ */
+import { concatBytes, utf8 } from '../encoding/bytes.ts';
+import { encodeCanonical } from '../encoding/canonical-json.ts';
+import { requireSorted } from '../identity/certificate.ts';
+import type { Classification, Marking } from '../identity/classification.ts';
+import { CLASSIFICATIONS, MARKINGS } from '../identity/classification.ts';
+import { MAX_TIME, MIN_TIME } from '../encoding/date-time-group.ts';
+import type { Decoder } from '../encoding/decode.ts';
+import { array, enumOf, integer, object, optional, string } from '../encoding/decode.ts';
+import { childField, EncodingError } from '../encoding/encoding-error.ts';
+import { isBytes } from '../crypto/hpke/input-checks.ts';
+import {
+  decodeCableId,
+  decodeDeviceId,
+  decodeDigest,
+  decodeGroup,
+  decodeOrgId,
+  decodeUserId,
+} from '../encoding/identifiers.ts';
+import { LABELS } from '../crypto/labels.ts';
+import type { AddresseeRole, Precedence } from './precedence.ts';
+import { ADDRESSEE_ROLES, PRECEDENCES } from './precedence.ts';
+import { decodeReference, MAX_SERIAL } from './reference.ts';
+import { sha256 } from '../crypto/sha256.ts';
+import { toJsonValue } from '../encoding/to-json.ts';
+
+/** The suites this build can open. A new suite is added here; none is ever changed. */
+export const SUITES = ['valise-v1/x-wing/hkdf-sha256/aes-256-gcm'] as const;
+export type Suite = (typeof SUITES)[number];
+export const CURRENT_SUITE: Suite = SUITES[0];
+export const FORMAT_VERSION = 1;
+
+export const MAX_ADDRESSEES = 64;
+export const MAX_GROUPS = 16;
+export const MAX_RECIPIENTS = 10_000;
+/** Content ciphertext limit (the body and descriptors; attachments travel apart). */
+export const MAX_CONTENT_BYTES = 4 * 1024 * 1024;
+
+export interface Addressee {
+  readonly org: string;
+  readonly role: AddresseeRole;
+}
+
+export interface CableEnvelope {
+  /** Format version; a reader refuses versions it does not know (UNSUPPORTED_SUITE). */
+  readonly v: number;
+  /** Cipher suite id; decoded as any well-formed id so a reader can say it is unsupported. */
+  readonly suite: string;
+  readonly id: string;
+  readonly org: string;
+  readonly sender: { readonly user: string; readonly device: string };
+  /** Unix seconds; rendered as a date-time group. */
+  readonly sentAt: number;
+  readonly classification: Classification;
+  readonly markings: readonly Marking[];
+  readonly precedence: Precedence;
+  /** Addressee organisations, sorted by org, each once. */
+  readonly distribution: readonly Addressee[];
+  /** Working groups (need-to-know), sorted; empty means the whole of each addressee org. */
+  readonly groups: readonly string[];
+  readonly replyTo?: string;
+  /** Silence procedure: adopted at this instant (Unix seconds) unless silence is broken. */
+  readonly silenceDeadline?: number;
+  /** The directory epoch the sender computed the recipients at. */
+  readonly epoch: number;
+}
+
+export interface CableHeader extends CableEnvelope {
+  /** Gapless per organisation and year; the reference is `org/serial/yy`. */
+  readonly serial: number;
+  /** Hash of the organisation's previous cable; absent only for its very first. */
+  readonly prev?: Uint8Array;
+  readonly contentHash: Uint8Array;
+  readonly contentLength: number;
+  /** Every device that holds a wrap, sorted. */
+  readonly recipients: readonly string[];
+}
+
+const decodeTime = integer({ min: MIN_TIME, max: MAX_TIME });
+
+const decodeAddressee: Decoder<Addressee> = object({ org: decodeOrgId, role: enumOf(ADDRESSEE_ROLES) });
+
+const ENVELOPE_SHAPE = {
+  v: integer({ min: 1, max: 255 }),
+  suite: string({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9./-]*$/ }),
+  id: decodeCableId,
+  org: decodeOrgId,
+  sender: object({ user: decodeUserId, device: decodeDeviceId }),
+  sentAt: decodeTime,
+  classification: enumOf(CLASSIFICATIONS),
+  markings: array(enumOf(MARKINGS), { max: MARKINGS.length, unique: true }),
+  precedence: enumOf(PRECEDENCES),
+  distribution: array(decodeAddressee, { min: 1, max: MAX_ADDRESSEES }),
+  groups: array(decodeGroup, { max: MAX_GROUPS, unique: true }),
+  replyTo: optional(decodeReference),
+  silenceDeadline: optional(decodeTime),
+  epoch: integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+};
+
+const decodeHeaderShape = object({
+  ...ENVELOPE_SHAPE,
+  serial: integer({ min: 1, max: MAX_SERIAL }),
+  prev: optional(decodeDigest),
+  contentHash: decodeDigest,
+  contentLength: integer({ min: 1, max: MAX_CONTENT_BYTES }),
+  recipients: array(decodeDeviceId, { min: 1, max: MAX_RECIPIENTS }),
+});
+
+/** The rules that cross fields, shared by the envelope and header decoders. */
+function checkEnvelope(h: CableEnvelope, field: string): void {
+  const at = (name: string) => childField(field, name);
+  requireSorted(
+    h.distribution.map((d) => d.org),
+    at('distribution'),
+  );
+  requireSorted(h.groups, at('groups'));
+  for (let i = 1; i < h.markings.length; i++) {
+    if (MARKINGS.indexOf(h.markings[i - 1]!) >= MARKINGS.indexOf(h.markings[i]!)) {
+      throw new EncodingError(
+        'NOT_CANONICAL',
+        at('markings'),
+        `${at('markings')} must follow the order ${MARKINGS.join(', ')}`,
+      );
+    }
+  }
+  // DESIGN §2: LIMITE is a distribution marking for unclassified papers only.
+  if (h.markings.includes('LIMITE') && h.classification !== 'UNCLASSIFIED') {
+    throw new EncodingError(
+      'INVALID_VALUE',
+      at('markings'),
+      'LIMITE marks UNCLASSIFIED cables only; classify the cable or drop the marking',
+    );
+  }
+  if (h.silenceDeadline !== undefined && h.silenceDeadline <= h.sentAt) {
+    throw new EncodingError(
+      'OUT_OF_RANGE',
+      at('silenceDeadline'),
+      'the silence deadline must be after the date-time group',
+    );
+  }
+}
+
+export const decodeCableEnvelope: Decoder<CableEnvelope> = (value, field) => {
+  requireField(field);
+  const envelope = object(ENVELOPE_SHAPE)(value, field) as CableEnvelope;
+  checkEnvelope(envelope, field);
+  return envelope;
+};
+
+export const decodeCableHeader: Decoder<CableHeader> = (value, field) => {
+  requireField(field);
+  const header = decodeHeaderShape(value, field) as CableHeader;
+  checkEnvelope(header, field);
+  requireSorted(header.recipients, childField(field, 'recipients'));
+  return header;
+};
+
+// The field path is the caller's, not the document's; a non-string could not be reported.
+function requireField(field: unknown): void {
+  if (typeof field !== 'string') {
+    throw new EncodingError('WRONG_TYPE', '', 'field: expected a path such as "cable.header" (a string)');
+  }
+}
+
+// The encoders below take model values but hold them to the format first: what is hashed or
+// signed is always a header or envelope that decodes, never whatever the caller built.
+
+/** The envelope part of a header (drops series position and digests). */
+export function envelopeOf(header: CableHeader): CableEnvelope {
+  const checked = decodeCableHeader(toJsonValue(header), 'header');
+  const { serial: _s, prev: _p, contentHash: _c, contentLength: _l, recipients: _r, ...envelope } = checked;
+  return envelope;
+}
+
+export function encodeHeader(header: CableHeader): Uint8Array {
+  const json = toJsonValue(header);
+  decodeCableHeader(json, 'header');
+  return encodeCanonical(json);
+}
+
+/** SHA-256 over the canonical envelope: the AEAD associated data of content and wraps. */
+export function envelopeHash(envelope: CableEnvelope): Uint8Array {
+  const json = toJsonValue(envelope);
+  decodeCableEnvelope(json, 'envelope');
+  return sha256(concatBytes(utf8(LABELS.envelope), Uint8Array.of(0), encodeCanonical(json)));
+}
+
+/** SHA-256 over a signed header: what the next cable of the series names as `prev`. */
+export function cableHash(header: CableHeader, signature: Uint8Array): Uint8Array {
+  if (!isBytes(signature) || signature.length !== 64) {
+    throw new EncodingError('WRONG_TYPE', 'signature', 'signature: expected the 64-byte Ed25519 signature');
+  }
+  return sha256(concatBytes(utf8(LABELS.headerHash), Uint8Array.of(0), encodeHeader(header), signature));
+}

@@ -1,0 +1,86 @@
+/**
+ * A sealed cable as it travels: the signed header, the content ciphertext and the key
+ * wraps. The server stores it whole and hands each device the header, the content and that
+ * device's wrap only. Built by `sealCable` or by `decodeSealedCable`, never by casting.
+ */
+import type { CableHeader } from './cable-header.ts';
+import { decodeCableHeader, MAX_CONTENT_BYTES, MAX_RECIPIENTS } from './cable-header.ts';
+import type { JsonValue } from '../encoding/canonical-json.ts';
+import type { Decoder } from '../encoding/decode.ts';
+import { array, bytes, object } from '../encoding/decode.ts';
+import { childField, EncodingError } from '../encoding/encoding-error.ts';
+import { decodeDeviceId, decodeEd25519Signature } from '../encoding/identifiers.ts';
+import { toJsonValue } from '../encoding/to-json.ts';
+
+/** X-Wing encapsulation (1120 bytes) and the AEAD-wrapped 32-byte content key. */
+export const WRAP_ENC_BYTES = 1120;
+export const WRAP_KEY_BYTES = 48;
+
+export interface KeyWrap {
+  readonly device: string;
+  readonly enc: Uint8Array;
+  readonly key: Uint8Array;
+}
+
+export interface SealedCable {
+  readonly kind: 'SealedCable';
+  readonly header: CableHeader;
+  readonly signature: Uint8Array;
+  readonly content: Uint8Array;
+  /** Sorted by device; all of them from the sender, one (the reader's) from the server. */
+  readonly wraps: readonly KeyWrap[];
+}
+
+export const decodeKeyWrap: Decoder<KeyWrap> = object({
+  device: decodeDeviceId,
+  enc: bytes({ length: WRAP_ENC_BYTES }),
+  key: bytes({ length: WRAP_KEY_BYTES }),
+});
+
+const decodeShape = object({
+  header: decodeCableHeader,
+  signature: decodeEd25519Signature,
+  content: bytes({ min: 1, max: MAX_CONTENT_BYTES }),
+  wraps: array(decodeKeyWrap, { max: MAX_RECIPIENTS }),
+});
+
+export const decodeSealedCable: Decoder<SealedCable> = (value, field) => {
+  if (typeof field !== 'string') {
+    throw new EncodingError('WRONG_TYPE', '', 'field: expected a path such as "cable" (a string)');
+  }
+  const shape = decodeShape(value, field);
+  for (let i = 1; i < shape.wraps.length; i++) {
+    if (!(shape.wraps[i - 1]!.device < shape.wraps[i]!.device)) {
+      throw new EncodingError(
+        'NOT_CANONICAL',
+        childField(field, 'wraps'),
+        'wraps must be sorted by device, each once',
+      );
+    }
+  }
+  return Object.freeze({ kind: 'SealedCable', ...shape });
+};
+
+/** The JSON form of a cable (without its `kind` tag), once it decodes: nothing malformed leaves. */
+export function encodeSealedCable(cable: SealedCable): JsonValue {
+  return checked(cable).json;
+}
+
+/** The same cable with only `device`'s wrap: what the server delivers to one device. */
+export function forDevice(cable: SealedCable, device: string): SealedCable {
+  const id = decodeDeviceId(device, 'device');
+  const whole = checked(cable).cable;
+  return Object.freeze({ ...whole, wraps: Object.freeze(whole.wraps.filter((w) => w.device === id)) });
+}
+
+// The wire JSON of a cable, without `kind` (the type's tag), and the cable it decodes to.
+// Wrapping the cable in `{ cable }` makes every error name its field as `cable.…`.
+function checked(cable: unknown): { json: JsonValue; cable: SealedCable } {
+  let json = (toJsonValue({ cable }) as { cable?: JsonValue }).cable;
+  if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
+    const { kind: _kind, ...rest } = json as { readonly [k: string]: JsonValue };
+    json = rest;
+  }
+  const decodedCable = decodeSealedCable(json, 'cable');
+  return { json: json as JsonValue, cable: decodedCable };
+}

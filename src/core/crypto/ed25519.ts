@@ -1,0 +1,161 @@
+/**
+ * Ed25519 through WebCrypto, so a device's signing key can stay a non-extractable
+ * CryptoKey. Every signature is over `label || 0x00 || message` (see labels.ts): the same
+ * key can never be tricked into signing one kind of object as another.
+ *
+ * Arguments are checked first (noble's `abytes`): a wrong key, seed, label, message or signer
+ * is a CryptoError naming it. `verifyLabelled` answers false for anything malformed.
+ */
+import { concatBytes, fromBase64url, utf8 } from '../encoding/bytes.ts';
+import { CryptoError } from './hpke/crypto-error.ts';
+import { describe, isBytes, requireBoolean, requireBytes } from './hpke/input-checks.ts';
+import { cryptoKeyFacts } from './hpke/web-crypto.ts';
+
+/** Anything that can sign with an Ed25519 key it keeps to itself. */
+export interface Signer {
+  readonly publicKey: Uint8Array;
+  sign(message: Uint8Array): Promise<Uint8Array>;
+}
+
+const ED25519 = { name: 'Ed25519' } as const;
+
+const SIGNATURE_BYTES = 64;
+
+function buffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(bytes) as Uint8Array<ArrayBuffer>;
+}
+
+// An Ed25519 private CryptoKey allowed to sign, read through the CryptoKey getters.
+function requireSigningKey(privateKey: unknown, name: string): CryptoKey {
+  const facts = cryptoKeyFacts(privateKey);
+  if (facts?.type !== 'private' || facts.algorithm !== 'Ed25519' || !facts.usages.includes('sign')) {
+    throw new CryptoError('BAD_KEY', `${name} must be an Ed25519 private CryptoKey that may sign`);
+  }
+  return privateKey as CryptoKey;
+}
+
+/** Makes a fresh key pair; `extractable` only for the CLI key file and tests. */
+export async function generateSigner(
+  extractable = false,
+): Promise<Signer & { readonly privateKey: CryptoKey }> {
+  requireBoolean(extractable, 'extractable');
+  const pair = (await globalThis.crypto.subtle.generateKey(ED25519, extractable, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
+  const publicKey = new Uint8Array(await globalThis.crypto.subtle.exportKey('raw', pair.publicKey));
+  return signerFromKey(pair.privateKey, publicKey);
+}
+
+export function signerFromKey(
+  privateKey: CryptoKey,
+  publicKey: Uint8Array,
+): Signer & { readonly privateKey: CryptoKey } {
+  requireSigningKey(privateKey, 'privateKey');
+  requireBytes(publicKey, 'publicKey', { length: 32, code: 'BAD_KEY' });
+  return {
+    publicKey,
+    privateKey,
+    async sign(message) {
+      const data = requireBytes(message, 'message');
+      return new Uint8Array(await globalThis.crypto.subtle.sign(ED25519, privateKey, data));
+    },
+  };
+}
+
+const PKCS8_ED25519_PREFIX = Uint8Array.of(
+  0x30,
+  0x2e,
+  0x02,
+  0x01,
+  0x00,
+  0x30,
+  0x05,
+  0x06,
+  0x03,
+  0x2b,
+  0x65,
+  0x70,
+  0x04,
+  0x22,
+  0x04,
+  0x20,
+);
+
+/** Imports a 32-byte Ed25519 seed (RFC 8032 private key) as a signer. */
+export async function signerFromSeed(
+  seed: Uint8Array,
+  extractable = false,
+): Promise<Signer & { readonly privateKey: CryptoKey }> {
+  requireBytes(seed, 'seed', { length: 32, code: 'BAD_KEY' });
+  requireBoolean(extractable, 'extractable');
+  const pkcs8 = concatBytes(PKCS8_ED25519_PREFIX, seed);
+  const privateKey = await globalThis.crypto.subtle.importKey('pkcs8', buffer(pkcs8), ED25519, true, [
+    'sign',
+  ]);
+  // The JWK of an Ed25519 private key carries its public key as `x` (RFC 8037 §2).
+  const jwk = await globalThis.crypto.subtle.exportKey('jwk', privateKey);
+  const publicKey = fromBase64url(jwk.x ?? '');
+  if (publicKey?.length !== 32)
+    throw new CryptoError('BAD_KEY', 'the Ed25519 seed did not yield a public key');
+  const finalKey = extractable
+    ? privateKey
+    : await globalThis.crypto.subtle.importKey('pkcs8', buffer(pkcs8), ED25519, false, ['sign']);
+  return signerFromKey(finalKey, publicKey);
+}
+
+/** Exports the 32-byte seed of an extractable signer (for the CLI key file). */
+export async function exportSeed(privateKey: CryptoKey): Promise<Uint8Array> {
+  requireSigningKey(privateKey, 'privateKey');
+  if (cryptoKeyFacts(privateKey)?.extractable !== true) {
+    throw new CryptoError(
+      'NOT_EXTRACTABLE',
+      'privateKey was made non-extractable; its seed cannot be exported',
+    );
+  }
+  const pkcs8 = new Uint8Array(await globalThis.crypto.subtle.exportKey('pkcs8', privateKey));
+  return pkcs8.slice(PKCS8_ED25519_PREFIX.length);
+}
+
+function labelled(label: string, message: Uint8Array): Uint8Array {
+  return concatBytes(utf8(label), Uint8Array.of(0), message);
+}
+
+export async function signLabelled(signer: Signer, label: string, message: Uint8Array): Promise<Uint8Array> {
+  if (typeof signer !== 'object' || signer === null || typeof signer.sign !== 'function') {
+    throw new CryptoError('BAD_ARGUMENT', `signer must have a sign method, got ${describe(signer)}`);
+  }
+  if (typeof label !== 'string') {
+    throw new CryptoError('BAD_ARGUMENT', `label must be a string, got ${describe(label)}`);
+  }
+  const signature: unknown = await signer.sign(labelled(label, requireBytes(message, 'message')));
+  if (!isBytes(signature) || signature.length !== SIGNATURE_BYTES) {
+    throw new CryptoError('BAD_ARGUMENT', `signer returned ${describe(signature)}, not a 64-byte signature`);
+  }
+  return signature;
+}
+
+/** Verifies a labelled signature. Returns false for anything malformed; never throws. */
+export async function verifyLabelled(
+  publicKey: Uint8Array,
+  label: string,
+  message: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  if (!isBytes(publicKey) || publicKey.length !== 32) return false;
+  if (!isBytes(signature) || signature.length !== SIGNATURE_BYTES) return false;
+  if (!isBytes(message) || typeof label !== 'string') return false;
+  try {
+    const key = await globalThis.crypto.subtle.importKey('raw', buffer(publicKey), ED25519, false, [
+      'verify',
+    ]);
+    return await globalThis.crypto.subtle.verify(
+      ED25519,
+      key,
+      buffer(signature),
+      buffer(labelled(label, message)),
+    );
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * An HPKE ciphersuite (RFC 9180 §4): one KEM, one KDF, one AEAD. Suites are built only from the
+ * primitives this folder implements, so a suite that arrives as an argument is checked by
+ * identity: no caller can slip in a look-alike KEM or AEAD object.
+ */
+
+import type { Aead } from './aead.ts';
+import { Aes128Gcm, Aes256Gcm } from './aes-gcm.ts';
+import { CryptoError } from './crypto-error.ts';
+import { DhkemX25519 } from './dhkem-x25519.ts';
+import { HkdfSha256 } from './hkdf-sha256.ts';
+import { ownValue } from './input-checks.ts';
+import type { Kdf } from './kdf.ts';
+import type { Kem, KemPrivateKey } from './kem.ts';
+import { hpkeSuiteId } from './labeled-kdf.ts';
+import { XWing } from './x-wing.ts';
+
+export interface HpkeSuite<P extends KemPrivateKey = KemPrivateKey> {
+  readonly kind: 'HpkeSuite';
+  readonly kem: Kem<P>;
+  readonly kdf: Kdf;
+  readonly aead: Aead;
+  /** RFC 9180 §5.1 suite_id = "HPKE" || kem_id || kdf_id || aead_id (10 bytes). */
+  readonly suiteId: Uint8Array;
+  /** e.g. "X-Wing (ML-KEM-768 + X25519), HKDF-SHA256, AES-256-GCM". */
+  readonly name: string;
+}
+
+const KEMS: readonly Kem[] = [DhkemX25519, XWing];
+const KDFS: readonly Kdf[] = [HkdfSha256];
+const AEADS: readonly Aead[] = [Aes128Gcm, Aes256Gcm];
+
+export function hpkeSuite<P extends KemPrivateKey>(kem: Kem<P>, kdf: Kdf, aead: Aead): HpkeSuite<P> {
+  if (!KEMS.includes(kem as Kem) || !KDFS.includes(kdf) || !AEADS.includes(aead)) {
+    throw new CryptoError(
+      'UNSUPPORTED',
+      'an HPKE suite must be built from the KEMs, KDFs and AEADs of core/crypto/hpke',
+    );
+  }
+  return Object.freeze({
+    kind: 'HpkeSuite',
+    kem,
+    kdf,
+    aead,
+    suiteId: hpkeSuiteId(kem.id, kdf.id, aead.id),
+    name: `${kem.name}, ${kdf.name}, ${aead.name}`,
+  });
+}
+
+/** Checks that `value` is a suite made by `hpkeSuite` from known primitives. */
+export function checkSuite<P extends KemPrivateKey>(value: HpkeSuite<P>): HpkeSuite<P> {
+  const candidate: unknown = value;
+  if (typeof candidate !== 'object' || candidate === null || ownValue(candidate, 'kind') !== 'HpkeSuite') {
+    throw new CryptoError('BAD_ARGUMENT', 'suite must be an HpkeSuite such as VALISE_SUITE_XWING');
+  }
+  const kem = ownValue(candidate, 'kem');
+  const kdf = ownValue(candidate, 'kdf');
+  const aead = ownValue(candidate, 'aead');
+  if (!KEMS.includes(kem as Kem) || !KDFS.includes(kdf as Kdf) || !AEADS.includes(aead as Aead)) {
+    throw new CryptoError(
+      'BAD_ARGUMENT',
+      'suite must be built by hpkeSuite() from the primitives of core/crypto/hpke',
+    );
+  }
+  return hpkeSuite(kem as Kem<P>, kdf as Kdf, aead as Aead);
+}

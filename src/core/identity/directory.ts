@@ -1,0 +1,346 @@
+/**
+ * The verified key directory (DESIGN §4–§6): the ordered list of signed certificate
+ * entries, replayed from the pinned network root. Every entry is checked against its
+ * issuer as it stood at that point of the list; an entry that fails is kept out and its
+ * reason recorded, so one bad entry cannot poison the rest and a recipient can say exactly
+ * why a sender is not trusted. Lookups can be asked "as of epoch e" (the first e entries),
+ * which is how the sender and every recipient agree on the entitled set of a cable.
+ *
+ * The root and the entries are decoded first (a malformed one is an EncodingError naming it,
+ * say `entries[3].body.kind`): only decoded, frozen values are replayed and handed out. The
+ * lookups answer undefined for what is not there, and refuse an id that is not a string or an
+ * epoch that is not an integer, rather than guess.
+ */
+
+import type { JsonValue } from '../encoding/canonical-json.ts';
+import type {
+  DeviceCertificate,
+  OrgCertificate,
+  Revocation,
+  SignedEntry,
+  UserCertificate,
+} from './certificate.ts';
+import { decodeNetworkName, decodeSignedEntries } from './certificate.ts';
+import type { Classification } from './classification.ts';
+import { CLASSIFICATIONS } from './classification.ts';
+import { enumOf, object } from '../encoding/decode.ts';
+import { EncodingError } from '../encoding/encoding-error.ts';
+import { decodeEd25519PublicKey } from '../encoding/identifiers.ts';
+import { toJsonValue } from '../encoding/to-json.ts';
+import { verifyCertificate } from './verify-certificate.ts';
+
+/** What a client pins: the network's name, root key and accreditation cap. */
+export interface NetworkRoot {
+  readonly network: string;
+  readonly key: Uint8Array;
+  readonly accreditation: Classification;
+}
+
+/** One version of a certificate and the epoch range in which it is in force. */
+interface Version<C> {
+  readonly cert: C;
+  /** The entry index that introduced it: in force from epoch `from + 1`. */
+  readonly from: number;
+}
+
+interface Revocable {
+  /** Entry index of the revocation, if any: not in force from epoch `revokedAt + 1`. */
+  revokedAt?: number;
+}
+
+interface OrgRecord extends Revocable {
+  readonly versions: Version<OrgCertificate>[];
+}
+interface UserRecord extends Revocable {
+  readonly versions: Version<UserCertificate>[];
+}
+interface DeviceRecord extends Revocable {
+  readonly version: Version<DeviceCertificate>;
+}
+
+export const REJECTION_REASONS = [
+  'BAD_SIGNATURE',
+  'WRONG_NETWORK',
+  'UNKNOWN_ISSUER',
+  'ISSUER_REVOKED',
+  'UNKNOWN_USER',
+  'USER_IN_OTHER_ORG',
+  'DUPLICATE_DEVICE',
+  'REVOKED_SUBJECT',
+  'UNKNOWN_SUBJECT',
+] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/** A device as policy sees it at one epoch: its certificate, its user and its org. */
+export interface DirectoryDevice {
+  readonly device: DeviceCertificate;
+  readonly user: UserCertificate;
+  readonly org: OrgCertificate;
+}
+
+export interface Directory {
+  readonly kind: 'Directory';
+  readonly root: NetworkRoot;
+  /** The number of entries replayed; a cable names the epoch its sender used. */
+  readonly epoch: number;
+  readonly entries: readonly SignedEntry[];
+  /** Entries kept out, by index, with the reason. */
+  readonly rejected: ReadonlyMap<number, RejectionReason>;
+  /** The device and its chain as of `epoch` (default: the latest), if valid then. */
+  device(id: string, epoch?: number): DirectoryDevice | undefined;
+  /** Why a device id is not valid at `epoch`, or undefined when it is. */
+  deviceProblem(id: string, epoch?: number): 'UNKNOWN' | 'REVOKED' | 'REJECTED' | undefined;
+  user(id: string, epoch?: number): UserCertificate | undefined;
+  org(id: string, epoch?: number): OrgCertificate | undefined;
+  /** Every device valid at `epoch`, in entry order. */
+  devices(epoch?: number): DirectoryDevice[];
+}
+
+/**
+ * True for a directory as `openDirectory` returns it: the check callers make before they use
+ * one, so a look-alike (`{ kind: 'Directory' }`) is refused rather than called. Never throws.
+ */
+export function isDirectory(value: unknown): value is Directory {
+  try {
+    if (typeof value !== 'object' || value === null) return false;
+    const d = value as Partial<Directory>;
+    return (
+      d.kind === 'Directory' &&
+      Number.isSafeInteger(d.epoch) &&
+      typeof d.root === 'object' &&
+      d.root !== null &&
+      [d.device, d.deviceProblem, d.devices, d.user, d.org].every((method) => typeof method === 'function')
+    );
+  } catch {
+    return false; // a Proxy whose traps throw is no directory
+  }
+}
+
+function inForce(from: number, revokedAt: number | undefined, epoch: number): boolean {
+  return from < epoch && (revokedAt === undefined || revokedAt >= epoch);
+}
+
+function versionAt<C>(versions: readonly Version<C>[], epoch: number): C | undefined {
+  for (let i = versions.length - 1; i >= 0; i--) {
+    if (versions[i]!.from < epoch) return versions[i]!.cert;
+  }
+  return undefined;
+}
+
+const decodeOpenDirectoryInput = object({
+  root: object({
+    network: decodeNetworkName,
+    key: decodeEd25519PublicKey,
+    accreditation: enumOf(CLASSIFICATIONS),
+  }),
+  entries: decodeSignedEntries,
+});
+
+function requireId(id: unknown): string {
+  if (typeof id !== 'string') throw new EncodingError('WRONG_TYPE', 'id', 'id: expected a string');
+  return id;
+}
+
+function requireEpoch(epoch: unknown): number | undefined {
+  if (epoch !== undefined && (typeof epoch !== 'number' || !Number.isSafeInteger(epoch))) {
+    throw new EncodingError('WRONG_TYPE', 'epoch', 'epoch: expected an integer, or nothing for the latest');
+  }
+  return epoch;
+}
+
+/**
+ * Replays `entries` from `root`. Verification is one Ed25519 check per entry, done here
+ * once; lookups afterwards are map reads.
+ */
+export async function openDirectory(root: NetworkRoot, entries: readonly SignedEntry[]): Promise<Directory> {
+  // Wrapping both in one object makes every error name its field (`root.key`, `entries[3]…`).
+  const input = decodeOpenDirectoryInput(toJsonValue({ root, entries }) as JsonValue, '');
+  return replay(input.root, input.entries, NOTHING_VERIFIED);
+}
+
+/**
+ * The directory with `more` entries appended. The entries `directory` already replayed are
+ * replayed again for their state but their signatures are not checked again, and those it
+ * kept out stay out for the same reason: appending one certificate costs one signature
+ * check, not one per entry of the network.
+ */
+export async function extendDirectory(
+  directory: Directory,
+  more: readonly SignedEntry[],
+): Promise<Directory> {
+  if (!isDirectory(directory))
+    throw new EncodingError('WRONG_TYPE', 'directory', 'directory: expected an opened directory');
+  const input = decodeOpenDirectoryInput(
+    toJsonValue({ root: directory.root, entries: more }) as JsonValue,
+    '',
+  );
+  return replay(input.root, [...directory.entries, ...input.entries], {
+    epoch: directory.epoch,
+    rejected: directory.rejected,
+  });
+}
+
+/** What an earlier replay of a prefix of the entries already established. */
+interface VerifiedPrefix {
+  readonly epoch: number;
+  readonly rejected: ReadonlyMap<number, RejectionReason>;
+}
+
+const NOTHING_VERIFIED: VerifiedPrefix = { epoch: 0, rejected: new Map() };
+
+async function replay(
+  root: NetworkRoot,
+  entries: readonly SignedEntry[],
+  known: VerifiedPrefix,
+): Promise<Directory> {
+  const orgs = new Map<string, OrgRecord>();
+  const users = new Map<string, UserRecord & { org: string }>();
+  const devices = new Map<string, DeviceRecord>();
+  const rejectedDevices = new Set<string>();
+  const rejected = new Map<number, RejectionReason>();
+  const now = entries.length;
+
+  const orgKeyNow = (org: string): Uint8Array | RejectionReason => {
+    const record = orgs.get(org);
+    if (!record) return 'UNKNOWN_ISSUER';
+    if (record.revokedAt !== undefined) return 'ISSUER_REVOKED';
+    return record.versions[record.versions.length - 1]!.cert.key;
+  };
+
+  // Inside the verified prefix a signature is known good (its entry was not kept out), so
+  // only the state is replayed; past it, every signature is checked.
+  let checking = false;
+  const verify = (entry: SignedEntry, key: Uint8Array): Promise<boolean> =>
+    checking ? verifyCertificate(entry, key) : Promise.resolve(true);
+
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index]!;
+    const body = entry.body;
+    checking = index >= known.epoch;
+    const reason = checking
+      ? await checkEntry(index, entry)
+      : (known.rejected.get(index) ?? (await checkEntry(index, entry)));
+    if (reason) {
+      rejected.set(index, reason);
+      if (body.kind === 'device') rejectedDevices.add(body.device);
+    }
+  }
+
+  async function checkEntry(index: number, entry: SignedEntry): Promise<RejectionReason | undefined> {
+    const body = entry.body;
+    switch (body.kind) {
+      case 'org': {
+        // DESIGN §5: organisations are certified by the network root, for this network only.
+        if (body.network !== root.network) return 'WRONG_NETWORK';
+        if (!(await verify(entry, root.key))) return 'BAD_SIGNATURE';
+        const record = orgs.get(body.org);
+        if (record?.revokedAt !== undefined) return 'REVOKED_SUBJECT';
+        if (record) record.versions.push({ cert: body, from: index });
+        else orgs.set(body.org, { versions: [{ cert: body, from: index }] });
+        return undefined;
+      }
+      case 'user': {
+        const key = orgKeyNow(body.org);
+        if (typeof key === 'string') return key;
+        if (!(await verify(entry, key))) return 'BAD_SIGNATURE';
+        const record = users.get(body.user);
+        if (record && record.org !== body.org) return 'USER_IN_OTHER_ORG';
+        if (record?.revokedAt !== undefined) return 'REVOKED_SUBJECT';
+        if (record) record.versions.push({ cert: body, from: index });
+        else users.set(body.user, { org: body.org, versions: [{ cert: body, from: index }] });
+        return undefined;
+      }
+      case 'device': {
+        const key = orgKeyNow(body.org);
+        if (typeof key === 'string') return key;
+        if (!(await verify(entry, key))) return 'BAD_SIGNATURE';
+        const user = users.get(body.user);
+        if (!user || user.revokedAt !== undefined) return 'UNKNOWN_USER';
+        if (user.org !== body.org) return 'USER_IN_OTHER_ORG';
+        // A device id is certified once: a second certificate would swap its keys.
+        if (devices.has(body.device) || rejectedDevices.has(body.device)) return 'DUPLICATE_DEVICE';
+        devices.set(body.device, { version: { cert: body, from: index } });
+        return undefined;
+      }
+      case 'revocation':
+        return revoke(index, entry as SignedEntry<Revocation>);
+    }
+  }
+
+  async function revoke(index: number, entry: SignedEntry<Revocation>): Promise<RejectionReason | undefined> {
+    const body = entry.body;
+    // An organisation is revoked by the root; its users and devices by the organisation.
+    const issuerKey = body.subject === 'org' ? root.key : orgKeyNow(body.org);
+    if (typeof issuerKey === 'string') return issuerKey;
+    if (!(await verify(entry, issuerKey))) return 'BAD_SIGNATURE';
+    const target =
+      body.subject === 'org'
+        ? body.id === body.org
+          ? orgs.get(body.id)
+          : undefined
+        : body.subject === 'user'
+          ? users.get(body.id)
+          : devices.get(body.id);
+    if (!target) return 'UNKNOWN_SUBJECT';
+    if (body.subject === 'user' && (target as { org: string }).org !== body.org) return 'UNKNOWN_SUBJECT';
+    if (body.subject === 'device' && (target as DeviceRecord).version.cert.org !== body.org)
+      return 'UNKNOWN_SUBJECT';
+    if (target.revokedAt !== undefined) return 'REVOKED_SUBJECT';
+    target.revokedAt = index;
+    return undefined;
+  }
+
+  const orgAt = (id: string, epoch: number): OrgCertificate | undefined => {
+    const record = orgs.get(id);
+    return record && inForce(record.versions[0]!.from, record.revokedAt, epoch)
+      ? versionAt(record.versions, epoch)
+      : undefined;
+  };
+  const userAt = (id: string, epoch: number): UserCertificate | undefined => {
+    const record = users.get(id);
+    if (!record || !inForce(record.versions[0]!.from, record.revokedAt, epoch)) return undefined;
+    const cert = versionAt(record.versions, epoch);
+    return cert && orgAt(cert.org, epoch) ? cert : undefined;
+  };
+  const deviceAt = (id: string, epoch: number): DirectoryDevice | undefined => {
+    const record = devices.get(id);
+    if (!record || !inForce(record.version.from, record.revokedAt, epoch)) return undefined;
+    const device = record.version.cert;
+    const user = userAt(device.user, epoch);
+    const org = orgAt(device.org, epoch);
+    return user && org ? { device, user, org } : undefined;
+  };
+  // Epochs outside 0..now are clamped into it; anything but an integer is refused.
+  const clamp = (epoch: number | undefined): number => {
+    const e = requireEpoch(epoch);
+    return e === undefined ? now : Math.max(0, Math.min(e, now));
+  };
+
+  return Object.freeze({
+    kind: 'Directory' as const,
+    root,
+    epoch: now,
+    entries,
+    rejected,
+    device: (id: string, epoch?: number) => deviceAt(requireId(id), clamp(epoch)),
+    deviceProblem(id: string, epoch?: number) {
+      const key = requireId(id);
+      const e = clamp(epoch);
+      if (rejectedDevices.has(key) && !devices.has(key)) return 'REJECTED' as const;
+      const record = devices.get(key);
+      if (!record || record.version.from >= e) return 'UNKNOWN' as const;
+      return deviceAt(key, e) ? undefined : ('REVOKED' as const);
+    },
+    user: (id: string, epoch?: number) => userAt(requireId(id), clamp(epoch)),
+    org: (id: string, epoch?: number) => orgAt(requireId(id), clamp(epoch)),
+    devices(epoch?: number) {
+      const e = clamp(epoch);
+      const out: DirectoryDevice[] = [];
+      for (const id of devices.keys()) {
+        const d = deviceAt(id, e);
+        if (d) out.push(d);
+      }
+      return out;
+    },
+  });
+}

@@ -1,0 +1,14 @@
+/** Checks one certificate's signature against its issuer's key. Never throws. */
+
+import type { SignedEntry } from './certificate.ts';
+import { verifyLabelled } from '../crypto/ed25519.ts';
+import { certificateBytes } from './issue-certificate.ts';
+import { LABELS } from '../crypto/labels.ts';
+
+export function verifyCertificate(entry: SignedEntry, issuerKey: Uint8Array): Promise<boolean> {
+  try {
+    return verifyLabelled(issuerKey, LABELS.certificate, certificateBytes(entry.body), entry.signature);
+  } catch {
+    return Promise.resolve(false);
+  }
+}

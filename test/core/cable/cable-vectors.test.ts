@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { CABLE_ERROR_CODES } from '../../../src/core/cable/cable-error.ts';
+import type { CableVector } from '../fixtures/check-cable-vectors.ts';
+import { checkCableVectors } from '../fixtures/check-cable-vectors.ts';
+
+const file = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'vectors', 'cables.json'), 'utf8')) as {
+  vectors: CableVector[];
+};
+
+describe('frozen cable vectors (test/vectors/cables.json)', () => {
+  test('cover 1, 3 and 30 devices, an attachment, and every CableError code', () => {
+    const names = file.vectors.map((v) => v.name);
+    for (const n of ['1 device', '3 devices', '30 devices', 'with an attachment']) {
+      assert.ok(
+        names.some((x) => x.includes(n)),
+        n,
+      );
+    }
+    const codes = new Set(file.vectors.flatMap((v) => ('error' in v.expect ? [v.expect.error] : [])));
+    assert.deepEqual([...codes].sort(), [...CABLE_ERROR_CODES].sort());
+  });
+
+  for (const v of file.vectors) {
+    test(v.name, async () => {
+      const [result] = await checkCableVectors([v]);
+      assert.equal(result!.problem, '');
+    });
+  }
+});
