@@ -7,18 +7,18 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { concatBytes, toBase64url } from '../src/core/encoding/bytes.ts';
 import { cableHash } from '../src/core/cable/cable-header.ts';
-import type { Revocation, UserCertificate } from '../src/core/identity/certificate.ts';
-import type { XWingPrivateKey } from '../src/core/crypto/hpke/x-wing.ts';
-import { XWing } from '../src/core/crypto/hpke/x-wing.ts';
-import { issueCertificate } from '../src/core/identity/issue-certificate.ts';
 import { sealAttachment } from '../src/core/cable/seal-attachment.ts';
 import type { CableDraft, ContentDraft } from '../src/core/cable/seal-cable.ts';
 import { resignCable, sealCable } from '../src/core/cable/seal-cable.ts';
 import type { SealedCable } from '../src/core/cable/sealed-cable.ts';
 import { encodeSealedCable, forDevice } from '../src/core/cable/sealed-cable.ts';
+import type { XWingPrivateKey } from '../src/core/crypto/hpke/x-wing.ts';
+import { XWing } from '../src/core/crypto/hpke/x-wing.ts';
+import { concatBytes, toBase64url } from '../src/core/encoding/bytes.ts';
 import { toJsonValue } from '../src/core/encoding/to-json.ts';
+import type { Revocation, UserCertificate } from '../src/core/identity/certificate.ts';
+import { issueCertificate } from '../src/core/identity/issue-certificate.ts';
 import { realKemKey } from '../test/core/fixtures/cable-network.ts';
 import type { CableVector } from '../test/core/fixtures/check-cable-vectors.ts';
 import type { FixtureDevice, FixtureNetwork, UserSpec } from '../test/core/fixtures/network.ts';

@@ -4,13 +4,14 @@
  * search index (src/web/search-index.ts) over 10,000 cables, including its encrypted
  * save and load. Posts the figures back.
  */
+
+import { sealCable } from '../../src/core/cable/seal-cable.ts';
+import { generateSigner } from '../../src/core/crypto/ed25519.ts';
+import { XWing } from '../../src/core/crypto/hpke/x-wing.ts';
 import { randomBytes, toBase64url } from '../../src/core/encoding/bytes.ts';
 import type { SignedEntry } from '../../src/core/identity/certificate.ts';
 import { openDirectory } from '../../src/core/identity/directory.ts';
-import { generateSigner } from '../../src/core/crypto/ed25519.ts';
-import { XWing } from '../../src/core/crypto/hpke/x-wing.ts';
 import { issueCertificate } from '../../src/core/identity/issue-certificate.ts';
-import { sealCable } from '../../src/core/cable/seal-cable.ts';
 import { SearchIndex } from '../../src/web/search-index.ts';
 import { syntheticCable } from './synthetic-text.ts';
 

@@ -3,13 +3,14 @@
  * names the option in its error, says what was expected, and accepts the forms people
  * use (`RESTREINT UE`, `restreint-ue`; `24h`, `7d`; `FR:action`).
  */
-import { fromBase64url } from '../core/encoding/bytes.ts';
-import type { Classification } from '../core/identity/classification.ts';
-import { CLASSIFICATIONS } from '../core/identity/classification.ts';
-import type { Role } from '../core/encoding/identifiers.ts';
-import { GROUP_PATTERN, ORG_ID_PATTERN, ROLES } from '../core/encoding/identifiers.ts';
+
 import type { AddresseeRole, Precedence } from '../core/cable/precedence.ts';
 import { ADDRESSEE_ROLES, PRECEDENCES } from '../core/cable/precedence.ts';
+import { fromBase64url } from '../core/encoding/bytes.ts';
+import type { Role } from '../core/encoding/identifiers.ts';
+import { GROUP_PATTERN, ORG_ID_PATTERN, ROLES } from '../core/encoding/identifiers.ts';
+import type { Classification } from '../core/identity/classification.ts';
+import { CLASSIFICATIONS } from '../core/identity/classification.ts';
 import { CliError } from './cli-error.ts';
 import type { OptionValues } from './verb.ts';
 

@@ -5,10 +5,11 @@
  * The server must name the same root before anything is posted to it. Run again for an
  * organisation this profile added, it certifies the same key anew (new name or accreditation).
  */
+
+import { generateSigner } from '../core/crypto/ed25519.ts';
 import { constantTimeEqual } from '../core/encoding/bytes.ts';
 import type { OrgCertificate, SignedEntry } from '../core/identity/certificate.ts';
 import type { Classification } from '../core/identity/classification.ts';
-import { generateSigner } from '../core/crypto/ed25519.ts';
 import { issueCertificate } from '../core/identity/issue-certificate.ts';
 import { decodeNetworkInfo } from './api-answers.ts';
 import type { Fetch } from './api-client.ts';

@@ -6,11 +6,20 @@
 
 import type { CableHeader } from '../core/cable/cable-header.ts';
 import { decodeCableHeader } from '../core/cable/cable-header.ts';
+import { ADDRESSEE_ROLES } from '../core/cable/precedence.ts';
+import { decodeSealedCable } from '../core/cable/sealed-cable.ts';
 import { parseCanonical } from '../core/encoding/canonical-json.ts';
-import { decodeNetworkName, decodeSignedEntries } from '../core/identity/certificate.ts';
-import { CLASSIFICATIONS } from '../core/identity/classification.ts';
 import type { Decoder, Infer } from '../core/encoding/decode.ts';
-import { array, boolean, enumOf, integer, literal, object, optional, string } from '../core/encoding/decode.ts';
+import {
+  array,
+  boolean,
+  enumOf,
+  integer,
+  literal,
+  object,
+  optional,
+  string,
+} from '../core/encoding/decode.ts';
 import {
   decodeCableId,
   decodeDeviceId,
@@ -21,8 +30,8 @@ import {
   decodeUserId,
   decodeXWingPublicKey,
 } from '../core/encoding/identifiers.ts';
-import { ADDRESSEE_ROLES } from '../core/cable/precedence.ts';
-import { decodeSealedCable } from '../core/cable/sealed-cable.ts';
+import { decodeNetworkName, decodeSignedEntries } from '../core/identity/certificate.ts';
+import { CLASSIFICATIONS } from '../core/identity/classification.ts';
 
 const SAFE = { min: 0, max: Number.MAX_SAFE_INTEGER };
 const decodeTime = integer(SAFE);

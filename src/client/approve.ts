@@ -4,8 +4,9 @@
  * against the verified directory, and signed with the organisation key. Posting it
  * completes the enrolment.
  */
-import type { DeviceCertificate, SignedEntry } from '../core/identity/certificate.ts';
+
 import type { Signer } from '../core/crypto/ed25519.ts';
+import type { DeviceCertificate, SignedEntry } from '../core/identity/certificate.ts';
 import { issueCertificate } from '../core/identity/issue-certificate.ts';
 import type { PendingEnrolment } from './api-answers.ts';
 import { decodePendingList } from './api-answers.ts';

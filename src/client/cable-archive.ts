@@ -7,14 +7,23 @@
  * one JSON line per record in a 0600 file, append-only, the newest record of an id winning.
  */
 
+import { PRECEDENCES } from '../core/cable/precedence.ts';
 import { concatBytes, fromUtf8, randomBytes, utf8 } from '../core/encoding/bytes.ts';
 import { encodeCanonical, parseCanonical } from '../core/encoding/canonical-json.ts';
-import { CLASSIFICATIONS } from '../core/identity/classification.ts';
 import type { Infer } from '../core/encoding/decode.ts';
-import { array, bytes, decodeCanonical, enumOf, integer, literal, object, string } from '../core/encoding/decode.ts';
+import {
+  array,
+  bytes,
+  decodeCanonical,
+  enumOf,
+  integer,
+  literal,
+  object,
+  string,
+} from '../core/encoding/decode.ts';
 import { decodeCableId, decodeDeviceId, decodeOrgId, decodeUserId } from '../core/encoding/identifiers.ts';
-import { PRECEDENCES } from '../core/cable/precedence.ts';
 import { toJsonValue } from '../core/encoding/to-json.ts';
+import { CLASSIFICATIONS } from '../core/identity/classification.ts';
 import { ClientError } from './client-error.ts';
 import type { PrivateFileSystem } from './private-file.ts';
 import { appendPrivateFile, readPrivateFile } from './private-file.ts';

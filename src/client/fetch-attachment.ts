@@ -4,9 +4,10 @@
  * every chunk and the digest from the signed content before a byte is returned, so a blob
  * swapped by the server is a CableError, never wrong data.
  */
-import { concatBytes, toBase64url } from '../core/encoding/bytes.ts';
+
 import type { AttachmentDescriptor } from '../core/cable/cable-content.ts';
 import { openAttachment } from '../core/cable/open-attachment.ts';
+import { concatBytes, toBase64url } from '../core/encoding/bytes.ts';
 import type { ApiClient } from './api-client.ts';
 
 export async function fetchAttachment(

@@ -11,17 +11,30 @@
  * file is a clear error, never a half-read key.
  */
 import { join } from 'node:path';
+import { exportSeed, signerFromSeed } from '../core/crypto/ed25519.ts';
+import { XWing } from '../core/crypto/hpke/x-wing.ts';
 import { encodeCanonical } from '../core/encoding/canonical-json.ts';
+import type { Decoder } from '../core/encoding/decode.ts';
+import {
+  bytes,
+  decodeCanonical,
+  enumOf,
+  literal,
+  object,
+  optional,
+  string,
+} from '../core/encoding/decode.ts';
+import { EncodingError } from '../core/encoding/encoding-error.ts';
+import {
+  decodeDeviceId,
+  decodeEd25519PublicKey,
+  decodeOrgId,
+  decodeUserId,
+} from '../core/encoding/identifiers.ts';
+import { toJsonValue } from '../core/encoding/to-json.ts';
 import type { SignedEntry } from '../core/identity/certificate.ts';
 import { decodeNetworkName, decodeSignedEntries } from '../core/identity/certificate.ts';
 import { CLASSIFICATIONS } from '../core/identity/classification.ts';
-import type { Decoder } from '../core/encoding/decode.ts';
-import { bytes, decodeCanonical, enumOf, literal, object, optional, string } from '../core/encoding/decode.ts';
-import { exportSeed, signerFromSeed } from '../core/crypto/ed25519.ts';
-import { EncodingError } from '../core/encoding/encoding-error.ts';
-import { XWing } from '../core/crypto/hpke/x-wing.ts';
-import { decodeDeviceId, decodeEd25519PublicKey, decodeOrgId, decodeUserId } from '../core/encoding/identifiers.ts';
-import { toJsonValue } from '../core/encoding/to-json.ts';
 import { ClientError } from './client-error.ts';
 import {
   CHECKPOINT_PURPOSES,

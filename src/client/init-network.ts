@@ -4,10 +4,10 @@
  * half; every client pins it.
  */
 
-import { decodeNetworkName } from '../core/identity/certificate.ts';
-import type { Classification } from '../core/identity/classification.ts';
 import { generateSigner } from '../core/crypto/ed25519.ts';
 import { EncodingError } from '../core/encoding/encoding-error.ts';
+import { decodeNetworkName } from '../core/identity/certificate.ts';
+import type { Classification } from '../core/identity/classification.ts';
 import { ClientError } from './client-error.ts';
 import type { KeyStore, RootKey } from './key-store.ts';
 

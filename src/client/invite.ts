@@ -4,14 +4,15 @@
  * one-time, expiring invitation is registered with only the SHA-256 of a fresh 32-byte
  * secret. The code returned is the only place the secret exists.
  */
-import { randomBytes, toBase64url } from '../core/encoding/bytes.ts';
-import type { UserCertificate } from '../core/identity/certificate.ts';
-import type { Classification } from '../core/identity/classification.ts';
+
 import type { Signer } from '../core/crypto/ed25519.ts';
+import { sha256 } from '../core/crypto/sha256.ts';
+import { randomBytes, toBase64url } from '../core/encoding/bytes.ts';
 import type { Role } from '../core/encoding/identifiers.ts';
 import { randomId } from '../core/encoding/identifiers.ts';
+import type { UserCertificate } from '../core/identity/certificate.ts';
+import type { Classification } from '../core/identity/classification.ts';
 import { issueCertificate } from '../core/identity/issue-certificate.ts';
-import { sha256 } from '../core/crypto/sha256.ts';
 import { decodeInvitationCreated } from './api-answers.ts';
 import { ClientError } from './client-error.ts';
 import { formatInvitationCode, INVITATION_SECRET_BYTES } from './invitation-code.ts';

@@ -8,10 +8,11 @@
  *   shrinks or rewrites it is caught;
  * - for the people who hold them, the network root key and organisation keys.
  */
-import type { SignedEntry } from '../core/identity/certificate.ts';
-import type { NetworkRoot } from '../core/identity/directory.ts';
+
 import type { Signer } from '../core/crypto/ed25519.ts';
 import type { XWingPrivateKey } from '../core/crypto/hpke/x-wing.ts';
+import type { SignedEntry } from '../core/identity/certificate.ts';
+import type { NetworkRoot } from '../core/identity/directory.ts';
 
 /** A signer whose private key can be written to a key file. */
 export type ExportableSigner = Signer & { readonly privateKey: CryptoKey };

@@ -6,13 +6,13 @@
  */
 import type { CableHeader } from '../core/cable/cable-header.ts';
 import { encodeHeader } from '../core/cable/cable-header.ts';
-import type { Classification } from '../core/identity/classification.ts';
-import { yearOf } from '../core/encoding/date-time-group.ts';
-import type { Directory } from '../core/identity/directory.ts';
-import { verifyLabelled } from '../core/crypto/ed25519.ts';
-import { LABELS } from '../core/crypto/labels.ts';
 import type { Precedence } from '../core/cable/precedence.ts';
 import { formatReference } from '../core/cable/reference.ts';
+import { verifyLabelled } from '../core/crypto/ed25519.ts';
+import { LABELS } from '../core/crypto/labels.ts';
+import { yearOf } from '../core/encoding/date-time-group.ts';
+import type { Classification } from '../core/identity/classification.ts';
+import type { Directory } from '../core/identity/directory.ts';
 import type { InboxItem } from './api-answers.ts';
 import { decodeInboxPage } from './api-answers.ts';
 import type { CableArchive } from './cable-archive.ts';

@@ -4,12 +4,13 @@
  * key file would only produce entries the directory rejects), and the certificates it signs
  * are built in canonical form (groups sorted, unique).
  */
+
+import type { Signer } from '../core/crypto/ed25519.ts';
 import { constantTimeEqual } from '../core/encoding/bytes.ts';
+import type { Role } from '../core/encoding/identifiers.ts';
 import type { UserCertificate } from '../core/identity/certificate.ts';
 import type { Classification } from '../core/identity/classification.ts';
 import type { Directory } from '../core/identity/directory.ts';
-import type { Signer } from '../core/crypto/ed25519.ts';
-import type { Role } from '../core/encoding/identifiers.ts';
 import { ClientError } from './client-error.ts';
 
 export function requireOrgKey(directory: Directory, org: string, orgKey: Signer): void {

@@ -3,8 +3,9 @@
  * its authority (the root's or the organisation's); the request is device-signed when the
  * client has a device, unsigned otherwise (bootstrapping an organisation).
  */
-import type { CertificateBody, SignedEntry } from '../core/identity/certificate.ts';
+
 import { toJsonValue } from '../core/encoding/to-json.ts';
+import type { CertificateBody, SignedEntry } from '../core/identity/certificate.ts';
 import { decodeEntryPosted } from './api-answers.ts';
 import type { ApiClient } from './api-client.ts';
 

@@ -5,10 +5,10 @@
  * before decrypting (DESIGN §4). The opened cable is added to the local record.
  */
 import type { AttachmentDescriptor } from '../core/cable/cable-content.ts';
-import { yearOf } from '../core/encoding/date-time-group.ts';
 import type { OpenedCable } from '../core/cable/open-cable.ts';
 import { openCable } from '../core/cable/open-cable.ts';
 import { formatReference } from '../core/cable/reference.ts';
+import { yearOf } from '../core/encoding/date-time-group.ts';
 import { decodeCableAnswer } from './api-answers.ts';
 import type { CableArchive } from './cable-archive.ts';
 import type { DeviceSession } from './open-session.ts';

@@ -4,9 +4,9 @@
  * inbox, newest first, for a bounded number of pages.
  */
 
+import { formatReference, parseReference } from '../core/cable/reference.ts';
 import { EncodingError } from '../core/encoding/encoding-error.ts';
 import { RANDOM_ID_PATTERN } from '../core/encoding/identifiers.ts';
-import { formatReference, parseReference } from '../core/cable/reference.ts';
 import { decodeInboxPage } from './api-answers.ts';
 import type { CableArchive } from './cable-archive.ts';
 import { ClientError } from './client-error.ts';

@@ -3,9 +3,10 @@
  * organisation key, posted to the directory. From the next epoch on the device (or every
  * device of the user) gets no key for new cables and the server refuses its requests.
  */
-import type { Revocation, RevocationSubject, SignedEntry } from '../core/identity/certificate.ts';
+
 import type { Signer } from '../core/crypto/ed25519.ts';
 import { RANDOM_ID_PATTERN } from '../core/encoding/identifiers.ts';
+import type { Revocation, RevocationSubject, SignedEntry } from '../core/identity/certificate.ts';
 import { issueCertificate } from '../core/identity/issue-certificate.ts';
 import { ClientError } from './client-error.ts';
 import type { DeviceSession } from './open-session.ts';

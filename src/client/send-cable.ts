@@ -6,13 +6,14 @@
  * the next place (`resignCable`, no new sealing, the wraps bind the cable id, not the
  * serial) and posted again, a few times at most.
  */
-import { toBase64url } from '../core/encoding/bytes.ts';
+
 import type { AttachmentDescriptor } from '../core/cable/cable-content.ts';
 import type { CableHeader } from '../core/cable/cable-header.ts';
-import { yearOf } from '../core/encoding/date-time-group.ts';
 import type { CableDraft, ContentDraft, SeriesPosition } from '../core/cable/seal-cable.ts';
 import { resignCable, sealCable } from '../core/cable/seal-cable.ts';
 import { encodeSealedCable } from '../core/cable/sealed-cable.ts';
+import { toBase64url } from '../core/encoding/bytes.ts';
+import { yearOf } from '../core/encoding/date-time-group.ts';
 import type { Receipt, SeriesHead } from './api-answers.ts';
 import { decodeReceiptAnswer, decodeSeriesHead } from './api-answers.ts';
 import { ClientError } from './client-error.ts';

@@ -17,6 +17,7 @@
 
 import { constantTimeEqual } from '../core/encoding/bytes.ts';
 import { encodeCanonical } from '../core/encoding/canonical-json.ts';
+import { toJsonValue } from '../core/encoding/to-json.ts';
 import type { SignedEntry } from '../core/identity/certificate.ts';
 import type { Directory, NetworkRoot } from '../core/identity/directory.ts';
 import { openDirectory } from '../core/identity/directory.ts';
@@ -25,7 +26,6 @@ import { commitsDirectoryEntry } from '../core/log/directory-leaf.ts';
 import { parseLogEvent } from '../core/log/log-event.ts';
 import { leafHash } from '../core/log/merkle/merkle-hash.ts';
 import { verifyInclusion } from '../core/log/merkle/verify-inclusion.ts';
-import { toJsonValue } from '../core/encoding/to-json.ts';
 import type { DirectoryLeaf, NetworkInfo } from './api-answers.ts';
 import { decodeDirectoryPage, decodeNetworkInfo } from './api-answers.ts';
 import type { ApiClient } from './api-client.ts';

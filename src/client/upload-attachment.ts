@@ -4,10 +4,15 @@
  * and digest included) goes into the cable's encrypted content, so the signed header commits
  * to it; the server only ever holds ciphertext.
  */
-import { concatBytes, toBase64url } from '../core/encoding/bytes.ts';
+
 import type { AttachmentDescriptor } from '../core/cable/cable-content.ts';
+import {
+  type AttachmentInput,
+  type AttachmentOptions,
+  sealAttachment,
+} from '../core/cable/seal-attachment.ts';
+import { concatBytes, toBase64url } from '../core/encoding/bytes.ts';
 import { object, string } from '../core/encoding/decode.ts';
-import { type AttachmentInput, type AttachmentOptions, sealAttachment } from '../core/cable/seal-attachment.ts';
 import type { ApiClient } from './api-client.ts';
 
 export type { AttachmentInput } from '../core/cable/seal-attachment.ts';

@@ -5,14 +5,15 @@
  * pinned server key. A receipt is the server's word that the cable is stored durably.
  * Returns false for anything wrong; never throws.
  */
-import { constantTimeEqual } from '../core/encoding/bytes.ts';
+
 import { cableHash } from '../core/cable/cable-header.ts';
-import { encodeCanonical } from '../core/encoding/canonical-json.ts';
-import { yearOf } from '../core/encoding/date-time-group.ts';
-import { verifyLabelled } from '../core/crypto/ed25519.ts';
-import { LABELS } from '../core/crypto/labels.ts';
 import { formatReference } from '../core/cable/reference.ts';
 import type { SealedCable } from '../core/cable/sealed-cable.ts';
+import { verifyLabelled } from '../core/crypto/ed25519.ts';
+import { LABELS } from '../core/crypto/labels.ts';
+import { constantTimeEqual } from '../core/encoding/bytes.ts';
+import { encodeCanonical } from '../core/encoding/canonical-json.ts';
+import { yearOf } from '../core/encoding/date-time-group.ts';
 import { toJsonValue } from '../core/encoding/to-json.ts';
 import type { Receipt } from './api-answers.ts';
 

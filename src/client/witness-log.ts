@@ -8,6 +8,8 @@
  * signature is refused: the witness raises an alert with the server and fails loudly, and
  * keeps its last cosigned checkpoint, so every later run refuses the forked log too.
  */
+
+import { openDirectory } from '../core/identity/directory.ts';
 import type { Checkpoint } from '../core/log/checkpoint/checkpoint.ts';
 import { cosign } from '../core/log/checkpoint/cosign.ts';
 import { parseCheckpoint } from '../core/log/checkpoint/parse-checkpoint.ts';
@@ -15,7 +17,6 @@ import { parseNote } from '../core/log/checkpoint/parse-note.ts';
 import { cosignatureSigner } from '../core/log/checkpoint/signer.ts';
 import { verifierFromKey } from '../core/log/checkpoint/verifier-key.ts';
 import { type WitnessRefusal, witnessCheck } from '../core/log/checkpoint/witness-check.ts';
-import { openDirectory } from '../core/identity/directory.ts';
 import { witnessKeyName } from '../core/log/log-names.ts';
 import {
   decodeAlertAnswer,

@@ -12,19 +12,23 @@
  */
 
 import { MAX_ADDRESSEES, MAX_GROUPS } from './cable/cable-header.ts';
-import type { JsonValue } from './encoding/canonical-json.ts';
-import { decodeDeviceCertificate, decodeOrgCertificate, decodeUserCertificate } from './identity/certificate.ts';
-import type { Classification } from './identity/classification.ts';
-import { CLASSIFICATIONS, covers } from './identity/classification.ts';
-import { MAX_TIME, MIN_TIME } from './encoding/date-time-group.ts';
-import { array, enumOf, integer, object } from './encoding/decode.ts';
-import type { Directory, DirectoryDevice } from './identity/directory.ts';
-import { isDirectory } from './identity/directory.ts';
-import { EncodingError } from './encoding/encoding-error.ts';
-import { decodeDeviceId, decodeGroup, decodeOrgId, decodeUserId } from './encoding/identifiers.ts';
 import type { AddresseeRole } from './cable/precedence.ts';
 import { ADDRESSEE_ROLES } from './cable/precedence.ts';
+import type { JsonValue } from './encoding/canonical-json.ts';
+import { MAX_TIME, MIN_TIME } from './encoding/date-time-group.ts';
+import { array, enumOf, integer, object } from './encoding/decode.ts';
+import { EncodingError } from './encoding/encoding-error.ts';
+import { decodeDeviceId, decodeGroup, decodeOrgId, decodeUserId } from './encoding/identifiers.ts';
 import { toJsonValue } from './encoding/to-json.ts';
+import {
+  decodeDeviceCertificate,
+  decodeOrgCertificate,
+  decodeUserCertificate,
+} from './identity/certificate.ts';
+import type { Classification } from './identity/classification.ts';
+import { CLASSIFICATIONS, covers } from './identity/classification.ts';
+import type { Directory, DirectoryDevice } from './identity/directory.ts';
+import { isDirectory } from './identity/directory.ts';
 
 /** The header fields policy reads. */
 export interface PolicyInput {

@@ -20,17 +20,18 @@
  * then cable, wraps and the `cable.accepted` event commit in one transaction, and only
  * then is the receipt signed and sent.
  */
-import { constantTimeEqual, toBase64url } from '../core/encoding/bytes.ts';
+
 import { cableHash, encodeHeader } from '../core/cable/cable-header.ts';
-import { covers } from '../core/identity/classification.ts';
-import { yearOf } from '../core/encoding/date-time-group.ts';
-import type { DirectoryDevice } from '../core/identity/directory.ts';
-import { verifyLabelled } from '../core/crypto/ed25519.ts';
-import { LABELS } from '../core/crypto/labels.ts';
-import { entitledDevices } from '../core/policy.ts';
 import { formatReference } from '../core/cable/reference.ts';
 import type { SealedCable } from '../core/cable/sealed-cable.ts';
+import { verifyLabelled } from '../core/crypto/ed25519.ts';
+import { LABELS } from '../core/crypto/labels.ts';
 import { sha256 } from '../core/crypto/sha256.ts';
+import { constantTimeEqual, toBase64url } from '../core/encoding/bytes.ts';
+import { yearOf } from '../core/encoding/date-time-group.ts';
+import { covers } from '../core/identity/classification.ts';
+import type { DirectoryDevice } from '../core/identity/directory.ts';
+import { entitledDevices } from '../core/policy.ts';
 import { actorOf, auditRecord } from './audit-event.ts';
 import { unixSeconds } from './clock.ts';
 import { type Receipt, signReceipt } from './receipt.ts';

@@ -8,8 +8,8 @@
  * route has a row.
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { NetworkRoot } from '../core/identity/directory.ts';
 import type { Signer } from '../core/crypto/ed25519.ts';
+import type { NetworkRoot } from '../core/identity/directory.ts';
 import { registerAuthentication } from './authenticate.ts';
 import type { Clock } from './clock.ts';
 import { DirectoryCache } from './directory-cache.ts';

@@ -10,14 +10,15 @@
  * then approve the others. That is a demo convenience: a real organisation key is made and
  * kept offline by `valise org add`.
  */
+
+import { exportSeed, generateSigner, type Signer } from '../core/crypto/ed25519.ts';
+import { sha256 } from '../core/crypto/sha256.ts';
 import { randomBytes, toBase64url } from '../core/encoding/bytes.ts';
+import { type Role, randomId } from '../core/encoding/identifiers.ts';
 import type { OrgCertificate, SignedEntry, UserCertificate } from '../core/identity/certificate.ts';
 import type { Classification } from '../core/identity/classification.ts';
 import type { NetworkRoot } from '../core/identity/directory.ts';
-import { exportSeed, generateSigner, type Signer } from '../core/crypto/ed25519.ts';
-import { type Role, randomId } from '../core/encoding/identifiers.ts';
 import { issueCertificate } from '../core/identity/issue-certificate.ts';
-import { sha256 } from '../core/crypto/sha256.ts';
 import { auditRecord, directoryEntryAudit } from './audit-event.ts';
 import { entryRow } from './directory-cache.ts';
 import type { Store } from './store/store.ts';

@@ -6,11 +6,16 @@
  * (one at a time per process) and by the store's key on the entry index (across processes).
  */
 import { encodeCanonical } from '../core/encoding/canonical-json.ts';
+import { decodeCanonical } from '../core/encoding/decode.ts';
+import { toJsonValue } from '../core/encoding/to-json.ts';
 import type { DeviceCertificate, SignedEntry } from '../core/identity/certificate.ts';
 import { decodeSignedEntry } from '../core/identity/certificate.ts';
-import { decodeCanonical } from '../core/encoding/decode.ts';
-import { type Directory, extendDirectory, type NetworkRoot, openDirectory } from '../core/identity/directory.ts';
-import { toJsonValue } from '../core/encoding/to-json.ts';
+import {
+  type Directory,
+  extendDirectory,
+  type NetworkRoot,
+  openDirectory,
+} from '../core/identity/directory.ts';
 import { verifyCertificate } from '../core/identity/verify-certificate.ts';
 import { ServerError } from './server-error.ts';
 import type { DirectoryRow, Store } from './store/store.ts';

@@ -27,6 +27,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exportSeed, generateSigner, type Signer, signerFromSeed } from '../core/crypto/ed25519.ts';
 import { fromBase64url, toBase64url } from '../core/encoding/bytes.ts';
 import {
   CLASSIFICATIONS,
@@ -34,7 +35,6 @@ import {
   DEFAULT_NETWORK_ACCREDITATION,
 } from '../core/identity/classification.ts';
 import type { NetworkRoot } from '../core/identity/directory.ts';
-import { exportSeed, generateSigner, type Signer, signerFromSeed } from '../core/crypto/ed25519.ts';
 import { buildApp } from './app.ts';
 import { SystemClock } from './clock.ts';
 import { formatDemoLinks, setUpDemoNetwork } from './demo-network.ts';

@@ -4,10 +4,11 @@
  * deterministic, so signing the same fields again (a resubmitted cable) gives the very same
  * receipt without storing it.
  */
-import { toBase64url } from '../core/encoding/bytes.ts';
-import { encodeCanonical, type JsonValue } from '../core/encoding/canonical-json.ts';
+
 import { type Signer, signLabelled, verifyLabelled } from '../core/crypto/ed25519.ts';
 import { LABELS } from '../core/crypto/labels.ts';
+import { toBase64url } from '../core/encoding/bytes.ts';
+import { encodeCanonical, type JsonValue } from '../core/encoding/canonical-json.ts';
 
 export interface ReceiptFields {
   /** The cable id. */

@@ -8,9 +8,9 @@
  * its audit event are written in one transaction, which decides single use.
  */
 
+import { sha256 } from '../core/crypto/sha256.ts';
 import { constantTimeEqual } from '../core/encoding/bytes.ts';
 import type { UserCertificate } from '../core/identity/certificate.ts';
-import { sha256 } from '../core/crypto/sha256.ts';
 import { auditRecord } from './audit-event.ts';
 import type { ServerContext } from './server-context.ts';
 import { ServerError } from './server-error.ts';

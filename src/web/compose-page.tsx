@@ -7,8 +7,8 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { DEFAULT_ATTACHMENT_LIMIT, MAX_ATTACHMENTS } from '../core/cable/cable-content.ts';
-import { CLASSIFICATIONS, MARKINGS } from '../core/identity/classification.ts';
 import { PRECEDENCES } from '../core/cable/precedence.ts';
+import { CLASSIFICATIONS, MARKINGS } from '../core/identity/classification.ts';
 import type { DeviceClient } from './device-client.ts';
 import type { DirectoryView, Draft, Me, RecipientView } from './device-protocol.ts';
 import { go } from './hash-route.ts';

@@ -23,16 +23,21 @@ import { postEntry } from '../client/post-entry.ts';
 import { fetchAttachment } from '../client/read-cable.ts';
 import { revoke } from '../client/revoke.ts';
 import { sendCable } from '../client/send-cable.ts';
-import { fromBase64url, toBase64url } from '../core/encoding/bytes.ts';
 import type { AttachmentDescriptor } from '../core/cable/cable-content.ts';
-import type { DeviceCertificate } from '../core/identity/certificate.ts';
-import { CLASSIFICATIONS, type Classification, MARKINGS, type Marking } from '../core/identity/classification.ts';
+import { PRECEDENCES, type Precedence } from '../core/cable/precedence.ts';
+import { signerFromSeed } from '../core/crypto/ed25519.ts';
+import { fromBase64url, toBase64url } from '../core/encoding/bytes.ts';
 import { formatDateTimeGroup } from '../core/encoding/date-time-group.ts';
 import type { Decoder } from '../core/encoding/decode.ts';
-import { signerFromSeed } from '../core/crypto/ed25519.ts';
+import type { DeviceCertificate } from '../core/identity/certificate.ts';
+import {
+  CLASSIFICATIONS,
+  type Classification,
+  MARKINGS,
+  type Marking,
+} from '../core/identity/classification.ts';
 import { issueCertificate } from '../core/identity/issue-certificate.ts';
 import { entitledDevices } from '../core/policy.ts';
-import { PRECEDENCES, type Precedence } from '../core/cable/precedence.ts';
 import type {
   AckRow,
   AuditRow,

@@ -9,10 +9,10 @@
 
 import { ClientError } from '../client/client-error.ts';
 import type { DeviceKeys, ExportableSigner, KeyStore, Profile, RootKey } from '../client/key-store.ts';
-import type { SignedEntry } from '../core/identity/certificate.ts';
-import type { NetworkRoot } from '../core/identity/directory.ts';
 import { signerFromKey } from '../core/crypto/ed25519.ts';
 import { XWing, type XWingPrivateKey } from '../core/crypto/hpke/x-wing.ts';
+import type { SignedEntry } from '../core/identity/certificate.ts';
+import type { NetworkRoot } from '../core/identity/directory.ts';
 import type { LocalDatabase } from './indexed-db.ts';
 import type { LocalCipher, SealedRecord } from './local-cipher.ts';
 

@@ -6,8 +6,10 @@
  * the client's consistency checks see it.
  */
 import type { PinnedLog } from '../../src/client/key-store.ts';
+import { generateSigner } from '../../src/core/crypto/ed25519.ts';
 import { toBase64url } from '../../src/core/encoding/bytes.ts';
 import { encodeCanonical } from '../../src/core/encoding/canonical-json.ts';
+import { toJsonValue } from '../../src/core/encoding/to-json.ts';
 import type { SignedEntry } from '../../src/core/identity/certificate.ts';
 import { checkpoint } from '../../src/core/log/checkpoint/checkpoint.ts';
 import { formatCheckpoint } from '../../src/core/log/checkpoint/format-checkpoint.ts';
@@ -15,12 +17,10 @@ import { SIGNATURE_TYPES } from '../../src/core/log/checkpoint/key-id.ts';
 import { signNote } from '../../src/core/log/checkpoint/sign-note.ts';
 import { ed25519Signer } from '../../src/core/log/checkpoint/signer.ts';
 import { formatVerifierKey } from '../../src/core/log/checkpoint/verifier-key.ts';
-import { generateSigner } from '../../src/core/crypto/ed25519.ts';
 import { directoryExtension } from '../../src/core/log/directory-extension.ts';
 import { directoryEntryHash } from '../../src/core/log/directory-leaf.ts';
 import { logOrigin } from '../../src/core/log/log-names.ts';
 import { leafHash, MemoryHashStore } from '../../src/core/log/merkle/index.ts';
-import { toJsonValue } from '../../src/core/encoding/to-json.ts';
 import type { SentRequest } from './fake-fetch.ts';
 import { jsonResponse } from './fake-fetch.ts';
 import { T0 } from './test-network.ts';

@@ -6,9 +6,9 @@ import { describe, test } from 'node:test';
 import { ClientError } from '../../src/client/client-error.ts';
 import { FileKeyStore, profileFolder, readOrgKeyFile } from '../../src/client/file-key-store.ts';
 import { makeDeviceKeys } from '../../src/client/make-device-keys.ts';
-import { randomBytes, toBase64url } from '../../src/core/encoding/bytes.ts';
 import { generateSigner } from '../../src/core/crypto/ed25519.ts';
 import { XWing } from '../../src/core/crypto/hpke/x-wing.ts';
+import { randomBytes, toBase64url } from '../../src/core/encoding/bytes.ts';
 import { testNetwork } from './test-network.ts';
 
 async function store(): Promise<FileKeyStore> {

@@ -8,11 +8,11 @@ import type { ExportableSigner } from '../../src/client/key-store.ts';
 import { makeDeviceKeys } from '../../src/client/make-device-keys.ts';
 import type { EnrolledDevice } from '../../src/client/open-session.ts';
 import { userCertificateFor } from '../../src/client/org-key.ts';
+import { generateSigner } from '../../src/core/crypto/ed25519.ts';
+import type { Role } from '../../src/core/encoding/identifiers.ts';
 import type { SignedEntry } from '../../src/core/identity/certificate.ts';
 import type { Classification } from '../../src/core/identity/classification.ts';
 import type { NetworkRoot } from '../../src/core/identity/directory.ts';
-import { generateSigner } from '../../src/core/crypto/ed25519.ts';
-import type { Role } from '../../src/core/encoding/identifiers.ts';
 import { issueCertificate } from '../../src/core/identity/issue-certificate.ts';
 
 /** 2026-09-30T12:00:00Z */

@@ -4,6 +4,22 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { CableError, decoded } from '../../src/core/cable/cable-error.ts';
+import { precedenceRank } from '../../src/core/cable/precedence.ts';
+import { decodeReference, formatReference, parseReference } from '../../src/core/cable/reference.ts';
+import type { ContentCipher } from '../../src/core/crypto/content-cipher.ts';
+import { deriveContentCipher } from '../../src/core/crypto/content-cipher.ts';
+import type { Signer } from '../../src/core/crypto/ed25519.ts';
+import {
+  exportSeed,
+  generateSigner,
+  signerFromKey,
+  signerFromSeed,
+  signLabelled,
+  verifyLabelled,
+} from '../../src/core/crypto/ed25519.ts';
+import { CryptoError } from '../../src/core/crypto/hpke/crypto-error.ts';
+import { sha256, sha256Stream } from '../../src/core/crypto/sha256.ts';
 import {
   concatBytes,
   constantTimeEqual,
@@ -16,22 +32,8 @@ import {
   toHex,
   utf8,
 } from '../../src/core/encoding/bytes.ts';
-import { CableError, decoded } from '../../src/core/cable/cable-error.ts';
-import { classificationRank, covers } from '../../src/core/identity/classification.ts';
-import type { ContentCipher } from '../../src/core/crypto/content-cipher.ts';
-import { deriveContentCipher } from '../../src/core/crypto/content-cipher.ts';
 import { formatDateTimeGroup, yearOf } from '../../src/core/encoding/date-time-group.ts';
-import type { Signer } from '../../src/core/crypto/ed25519.ts';
-import {
-  exportSeed,
-  generateSigner,
-  signerFromKey,
-  signerFromSeed,
-  signLabelled,
-  verifyLabelled,
-} from '../../src/core/crypto/ed25519.ts';
 import { EncodingError } from '../../src/core/encoding/encoding-error.ts';
-import { CryptoError } from '../../src/core/crypto/hpke/crypto-error.ts';
 import {
   decodeCableId,
   decodeDeviceId,
@@ -43,10 +45,8 @@ import {
   decodeUserId,
   decodeXWingPublicKey,
 } from '../../src/core/encoding/identifiers.ts';
-import { precedenceRank } from '../../src/core/cable/precedence.ts';
-import { decodeReference, formatReference, parseReference } from '../../src/core/cable/reference.ts';
-import { sha256, sha256Stream } from '../../src/core/crypto/sha256.ts';
 import { toJsonValue } from '../../src/core/encoding/to-json.ts';
+import { classificationRank, covers } from '../../src/core/identity/classification.ts';
 import { T0 } from './fixtures/network.ts';
 import type { Row } from './hostile-table.ts';
 import { HOSTILE, runRow } from './hostile-table.ts';

@@ -13,8 +13,8 @@
  */
 import assert from 'node:assert/strict';
 import { CABLE_ERROR_CODES, CableError } from '../../src/core/cable/cable-error.ts';
-import { ENCODING_ERROR_CODES, EncodingError } from '../../src/core/encoding/encoding-error.ts';
 import { CRYPTO_ERROR_CODES, CryptoError } from '../../src/core/crypto/hpke/crypto-error.ts';
+import { ENCODING_ERROR_CODES, EncodingError } from '../../src/core/encoding/encoding-error.ts';
 import { ValiseError } from '../../src/core/valise-error.ts';
 
 /** The one exception hostile values throw from their traps and getters. */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import fc from 'fast-check';
+import { ROLES } from '../../src/core/encoding/identifiers.ts';
 import { CLASSIFICATIONS, covers } from '../../src/core/identity/classification.ts';
 import type { Directory } from '../../src/core/identity/directory.ts';
-import { ROLES } from '../../src/core/encoding/identifiers.ts';
 import type { PolicyInput } from '../../src/core/policy.ts';
 import { entitledDevices } from '../../src/core/policy.ts';
 import type { FixtureNetwork, UserSpec } from './fixtures/network.ts';

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sha256 } from '../../src/core/crypto/sha256.ts';
 import { fromBase64url, toBase64url } from '../../src/core/encoding/bytes.ts';
 import { ed25519Verifier } from '../../src/core/log/checkpoint/note-verifier.ts';
 import { parseCheckpoint } from '../../src/core/log/checkpoint/parse-checkpoint.ts';
@@ -14,7 +15,6 @@ import { parseNote } from '../../src/core/log/checkpoint/parse-note.ts';
 import { verifyNote } from '../../src/core/log/checkpoint/verify-note.ts';
 import { type LogEvent, parseLogEvent } from '../../src/core/log/log-event.ts';
 import { leafHash, verifyInclusion } from '../../src/core/log/merkle/index.ts';
-import { sha256 } from '../../src/core/crypto/sha256.ts';
 import { AUDIT_EVENT_TYPES, type AuditEventType } from '../../src/server/audit-event.ts';
 import { backends } from './fixtures/backends.ts';
 import { addUser, enrolDevice } from './fixtures/enrol.ts';

@@ -10,15 +10,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sha256 } from '../../src/core/crypto/sha256.ts';
 import { randomBytes, toBase64url } from '../../src/core/encoding/bytes.ts';
 import type { UserCertificate } from '../../src/core/identity/certificate.ts';
+import type { Classification } from '../../src/core/identity/classification.ts';
+import { issueCertificate } from '../../src/core/identity/issue-certificate.ts';
 import { cosign } from '../../src/core/log/checkpoint/cosign.ts';
 import { parseNote } from '../../src/core/log/checkpoint/parse-note.ts';
 import { cosignatureSigner } from '../../src/core/log/checkpoint/signer.ts';
-import type { Classification } from '../../src/core/identity/classification.ts';
-import { issueCertificate } from '../../src/core/identity/issue-certificate.ts';
 import { witnessKeyName } from '../../src/core/log/log-names.ts';
-import { sha256 } from '../../src/core/crypto/sha256.ts';
 import { auditRecord } from '../../src/server/audit-event.ts';
 import { backends } from './fixtures/backends.ts';
 import { newDeviceKeys } from './fixtures/enrol.ts';

@@ -9,13 +9,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { fromBase64url, fromUtf8, randomBytes, toBase64url } from '../../src/core/encoding/bytes.ts';
 import { cableHash, decodeCableHeader } from '../../src/core/cable/cable-header.ts';
 import { checkSeries } from '../../src/core/cable/check-series.ts';
+import type { SealedCable } from '../../src/core/cable/sealed-cable.ts';
+import { signerFromSeed } from '../../src/core/crypto/ed25519.ts';
+import { fromBase64url, fromUtf8, randomBytes, toBase64url } from '../../src/core/encoding/bytes.ts';
 import { decodeCanonical } from '../../src/core/encoding/decode.ts';
 import { openDirectory } from '../../src/core/identity/directory.ts';
-import { signerFromSeed } from '../../src/core/crypto/ed25519.ts';
-import type { SealedCable } from '../../src/core/cable/sealed-cable.ts';
 import { FixedClock } from '../../src/server/clock.ts';
 import { verifyReceipt } from '../../src/server/receipt.ts';
 import { type Backend, backends, rawRows, type TestDatabase } from './fixtures/backends.ts';

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Revocation } from '../../src/core/identity/certificate.ts';
 import { generateSigner } from '../../src/core/crypto/ed25519.ts';
+import type { Revocation } from '../../src/core/identity/certificate.ts';
 import { issueCertificate } from '../../src/core/identity/issue-certificate.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { DirectoryCache } from '../../src/server/directory-cache.ts';

@@ -8,15 +8,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
+import { sha256 } from '../../src/core/crypto/sha256.ts';
 import { randomBytes, toBase64url, utf8 } from '../../src/core/encoding/bytes.ts';
+import { toJsonValue } from '../../src/core/encoding/to-json.ts';
 import type { UserCertificate } from '../../src/core/identity/certificate.ts';
+import { issueCertificate } from '../../src/core/identity/issue-certificate.ts';
 import { cosign } from '../../src/core/log/checkpoint/cosign.ts';
 import { parseNote } from '../../src/core/log/checkpoint/parse-note.ts';
 import { cosignatureSigner } from '../../src/core/log/checkpoint/signer.ts';
-import { issueCertificate } from '../../src/core/identity/issue-certificate.ts';
 import { witnessKeyName } from '../../src/core/log/log-names.ts';
-import { sha256 } from '../../src/core/crypto/sha256.ts';
-import { toJsonValue } from '../../src/core/encoding/to-json.ts';
 import { backends } from './fixtures/backends.ts';
 import { actCounts } from './fixtures/counts.ts';
 import { newDeviceKeys } from './fixtures/enrol.ts';

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { randomBytes, toBase64url } from '../../src/core/encoding/bytes.ts';
-import { generateSigner } from '../../src/core/crypto/ed25519.ts';
 import { resignCable } from '../../src/core/cable/seal-cable.ts';
 import type { SealedCable } from '../../src/core/cable/sealed-cable.ts';
+import { generateSigner } from '../../src/core/crypto/ed25519.ts';
+import { randomBytes, toBase64url } from '../../src/core/encoding/bytes.ts';
 import { backends } from './fixtures/backends.ts';
 import { actCounts, auditTypesAfter, lastAuditSeq } from './fixtures/counts.ts';
 import { invite, newDeviceKeys } from './fixtures/enrol.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { randomBytes } from '../../src/core/encoding/bytes.ts';
 import { generateSigner } from '../../src/core/crypto/ed25519.ts';
+import { randomBytes } from '../../src/core/encoding/bytes.ts';
 import { signReceipt, verifyReceipt } from '../../src/server/receipt.ts';
 
 test('a receipt verifies with the server key, deterministically, and any change breaks it', async () => {

@@ -2,11 +2,11 @@
 
 import { basename } from 'node:path';
 import { sendCable } from '../../client/send-cable.ts';
-import { fromUtf8 } from '../../core/encoding/bytes.ts';
 import { DEFAULT_ATTACHMENT_LIMIT } from '../../core/cable/cable-content.ts';
+import { fromUtf8 } from '../../core/encoding/bytes.ts';
+import { formatDateTimeGroup } from '../../core/encoding/date-time-group.ts';
 import type { Marking } from '../../core/identity/classification.ts';
 import { MARKINGS } from '../../core/identity/classification.ts';
-import { formatDateTimeGroup } from '../../core/encoding/date-time-group.ts';
 import type { CliEnvironment } from '../cli-environment.ts';
 import { CliError } from '../cli-error.ts';
 import { addressee, classification, groups, list, precedence, required, text } from '../option-values.ts';

@@ -8,16 +8,16 @@
  *   position without sealing again (DESIGN §4), which is why the position stays out of the
  *   envelope and the wraps bind the cable id, never the serial.
  */
+
+import { isBytes } from '../crypto/hpke/input-checks.ts';
+import { LABELS } from '../crypto/labels.ts';
+import { sha256 } from '../crypto/sha256.ts';
 import { concatBytes, utf8 } from '../encoding/bytes.ts';
 import { encodeCanonical } from '../encoding/canonical-json.ts';
-import { requireSorted } from '../identity/certificate.ts';
-import type { Classification, Marking } from '../identity/classification.ts';
-import { CLASSIFICATIONS, MARKINGS } from '../identity/classification.ts';
 import { MAX_TIME, MIN_TIME } from '../encoding/date-time-group.ts';
 import type { Decoder } from '../encoding/decode.ts';
 import { array, enumOf, integer, object, optional, string } from '../encoding/decode.ts';
 import { childField, EncodingError } from '../encoding/encoding-error.ts';
-import { isBytes } from '../crypto/hpke/input-checks.ts';
 import {
   decodeCableId,
   decodeDeviceId,
@@ -26,12 +26,13 @@ import {
   decodeOrgId,
   decodeUserId,
 } from '../encoding/identifiers.ts';
-import { LABELS } from '../crypto/labels.ts';
+import { toJsonValue } from '../encoding/to-json.ts';
+import { requireSorted } from '../identity/certificate.ts';
+import type { Classification, Marking } from '../identity/classification.ts';
+import { CLASSIFICATIONS, MARKINGS } from '../identity/classification.ts';
 import type { AddresseeRole, Precedence } from './precedence.ts';
 import { ADDRESSEE_ROLES, PRECEDENCES } from './precedence.ts';
 import { decodeReference, MAX_SERIAL } from './reference.ts';
-import { sha256 } from '../crypto/sha256.ts';
-import { toJsonValue } from '../encoding/to-json.ts';
 
 /** The suites this build can open. A new suite is added here; none is ever changed. */
 export const SUITES = ['valise-v1/x-wing/hkdf-sha256/aes-256-gcm'] as const;

@@ -7,13 +7,14 @@
  * fields it reads are decoded first, and a bad one is an EncodingError naming it
  * (`items[3].header.serial`).
  */
+
+import { isBytes } from '../crypto/hpke/input-checks.ts';
 import { constantTimeEqual } from '../encoding/bytes.ts';
-import type { CableHeader } from './cable-header.ts';
 import { MAX_TIME, MIN_TIME, yearOf } from '../encoding/date-time-group.ts';
 import { integer } from '../encoding/decode.ts';
 import { childField, EncodingError } from '../encoding/encoding-error.ts';
-import { isBytes } from '../crypto/hpke/input-checks.ts';
 import { decodeCableId, decodeOrgId } from '../encoding/identifiers.ts';
+import type { CableHeader } from './cable-header.ts';
 import { formatReference, MAX_SERIAL } from './reference.ts';
 
 export interface SeriesItem {

@@ -6,7 +6,7 @@
  * A malformed request (not an object, ids that are not strings) is a CryptoError
  * 'BAD_ARGUMENT'; keys and bytes are checked by HPKE itself, with its codes.
  */
-import { concatBytes, utf8 } from '../encoding/bytes.ts';
+
 import { CryptoError } from '../crypto/hpke/crypto-error.ts';
 import { hpkeOpen } from '../crypto/hpke/hpke-open.ts';
 import { hpkeSeal } from '../crypto/hpke/hpke-seal.ts';
@@ -15,6 +15,7 @@ import { describe } from '../crypto/hpke/input-checks.ts';
 import type { KemPrivateKey } from '../crypto/hpke/kem.ts';
 import { VALISE_SUITE_XWING } from '../crypto/hpke/valise-suites.ts';
 import { LABELS } from '../crypto/labels.ts';
+import { concatBytes, utf8 } from '../encoding/bytes.ts';
 import type { KeyWrap } from './sealed-cable.ts';
 
 export type { KemPrivateKey };

@@ -4,16 +4,16 @@
  * wrong size or a wrong digest fails with CableError 'ATTACHMENT_INVALID'.
  */
 
+import { deriveContentCipher, TAG_BYTES } from '../crypto/content-cipher.ts';
+import { LABELS } from '../crypto/labels.ts';
+import { sha256Stream } from '../crypto/sha256.ts';
 import { constantTimeEqual } from '../encoding/bytes.ts';
+import type { JsonValue } from '../encoding/canonical-json.ts';
+import { toJsonValue } from '../encoding/to-json.ts';
 import type { AttachmentDescriptor } from './cable-content.ts';
 import { decodeAttachmentDescriptor } from './cable-content.ts';
 import { CableError, decoded } from './cable-error.ts';
-import type { JsonValue } from '../encoding/canonical-json.ts';
-import { deriveContentCipher, TAG_BYTES } from '../crypto/content-cipher.ts';
-import { LABELS } from '../crypto/labels.ts';
 import { ATTACHMENT_AAD, chunkNonce, rechunk } from './seal-attachment.ts';
-import { sha256Stream } from '../crypto/sha256.ts';
-import { toJsonValue } from '../encoding/to-json.ts';
 
 export async function* openAttachment(
   descriptor: AttachmentDescriptor,

@@ -3,26 +3,27 @@
  * first thing wrong with one CableError code (DESIGN §4). The order is the checklist:
  * cheap structural checks first, so a malformed or forged cable costs no HPKE work.
  */
+
+import { deriveContentCipher } from '../crypto/content-cipher.ts';
+import { verifyLabelled } from '../crypto/ed25519.ts';
+import { LABELS } from '../crypto/labels.ts';
+import { sha256 } from '../crypto/sha256.ts';
 import { constantTimeEqual } from '../encoding/bytes.ts';
+import { type JsonValue, parseCanonical } from '../encoding/canonical-json.ts';
+import { toJsonValue } from '../encoding/to-json.ts';
+import { covers } from '../identity/classification.ts';
+import type { Directory, DirectoryDevice } from '../identity/directory.ts';
+import { isDirectory } from '../identity/directory.ts';
+import { entitledDevices } from '../policy.ts';
 import type { CableContent } from './cable-content.ts';
 import { decodeCableContent } from './cable-content.ts';
 import { CableError, decoded } from './cable-error.ts';
 import type { CableHeader } from './cable-header.ts';
 import { cableHash, encodeHeader, envelopeHash, envelopeOf, FORMAT_VERSION, SUITES } from './cable-header.ts';
-import { type JsonValue, parseCanonical } from '../encoding/canonical-json.ts';
-import { covers } from '../identity/classification.ts';
-import { deriveContentCipher } from '../crypto/content-cipher.ts';
-import type { Directory, DirectoryDevice } from '../identity/directory.ts';
-import { isDirectory } from '../identity/directory.ts';
-import { verifyLabelled } from '../crypto/ed25519.ts';
 import type { KemPrivateKey } from './key-wrap.ts';
 import { unwrapContentKey } from './key-wrap.ts';
-import { LABELS } from '../crypto/labels.ts';
-import { entitledDevices } from '../policy.ts';
 import type { SealedCable } from './sealed-cable.ts';
 import { decodeSealedCable } from './sealed-cable.ts';
-import { sha256 } from '../crypto/sha256.ts';
-import { toJsonValue } from '../encoding/to-json.ts';
 
 /** The device opening the cable: its id and its X-Wing private key. */
 export interface RecipientDevice {

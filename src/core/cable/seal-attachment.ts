@@ -5,15 +5,16 @@
  * short without detection. Only one chunk of plaintext and one of ciphertext are held at a
  * time, so a 25 MiB attachment never needs twice its size in memory.
  */
-import { concatBytes, i2osp, randomBytes, utf8 } from '../encoding/bytes.ts';
-import type { AttachmentDescriptor } from './cable-content.ts';
-import { DEFAULT_ATTACHMENT_LIMIT, DEFAULT_CHUNK_SIZE, decodeAttachmentDescriptor } from './cable-content.ts';
-import { CableError, decoded } from './cable-error.ts';
+
 import { deriveContentCipher, TAG_BYTES } from '../crypto/content-cipher.ts';
 import { isBytes } from '../crypto/hpke/input-checks.ts';
 import { LABELS } from '../crypto/labels.ts';
 import { sha256Stream } from '../crypto/sha256.ts';
+import { concatBytes, i2osp, randomBytes, utf8 } from '../encoding/bytes.ts';
 import { toJsonValue } from '../encoding/to-json.ts';
+import type { AttachmentDescriptor } from './cable-content.ts';
+import { DEFAULT_ATTACHMENT_LIMIT, DEFAULT_CHUNK_SIZE, decodeAttachmentDescriptor } from './cable-content.ts';
+import { CableError, decoded } from './cable-error.ts';
 
 export interface AttachmentInput {
   readonly name: string;

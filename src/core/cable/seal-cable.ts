@@ -10,7 +10,23 @@
  * Sealing is the expensive step (one KEM per device), so a lost serial race re-signs with
  * `resignCable` and never seals again.
  */
+
+import { deriveContentCipher } from '../crypto/content-cipher.ts';
+import type { Signer } from '../crypto/ed25519.ts';
+import { signLabelled } from '../crypto/ed25519.ts';
+import { LABELS } from '../crypto/labels.ts';
+import { sha256 } from '../crypto/sha256.ts';
 import { randomBytes } from '../encoding/bytes.ts';
+import { encodeCanonical, type JsonValue } from '../encoding/canonical-json.ts';
+import { MAX_TIME, MIN_TIME } from '../encoding/date-time-group.ts';
+import { array, enumOf, integer, object, optional, string } from '../encoding/decode.ts';
+import { decodeGroup, decodeOrgId, randomId } from '../encoding/identifiers.ts';
+import { toJsonValue } from '../encoding/to-json.ts';
+import type { Classification, Marking } from '../identity/classification.ts';
+import { CLASSIFICATIONS, covers, MARKINGS } from '../identity/classification.ts';
+import type { Directory } from '../identity/directory.ts';
+import { isDirectory } from '../identity/directory.ts';
+import { entitledDevices } from '../policy.ts';
 import type { AttachmentDescriptor, CableContent } from './cable-content.ts';
 import {
   decodeAttachmentDescriptor,
@@ -30,28 +46,13 @@ import {
   MAX_ADDRESSEES,
   MAX_GROUPS,
 } from './cable-header.ts';
-import { encodeCanonical, type JsonValue } from '../encoding/canonical-json.ts';
-import type { Classification, Marking } from '../identity/classification.ts';
-import { CLASSIFICATIONS, covers, MARKINGS } from '../identity/classification.ts';
-import { deriveContentCipher } from '../crypto/content-cipher.ts';
-import { MAX_TIME, MIN_TIME } from '../encoding/date-time-group.ts';
-import { array, enumOf, integer, object, optional, string } from '../encoding/decode.ts';
-import type { Directory } from '../identity/directory.ts';
-import { isDirectory } from '../identity/directory.ts';
-import type { Signer } from '../crypto/ed25519.ts';
-import { signLabelled } from '../crypto/ed25519.ts';
-import { decodeGroup, decodeOrgId, randomId } from '../encoding/identifiers.ts';
 import type { WrapRequest } from './key-wrap.ts';
 import { wrapContentKey } from './key-wrap.ts';
-import { LABELS } from '../crypto/labels.ts';
-import { entitledDevices } from '../policy.ts';
 import type { Precedence } from './precedence.ts';
 import { ADDRESSEE_ROLES, PRECEDENCES } from './precedence.ts';
 import { decodeReference } from './reference.ts';
 import type { KeyWrap, SealedCable } from './sealed-cable.ts';
 import { decodeSealedCable, encodeSealedCable } from './sealed-cable.ts';
-import { sha256 } from '../crypto/sha256.ts';
-import { toJsonValue } from '../encoding/to-json.ts';
 
 export interface CableDraft {
   readonly classification: Classification;

@@ -3,14 +3,15 @@
  * wraps. The server stores it whole and hands each device the header, the content and that
  * device's wrap only. Built by `sealCable` or by `decodeSealedCable`, never by casting.
  */
-import type { CableHeader } from './cable-header.ts';
-import { decodeCableHeader, MAX_CONTENT_BYTES, MAX_RECIPIENTS } from './cable-header.ts';
+
 import type { JsonValue } from '../encoding/canonical-json.ts';
 import type { Decoder } from '../encoding/decode.ts';
 import { array, bytes, object } from '../encoding/decode.ts';
 import { childField, EncodingError } from '../encoding/encoding-error.ts';
 import { decodeDeviceId, decodeEd25519Signature } from '../encoding/identifiers.ts';
 import { toJsonValue } from '../encoding/to-json.ts';
+import type { CableHeader } from './cable-header.ts';
+import { decodeCableHeader, MAX_CONTENT_BYTES, MAX_RECIPIENTS } from './cable-header.ts';
 
 /** X-Wing encapsulation (1120 bytes) and the AEAD-wrapped 32-byte content key. */
 export const WRAP_ENC_BYTES = 1120;

@@ -5,8 +5,6 @@
  * entries; its epoch is the number of entries, so "valid at epoch e" is a prefix question.
  */
 
-import type { Classification } from './classification.ts';
-import { CLASSIFICATIONS } from './classification.ts';
 import { MAX_TIME, MIN_TIME } from '../encoding/date-time-group.ts';
 import type { Decoder } from '../encoding/decode.ts';
 import { array, enumOf, integer, literal, object, string } from '../encoding/decode.ts';
@@ -22,6 +20,8 @@ import {
   decodeXWingPublicKey,
   ROLES,
 } from '../encoding/identifiers.ts';
+import type { Classification } from './classification.ts';
+import { CLASSIFICATIONS } from './classification.ts';
 
 const decodeTime = integer({ min: MIN_TIME, max: MAX_TIME });
 const decodeName = string({ min: 1, max: 120 });

@@ -13,6 +13,10 @@
  */
 
 import type { JsonValue } from '../encoding/canonical-json.ts';
+import { enumOf, object } from '../encoding/decode.ts';
+import { EncodingError } from '../encoding/encoding-error.ts';
+import { decodeEd25519PublicKey } from '../encoding/identifiers.ts';
+import { toJsonValue } from '../encoding/to-json.ts';
 import type {
   DeviceCertificate,
   OrgCertificate,
@@ -23,10 +27,6 @@ import type {
 import { decodeNetworkName, decodeSignedEntries } from './certificate.ts';
 import type { Classification } from './classification.ts';
 import { CLASSIFICATIONS } from './classification.ts';
-import { enumOf, object } from '../encoding/decode.ts';
-import { EncodingError } from '../encoding/encoding-error.ts';
-import { decodeEd25519PublicKey } from '../encoding/identifiers.ts';
-import { toJsonValue } from '../encoding/to-json.ts';
 import { verifyCertificate } from './verify-certificate.ts';
 
 /** What a client pins: the network's name, root key and accreditation cap. */

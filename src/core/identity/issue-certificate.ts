@@ -4,13 +4,13 @@
  * first, so nothing malformed is ever signed.
  */
 
-import { encodeCanonical } from '../encoding/canonical-json.ts';
-import type { CertificateBody, SignedEntry } from './certificate.ts';
-import { decodeCertificateBody } from './certificate.ts';
 import type { Signer } from '../crypto/ed25519.ts';
 import { signLabelled } from '../crypto/ed25519.ts';
 import { LABELS } from '../crypto/labels.ts';
+import { encodeCanonical } from '../encoding/canonical-json.ts';
 import { toJsonValue } from '../encoding/to-json.ts';
+import type { CertificateBody, SignedEntry } from './certificate.ts';
+import { decodeCertificateBody } from './certificate.ts';
 
 export async function issueCertificate<B extends CertificateBody>(
   body: B,

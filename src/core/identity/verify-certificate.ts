@@ -1,9 +1,9 @@
 /** Checks one certificate's signature against its issuer's key. Never throws. */
 
-import type { SignedEntry } from './certificate.ts';
 import { verifyLabelled } from '../crypto/ed25519.ts';
-import { certificateBytes } from './issue-certificate.ts';
 import { LABELS } from '../crypto/labels.ts';
+import type { SignedEntry } from './certificate.ts';
+import { certificateBytes } from './issue-certificate.ts';
 
 export function verifyCertificate(entry: SignedEntry, issuerKey: Uint8Array): Promise<boolean> {
   try {

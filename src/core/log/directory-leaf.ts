@@ -4,8 +4,9 @@
  * bytes. A client that proves the event is in the log has proved the entry is, at that
  * position, exactly as it holds it.
  */
-import { toBase64url } from '../encoding/bytes.ts';
+
 import { sha256 } from '../crypto/sha256.ts';
+import { toBase64url } from '../encoding/bytes.ts';
 import type { LogEvent } from './log-event.ts';
 
 export const DIRECTORY_EVENT_TYPE = 'directory.entry';

@@ -16,11 +16,11 @@ import { SIGNATURE_TYPES } from './checkpoint/key-id.ts';
 import type { NoteVerifier } from './checkpoint/note-verifier.ts';
 import { parseCheckpoint } from './checkpoint/parse-checkpoint.ts';
 import { parseNote } from './checkpoint/parse-note.ts';
-import { emptyRoot, leafHash, nodeHash } from './merkle/merkle-hash.ts';
-import type { SubtreeHash } from './merkle/node-id.ts';
 import { directoryEpochOf } from './directory-extension.ts';
 import { DIRECTORY_EVENT_TYPE } from './directory-leaf.ts';
 import { type LogEvent, parseLogEvent } from './log-event.ts';
+import { emptyRoot, leafHash, nodeHash } from './merkle/merkle-hash.ts';
+import type { SubtreeHash } from './merkle/node-id.ts';
 
 /** The two hashes of RFC 9162 §2.1.1; the defaults are core's. */
 export interface TreeHasher {

@@ -5,7 +5,15 @@
  * (RFC 9162 §2.1.1), so a client decodes what it hashed, never a second copy.
  */
 import type { JsonValue } from '../encoding/canonical-json.ts';
-import { type Decoder, decodeCanonical, type Infer, integer, object, optional, string } from '../encoding/decode.ts';
+import {
+  type Decoder,
+  decodeCanonical,
+  type Infer,
+  integer,
+  object,
+  optional,
+  string,
+} from '../encoding/decode.ts';
 import { EncodingError } from '../encoding/encoding-error.ts';
 
 /** Largest event accepted (events hold ids, codes and hashes: a few hundred bytes). */

@@ -8,10 +8,10 @@
  * are a finding too. The first problem in log order is reported.
  */
 
-import { decodeSignedEntry, type SignedEntry } from '../../core/identity/certificate.ts';
-import { verifierFromKey } from '../../core/log/checkpoint/verifier-key.ts';
 import { decodeCanonical } from '../../core/encoding/decode.ts';
+import { decodeSignedEntry, type SignedEntry } from '../../core/identity/certificate.ts';
 import { type NetworkRoot, openDirectory } from '../../core/identity/directory.ts';
+import { verifierFromKey } from '../../core/log/checkpoint/verifier-key.ts';
 import {
   type AuditReport,
   type LeafRecord,
@@ -19,8 +19,8 @@ import {
   type TreeHasher,
 } from '../../core/log/log-auditor.ts';
 import { logOrigin } from '../../core/log/log-names.ts';
-import { witnessVerifiers } from '../../core/log/witness-keys.ts';
 import type { SubtreeHash } from '../../core/log/merkle/node-id.ts';
+import { witnessVerifiers } from '../../core/log/witness-keys.ts';
 import type { LogStore } from '../store/log-store.ts';
 import type { Store } from '../store/store.ts';
 

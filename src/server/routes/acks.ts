@@ -4,8 +4,8 @@
  * organisation sees, per addressee, who has and who has not.
  */
 import type { FastifyInstance } from 'fastify';
-import { object } from '../../core/encoding/decode.ts';
 import { formatReference } from '../../core/cable/reference.ts';
+import { object } from '../../core/encoding/decode.ts';
 import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';

@@ -6,11 +6,11 @@
  * record (DESIGN §8), exactly as a cable fetch.
  */
 import type { FastifyInstance } from 'fastify';
-import { constantTimeEqual, toBase64url } from '../../core/encoding/bytes.ts';
 import { DEFAULT_ATTACHMENT_LIMIT } from '../../core/cable/cable-content.ts';
-import { decodeCableId } from '../../core/encoding/identifiers.ts';
 import { formatReference } from '../../core/cable/reference.ts';
 import { sha256 } from '../../core/crypto/sha256.ts';
+import { constantTimeEqual, toBase64url } from '../../core/encoding/bytes.ts';
+import { decodeCableId } from '../../core/encoding/identifiers.ts';
 import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';

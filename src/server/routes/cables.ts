@@ -4,12 +4,12 @@
  * after the fetch is on record (DESIGN §8: no unlogged read).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { toBase64url } from '../../core/encoding/bytes.ts';
 import { MAX_ATTACHMENTS } from '../../core/cable/cable-content.ts';
-import { array, bytes, object, optional } from '../../core/encoding/decode.ts';
-import { decodeCableId } from '../../core/encoding/identifiers.ts';
 import { formatReference } from '../../core/cable/reference.ts';
 import { decodeSealedCable } from '../../core/cable/sealed-cable.ts';
+import { toBase64url } from '../../core/encoding/bytes.ts';
+import { array, bytes, object, optional } from '../../core/encoding/decode.ts';
+import { decodeCableId } from '../../core/encoding/identifiers.ts';
 import { acceptCable } from '../accept-cable.ts';
 import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';

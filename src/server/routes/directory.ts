@@ -15,11 +15,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { constantTimeEqual, toBase64url } from '../../core/encoding/bytes.ts';
+import { object, optional } from '../../core/encoding/decode.ts';
+import { toJsonValue } from '../../core/encoding/to-json.ts';
 import type { DeviceCertificate, SignedEntry } from '../../core/identity/certificate.ts';
 import { decodeSignedEntry } from '../../core/identity/certificate.ts';
-import { object, optional } from '../../core/encoding/decode.ts';
 import type { Directory, DirectoryDevice } from '../../core/identity/directory.ts';
-import { toJsonValue } from '../../core/encoding/to-json.ts';
 import { actorOf, directoryEntryAudit } from '../audit-event.ts';
 import { hasOfficerDevice, isOfficerOf } from '../authorise.ts';
 import { unixSeconds } from '../clock.ts';

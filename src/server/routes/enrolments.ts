@@ -11,7 +11,11 @@
 import type { FastifyInstance } from 'fastify';
 import { toBase64url } from '../../core/encoding/bytes.ts';
 import { bytes, enumOf, object, optional, string } from '../../core/encoding/decode.ts';
-import { decodeDeviceId, decodeEd25519PublicKey, decodeXWingPublicKey } from '../../core/encoding/identifiers.ts';
+import {
+  decodeDeviceId,
+  decodeEd25519PublicKey,
+  decodeXWingPublicKey,
+} from '../../core/encoding/identifiers.ts';
 import { requireActor } from '../authenticate.ts';
 import { requireOfficerOf } from '../authorise.ts';
 import { unixSeconds } from '../clock.ts';

@@ -3,11 +3,11 @@
  * (cursor paging on the wraps (device, cable_seq) key), with filters.
  */
 import type { FastifyInstance } from 'fastify';
-import { toBase64url } from '../../core/encoding/bytes.ts';
-import { CLASSIFICATIONS } from '../../core/identity/classification.ts';
-import { enumOf, optional } from '../../core/encoding/decode.ts';
 import { PRECEDENCES } from '../../core/cable/precedence.ts';
 import { formatReference } from '../../core/cable/reference.ts';
+import { toBase64url } from '../../core/encoding/bytes.ts';
+import { enumOf, optional } from '../../core/encoding/decode.ts';
+import { CLASSIFICATIONS } from '../../core/identity/classification.ts';
 import { requireActor } from '../authenticate.ts';
 import { decodeCursor, encodeCursor } from '../inbox-cursor.ts';
 import { roleOf } from '../inbox-role.ts';

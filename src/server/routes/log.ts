@@ -10,19 +10,19 @@
  * - POST /log/alerts: a witness reports a checkpoint it refused (rollback, split view, …).
  */
 import type { FastifyInstance } from 'fastify';
+import { sha256 } from '../../core/crypto/sha256.ts';
 import { toBase64url } from '../../core/encoding/bytes.ts';
+import { enumOf, integer, object, optional, string } from '../../core/encoding/decode.ts';
+import type { DirectoryDevice } from '../../core/identity/directory.ts';
 import { cosignatureVerifier } from '../../core/log/checkpoint/note-verifier.ts';
 import { parseCheckpoint } from '../../core/log/checkpoint/parse-checkpoint.ts';
 import { parseNote } from '../../core/log/checkpoint/parse-note.ts';
 import { verifyCosignature } from '../../core/log/checkpoint/verify-cosignature.ts';
 import { WITNESS_REFUSALS } from '../../core/log/checkpoint/witness-check.ts';
-import { enumOf, integer, object, optional, string } from '../../core/encoding/decode.ts';
-import type { DirectoryDevice } from '../../core/identity/directory.ts';
 import { witnessKeyName } from '../../core/log/log-names.ts';
 import { consistencyProof } from '../../core/log/merkle/consistency-proof.ts';
 import { inclusionProof } from '../../core/log/merkle/inclusion-proof.ts';
 import { leafHash } from '../../core/log/merkle/merkle-hash.ts';
-import { sha256 } from '../../core/crypto/sha256.ts';
 import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';

@@ -4,10 +4,10 @@
  * reveals how much it sends.
  */
 import type { FastifyInstance } from 'fastify';
+import { MAX_YEAR, MIN_YEAR } from '../../core/cable/reference.ts';
 import { yearOf } from '../../core/encoding/date-time-group.ts';
 import { optional } from '../../core/encoding/decode.ts';
 import { decodeOrgId } from '../../core/encoding/identifiers.ts';
-import { MAX_YEAR, MIN_YEAR } from '../../core/cable/reference.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
 import { readParams } from '../read-params.ts';

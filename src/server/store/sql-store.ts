@@ -10,14 +10,14 @@
  * durable transaction.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { constantTimeEqual, toHex } from '../../core/encoding/bytes.ts';
 import { MAX_ADDRESSEES } from '../../core/cable/cable-header.ts';
+import { ADDRESSEE_ROLES } from '../../core/cable/precedence.ts';
+import { constantTimeEqual, toHex } from '../../core/encoding/bytes.ts';
 import { canonicalize } from '../../core/encoding/canonical-json.ts';
 import { array, decodeCanonical, enumOf, object } from '../../core/encoding/decode.ts';
 import { decodeOrgId } from '../../core/encoding/identifiers.ts';
-import type { CompactRange } from '../../core/log/merkle/compact-range.ts';
-import { ADDRESSEE_ROLES } from '../../core/cable/precedence.ts';
 import { toJsonValue } from '../../core/encoding/to-json.ts';
+import type { CompactRange } from '../../core/log/merkle/compact-range.ts';
 import { isFatalWriteError, isUniqueViolation } from './fatal-write-error.ts';
 import { GroupCommit } from './group-commit.ts';
 import { MerkleAppender } from './merkle-appender.ts';

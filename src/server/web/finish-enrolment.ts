@@ -10,7 +10,11 @@ import { verifyRegistrationResponse } from '@simplewebauthn/server';
 import type { FastifyInstance } from 'fastify';
 import type { JsonValue } from '../../core/encoding/canonical-json.ts';
 import { bytes, type Decoder, object, string } from '../../core/encoding/decode.ts';
-import { decodeDeviceId, decodeEd25519PublicKey, decodeXWingPublicKey } from '../../core/encoding/identifiers.ts';
+import {
+  decodeDeviceId,
+  decodeEd25519PublicKey,
+  decodeXWingPublicKey,
+} from '../../core/encoding/identifiers.ts';
 import { unixSeconds } from '../clock.ts';
 import { readBody } from '../read-body.ts';
 import {

@@ -4,8 +4,9 @@
  * subdomain can set or shadow it. Browsers accept Secure cookies on http://localhost.
  * The cookie alone opens nothing: every request must also be signed by the device's key.
  */
-import { fromBase64url, randomBytes, toBase64url } from '../../core/encoding/bytes.ts';
+
 import { sha256 } from '../../core/crypto/sha256.ts';
+import { fromBase64url, randomBytes, toBase64url } from '../../core/encoding/bytes.ts';
 
 export const SESSION_COOKIE = '__Host-valise-session';
 const ID_BYTES = 32;

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { randomBytes, toBase64url } from '../../../src/core/encoding/bytes.ts';
 import type { CableHeader } from '../../../src/core/cable/cable-header.ts';
 import type { SeriesItem } from '../../../src/core/cable/check-series.ts';
 import { checkSeries } from '../../../src/core/cable/check-series.ts';
 import { sha256 } from '../../../src/core/crypto/sha256.ts';
+import { randomBytes, toBase64url } from '../../../src/core/encoding/bytes.ts';
 import { T0 } from '../fixtures/network.ts';
 
 const RUNS = Number(process.env.VALISE_PROPERTY_RUNS ?? 1000);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { formatReference, MAX_SERIAL, parseReference } from '../../../src/core/cable/reference.ts';
 import { formatDateTimeGroup } from '../../../src/core/encoding/date-time-group.ts';
 import { EncodingError } from '../../../src/core/encoding/encoding-error.ts';
-import { formatReference, MAX_SERIAL, parseReference } from '../../../src/core/cable/reference.ts';
 
 const RUNS = Number(process.env.VALISE_PROPERTY_RUNS ?? 1000);
 

@@ -15,8 +15,19 @@ import {
   envelopeHash,
   envelopeOf,
 } from '../../../src/core/cable/cable-header.ts';
+import { sealCable } from '../../../src/core/cable/seal-cable.ts';
+import type { SealedCable } from '../../../src/core/cable/sealed-cable.ts';
+import {
+  decodeKeyWrap,
+  decodeSealedCable,
+  encodeSealedCable,
+  forDevice,
+} from '../../../src/core/cable/sealed-cable.ts';
+import { CryptoError } from '../../../src/core/crypto/hpke/crypto-error.ts';
 import type { JsonValue } from '../../../src/core/encoding/canonical-json.ts';
 import { canonicalize } from '../../../src/core/encoding/canonical-json.ts';
+import { EncodingError } from '../../../src/core/encoding/encoding-error.ts';
+import { toJsonValue } from '../../../src/core/encoding/to-json.ts';
 import type { OrgCertificate, SignedEntry } from '../../../src/core/identity/certificate.ts';
 import {
   decodeCertificateBody,
@@ -29,18 +40,7 @@ import {
   decodeUserCertificate,
   requireSorted,
 } from '../../../src/core/identity/certificate.ts';
-import { EncodingError } from '../../../src/core/encoding/encoding-error.ts';
-import { CryptoError } from '../../../src/core/crypto/hpke/crypto-error.ts';
 import { certificateBytes, issueCertificate } from '../../../src/core/identity/issue-certificate.ts';
-import { sealCable } from '../../../src/core/cable/seal-cable.ts';
-import type { SealedCable } from '../../../src/core/cable/sealed-cable.ts';
-import {
-  decodeKeyWrap,
-  decodeSealedCable,
-  encodeSealedCable,
-  forDevice,
-} from '../../../src/core/cable/sealed-cable.ts';
-import { toJsonValue } from '../../../src/core/encoding/to-json.ts';
 import { verifyCertificate } from '../../../src/core/identity/verify-certificate.ts';
 import { buildCableNetwork } from '../fixtures/cable-network.ts';
 import type { FixtureNetwork } from '../fixtures/network.ts';

@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { OrgCertificate, Revocation, SignedEntry, UserCertificate } from '../../../src/core/identity/certificate.ts';
-import { extendDirectory, openDirectory } from '../../../src/core/identity/directory.ts';
 import { generateSigner } from '../../../src/core/crypto/ed25519.ts';
+import type {
+  OrgCertificate,
+  Revocation,
+  SignedEntry,
+  UserCertificate,
+} from '../../../src/core/identity/certificate.ts';
+import { extendDirectory, openDirectory } from '../../../src/core/identity/directory.ts';
 import { issueCertificate } from '../../../src/core/identity/issue-certificate.ts';
 import { buildNetwork, T0 } from '../fixtures/network.ts';
 

@@ -4,16 +4,16 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { randomBytes, toBase64url } from '../../../src/core/encoding/bytes.ts';
-import type { SignedEntry } from '../../../src/core/identity/certificate.ts';
 import type { SeriesItem } from '../../../src/core/cable/check-series.ts';
 import { checkSeries } from '../../../src/core/cable/check-series.ts';
+import { sha256 } from '../../../src/core/crypto/sha256.ts';
+import { randomBytes, toBase64url } from '../../../src/core/encoding/bytes.ts';
+import { EncodingError } from '../../../src/core/encoding/encoding-error.ts';
+import type { SignedEntry } from '../../../src/core/identity/certificate.ts';
 import type { Directory } from '../../../src/core/identity/directory.ts';
 import { isDirectory, openDirectory } from '../../../src/core/identity/directory.ts';
-import { EncodingError } from '../../../src/core/encoding/encoding-error.ts';
 import type { PolicyInput } from '../../../src/core/policy.ts';
 import { entitledDevices, isEntitled } from '../../../src/core/policy.ts';
-import { sha256 } from '../../../src/core/crypto/sha256.ts';
 import type { FixtureDevice, FixtureNetwork } from '../fixtures/network.ts';
 import { buildNetwork, T0 } from '../fixtures/network.ts';
 import type { Row } from '../hostile-table.ts';

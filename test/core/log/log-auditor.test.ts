@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { generateSigner } from '../../../src/core/crypto/ed25519.ts';
 import { utf8 } from '../../../src/core/encoding/bytes.ts';
 import { encodeCanonical } from '../../../src/core/encoding/canonical-json.ts';
 import { checkpoint } from '../../../src/core/log/checkpoint/checkpoint.ts';
@@ -16,7 +17,6 @@ import { formatCheckpoint } from '../../../src/core/log/checkpoint/format-checkp
 import { cosignatureVerifier, ed25519Verifier } from '../../../src/core/log/checkpoint/note-verifier.ts';
 import { signNote } from '../../../src/core/log/checkpoint/sign-note.ts';
 import { cosignatureSigner, ed25519Signer } from '../../../src/core/log/checkpoint/signer.ts';
-import { generateSigner } from '../../../src/core/crypto/ed25519.ts';
 import {
   type AuditReport,
   commitsDirectoryEntry,

@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { randomBytes, toBase64url } from '../../../src/core/encoding/bytes.ts';
 import { sha256 } from '../../../src/core/crypto/sha256.ts';
+import { randomBytes, toBase64url } from '../../../src/core/encoding/bytes.ts';
 import { MAX_ATTACHMENT_BYTES } from '../../../src/server/routes/attachments.ts';
 import { backends } from '../fixtures/backends.ts';
 import { actCounts, auditTypesAfter, lastAuditSeq } from '../fixtures/counts.ts';

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { fromBase64url } from '../../../src/core/encoding/bytes.ts';
 import { resignCable } from '../../../src/core/cable/seal-cable.ts';
+import { fromBase64url } from '../../../src/core/encoding/bytes.ts';
 import { verifyReceipt } from '../../../src/server/receipt.ts';
 import { backends } from '../fixtures/backends.ts';
 import { actCounts, auditTypesAfter, lastAuditSeq } from '../fixtures/counts.ts';

@@ -4,13 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { generateSigner } from '../../../src/core/crypto/ed25519.ts';
 import type {
   DeviceCertificate,
   OrgCertificate,
   Revocation,
   UserCertificate,
 } from '../../../src/core/identity/certificate.ts';
-import { generateSigner } from '../../../src/core/crypto/ed25519.ts';
 import { issueCertificate } from '../../../src/core/identity/issue-certificate.ts';
 import { backends } from '../fixtures/backends.ts';
 import { actCounts } from '../fixtures/counts.ts';

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { randomBytes } from '../../../src/core/encoding/bytes.ts';
 import { sha256 } from '../../../src/core/crypto/sha256.ts';
+import { randomBytes } from '../../../src/core/encoding/bytes.ts';
 import { MAX_INVITATION_SECONDS } from '../../../src/server/routes/invitations.ts';
 import { backends } from '../fixtures/backends.ts';
 import { actCounts } from '../fixtures/counts.ts';

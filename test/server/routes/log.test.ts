@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { fromBase64url, toBase64url } from '../../../src/core/encoding/bytes.ts';
 import { encodeCanonical } from '../../../src/core/encoding/canonical-json.ts';
+import { toJsonValue } from '../../../src/core/encoding/to-json.ts';
 import { cosign } from '../../../src/core/log/checkpoint/cosign.ts';
 import { cosignatureVerifier, ed25519Verifier } from '../../../src/core/log/checkpoint/note-verifier.ts';
 import { parseCheckpoint } from '../../../src/core/log/checkpoint/parse-checkpoint.ts';
@@ -21,8 +22,12 @@ import { directoryEpochOf } from '../../../src/core/log/directory-extension.ts';
 import { commitsDirectoryEntry } from '../../../src/core/log/directory-leaf.ts';
 import { parseLogEvent } from '../../../src/core/log/log-event.ts';
 import { logOrigin, witnessKeyName } from '../../../src/core/log/log-names.ts';
-import { leafHash, treeRoot, verifyConsistency, verifyInclusion } from '../../../src/core/log/merkle/index.ts';
-import { toJsonValue } from '../../../src/core/encoding/to-json.ts';
+import {
+  leafHash,
+  treeRoot,
+  verifyConsistency,
+  verifyInclusion,
+} from '../../../src/core/log/merkle/index.ts';
 import type { Timer } from '../../../src/server/log/checkpointer.ts';
 import { backends } from '../fixtures/backends.ts';
 import { auditTypesAfter, lastAuditSeq } from '../fixtures/counts.ts';

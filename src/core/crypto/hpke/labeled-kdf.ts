@@ -30,7 +30,8 @@ export function hpkeSuiteId(kemId: number, kdfId: number, aeadId: number): Uint8
 }
 
 function checkCall(kdf: Kdf, suiteId: Uint8Array, label: string): Uint8Array {
-  if (!KDFS.includes(kdf)) throw new CryptoError('BAD_ARGUMENT', 'kdf must be one of the KDFs of core/crypto/hpke');
+  if (!KDFS.includes(kdf))
+    throw new CryptoError('BAD_ARGUMENT', 'kdf must be one of the KDFs of core/crypto/hpke');
   if (typeof label !== 'string')
     throw new CryptoError('BAD_ARGUMENT', `label must be a string, got ${describe(label)}`);
   // RFC 9180 §4: suite_id is "KEM" || kem_id (5 bytes) or "HPKE" || three ids (10 bytes).

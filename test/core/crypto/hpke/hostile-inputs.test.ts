@@ -35,7 +35,10 @@ import {
 } from '../../../../src/core/crypto/hpke/labeled-kdf.ts';
 import { setupRecipient } from '../../../../src/core/crypto/hpke/setup-recipient.ts';
 import { setupSender } from '../../../../src/core/crypto/hpke/setup-sender.ts';
-import { VALISE_SUITE_CLASSICAL, VALISE_SUITE_XWING } from '../../../../src/core/crypto/hpke/valise-suites.ts';
+import {
+  VALISE_SUITE_CLASSICAL,
+  VALISE_SUITE_XWING,
+} from '../../../../src/core/crypto/hpke/valise-suites.ts';
 import { bufferSource, cryptoKeyFacts, subtle } from '../../../../src/core/crypto/hpke/web-crypto.ts';
 import { XWing } from '../../../../src/core/crypto/hpke/x-wing.ts';
 import {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { toHex } from '../../../../src/core/encoding/bytes.ts';
 import { CryptoError } from '../../../../src/core/crypto/hpke/crypto-error.ts';
 import { hpkeOpen } from '../../../../src/core/crypto/hpke/hpke-open.ts';
 import { hpkeSeal } from '../../../../src/core/crypto/hpke/hpke-seal.ts';
@@ -9,7 +8,11 @@ import type { HpkeSuite } from '../../../../src/core/crypto/hpke/hpke-suite.ts';
 import type { KemKeyPair, KemPrivateKey } from '../../../../src/core/crypto/hpke/kem.ts';
 import { setupRecipient } from '../../../../src/core/crypto/hpke/setup-recipient.ts';
 import { setupSender } from '../../../../src/core/crypto/hpke/setup-sender.ts';
-import { VALISE_SUITE_CLASSICAL, VALISE_SUITE_XWING } from '../../../../src/core/crypto/hpke/valise-suites.ts';
+import {
+  VALISE_SUITE_CLASSICAL,
+  VALISE_SUITE_XWING,
+} from '../../../../src/core/crypto/hpke/valise-suites.ts';
+import { toHex } from '../../../../src/core/encoding/bytes.ts';
 
 const bytes = (maxLength: number) => fc.uint8Array({ maxLength });
 const message = fc.record({ plaintext: bytes(256), info: bytes(64), aad: bytes(64) });

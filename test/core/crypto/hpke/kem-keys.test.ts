@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { toHex } from '../../../../src/core/encoding/bytes.ts';
 import { CryptoError, type CryptoErrorCode } from '../../../../src/core/crypto/hpke/crypto-error.ts';
 import { DhkemX25519 } from '../../../../src/core/crypto/hpke/dhkem-x25519.ts';
 import { hpkeOpen } from '../../../../src/core/crypto/hpke/hpke-open.ts';
 import { hpkeSeal } from '../../../../src/core/crypto/hpke/hpke-seal.ts';
 import type { HpkeSuite } from '../../../../src/core/crypto/hpke/hpke-suite.ts';
 import type { Kem, KemPrivateKey } from '../../../../src/core/crypto/hpke/kem.ts';
-import { VALISE_SUITE_CLASSICAL, VALISE_SUITE_XWING } from '../../../../src/core/crypto/hpke/valise-suites.ts';
+import {
+  VALISE_SUITE_CLASSICAL,
+  VALISE_SUITE_XWING,
+} from '../../../../src/core/crypto/hpke/valise-suites.ts';
 import { XWing } from '../../../../src/core/crypto/hpke/x-wing.ts';
+import { toHex } from '../../../../src/core/encoding/bytes.ts';
 
 function failsWith(code: CryptoErrorCode) {
   return (error: unknown): boolean => {

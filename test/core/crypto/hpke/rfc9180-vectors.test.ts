@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { fromHex, toHex } from '../../../../src/core/encoding/bytes.ts';
 import { Aes128Gcm, Aes256Gcm } from '../../../../src/core/crypto/hpke/aes-gcm.ts';
 import { DhkemX25519 } from '../../../../src/core/crypto/hpke/dhkem-x25519.ts';
 import { HkdfSha256 } from '../../../../src/core/crypto/hpke/hkdf-sha256.ts';
-import { type HpkeRecipientContext, HpkeSenderContext } from '../../../../src/core/crypto/hpke/hpke-context.ts';
+import {
+  type HpkeRecipientContext,
+  HpkeSenderContext,
+} from '../../../../src/core/crypto/hpke/hpke-context.ts';
 import { hpkeOpen } from '../../../../src/core/crypto/hpke/hpke-open.ts';
 import { hpkeSuite } from '../../../../src/core/crypto/hpke/hpke-suite.ts';
 import { keySchedule } from '../../../../src/core/crypto/hpke/key-schedule.ts';
 import { setupRecipient } from '../../../../src/core/crypto/hpke/setup-recipient.ts';
+import { fromHex, toHex } from '../../../../src/core/encoding/bytes.ts';
 import file from '../../../vectors/hpke-rfc9180.json' with { type: 'json' };
 
 function hex(value: string | undefined): Uint8Array {

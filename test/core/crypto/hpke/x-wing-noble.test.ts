@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ml_kem768_x25519 } from '@noble/post-quantum/hybrid.js';
 import fc from 'fast-check';
-import { toHex } from '../../../../src/core/encoding/bytes.ts';
 import { XWing, type XWingPrivateKey } from '../../../../src/core/crypto/hpke/x-wing.ts';
+import { toHex } from '../../../../src/core/encoding/bytes.ts';
 
 const seed32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
 const seed64 = fc.uint8Array({ minLength: 64, maxLength: 64 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { fromHex, toHex } from '../../../../src/core/encoding/bytes.ts';
 import { CryptoError } from '../../../../src/core/crypto/hpke/crypto-error.ts';
 import { XWing } from '../../../../src/core/crypto/hpke/x-wing.ts';
+import { fromHex, toHex } from '../../../../src/core/encoding/bytes.ts';
 import file from '../../../vectors/xwing.json' with { type: 'json' };
 
 function hex(value: string): Uint8Array {

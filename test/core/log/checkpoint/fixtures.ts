@@ -1,12 +1,12 @@
 /** Shared fixtures of the checkpoint tests: frozen vectors and Ed25519 keys as CryptoKeys. */
 
+import { signerFromSeed } from '../../../../src/core/crypto/ed25519.ts';
 import {
   cosignatureSigner,
   ed25519Signer,
   parseVerifierKey,
   type Signer,
 } from '../../../../src/core/log/checkpoint/index.ts';
-import { signerFromSeed } from '../../../../src/core/crypto/ed25519.ts';
 import vectors from '../../../vectors/signed-note.json' with { type: 'json' };
 
 export { vectors };

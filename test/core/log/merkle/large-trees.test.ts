@@ -6,7 +6,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { type NodePlan, planConsistencyProof, planInclusionProof } from '../../../../src/core/log/merkle/index.ts';
+import {
+  type NodePlan,
+  planConsistencyProof,
+  planInclusionProof,
+} from '../../../../src/core/log/merkle/index.ts';
 
 type Range = [number, number];
 
