@@ -1,7 +1,14 @@
 // Runs every test file under test/ with node's test runner (Node 20 has no --test globs).
 // TEST_FILTER=path-fragment narrows the run while working on one area.
+//
+// It ends with a human summary: `N passed, N failed, N skipped` alone on a line, then the
+// wall time, counted by scripts/summary-reporter.mjs while the spec reporter prints the tests
+// as they finish. Every test cleans up what it makes: the run gets a fresh TMPDIR, and
+// anything left in it afterwards fails the run, named, before the folder is removed.
+// Exit code: non-zero when a test failed or something was left behind.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 function collect(dir) {
@@ -14,6 +21,13 @@ function collect(dir) {
   return out;
 }
 
+function duration(ms) {
+  const seconds = Math.round(ms / 1000);
+  return seconds < 60
+    ? `${seconds}s`
+    : `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, '0')}s`;
+}
+
 const filter = process.env.TEST_FILTER ?? '';
 const files = collect('test')
   .filter((f) => f.includes(filter))
@@ -22,7 +36,66 @@ if (files.length === 0) {
   console.error(`no test files match ${JSON.stringify(filter)}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
-  stdio: 'inherit',
-});
-process.exit(result.status ?? 1);
+
+// runDir holds the tests' TMPDIR and the reporter's summary, side by side.
+const runDir = mkdtempSync(join(tmpdir(), 'valise-test-run-'));
+const testTmp = join(runDir, 'tmp');
+const summaryFile = join(runDir, 'summary.json');
+mkdirSync(testTmp);
+// tsx keeps its compile cache in $TMPDIR/tsx-<euid>: point that at the usual one, so that a
+// run starts warm and the cache is not taken for something a test left behind.
+const tsxCache = `tsx-${process.geteuid?.() ?? userInfo().username}`;
+mkdirSync(join(tmpdir(), tsxCache), { recursive: true });
+symlinkSync(join(tmpdir(), tsxCache), join(testTmp, tsxCache));
+
+const started = performance.now();
+const result = spawnSync(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${new URL('./summary-reporter.mjs', import.meta.url).href}`,
+    `--test-reporter-destination=${summaryFile}`,
+    ...files,
+  ],
+  { stdio: 'inherit', env: { ...process.env, TMPDIR: testTmp } },
+);
+const wallMs = performance.now() - started;
+
+let summary;
+try {
+  summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+} catch {
+  summary = undefined;
+}
+const leftovers = readdirSync(testTmp).filter((name) => name !== tsxCache);
+rmSync(runDir, { recursive: true, force: true });
+
+if (summary) {
+  if (summary.failures.length > 0) {
+    console.log('\nfailed:');
+    for (const failure of summary.failures) console.log(`  ${failure}`);
+  }
+  console.log('\nslowest files:');
+  for (const { file, ms } of summary.files.slice(0, 5)) console.log(`  ${duration(ms).padStart(7)}  ${file}`);
+}
+if (leftovers.length > 0) {
+  console.log(`\nleft behind in the tests' TMPDIR (every test must remove what it makes):`);
+  for (const name of leftovers.sort()) console.log(`  ${name}`);
+}
+console.log('');
+console.log(
+  summary
+    ? `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`
+    : `no summary: the test runner stopped (${result.signal ?? `exit code ${result.status}`})`,
+);
+console.log(
+  `wall time ${duration(wallMs)}${leftovers.length > 0 ? `; ${leftovers.length} left behind` : ''}`,
+);
+
+const failed = result.status !== 0 || !summary || summary.failed > 0 || leftovers.length > 0;
+process.exit(failed ? result.status || 1 : 0);

@@ -1,7 +1,7 @@
 /**
- * Everything a verb may touch outside its arguments, wired once by main.ts (the only file
- * that reads the process environment): where profiles live, the network, the clock and
- * the terminal. Tests build their own.
+ * Everything a verb may touch outside its arguments, wired once by main.ts from what its
+ * caller hands it: where profiles live, the network, the clock and the terminal. Tests
+ * build their own.
  */
 import type { Fetch } from '../client/api-client.ts';
 import type { Clock } from '../client/clock.ts';
@@ -24,6 +24,6 @@ export interface CliEnvironment {
   readonly writeNewFile: (path: string, data: Uint8Array) => Promise<void>;
   /** Standard error is a terminal: progress bars may be drawn there. */
   readonly stderrIsTty?: boolean;
-  /** What `serve` runs: starts the server and resolves once it listens. */
-  readonly serve: () => Promise<{ readonly url: string } | undefined>;
+  /** What `serve` runs: starts a server node and resolves with its address once it listens. */
+  readonly serve: () => Promise<{ readonly url: string }>;
 }

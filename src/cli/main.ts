@@ -1,34 +1,67 @@
 /**
- * The entry of `valise`: the one place that reads the process (argv, environment, home
- * folder, uid, standard streams) and wires the real network, clock and files into the CLI.
+ * The entry of `valise`. `main` runs one command line against what its caller hands it
+ * (arguments, environment, home folder, standard streams) and returns the exit code: it
+ * never exits the process and keeps no state, so the test suite runs the real command
+ * in-process. `processIo` is the one place that reads the real process; bin/valise.mjs
+ * joins the two.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { configDir } from '../client/config-dir.ts';
-import type { CliEnvironment } from './cli-environment.ts';
 import { runCli } from './run-cli.ts';
 import { startServer } from './start-server.ts';
 
-async function readStdin(): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return new Uint8Array(Buffer.concat(chunks));
+/** What one run of `valise` is given. */
+export interface CliProcess {
+  /** The arguments after `valise`. */
+  readonly argv: readonly string[];
+  /** VALISE_CONFIG_DIR, XDG_CONFIG_HOME and VALISE_PROFILE; `serve` reads its own settings here. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Profiles live under it unless the environment names another folder. */
+  readonly home: string;
+  /** The uid that must own key files; undefined where the platform has none. */
+  readonly uid: number | undefined;
+  /** All of standard input. */
+  readonly readStdin: () => Promise<Uint8Array>;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly stderrIsTty: boolean;
+  /** Starts a server node with `env` for `valise serve`; it owns the process from then on. */
+  readonly serve: (env: Readonly<Record<string, string | undefined>>) => Promise<{ readonly url: string }>;
 }
 
-const environment: CliEnvironment = {
-  configDir: configDir(process.env, homedir()),
-  defaultProfile: process.env.VALISE_PROFILE || 'default',
-  fetch: (input, init) => globalThis.fetch(input, init),
-  clock: { nowSeconds: () => Math.floor(Date.now() / 1000) },
-  uid: process.getuid?.(),
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  stderrIsTty: process.stderr.isTTY === true,
-  readStdin,
-  readFile: async (path) => new Uint8Array(await readFile(path)),
-  writeNewFile: (path, data) => writeFile(path, data, { flag: 'wx', mode: 0o600 }),
-  serve: startServer,
-};
+export function main(io: CliProcess): Promise<number> {
+  return runCli(io.argv, {
+    configDir: configDir(io.env, io.home),
+    defaultProfile: io.env.VALISE_PROFILE || 'default',
+    fetch: (input, init) => globalThis.fetch(input, init),
+    clock: { nowSeconds: () => Math.floor(Date.now() / 1000) },
+    uid: io.uid,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    stderrIsTty: io.stderrIsTty,
+    readStdin: io.readStdin,
+    readFile: async (path) => new Uint8Array(await readFile(path)),
+    writeNewFile: (path, data) => writeFile(path, data, { flag: 'wx', mode: 0o600 }),
+    serve: () => io.serve(io.env),
+  });
+}
 
-// Exit code only: `serve` leaves the server running, every other verb ends here.
-process.exitCode = await runCli(process.argv.slice(2), environment);
+/** This process: its arguments, environment and streams. */
+export function processIo(): CliProcess {
+  return {
+    argv: process.argv.slice(2),
+    env: process.env,
+    home: homedir(),
+    uid: process.getuid?.(),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return new Uint8Array(Buffer.concat(chunks));
+    },
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    stderrIsTty: process.stderr.isTTY === true,
+    serve: startServer,
+  };
+}

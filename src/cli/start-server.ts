@@ -1,31 +1,35 @@
 /**
- * What `valise serve` runs: the server's own entry (src/server/main.ts), loaded only when
- * asked, so no other verb pulls the server into the CLI. The server reads its settings
- * from the environment itself (PORT, DATABASE_URL, VALISE_ROOT_KEY, ...).
- *
- * Today src/server/main.ts exports nothing and starts itself when imported; if it comes to
- * export a start function (start, startServer or main), that function is called instead.
+ * What `valise serve` runs: the server node (src/server/start-node.ts) in this process,
+ * imported only when asked so that no other verb loads the server. The node reads its
+ * settings from the environment it is given (PORT, DATABASE_URL, VALISE_ROOT_KEY, ...).
+ * Like `npm start`, this process then belongs to the node: SIGINT or SIGTERM closes it, and
+ * a write the disk could not make durable stops the process (DESIGN §7, fail-stop).
  */
 import { CliError } from './cli-error.ts';
 
-export async function startServer(): Promise<{ readonly url: string } | undefined> {
-  let entry: Record<string, unknown>;
+export async function startServer(
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<{ readonly url: string }> {
+  let node: typeof import('../server/start-node.ts');
   try {
-    entry = (await import('../server/main.ts')) as Record<string, unknown>;
+    node = await import('../server/start-node.ts');
   } catch (cause) {
     throw new CliError(
       'SERVER_UNAVAILABLE',
-      `the server cannot be loaded (${cause instanceof Error ? cause.message : String(cause)})`,
-      {
-        cause,
-      },
+      `the server cannot be loaded (${cause instanceof Error ? cause.message : String(cause)}); reinstall valise`,
+      { cause },
     );
   }
-  const start = entry.start ?? entry.startServer ?? entry.main;
-  if (typeof start !== 'function')
-    return { url: 'the address in PORT and HOST (started by src/server/main.ts)' };
-  const started: unknown = await start();
-  const url =
-    typeof started === 'object' && started !== null && 'url' in started ? String(started.url) : undefined;
-  return { url: url ?? 'the address in PORT and HOST' };
+  const running = await node.startNode(env, {
+    onFatal: (error) => {
+      process.stderr.write(`${node.fatalWriteMessage(error)}\n`);
+      process.exit(node.EXIT_FATAL_WRITE);
+    },
+  });
+  const stop = () => {
+    void running.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return { url: running.url };
 }

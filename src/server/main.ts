@@ -1,191 +1,33 @@
 /**
- * The server entry point (`npm start`), and the only file that reads the environment:
- *
- *   PORT                  port to listen on (default 8080); HOST (default localhost)
- *   DATABASE_URL          PostgreSQL connection string; without it, SQLite in the data dir
- *   VALISE_DATA_DIR       where the SQLite file and the server key live (default ./var)
- *   VALISE_NETWORK        the network name the root certifies organisations for
- *   VALISE_ROOT_KEY       the network root's Ed25519 public key, base64url (made and kept
- *                         offline by `valise network init`; never the private key)
- *   VALISE_ACCREDITATION  the network's classification cap (default RESTREINT UE)
- *   LOG_LEVEL             pino level (default info)
- *   VALISE_ORIGIN         the origin browsers use, which passkeys are bound to
- *                         (default http://localhost:PORT); the WebAuthn RP ID is its host
- *   VALISE_REQUIRE_AAL3   1: refuse synced passkeys (NIST SP 800-63B AAL3)
- *   VALISE_WEB_DIR        the built web app (default dist/web)
- *   VALISE_CHECKPOINT_MS  how often the audit log signs a checkpoint while events arrive
- *                         (default 2000; clients also get a fresh one on demand)
- *
- * Keys made on first start and kept as 0600 files in the data dir: `server-key` signs
- * receipts, `log-key` signs the audit log's checkpoints (its verifier key is served at
- * GET /api/v1/log and pinned by clients at enrolment).
- *
- * Without VALISE_ROOT_KEY it starts a throw-away demo network instead (see startDemo).
+ * The server entry point (`npm start`): the process around startNode (start-node.ts, which
+ * lists the settings it reads from the environment). It stops the node on SIGINT or SIGTERM.
  * Exit codes: 70 after a disk error during a write (fail-stop, DESIGN §7), 78 when the
  * configuration or the store's durability settings are refused.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { exportSeed, generateSigner, type Signer, signerFromSeed } from '../core/crypto/ed25519.ts';
-import { fromBase64url, toBase64url } from '../core/encoding/bytes.ts';
-import {
-  CLASSIFICATIONS,
-  type Classification,
-  DEFAULT_NETWORK_ACCREDITATION,
-} from '../core/identity/classification.ts';
-import type { NetworkRoot } from '../core/identity/directory.ts';
-import { buildApp } from './app.ts';
-import { SystemClock } from './clock.ts';
-import { formatDemoLinks, setUpDemoNetwork } from './demo-network.ts';
-import { Checkpointer, IntervalTimer } from './log/checkpointer.ts';
-import { openPostgresStore } from './store/open-postgres.ts';
-import { openSqliteStore } from './store/open-sqlite.ts';
-import type { Store } from './store/store.ts';
+import { NodeConfigError } from './node-config-error.ts';
+import { EXIT_FATAL_WRITE, fatalWriteMessage, startNode } from './start-node.ts';
 import { StoreError } from './store/store-error.ts';
-import { openWebStore } from './web/open-web-store.ts';
 
-const EXIT_FATAL_WRITE = 70;
 const EXIT_CONFIG = 78;
 
-class ConfigError extends Error {}
-
 function onFatal(error: unknown): void {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  console.error(
-    `valise: FATAL: a write could not be made durable (${String(code)}); stopping without acknowledging it`,
-  );
+  console.error(fatalWriteMessage(error));
   process.exit(EXIT_FATAL_WRITE);
 }
 
-async function openStore(env: NodeJS.ProcessEnv, sqlitePath: string): Promise<Store> {
-  if (env.DATABASE_URL) return openPostgresStore({ connectionString: env.DATABASE_URL, onFatal });
-  return openSqliteStore({ path: sqlitePath, onFatal });
-}
-
-function accreditationOf(env: NodeJS.ProcessEnv): Classification {
-  const value = env.VALISE_ACCREDITATION ?? DEFAULT_NETWORK_ACCREDITATION;
-  const found = CLASSIFICATIONS.find((c) => c === value);
-  if (!found) throw new ConfigError(`VALISE_ACCREDITATION must be one of ${CLASSIFICATIONS.join(', ')}`);
-  return found;
-}
-
-/** A server key (`server-key`, `log-key`): a 0600 file in the data dir, made on first start. */
-async function serverKey(dataDir: string, name = 'server-key'): Promise<Signer & { privateKey: CryptoKey }> {
-  const path = join(dataDir, name);
-  if (existsSync(path)) {
-    const seed = fromBase64url(readFileSync(path, 'utf8').trim());
-    if (seed?.length !== 32) throw new ConfigError(`${path} does not hold a base64url Ed25519 seed`);
-    return signerFromSeed(seed);
-  }
-  const signer = await generateSigner(true);
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(path, `${toBase64url(await exportSeed(signer.privateKey))}\n`, { mode: 0o600 });
-  chmodSync(path, 0o600);
-  return signer;
-}
-
-/**
- * A demo network for `npm start` on a fresh clone: the root key is made in memory, so the
- * demo database is made afresh on each start (its entries would not replay under a new
- * root). The root's seed is printed so that `valise org add` can be tried against it.
- * A later issue builds the full demo (the EU's organisations, enrolment links).
- */
-async function startDemo(
-  dataDir: string,
-): Promise<{ root: NetworkRoot; sqlitePath: string; rootSigner: Signer }> {
-  const signer = await generateSigner(true);
-  const seed = await exportSeed(signer.privateKey);
-  const sqlitePath = join(dataDir, 'demo.db');
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${sqlitePath}${suffix}`, { force: true });
-  console.warn(
-    [
-      'valise: WARNING: no VALISE_ROOT_KEY: starting a DEMO network whose root key lives only in this process.',
-      '        Its data is discarded on restart. Never send real cables to it.',
-      `        demo root seed (for valise network commands): ${toBase64url(seed)}`,
-      `        demo root public key: ${toBase64url(signer.publicKey)}`,
-    ].join('\n'),
-  );
-  seed.fill(0);
-  return {
-    root: { network: 'demo', key: signer.publicKey, accreditation: DEFAULT_NETWORK_ACCREDITATION },
-    sqlitePath,
-    rootSigner: signer,
-  };
-}
-
-async function configuredRoot(env: NodeJS.ProcessEnv): Promise<NetworkRoot> {
-  const key = fromBase64url(env.VALISE_ROOT_KEY ?? '');
-  if (key?.length !== 32)
-    throw new ConfigError('VALISE_ROOT_KEY must be a base64url Ed25519 public key (32 bytes)');
-  const network = env.VALISE_NETWORK ?? '';
-  if (!/^[a-z0-9][a-z0-9.-]{0,63}$/.test(network)) {
-    throw new ConfigError('VALISE_NETWORK must name the network (lowercase letters, digits, dots, dashes)');
-  }
-  return { network, key, accreditation: accreditationOf(env) };
-}
-
-async function main(env: NodeJS.ProcessEnv): Promise<void> {
-  const dataDir = env.VALISE_DATA_DIR ?? './var';
-  const port = Number(env.PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new ConfigError('PORT must be a port number');
-  const { root, sqlitePath, rootSigner } = env.VALISE_ROOT_KEY
-    ? { root: await configuredRoot(env), sqlitePath: join(dataDir, 'valise.db'), rootSigner: undefined }
-    : await startDemo(dataDir);
-  const store = await openStore(env, sqlitePath);
-  const origin = env.VALISE_ORIGIN ?? `http://localhost:${port}`;
-  const demoLinks = rootSigner
-    ? await setUpDemoNetwork({ store, root, rootSigner, origin, now: Math.floor(Date.now() / 1000) })
-    : [];
-  const clock = new SystemClock();
-  const checkpointMs = Number(env.VALISE_CHECKPOINT_MS ?? 2000);
-  if (!Number.isInteger(checkpointMs) || checkpointMs < 100 || checkpointMs > 60_000) {
-    throw new ConfigError('VALISE_CHECKPOINT_MS must be a number of milliseconds from 100 to 60000');
-  }
-  const checkpointer = new Checkpointer({
-    log: store.log,
-    network: root.network,
-    key: await serverKey(dataDir, 'log-key'),
-    clock,
-    onError: (error) => console.error(`valise: the audit log could not sign a checkpoint: ${String(error)}`),
-  });
-  checkpointer.start(new IntervalTimer(), checkpointMs);
-  const app = await buildApp({
-    store,
-    root,
-    serverSigner: await serverKey(dataDir),
-    clock,
-    checkpointer,
-    logger: { level: env.LOG_LEVEL ?? 'info' },
-    web: {
-      origin,
-      requireAal3: env.VALISE_REQUIRE_AAL3 === '1',
-      store: openWebStore(env.DATABASE_URL ? { connectionString: env.DATABASE_URL } : { sqlitePath }),
-      appDir: env.VALISE_WEB_DIR ?? fileURLToPath(new URL('../../dist/web', import.meta.url)),
-    },
-  });
+try {
+  const node = await startNode(process.env, { onFatal });
   const stop = async () => {
-    checkpointer.stop();
-    await app.close();
-    await store.close();
+    await node.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  await app.listen({ port, host: env.HOST ?? 'localhost' });
-  app.log.info(
-    { routes: app.apiRoutes(), logKey: checkpointer.verifierKey },
-    `serving network ${root.network} (${root.accreditation}); audit log key ${checkpointer.verifierKey}`,
-  );
-  if (demoLinks.length > 0) console.log(formatDemoLinks(demoLinks));
-}
-
-main(process.env).catch((error: unknown) => {
-  if (error instanceof ConfigError || (error instanceof StoreError && error.code !== 'FATAL')) {
+} catch (error) {
+  if (error instanceof NodeConfigError || (error instanceof StoreError && error.code !== 'FATAL')) {
     console.error(`valise: ${error.message}`);
     process.exit(EXIT_CONFIG);
   }
   console.error('valise: failed to start:', error);
   process.exit(1);
-});
+}

@@ -1,19 +1,20 @@
 /**
- * The audit verbs end to end (issue 5): the real server on loopback HTTP with a fresh
- * SQLite file and `valise` as a child process. Two organisations' registry devices witness
+ * The audit verbs end to end: the real server (a child process) on loopback HTTP with a
+ * fresh SQLite file and the real `valise` command, run in-process through its entry function. Two organisations' registry devices witness
  * the log; a security officer reads its organisation's events (each proven) and verifies
  * the whole log through the API and, as an operator, straight from the database file; a
  * device that is not a registry device is no witness; and after a leaf is edited in the
  * database, `valise audit verify --database` fails, naming it.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Sqlite from 'better-sqlite3';
 import type { RunningServer } from './child-processes.ts';
-import { runValise, startServer } from './child-processes.ts';
+import { startServer } from './child-processes.ts';
+import { runValise } from './run-valise.ts';
 
 describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
   let configDir: string;
@@ -109,6 +110,7 @@ describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
   });
   after(async () => {
     await server?.stop();
+    for (const made of [configDir, dataDir]) if (made) await rm(made, { recursive: true, force: true });
   });
 
   test('each registry device witnesses the log, twice, the second cosignature extending the first', async () => {

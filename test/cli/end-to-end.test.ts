@@ -1,6 +1,7 @@
 /**
- * Issue 3's end-to-end test: the real server on loopback HTTP with a fresh SQLite file, and
- * the `valise` command as a child process for every act. Three organisations, seven
+ * The end-to-end test of the command line: the real server (a child process) on loopback
+ * HTTP with a fresh SQLite file, and the real `valise` command, run in-process through its
+ * entry function, for every act. Three organisations, seven
  * devices (three first security officers with the org key, four people through invitation,
  * enrolment and approval), one RESTREINT UE cable from DE to DE (info) and FR (action) for
  * the working group COEST. Exactly the entitled devices read it; an uncleared person of a
@@ -9,13 +10,14 @@
  * any private key or invitation secret.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fromBase64url } from '../../src/core/encoding/bytes.ts';
-import type { CliRun, RunningServer } from './child-processes.ts';
-import { runValise, startServer } from './child-processes.ts';
+import type { RunningServer } from './child-processes.ts';
+import { startServer } from './child-processes.ts';
+import { type CliRun, runValise } from './run-valise.ts';
 
 /** Appears in an attachment's plaintext only: the server must never hold it. */
 const ATTACHMENT_MARK = 'annex-plaintext-7f3a';
@@ -134,8 +136,8 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
   };
 
   before(async () => {
-    configDir = await mkdtemp(join(tmpdir(), 'valise-e2e-config-'));
-    dataDir = await mkdtemp(join(tmpdir(), 'valise-e2e-data-'));
+    configDir = await folder('valise-e2e-config-');
+    dataDir = await folder('valise-e2e-data-');
     const init = await ok('authority', [
       'network',
       'init',
@@ -152,8 +154,17 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
     });
   });
 
+  /** Every temporary folder made, removed at the end (they hold private keys). */
+  const folders: string[] = [];
+  const folder = async (prefix: string) => {
+    const made = await mkdtemp(join(tmpdir(), prefix));
+    folders.push(made);
+    return made;
+  };
+
   after(async () => {
     await server?.stop();
+    for (const made of folders) await rm(made, { recursive: true, force: true });
   });
 
   test('the network authority adds three organisations', async () => {
@@ -371,9 +382,9 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
   });
 
   test('a cable with two attachments is read back byte-identical with --save-attachments', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'valise-e2e-attach-'));
-    const report = join(folder, 'report.pdf');
-    const data = join(folder, 'figures.bin');
+    const attachments = await folder('valise-e2e-attach-');
+    const report = join(attachments, 'report.pdf');
+    const data = join(attachments, 'figures.bin');
     const reportBytes = Buffer.from(`%PDF-1.7 ${ATTACHMENT_MARK} `.repeat(5000));
     const dataBytes = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 31) % 256));
     await writeFile(report, reportBytes);
@@ -397,7 +408,7 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
       ],
       'See the annexes.',
     );
-    const out = await mkdtemp(join(tmpdir(), 'valise-e2e-saved-'));
+    const out = await folder('valise-e2e-saved-');
     const read = await ok('fr-paul', ['read', String(sent.id), '--save-attachments', out]);
     assert.deepEqual(read.attachments, [
       { name: 'report.pdf', type: 'application/pdf', size: reportBytes.length },

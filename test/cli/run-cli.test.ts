@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import type { CliEnvironment } from '../../src/cli/cli-environment.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, findVerb, runCli } from '../../src/cli/run-cli.ts';
 import { VERBS } from '../../src/cli/verbs.ts';
@@ -21,11 +21,18 @@ interface Run {
   readonly stderr: string;
 }
 
+/** The profile folders made by the tests (they hold private keys), removed at the end. */
+const configDirs: string[] = [];
+after(async () => {
+  for (const dir of configDirs) await rm(dir, { recursive: true, force: true });
+});
+
 async function environment(
   fetch?: Fetch,
   stdin = '',
 ): Promise<{ cli: CliEnvironment; run: (...argv: string[]) => Promise<Run> }> {
   const configDir = await mkdtemp(join(tmpdir(), 'valise-cli-'));
+  configDirs.push(configDir);
   let stdout = '';
   let stderr = '';
   const cli: CliEnvironment = {
@@ -47,7 +54,9 @@ async function environment(
     writeNewFile: async () => {
       throw new Error('EACCES: this test writes no file');
     },
-    serve: async () => undefined,
+    serve: async () => {
+      throw new Error('this test starts no server');
+    },
   };
   return {
     cli,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import type { ArchivedCable } from '../../src/client/cable-archive.ts';
 import { FileCableArchive } from '../../src/client/cable-archive.ts';
 import { ClientError } from '../../src/client/client-error.ts';
@@ -29,8 +29,16 @@ function record(subject: string, id = toBase64url(randomBytes(16))): ArchivedCab
   };
 }
 
+/** The temporary folders made here, removed when the file's tests end. */
+const folders: string[] = [];
+after(async () => {
+  for (const made of folders) await rm(made, { recursive: true, force: true });
+});
+
 async function archivePath(): Promise<string> {
-  return join(await mkdtemp(join(tmpdir(), 'valise-archive-')), 'opened.jsonl');
+  const made = await mkdtemp(join(tmpdir(), 'valise-archive-'));
+  folders.push(made);
+  return join(made, 'opened.jsonl');
 }
 
 describe('FileCableArchive', () => {

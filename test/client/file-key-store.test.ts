@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { chmod, lstat, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { ClientError } from '../../src/client/client-error.ts';
 import { FileKeyStore, profileFolder, readOrgKeyFile } from '../../src/client/file-key-store.ts';
 import { makeDeviceKeys } from '../../src/client/make-device-keys.ts';
@@ -11,8 +11,15 @@ import { XWing } from '../../src/core/crypto/hpke/x-wing.ts';
 import { randomBytes, toBase64url } from '../../src/core/encoding/bytes.ts';
 import { testNetwork } from './test-network.ts';
 
+/** The temporary folders made here, removed when the file's tests end. */
+const folders: string[] = [];
+after(async () => {
+  for (const made of folders) await rm(made, { recursive: true, force: true });
+});
+
 async function store(): Promise<FileKeyStore> {
   const config = await mkdtemp(join(tmpdir(), 'valise-keystore-'));
+  folders.push(config);
   return new FileKeyStore({ dir: profileFolder(config, 'default'), name: 'default' });
 }
 

@@ -8,7 +8,7 @@
  * (`VACUUM INTO`); the checks are the client's and do not depend on the backend.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -80,6 +80,7 @@ describe('key transparency against a lying server', () => {
       await copy.store.close();
     }
     await t?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('both clients verify the same directory through the log, and keep the checkpoint', async () => {

@@ -1,16 +1,24 @@
 import assert from 'node:assert/strict';
 import * as fsPromises from 'node:fs/promises';
-import { chmod, lstat, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { ClientError } from '../../src/client/client-error.ts';
 import type { PrivateFileSystem } from '../../src/client/private-file.ts';
 import { appendPrivateFile, readPrivateFile, writePrivateFile } from '../../src/client/private-file.ts';
 import { utf8 } from '../../src/core/encoding/bytes.ts';
 
+/** The temporary folders made here, removed when the file's tests end. */
+const folders: string[] = [];
+after(async () => {
+  for (const made of folders) await rm(made, { recursive: true, force: true });
+});
+
 async function folder(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'valise-private-file-'));
+  const made = await mkdtemp(join(tmpdir(), 'valise-private-file-'));
+  folders.push(made);
+  return made;
 }
 
 function rejectsWith(code: string) {

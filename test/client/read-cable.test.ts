@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { FileCableArchive } from '../../src/client/cable-archive.ts';
 import { fixedClock } from '../../src/client/clock.ts';
 import { listInbox } from '../../src/client/list-inbox.ts';
@@ -20,6 +20,17 @@ import type { SentRequest } from './fake-fetch.ts';
 import { jsonResponse } from './fake-fetch.ts';
 import { fakeServer } from './fake-server.ts';
 import { T0, testNetwork } from './test-network.ts';
+
+/** The temporary folders made here, removed when the file's tests end. */
+const folders: string[] = [];
+after(async () => {
+  for (const made of folders) await rm(made, { recursive: true, force: true });
+});
+const folder = async (prefix: string) => {
+  const made = await mkdtemp(join(tmpdir(), prefix));
+  folders.push(made);
+  return made;
+};
 
 async function setup(serve: (cable: SealedCable, request: SentRequest) => Response | undefined) {
   const net = await testNetwork();
@@ -47,7 +58,7 @@ async function setup(serve: (cable: SealedCable, request: SentRequest) => Respon
   const { fetch } = fakeServer({ root: net.root, entries: net.entries }, (r) => serve(cable, r));
   const session = await openSession({ store, fetch, clock: fixedClock(T0 + 60) });
   const archive = new FileCableArchive({
-    path: join(await mkdtemp(join(tmpdir(), 'valise-read-')), 'opened.jsonl'),
+    path: join(await folder('valise-read-'), 'opened.jsonl'),
     key: randomBytes(32),
   });
   return { anna, paul, cable, session, archive };

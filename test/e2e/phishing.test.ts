@@ -14,7 +14,7 @@ import { extname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, launchChromium } from './chromium.ts';
-import { buildWebApp, freePort, startWebNode, type WebNode } from './fixtures/web-node.ts';
+import { freePort, startWebNode, type WebNode } from './fixtures/web-node.ts';
 import { enrol, enrolAndSignIn, newPerson, type Person } from './fixtures/web-person.ts';
 
 const skip = browserSkipReason();
@@ -189,7 +189,7 @@ describe('a network that demands AAL3', { skip: skip ?? false, timeout: 120_000 
   let browser: Browser;
 
   before(async () => {
-    node = await startWebNode({ aal3: true, appDir: buildWebApp() });
+    node = await startWebNode({ aal3: true });
     browser = await launchChromium();
   });
   after(async () => {

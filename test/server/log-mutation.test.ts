@@ -13,7 +13,7 @@
  *   before refuses it too (`valise audit verify` through the API).
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -74,13 +74,14 @@ const fail = () => {
 /** A fresh copy of the (closed) base database. */
 async function copyOf(backend: BackendName, location: string, n: number): Promise<Copy> {
   if (backend === 'sqlite') {
-    const path = join(mkdtempSync(join(tmpdir(), 'valise-mutation-')), 'copy.db');
+    const dir = mkdtempSync(join(tmpdir(), 'valise-mutation-'));
+    const path = join(dir, 'copy.db');
     copyFileSync(location, path);
     return {
       backend,
       location: path,
       open: () => openSqliteStore({ path, onFatal: fail }),
-      destroy: async () => {},
+      destroy: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
   const base = new URL(location).pathname.slice(1);

@@ -1,5 +1,4 @@
-/** `valise serve`: run the server (src/server) in this process, configured by its environment. */
-import { CliError } from '../cli-error.ts';
+/** `valise serve`: run a server node (src/server) in this process, configured by its environment. */
 import type { Verb } from '../verb.ts';
 
 export const serveVerb: Verb = {
@@ -10,8 +9,7 @@ export const serveVerb: Verb = {
   options: {},
   positionals: { min: 0, max: 0 },
   async run(_input, cli) {
-    const started = await cli.serve();
-    if (!started) throw new CliError('SERVER_UNAVAILABLE', 'this build has no server to start');
-    return { json: { url: started.url }, text: [`serving on ${started.url}`] };
+    const { url } = await cli.serve();
+    return { json: { url }, text: [`serving on ${url}`] };
   },
 };
