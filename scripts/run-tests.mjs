@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 function collect(dir) {
   const out = [];
@@ -81,7 +81,8 @@ if (summary) {
     for (const failure of summary.failures) console.log(`  ${failure}`);
   }
   console.log('\nslowest files:');
-  for (const { file, ms } of summary.files.slice(0, 5)) console.log(`  ${duration(ms).padStart(7)}  ${file}`);
+  for (const { file, ms } of summary.files.slice(0, 5))
+    console.log(`  ${duration(ms).padStart(7)}  ${relative(process.cwd(), file)}`);
 }
 if (leftovers.length > 0) {
   console.log(`\nleft behind in the tests' TMPDIR (every test must remove what it makes):`);

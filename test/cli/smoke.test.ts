@@ -15,6 +15,8 @@ describe('valise as a process', { timeout: 600_000 }, () => {
   let configDir: string;
   let dataDir: string;
   let serve: RunningServer | undefined;
+  /** The root key `network init` made, which `serve` is then configured with. */
+  let rootKey: string | undefined;
   const valise = (argv: readonly string[]) => spawnValise(argv, { VALISE_CONFIG_DIR: configDir });
 
   before(async () => {
@@ -53,23 +55,22 @@ describe('valise as a process', { timeout: 600_000 }, () => {
     const json = JSON.parse(run.stdout) as { network: string; rootKey: string };
     assert.equal(json.network, 'smoke');
     assert.match(json.rootKey, /^[A-Za-z0-9_-]{43}$/);
-    const profile = join(configDir, 'default');
-    assert.equal((await stat(profile)).mode & 0o077, 0, `${profile} is private`);
+    const keyFile = join(configDir, 'default', 'root-key.json');
+    assert.equal((await stat(keyFile)).mode & 0o777, 0o600, `${keyFile} is 0600`);
+    rootKey = json.rootKey;
   });
 
   test('valise serve starts a node, prints its address, answers on it, and stops on SIGTERM with exit 0', async () => {
-    const init = await valise(['network', 'init', '--network', 'served', '--profile', 'authority', '--json']);
-    assert.equal(init.code, 0, init.stderr);
-    const { rootKey } = JSON.parse(init.stdout) as { rootKey: string };
+    assert.ok(rootKey, 'network init made a root key');
     serve = await startServe({
       VALISE_DATA_DIR: dataDir,
-      VALISE_NETWORK: 'served',
+      VALISE_NETWORK: 'smoke',
       VALISE_ROOT_KEY: rootKey,
     });
     const response = await fetch(`${serve.url}/api/v1/network`);
     assert.equal(response.status, 200);
     const network = (await response.json()) as { network: string; rootKey: string };
-    assert.deepEqual([network.network, network.rootKey], ['served', rootKey]);
+    assert.deepEqual([network.network, network.rootKey], ['smoke', rootKey]);
     assert.equal(await serve.stop(), 0, serve.log());
     serve = undefined;
   });
