@@ -53,13 +53,15 @@ export async function startWorkerWrapPool(size = availableParallelism()): Promis
     await Promise.all(workers.map((w) => w.terminate()));
     throw new CableError('WRAP_INVALID', 'a wrap worker did not start', { cause });
   }
+  // An idle pool must not keep the process alive; a worker with a job in flight must.
   for (const worker of workers) worker.unref();
   const run = (worker: Worker, requests: readonly WrapRequest[]) =>
     new Promise<KeyWrap[]>((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve, reject });
+      worker.ref();
       worker.postMessage({ id, requests });
-    });
+    }).finally(() => worker.unref());
   return {
     async wrap(requests) {
       if (requests.length < MIN_PARALLEL) return local.wrap(requests);
