@@ -32,6 +32,32 @@ const KDFS: readonly Kdf[] = [HkdfSha256];
 const isKnownKem = (kem: unknown): boolean => XWingKem.is(kem) || DhkemX25519Kem.is(kem);
 const isKnownAead = (aead: unknown): boolean => AesGcm.is(aead);
 
+/** A suite made by `hpkeSuite`; the private field is the brand `checkSuite` trusts without rebuilding. */
+class Suite<P extends KemPrivateKey> implements HpkeSuite<P> {
+  readonly #suiteId: Uint8Array;
+  readonly kind = 'HpkeSuite';
+  readonly name: string;
+
+  constructor(
+    readonly kem: Kem<P>,
+    readonly kdf: Kdf,
+    readonly aead: Aead,
+  ) {
+    this.#suiteId = hpkeSuiteId(kem.id, kdf.id, aead.id);
+    this.name = `${kem.name}, ${kdf.name}, ${aead.name}`;
+    Object.freeze(this);
+  }
+
+  /** A copy: the suite is shared, so no caller may change the bytes the next wrap reads. */
+  get suiteId(): Uint8Array {
+    return this.#suiteId.slice();
+  }
+
+  static is<P extends KemPrivateKey>(value: unknown): value is Suite<P> {
+    return typeof value === 'object' && value !== null && #suiteId in value;
+  }
+}
+
 export function hpkeSuite<P extends KemPrivateKey>(kem: Kem<P>, kdf: Kdf, aead: Aead): HpkeSuite<P> {
   if (!isKnownKem(kem) || !KDFS.includes(kdf) || !isKnownAead(aead)) {
     throw new CryptoError(
@@ -39,18 +65,13 @@ export function hpkeSuite<P extends KemPrivateKey>(kem: Kem<P>, kdf: Kdf, aead: 
       'an HPKE suite must be built from the KEMs, KDFs and AEADs of core/crypto/hpke',
     );
   }
-  return Object.freeze({
-    kind: 'HpkeSuite',
-    kem,
-    kdf,
-    aead,
-    suiteId: hpkeSuiteId(kem.id, kdf.id, aead.id),
-    name: `${kem.name}, ${kdf.name}, ${aead.name}`,
-  });
+  return new Suite(kem, kdf, aead);
 }
 
 /** Checks that `value` is a suite made by `hpkeSuite` from known primitives. */
 export function checkSuite<P extends KemPrivateKey>(value: HpkeSuite<P>): HpkeSuite<P> {
+  // Runs several times per wrap: a suite from hpkeSuite (frozen, parts checked) passes at once.
+  if (Suite.is<P>(value)) return value;
   const candidate: unknown = value;
   if (typeof candidate !== 'object' || candidate === null || ownValue(candidate, 'kind') !== 'HpkeSuite') {
     throw new CryptoError('BAD_ARGUMENT', 'suite must be an HpkeSuite such as VALISE_SUITE_XWING');
