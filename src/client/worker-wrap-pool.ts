@@ -23,8 +23,14 @@ export interface WorkerWrapPool extends ContentKeyWrapper {
 /** Below this many devices, wrapping stays on the calling thread. */
 const MIN_PARALLEL = 32;
 
-/** Starts `size` workers and resolves once each has loaded its primitives. */
-export async function startWorkerWrapPool(size = availableParallelism()): Promise<WorkerWrapPool> {
+/**
+ * Starts `size` workers and resolves once each has loaded its primitives. Cables for fewer
+ * than `minParallel` devices are wrapped on the calling thread.
+ */
+export async function startWorkerWrapPool(
+  size = availableParallelism(),
+  minParallel = MIN_PARALLEL,
+): Promise<WorkerWrapPool> {
   const local = inThreadWrapperFor((await nodeSuites()).xwing);
   // The worker module is TypeScript: register tsx's loader in the worker, then load it.
   const entry = new URL('./wrap-worker.ts', import.meta.url).href;
@@ -64,7 +70,7 @@ export async function startWorkerWrapPool(size = availableParallelism()): Promis
     }).finally(() => worker.unref());
   return {
     async wrap(requests) {
-      if (requests.length < MIN_PARALLEL) return local.wrap(requests);
+      if (requests.length < minParallel) return local.wrap(requests);
       const share = Math.ceil(requests.length / workers.length);
       const parts = await Promise.all(
         workers.map((w, i) => run(w, requests.slice(i * share, (i + 1) * share))),
