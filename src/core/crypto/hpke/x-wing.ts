@@ -202,11 +202,6 @@ export class XWingKem implements Kem<XWingPrivateKey> {
     return typeof value === 'object' && value !== null && #primitives in value;
   }
 
-  /** The name of the primitives underneath, e.g. for a benchmark line. */
-  get primitivesName(): string {
-    return this.#primitives.name;
-  }
-
   async generateKeyPair(options?: KeyOptions): Promise<KemKeyPair<XWingPrivateKey>> {
     if (!requireExtractable(options)) return keyPairOf(await generateSealed(this.#primitives));
     const seed = randomBytes(SEED_LENGTH);
