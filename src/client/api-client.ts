@@ -6,6 +6,7 @@
  * decoder, so the rest of the SDK only ever sees typed values. A `{ error: { code,
  * message } }` answer becomes a ClientError carrying the server's code.
  */
+import { isErrorCode } from '../core/api/error-codes.ts';
 import { randomBytes, toBase64url } from '../core/encoding/bytes.ts';
 import type { JsonValue } from '../core/encoding/canonical-json.ts';
 import { encodeCanonical, parseJson } from '../core/encoding/canonical-json.ts';
@@ -188,13 +189,23 @@ async function readDocument(response: Response, what: string): Promise<JsonValue
   }
 }
 
-/** `{ error: { code, message }, ...detail }` → ClientError; anything else names the status. */
+/**
+ * `{ error: { code, message }, ...detail }` → ClientError when `code` is one of the API's
+ * codes (core/api/error-codes.ts); anything else is BAD_RESPONSE naming the status.
+ */
 function errorOf(document: JsonValue | undefined, status: number, what: string): ClientError {
   if (isRecord(document) && isRecord(document.error)) {
     const { code, message } = document.error;
-    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(code) && typeof message === 'string') {
+    if (isErrorCode(code) && typeof message === 'string') {
       const { error: _error, ...detail } = document;
       return new ClientError(code, message.slice(0, 1000), { status, detail });
+    }
+    if (typeof code === 'string') {
+      return new ClientError(
+        'BAD_RESPONSE',
+        `${what} failed with HTTP ${status} and the code ${JSON.stringify(code.slice(0, 64))}, which API v1 does not define; is the server the same version?`,
+        { status },
+      );
     }
   }
   return new ClientError(

@@ -108,8 +108,10 @@ describe('ApiClient', () => {
     });
   });
 
-  test('an error without the documented shape is BAD_RESPONSE naming the status', async () => {
+  test('an error without the documented shape, or with a code outside the API list, is BAD_RESPONSE', async () => {
     for (const response of [
+      () => jsonResponse(409, { error: { code: 'NOT_AN_API_CODE', message: 'x' } }),
+      () => jsonResponse(400, { error: { code: 'toString', message: 'x' } }),
       () => new Response('<html>bad gateway</html>', { status: 502 }),
       () => jsonResponse(500, { message: 'oops' }),
       () => jsonResponse(400, { error: { code: 'lower-case', message: 'x' } }),
