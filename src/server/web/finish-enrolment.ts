@@ -15,6 +15,7 @@ import {
   decodeEd25519PublicKey,
   decodeXWingPublicKey,
 } from '../../core/encoding/identifiers.ts';
+import { auditRecord } from '../audit-event.ts';
 import { unixSeconds } from '../clock.ts';
 import { readBody } from '../read-body.ts';
 import {
@@ -27,7 +28,6 @@ import { ServerError } from '../server-error.ts';
 import { clientDataOf, registrationResponse } from './passkey-response.ts';
 import { PASSKEY_ALGORITHMS } from './start-enrolment.ts';
 import { takeChallenge } from './take-challenge.ts';
-import { webAuditRecord } from './web-audit.ts';
 import type { WebContext } from './web-context.ts';
 import { WebError } from './web-error.ts';
 
@@ -103,7 +103,7 @@ export function finishEnrolmentRoute(app: FastifyInstance, web: WebContext): voi
       throw enrolmentRefusal(outcome, body.device);
     }
     await ctx.store.appendAudit(
-      webAuditRecord({
+      auditRecord({
         at: now,
         type: 'passkey.registered',
         actor: { org: invitation.org, user: invitation.user, device: body.device },

@@ -6,15 +6,16 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { object } from '../../core/encoding/decode.ts';
-import { actorOf } from '../audit-event.ts';
+import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
 import { readBody } from '../read-body.ts';
+import { refusalSource } from '../refusal-source.ts';
+import { ServerError } from '../server-error.ts';
 import { anyJson } from './finish-enrolment.ts';
 import { authenticationResponse, clientDataOf } from './passkey-response.ts';
 import { newSessionId, sessionCookie, sessionIdHash } from './session-cookie.ts';
 import { verifyAssertion } from './verify-assertion.ts';
-import { webAuditRecord } from './web-audit.ts';
 import type { WebContext } from './web-context.ts';
 import { WebError } from './web-error.ts';
 import { SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS } from './web-options.ts';
@@ -30,18 +31,21 @@ export function finishSignInRoute(app: FastifyInstance, web: WebContext): void {
     const now = unixSeconds(ctx.clock);
     const origin = clientDataOf(authenticationResponse(body.passkey, 'passkey')).origin;
     if (origin !== web.options.origin) {
-      await ctx.store.appendAudit(
-        webAuditRecord({
-          at: now,
-          type: 'session.refused',
-          actor: actorOf(request.actor ?? undefined),
-          object: { kind: 'origin', id: origin.slice(0, 200) },
-          detail: { code: 'PASSKEY_WRONG_ORIGIN' },
-        }),
-      );
+      // The origin is the caller's text: it goes into the answer, never into the log.
+      const admitted = await ctx.refusals.record({
+        type: 'session.refused',
+        code: 'PASSKEY_WRONG_ORIGIN',
+        method: request.method,
+        route: request.routeOptions.url ?? '/api/v1/web/sign-in',
+        actor: actorOf(request.actor ?? undefined),
+        source: refusalSource(request.ip),
+      });
+      if (!admitted) {
+        throw new ServerError('RATE_LIMITED', 'too many refused sign-ins from this address; wait a minute');
+      }
       throw new WebError(
         'PASSKEY_WRONG_ORIGIN',
-        `this passkey assertion was made on ${origin}, not on ${web.options.origin}: a look-alike site tried to use it; nothing was signed in`,
+        `this passkey assertion was made on ${origin.slice(0, 200)}, not on ${web.options.origin}: a look-alike site tried to use it; nothing was signed in`,
       );
     }
     const actor = requireActor(request);
@@ -51,7 +55,7 @@ export function finishSignInRoute(app: FastifyInstance, web: WebContext): void {
     } catch (error) {
       if (error instanceof WebError) {
         await ctx.store.appendAudit(
-          webAuditRecord({
+          auditRecord({
             at: now,
             type: 'session.refused',
             actor: actorOf(actor),
@@ -80,7 +84,7 @@ export function finishSignInRoute(app: FastifyInstance, web: WebContext): void {
       endedAt: undefined,
     });
     await ctx.store.appendAudit(
-      webAuditRecord({
+      auditRecord({
         at: now,
         type: 'session.started',
         actor: actorOf(actor),

@@ -4,13 +4,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { object } from '../../core/encoding/decode.ts';
-import { actorOf } from '../audit-event.ts';
+import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
 import { readBody } from '../read-body.ts';
 import { anyJson } from './finish-enrolment.ts';
 import { verifyAssertion } from './verify-assertion.ts';
-import { webAuditRecord } from './web-audit.ts';
 import type { WebContext } from './web-context.ts';
 import { WebError } from './web-error.ts';
 import { STEP_UP_SECONDS } from './web-options.ts';
@@ -27,7 +26,7 @@ export function finishStepUpRoute(app: FastifyInstance, web: WebContext): void {
     await verifyAssertion(web, actor.device.device, 'step-up', body.passkey, now);
     await web.store.stepUp(session.idHash, now);
     await web.ctx.store.appendAudit(
-      webAuditRecord({
+      auditRecord({
         at: now,
         type: 'session.stepped-up',
         actor: actorOf(actor),

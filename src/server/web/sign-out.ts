@@ -4,11 +4,10 @@
  * session is, for the app to show and to time its idle warning.
  */
 import type { FastifyInstance } from 'fastify';
-import { actorOf } from '../audit-event.ts';
+import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
 import { clearedSessionCookie } from './session-cookie.ts';
-import { webAuditRecord } from './web-audit.ts';
 import type { WebContext } from './web-context.ts';
 import { WebError } from './web-error.ts';
 import { SESSION_IDLE_SECONDS, STEP_UP_SECONDS } from './web-options.ts';
@@ -21,7 +20,7 @@ export function signOutRoutes(app: FastifyInstance, web: WebContext): void {
     const now = unixSeconds(web.ctx.clock);
     await web.store.endSession(session.idHash, now);
     await web.ctx.store.appendAudit(
-      webAuditRecord({
+      auditRecord({
         at: now,
         type: 'session.ended',
         actor: actorOf(actor),
