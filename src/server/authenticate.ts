@@ -14,8 +14,8 @@ import type { WireRequest } from '../core/wire/request-profile.ts';
 import { RequestSignatureError } from '../core/wire/request-signature-error.ts';
 import { verifyRequest } from '../core/wire/verify-request.ts';
 import { unixSeconds } from './clock.ts';
-import { refusalSource } from './refusal-source.ts';
 import { rawBody } from './read-body.ts';
+import { refusalSource } from './refusal-source.ts';
 import type { ServerContext } from './server-context.ts';
 import { ServerError } from './server-error.ts';
 

@@ -58,7 +58,12 @@ export class RefusalRecorder {
   /** Per unauthenticated source: the window of its last event and the refusals since. */
   readonly #sources = new Map<string, { window: number; folded: number }>();
 
-  constructor(store: Store, clock: Clock, perDevice: RateLimiter, limits: RefusalLimits = DEFAULT_REFUSAL_LIMITS) {
+  constructor(
+    store: Store,
+    clock: Clock,
+    perDevice: RateLimiter,
+    limits: RefusalLimits = DEFAULT_REFUSAL_LIMITS,
+  ) {
     this.#store = store;
     this.#clock = clock;
     this.#perDevice = perDevice;

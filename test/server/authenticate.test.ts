@@ -40,7 +40,8 @@ describe('rate limits and refusal audits', () => {
   test('a flood of refused requests from a known device writes a bounded number of events, then one that counts the rest', async () => {
     const seq = await lastAuditSeq(t.store);
     const revoked = device(t.network, 'de.anna.old');
-    for (let i = 0; i < 10; i++) assert.equal((await t.api.get('/api/v1/inbox', { as: revoked })).status, 403);
+    for (let i = 0; i < 10; i++)
+      assert.equal((await t.api.get('/api/v1/inbox', { as: revoked })).status, 403);
     assert.deepEqual(await auditTypesAfter(t.store, seq), ['request.refused', 'request.refused']);
     t.clock.advance(1000);
     assert.equal((await t.api.get('/api/v1/inbox', { as: revoked })).status, 403);

@@ -107,8 +107,20 @@ export const CABLE_ROUTES = {
     body: decodeCablePost,
     answer: decodeReceiptAnswer,
   }),
-  inbox: route({ method: 'GET', path: '/api/v1/inbox', auth: 'device', body: 'none', answer: decodeInboxPage }),
-  cable: route({ method: 'GET', path: '/api/v1/cables/:id', auth: 'device', body: 'none', answer: decodeCableAnswer }),
+  inbox: route({
+    method: 'GET',
+    path: '/api/v1/inbox',
+    auth: 'device',
+    body: 'none',
+    answer: decodeInboxPage,
+  }),
+  cable: route({
+    method: 'GET',
+    path: '/api/v1/cables/:id',
+    auth: 'device',
+    body: 'none',
+    answer: decodeCableAnswer,
+  }),
   acknowledge: route({
     method: 'POST',
     path: '/api/v1/cables/:id/ack',
@@ -116,7 +128,13 @@ export const CABLE_ROUTES = {
     body: decodeAckPost,
     answer: decodeAckAnswer,
   }),
-  acks: route({ method: 'GET', path: '/api/v1/cables/:id/acks', auth: 'device', body: 'none', answer: decodeAckList }),
+  acks: route({
+    method: 'GET',
+    path: '/api/v1/cables/:id/acks',
+    auth: 'device',
+    body: 'none',
+    answer: decodeAckList,
+  }),
   uploadAttachment: route({
     method: 'PUT',
     path: '/api/v1/attachments/:digest',

@@ -105,7 +105,13 @@ export const decodeSeriesHead = object({
 export type SeriesHead = Infer<typeof decodeSeriesHead>;
 
 export const DIRECTORY_ROUTES = {
-  network: route({ method: 'GET', path: '/api/v1/network', auth: 'none', body: 'none', answer: decodeNetworkInfo }),
+  network: route({
+    method: 'GET',
+    path: '/api/v1/network',
+    auth: 'none',
+    body: 'none',
+    answer: decodeNetworkInfo,
+  }),
   directory: route({
     method: 'GET',
     path: '/api/v1/directory',
@@ -141,7 +147,13 @@ export const DIRECTORY_ROUTES = {
     body: 'none',
     answer: decodePendingList,
   }),
-  devices: route({ method: 'GET', path: '/api/v1/devices', auth: 'device', body: 'none', answer: decodeDeviceList }),
+  devices: route({
+    method: 'GET',
+    path: '/api/v1/devices',
+    auth: 'device',
+    body: 'none',
+    answer: decodeDeviceList,
+  }),
   seriesHead: route({
     method: 'GET',
     path: '/api/v1/orgs/:org/head',

@@ -2,9 +2,8 @@
  * The routes of the audit log (docs/api.md, "The audit log"): the log's pin, checkpoints,
  * leaves, proofs, witnesses' cosignatures and alerts, and the proven audit events.
  */
-import { array, enumOf, object, optional, string } from '../encoding/decode.ts';
+import { array, enumOf, type Infer, object, optional, string } from '../encoding/decode.ts';
 import { decodeDeviceId } from '../encoding/identifiers.ts';
-import { type Infer } from '../encoding/decode.ts';
 import { WITNESS_REFUSALS } from '../log/checkpoint/witness-check.ts';
 import { MAX_EVENT_BYTES } from '../log/log-event.ts';
 import { route } from './route.ts';
@@ -84,7 +83,13 @@ export const LOG_ROUTES = {
     body: 'none',
     answer: decodeCheckpointList,
   }),
-  leaves: route({ method: 'GET', path: '/api/v1/log/leaves', auth: 'device', body: 'none', answer: decodeLeafPage }),
+  leaves: route({
+    method: 'GET',
+    path: '/api/v1/log/leaves',
+    auth: 'device',
+    body: 'none',
+    answer: decodeLeafPage,
+  }),
   inclusionProof: route({
     method: 'GET',
     path: '/api/v1/log/proofs/inclusion',

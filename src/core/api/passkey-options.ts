@@ -18,7 +18,15 @@ import {
 const base64url = (max: number) => string({ min: 1, max, pattern: /^[A-Za-z0-9_-]+$/ });
 const text = string({ min: 1, max: 256 });
 
-export const AUTHENTICATOR_TRANSPORTS = ['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb'] as const;
+export const AUTHENTICATOR_TRANSPORTS = [
+  'ble',
+  'cable',
+  'hybrid',
+  'internal',
+  'nfc',
+  'smart-card',
+  'usb',
+] as const;
 const USER_VERIFICATION = ['discouraged', 'preferred', 'required'] as const;
 const HINTS = ['hybrid', 'security-key', 'client-device'] as const;
 

@@ -9,9 +9,9 @@ import type { Decoder } from '../encoding/decode.ts';
 export type RouteMethod = 'GET' | 'POST' | 'PUT';
 
 /**
- * - `none`: unsigned; a signature, if any, is verified but not required;
- * - `optional`: the route decides (an unsigned body may carry its own authority);
- * - `device`: a device signature is required.
+ * - `device`: a request signed by an enrolled device (RFC 9421);
+ * - `optional`: signed or not, the route decides (an unsigned body may carry its own authority);
+ * - `none`: a signature is never read (the body's secret, or nothing, is the authority).
  */
 export type RouteAuth = 'none' | 'optional' | 'device';
 
@@ -47,7 +47,10 @@ export function routeParams(route: { readonly path: string }): string[] {
 }
 
 /** The path with each `:name` replaced by its value, percent-encoded. */
-export function routePath(route: { readonly path: string }, params: { readonly [name: string]: string } = {}): string {
+export function routePath(
+  route: { readonly path: string },
+  params: { readonly [name: string]: string } = {},
+): string {
   return route.path.replace(/:([A-Za-z]+)/g, (_all, name: string) => {
     const value = params[name];
     if (value === undefined) throw new RangeError(`${route.path}: no value for :${name}`);

@@ -31,7 +31,8 @@ function jsonValue(value: unknown, field: string, depth: number): JsonValue {
     if (Number.isFinite(value)) return value;
     throw new EncodingError('INVALID_VALUE', field, `${field || 'value'}: expected a finite number`);
   }
-  if (depth >= MAX_JSON_DEPTH) throw new EncodingError('TOO_DEEP', field, `${field || 'value'}: nested too deep`);
+  if (depth >= MAX_JSON_DEPTH)
+    throw new EncodingError('TOO_DEEP', field, `${field || 'value'}: nested too deep`);
   if (Array.isArray(value)) return value.map((item, i) => jsonValue(item, childField(field, i), depth + 1));
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: { [key: string]: JsonValue } = {};

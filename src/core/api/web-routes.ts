@@ -2,7 +2,7 @@
  * The routes of browser sign-in (docs/api.md, "Browser sign-in"): the node's web settings,
  * enrolling a browser with a passkey, sign-in, step-up, sign-out and the live session.
  */
-import { bytes, enumOf, type Infer, literal, object, string } from '../encoding/decode.ts';
+import { array, boolean, bytes, enumOf, type Infer, literal, object, string } from '../encoding/decode.ts';
 import {
   decodeDeviceId,
   decodeEd25519PublicKey,
@@ -12,7 +12,6 @@ import {
   decodeXWingPublicKey,
   ROLES,
 } from '../encoding/identifiers.ts';
-import { array, boolean } from '../encoding/decode.ts';
 import { CLASSIFICATIONS } from '../identity/classification.ts';
 import { decodeEnrolmentCreated } from './directory-routes.ts';
 import { decodeCreationOptions, decodeRequestOptions } from './passkey-options.ts';
@@ -83,7 +82,13 @@ export const decodeWebSession = object({
 export type WebSession = Infer<typeof decodeWebSession>;
 
 export const WEB_ROUTES = {
-  webConfig: route({ method: 'GET', path: '/api/v1/web/config', auth: 'none', body: 'none', answer: decodeWebConfig }),
+  webConfig: route({
+    method: 'GET',
+    path: '/api/v1/web/config',
+    auth: 'none',
+    body: 'none',
+    answer: decodeWebConfig,
+  }),
   startWebEnrolment: route({
     method: 'POST',
     path: '/api/v1/web/enrolments/options',

@@ -91,7 +91,11 @@ export function parseLogEvent(bytes: Uint8Array | string): LogEvent {
 export interface LogEventInput {
   readonly at: number;
   readonly type: AuditEventType;
-  readonly actor: { readonly org?: string | undefined; readonly user?: string | undefined; readonly device?: string | undefined };
+  readonly actor: {
+    readonly org?: string | undefined;
+    readonly user?: string | undefined;
+    readonly device?: string | undefined;
+  };
   readonly object: { readonly kind: string; readonly id: string; readonly org?: string | undefined };
   readonly detail: { readonly [key: string]: JsonValue };
 }

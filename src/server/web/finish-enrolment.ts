@@ -8,22 +8,16 @@
  */
 import { verifyRegistrationResponse } from '@simplewebauthn/server';
 import type { FastifyInstance } from 'fastify';
-import type { JsonValue } from '../../core/encoding/canonical-json.ts';
-import { bytes, type Decoder, object, string } from '../../core/encoding/decode.ts';
-import {
-  decodeDeviceId,
-  decodeEd25519PublicKey,
-  decodeXWingPublicKey,
-} from '../../core/encoding/identifiers.ts';
+import { ROUTES } from '../../core/api/routes.ts';
 import { auditRecord } from '../audit-event.ts';
 import { unixSeconds } from '../clock.ts';
-import { readBody } from '../read-body.ts';
 import {
   checkInvitation,
   enrolmentRefusal,
   redeemInvitation,
   requireNewDeviceId,
 } from '../redeem-invitation.ts';
+import { routeBody, serve } from '../routes/serve-route.ts';
 import { ServerError } from '../server-error.ts';
 import { clientDataOf, registrationResponse } from './passkey-response.ts';
 import { PASSKEY_ALGORITHMS } from './start-enrolment.ts';
@@ -31,22 +25,10 @@ import { takeChallenge } from './take-challenge.ts';
 import type { WebContext } from './web-context.ts';
 import { WebError } from './web-error.ts';
 
-export const anyJson: Decoder<JsonValue> = (value) => value as JsonValue;
-
-const decodeFinish = object({
-  invitation: decodeDeviceId,
-  secret: bytes({ length: 32 }),
-  device: decodeDeviceId,
-  label: string({ min: 1, max: 80 }),
-  signingKey: decodeEd25519PublicKey,
-  kemKey: decodeXWingPublicKey,
-  passkey: anyJson,
-});
-
 export function finishEnrolmentRoute(app: FastifyInstance, web: WebContext): void {
   const { ctx } = web;
-  app.post('/web/enrolments', { config: { auth: 'none' } }, async (request, reply) => {
-    const body = readBody(request, decodeFinish, ctx.limits.maxBodyBytes);
+  serve(app, ROUTES.finishWebEnrolment, {}, async (request, reply) => {
+    const body = routeBody(request, ROUTES.finishWebEnrolment, ctx.limits.maxBodyBytes);
     const passkey = registrationResponse(body.passkey, 'passkey');
     const now = unixSeconds(ctx.clock);
     const { invitation } = await checkInvitation(ctx, body.invitation, body.secret, now);

@@ -4,15 +4,15 @@
  * (a session the request carried is ended: no fixation), goes to the browser only in an
  * HttpOnly cookie, and is kept only as its SHA-256.
  */
+
 import type { FastifyInstance } from 'fastify';
-import { object } from '../../core/encoding/decode.ts';
+import { ROUTES } from '../../core/api/routes.ts';
 import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
-import { readBody } from '../read-body.ts';
 import { refusalSource } from '../refusal-source.ts';
+import { routeBody, serve } from '../routes/serve-route.ts';
 import { ServerError } from '../server-error.ts';
-import { anyJson } from './finish-enrolment.ts';
 import { authenticationResponse, clientDataOf } from './passkey-response.ts';
 import { newSessionId, sessionCookie, sessionIdHash } from './session-cookie.ts';
 import { verifyAssertion } from './verify-assertion.ts';
@@ -20,14 +20,12 @@ import type { WebContext } from './web-context.ts';
 import { WebError } from './web-error.ts';
 import { SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS } from './web-options.ts';
 
-const decodePasskeyBody = object({ passkey: anyJson });
-
 export function finishSignInRoute(app: FastifyInstance, web: WebContext): void {
   const { ctx } = web;
   // The device signature is required, but checked after the passkey's origin, so that an
   // assertion relayed from a look-alike site is named for what it is (PASSKEY_WRONG_ORIGIN).
-  app.post('/web/sign-in', { config: { auth: 'optional', session: 'none' } }, async (request, reply) => {
-    const body = readBody(request, decodePasskeyBody, ctx.limits.maxBodyBytes);
+  serve(app, ROUTES.finishSignIn, { config: { session: 'none' } }, async (request, reply) => {
+    const body = routeBody(request, ROUTES.finishSignIn, ctx.limits.maxBodyBytes);
     const now = unixSeconds(ctx.clock);
     const origin = clientDataOf(authenticationResponse(body.passkey, 'passkey')).origin;
     if (origin !== web.options.origin) {

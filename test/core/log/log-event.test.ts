@@ -89,5 +89,8 @@ test('a leaf of an unknown type, or with a field over its bound, is refused by t
   const good = { actor: {}, at: 1, detail: {}, object: { id: 'x', kind: 'k' }, type: 'cable.fetched' };
   assert.equal(parseLogEvent(leaf(good)).type, 'cable.fetched');
   assert.throws(() => parseLogEvent(leaf({ ...good, type: 'made.up' })), EncodingError);
-  assert.throws(() => parseLogEvent(leaf({ ...good, object: { id: 'x'.repeat(129), kind: 'k' } })), EncodingError);
+  assert.throws(
+    () => parseLogEvent(leaf({ ...good, object: { id: 'x'.repeat(129), kind: 'k' } })),
+    EncodingError,
+  );
 });
