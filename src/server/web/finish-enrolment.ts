@@ -89,8 +89,10 @@ export function finishEnrolmentRoute(app: FastifyInstance, web: WebContext): voi
         at: now,
         type: 'passkey.registered',
         actor: { org: invitation.org, user: invitation.user, device: body.device },
-        object: { kind: 'passkey', id: info.credential.id },
+        // The credential id is the authenticator's (up to 1023 bytes): a detail, not the object id.
+        object: { kind: 'device', id: body.device, org: invitation.org },
         detail: {
+          passkey: info.credential.id,
           deviceType: info.credentialDeviceType,
           userVerified: info.userVerified,
           aaguid: info.aaguid,
