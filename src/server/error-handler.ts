@@ -1,9 +1,9 @@
 /**
- * Every failure leaves as `{ "error": { "code", "message", "field"? } }` with the status
- * the API's error list (core/api/error-codes.ts) gives its code. Fastify's own refusals (body too large, wrong media
- * type, bad URL) are translated to the same shape; anything unexpected is a 500 whose
- * message says nothing about the server's insides. Nothing here logs a body, a header or
- * a signature.
+ * Every failure leaves as `{ "error": { "code", "message", "field"? } }` with the status the
+ * API's error list (core/api/error-codes.ts) gives its code. Fastify's own refusals (body too
+ * large, wrong media type, bad URL) are translated to the same shape; anything unexpected is
+ * a 500 whose message says nothing about the server's insides. Nothing here logs a body, a
+ * header or a signature.
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { errorStatus } from '../core/api/error-codes.ts';

@@ -14,4 +14,4 @@ export const ROUTES = { ...DIRECTORY_ROUTES, ...CABLE_ROUTES, ...LOG_ROUTES, ...
 export type RouteName = keyof typeof ROUTES;
 
 /** Every route, in the table's order. */
-export const ROUTE_LIST: readonly AnyRoute[] = Object.values(ROUTES) as readonly AnyRoute[];
+export const ROUTE_LIST: readonly AnyRoute[] = Object.values(ROUTES);
