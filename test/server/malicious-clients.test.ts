@@ -13,7 +13,7 @@ import { DEFAULT_REFUSAL_LIMITS } from '../../src/server/refusal-recorder.ts';
 import { backends } from './fixtures/backends.ts';
 import { actCounts, auditTypesAfter, lastAuditSeq } from './fixtures/counts.ts';
 import { invite, newDeviceKeys } from './fixtures/enrol.ts';
-import { device, T0, type TestDevice } from './fixtures/network.ts';
+import { device, type TestDevice } from './fixtures/network.ts';
 import type { SendOptions, TestResponse } from './fixtures/test-api.ts';
 import { startTestApp, type TestApp } from './fixtures/test-app.ts';
 import { type CableSpec, cableBody, hashOf, nextPosition, testCable } from './fixtures/test-cable.ts';
