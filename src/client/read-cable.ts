@@ -10,6 +10,7 @@ import type { AttachmentDescriptor } from '../core/cable/cable-content.ts';
 import type { OpenedCable } from '../core/cable/open-cable.ts';
 import { openCable } from '../core/cable/open-cable.ts';
 import { formatReference } from '../core/cable/reference.ts';
+import type { HpkeSuite } from '../core/crypto/hpke/hpke-suite.ts';
 import { yearOf } from '../core/encoding/date-time-group.ts';
 import type { CableArchive } from './cable-archive.ts';
 import type { DeviceSession } from './open-session.ts';
@@ -27,12 +28,15 @@ export async function readCable(
   session: Pick<DeviceSession, 'api' | 'device' | 'directory' | 'clock'>,
   id: string,
   archive?: CableArchive,
+  /** The X-Wing suite on this platform's primitives; the portable one by default. */
+  suite?: HpkeSuite,
 ): Promise<ReadCable> {
   const { api, device, directory } = session;
   const { cable: sealed } = await api.call(ROUTES.cable, { params: { id } });
   const cable = await openCable(sealed, {
     directory,
     recipient: { device: device.device, privateKey: device.kemPrivateKey },
+    ...(suite ? { suite } : {}),
   });
   const { header, content, signedBy } = cable;
   const reference = formatReference({ org: header.org, serial: header.serial, year: yearOf(header.sentAt) });

@@ -6,6 +6,9 @@
 
 import { ClientError } from '../client/client-error.ts';
 import { sendCable } from '../client/send-cable.ts';
+import { inThreadWrapperFor } from '../core/cable/seal-cable.ts';
+import { valiseSuites } from '../core/crypto/hpke/valise-suites.ts';
+import { WEB_CRYPTO_PRIMITIVES } from '../core/crypto/hpke/web-crypto-primitives.ts';
 import { entitledDevices } from '../core/policy.ts';
 import type { DeviceContext } from './device-context.ts';
 import type { Draft, FileInput, RecipientView } from './device-protocol.ts';
@@ -70,6 +73,8 @@ export async function send(
     },
     content: { subject, body: draft.body },
     attachments: files,
+    // WebCrypto's ML-KEM where this browser has it, noble's otherwise (docs/design.md §4).
+    wrapper: inThreadWrapperFor(valiseSuites(WEB_CRYPTO_PRIMITIVES).xwing),
   });
   const { archive } = await device.open();
   const me = session.directory.device(session.device.device);
