@@ -6,12 +6,12 @@
  * organisation this profile added, it certifies the same key anew (new name or accreditation).
  */
 
+import { ROUTES } from '../core/api/routes.ts';
 import { generateSigner } from '../core/crypto/ed25519.ts';
 import { constantTimeEqual } from '../core/encoding/bytes.ts';
 import type { OrgCertificate, SignedEntry } from '../core/identity/certificate.ts';
 import type { Classification } from '../core/identity/classification.ts';
 import { issueCertificate } from '../core/identity/issue-certificate.ts';
-import { decodeNetworkInfo } from './api-answers.ts';
 import type { Fetch } from './api-client.ts';
 import { ApiClient } from './api-client.ts';
 import { ClientError } from './client-error.ts';
@@ -50,12 +50,7 @@ export async function addOrg(request: AddOrgRequest): Promise<AddedOrg> {
   if (!server)
     throw new ClientError('NOT_CONFIGURED', 'no server known for this profile; pass --server <url>');
   const api = new ApiClient({ server, fetch: request.fetch, clock: request.clock });
-  const info = await api.request({
-    method: 'GET',
-    path: '/api/v1/network',
-    decode: decodeNetworkInfo,
-    unsigned: true,
-  });
+  const info = await api.call(ROUTES.network);
   if (info.network !== rootKey.root.network || !constantTimeEqual(info.rootKey, rootKey.root.key)) {
     throw new ClientError(
       'ROOT_MISMATCH',

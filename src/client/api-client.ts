@@ -1,11 +1,14 @@
 /**
- * The HTTP API v1 (docs/api.md) over `fetch`. Every request from an enrolled device is
+ * The HTTP API v1 (docs/api.md) over `fetch`, called route by route from the API table
+ * (core/api/routes.ts). Every request from an enrolled device is
  * signed with the device's Ed25519 key (RFC 9421 through core/wire): that signature is
  * the only credential, there is no token to steal. Bodies are sent as canonical JSON;
  * answers are parsed with the strict core parser (no duplicate keys) and checked by a
  * decoder, so the rest of the SDK only ever sees typed values. A `{ error: { code,
  * message } }` answer becomes a ClientError carrying the server's code.
  */
+import { isErrorCode } from '../core/api/error-codes.ts';
+import { type Route, routeKey, routeParams, routePath } from '../core/api/route.ts';
 import { randomBytes, toBase64url } from '../core/encoding/bytes.ts';
 import type { JsonValue } from '../core/encoding/canonical-json.ts';
 import { encodeCanonical, parseJson } from '../core/encoding/canonical-json.ts';
@@ -29,6 +32,16 @@ export interface ApiClientOptions {
 }
 
 export type QueryValue = string | number | boolean | undefined;
+
+export interface CallOptions {
+  /** The values of the route's `:name` parameters. */
+  readonly params?: { readonly [name: string]: string };
+  readonly query?: Readonly<Record<string, QueryValue>>;
+  /** The JSON body, as it goes on the wire (bytes as base64url). */
+  readonly body?: JsonValue;
+  /** The body of a route that sends bytes. */
+  readonly bytes?: Uint8Array;
+}
 
 export interface ApiRequest<T> {
   readonly method: 'GET' | 'POST' | 'PUT';
@@ -77,25 +90,62 @@ export class ApiClient {
     return new ApiClient({ server: this.server, fetch: this.#fetch, clock: this.#clock, device });
   }
 
-  get<T>(path: string, decode: Decoder<T>, query?: Readonly<Record<string, QueryValue>>): Promise<T> {
-    return this.request({ method: 'GET', path, decode, ...(query ? { query } : {}) });
+  /**
+   * Calls `route` of the API table (core/api/routes.ts): its method and path (with `params`
+   * filled in), unsigned when the route reads no signature; the body is checked with the
+   * route's own decoder before it is sent, and the answer decoded with the route's.
+   */
+  async call<B, A>(route: Route<B, A>, options: CallOptions = {}): Promise<A> {
+    if (typeof route.answer !== 'function')
+      throw new RangeError(`${routeKey(route)} answers bytes: use download`);
+    return this.request({ ...this.#prepare(route, options), decode: route.answer });
   }
 
-  post<T>(path: string, body: JsonValue, decode: Decoder<T>): Promise<T> {
-    return this.request({ method: 'POST', path, body, decode });
-  }
-
-  /** PUT of raw bytes (an encrypted attachment), answered with JSON. */
-  putBytes<T>(path: string, bytes: Uint8Array, decode: Decoder<T>): Promise<T> {
-    return this.request({ method: 'PUT', path, bytes, decode });
-  }
-
-  /** GET of a binary answer (an encrypted attachment); errors are JSON as everywhere. */
-  async getBytes(path: string): Promise<Uint8Array> {
-    const response = await this.#send({ method: 'GET', path, decode: () => undefined });
-    if (!response.ok)
-      throw errorOf(await readDocument(response, `GET ${path}`), response.status, `GET ${path}`);
+  /** GET of a route whose answer is bytes (an encrypted attachment); errors are JSON as everywhere. */
+  async download(
+    route: Route<never, unknown>,
+    options: Pick<CallOptions, 'params'> = {},
+  ): Promise<Uint8Array> {
+    const request = { ...this.#prepare(route, options), decode: () => undefined };
+    const what = `${request.method} ${request.path}`;
+    const response = await this.#send(request);
+    if (!response.ok) throw errorOf(await readDocument(response, what), response.status, what);
     return new Uint8Array(await response.arrayBuffer());
+  }
+
+  #prepare(route: Route<unknown, unknown>, options: CallOptions): Omit<ApiRequest<unknown>, 'decode'> {
+    let path: string;
+    try {
+      path = routePath(route, options.params);
+    } catch (cause) {
+      throw new ClientError('INVALID_ARGUMENT', `${routeKey(route)} needs ${routeParams(route).join(', ')}`, {
+        cause,
+      });
+    }
+    const common = {
+      method: route.method,
+      path,
+      ...(options.query ? { query: options.query } : {}),
+      ...(route.auth === 'none' ? { unsigned: true } : {}),
+    };
+    if (route.body === 'bytes') {
+      if (!options.bytes) throw new ClientError('INVALID_ARGUMENT', `${routeKey(route)} sends bytes`);
+      return { ...common, bytes: options.bytes };
+    }
+    if (options.body === undefined) return common;
+    if (typeof route.body === 'function') {
+      try {
+        route.body(options.body, '');
+      } catch (cause) {
+        if (!(cause instanceof EncodingError)) throw cause;
+        throw new ClientError(
+          'INVALID_ARGUMENT',
+          `the request ${routeKey(route)} is not what API v1 accepts (${cause.message})`,
+          { cause },
+        );
+      }
+    }
+    return { ...common, body: options.body };
   }
 
   async request<T>(request: ApiRequest<T>): Promise<T> {
@@ -188,13 +238,23 @@ async function readDocument(response: Response, what: string): Promise<JsonValue
   }
 }
 
-/** `{ error: { code, message }, ...detail }` → ClientError; anything else names the status. */
+/**
+ * `{ error: { code, message }, ...detail }` → ClientError when `code` is one of the API's
+ * codes (core/api/error-codes.ts); anything else is BAD_RESPONSE naming the status.
+ */
 function errorOf(document: JsonValue | undefined, status: number, what: string): ClientError {
   if (isRecord(document) && isRecord(document.error)) {
     const { code, message } = document.error;
-    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(code) && typeof message === 'string') {
+    if (isErrorCode(code) && typeof message === 'string') {
       const { error: _error, ...detail } = document;
       return new ClientError(code, message.slice(0, 1000), { status, detail });
+    }
+    if (typeof code === 'string') {
+      return new ClientError(
+        'BAD_RESPONSE',
+        `${what} failed with HTTP ${status} and the code ${JSON.stringify(code.slice(0, 64))}, which API v1 does not define; is the server the same version?`,
+        { status },
+      );
     }
   }
   return new ClientError(

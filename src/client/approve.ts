@@ -5,11 +5,11 @@
  * completes the enrolment.
  */
 
+import type { PendingEnrolment } from '../core/api/directory-routes.ts';
+import { ROUTES } from '../core/api/routes.ts';
 import type { Signer } from '../core/crypto/ed25519.ts';
 import type { DeviceCertificate, SignedEntry } from '../core/identity/certificate.ts';
 import { issueCertificate } from '../core/identity/issue-certificate.ts';
-import type { PendingEnrolment } from './api-answers.ts';
-import { decodePendingList } from './api-answers.ts';
 import { ClientError } from './client-error.ts';
 import type { DeviceSession } from './open-session.ts';
 import { requireOrgKey } from './org-key.ts';
@@ -18,7 +18,7 @@ import { postEntry } from './post-entry.ts';
 export const DEFAULT_DEVICE_VALIDITY_DAYS = 365;
 
 export async function listPending(session: Pick<DeviceSession, 'api'>): Promise<readonly PendingEnrolment[]> {
-  const answer = await session.api.get('/api/v1/enrolments', decodePendingList, { status: 'pending' });
+  const answer = await session.api.call(ROUTES.enrolments, { query: { status: 'pending' } });
   return answer.items;
 }
 

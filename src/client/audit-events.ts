@@ -4,10 +4,11 @@
  * checkpoint served with the page, which must itself be signed by the pinned log key and
  * extend the newest checkpoint this device saw. What is shown is what the log committed to.
  */
+
+import { ROUTES } from '../core/api/routes.ts';
 import { type LogEvent, parseLogEvent } from '../core/log/log-event.ts';
 import { leafHash } from '../core/log/merkle/merkle-hash.ts';
 import { verifyInclusion } from '../core/log/merkle/verify-inclusion.ts';
-import { decodeAuditPage } from './api-answers.ts';
 import { ClientError } from './client-error.ts';
 import { checkCheckpoint, proofHashes, rememberCheckpoint } from './follow-log.ts';
 import type { DeviceSession } from './open-session.ts';
@@ -38,11 +39,13 @@ export interface AuditEventsPage {
 export async function auditEvents(request: AuditEventsRequest): Promise<AuditEventsPage> {
   const { api, store, network } = request.session;
   if (!network.log) throw new ClientError('NOT_CONFIGURED', 'this profile has no pinned audit log');
-  const answer = await api.get('/api/v1/audit/events', decodeAuditPage, {
-    after: request.after,
-    limit: request.limit,
-    type: request.type,
-    org: request.org,
+  const answer = await api.call(ROUTES.auditEvents, {
+    query: {
+      after: request.after,
+      limit: request.limit,
+      type: request.type,
+      org: request.org,
+    },
   });
   const view = await checkCheckpoint(
     api,

@@ -3,9 +3,10 @@
  * alone: the server's own `{ error: { code, message } }` answers (code kept verbatim, with the
  * HTTP status and any other fields of the answer, such as the `head` of a 409), and the
  * client's own checks listed in CLIENT_ERROR_CODES (key files, pinned root, directory sync,
- * receipts). The server's code set is open by contract (docs/api.md), so `code` is a string;
- * the client's codes are a closed list.
+ * receipts). Both sets are closed: a server's code is one of the API's list
+ * (core/api/error-codes.ts), or the answer is BAD_RESPONSE.
  */
+import type { ErrorCode } from '../core/api/error-codes.ts';
 import type { JsonValue } from '../core/encoding/canonical-json.ts';
 import { ValiseError } from '../core/valise-error.ts';
 
@@ -73,11 +74,11 @@ export interface ClientErrorOptions {
 
 export class ClientError extends ValiseError {
   /** A LocalErrorCode, or the server's code verbatim. */
-  readonly code: LocalErrorCode | (string & {});
+  readonly code: LocalErrorCode | ErrorCode;
   readonly status: number | undefined;
   readonly detail: { readonly [key: string]: JsonValue } | undefined;
 
-  constructor(code: LocalErrorCode | (string & {}), message: string, options: ClientErrorOptions = {}) {
+  constructor(code: LocalErrorCode | ErrorCode, message: string, options: ClientErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = options.status;

@@ -4,8 +4,9 @@
  * waits for a security officer to approve it. The keys are stored before the request is
  * sent, so an invitation is never spent on keys this device then loses.
  */
+
+import { ROUTES } from '../core/api/routes.ts';
 import { randomBytes, toBase64url } from '../core/encoding/bytes.ts';
-import { decodeEnrolmentCreated } from './api-answers.ts';
 import type { Fetch } from './api-client.ts';
 import { ApiClient } from './api-client.ts';
 import { ClientError } from './client-error.ts';
@@ -53,10 +54,7 @@ export async function enrol(request: EnrolRequest): Promise<Enrolment> {
     device: keys,
     archiveKey: profile.archiveKey ?? randomBytes(32),
   });
-  const answer = await api.request({
-    method: 'POST',
-    path: '/api/v1/enrolments',
-    unsigned: true,
+  const answer = await api.call(ROUTES.enrol, {
     body: {
       invitation: code.invitation,
       secret: toBase64url(code.secret),
@@ -65,7 +63,6 @@ export async function enrol(request: EnrolRequest): Promise<Enrolment> {
       signingKey: toBase64url(keys.signer.publicKey),
       kemKey: toBase64url(keys.kemPublicKey),
     },
-    decode: decodeEnrolmentCreated,
   });
   if (answer.device !== keys.device)
     throw new ClientError('BAD_RESPONSE', 'the server registered the enrolment under another device id');

@@ -5,6 +5,7 @@
  * swapped by the server is a CableError, never wrong data.
  */
 
+import { ROUTES } from '../core/api/routes.ts';
 import type { AttachmentDescriptor } from '../core/cable/cable-content.ts';
 import { openAttachment } from '../core/cable/open-attachment.ts';
 import { concatBytes, toBase64url } from '../core/encoding/bytes.ts';
@@ -15,9 +16,9 @@ export async function fetchAttachment(
   cableId: string,
   descriptor: AttachmentDescriptor,
 ): Promise<Uint8Array> {
-  const encrypted = await session.api.getBytes(
-    `/api/v1/cables/${encodeURIComponent(cableId)}/attachments/${toBase64url(descriptor.digest)}`,
-  );
+  const encrypted = await session.api.download(ROUTES.attachment, {
+    params: { id: cableId, digest: toBase64url(descriptor.digest) },
+  });
   const parts: Uint8Array[] = [];
   for await (const part of openAttachment(descriptor, encrypted)) parts.push(part);
   return concatBytes(...parts);

@@ -5,6 +5,8 @@
  * tree is a rollback, another root at the same size or a proof that fails is a fork: both
  * are refused loudly, and the newest view is kept (`rememberCheckpoint`) for the next sync.
  */
+
+import { ROUTES } from '../core/api/routes.ts';
 import { constantTimeEqual, fromBase64url } from '../core/encoding/bytes.ts';
 import type { Checkpoint } from '../core/log/checkpoint/checkpoint.ts';
 import { parseCheckpoint } from '../core/log/checkpoint/parse-checkpoint.ts';
@@ -12,7 +14,6 @@ import { parseNote } from '../core/log/checkpoint/parse-note.ts';
 import { verifierFromKey } from '../core/log/checkpoint/verifier-key.ts';
 import { verifyNote } from '../core/log/checkpoint/verify-note.ts';
 import { verifyConsistency } from '../core/log/merkle/verify-consistency.ts';
-import { decodeCheckpointAnswer, decodeConsistencyAnswer } from './api-answers.ts';
 import type { ApiClient } from './api-client.ts';
 import { ClientError } from './client-error.ts';
 import type { KeyStore, PinnedLog } from './key-store.ts';
@@ -74,9 +75,11 @@ export async function checkCheckpoint(
     return { checkpoint, note };
   }
   if (previous.size > 0) {
-    const answer = await api.get('/api/v1/log/proofs/consistency', decodeConsistencyAnswer, {
-      from: previous.size,
-      to: checkpoint.size,
+    const answer = await api.call(ROUTES.consistencyProof, {
+      query: {
+        from: previous.size,
+        to: checkpoint.size,
+      },
     });
     // RFC 9162 §2.1.4.2: the proof must lead from the root seen to the new one.
     if (
@@ -98,7 +101,7 @@ export async function checkCheckpoint(
 
 /** Fetches the newest checkpoint and checks it against the view the store keeps. */
 export async function followLog(api: ApiClient, store: KeyStore, log: PinnedLog): Promise<LogView> {
-  const answer = await api.get('/api/v1/log/checkpoint', decodeCheckpointAnswer);
+  const answer = await api.call(ROUTES.checkpoint);
   const view = await checkCheckpoint(api, log, answer.note, await store.loadCheckpoint?.('seen'));
   if (view.checkpoint.size !== answer.size) {
     throw new ClientError('BAD_RESPONSE', 'the server named another size than its checkpoint holds');

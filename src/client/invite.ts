@@ -5,6 +5,7 @@
  * secret. The code returned is the only place the secret exists.
  */
 
+import { ROUTES } from '../core/api/routes.ts';
 import type { Signer } from '../core/crypto/ed25519.ts';
 import { sha256 } from '../core/crypto/sha256.ts';
 import { randomBytes, toBase64url } from '../core/encoding/bytes.ts';
@@ -13,7 +14,6 @@ import { randomId } from '../core/encoding/identifiers.ts';
 import type { UserCertificate } from '../core/identity/certificate.ts';
 import type { Classification } from '../core/identity/classification.ts';
 import { issueCertificate } from '../core/identity/issue-certificate.ts';
-import { decodeInvitationCreated } from './api-answers.ts';
 import { ClientError } from './client-error.ts';
 import { formatInvitationCode, INVITATION_SECRET_BYTES } from './invitation-code.ts';
 import type { DeviceSession } from './open-session.ts';
@@ -75,11 +75,9 @@ export async function invite(request: InviteRequest): Promise<Invitation> {
   }
   const id = randomId();
   const secret = randomBytes(INVITATION_SECRET_BYTES);
-  const created = await api.post(
-    '/api/v1/invitations',
-    { id, org, user: wanted.user, secretHash: toBase64url(sha256(secret)), expiresAt: now + validFor },
-    decodeInvitationCreated,
-  );
+  const created = await api.call(ROUTES.invite, {
+    body: { id, org, user: wanted.user, secretHash: toBase64url(sha256(secret)), expiresAt: now + validFor },
+  });
   if (created.id !== id)
     throw new ClientError('BAD_RESPONSE', 'the server registered the invitation under another id');
   return {

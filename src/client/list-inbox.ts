@@ -4,6 +4,9 @@
  * trusted. Subjects come from the local record of cables already opened: the server never
  * has them in clear.
  */
+
+import type { InboxItem } from '../core/api/cable-routes.ts';
+import { ROUTES } from '../core/api/routes.ts';
 import type { CableHeader } from '../core/cable/cable-header.ts';
 import { encodeHeader } from '../core/cable/cable-header.ts';
 import type { Precedence } from '../core/cable/precedence.ts';
@@ -13,8 +16,6 @@ import { LABELS } from '../core/crypto/labels.ts';
 import { yearOf } from '../core/encoding/date-time-group.ts';
 import type { Classification } from '../core/identity/classification.ts';
 import type { Directory } from '../core/identity/directory.ts';
-import type { InboxItem } from './api-answers.ts';
-import { decodeInboxPage } from './api-answers.ts';
 import type { CableArchive } from './cable-archive.ts';
 import type { DeviceSession } from './open-session.ts';
 
@@ -46,13 +47,15 @@ export async function listInbox(
   filter: InboxFilter = {},
   archive?: CableArchive,
 ): Promise<InboxPage> {
-  const answer = await session.api.get('/api/v1/inbox', decodeInboxPage, {
-    limit: filter.limit,
-    before: filter.before,
-    precedence: filter.precedence,
-    classification: filter.classification,
-    unacknowledged: filter.unacknowledged,
-    since: filter.since,
+  const answer = await session.api.call(ROUTES.inbox, {
+    query: {
+      limit: filter.limit,
+      before: filter.before,
+      precedence: filter.precedence,
+      classification: filter.classification,
+      unacknowledged: filter.unacknowledged,
+      since: filter.since,
+    },
   });
   const opened = new Map((await archive?.list())?.map((c) => [c.id, c.subject]));
   const items = await Promise.all(

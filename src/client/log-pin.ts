@@ -3,10 +3,11 @@
  * (`valise.<network>/log`) and the verifier key must parse and be named after it. A key
  * already pinned is kept: a server presenting another one is refused, as for the root.
  */
+
+import { ROUTES } from '../core/api/routes.ts';
 import { SIGNATURE_TYPES } from '../core/log/checkpoint/key-id.ts';
 import { parseVerifierKey } from '../core/log/checkpoint/verifier-key.ts';
 import { logOrigin } from '../core/log/log-names.ts';
-import { decodeLogInfo } from './api-answers.ts';
 import type { ApiClient } from './api-client.ts';
 import { ClientError } from './client-error.ts';
 import type { PinnedLog } from './key-store.ts';
@@ -16,12 +17,7 @@ export async function fetchLogPin(
   network: string,
   pinned: PinnedLog | undefined,
 ): Promise<PinnedLog> {
-  const info = await api.request({
-    method: 'GET',
-    path: '/api/v1/log',
-    decode: decodeLogInfo,
-    unsigned: true,
-  });
+  const info = await api.call(ROUTES.log);
   let valid = info.origin === logOrigin(network);
   try {
     const key = parseVerifierKey(info.key);

@@ -9,9 +9,10 @@
  * accepts only checkpoints it signed. A profile that pins one keeps it; a server whose log
  * key changed is refused.
  */
+
+import type { NetworkInfo } from '../core/api/directory-routes.ts';
+import { ROUTES } from '../core/api/routes.ts';
 import { constantTimeEqual } from '../core/encoding/bytes.ts';
-import type { NetworkInfo } from './api-answers.ts';
-import { decodeNetworkInfo } from './api-answers.ts';
 import type { ApiClient } from './api-client.ts';
 import { ClientError } from './client-error.ts';
 import type { PinnedNetwork } from './key-store.ts';
@@ -29,12 +30,7 @@ export async function pinNetwork(
   expectedRoot: Uint8Array | undefined,
   pinned: PinnedNetwork | undefined,
 ): Promise<PinResult> {
-  const info = await api.request({
-    method: 'GET',
-    path: '/api/v1/network',
-    decode: decodeNetworkInfo,
-    unsigned: true,
-  });
+  const info = await api.call(ROUTES.network);
   const anchor = expectedRoot ?? pinned?.root.key;
   if (anchor && !constantTimeEqual(anchor, info.rootKey)) {
     throw new ClientError(

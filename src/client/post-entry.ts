@@ -4,9 +4,9 @@
  * client has a device, unsigned otherwise (bootstrapping an organisation).
  */
 
+import { ROUTES } from '../core/api/routes.ts';
 import { toJsonValue } from '../core/encoding/to-json.ts';
 import type { CertificateBody, SignedEntry } from '../core/identity/certificate.ts';
-import { decodeEntryPosted } from './api-answers.ts';
 import type { ApiClient } from './api-client.ts';
 
 export interface PostedEntry {
@@ -16,5 +16,5 @@ export interface PostedEntry {
 }
 
 export function postEntry(api: ApiClient, entry: SignedEntry<CertificateBody>): Promise<PostedEntry> {
-  return api.post('/api/v1/directory', { entry: toJsonValue(entry) }, decodeEntryPosted);
+  return api.call(ROUTES.postEntry, { body: { entry: toJsonValue(entry) } });
 }

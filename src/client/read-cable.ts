@@ -4,13 +4,14 @@
  * pinned root, the header signature, the content digest and the wrapped set against policy
  * before decrypting (DESIGN §4). The opened cable is added to the local record.
  */
+
+import { ROUTES } from '../core/api/routes.ts';
 import type { AttachmentDescriptor } from '../core/cable/cable-content.ts';
 import type { OpenedCable } from '../core/cable/open-cable.ts';
 import { openCable } from '../core/cable/open-cable.ts';
 import { formatReference } from '../core/cable/reference.ts';
 import type { HpkeSuite } from '../core/crypto/hpke/hpke-suite.ts';
 import { yearOf } from '../core/encoding/date-time-group.ts';
-import { decodeCableAnswer } from './api-answers.ts';
 import type { CableArchive } from './cable-archive.ts';
 import type { DeviceSession } from './open-session.ts';
 
@@ -31,7 +32,7 @@ export async function readCable(
   suite?: HpkeSuite,
 ): Promise<ReadCable> {
   const { api, device, directory } = session;
-  const { cable: sealed } = await api.get(`/api/v1/cables/${encodeURIComponent(id)}`, decodeCableAnswer);
+  const { cable: sealed } = await api.call(ROUTES.cable, { params: { id } });
   const cable = await openCable(sealed, {
     directory,
     recipient: { device: device.device, privateKey: device.kemPrivateKey },

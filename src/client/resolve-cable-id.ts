@@ -4,10 +4,10 @@
  * inbox, newest first, for a bounded number of pages.
  */
 
+import { ROUTES } from '../core/api/routes.ts';
 import { formatReference, parseReference } from '../core/cable/reference.ts';
 import { EncodingError } from '../core/encoding/encoding-error.ts';
 import { RANDOM_ID_PATTERN } from '../core/encoding/identifiers.ts';
-import { decodeInboxPage } from './api-answers.ts';
 import type { CableArchive } from './cable-archive.ts';
 import { ClientError } from './client-error.ts';
 import type { DeviceSession } from './open-session.ts';
@@ -37,7 +37,7 @@ export async function resolveCableId(
   if (archived) return archived.id;
   let before: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const answer = await session.api.get('/api/v1/inbox', decodeInboxPage, { limit: 100, before });
+    const answer = await session.api.call(ROUTES.inbox, { query: { limit: 100, before } });
     const item = answer.items.find((i) => i.reference === reference);
     if (item) return item.id;
     if (!answer.next) break;

@@ -7,6 +7,9 @@
  * serial) and posted again, a few times at most.
  */
 
+import type { Receipt } from '../core/api/cable-routes.ts';
+import { decodeSeriesHead, type SeriesHead } from '../core/api/directory-routes.ts';
+import { ROUTES } from '../core/api/routes.ts';
 import type { AttachmentDescriptor } from '../core/cable/cable-content.ts';
 import type { CableHeader } from '../core/cable/cable-header.ts';
 import type {
@@ -19,8 +22,6 @@ import { resignCable, sealCable } from '../core/cable/seal-cable.ts';
 import { encodeSealedCable } from '../core/cable/sealed-cable.ts';
 import { toBase64url } from '../core/encoding/bytes.ts';
 import { yearOf } from '../core/encoding/date-time-group.ts';
-import type { Receipt, SeriesHead } from './api-answers.ts';
-import { decodeReceiptAnswer, decodeSeriesHead } from './api-answers.ts';
 import { ClientError } from './client-error.ts';
 import type { DeviceSession } from './open-session.ts';
 import { type AttachmentInput, uploadAttachment } from './upload-attachment.ts';
@@ -66,7 +67,7 @@ export async function sendCable(request: SendRequest): Promise<SentCable> {
       ? request.content
       : { ...request.content, attachments: [...(request.content.attachments ?? []), ...uploaded] };
   const digests = (content.attachments ?? []).map((a) => toBase64url(a.digest));
-  const head = await api.get(`/api/v1/orgs/${device.org}/head`, decodeSeriesHead);
+  const head = await api.call(ROUTES.seriesHead, { params: { org: device.org } });
   let cable = await sealCable({
     draft: { ...request.draft, sentAt },
     content,
@@ -79,13 +80,12 @@ export async function sendCable(request: SendRequest): Promise<SentCable> {
   for (let attempt = 1; ; attempt++) {
     let receipt: Receipt;
     try {
-      ({ receipt } = await api.post(
-        '/api/v1/cables',
-        digests.length === 0
-          ? { cable: encodeSealedCable(cable) }
-          : { cable: encodeSealedCable(cable), attachments: digests },
-        decodeReceiptAnswer,
-      ));
+      ({ receipt } = await api.call(ROUTES.sendCable, {
+        body:
+          digests.length === 0
+            ? { cable: encodeSealedCable(cable) }
+            : { cable: encodeSealedCable(cable), attachments: digests },
+      }));
     } catch (error) {
       if (!(error instanceof ClientError) || error.code !== 'SERIES_CONFLICT') throw error;
       if (attempt >= attempts) {
@@ -97,7 +97,7 @@ export async function sendCable(request: SendRequest): Promise<SentCable> {
       }
       const current =
         error.detail?.head === undefined
-          ? await api.get(`/api/v1/orgs/${device.org}/head`, decodeSeriesHead)
+          ? await api.call(ROUTES.seriesHead, { params: { org: device.org } })
           : decodeConflictHead(error);
       cable = await resignCable(cable, nextPosition(current, year), device.signer);
       continue;

@@ -15,6 +15,8 @@
  * A sync fetches from the last entry seen, overlapping it; `full` fetches everything again.
  */
 
+import type { DirectoryLeaf, NetworkInfo } from '../core/api/directory-routes.ts';
+import { ROUTES } from '../core/api/routes.ts';
 import { constantTimeEqual } from '../core/encoding/bytes.ts';
 import { encodeCanonical } from '../core/encoding/canonical-json.ts';
 import { toJsonValue } from '../core/encoding/to-json.ts';
@@ -26,8 +28,6 @@ import { commitsDirectoryEntry } from '../core/log/directory-leaf.ts';
 import { parseLogEvent } from '../core/log/log-event.ts';
 import { leafHash } from '../core/log/merkle/merkle-hash.ts';
 import { verifyInclusion } from '../core/log/merkle/verify-inclusion.ts';
-import type { DirectoryLeaf, NetworkInfo } from './api-answers.ts';
-import { decodeDirectoryPage, decodeNetworkInfo } from './api-answers.ts';
 import type { ApiClient } from './api-client.ts';
 import { ClientError } from './client-error.ts';
 import { followLog, type LogView, proofHashes, rememberCheckpoint } from './follow-log.ts';
@@ -51,12 +51,7 @@ const MAX_PAGES = 10_000;
 export async function syncDirectory(request: SyncRequest): Promise<Directory> {
   const { api, store, root } = request;
   const known = await store.loadDirectory();
-  const info = await api.request({
-    method: 'GET',
-    path: '/api/v1/network',
-    decode: decodeNetworkInfo,
-    unsigned: true,
-  });
+  const info = await api.call(ROUTES.network);
   checkSameRoot(root, info);
   if (info.epoch < known.length) throw rollback(info.epoch, known.length);
 
@@ -114,7 +109,7 @@ async function fetchProven(
   for (let page = 0; page < MAX_PAGES; page++) {
     const at = from + out.length;
     if (at === epoch) return out;
-    const answer = await api.get('/api/v1/directory', decodeDirectoryPage, { from: at, size });
+    const answer = await api.call(ROUTES.directory, { query: { from: at, size } });
     const leaves = answer.leaves ?? [];
     if (answer.epoch !== epoch || answer.entries.length === 0 || leaves.length !== answer.entries.length) {
       throw new ClientError(

@@ -5,6 +5,7 @@
  * to it; the server only ever holds ciphertext.
  */
 
+import { ROUTES } from '../core/api/routes.ts';
 import type { AttachmentDescriptor } from '../core/cable/cable-content.ts';
 import {
   type AttachmentInput,
@@ -17,7 +18,7 @@ import type { ApiClient } from './api-client.ts';
 
 export type { AttachmentInput } from '../core/cable/seal-attachment.ts';
 
-const decodeUploaded = object({ digest: string({ max: 64 }) });
+const _decodeUploaded = object({ digest: string({ max: 64 }) });
 
 export async function uploadAttachment(
   api: ApiClient,
@@ -29,10 +30,9 @@ export async function uploadAttachment(
   const chunks: Uint8Array[] = [];
   for await (const chunk of sealing.chunks) chunks.push(chunk);
   const descriptor = await sealing.descriptor;
-  await api.putBytes(
-    `/api/v1/attachments/${toBase64url(descriptor.digest)}`,
-    concatBytes(...chunks),
-    decodeUploaded,
-  );
+  await api.call(ROUTES.uploadAttachment, {
+    params: { digest: toBase64url(descriptor.digest) },
+    bytes: concatBytes(...chunks),
+  });
   return descriptor;
 }

@@ -7,11 +7,12 @@
  * events and the leaf hashes of the others, which is enough to rebuild the tree. The newest
  * checkpoint must also extend the one this device saw.
  */
+
+import { ROUTES } from '../core/api/routes.ts';
 import { fromBase64url } from '../core/encoding/bytes.ts';
 import { verifierFromKey } from '../core/log/checkpoint/verifier-key.ts';
 import { type AuditReport, type LeafRecord, LogAuditor, type TreeHasher } from '../core/log/log-auditor.ts';
 import { witnessVerifiers } from '../core/log/witness-keys.ts';
-import { decodeCheckpointList, decodeLeafPage } from './api-answers.ts';
 import { ClientError } from './client-error.ts';
 import { checkCheckpoint, rememberCheckpoint } from './follow-log.ts';
 import type { DeviceSession } from './open-session.ts';
@@ -36,7 +37,7 @@ export async function verifyAuditLog(request: VerifyAuditLogRequest): Promise<Au
   }
   const notes: string[] = [];
   for (let after: number | undefined; ; ) {
-    const page = await api.get('/api/v1/log/checkpoints', decodeCheckpointList, { after });
+    const page = await api.call(ROUTES.checkpoints, { query: { after } });
     notes.push(...page.items.map((c) => c.note));
     if (page.next === undefined) break;
     after = page.next;
@@ -52,7 +53,7 @@ export async function verifyAuditLog(request: VerifyAuditLogRequest): Promise<Au
   const started = auditor.start();
   if (started) return { ok: false, leaves: 0, problem: started };
   for (let from = 0; ; ) {
-    const page = await api.get('/api/v1/log/leaves', decodeLeafPage, { from, limit: LEAF_PAGE });
+    const page = await api.call(ROUTES.leaves, { query: { from, limit: LEAF_PAGE } });
     const leaves: LeafRecord[] = page.items.map((item) => ({
       index: item.leaf,
       ...(item.event !== undefined ? { event: new TextEncoder().encode(item.event) } : {}),

@@ -6,6 +6,7 @@
  * Returns false for anything wrong; never throws.
  */
 
+import type { Receipt } from '../core/api/cable-routes.ts';
 import { cableHash } from '../core/cable/cable-header.ts';
 import { formatReference } from '../core/cable/reference.ts';
 import type { SealedCable } from '../core/cable/sealed-cable.ts';
@@ -15,7 +16,6 @@ import { constantTimeEqual } from '../core/encoding/bytes.ts';
 import { encodeCanonical } from '../core/encoding/canonical-json.ts';
 import { yearOf } from '../core/encoding/date-time-group.ts';
 import { toJsonValue } from '../core/encoding/to-json.ts';
-import type { Receipt } from './api-answers.ts';
 
 export async function verifyReceipt(
   receipt: Receipt,

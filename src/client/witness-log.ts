@@ -9,6 +9,7 @@
  * keeps its last cosigned checkpoint, so every later run refuses the forked log too.
  */
 
+import { ROUTES } from '../core/api/routes.ts';
 import { openDirectory } from '../core/identity/directory.ts';
 import type { Checkpoint } from '../core/log/checkpoint/checkpoint.ts';
 import { cosign } from '../core/log/checkpoint/cosign.ts';
@@ -18,12 +19,6 @@ import { cosignatureSigner } from '../core/log/checkpoint/signer.ts';
 import { verifierFromKey } from '../core/log/checkpoint/verifier-key.ts';
 import { type WitnessRefusal, witnessCheck } from '../core/log/checkpoint/witness-check.ts';
 import { witnessKeyName } from '../core/log/log-names.ts';
-import {
-  decodeAlertAnswer,
-  decodeCheckpointAnswer,
-  decodeConsistencyAnswer,
-  decodeCosignatureAnswer,
-} from './api-answers.ts';
 import { ApiClient, type Fetch } from './api-client.ts';
 import { ClientError } from './client-error.ts';
 import type { Clock } from './clock.ts';
@@ -96,7 +91,7 @@ export async function witnessLog(request: WitnessRequest): Promise<Cosigned> {
   const stored = await store.loadCheckpoint?.('cosigned');
   const previous: Checkpoint | null = stored === undefined ? null : parseCheckpoint(parseNote(stored).text);
 
-  const { note } = await api.get('/api/v1/log/checkpoint', decodeCheckpointAnswer);
+  const { note } = await api.call(ROUTES.checkpoint);
   let size: number | undefined;
   try {
     size = parseCheckpoint(parseNote(note).text).size;
@@ -108,7 +103,7 @@ export async function witnessLog(request: WitnessRequest): Promise<Cosigned> {
   if (previous !== null && size !== undefined && previous.size > 0 && size > previous.size) {
     // A server that cannot prove it (it has no such tree) gets the empty proof, which fails.
     const answer = await api
-      .get('/api/v1/log/proofs/consistency', decodeConsistencyAnswer, { from: previous.size, to: size })
+      .call(ROUTES.consistencyProof, { query: { from: previous.size, to: size } })
       .catch(() => undefined);
     proof = answer ? proofHashes(answer.proof) : [];
   }
@@ -123,11 +118,9 @@ export async function witnessLog(request: WitnessRequest): Promise<Cosigned> {
     // Tell the organisations (an audit event every security officer sees); refuse anyway
     // if the server will not even take the alert.
     await api
-      .post(
-        '/api/v1/log/alerts',
-        { reason: verdict.reason, note, ...(stored !== undefined ? { previous: stored } : {}) },
-        decodeAlertAnswer,
-      )
+      .call(ROUTES.alert, {
+        body: { reason: verdict.reason, note, ...(stored !== undefined ? { previous: stored } : {}) },
+      })
       .catch(() => undefined);
     throw new ClientError(
       'WITNESS_REFUSED',
@@ -143,10 +136,6 @@ export async function witnessLog(request: WitnessRequest): Promise<Cosigned> {
   );
   // Remember what was cosigned before telling anyone: the next run compares with it.
   await store.saveCheckpoint?.('cosigned', note);
-  const posted = await api.post(
-    '/api/v1/log/cosignatures',
-    { size: checkpoint.size, cosignature: line },
-    decodeCosignatureAnswer,
-  );
+  const posted = await api.call(ROUTES.cosign, { body: { size: checkpoint.size, cosignature: line } });
   return { size: posted.size, previous: previous?.size ?? null, witness: posted.witness };
 }

@@ -1,68 +1,26 @@
 /**
- * Audit events (docs/api.md, "Audit events"; DESIGN §8): one canonical record per security
- * act, written in the same transaction as the act. The record stored is the canonical JSON
- * of `{ at, type, actor, object, detail }`; its `seq` is the row's key, assigned by the
- * database at commit, and is prefixed when the event is served. The canonical bytes are the
- * event's leaf in the Merkle log (DESIGN §8), appended in the same transaction.
- * Events never carry bodies, signatures or secrets: ids, codes and hashes only.
+ * Audit records (docs/api.md, "Audit events"; docs/design.md §8): one event per security
+ * act, written in the same transaction as the act. The event's schema, encoder and decoder
+ * are core's (core/log/log-event.ts); this file turns an event into the stored record (its
+ * `seq` is the row's key, assigned by the database at commit) and builds the events the
+ * server writes in several places. The canonical bytes are the event's leaf in the Merkle
+ * log, appended in the same transaction.
  *
  * `object.org` names the organisation the object belongs to (a cable's sender, an entry's
  * organisation), so a security officer sees the events about their organisation's things
  * as well as those by their people.
  */
-import { encodeCanonical, type JsonValue, parseCanonical } from '../core/encoding/canonical-json.ts';
 import type { DirectoryDevice } from '../core/identity/directory.ts';
 import { DIRECTORY_EVENT_TYPE, directoryEntryHash } from '../core/log/directory-leaf.ts';
+import { encodeLogEvent, type LogEventInput, parseLogEvent } from '../core/log/log-event.ts';
 import type { AuditRecord, DirectoryRow } from './store/store.ts';
 
-export const AUDIT_EVENT_TYPES = [
-  'directory.entry',
-  'invitation.created',
-  'enrolment.requested',
-  'request.refused',
-  'cable.accepted',
-  'cable.fetched',
-  'cable.acknowledged',
-  'attachment.fetched',
-  'log.alert',
-] as const;
-export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+export type AuditActor = LogEventInput['actor'];
+export type AuditEvent = LogEventInput;
 
-export interface AuditActor {
-  readonly org?: string;
-  readonly user?: string;
-  readonly device?: string;
-}
-
-export interface AuditEvent {
-  /** Unix seconds. */
-  readonly at: number;
-  readonly type: AuditEventType;
-  readonly actor: AuditActor;
-  readonly object: { readonly kind: string; readonly id: string; readonly org?: string };
-  readonly detail: { readonly [key: string]: JsonValue };
-}
-
+/** The stored record of `event`: its canonical bytes (core/log/log-event.ts) and index columns. */
 export function auditRecord(event: AuditEvent): AuditRecord {
-  const actor: Record<string, string> = {};
-  if (event.actor.org !== undefined) actor.org = event.actor.org;
-  if (event.actor.user !== undefined) actor.user = event.actor.user;
-  if (event.actor.device !== undefined) actor.device = event.actor.device;
-  return {
-    at: event.at,
-    type: event.type,
-    event: encodeCanonical({
-      at: event.at,
-      type: event.type,
-      actor,
-      object: {
-        kind: event.object.kind,
-        id: event.object.id,
-        ...(event.object.org !== undefined ? { org: event.object.org } : {}),
-      },
-      detail: event.detail,
-    }),
-  };
+  return { at: event.at, type: event.type, event: encodeLogEvent(event) };
 }
 
 /**
@@ -91,22 +49,18 @@ export function directoryEntryAudit(options: {
 
 /** The organisations an event is indexed under: its actor's, and its object's. */
 export function auditOrgs(event: Uint8Array): { actorOrg: string | null; objectOrg: string | null } {
-  let value: JsonValue;
+  let decoded: ReturnType<typeof parseLogEvent>;
   try {
-    value = parseCanonical(event, { maxBytes: 1024 * 1024, maxDepth: 16 });
+    decoded = parseLogEvent(event);
   } catch {
     return { actorOrg: null, objectOrg: null };
   }
-  const field = (record: JsonValue | undefined, key: string): JsonValue | undefined =>
-    typeof record === 'object' && record !== null && !Array.isArray(record)
-      ? (record as { readonly [k: string]: JsonValue })[key]
-      : undefined;
-  const text = (v: JsonValue | undefined) => (typeof v === 'string' ? v : null);
-  const objectOrg =
-    text(field(field(value, 'object'), 'org')) ??
+  const org = decoded.detail.org;
+  return {
+    actorOrg: decoded.actor.org ?? null,
     // Events written before `object.org` existed name the organisation in their detail.
-    text(field(field(value, 'detail'), 'org'));
-  return { actorOrg: text(field(field(value, 'actor'), 'org')), objectOrg };
+    objectOrg: decoded.object.org ?? (typeof org === 'string' ? org : null),
+  };
 }
 
 /** The actor fields of an authenticated device. */

@@ -15,6 +15,7 @@ import { RequestSignatureError } from '../core/wire/request-signature-error.ts';
 import { verifyRequest } from '../core/wire/verify-request.ts';
 import { unixSeconds } from './clock.ts';
 import { rawBody } from './read-body.ts';
+import { refusalSource } from './refusal-source.ts';
 import type { ServerContext } from './server-context.ts';
 import { ServerError } from './server-error.ts';
 
@@ -99,7 +100,7 @@ async function authenticate(request: FastifyRequest, ctx: ServerContext): Promis
       method: request.method,
       route: request.routeOptions.url ?? 'unknown',
       actor: cert ? { org: cert.org, user: cert.user, device: cert.device } : {},
-      ...(keyId === undefined ? {} : { keyId }),
+      source: refusalSource(request.ip),
     });
     throw new ServerError(code, (error as Error).message, { cause: error });
   }

@@ -1,14 +1,14 @@
 /**
- * Every failure leaves as `{ "error": { "code", "message", "field"? } }` with the status
- * `http-status.ts` gives its code. Fastify's own refusals (body too large, wrong media
- * type, bad URL) are translated to the same shape; anything unexpected is a 500 whose
- * message says nothing about the server's insides. Nothing here logs a body, a header or
- * a signature.
+ * Every failure leaves as `{ "error": { "code", "message", "field"? } }` with the status the
+ * API's error list (core/api/error-codes.ts) gives its code. Fastify's own refusals (body too
+ * large, wrong media type, bad URL) are translated to the same shape; anything unexpected is
+ * a 500 whose message says nothing about the server's insides. Nothing here logs a body, a
+ * header or a signature.
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { errorStatus } from '../core/api/error-codes.ts';
 import type { JsonValue } from '../core/encoding/canonical-json.ts';
 import { EncodingError } from '../core/encoding/encoding-error.ts';
-import { httpStatus } from './http-status.ts';
 import { fromEncodingError } from './read-body.ts';
 import { ServerError } from './server-error.ts';
 import { StoreError } from './store/store-error.ts';
@@ -67,13 +67,13 @@ export function errorBody(error: ServerError): JsonValue {
 }
 
 export function sendError(reply: FastifyReply, error: ServerError): FastifyReply {
-  return reply.status(httpStatus(error.code)).type('application/json; charset=utf-8').send(errorBody(error));
+  return reply.status(errorStatus(error.code)).type('application/json; charset=utf-8').send(errorBody(error));
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const mapped = toServerError(error);
-    if (httpStatus(mapped.code) >= 500) {
+    if (errorStatus(mapped.code) >= 500) {
       // The cause's class and code only: a message could quote data.
       const cause = mapped.cause as { name?: unknown; code?: unknown } | undefined;
       request.log.error(

@@ -1,9 +1,7 @@
 /** How a cable concerns a device, as its inbox shows it (docs/api.md, InboxItem.role). */
+import type { InboxRole } from '../core/api/cable-routes.ts';
 import type { DirectoryDevice } from '../core/identity/directory.ts';
 import type { CableRecord } from './store/store.ts';
-
-export const INBOX_ROLES = ['action', 'info', 'sender', 'registry'] as const;
-export type InboxRole = (typeof INBOX_ROLES)[number];
 
 /** The sender's own devices; else the addressee role of the device's org; else the sending org's record. */
 export function roleOf(

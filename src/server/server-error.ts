@@ -1,70 +1,13 @@
 /**
  * The one error of the HTTP layer: every refusal a client can cause has a stable code from
- * this closed set; `http-status.ts` alone decides the status. Codes reuse the core areas'
- * codes (EncodingError, RequestSignatureError, CableError) where they mean the same thing.
+ * the API's closed list (core/api/error-codes.ts), which alone decides the status.
  */
+import { type ErrorCode, isErrorCode } from '../core/api/error-codes.ts';
 import type { JsonValue } from '../core/encoding/canonical-json.ts';
 import { ValiseError } from '../core/valise-error.ts';
 
-export const SERVER_ERROR_CODES = [
-  // 400: the request is malformed (the EncodingError codes of core/encoding/decode, plus MALFORMED)
-  'MALFORMED',
-  'MALFORMED_JSON',
-  'NOT_CANONICAL',
-  'DUPLICATE_KEY',
-  'UNKNOWN_FIELD',
-  'MISSING_FIELD',
-  'WRONG_TYPE',
-  'OUT_OF_RANGE',
-  'INVALID_VALUE',
-  'TOO_DEEP',
-  // 401: the request signature (core/wire RequestSignatureError codes)
-  'SIGNATURE_MISSING',
-  'SIGNATURE_MALFORMED',
-  'COMPONENTS_INCOMPLETE',
-  'WRONG_TAG',
-  'WRONG_ALG',
-  'FROM_FUTURE',
-  'STALE',
-  'UNKNOWN_KEY',
-  'DIGEST_MISMATCH',
-  'SIGNATURE_INVALID',
-  'REPLAYED',
-  // 403: authenticated, not allowed
-  'FORBIDDEN',
-  'DEVICE_REVOKED',
-  'DEVICE_EXPIRED',
-  'SENDER_NOT_CLEARED',
-  'CLASSIFICATION_REFUSED',
-  // 404
-  'NOT_FOUND',
-  // 409
-  'SERIES_CONFLICT',
-  'INVITATION_USED',
-  'ALREADY_EXISTS',
-  // 410
-  'INVITATION_EXPIRED',
-  // 413
-  'TOO_LARGE',
-  // 415
-  'UNSUPPORTED_MEDIA_TYPE',
-  // 422: well-formed, refused by the rules (directory, policy, format semantics)
-  'CERTIFICATE_INVALID',
-  'ENROLMENT_MISMATCH',
-  'UNKNOWN_USER',
-  'HEADER_SIGNATURE_INVALID',
-  'CIPHERTEXT_MISMATCH',
-  'EPOCH_INVALID',
-  'DATE_INVALID',
-  'WRAPPED_SET_MISMATCH',
-  'COSIGNATURE_INVALID',
-  // 429
-  'RATE_LIMITED',
-  // 5xx: the server's own faults, never the client's
-  'INTERNAL',
-  'STORE_UNAVAILABLE',
-] as const;
-export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[number];
+/** The codes the HTTP layer answers: the API's closed list (core/api/error-codes.ts). */
+export type ServerErrorCode = ErrorCode;
 
 export interface ServerErrorOptions {
   readonly cause?: unknown;
@@ -87,6 +30,4 @@ export class ServerError extends ValiseError {
   }
 }
 
-export function isServerErrorCode(code: unknown): code is ServerErrorCode {
-  return typeof code === 'string' && (SERVER_ERROR_CODES as readonly string[]).includes(code);
-}
+export const isServerErrorCode = isErrorCode;

@@ -8,6 +8,9 @@ import type {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/browser';
+import type { Invitee } from '../core/api/web-routes.ts';
+
+export type { Invitee };
 
 export interface ErrorView {
   readonly code: string;
@@ -39,15 +42,6 @@ export interface Me {
   readonly network: string;
   readonly accreditation: string;
   readonly hasOrgKey: boolean;
-}
-
-export interface Invitee {
-  readonly user: string;
-  readonly name: string;
-  readonly org: string;
-  readonly clearance: string;
-  readonly role: string;
-  readonly groups: readonly string[];
 }
 
 export interface EnrolmentStart {

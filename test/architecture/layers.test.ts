@@ -30,11 +30,12 @@ const CORE_PACKAGES = ['@noble/hashes', '@noble/curves', '@noble/post-quantum', 
 /**
  * Inside core, each concept is a folder, and the folders are layers too: encoding at the
  * bottom, then the primitives, identity, the log and request signatures, the access rule,
- * and the cable on top. `valise-error.ts` at the root of core is the base every area uses.
+ * the cable, and the API contract (routes and error codes) on top. `valise-error.ts` at the
+ * root of core is the base every area uses.
  * The access rule (`policy.ts`) reads the cable header model, and sealing and opening ask it
  * who is entitled: the one two-way arrow, limited to the two model files the rule names.
  */
-const CORE_AREAS = ['encoding', 'crypto', 'identity', 'wire', 'log', 'policy', 'cable'] as const;
+const CORE_AREAS = ['encoding', 'crypto', 'identity', 'wire', 'log', 'policy', 'cable', 'api'] as const;
 type CoreArea = (typeof CORE_AREAS)[number] | 'root';
 const CORE_ALLOWED: Record<(typeof CORE_AREAS)[number], readonly CoreArea[]> = {
   encoding: ['root'],
@@ -44,6 +45,8 @@ const CORE_ALLOWED: Record<(typeof CORE_AREAS)[number], readonly CoreArea[]> = {
   log: ['root', 'encoding', 'crypto', 'identity'],
   policy: ['root', 'encoding', 'identity'],
   cable: ['root', 'encoding', 'crypto', 'identity', 'policy'],
+  // The API contract (routes, error codes) names the documents of every area below it.
+  api: ['root', 'encoding', 'crypto', 'identity', 'wire', 'log', 'policy', 'cable'],
 };
 const POLICY_READS_FROM_CABLE = ['cable/cable-header.ts', 'cable/precedence.ts'];
 

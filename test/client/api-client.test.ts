@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { ApiClient } from '../../src/client/api-client.ts';
 import { ClientError } from '../../src/client/client-error.ts';
 import { fixedClock } from '../../src/client/clock.ts';
+import { ROUTES } from '../../src/core/api/routes.ts';
 import { generateSigner } from '../../src/core/crypto/ed25519.ts';
 import { object, string } from '../../src/core/encoding/decode.ts';
 import { MemoryNonceStore } from '../../src/core/wire/memory-nonce-store.ts';
@@ -32,9 +33,17 @@ describe('ApiClient', () => {
       clock: fixedClock(T0),
       device: { id: DEVICE, signer },
     });
-    assert.deepEqual(await api.post('/api/v1/cables', { a: [1, 'x'] }, decodeOk), { ok: 'yes' });
     assert.deepEqual(
-      await api.get('/api/v1/inbox', decodeOk, { limit: 5, unacknowledged: true, before: undefined }),
+      await api.request({ method: 'POST', path: '/api/v1/cables', body: { a: [1, 'x'] }, decode: decodeOk }),
+      { ok: 'yes' },
+    );
+    assert.deepEqual(
+      await api.request({
+        method: 'GET',
+        path: '/api/v1/inbox',
+        decode: decodeOk,
+        query: { limit: 5, unacknowledged: true, before: undefined },
+      }),
       { ok: 'yes' },
     );
     const nonces = new MemoryNonceStore({ now: () => T0 });
@@ -60,7 +69,7 @@ describe('ApiClient', () => {
       clock: fixedClock(T0),
       device: { id: DEVICE, signer },
     });
-    await api.post('/api/v1/cables', { amount: 1 }, decodeOk);
+    await api.request({ method: 'POST', path: '/api/v1/cables', body: { amount: 1 }, decode: decodeOk });
     const tampered = { ...wireRequestOf(sent[0]!), body: new TextEncoder().encode('{"amount":2}') };
     await assert.rejects(
       verifyRequest(tampered, {
@@ -81,10 +90,11 @@ describe('ApiClient', () => {
       device: { id: DEVICE, signer },
     });
     await device.request({ method: 'GET', path: '/api/v1/network', decode: decodeOk, unsigned: true });
-    await new ApiClient({ server: 'http://h', fetch, clock: fixedClock(T0) }).get(
-      '/api/v1/network',
-      decodeOk,
-    );
+    await new ApiClient({ server: 'http://h', fetch, clock: fixedClock(T0) }).request({
+      method: 'GET',
+      path: '/api/v1/network',
+      decode: decodeOk,
+    });
     for (const request of sent) {
       assert.equal(request.headers.signature, undefined);
       assert.equal(request.headers['signature-input'], undefined);
@@ -98,7 +108,7 @@ describe('ApiClient', () => {
       }),
     );
     const api = new ApiClient({ server: 'http://h', fetch, clock: fixedClock(T0) });
-    await assert.rejects(api.get('/x', decodeOk), (error: unknown) => {
+    await assert.rejects(api.request({ method: 'GET', path: '/x', decode: decodeOk }), (error: unknown) => {
       assert.ok(error instanceof ClientError);
       assert.equal(error.code, 'SERIES_CONFLICT');
       assert.equal(error.status, 409);
@@ -108,8 +118,10 @@ describe('ApiClient', () => {
     });
   });
 
-  test('an error without the documented shape is BAD_RESPONSE naming the status', async () => {
+  test('an error without the documented shape, or with a code outside the API list, is BAD_RESPONSE', async () => {
     for (const response of [
+      () => jsonResponse(409, { error: { code: 'NOT_AN_API_CODE', message: 'x' } }),
+      () => jsonResponse(400, { error: { code: 'toString', message: 'x' } }),
       () => new Response('<html>bad gateway</html>', { status: 502 }),
       () => jsonResponse(500, { message: 'oops' }),
       () => jsonResponse(400, { error: { code: 'lower-case', message: 'x' } }),
@@ -119,7 +131,10 @@ describe('ApiClient', () => {
         fetch: fakeFetch(response).fetch,
         clock: fixedClock(T0),
       });
-      await assert.rejects(api.get('/x', decodeOk), isClientError('BAD_RESPONSE'));
+      await assert.rejects(
+        api.request({ method: 'GET', path: '/x', decode: decodeOk }),
+        isClientError('BAD_RESPONSE'),
+      );
     }
   });
 
@@ -130,7 +145,11 @@ describe('ApiClient', () => {
         fetch: fakeFetch(() => new Response(body, { status: 200 })).fetch,
         clock: fixedClock(T0),
       });
-      await assert.rejects(api.get('/x', decodeOk), isClientError('BAD_RESPONSE', 200), body);
+      await assert.rejects(
+        api.request({ method: 'GET', path: '/x', decode: decodeOk }),
+        isClientError('BAD_RESPONSE', 200),
+        body,
+      );
     }
   });
 
@@ -142,7 +161,7 @@ describe('ApiClient', () => {
       },
       clock: fixedClock(T0),
     });
-    await assert.rejects(api.get('/x', decodeOk), (error: unknown) => {
+    await assert.rejects(api.request({ method: 'GET', path: '/x', decode: decodeOk }), (error: unknown) => {
       assert.ok(error instanceof ClientError && error.code === 'SERVER_UNREACHABLE');
       assert.match(error.message, /ECONNREFUSED/);
       return true;
@@ -161,5 +180,68 @@ describe('ApiClient', () => {
         isClientError('INVALID_ARGUMENT'),
       );
     }
+  });
+  test('a route of the table is called with its method and encoded path, and its answer decoded', async () => {
+    const signer = await generateSigner();
+    const { fetch, sent } = fakeFetch(() =>
+      jsonResponse(200, {
+        items: [{ org: 'FR', role: 'action', acknowledged: true, by: { user: 'fr.claire' }, at: T0 }],
+      }),
+    );
+    const api = new ApiClient({
+      server: 'http://h',
+      fetch,
+      clock: fixedClock(T0),
+      device: { id: DEVICE, signer },
+    });
+    const answer = await api.call(ROUTES.acks, { params: { id: 'a/b?c' } });
+    assert.equal(answer.items[0]?.org, 'FR');
+    assert.equal(sent[0]?.method, 'GET');
+    assert.equal(sent[0]?.url.pathname, '/api/v1/cables/a%2Fb%3Fc/acks');
+    assert.ok(sent[0]?.headers.signature, 'a device route is signed');
+  });
+
+  test('a route that reads no signature is sent unsigned, even by a device', async () => {
+    const signer = await generateSigner();
+    const { fetch, sent } = fakeFetch(() => jsonResponse(200, { origin: 'valise.test/log', key: 'k' }));
+    const api = new ApiClient({
+      server: 'http://h',
+      fetch,
+      clock: fixedClock(T0),
+      device: { id: DEVICE, signer },
+    });
+    await api.call(ROUTES.log);
+    assert.equal(sent[0]?.headers.signature, undefined);
+  });
+
+  test("a body the route's decoder refuses is INVALID_ARGUMENT and is never sent", async () => {
+    const { fetch, sent } = fakeFetch(() => jsonResponse(201, { index: 1, epoch: 2 }));
+    const api = new ApiClient({ server: 'http://h', fetch, clock: fixedClock(T0) });
+    await assert.rejects(
+      api.call(ROUTES.postEntry, { body: { entry: { kind: 'nonsense' } } }),
+      isClientError('INVALID_ARGUMENT'),
+    );
+    await assert.rejects(api.call(ROUTES.acks, {}), isClientError('INVALID_ARGUMENT'));
+    assert.equal(sent.length, 0);
+  });
+
+  test('an answer the route does not define is BAD_RESPONSE', async () => {
+    const { fetch } = fakeFetch(() => jsonResponse(200, { network: 'x' }));
+    const api = new ApiClient({ server: 'http://h', fetch, clock: fixedClock(T0) });
+    await assert.rejects(api.call(ROUTES.network), isClientError('BAD_RESPONSE', 200));
+  });
+
+  test('a route answering bytes is downloaded as they are; its errors are decoded as everywhere', async () => {
+    const bytes = new Uint8Array([1, 2, 3, 250]);
+    let fail = false;
+    const { fetch, sent } = fakeFetch(() =>
+      fail ? errorResponse(404, 'NOT_FOUND', 'no such attachment') : new Response(bytes, { status: 200 }),
+    );
+    const api = new ApiClient({ server: 'http://h', fetch, clock: fixedClock(T0) });
+    const params = { id: 'AAAAAAAAAAAAAAAAAAAAAA', digest: 'ZGlnZXN0' };
+    assert.deepEqual(await api.download(ROUTES.attachment, { params }), bytes);
+    assert.equal(sent[0]?.url.pathname, '/api/v1/cables/AAAAAAAAAAAAAAAAAAAAAA/attachments/ZGlnZXN0');
+    fail = true;
+    await assert.rejects(api.download(ROUTES.attachment, { params }), isClientError('NOT_FOUND', 404));
   });
 });

@@ -37,16 +37,37 @@ describe('rate limits and refusal audits', () => {
     assert.equal((await t.api.get('/api/v1/inbox', { as: anna })).status, 200);
   });
 
-  test('a flood of refused requests writes a bounded number of events, then one that counts the rest', async () => {
+  test('a flood of refused requests from a known device writes a bounded number of events, then one that counts the rest', async () => {
     const seq = await lastAuditSeq(t.store);
-    for (let i = 0; i < 10; i++) assert.equal((await t.api.get('/api/v1/inbox')).status, 401);
+    const revoked = device(t.network, 'de.anna.old');
+    for (let i = 0; i < 10; i++)
+      assert.equal((await t.api.get('/api/v1/inbox', { as: revoked })).status, 403);
     assert.deepEqual(await auditTypesAfter(t.store, seq), ['request.refused', 'request.refused']);
     t.clock.advance(1000);
-    assert.equal((await t.api.get('/api/v1/inbox')).status, 401);
+    assert.equal((await t.api.get('/api/v1/inbox', { as: revoked })).status, 403);
     const events = await t.store.auditEvents(seq, 100);
     const last = JSON.parse(new TextDecoder().decode(events.at(-1)!.event));
-    assert.equal(last.detail.code, 'SIGNATURE_MISSING');
+    assert.equal(last.detail.code, 'DEVICE_REVOKED');
     assert.equal(last.detail.suppressed, 8);
+    assert.equal(last.actor.device, revoked.id);
+  });
+
+  test('unsigned refusals write one event per source and window, counting the rest, and keep no key id', async () => {
+    t.clock.advance(3600_000);
+    const seq = await lastAuditSeq(t.store);
+    for (let i = 0; i < 10; i++) assert.equal((await t.api.get('/api/v1/inbox')).status, 401);
+    const unknown = { ...device(t.network, 'de.anna'), id: 'attacker-chosen-key-id' };
+    assert.equal((await t.api.get('/api/v1/inbox', { as: unknown })).status, 401);
+    assert.deepEqual(await auditTypesAfter(t.store, seq), ['request.refused']);
+    t.clock.advance(60_000);
+    assert.equal((await t.api.get('/api/v1/inbox')).status, 401);
+    const events = await t.store.auditEvents(seq, 100);
+    assert.equal(events.length, 2);
+    const last = JSON.parse(new TextDecoder().decode(events.at(-1)!.event));
+    assert.equal(last.detail.code, 'SIGNATURE_MISSING');
+    assert.equal(last.detail.suppressed, 10);
+    assert.equal(last.detail.source, '127.0.0.1');
     assert.equal(last.object.id, 'GET /api/v1/inbox');
+    for (const { event } of events) assert.doesNotMatch(new TextDecoder().decode(event), /attacker/);
   });
 });

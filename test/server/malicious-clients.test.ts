@@ -9,10 +9,11 @@ import { resignCable } from '../../src/core/cable/seal-cable.ts';
 import type { SealedCable } from '../../src/core/cable/sealed-cable.ts';
 import { generateSigner } from '../../src/core/crypto/ed25519.ts';
 import { randomBytes, toBase64url } from '../../src/core/encoding/bytes.ts';
+import { DEFAULT_REFUSAL_LIMITS } from '../../src/server/refusal-recorder.ts';
 import { backends } from './fixtures/backends.ts';
 import { actCounts, auditTypesAfter, lastAuditSeq } from './fixtures/counts.ts';
 import { invite, newDeviceKeys } from './fixtures/enrol.ts';
-import { device, T0, type TestDevice } from './fixtures/network.ts';
+import { device, type TestDevice } from './fixtures/network.ts';
 import type { SendOptions, TestResponse } from './fixtures/test-api.ts';
 import { startTestApp, type TestApp } from './fixtures/test-app.ts';
 import { type CableSpec, cableBody, hashOf, nextPosition, testCable } from './fixtures/test-cable.ts';
@@ -42,7 +43,9 @@ for (const backend of await backends()) {
 
     /**
      * Runs `attempt` and checks: the status and code, no act stored, and the audit trail
-     * grew by exactly `audited` (a refused-request event, or nothing).
+     * grew by exactly `audited` (a refused-request event, or nothing). Refusals of callers
+     * the server could not authenticate are counted per source and window (one event each),
+     * so each attempt runs in a window of its own.
      */
     async function refused(
       attempt: () => Promise<TestResponse>,
@@ -50,6 +53,7 @@ for (const backend of await backends()) {
       code: string,
       audited: 'request.refused' | 'nothing',
     ): Promise<TestResponse> {
+      if (audited === 'request.refused') t.clock.advance(DEFAULT_REFUSAL_LIMITS.windowSeconds * 1000);
       const counts = await actCounts(t.store);
       const seq = await lastAuditSeq(t.store);
       const response = await attempt();
@@ -178,10 +182,16 @@ for (const backend of await backends()) {
 
     test('a stale request is STALE and one from the future is FROM_FUTURE', async () => {
       const sealed = await cable();
-      await refused(() => post(sealed, { as: anna, created: T0 - 61 }), 401, 'STALE', 'request.refused');
-      await refused(() => post(sealed, { as: anna, created: T0 + 6 }), 401, 'FROM_FUTURE', 'request.refused');
+      const now = () => Math.floor(t.clock.now() / 1000);
+      await refused(() => post(sealed, { as: anna, created: now() - 61 }), 401, 'STALE', 'request.refused');
+      await refused(
+        () => post(sealed, { as: anna, created: now() + 6 }),
+        401,
+        'FROM_FUTURE',
+        'request.refused',
+      );
       // Within the window it is accepted.
-      assert.equal((await post(sealed, { as: anna, created: T0 - 59 })).status, 201);
+      assert.equal((await post(sealed, { as: anna, created: now() - 59 })).status, 201);
     });
 
     test('an unsigned request is SIGNATURE_MISSING and an unknown key UNKNOWN_KEY', async () => {
@@ -204,7 +214,12 @@ for (const backend of await backends()) {
     });
 
     test('a reused invitation is INVITATION_USED', async () => {
-      const invitation = await invite(t.api, device(t.network, 'de.officer'), 'de.bob', T0 + 600);
+      const invitation = await invite(
+        t.api,
+        device(t.network, 'de.officer'),
+        'de.bob',
+        Math.floor(t.clock.now() / 1000) + 600,
+      );
       const enrol = async () => {
         const keys = await newDeviceKeys('x');
         return t.api.post('/api/v1/enrolments', {

@@ -1,13 +1,20 @@
 /**
- * A leaf of the audit log, as clients read it: the canonical JSON of one audit event
+ * The audit event, in one place: its closed list of types, its schema, the encoder the
+ * server writes with and the decoder every client reads with (docs/api.md, "Audit events";
+ * docs/design.md §8). A leaf of the audit log is exactly the canonical JSON of one event
  * `{ at, type, actor: { org?, user?, device? }, object: { kind, id, org? }, detail }`
- * (docs/api.md, "Audit events"). The leaf hashed into the tree is exactly those bytes
- * (RFC 9162 §2.1.1), so a client decodes what it hashed, never a second copy.
+ * (RFC 9162 §2.1.1: the leaf hashed is those bytes), so a client decodes what it hashed.
+ *
+ * The encoder runs the decoder on what it made before handing the bytes out: the server
+ * cannot write an event a client would refuse, because a refused event reads to a client
+ * exactly like a tampered one (LOG_PROOF_INVALID). Events never carry bodies, signatures,
+ * secrets or text a caller chose: ids, codes, counts and hashes only.
  */
-import type { JsonValue } from '../encoding/canonical-json.ts';
+import { encodeCanonical, type JsonValue } from '../encoding/canonical-json.ts';
 import {
   type Decoder,
   decodeCanonical,
+  enumOf,
   type Infer,
   integer,
   object,
@@ -16,8 +23,36 @@ import {
 } from '../encoding/decode.ts';
 import { EncodingError } from '../encoding/encoding-error.ts';
 
+/** The acts of the API proper. */
+export const API_EVENT_TYPES = [
+  'directory.entry',
+  'invitation.created',
+  'enrolment.requested',
+  'request.refused',
+  'cable.accepted',
+  'cable.fetched',
+  'cable.acknowledged',
+  'attachment.fetched',
+  'log.alert',
+] as const;
+
+/** Browser sign-in (server/web): passkeys and sessions. */
+export const SESSION_EVENT_TYPES = [
+  'passkey.registered',
+  'session.started',
+  'session.stepped-up',
+  'session.ended',
+  'session.refused',
+] as const;
+
+export const AUDIT_EVENT_TYPES = [...API_EVENT_TYPES, ...SESSION_EVENT_TYPES] as const;
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
 /** Largest event accepted (events hold ids, codes and hashes: a few hundred bytes). */
 export const MAX_EVENT_BYTES = 16 * 1024;
+
+/** The bounds of the event's names; the server's writers keep within them. */
+export const EVENT_LIMITS = { org: 16, user: 64, device: 64, kind: 32, id: 128 } as const;
 
 const text = (max: number) => string({ min: 1, max });
 
@@ -26,14 +61,23 @@ const decodeDetail: Decoder<{ readonly [key: string]: JsonValue }> = (value, fie
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new EncodingError('WRONG_TYPE', field, `${field}: expected an object`);
   }
+  // The value came out of the canonical parser: every member is JSON already.
   return value as { readonly [key: string]: JsonValue };
 };
 
 export const decodeLogEvent = object({
   at: integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
-  type: text(64),
-  actor: object({ org: optional(text(16)), user: optional(text(64)), device: optional(text(64)) }),
-  object: object({ kind: text(32), id: text(128), org: optional(text(16)) }),
+  type: enumOf(AUDIT_EVENT_TYPES),
+  actor: object({
+    org: optional(text(EVENT_LIMITS.org)),
+    user: optional(text(EVENT_LIMITS.user)),
+    device: optional(text(EVENT_LIMITS.device)),
+  }),
+  object: object({
+    kind: text(EVENT_LIMITS.kind),
+    id: text(EVENT_LIMITS.id),
+    org: optional(text(EVENT_LIMITS.org)),
+  }),
   detail: decodeDetail,
 });
 export type LogEvent = Infer<typeof decodeLogEvent>;
@@ -41,4 +85,37 @@ export type LogEvent = Infer<typeof decodeLogEvent>;
 /** Decodes a leaf's bytes; throws EncodingError when they are not a canonical event. */
 export function parseLogEvent(bytes: Uint8Array | string): LogEvent {
   return decodeCanonical(bytes, decodeLogEvent, { maxBytes: MAX_EVENT_BYTES, maxDepth: 8 });
+}
+
+/** An event to write: absent (undefined) actor and object fields are left out. */
+export interface LogEventInput {
+  readonly at: number;
+  readonly type: AuditEventType;
+  readonly actor: {
+    readonly org?: string | undefined;
+    readonly user?: string | undefined;
+    readonly device?: string | undefined;
+  };
+  readonly object: { readonly kind: string; readonly id: string; readonly org?: string | undefined };
+  readonly detail: { readonly [key: string]: JsonValue };
+}
+
+/**
+ * The canonical bytes of `event`, the leaf the log stores. Throws EncodingError, naming the
+ * field, for an event the decoder would refuse: nothing unreadable is ever written.
+ */
+export function encodeLogEvent(event: LogEventInput): Uint8Array {
+  const present = (fields: { readonly [key: string]: string | undefined }) =>
+    Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as {
+      [key: string]: string;
+    };
+  const bytes = encodeCanonical({
+    at: event.at,
+    type: event.type,
+    actor: present({ org: event.actor.org, user: event.actor.user, device: event.actor.device }),
+    object: present({ kind: event.object.kind, id: event.object.id, org: event.object.org }),
+    detail: event.detail,
+  });
+  parseLogEvent(bytes);
+  return bytes;
 }

@@ -3,24 +3,22 @@
  * of its entitled devices; action addressees must, info addressees may. The sender's
  * organisation sees, per addressee, who has and who has not.
  */
+
 import type { FastifyInstance } from 'fastify';
+import { ROUTES } from '../../core/api/routes.ts';
 import { formatReference } from '../../core/cable/reference.ts';
-import { object } from '../../core/encoding/decode.ts';
 import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
-import { rawBody, readBody } from '../read-body.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
 import { entitledCable } from './cables.ts';
-
-/** The acknowledgement has no parameters: an empty body or `{}`. */
-const decodeAck = object({});
+import { routeBody, serve } from './serve-route.ts';
 
 export function ackRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.post('/cables/:id/ack', async (request, reply) => {
+  serve(app, ROUTES.acknowledge, {}, async (request, reply) => {
     const actor = requireActor(request);
-    if (rawBody(request).length > 0) readBody(request, decodeAck, ctx.limits.maxBodyBytes);
+    routeBody(request, ROUTES.acknowledge, ctx.limits.maxBodyBytes, { mayBeEmpty: true });
     const cable = await entitledCable(ctx, request, actor.device.device);
     const org = actor.org.org;
     if (!cable.distribution.some((d) => d.org === org)) {
@@ -44,7 +42,7 @@ export function ackRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return reply.status(created ? 201 : 200).send(ack);
   });
 
-  app.get('/cables/:id/acks', async (request) => {
+  serve(app, ROUTES.acks, {}, async (request) => {
     const actor = requireActor(request);
     const cable = await entitledCable(ctx, request, actor.device.device);
     if (cable.org !== actor.org.org) {

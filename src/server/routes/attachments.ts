@@ -5,12 +5,14 @@
  * GET hands a linked blob to a device entitled to the cable only, after the fetch is on
  * record (DESIGN §8), exactly as a cable fetch.
  */
+
 import type { FastifyInstance } from 'fastify';
+import { ROUTES } from '../../core/api/routes.ts';
 import { DEFAULT_ATTACHMENT_LIMIT } from '../../core/cable/cable-content.ts';
 import { formatReference } from '../../core/cable/reference.ts';
 import { sha256 } from '../../core/crypto/sha256.ts';
 import { constantTimeEqual, toBase64url } from '../../core/encoding/bytes.ts';
-import { decodeCableId } from '../../core/encoding/identifiers.ts';
+import { decodeCableId, decodeDigest } from '../../core/encoding/identifiers.ts';
 import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
@@ -18,13 +20,14 @@ import { rawBody } from '../read-body.ts';
 import { readParams } from '../read-params.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
-import { decodeDigest, entitledCable } from './cables.ts';
+import { entitledCable } from './cables.ts';
+import { serve } from './serve-route.ts';
 
 /** The largest ciphertext: the plaintext limit and generous room for the chunks' tags. */
 export const MAX_ATTACHMENT_BYTES = DEFAULT_ATTACHMENT_LIMIT + 1024 * 1024;
 
 export function attachmentRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.put('/attachments/:digest', { bodyLimit: MAX_ATTACHMENT_BYTES }, async (request, reply) => {
+  serve(app, ROUTES.uploadAttachment, { bodyLimit: MAX_ATTACHMENT_BYTES }, async (request, reply) => {
     const actor = requireActor(request);
     const { digest } = readParams(request, { digest: decodeDigest });
     if (request.headers['content-type']?.split(';')[0]?.trim() !== 'application/octet-stream') {
@@ -46,7 +49,7 @@ export function attachmentRoutes(app: FastifyInstance, ctx: ServerContext): void
     return reply.status(created ? 201 : 200).send({ digest: toBase64url(digest) });
   });
 
-  app.get('/cables/:id/attachments/:digest', async (request, reply) => {
+  serve(app, ROUTES.attachment, {}, async (request, reply) => {
     const actor = requireActor(request);
     const { id, digest } = readParams(request, { id: decodeCableId, digest: decodeDigest });
     const cable = await entitledCable(ctx, request, actor.device.device, id);

@@ -5,7 +5,9 @@
  * with its inclusion proof against the newest checkpoint, served with it, so the reader
  * checks that what it is shown is what the log committed to.
  */
+
 import type { FastifyInstance } from 'fastify';
+import { ROUTES } from '../../core/api/routes.ts';
 import { toBase64url } from '../../core/encoding/bytes.ts';
 import { optional, string } from '../../core/encoding/decode.ts';
 import { decodeOrgId } from '../../core/encoding/identifiers.ts';
@@ -16,13 +18,14 @@ import { integerText, readQuery } from '../read-query.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
 import { auditScope, cosignedNote } from './log.ts';
+import { serve } from './serve-route.ts';
 
 const DEFAULT_PAGE = 100;
 
 export function auditRoutes(app: FastifyInstance, ctx: ServerContext, checkpointer: Checkpointer): void {
   const log = ctx.store.log;
 
-  app.get('/audit/events', async (request) => {
+  serve(app, ROUTES.auditEvents, {}, async (request) => {
     const actor = requireActor(request);
     const scope = auditScope(actor);
     const query = readQuery(request, {

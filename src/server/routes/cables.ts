@@ -3,32 +3,22 @@
  * GET /cables/:id hands one entitled device the header, the content and its own wrap only,
  * after the fetch is on record (DESIGN §8: no unlogged read).
  */
+
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { MAX_ATTACHMENTS } from '../../core/cable/cable-content.ts';
+import { ROUTES } from '../../core/api/routes.ts';
 import { formatReference } from '../../core/cable/reference.ts';
-import { decodeSealedCable } from '../../core/cable/sealed-cable.ts';
 import { toBase64url } from '../../core/encoding/bytes.ts';
-import { array, bytes, object, optional } from '../../core/encoding/decode.ts';
 import { decodeCableId } from '../../core/encoding/identifiers.ts';
 import { acceptCable } from '../accept-cable.ts';
 import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
-import { readBody } from '../read-body.ts';
 import { readParams } from '../read-params.ts';
 import { receiptJson } from '../receipt.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
 import type { CableRecord } from '../store/store.ts';
-
-/** An attachment's address: the SHA-256 of its ciphertext, in base64url. */
-export const decodeDigest = bytes({ length: 32 });
-
-const decodePost = object({
-  cable: decodeSealedCable,
-  // The digests of the cable's attachments, uploaded first (routes/attachments.ts).
-  attachments: optional(array(decodeDigest, { max: MAX_ATTACHMENTS })),
-});
+import { routeBody, serve } from './serve-route.ts';
 
 /** The cable named by `:id`, if `device` holds a wrap for it; 404 otherwise (DESIGN §6). */
 export async function entitledCable(
@@ -47,14 +37,14 @@ export async function entitledCable(
 }
 
 export function cableRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.post('/cables', { bodyLimit: ctx.limits.maxCableBytes }, async (request, reply) => {
+  serve(app, ROUTES.sendCable, { bodyLimit: ctx.limits.maxCableBytes }, async (request, reply) => {
     const actor = requireActor(request);
-    const { cable, attachments = [] } = readBody(request, decodePost, ctx.limits.maxCableBytes);
+    const { cable, attachments = [] } = routeBody(request, ROUTES.sendCable, ctx.limits.maxCableBytes);
     const { created, receipt } = await acceptCable(ctx, actor, cable, attachments);
     return reply.status(created ? 201 : 200).send({ receipt: receiptJson(receipt) });
   });
 
-  app.get('/cables/:id', async (request, reply) => {
+  serve(app, ROUTES.cable, {}, async (request, reply) => {
     const actor = requireActor(request);
     const cable = await entitledCable(ctx, request, actor.device.device);
     const now = unixSeconds(ctx.clock);

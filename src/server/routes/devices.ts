@@ -2,7 +2,10 @@
  * GET /devices: an organisation's devices and their state, for its security officers
  * (their own organisation) and the network authority (any organisation).
  */
+
 import type { FastifyInstance } from 'fastify';
+import type { DeviceStatus } from '../../core/api/directory-routes.ts';
+import { ROUTES } from '../../core/api/routes.ts';
 import { optional } from '../../core/encoding/decode.ts';
 import { decodeOrgId } from '../../core/encoding/identifiers.ts';
 import { requireActor } from '../authenticate.ts';
@@ -10,12 +13,10 @@ import { unixSeconds } from '../clock.ts';
 import { readQuery } from '../read-query.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
-
-export const DEVICE_STATUSES = ['active', 'revoked', 'expired', 'pending'] as const;
-export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
+import { serve } from './serve-route.ts';
 
 export function deviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.get('/devices', async (request) => {
+  serve(app, ROUTES.devices, {}, async (request) => {
     const actor = requireActor(request);
     const query = readQuery(request, { org: optional(decodeOrgId) });
     const org = query.org ?? actor.org.org;

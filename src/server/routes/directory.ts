@@ -13,27 +13,26 @@
  *   device certificates may be posted unsigned (the organisation key's signature is the
  *   authority, as the root's is for organisations). The first officer device ends it.
  */
+
 import type { FastifyInstance } from 'fastify';
+import { ROUTES } from '../../core/api/routes.ts';
 import { constantTimeEqual, toBase64url } from '../../core/encoding/bytes.ts';
-import { object, optional } from '../../core/encoding/decode.ts';
+import { optional } from '../../core/encoding/decode.ts';
 import { toJsonValue } from '../../core/encoding/to-json.ts';
 import type { DeviceCertificate, SignedEntry } from '../../core/identity/certificate.ts';
-import { decodeSignedEntry } from '../../core/identity/certificate.ts';
 import type { Directory, DirectoryDevice } from '../../core/identity/directory.ts';
 import { actorOf, directoryEntryAudit } from '../audit-event.ts';
 import { hasOfficerDevice, isOfficerOf } from '../authorise.ts';
 import { unixSeconds } from '../clock.ts';
 import { inclusionProofs } from '../log/inclusion-proofs.ts';
-import { readBody } from '../read-body.ts';
 import { integerText, readQuery } from '../read-query.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
 import type { EnrolmentRecord } from '../store/store.ts';
-
-const decodePost = object({ entry: decodeSignedEntry });
+import { routeBody, serve } from './serve-route.ts';
 
 export function directoryRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.get('/directory', async (request) => {
+  serve(app, ROUTES.directory, {}, async (request) => {
     const query = readQuery(request, {
       from: optional(integerText({ min: 0, max: Number.MAX_SAFE_INTEGER })),
       size: optional(integerText({ min: 0, max: Number.MAX_SAFE_INTEGER })),
@@ -52,8 +51,8 @@ export function directoryRoutes(app: FastifyInstance, ctx: ServerContext): void 
     return provenDirectory(ctx, from, query.size);
   });
 
-  app.post('/directory', { config: { auth: 'optional' } }, async (request, reply) => {
-    const { entry } = readBody(request, decodePost, ctx.limits.maxBodyBytes);
+  serve(app, ROUTES.postEntry, {}, async (request, reply) => {
+    const { entry } = routeBody(request, ROUTES.postEntry, ctx.limits.maxBodyBytes);
     const actor = request.actor;
     const now = unixSeconds(ctx.clock);
     let completes: string | undefined;

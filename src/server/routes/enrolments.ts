@@ -8,35 +8,23 @@
  * anything about the invitation's state is revealed); not expired; not used; the device id
  * is new; the user is still in force. Single use is decided by the database transaction.
  */
+
 import type { FastifyInstance } from 'fastify';
+import { ROUTES } from '../../core/api/routes.ts';
 import { toBase64url } from '../../core/encoding/bytes.ts';
-import { bytes, enumOf, object, optional, string } from '../../core/encoding/decode.ts';
-import {
-  decodeDeviceId,
-  decodeEd25519PublicKey,
-  decodeXWingPublicKey,
-} from '../../core/encoding/identifiers.ts';
+import { enumOf, optional } from '../../core/encoding/decode.ts';
 import { requireActor } from '../authenticate.ts';
 import { requireOfficerOf } from '../authorise.ts';
 import { unixSeconds } from '../clock.ts';
-import { readBody } from '../read-body.ts';
 import { readQuery } from '../read-query.ts';
 import { checkInvitation, enrolmentRefusal, redeemInvitation } from '../redeem-invitation.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ENROLMENT_STATUSES } from '../store/store.ts';
-
-const decodeEnrolment = object({
-  invitation: decodeDeviceId,
-  secret: bytes({ length: 32 }),
-  device: decodeDeviceId,
-  label: string({ min: 1, max: 80 }),
-  signingKey: decodeEd25519PublicKey,
-  kemKey: decodeXWingPublicKey,
-});
+import { routeBody, serve } from './serve-route.ts';
 
 export function enrolmentRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.post('/enrolments', { config: { auth: 'none' } }, async (request, reply) => {
-    const body = readBody(request, decodeEnrolment, ctx.limits.maxBodyBytes);
+  serve(app, ROUTES.enrol, {}, async (request, reply) => {
+    const body = routeBody(request, ROUTES.enrol, ctx.limits.maxBodyBytes);
     const now = unixSeconds(ctx.clock);
     const { invitation } = await checkInvitation(ctx, body.invitation, body.secret, now);
     const outcome = await redeemInvitation(ctx, invitation, body, now);
@@ -44,7 +32,7 @@ export function enrolmentRoutes(app: FastifyInstance, ctx: ServerContext): void 
     return reply.status(201).send({ device: body.device, status: 'pending' });
   });
 
-  app.get('/enrolments', async (request) => {
+  serve(app, ROUTES.enrolments, {}, async (request) => {
     const actor = requireActor(request);
     const query = readQuery(request, { status: optional(enumOf(ENROLMENT_STATUSES)) });
     requireOfficerOf(actor, actor.org.org);

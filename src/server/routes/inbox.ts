@@ -2,7 +2,9 @@
  * GET /inbox: the cables this device holds a wrap for, newest first, a page at a time
  * (cursor paging on the wraps (device, cable_seq) key), with filters.
  */
+
 import type { FastifyInstance } from 'fastify';
+import { ROUTES } from '../../core/api/routes.ts';
 import { PRECEDENCES } from '../../core/cable/precedence.ts';
 import { formatReference } from '../../core/cable/reference.ts';
 import { toBase64url } from '../../core/encoding/bytes.ts';
@@ -13,6 +15,7 @@ import { decodeCursor, encodeCursor } from '../inbox-cursor.ts';
 import { roleOf } from '../inbox-role.ts';
 import { flagText, integerText, readQuery } from '../read-query.ts';
 import type { ServerContext } from '../server-context.ts';
+import { serve } from './serve-route.ts';
 
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 100;
@@ -27,7 +30,7 @@ const QUERY = {
 };
 
 export function inboxRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.get('/inbox', async (request, reply) => {
+  serve(app, ROUTES.inbox, {}, async (request, reply) => {
     const actor = requireActor(request);
     const query = readQuery(request, QUERY);
     const limit = query.limit ?? DEFAULT_PAGE;

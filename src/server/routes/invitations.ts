@@ -3,33 +3,24 @@
  * device (DESIGN §5). The server keeps only the SHA-256 of the secret, so neither its
  * database nor its operator can redeem an invitation.
  */
+
 import type { FastifyInstance } from 'fastify';
-import { integer, object } from '../../core/encoding/decode.ts';
-import { decodeDeviceId, decodeDigest, decodeOrgId, decodeUserId } from '../../core/encoding/identifiers.ts';
+import { ROUTES } from '../../core/api/routes.ts';
 import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { requireOfficerOf } from '../authorise.ts';
 import { unixSeconds } from '../clock.ts';
-import { readBody } from '../read-body.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
+import { routeBody, serve } from './serve-route.ts';
 
 /** Invitations are short-lived (DESIGN §5): at most 30 days (the CLI's bound; its default is a day). */
 export const MAX_INVITATION_SECONDS = 30 * 24 * 3600;
 
-const decodeInvitation = object({
-  /** 16 random bytes, base64url, chosen by the officer's device. */
-  id: decodeDeviceId,
-  org: decodeOrgId,
-  user: decodeUserId,
-  secretHash: decodeDigest,
-  expiresAt: integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
-});
-
 export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.post('/invitations', async (request, reply) => {
+  serve(app, ROUTES.invite, {}, async (request, reply) => {
     const actor = requireActor(request);
-    const body = readBody(request, decodeInvitation, ctx.limits.maxBodyBytes);
+    const body = routeBody(request, ROUTES.invite, ctx.limits.maxBodyBytes);
     requireOfficerOf(actor, body.org);
     const now = unixSeconds(ctx.clock);
     if (body.expiresAt <= now || body.expiresAt > now + MAX_INVITATION_SECONDS) {

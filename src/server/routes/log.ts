@@ -9,16 +9,17 @@
  * - POST /log/cosignatures: a witness (a registry device) cosigns a stored checkpoint;
  * - POST /log/alerts: a witness reports a checkpoint it refused (rollback, split view, …).
  */
+
 import type { FastifyInstance } from 'fastify';
+import { ROUTES } from '../../core/api/routes.ts';
 import { sha256 } from '../../core/crypto/sha256.ts';
 import { toBase64url } from '../../core/encoding/bytes.ts';
-import { enumOf, integer, object, optional, string } from '../../core/encoding/decode.ts';
+import { optional } from '../../core/encoding/decode.ts';
 import type { DirectoryDevice } from '../../core/identity/directory.ts';
 import { cosignatureVerifier } from '../../core/log/checkpoint/note-verifier.ts';
 import { parseCheckpoint } from '../../core/log/checkpoint/parse-checkpoint.ts';
 import { parseNote } from '../../core/log/checkpoint/parse-note.ts';
 import { verifyCosignature } from '../../core/log/checkpoint/verify-cosignature.ts';
-import { WITNESS_REFUSALS } from '../../core/log/checkpoint/witness-check.ts';
 import { witnessKeyName } from '../../core/log/log-names.ts';
 import { consistencyProof } from '../../core/log/merkle/consistency-proof.ts';
 import { inclusionProof } from '../../core/log/merkle/inclusion-proof.ts';
@@ -27,31 +28,15 @@ import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
 import type { Checkpointer } from '../log/checkpointer.ts';
-import { readBody } from '../read-body.ts';
 import { integerText, readQuery } from '../read-query.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
 import type { LogStore, StoredCheckpoint } from '../store/log-store.ts';
+import { routeBody, serve } from './serve-route.ts';
 
-/** The largest note a witness may send: a checkpoint with many cosignatures. */
-const MAX_NOTE_CHARS = 16 * 1024;
 const MAX_PAGE = 10_000;
 /** A cosignature's stated time may run this far ahead of the server's clock. */
 const MAX_COSIGNATURE_SKEW = 300;
-
-const decodeCosignature = object({
-  size: integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
-  /** The signature line `— <name> <base64>` (C2SP tlog-cosignature), with its newline. */
-  cosignature: string({ min: 1, max: 1024 }),
-});
-
-const decodeAlert = object({
-  reason: enumOf(WITNESS_REFUSALS),
-  /** The signed note the witness refused, as it received it. */
-  note: string({ min: 1, max: MAX_NOTE_CHARS }),
-  /** The last checkpoint the witness cosigned, if any. */
-  previous: optional(string({ min: 1, max: MAX_NOTE_CHARS })),
-});
 
 /** Who may read every leaf and checkpoint: the network authority, and security officers. */
 export function auditScope(actor: DirectoryDevice): { readonly org?: string } {
@@ -91,18 +76,18 @@ function noteFacts(note: string | undefined): { [key: string]: string | number }
 export function logRoutes(app: FastifyInstance, ctx: ServerContext, checkpointer: Checkpointer): void {
   const log = ctx.store.log;
 
-  app.get('/log', { config: { auth: 'none' } }, async () => ({
+  serve(app, ROUTES.log, {}, async () => ({
     origin: checkpointer.origin,
     key: checkpointer.verifierKey,
   }));
 
-  app.get('/log/checkpoint', async (request) => {
+  serve(app, ROUTES.checkpoint, {}, async (request) => {
     requireActor(request);
     const latest = await checkpointer.checkpoint();
     return { size: latest.size, note: await cosignedNote(log, latest) };
   });
 
-  app.get('/log/checkpoints', async (request) => {
+  serve(app, ROUTES.checkpoints, {}, async (request) => {
     auditScope(requireActor(request));
     const query = readQuery(request, {
       after: optional(integerText({ min: 0, max: Number.MAX_SAFE_INTEGER })),
@@ -125,7 +110,7 @@ export function logRoutes(app: FastifyInstance, ctx: ServerContext, checkpointer
     return rows.length > limit ? { items, next: page.at(-1)!.size } : { items };
   });
 
-  app.get('/log/leaves', async (request) => {
+  serve(app, ROUTES.leaves, {}, async (request) => {
     const scope = auditScope(requireActor(request));
     const query = readQuery(request, {
       from: optional(integerText({ min: 0, max: Number.MAX_SAFE_INTEGER })),
@@ -148,7 +133,7 @@ export function logRoutes(app: FastifyInstance, ctx: ServerContext, checkpointer
     return to < size ? { size, items, next: to } : { size, items };
   });
 
-  app.get('/log/proofs/inclusion', async (request) => {
+  serve(app, ROUTES.inclusionProof, {}, async (request) => {
     requireActor(request);
     const query = readQuery(request, {
       index: integerText({ min: 0, max: Number.MAX_SAFE_INTEGER }),
@@ -167,7 +152,7 @@ export function logRoutes(app: FastifyInstance, ctx: ServerContext, checkpointer
     return { index: query.index, size: query.size, proof: proof.map(toBase64url) };
   });
 
-  app.get('/log/proofs/consistency', async (request) => {
+  serve(app, ROUTES.consistencyProof, {}, async (request) => {
     requireActor(request);
     const query = readQuery(request, {
       from: integerText({ min: 1, max: Number.MAX_SAFE_INTEGER }),
@@ -186,9 +171,9 @@ export function logRoutes(app: FastifyInstance, ctx: ServerContext, checkpointer
     return { from: query.from, to: query.to, proof: proof.map(toBase64url) };
   });
 
-  app.post('/log/cosignatures', async (request, reply) => {
+  serve(app, ROUTES.cosign, {}, async (request, reply) => {
     const actor = requireActor(request);
-    const body = readBody(request, decodeCosignature, ctx.limits.maxBodyBytes);
+    const body = routeBody(request, ROUTES.cosign, ctx.limits.maxBodyBytes);
     requireWitness(actor);
     const stored = await log.checkpoint(body.size);
     if (!stored) throw new ServerError('NOT_FOUND', `no checkpoint of size ${body.size}`, { field: 'size' });
@@ -226,9 +211,9 @@ export function logRoutes(app: FastifyInstance, ctx: ServerContext, checkpointer
     return reply.status(created ? 201 : 200).send({ size: body.size, witness: actor.device.device });
   });
 
-  app.post('/log/alerts', async (request, reply) => {
+  serve(app, ROUTES.alert, {}, async (request, reply) => {
     const actor = requireActor(request);
-    const body = readBody(request, decodeAlert, ctx.limits.maxBodyBytes);
+    const body = routeBody(request, ROUTES.alert, ctx.limits.maxBodyBytes);
     requireWitness(actor);
     const received = noteFacts(body.note);
     const previous = noteFacts(body.previous);

@@ -1,10 +1,13 @@
 /** GET /network: what a client pins before anything else (network, root key, server key). */
+
 import type { FastifyInstance } from 'fastify';
+import { ROUTES } from '../../core/api/routes.ts';
 import { toBase64url } from '../../core/encoding/bytes.ts';
 import type { ServerContext } from '../server-context.ts';
+import { serve } from './serve-route.ts';
 
 export function networkRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.get('/network', { config: { auth: 'none' } }, async () => {
+  serve(app, ROUTES.network, {}, async () => {
     const { root } = ctx.directory;
     return {
       network: root.network,

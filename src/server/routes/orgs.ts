@@ -3,7 +3,9 @@
  * number its cable (DESIGN §4). Only the organisation's own devices may ask: the head
  * reveals how much it sends.
  */
+
 import type { FastifyInstance } from 'fastify';
+import { ROUTES } from '../../core/api/routes.ts';
 import { MAX_YEAR, MIN_YEAR } from '../../core/cable/reference.ts';
 import { yearOf } from '../../core/encoding/date-time-group.ts';
 import { optional } from '../../core/encoding/decode.ts';
@@ -15,9 +17,10 @@ import { integerText, readQuery } from '../read-query.ts';
 import { headJson } from '../series-head.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
+import { serve } from './serve-route.ts';
 
 export function orgRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.get('/orgs/:org/head', async (request) => {
+  serve(app, ROUTES.seriesHead, {}, async (request) => {
     const actor = requireActor(request);
     const { org } = readParams(request, { org: decodeOrgId });
     const query = readQuery(request, { year: optional(integerText({ min: MIN_YEAR, max: MAX_YEAR })) });

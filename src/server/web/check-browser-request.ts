@@ -14,11 +14,12 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { unixSeconds } from '../clock.ts';
+import { sendError } from '../error-handler.ts';
 import { rawBody } from '../read-body.ts';
 import { sessionIdHash } from './session-cookie.ts';
 import { stepUpReason } from './step-up-rule.ts';
 import type { WebContext } from './web-context.ts';
-import { sendWebError, WebError } from './web-error.ts';
+import { WebError } from './web-error.ts';
 import {
   SESSION_ABSOLUTE_SECONDS,
   SESSION_IDLE_SECONDS,
@@ -37,7 +38,7 @@ export function registerBrowserChecks(app: FastifyInstance, web: WebContext): vo
       await checkBrowserRequest(request, web);
     } catch (error) {
       if (!(error instanceof WebError)) throw error;
-      return sendWebError(reply, error) as FastifyReply;
+      return sendError(reply, error) as FastifyReply;
     }
   });
 }

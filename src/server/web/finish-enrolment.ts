@@ -8,45 +8,27 @@
  */
 import { verifyRegistrationResponse } from '@simplewebauthn/server';
 import type { FastifyInstance } from 'fastify';
-import type { JsonValue } from '../../core/encoding/canonical-json.ts';
-import { bytes, type Decoder, object, string } from '../../core/encoding/decode.ts';
-import {
-  decodeDeviceId,
-  decodeEd25519PublicKey,
-  decodeXWingPublicKey,
-} from '../../core/encoding/identifiers.ts';
+import { ROUTES } from '../../core/api/routes.ts';
+import { auditRecord } from '../audit-event.ts';
 import { unixSeconds } from '../clock.ts';
-import { readBody } from '../read-body.ts';
 import {
   checkInvitation,
   enrolmentRefusal,
   redeemInvitation,
   requireNewDeviceId,
 } from '../redeem-invitation.ts';
+import { routeBody, serve } from '../routes/serve-route.ts';
 import { ServerError } from '../server-error.ts';
 import { clientDataOf, registrationResponse } from './passkey-response.ts';
 import { PASSKEY_ALGORITHMS } from './start-enrolment.ts';
 import { takeChallenge } from './take-challenge.ts';
-import { webAuditRecord } from './web-audit.ts';
 import type { WebContext } from './web-context.ts';
 import { WebError } from './web-error.ts';
 
-export const anyJson: Decoder<JsonValue> = (value) => value as JsonValue;
-
-const decodeFinish = object({
-  invitation: decodeDeviceId,
-  secret: bytes({ length: 32 }),
-  device: decodeDeviceId,
-  label: string({ min: 1, max: 80 }),
-  signingKey: decodeEd25519PublicKey,
-  kemKey: decodeXWingPublicKey,
-  passkey: anyJson,
-});
-
 export function finishEnrolmentRoute(app: FastifyInstance, web: WebContext): void {
   const { ctx } = web;
-  app.post('/web/enrolments', { config: { auth: 'none' } }, async (request, reply) => {
-    const body = readBody(request, decodeFinish, ctx.limits.maxBodyBytes);
+  serve(app, ROUTES.finishWebEnrolment, {}, async (request, reply) => {
+    const body = routeBody(request, ROUTES.finishWebEnrolment, ctx.limits.maxBodyBytes);
     const passkey = registrationResponse(body.passkey, 'passkey');
     const now = unixSeconds(ctx.clock);
     const { invitation } = await checkInvitation(ctx, body.invitation, body.secret, now);
@@ -103,12 +85,14 @@ export function finishEnrolmentRoute(app: FastifyInstance, web: WebContext): voi
       throw enrolmentRefusal(outcome, body.device);
     }
     await ctx.store.appendAudit(
-      webAuditRecord({
+      auditRecord({
         at: now,
         type: 'passkey.registered',
         actor: { org: invitation.org, user: invitation.user, device: body.device },
-        object: { kind: 'passkey', id: info.credential.id },
+        // The credential id is the authenticator's (up to 1023 bytes): a detail, not the object id.
+        object: { kind: 'device', id: body.device, org: invitation.org },
         detail: {
+          passkey: info.credential.id,
           deviceType: info.credentialDeviceType,
           userVerified: info.userVerified,
           aaguid: info.aaguid,

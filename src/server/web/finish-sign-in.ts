@@ -4,44 +4,46 @@
  * (a session the request carried is ended: no fixation), goes to the browser only in an
  * HttpOnly cookie, and is kept only as its SHA-256.
  */
+
 import type { FastifyInstance } from 'fastify';
-import { object } from '../../core/encoding/decode.ts';
-import { actorOf } from '../audit-event.ts';
+import { ROUTES } from '../../core/api/routes.ts';
+import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
-import { readBody } from '../read-body.ts';
-import { anyJson } from './finish-enrolment.ts';
+import { refusalSource } from '../refusal-source.ts';
+import { routeBody, serve } from '../routes/serve-route.ts';
+import { ServerError } from '../server-error.ts';
 import { authenticationResponse, clientDataOf } from './passkey-response.ts';
 import { newSessionId, sessionCookie, sessionIdHash } from './session-cookie.ts';
 import { verifyAssertion } from './verify-assertion.ts';
-import { webAuditRecord } from './web-audit.ts';
 import type { WebContext } from './web-context.ts';
 import { WebError } from './web-error.ts';
 import { SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS } from './web-options.ts';
-
-const decodePasskeyBody = object({ passkey: anyJson });
 
 export function finishSignInRoute(app: FastifyInstance, web: WebContext): void {
   const { ctx } = web;
   // The device signature is required, but checked after the passkey's origin, so that an
   // assertion relayed from a look-alike site is named for what it is (PASSKEY_WRONG_ORIGIN).
-  app.post('/web/sign-in', { config: { auth: 'optional', session: 'none' } }, async (request, reply) => {
-    const body = readBody(request, decodePasskeyBody, ctx.limits.maxBodyBytes);
+  serve(app, ROUTES.finishSignIn, { config: { session: 'none' } }, async (request, reply) => {
+    const body = routeBody(request, ROUTES.finishSignIn, ctx.limits.maxBodyBytes);
     const now = unixSeconds(ctx.clock);
     const origin = clientDataOf(authenticationResponse(body.passkey, 'passkey')).origin;
     if (origin !== web.options.origin) {
-      await ctx.store.appendAudit(
-        webAuditRecord({
-          at: now,
-          type: 'session.refused',
-          actor: actorOf(request.actor ?? undefined),
-          object: { kind: 'origin', id: origin.slice(0, 200) },
-          detail: { code: 'PASSKEY_WRONG_ORIGIN' },
-        }),
-      );
+      // The origin is the caller's text: it goes into the answer, never into the log.
+      const admitted = await ctx.refusals.record({
+        type: 'session.refused',
+        code: 'PASSKEY_WRONG_ORIGIN',
+        method: request.method,
+        route: request.routeOptions.url ?? '/api/v1/web/sign-in',
+        actor: actorOf(request.actor ?? undefined),
+        source: refusalSource(request.ip),
+      });
+      if (!admitted) {
+        throw new ServerError('RATE_LIMITED', 'too many refused sign-ins from this address; wait a minute');
+      }
       throw new WebError(
         'PASSKEY_WRONG_ORIGIN',
-        `this passkey assertion was made on ${origin}, not on ${web.options.origin}: a look-alike site tried to use it; nothing was signed in`,
+        `this passkey assertion was made on ${origin.slice(0, 200)}, not on ${web.options.origin}: a look-alike site tried to use it; nothing was signed in`,
       );
     }
     const actor = requireActor(request);
@@ -51,7 +53,7 @@ export function finishSignInRoute(app: FastifyInstance, web: WebContext): void {
     } catch (error) {
       if (error instanceof WebError) {
         await ctx.store.appendAudit(
-          webAuditRecord({
+          auditRecord({
             at: now,
             type: 'session.refused',
             actor: actorOf(actor),
@@ -80,7 +82,7 @@ export function finishSignInRoute(app: FastifyInstance, web: WebContext): void {
       endedAt: undefined,
     });
     await ctx.store.appendAudit(
-      webAuditRecord({
+      auditRecord({
         at: now,
         type: 'session.started',
         actor: actorOf(actor),

@@ -15,7 +15,6 @@
  *   GET  /api/v1/web/session               device + session
  */
 import type { FastifyInstance } from 'fastify';
-import { sendError, toServerError } from '../error-handler.ts';
 import type { ServerContext } from '../server-context.ts';
 import { registerBrowserChecks } from './check-browser-request.ts';
 import { finishEnrolmentRoute } from './finish-enrolment.ts';
@@ -27,7 +26,6 @@ import { signOutRoutes } from './sign-out.ts';
 import { startEnrolmentRoute } from './start-enrolment.ts';
 import { startSignInRoutes } from './start-sign-in.ts';
 import type { WebContext } from './web-context.ts';
-import { sendWebError, WebError } from './web-error.ts';
 import { resolveWebOptions, type WebOptions } from './web-options.ts';
 
 export function registerWeb(app: FastifyInstance, ctx: ServerContext, options: WebOptions | undefined): void {
@@ -39,9 +37,6 @@ export function registerWeb(app: FastifyInstance, ctx: ServerContext, options: W
   registerBrowserChecks(app, web);
   app.register(
     async (api) => {
-      api.setErrorHandler((error, _request, reply) =>
-        error instanceof WebError ? sendWebError(reply, error) : sendError(reply, toServerError(error)),
-      );
       startEnrolmentRoute(api, web);
       finishEnrolmentRoute(api, web);
       startSignInRoutes(api, web);

@@ -3,25 +3,28 @@
  * can never come back) and clears the cookie; GET /api/v1/web/session says what the live
  * session is, for the app to show and to time its idle warning.
  */
+
 import type { FastifyInstance } from 'fastify';
-import { actorOf } from '../audit-event.ts';
+import { ROUTES } from '../../core/api/routes.ts';
+import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
+import { routeBody, serve } from '../routes/serve-route.ts';
 import { clearedSessionCookie } from './session-cookie.ts';
-import { webAuditRecord } from './web-audit.ts';
 import type { WebContext } from './web-context.ts';
 import { WebError } from './web-error.ts';
 import { SESSION_IDLE_SECONDS, STEP_UP_SECONDS } from './web-options.ts';
 
 export function signOutRoutes(app: FastifyInstance, web: WebContext): void {
-  app.post('/web/sign-out', async (request, reply) => {
+  serve(app, ROUTES.signOut, {}, async (request, reply) => {
     const actor = requireActor(request);
+    routeBody(request, ROUTES.signOut, web.ctx.limits.maxBodyBytes, { mayBeEmpty: true });
     const session = request.webSession;
     if (!session) throw new WebError('SESSION_REQUIRED', 'there is no session to sign out of');
     const now = unixSeconds(web.ctx.clock);
     await web.store.endSession(session.idHash, now);
     await web.ctx.store.appendAudit(
-      webAuditRecord({
+      auditRecord({
         at: now,
         type: 'session.ended',
         actor: actorOf(actor),
@@ -33,7 +36,7 @@ export function signOutRoutes(app: FastifyInstance, web: WebContext): void {
     return { ended: true };
   });
 
-  app.get('/web/session', async (request) => {
+  serve(app, ROUTES.webSession, {}, async (request) => {
     const actor = requireActor(request);
     const session = request.webSession;
     if (!session) throw new WebError('SESSION_REQUIRED', 'sign in with your passkey first');
@@ -53,7 +56,7 @@ export function signOutRoutes(app: FastifyInstance, web: WebContext): void {
     };
   });
 
-  app.get('/web/config', { config: { auth: 'none' } }, async () => ({
+  serve(app, ROUTES.webConfig, {}, async () => ({
     origin: web.options.origin,
     rpId: web.options.rpId,
     requireAal3: web.options.requireAal3,

@@ -6,23 +6,20 @@
  */
 import { generateRegistrationOptions } from '@simplewebauthn/server';
 import type { FastifyInstance } from 'fastify';
+import { ROUTES } from '../../core/api/routes.ts';
 import { utf8 } from '../../core/encoding/bytes.ts';
-import { bytes, object } from '../../core/encoding/decode.ts';
-import { decodeDeviceId } from '../../core/encoding/identifiers.ts';
 import { unixSeconds } from '../clock.ts';
-import { readBody } from '../read-body.ts';
 import { checkInvitation } from '../redeem-invitation.ts';
+import { routeBody, serve } from '../routes/serve-route.ts';
 import type { WebContext } from './web-context.ts';
 import { CHALLENGE_SECONDS } from './web-options.ts';
 
 /** EdDSA, ES256, RS256: what platform authenticators and security keys make. */
 export const PASSKEY_ALGORITHMS = [-8, -7, -257];
 
-const decodeStart = object({ invitation: decodeDeviceId, secret: bytes({ length: 32 }) });
-
 export function startEnrolmentRoute(app: FastifyInstance, web: WebContext): void {
-  app.post('/web/enrolments/options', { config: { auth: 'none' } }, async (request) => {
-    const body = readBody(request, decodeStart, web.ctx.limits.maxBodyBytes);
+  serve(app, ROUTES.startWebEnrolment, {}, async (request) => {
+    const body = routeBody(request, ROUTES.startWebEnrolment, web.ctx.limits.maxBodyBytes);
     const now = unixSeconds(web.ctx.clock);
     const { invitation, user } = await checkInvitation(web.ctx, body.invitation, body.secret, now);
     const options = await generateRegistrationOptions({

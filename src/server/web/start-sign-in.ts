@@ -5,33 +5,37 @@
  * step-up needs a live one.
  */
 import { generateAuthenticationOptions } from '@simplewebauthn/server';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ROUTES } from '../../core/api/routes.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
+import { routeBody, serve } from '../routes/serve-route.ts';
 import { requirePasskey } from './verify-assertion.ts';
 import type { WebContext } from './web-context.ts';
 import { CHALLENGE_SECONDS } from './web-options.ts';
 import type { ChallengePurpose } from './web-store.ts';
 
 export function startSignInRoutes(app: FastifyInstance, web: WebContext): void {
-  const start = (purpose: ChallengePurpose) => async (request: Parameters<typeof requireActor>[0]) => {
-    const actor = requireActor(request);
-    const passkey = await requirePasskey(web, actor.device.device);
-    const now = unixSeconds(web.ctx.clock);
-    const options = await generateAuthenticationOptions({
-      rpID: web.options.rpId,
-      allowCredentials: [{ id: passkey.credentialId, transports: [...passkey.transports] }],
-      userVerification: 'required',
-      timeout: CHALLENGE_SECONDS * 1000,
-    });
-    await web.store.addChallenge({
-      challenge: options.challenge,
-      purpose,
-      subject: actor.device.device,
-      expiresAt: now + CHALLENGE_SECONDS,
-    });
-    return { options };
-  };
-  app.post('/web/sign-in/options', { config: { session: 'none' } }, start('sign-in'));
-  app.post('/web/step-up/options', start('step-up'));
+  const start =
+    (purpose: ChallengePurpose, route: typeof ROUTES.startSignIn) => async (request: FastifyRequest) => {
+      const actor = requireActor(request);
+      routeBody(request, route, web.ctx.limits.maxBodyBytes, { mayBeEmpty: true });
+      const passkey = await requirePasskey(web, actor.device.device);
+      const now = unixSeconds(web.ctx.clock);
+      const options = await generateAuthenticationOptions({
+        rpID: web.options.rpId,
+        allowCredentials: [{ id: passkey.credentialId, transports: [...passkey.transports] }],
+        userVerification: 'required',
+        timeout: CHALLENGE_SECONDS * 1000,
+      });
+      await web.store.addChallenge({
+        challenge: options.challenge,
+        purpose,
+        subject: actor.device.device,
+        expiresAt: now + CHALLENGE_SECONDS,
+      });
+      return { options };
+    };
+  serve(app, ROUTES.startSignIn, { config: { session: 'none' } }, start('sign-in', ROUTES.startSignIn));
+  serve(app, ROUTES.startStepUp, {}, start('step-up', ROUTES.startStepUp));
 }

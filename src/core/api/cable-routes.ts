@@ -1,0 +1,152 @@
+/**
+ * The routes of cables (docs/api.md, "Routes"): sending and fetching a sealed cable, the
+ * inbox, acknowledgements, and encrypted attachments.
+ */
+import { MAX_ATTACHMENTS } from '../cable/cable-content.ts';
+import { type CableHeader, decodeCableHeader } from '../cable/cable-header.ts';
+import { ADDRESSEE_ROLES } from '../cable/precedence.ts';
+import { decodeSealedCable } from '../cable/sealed-cable.ts';
+import { parseCanonical } from '../encoding/canonical-json.ts';
+import {
+  array,
+  boolean,
+  type Decoder,
+  enumOf,
+  type Infer,
+  object,
+  optional,
+  string,
+} from '../encoding/decode.ts';
+import {
+  decodeCableId,
+  decodeDeviceId,
+  decodeDigest,
+  decodeEd25519Signature,
+  decodeOrgId,
+  decodeUserId,
+} from '../encoding/identifiers.ts';
+import { route } from './route.ts';
+import { decodeTime } from './shared-decoders.ts';
+
+export const decodeCablePost = object({
+  cable: decodeSealedCable,
+  // The digests of the cable's attachments, uploaded first (PUT /attachments/:digest).
+  attachments: optional(array(decodeDigest, { max: MAX_ATTACHMENTS })),
+});
+
+export const decodeReceipt = object({
+  cable: decodeCableId,
+  reference: string({ min: 1, max: 20 }),
+  hash: decodeDigest,
+  acceptedAt: decodeTime,
+  signature: decodeEd25519Signature,
+});
+export type Receipt = Infer<typeof decodeReceipt>;
+export const decodeReceiptAnswer = object({ receipt: decodeReceipt });
+
+export const decodeCableAnswer = object({ cable: decodeSealedCable });
+
+/** The header arrives either as the canonical JSON value or as its canonical text. */
+const decodeSignedHeader: Decoder<CableHeader> = (value, field) =>
+  decodeCableHeader(
+    typeof value === 'string' ? parseCanonical(value, { maxBytes: 2 * 1024 * 1024 }) : value,
+    field,
+  );
+
+/** How a cable reaches a device: as an addressee, as its sender, or as the org's registry. */
+export const INBOX_ROLES = ['action', 'info', 'sender', 'registry'] as const;
+export type InboxRole = (typeof INBOX_ROLES)[number];
+
+export const decodeInboxItem = object({
+  id: decodeCableId,
+  reference: string({ min: 1, max: 20 }),
+  header: decodeSignedHeader,
+  signature: decodeEd25519Signature,
+  acknowledged: boolean(),
+  role: enumOf(INBOX_ROLES),
+});
+export type InboxItem = Infer<typeof decodeInboxItem>;
+export const decodeInboxPage = object({
+  items: array(decodeInboxItem, { max: 1000 }),
+  next: optional(string({ min: 1, max: 512 })),
+});
+
+/** An acknowledgement's body: nothing, or `{}`. */
+export const decodeAckPost = object({});
+export const decodeAckAnswer = object({
+  org: decodeOrgId,
+  user: decodeUserId,
+  device: decodeDeviceId,
+  at: decodeTime,
+});
+export type AckAnswer = Infer<typeof decodeAckAnswer>;
+
+/** Who acknowledged for an org: the user id, or the user and device. */
+const decodeAckBy: Decoder<string | { readonly user: string; readonly device?: string }> = (value, field) =>
+  typeof value === 'string'
+    ? decodeUserId(value, field)
+    : object({ user: decodeUserId, device: optional(decodeDeviceId) })(value, field);
+
+export const decodeAckStatus = object({
+  org: decodeOrgId,
+  role: enumOf(ADDRESSEE_ROLES),
+  acknowledged: boolean(),
+  by: optional(decodeAckBy),
+  at: optional(decodeTime),
+});
+export type AckStatus = Infer<typeof decodeAckStatus>;
+export const decodeAckList = object({ items: array(decodeAckStatus, { max: 1000 }) });
+
+export const decodeAttachmentStored = object({ digest: decodeDigest });
+
+export const CABLE_ROUTES = {
+  sendCable: route({
+    method: 'POST',
+    path: '/api/v1/cables',
+    auth: 'device',
+    body: decodeCablePost,
+    answer: decodeReceiptAnswer,
+  }),
+  inbox: route({
+    method: 'GET',
+    path: '/api/v1/inbox',
+    auth: 'device',
+    body: 'none',
+    answer: decodeInboxPage,
+  }),
+  cable: route({
+    method: 'GET',
+    path: '/api/v1/cables/:id',
+    auth: 'device',
+    body: 'none',
+    answer: decodeCableAnswer,
+  }),
+  acknowledge: route({
+    method: 'POST',
+    path: '/api/v1/cables/:id/ack',
+    auth: 'device',
+    body: decodeAckPost,
+    answer: decodeAckAnswer,
+  }),
+  acks: route({
+    method: 'GET',
+    path: '/api/v1/cables/:id/acks',
+    auth: 'device',
+    body: 'none',
+    answer: decodeAckList,
+  }),
+  uploadAttachment: route({
+    method: 'PUT',
+    path: '/api/v1/attachments/:digest',
+    auth: 'device',
+    body: 'bytes',
+    answer: decodeAttachmentStored,
+  }),
+  attachment: route({
+    method: 'GET',
+    path: '/api/v1/cables/:id/attachments/:digest',
+    auth: 'device',
+    body: 'none',
+    answer: 'bytes',
+  }),
+} as const;

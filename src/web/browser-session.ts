@@ -1,0 +1,91 @@
+/**
+ * Signing this browser in and out (docs/design.md §5): a passkey assertion in a request signed
+ * by the device key opens the server's session; step-up is a fresh assertion; the SDK's
+ * session (pinned network, verified directory) is opened after each, and `me` says who this
+ * device is, as the verified directory has it.
+ */
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
+import { ClientError } from '../client/client-error.ts';
+import type { DeviceSession } from '../client/open-session.ts';
+import { ROUTES } from '../core/api/routes.ts';
+import { passkeyJson } from './browser-enrolment.ts';
+import type { DeviceContext } from './device-context.ts';
+import type { Me } from './device-protocol.ts';
+import { requestOptionsJson } from './passkey-options-json.ts';
+
+export async function startSignIn(device: DeviceContext): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  await device.syncClock();
+  try {
+    const { options } = await (await device.deviceApi()).call(ROUTES.startSignIn, { body: {} });
+    return requestOptionsJson(options);
+  } catch (error) {
+    if (error instanceof ClientError && error.code === 'UNKNOWN_KEY') {
+      throw new ClientError(
+        'DEVICE_NOT_CERTIFIED',
+        'this browser is enrolled but not approved yet: ask your security officer to approve it, then sign in',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+export async function finishSignIn(device: DeviceContext, passkey: unknown): Promise<Me> {
+  await (await device.deviceApi()).call(ROUTES.finishSignIn, { body: { passkey: passkeyJson(passkey) } });
+  return me(device, await device.startSession());
+}
+
+/** The session this browser still has with the server, if any (null: sign in again). */
+export async function resume(device: DeviceContext): Promise<Me | null> {
+  const profile = await (await device.open()).keys.loadProfile();
+  if (!profile.device) return null;
+  await device.syncClock();
+  try {
+    await (await device.deviceApi()).call(ROUTES.webSession);
+  } catch (error) {
+    if (
+      error instanceof ClientError &&
+      error.status !== undefined &&
+      error.status >= 400 &&
+      error.status < 500
+    )
+      return null;
+    throw error;
+  }
+  return me(device, await device.startSession());
+}
+
+export async function startStepUp(device: DeviceContext): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const { options } = await device.live().api.call(ROUTES.startStepUp, { body: {} });
+  return requestOptionsJson(options);
+}
+
+export async function finishStepUp(device: DeviceContext, passkey: unknown): Promise<void> {
+  await device.live().api.call(ROUTES.finishStepUp, { body: { passkey: passkeyJson(passkey) } });
+}
+
+export async function signOut(device: DeviceContext): Promise<void> {
+  const session = device.endSession();
+  if (session) await session.api.call(ROUTES.signOut, { body: {} });
+}
+
+/** Who this device is, from the verified directory. */
+export async function me(device: DeviceContext, session: DeviceSession): Promise<Me> {
+  const entry = session.directory.device(session.device.device);
+  if (!entry) throw new ClientError('DEVICE_NOT_CERTIFIED', 'this device is not in the directory (revoked?)');
+  const { keys } = await device.open();
+  return {
+    device: entry.device.device,
+    label: entry.device.label,
+    user: entry.user.user,
+    name: entry.user.name,
+    org: entry.org.org,
+    orgName: entry.org.name,
+    role: entry.user.role,
+    clearance: entry.user.clearance,
+    groups: entry.user.groups,
+    network: session.network.root.network,
+    accreditation: session.network.root.accreditation,
+    hasOrgKey: (await keys.loadOrgKey(entry.org.org)) !== undefined,
+  };
+}

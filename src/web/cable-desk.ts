@@ -1,0 +1,72 @@
+/**
+ * Reading cables in the worker: the inbox (synced into the local archive, or as the archive
+ * has it), opening a cable (verified and decrypted here, never on the page), its attachments,
+ * acknowledging, who acknowledged, and local search.
+ */
+import { acknowledge } from '../client/acknowledge.ts';
+import { ClientError } from '../client/client-error.ts';
+import { listAcks } from '../client/list-acks.ts';
+import { fetchAttachment } from '../client/read-cable.ts';
+import type { AttachmentDescriptor } from '../core/cable/cable-content.ts';
+import type { DeviceContext } from './device-context.ts';
+import type { AckRow, CableView, FileInput, InboxView, SearchHit } from './device-protocol.ts';
+import { openInboxCable } from './open-inbox-cable.ts';
+import { syncInbox } from './sync-inbox.ts';
+
+/** The attachment descriptors (keys included) of the cables opened this session, by cable id. */
+export type OpenedAttachments = Map<string, readonly AttachmentDescriptor[]>;
+
+export async function inbox(device: DeviceContext, refresh: boolean): Promise<InboxView> {
+  const { archive } = await device.open();
+  const snapshot = refresh ? await syncInbox(await device.fresh(), archive) : await archive.inbox();
+  return { items: snapshot.items, syncedAt: snapshot.syncedAt };
+}
+
+export async function readCable(
+  device: DeviceContext,
+  opened: OpenedAttachments,
+  id: string,
+): Promise<CableView> {
+  const { archive } = await device.open();
+  return openInboxCable(await device.fresh(), archive, id, (attachments) => {
+    opened.set(id, attachments);
+  });
+}
+
+export async function attachment(
+  device: DeviceContext,
+  opened: OpenedAttachments,
+  id: string,
+  index: number,
+): Promise<FileInput> {
+  const descriptor = opened.get(id)?.[index];
+  if (!descriptor)
+    throw new ClientError('INVALID_ARGUMENT', 'open the cable again, then download its attachment');
+  const data = await fetchAttachment(device.live(), id, descriptor);
+  return { name: descriptor.name, type: descriptor.type, data };
+}
+
+export async function acknowledgeCable(device: DeviceContext, id: string): Promise<void> {
+  await acknowledge(device.live(), id);
+  const { archive } = await device.open();
+  const snapshot = await archive.inbox();
+  archive.setInbox({
+    ...snapshot,
+    items: snapshot.items.map((i) => (i.id === id ? { ...i, acknowledged: true } : i)),
+  });
+}
+
+export async function acks(device: DeviceContext, id: string): Promise<readonly AckRow[]> {
+  return (await listAcks(device.live(), id)).map((a) => ({
+    org: a.org,
+    role: a.role,
+    acknowledged: a.acknowledged,
+    ...(a.by === undefined ? {} : { by: typeof a.by === 'string' ? a.by : a.by.user }),
+    ...(a.at === undefined ? {} : { at: a.at }),
+  }));
+}
+
+export async function search(device: DeviceContext, query: string): Promise<readonly SearchHit[]> {
+  const index = await (await device.open()).archive.index();
+  return index.search(query, 50);
+}

@@ -1,0 +1,117 @@
+/**
+ * Writing cables in the worker: who a draft would reach (computed from the verified
+ * directory by the same policy the server applies, docs/design.md §6), sending it with its
+ * attachments (sealed here), and the draft kept encrypted while it is typed.
+ */
+
+import { ClientError } from '../client/client-error.ts';
+import { sendCable } from '../client/send-cable.ts';
+import { inThreadWrapperFor } from '../core/cable/seal-cable.ts';
+import { valiseSuites } from '../core/crypto/hpke/valise-suites.ts';
+import { WEB_CRYPTO_PRIMITIVES } from '../core/crypto/hpke/web-crypto-primitives.ts';
+import { entitledDevices } from '../core/policy.ts';
+import type { DeviceContext } from './device-context.ts';
+import type { Draft, FileInput, RecipientView } from './device-protocol.ts';
+import { classificationOf, distributionOf, markingsOf, precedenceOf } from './draft-fields.ts';
+import type { SealedRecord } from './local-cipher.ts';
+
+export async function recipients(device: DeviceContext, draft: Draft): Promise<readonly RecipientView[]> {
+  const session = await device.fresh(0);
+  const { directory } = session;
+  const distribution = distributionOf(draft);
+  if (distribution.length === 0) return [];
+  const ids = entitledDevices(
+    {
+      org: session.device.org,
+      sender: { user: session.device.user, device: session.device.device },
+      classification: classificationOf(draft.classification),
+      distribution,
+      groups: [...draft.groups].sort(),
+      epoch: directory.epoch,
+      sentAt: device.clock.nowSeconds(),
+    },
+    directory,
+  );
+  return ids.flatMap((id) => {
+    const entry = directory.device(id);
+    return entry
+      ? [
+          {
+            device: id,
+            label: entry.device.label,
+            user: entry.user.user,
+            name: entry.user.name,
+            org: entry.org.org,
+          },
+        ]
+      : [];
+  });
+}
+
+export async function send(
+  device: DeviceContext,
+  draft: Draft,
+  files: readonly FileInput[],
+): Promise<{ readonly id: string; readonly reference: string }> {
+  // docs/design.md §6: seal for the entitled set of the newest verified directory.
+  const session = await device.fresh(0);
+  const subject = draft.subject.trim();
+  if (subject.length === 0) throw new ClientError('INVALID_ARGUMENT', 'give the cable a subject');
+  const distribution = distributionOf(draft);
+  if (distribution.length === 0)
+    throw new ClientError('INVALID_ARGUMENT', 'name at least one action or info addressee');
+  const replyTo = draft.replyTo.trim();
+  const sent = await sendCable({
+    session,
+    draft: {
+      classification: classificationOf(draft.classification),
+      markings: markingsOf(draft.markings),
+      precedence: precedenceOf(draft.precedence),
+      distribution,
+      groups: [...draft.groups].sort(),
+      ...(replyTo ? { replyTo } : {}),
+    },
+    content: { subject, body: draft.body },
+    attachments: files,
+    // WebCrypto's ML-KEM where this browser has it, noble's otherwise (docs/design.md §4).
+    wrapper: inThreadWrapperFor(valiseSuites(WEB_CRYPTO_PRIMITIVES).xwing),
+  });
+  const { archive } = await device.open();
+  const me = session.directory.device(session.device.device);
+  if (me) {
+    await archive.add({
+      id: sent.id,
+      reference: sent.reference,
+      classification: sent.header.classification,
+      precedence: sent.header.precedence,
+      sentAt: sent.header.sentAt,
+      subject,
+      tags: [],
+      body: draft.body,
+      signedBy: {
+        org: me.org.org,
+        user: me.user.user,
+        name: me.user.name,
+        device: me.device.device,
+        label: me.device.label,
+      },
+      openedAt: device.clock.nowSeconds(),
+    });
+  }
+  await clearDraft(device);
+  return { id: sent.id, reference: sent.reference };
+}
+
+export async function saveDraft(device: DeviceContext, draft: Draft): Promise<void> {
+  const { db, cipher } = await device.open();
+  await db.put('blobs', 'draft', await cipher.sealJson('draft', draft));
+}
+
+export async function loadDraft(device: DeviceContext): Promise<Draft | null> {
+  const { db, cipher } = await device.open();
+  return (await cipher.openJson<Draft>('draft', await db.get<SealedRecord>('blobs', 'draft'))) ?? null;
+}
+
+export async function clearDraft(device: DeviceContext): Promise<void> {
+  await (await device.open()).db.delete('blobs', 'draft');
+}
