@@ -42,6 +42,8 @@ export const SERVER_ERROR_CODES = [
   'SERIES_CONFLICT',
   'INVITATION_USED',
   'ALREADY_EXISTS',
+  /** A certificate whose version is not above, or whose issuedAt is before, the one in force. */
+  'CERTIFICATE_OUTDATED',
   // 410
   'INVITATION_EXPIRED',
   // 413
@@ -50,6 +52,8 @@ export const SERVER_ERROR_CODES = [
   'UNSUPPORTED_MEDIA_TYPE',
   // 422: well-formed, refused by the rules (directory, policy, format semantics)
   'CERTIFICATE_INVALID',
+  /** A certificate signed by an issuer that may not grant its role (DESIGN §5). */
+  'ROLE_NOT_GRANTABLE',
   'ENROLMENT_MISMATCH',
   'UNKNOWN_USER',
   'HEADER_SIGNATURE_INVALID',

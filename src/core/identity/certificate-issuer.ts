@@ -10,6 +10,7 @@
  */
 import type { Role } from '../encoding/identifiers.ts';
 import type { CertificateBody } from './certificate.ts';
+import type { Directory } from './directory.ts';
 
 export const ISSUERS = ['root', 'org'] as const;
 export type Issuer = (typeof ISSUERS)[number];
@@ -27,4 +28,18 @@ export function requiredIssuer(body: CertificateBody, subjectRole: Role | undefi
   if (body.kind === 'revocation' && body.subject === 'org') return 'root';
   const granted = body.kind === 'user' && body.role === ROOT_GRANTED_ROLE;
   return granted || subjectRole === ROOT_GRANTED_ROLE ? 'root' : 'org';
+}
+
+/** The issuer `body` needs against a replayed directory as it stands (its latest epoch). */
+export function issuerIn(body: CertificateBody, directory: Directory): Issuer {
+  const user =
+    body.kind === 'user' || body.kind === 'device'
+      ? body.user
+      : body.kind === 'revocation' && body.subject === 'user'
+        ? body.id
+        : body.kind === 'revocation' && body.subject === 'device'
+          ? directory.device(body.id)?.user.user
+          : undefined;
+  const subject = user === undefined ? undefined : directory.user(user);
+  return requiredIssuer(body, subject?.org === body.org ? subject.role : undefined);
 }
