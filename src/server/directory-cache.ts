@@ -130,7 +130,6 @@ export class DirectoryCache {
       const current = await this.refresh();
       const known = this.#known(entry, current);
       if (known !== undefined) return { index: known, directory: current, added: false };
-      await plan.check(current);
       // One signature check before the replay (one check per stored entry): an entry nobody
       // with the issuer's key signed costs the server almost nothing, even when unsigned
       // requests send many.
@@ -141,6 +140,7 @@ export class DirectoryCache {
           `the ${entry.body.kind} entry is not signed by its issuer (${issuer}); sign it with the ${requiredIssuerName(entry, current)} key`,
         );
       }
+      await plan.check(current);
       const index = current.epoch;
       const next = await extendDirectory(current, [entry]);
       const reason = next.rejected.get(index);
@@ -163,16 +163,25 @@ export class DirectoryCache {
     }
   }
 
-  /** The index of `entry` if the directory holds exactly it already. */
+  /**
+   * The index of `entry` if the directory holds exactly it and it is still in force (a
+   * revocation stays in force). An older version re-posted is not "known": it goes on to be
+   * refused as outdated, so its sender is told it no longer counts.
+   */
   #known(entry: SignedEntry, directory: Directory): number | undefined {
     const index = this.#bySignature.get(toBase64url(entry.signature));
     const stored = index === undefined ? undefined : directory.entries[index];
-    if (index === undefined || stored === undefined) return undefined;
-    const same = constantTimeEqual(
-      encodeCanonical(toJsonValue(stored)),
-      encodeCanonical(toJsonValue(entry)),
-    );
-    return same ? index : undefined;
+    if (index === undefined || stored === undefined || !sameBytes(stored, entry)) return undefined;
+    const body = entry.body;
+    const current =
+      body.kind === 'org'
+        ? directory.org(body.org)
+        : body.kind === 'user'
+          ? directory.user(body.user)
+          : body.kind === 'device'
+            ? directory.device(body.device)?.device
+            : body;
+    return current !== undefined && sameBytes(current, body) ? index : undefined;
   }
 
   #install(directory: Directory): void {
@@ -195,9 +204,11 @@ export class DirectoryCache {
 
 /** The key `entry` must be signed with (core/identity/certificate-issuer.ts), as it stands now. */
 function issuerKey(entry: SignedEntry, directory: Directory): Uint8Array | undefined {
-  return issuerIn(entry.body, directory) === 'root'
-    ? directory.root.key
-    : directory.org(entry.body.org)?.key;
+  return issuerIn(entry.body, directory) === 'root' ? directory.root.key : directory.org(entry.body.org)?.key;
+}
+
+function sameBytes(a: unknown, b: unknown): boolean {
+  return constantTimeEqual(encodeCanonical(toJsonValue(a)), encodeCanonical(toJsonValue(b)));
 }
 
 function requiredIssuerName(entry: SignedEntry, directory: Directory): string {

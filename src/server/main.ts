@@ -125,6 +125,12 @@ async function configuredRoot(env: NodeJS.ProcessEnv): Promise<NetworkRoot> {
   return { network, key, accreditation: accreditationOf(env) };
 }
 
+/** The host clients reach a node bound to `host` by: a wildcard address is reached as localhost. */
+function defaultHost(host: string | undefined): string {
+  if (host === undefined || host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const dataDir = env.VALISE_DATA_DIR ?? './var';
   const port = Number(env.PORT ?? 8080);
@@ -134,7 +140,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     ? { root: await configuredRoot(env), sqlitePath: join(dataDir, 'valise.db'), rootSigner: undefined }
     : await startDemo(dataDir);
   const store = await openStore(env, sqlitePath);
-  const origin = env.VALISE_ORIGIN ?? `http://localhost:${port}`;
+  // Request signatures must name this origin's host; by default, the address the node listens on.
+  const origin = env.VALISE_ORIGIN ?? `http://${defaultHost(env.HOST)}:${port}`;
   const demoLinks = rootSigner
     ? await setUpDemoNetwork({ store, root, rootSigner, origin, now: Math.floor(Date.now() / 1000) })
     : [];

@@ -7,8 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import { backends } from './fixtures/backends.ts';
 import { auditTypesAfter, lastAuditSeq } from './fixtures/counts.ts';
 import { device } from './fixtures/network.ts';
-import { startTestApp, type TestApp } from './fixtures/test-app.ts';
 import { TestApi, type Transport } from './fixtures/test-api.ts';
+import { startTestApp, type TestApp } from './fixtures/test-app.ts';
 
 const sqlite = (await backends()).find((b) => b.name === 'sqlite')!;
 

@@ -50,7 +50,7 @@ describe('certificate versions', () => {
       issuedAt: T0,
     } as const;
     const entry = { body, signature: new Uint8Array(64) };
-    assert.equal(versionOf(decodeSignedEntry(toJsonValue(entry), "entry").body as OrgCertificate), 1);
+    assert.equal(versionOf(decodeSignedEntry(toJsonValue(entry), 'entry').body as OrgCertificate), 1);
     const two = decodeSignedEntry(toJsonValue({ ...entry, body: { ...body, version: 2 } }), 'entry');
     assert.equal(versionOf(two.body as OrgCertificate), 2);
     // One certificate, one encoding: an explicit version 1 (or 0) is refused.

@@ -898,7 +898,10 @@ describe('verifyRequest hostile inputs give the typed error, never a crash', () 
     ]) {
       await assert.rejects(() => verifyRequest(wire, verifyOptions(overrides)), TypeError);
     }
-    await assert.rejects(() => verifyRequest(wire, null as unknown as ReturnType<typeof verifyOptions>), TypeError);
+    await assert.rejects(
+      () => verifyRequest(wire, null as unknown as ReturnType<typeof verifyOptions>),
+      TypeError,
+    );
   });
 
   test('missing collaborators are programmer errors (TypeError), not client codes', async () => {
