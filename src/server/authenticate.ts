@@ -166,6 +166,20 @@ async function authenticateHead(
       keyId.value = id;
       return ctx.directory.deviceCertificate(id)?.signingKey;
     },
+  }).catch((error: unknown) => {
+    // Reached by another name than its origin, the node says which name signatures must use.
+    if (
+      error instanceof RequestSignatureError &&
+      error.code === 'SIGNATURE_INVALID' &&
+      request.headers.host?.toLowerCase() !== authority.toLowerCase()
+    ) {
+      throw new RequestSignatureError(
+        'SIGNATURE_INVALID',
+        `${error.message}; signatures must name this node's origin host, ${authority} (use that address as the server)`,
+        { cause: error },
+      );
+    }
+    throw error;
   });
   // The key verified; now the device must still be in force (DESIGN §5: revocation is at once).
   const actor = directory.device(head.keyId);
