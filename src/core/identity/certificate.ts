@@ -4,13 +4,11 @@
  * and devices' certificates and their revocations. A directory is the ordered list of these
  * entries; its epoch is the number of entries, so "valid at epoch e" is a prefix question.
  *
- * Versions: an organisation, user or device certificate carries a `version` that must
- * strictly increase for its subject (the directory refuses an older or equal one, so an old
- * certificate re-posted cannot undo a downgrade, a rename or a key rotation). The field was
- * added to format 1 without a new format number: an absent version is version 1, and
- * version 1 is written only by leaving the field out (an explicit 1 is refused), so every
- * certificate has one canonical encoding and every certificate signed before versions
- * existed (the frozen vectors among them) still verifies unchanged.
+ * Versions: an organisation, user or device certificate may carry a `version` (an integer
+ * from 2; version 1 is written by leaving the field out, so each certificate has one
+ * canonical encoding). The field was added to format 1 without a new format number, so every
+ * certificate signed before it existed (the frozen vectors among them) verifies unchanged.
+ * Which certificate may supersede which is decided in supersedes.ts.
  */
 
 import { MAX_TIME, MIN_TIME } from '../encoding/date-time-group.ts';

@@ -12,6 +12,7 @@
  * epoch that is not an integer, rather than guess.
  */
 
+import { toBase64url } from '../encoding/bytes.ts';
 import type { JsonValue } from '../encoding/canonical-json.ts';
 import { enumOf, object } from '../encoding/decode.ts';
 import { EncodingError } from '../encoding/encoding-error.ts';
@@ -25,10 +26,11 @@ import type {
   SignedEntry,
   UserCertificate,
 } from './certificate.ts';
-import { decodeNetworkName, decodeSignedEntries, versionOf } from './certificate.ts';
+import { decodeNetworkName, decodeSignedEntries } from './certificate.ts';
 import { requiredIssuer } from './certificate-issuer.ts';
 import type { Classification } from './classification.ts';
 import { CLASSIFICATIONS } from './classification.ts';
+import { supersedes } from './supersedes.ts';
 import { verifyCertificate } from './verify-certificate.ts';
 
 /** What a client pins: the network's name, root key and accreditation cap. */
@@ -52,9 +54,12 @@ interface Revocable {
 
 interface OrgRecord extends Revocable {
   readonly versions: Version<OrgCertificate>[];
+  /** Signatures (base64url) of every certificate the subject had: a re-post is refused. */
+  readonly signatures: Set<string>;
 }
 interface UserRecord extends Revocable {
   readonly versions: Version<UserCertificate>[];
+  readonly signatures: Set<string>;
 }
 interface DeviceRecord extends Revocable {
   readonly version: Version<DeviceCertificate>;
@@ -221,6 +226,9 @@ async function replay(
   const verify = (entry: SignedEntry, key: Uint8Array): Promise<boolean> =>
     checking ? verifyCertificate(entry, key) : Promise.resolve(true);
 
+  const seen = (record: { signatures: Set<string> }, entry: SignedEntry): boolean =>
+    record.signatures.has(toBase64url(entry.signature));
+
   /** The role in force of user `id` of `org`, if that user exists and is not revoked. */
   const roleNow = (id: string, org: string): Role | undefined => {
     const record = users.get(id);
@@ -246,17 +254,6 @@ async function replay(
       : 'BAD_SIGNATURE';
   }
 
-  /** A later certificate of a subject: a higher version, issued no earlier (DESIGN §5). */
-  function checkNewer<C extends OrgCertificate | UserCertificate>(
-    versions: readonly Version<C>[],
-    cert: C,
-  ): RejectionReason | undefined {
-    const current = versions[versions.length - 1]!.cert;
-    if (versionOf(cert) <= versionOf(current)) return 'VERSION_NOT_NEWER';
-    if (cert.issuedAt < current.issuedAt) return 'ISSUED_BEFORE_CURRENT';
-    return undefined;
-  }
-
   async function checkEntry(index: number, entry: SignedEntry): Promise<RejectionReason | undefined> {
     const body = entry.body;
     switch (body.kind) {
@@ -267,10 +264,15 @@ async function replay(
         const record = orgs.get(body.org);
         if (record?.revokedAt !== undefined) return 'REVOKED_SUBJECT';
         if (record) {
-          const stale = checkNewer(record.versions, body);
+          const stale = supersedes(
+            record.versions[record.versions.length - 1]!.cert,
+            body,
+            seen(record, entry),
+          );
           if (stale) return stale;
           record.versions.push({ cert: body, from: index });
-        } else orgs.set(body.org, { versions: [{ cert: body, from: index }] });
+        } else orgs.set(body.org, { versions: [{ cert: body, from: index }], signatures: new Set() });
+        orgs.get(body.org)!.signatures.add(toBase64url(entry.signature));
         return undefined;
       }
       case 'user': {
@@ -280,10 +282,20 @@ async function replay(
         if (record && record.org !== body.org) return 'USER_IN_OTHER_ORG';
         if (record?.revokedAt !== undefined) return 'REVOKED_SUBJECT';
         if (record) {
-          const stale = checkNewer(record.versions, body);
+          const stale = supersedes(
+            record.versions[record.versions.length - 1]!.cert,
+            body,
+            seen(record, entry),
+          );
           if (stale) return stale;
           record.versions.push({ cert: body, from: index });
-        } else users.set(body.user, { org: body.org, versions: [{ cert: body, from: index }] });
+        } else
+          users.set(body.user, {
+            org: body.org,
+            versions: [{ cert: body, from: index }],
+            signatures: new Set(),
+          });
+        users.get(body.user)!.signatures.add(toBase64url(entry.signature));
         return undefined;
       }
       case 'device': {

@@ -21,21 +21,16 @@ import { constantTimeEqual } from '../encoding/bytes.ts';
 import { claimedContentDigest } from './content-digest.ts';
 import { readHeaderField } from './header-field.ts';
 import type { NonceStore } from './nonce-store.ts';
+import { parseSignatureFields } from './parse-signature-fields.ts';
 import {
-  ALLOWED_COMPONENTS,
   BODY_COMPONENTS,
-  MAX_KEY_ID_LENGTH,
-  MAX_SIGNATURE_FIELD_LENGTH,
-  NONCE_PATTERN,
   REQUEST_SIGNATURE_ALG,
   REQUEST_SIGNATURE_TAG,
   REQUIRED_COMPONENTS,
-  SIGNATURE_LABEL,
   type WireRequest,
 } from './request-profile.ts';
 import { RequestSignatureError, type RequestSignatureErrorCode } from './request-signature-error.ts';
-import { buildSignatureBase, SIGNATURE_PARAMETERS, type SignatureParams } from './signature-base.ts';
-import { type BareItem, isSfString, type Member, parseDictionary } from './structured-field.ts';
+import { buildSignatureBase } from './signature-base.ts';
 
 export interface VerifyRequestOptions {
   /** The public key of `keyId`: a WebCrypto Ed25519 public key or its 32 raw bytes; undefined if unknown. */
@@ -70,19 +65,13 @@ export interface VerifiedHead {
   readonly nonceExpiresAt: number;
 }
 
-interface ParsedSignature {
-  readonly components: readonly string[];
-  readonly params: SignatureParams & { readonly nonce: string };
-  readonly signature: Uint8Array;
-}
-
 const ED25519 = { name: 'Ed25519' } as const;
 
 function fail(code: RequestSignatureErrorCode, message: string, cause?: unknown): never {
   throw new RequestSignatureError(code, message, cause === undefined ? undefined : { cause });
 }
 
-function malformed(message: string): never {
+function _malformed(message: string): never {
   return fail('SIGNATURE_MALFORMED', message);
 }
 
@@ -282,109 +271,6 @@ function checkRequest(request: WireRequest | WireRequestHead, withBody: boolean)
   if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
     throw new TypeError('request.headers must be an object of header fields');
   }
-}
-
-function parseSignatureFields(request: WireRequestHead): ParsedSignature {
-  const inputField = readHeaderField(request.headers, 'signature-input', 'SIGNATURE_MALFORMED');
-  const signatureField = readHeaderField(request.headers, 'signature', 'SIGNATURE_MALFORMED');
-  if (!inputField || !signatureField) {
-    fail(
-      'SIGNATURE_MISSING',
-      `the request has no ${inputField ? 'Signature' : 'Signature-Input'} field; every Valise request must be signed by its device`,
-    );
-  }
-  if (inputField.length > MAX_SIGNATURE_FIELD_LENGTH || signatureField.length > MAX_SIGNATURE_FIELD_LENGTH) {
-    malformed(`the signature fields are longer than ${MAX_SIGNATURE_FIELD_LENGTH} characters`);
-  }
-
-  const input = onlyMember(parseDictionary(inputField), 'Signature-Input');
-  if (input.kind !== 'inner-list')
-    malformed('Signature-Input must be an inner list of components with parameters');
-  const components = input.items.map(({ item, params }) => {
-    if (item.type !== 'string' || params.length !== 0)
-      malformed('each covered component must be a plain string');
-    return item.value;
-  });
-  if (new Set(components).size !== components.length) malformed('a covered component is listed twice');
-  for (const id of components) {
-    if (!ALLOWED_COMPONENTS.includes(id)) {
-      malformed(`the signature covers ${JSON.stringify(id)}, which Valise request signatures do not cover`);
-    }
-  }
-
-  const sig = onlyMember(parseDictionary(signatureField), 'Signature');
-  if (sig.kind !== 'item' || sig.item.type !== 'bytes' || sig.params.length !== 0) {
-    malformed('Signature must be a byte sequence');
-  }
-  // RFC 9421 §3.3.6: an Ed25519 signature is 64 bytes.
-  if (sig.item.value.length !== 64)
-    malformed(`the signature is ${sig.item.value.length} bytes; Ed25519 gives 64`);
-
-  return { components, params: parseParams(input.params), signature: sig.item.value };
-}
-
-/** Valise sends one signature, labelled sig1; several, or another label, are refused. */
-function onlyMember(dictionary: ReturnType<typeof parseDictionary>, field: string): Member {
-  if (!dictionary) malformed(`the ${field} field is not a valid structured-field dictionary`);
-  if (dictionary.length !== 1) {
-    malformed(
-      `the ${field} field carries ${dictionary.length} signatures; Valise accepts exactly one, "${SIGNATURE_LABEL}"`,
-    );
-  }
-  const [label, member] = dictionary[0]!;
-  if (label !== SIGNATURE_LABEL) malformed(`the ${field} label is "${label}", not "${SIGNATURE_LABEL}"`);
-  return member;
-}
-
-/** Parameters known to Valise, each once, in the one order `signRequest` writes them. */
-function parseParams(list: ReadonlyArray<readonly [string, BareItem]>): ParsedSignature['params'] {
-  const values = new Map<string, BareItem>();
-  let lastIndex = -1;
-  for (const [name, value] of list) {
-    const index = (SIGNATURE_PARAMETERS as readonly string[]).indexOf(name);
-    if (index < 0) malformed(`unknown signature parameter "${name}"`);
-    if (index <= lastIndex) malformed(`signature parameter "${name}" is out of order`);
-    lastIndex = index;
-    values.set(name, value);
-  }
-  const created = integerParam(values, 'created');
-  const expires = integerParam(values, 'expires');
-  const nonce = stringParam(values, 'nonce');
-  const keyid = stringParam(values, 'keyid');
-  const alg = stringParam(values, 'alg');
-  const tag = stringParam(values, 'tag');
-  if (created === undefined) malformed('the signature has no created time');
-  if (created < 0) malformed('the created time is negative');
-  if (expires !== undefined && expires <= created) malformed('the signature expires before it was created');
-  if (keyid === undefined || keyid.length === 0 || keyid.length > MAX_KEY_ID_LENGTH) {
-    malformed(`the keyid must be 1 to ${MAX_KEY_ID_LENGTH} characters`);
-  }
-  if (nonce === undefined || !NONCE_PATTERN.test(nonce)) {
-    malformed('the nonce must be 16 to 128 base64url characters');
-  }
-  return {
-    created,
-    ...(expires === undefined ? {} : { expires }),
-    nonce,
-    keyid,
-    ...(alg === undefined ? {} : { alg }),
-    ...(tag === undefined ? {} : { tag }),
-  };
-}
-
-function integerParam(values: Map<string, BareItem>, name: string): number | undefined {
-  const item = values.get(name);
-  if (item === undefined) return undefined;
-  if (item.type !== 'integer') malformed(`signature parameter "${name}" must be an integer`);
-  return item.value;
-}
-
-function stringParam(values: Map<string, BareItem>, name: string): string | undefined {
-  const item = values.get(name);
-  if (item === undefined) return undefined;
-  if (item.type !== 'string' || !isSfString(item.value))
-    malformed(`signature parameter "${name}" must be a string`);
-  return item.value;
 }
 
 async function importVerifyKey(keyId: string, key: CryptoKey | Uint8Array | undefined): Promise<CryptoKey> {

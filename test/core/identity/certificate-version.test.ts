@@ -119,6 +119,25 @@ describe('certificate versions', () => {
     assert.equal(dir.user('de.ben')?.clearance, 'UNCLASSIFIED');
   });
 
+  test('between version-less certificates the later one supersedes, but a re-post or a backdated one is refused', async () => {
+    const net = await buildNetwork(spec);
+    const ben = userBody(net, 'de.ben');
+    const de = net.orgSigners.get('DE')!;
+    const original = net.entries.find((e) => e.body.kind === 'user' && e.body.user === 'de.ben')!;
+    // Format 1 without versions, as the frozen vectors have it: a re-issue at the same issuedAt.
+    const lowered = await issueCertificate({ ...ben, clearance: 'UNCLASSIFIED' as const }, de);
+    const backdated = await issueCertificate(
+      { ...ben, clearance: 'SECRET UE' as const, issuedAt: ben.issuedAt - 1 },
+      de,
+    );
+    const dir = await openDirectory(net.root, [...net.entries, lowered, original, backdated]);
+    const n = net.entries.length;
+    assert.equal(dir.rejected.get(n), undefined);
+    assert.equal(dir.rejected.get(n + 1), 'VERSION_NOT_NEWER');
+    assert.equal(dir.rejected.get(n + 2), 'ISSUED_BEFORE_CURRENT');
+    assert.equal(dir.user('de.ben')?.clearance, 'UNCLASSIFIED');
+  });
+
   test('a second certificate for a device id is refused whatever its version', async () => {
     const net = await buildNetwork(spec);
     const device = net.devicesOf('de.ben')[0]!;

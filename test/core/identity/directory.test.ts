@@ -130,7 +130,7 @@ describe('openDirectory', () => {
     const net = await buildNetwork(spec);
     const ben = net.entries.find((e) => e.body.kind === 'user' && e.body.user === 'de.ben')!;
     const raised = await issueCertificate(
-      { ...(ben.body as UserCertificate), clearance: 'SECRET UE' as const, version: 2 },
+      { ...(ben.body as UserCertificate), clearance: 'SECRET UE' as const },
       net.orgSigners.get('DE')!,
     );
     const dir = await openDirectory(net.root, [...net.entries, raised]);
