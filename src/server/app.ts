@@ -54,6 +54,13 @@ export interface AppDeps {
   /** Per claimed device, how many refused requests get their own audit event. */
   readonly refusalAuditLimit?: RateLimit;
   readonly limits?: Partial<ServerLimits>;
+  /**
+   * The node's origin, whose host every request signature must name as `@authority`.
+   * Default: the web app's origin (`web.origin`); one of the two is required.
+   */
+  readonly origin?: string;
+  /** Unsigned requests (root-signed directory entries, bootstrap) per source address. Default: bursts of 60, 1 per second. */
+  readonly unsignedRateLimit?: RateLimit;
   /** Fastify's logger option; off by default. Request bodies and headers are never logged. */
   readonly logger?: FastifyServerOptions['logger'];
 }
@@ -105,7 +112,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   addSecurityHeaders(app);
   registerErrorHandling(app);
-  registerAuthentication(app, ctx);
+  const origin = deps.origin ?? deps.web?.origin;
+  if (origin === undefined)
+    throw new TypeError('buildApp needs the node origin (deps.origin or deps.web.origin)');
+  registerAuthentication(app, ctx, {
+    origin,
+    unsignedRateLimit: deps.unsignedRateLimit ?? { capacity: 60, refillPerSecond: 1 },
+  });
   registerWeb(app, ctx, deps.web);
   await registerAuditLog(app, ctx, deps.checkpointer);
 

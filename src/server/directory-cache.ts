@@ -4,20 +4,26 @@
  * top of it with the same rules, and one the rules reject is refused, so the stored list is
  * always a list that every client replays to the same state. Appends are serialised here
  * (one at a time per process) and by the store's key on the entry index (across processes).
+ *
+ * An entry already in the directory (the same signed bytes) is not appended again: a re-post
+ * answers with the index it has, and writes neither an entry nor a log event.
  */
+import { constantTimeEqual, toBase64url } from '../core/encoding/bytes.ts';
 import { encodeCanonical } from '../core/encoding/canonical-json.ts';
 import { decodeCanonical } from '../core/encoding/decode.ts';
 import { toJsonValue } from '../core/encoding/to-json.ts';
 import type { DeviceCertificate, SignedEntry } from '../core/identity/certificate.ts';
 import { decodeSignedEntry } from '../core/identity/certificate.ts';
+import { issuerIn } from '../core/identity/certificate-issuer.ts';
 import {
   type Directory,
   extendDirectory,
   type NetworkRoot,
   openDirectory,
+  type RejectionReason,
 } from '../core/identity/directory.ts';
 import { verifyCertificate } from '../core/identity/verify-certificate.ts';
-import { ServerError } from './server-error.ts';
+import { ServerError, type ServerErrorCode } from './server-error.ts';
 import type { DirectoryRow, Store } from './store/store.ts';
 import { StoreError } from './store/store-error.ts';
 
@@ -29,6 +35,21 @@ export interface AppendPlan {
 }
 
 const MAX_APPEND_ATTEMPTS = 3;
+
+/** What `append` did: the entry's index, the directory including it, and whether it was new. */
+export interface Appended {
+  readonly index: number;
+  readonly directory: Directory;
+  /** False when the same entry was already in the directory (nothing was written). */
+  readonly added: boolean;
+}
+
+/** Rejection reasons with a code of their own; every other one is CERTIFICATE_INVALID. */
+const REASON_CODES: Partial<Record<RejectionReason, ServerErrorCode>> = {
+  VERSION_NOT_NEWER: 'CERTIFICATE_OUTDATED',
+  ISSUED_BEFORE_CURRENT: 'CERTIFICATE_OUTDATED',
+  ROLE_NOT_GRANTABLE: 'ROLE_NOT_GRANTABLE',
+};
 
 export function entryRow(index: number, entry: SignedEntry): DirectoryRow {
   const body = entry.body;
@@ -49,6 +70,8 @@ export class DirectoryCache {
   #directory: Directory;
   /** Device certificates by id, revoked ones included: a revoked device is told so. */
   #devices = new Map<string, DeviceCertificate>();
+  /** Entry index by signature (base64url), to answer a re-post of a known entry. */
+  #bySignature = new Map<string, number>();
   #lock: Promise<unknown> = Promise.resolve();
   #refreshing: Promise<Directory> | undefined;
 
@@ -56,7 +79,7 @@ export class DirectoryCache {
     this.root = root;
     this.#store = store;
     this.#directory = directory;
-    this.#index(directory.entries);
+    this.#index(directory.entries, 0);
   }
 
   /** Replays the stored directory; refuses a store whose entries do not replay cleanly. */
@@ -96,38 +119,43 @@ export class DirectoryCache {
    * Replays `entry` on top of the directory and stores it if the rules accept it. Returns
    * the entry's index and the directory that now includes it.
    */
-  append(entry: SignedEntry, plan: AppendPlan): Promise<{ index: number; directory: Directory }> {
+  append(entry: SignedEntry, plan: AppendPlan): Promise<Appended> {
     const run = this.#lock.then(() => this.#append(entry, plan));
     this.#lock = run.catch(() => {});
     return run;
   }
 
-  async #append(entry: SignedEntry, plan: AppendPlan): Promise<{ index: number; directory: Directory }> {
+  async #append(entry: SignedEntry, plan: AppendPlan): Promise<Appended> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.refresh();
-      await plan.check(current);
+      const known = this.#known(entry, current);
+      if (known !== undefined) return { index: known, directory: current, added: false };
       // One signature check before the replay (one check per stored entry): an entry nobody
       // with the issuer's key signed costs the server almost nothing, even when unsigned
       // requests send many.
-      const issuer = issuerKey(entry, current);
-      if (!issuer || !(await verifyCertificate(entry, issuer))) {
+      const issuer = await checkIssuer(entry, current);
+      if (issuer !== undefined) {
         throw new ServerError(
-          'CERTIFICATE_INVALID',
-          `the ${entry.body.kind} entry is not signed by its issuer (${issuer ? 'BAD_SIGNATURE' : 'UNKNOWN_ISSUER'}); sign it with the ${isRootSigned(entry) ? 'network root' : `${entry.body.org} organisation`} key`,
+          issuer === 'ROLE_NOT_GRANTABLE' ? 'ROLE_NOT_GRANTABLE' : 'CERTIFICATE_INVALID',
+          `the ${entry.body.kind} entry is not signed by its issuer (${issuer}); sign it with the ${requiredIssuerName(entry, current)} key`,
         );
       }
+      await plan.check(current);
       const index = current.epoch;
       const next = await extendDirectory(current, [entry]);
       const reason = next.rejected.get(index);
       if (reason !== undefined) {
+        const code = REASON_CODES[reason] ?? 'CERTIFICATE_INVALID';
         throw new ServerError(
-          'CERTIFICATE_INVALID',
-          `the directory refuses this ${entry.body.kind} entry (${reason}); check its issuer, signature and subject`,
+          code,
+          code === 'CERTIFICATE_OUTDATED'
+            ? `the directory already holds a newer or equal version of this ${entry.body.kind} certificate (${reason}); issue it again with a higher version and a current issuedAt`
+            : `the directory refuses this ${entry.body.kind} entry (${reason}); check its issuer, signature and subject`,
         );
       }
       if (await plan.commit(entryRow(index, entry), next)) {
         if (this.#directory.epoch === index) this.#install(next);
-        return { index, directory: next };
+        return { index, directory: next, added: true };
       }
       if (attempt >= MAX_APPEND_ATTEMPTS) {
         throw new ServerError('STORE_UNAVAILABLE', 'the directory is changing too fast to append; try again');
@@ -135,12 +163,37 @@ export class DirectoryCache {
     }
   }
 
+  /**
+   * The index of `entry` if the directory holds exactly it and it is still in force (a
+   * revocation stays in force). An older version re-posted is not "known": it goes on to be
+   * refused as outdated, so its sender is told it no longer counts.
+   */
+  #known(entry: SignedEntry, directory: Directory): number | undefined {
+    const index = this.#bySignature.get(toBase64url(entry.signature));
+    const stored = index === undefined ? undefined : directory.entries[index];
+    if (index === undefined || stored === undefined || !sameBytes(stored, entry)) return undefined;
+    const body = entry.body;
+    const current =
+      body.kind === 'org'
+        ? directory.org(body.org)
+        : body.kind === 'user'
+          ? directory.user(body.user)
+          : body.kind === 'device'
+            ? directory.device(body.device)?.device
+            : body;
+    return current !== undefined && sameBytes(current, body) ? index : undefined;
+  }
+
   #install(directory: Directory): void {
-    this.#index(directory.entries.slice(this.#directory.epoch));
+    this.#index(directory.entries.slice(this.#directory.epoch), this.#directory.epoch);
     this.#directory = directory;
   }
 
-  #index(entries: readonly SignedEntry[]): void {
+  #index(entries: readonly SignedEntry[], from: number): void {
+    entries.forEach((entry, i) => {
+      const key = toBase64url(entry.signature);
+      if (!this.#bySignature.has(key)) this.#bySignature.set(key, from + i);
+    });
     for (const entry of entries) {
       if (entry.body.kind === 'device' && !this.#devices.has(entry.body.device)) {
         this.#devices.set(entry.body.device, entry.body);
@@ -149,13 +202,33 @@ export class DirectoryCache {
   }
 }
 
-function isRootSigned(entry: SignedEntry): boolean {
-  return entry.body.kind === 'org' || (entry.body.kind === 'revocation' && entry.body.subject === 'org');
+/** The key `entry` must be signed with (core/identity/certificate-issuer.ts), as it stands now. */
+function issuerKey(entry: SignedEntry, directory: Directory): Uint8Array | undefined {
+  return issuerIn(entry.body, directory) === 'root' ? directory.root.key : directory.org(entry.body.org)?.key;
 }
 
-/** The key that must have signed `entry`: the root's, or its organisation's current key. */
-function issuerKey(entry: SignedEntry, directory: Directory): Uint8Array | undefined {
-  return isRootSigned(entry) ? directory.root.key : directory.org(entry.body.org)?.key;
+function sameBytes(a: unknown, b: unknown): boolean {
+  return constantTimeEqual(encodeCanonical(toJsonValue(a)), encodeCanonical(toJsonValue(b)));
+}
+
+function requiredIssuerName(entry: SignedEntry, directory: Directory): string {
+  return issuerIn(entry.body, directory) === 'root' ? 'network root' : `${entry.body.org} organisation`;
+}
+
+/**
+ * One signature check before the replay: an entry nobody with the issuer's key signed costs
+ * the server almost nothing. Signed by the other issuer is told apart (ROLE_NOT_GRANTABLE).
+ */
+async function checkIssuer(
+  entry: SignedEntry,
+  directory: Directory,
+): Promise<'UNKNOWN_ISSUER' | 'BAD_SIGNATURE' | 'ROLE_NOT_GRANTABLE' | undefined> {
+  const key = issuerKey(entry, directory);
+  if (!key) return 'UNKNOWN_ISSUER';
+  if (await verifyCertificate(entry, key)) return undefined;
+  const orgKey = directory.org(entry.body.org)?.key;
+  const other = key === directory.root.key ? orgKey : directory.root.key;
+  return other && (await verifyCertificate(entry, other)) ? 'ROLE_NOT_GRANTABLE' : 'BAD_SIGNATURE';
 }
 
 async function replay(

@@ -1,7 +1,9 @@
 /**
- * Per-device rate limiting (a token bucket per key, in memory). Keys are authenticated
- * device ids, never IP addresses: a ministry's devices share a few egress addresses, and
- * an attacker has many. Memory is bounded: the least recently seen keys are dropped first.
+ * Rate limiting (a token bucket per key, in memory). Signed requests are keyed by their
+ * authenticated device id, never by address: a ministry's devices share a few egress
+ * addresses, and an attacker has many. Unsigned requests (the few routes that allow them)
+ * have no other key than their source address, in a limiter of their own. Memory is
+ * bounded: the least recently seen keys are dropped first.
  */
 
 export interface RateLimit {

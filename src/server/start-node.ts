@@ -166,7 +166,8 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
     await store.close();
   };
   try {
-    const origin = env.VALISE_ORIGIN ?? `http://localhost:${port}`;
+    // Request signatures must name this origin's host; by default, the address the node listens on.
+    const origin = env.VALISE_ORIGIN ?? `http://${defaultHost(env.HOST)}:${port}`;
     const demoLinks = rootSigner
       ? await setUpDemoNetwork({ store, root, rootSigner, origin, now: Math.floor(Date.now() / 1000) })
       : [];
@@ -204,4 +205,10 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
     await close().catch(() => {});
     throw error;
   }
+}
+
+/** The host clients reach a node bound to `host` by: a wildcard address is reached as localhost. */
+function defaultHost(host: string | undefined): string {
+  if (host === undefined || host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
 }

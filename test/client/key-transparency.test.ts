@@ -52,6 +52,7 @@ describe('key transparency against a lying server', () => {
     assert.equal(await rawStatement(t.database, `VACUUM INTO '${path}'`), undefined);
     const store = await openSqliteStore({ path, onFatal: () => {} });
     const app = await buildApp({
+      origin: 'http://valise.test',
       store,
       root: t.network.root,
       serverSigner: t.serverSigner,

@@ -7,7 +7,7 @@ import { MemoryKeyStore } from '../../src/client/memory-key-store.ts';
 import { syncDirectory } from '../../src/client/sync-directory.ts';
 import { generateSigner } from '../../src/core/crypto/ed25519.ts';
 import { randomBytes, toBase64url } from '../../src/core/encoding/bytes.ts';
-import type { SignedEntry } from '../../src/core/identity/certificate.ts';
+import type { OrgCertificate, SignedEntry } from '../../src/core/identity/certificate.ts';
 import type { NetworkRoot } from '../../src/core/identity/directory.ts';
 import { issueCertificate } from '../../src/core/identity/issue-certificate.ts';
 import { errorResponse, fakeFetch, jsonResponse } from './fake-fetch.ts';
@@ -345,6 +345,38 @@ describe('syncDirectory', () => {
       isClientError('DIRECTORY_INVALID'),
     );
     assert.equal((await store.loadDirectory()).length, net.entries.length);
+  });
+
+  test('a server that serves an older organisation certificate again, or an org-made network authority, is refused', async () => {
+    const { net, log } = await smallNetwork();
+    const de = net.entries.find((e) => e.body.kind === 'org' && e.body.org === 'DE')!;
+    const downgrade = await issueCertificate(
+      { ...(de.body as OrgCertificate), accreditation: 'UNCLASSIFIED' as const, version: 2, issuedAt: T0 },
+      net.rootSigner,
+    );
+    const authority = await issueCertificate(
+      {
+        v: 1,
+        kind: 'user',
+        org: 'DE',
+        user: 'de.authority',
+        name: 'Authority',
+        clearance: 'RESTREINT UE',
+        role: 'network-authority',
+        groups: [],
+        issuedAt: T0,
+      },
+      net.orgKeys.get('DE')!,
+    );
+    for (const tail of [[downgrade, de], [authority]]) {
+      const store = new MemoryKeyStore();
+      const { fetch } = directoryServer({ root: net.root, entries: [...net.entries, ...tail] }, log);
+      await assert.rejects(
+        syncDirectory({ api: api(fetch), store, root: net.root, log: log.pin }),
+        isClientError('DIRECTORY_INVALID'),
+      );
+      assert.deepEqual(await store.loadDirectory(), []);
+    }
   });
 
   test('a page that does not add up to its epoch is BAD_RESPONSE', async () => {

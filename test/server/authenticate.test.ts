@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { backends } from './fixtures/backends.ts';
 import { auditTypesAfter, lastAuditSeq } from './fixtures/counts.ts';
 import { device } from './fixtures/network.ts';
+import { TestApi, type Transport } from './fixtures/test-api.ts';
 import { startTestApp, type TestApp } from './fixtures/test-app.ts';
 
 const sqlite = (await backends()).find((b) => b.name === 'sqlite')!;
@@ -69,5 +70,34 @@ describe('rate limits and refusal audits', () => {
     assert.equal(last.detail.source, '127.0.0.1');
     assert.equal(last.object.id, 'GET /api/v1/inbox');
     for (const { event } of events) assert.doesNotMatch(new TextDecoder().decode(event), /attacker/);
+  });
+});
+
+describe('@authority', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp(sqlite);
+  });
+  after(async () => {
+    await t?.close();
+  });
+
+  /** Requests signed for `host` and sent with that Host header, to the app configured for valise.test. */
+  function apiFor(host: string): TestApi {
+    const transport: Transport = {
+      origin: `http://${host}`,
+      send: (call) => t.api.transport.send({ ...call, headers: { host, ...call.headers } }),
+    };
+    return new TestApi(transport, t.clock);
+  }
+
+  test('a request signed for another host is refused even when its Host header matches the signature', async () => {
+    const anna = device(t.network, 'de.anna');
+    const elsewhere = await apiFor('valise.attacker.example').get('/api/v1/inbox', { as: anna });
+    assert.equal(elsewhere.status, 401, elsewhere.text);
+    assert.equal(elsewhere.json.error.code, 'SIGNATURE_INVALID');
+    // Signed for the node's configured origin, it passes whatever the Host header says.
+    const here = await apiFor('valise.test').get('/api/v1/inbox', { as: anna });
+    assert.equal(here.status, 200, here.text);
   });
 });

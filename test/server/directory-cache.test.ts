@@ -42,6 +42,7 @@ for (const backend of await backends()) {
 
     test('a revocation written through one app process is in force on another at once', async () => {
       const other = await buildApp({
+        origin: 'http://valise.test',
         store: second,
         root: t.network.root,
         serverSigner: t.serverSigner,

@@ -47,7 +47,8 @@ for (const backend of await backends()) {
 
     before(async () => {
       const network = await makeNetwork('RESTREINT UE');
-      t = await startTestApp(backend, { network, seed: false });
+      // Signatures name the node's origin: the address it listens on below (port 0: the one it gets).
+      t = await startTestApp(backend, { network, seed: false, deps: { origin: 'http://127.0.0.1:0' } });
       await t.app.listen({ host: '127.0.0.1', port: 0 });
       const address = t.app.server.address();
       assert.ok(address && typeof address === 'object');

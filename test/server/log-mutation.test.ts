@@ -320,6 +320,7 @@ for (const backend of await backends()) {
             `DELETE FROM checkpoints WHERE size > ${k}`,
           ]);
           const app = await buildApp({
+            origin: 'http://valise.test',
             store,
             root: t.network.root,
             serverSigner: t.serverSigner,

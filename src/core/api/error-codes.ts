@@ -61,6 +61,10 @@ export const ERROR_CODES = {
   SERIES_CONFLICT: { status: 409, meaning: "the serial or prev is not the org's next; see head" },
   INVITATION_USED: { status: 409, meaning: 'the invitation was redeemed already' },
   ALREADY_EXISTS: { status: 409, meaning: 'another object already has this id' },
+  CERTIFICATE_OUTDATED: {
+    status: 409,
+    meaning: 'the certificate is not newer than the one in force (version, or issuedAt)',
+  },
   // 410
   INVITATION_EXPIRED: { status: 410, meaning: 'the invitation has expired' },
   // 413
@@ -69,6 +73,7 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'the body is not of the media type the route reads' },
   // 422: well-formed, refused by the rules (directory, policy, format semantics)
   CERTIFICATE_INVALID: { status: 422, meaning: 'the directory rules reject the entry' },
+  ROLE_NOT_GRANTABLE: { status: 422, meaning: "the certificate's issuer may not grant its role" },
   ENROLMENT_MISMATCH: { status: 422, meaning: 'the device certificate does not match its pending enrolment' },
   UNKNOWN_USER: { status: 422, meaning: 'the user is not in the directory' },
   HEADER_SIGNATURE_INVALID: { status: 422, meaning: "the cable header's signature does not verify" },

@@ -3,11 +3,17 @@
  * organisation certificates (and their revocation); an organisation's key signs its users'
  * and devices' certificates and their revocations. A directory is the ordered list of these
  * entries; its epoch is the number of entries, so "valid at epoch e" is a prefix question.
+ *
+ * Versions: an organisation, user or device certificate may carry a `version` (an integer
+ * from 2; version 1 is written by leaving the field out, so each certificate has one
+ * canonical encoding). The field was added to format 1 without a new format number, so every
+ * certificate signed before it existed (the frozen vectors among them) verifies unchanged.
+ * Which certificate may supersede which is decided in supersedes.ts.
  */
 
 import { MAX_TIME, MIN_TIME } from '../encoding/date-time-group.ts';
 import type { Decoder } from '../encoding/decode.ts';
-import { array, enumOf, integer, literal, object, string } from '../encoding/decode.ts';
+import { array, enumOf, integer, literal, object, optional, string } from '../encoding/decode.ts';
 import { childField, EncodingError, fieldName } from '../encoding/encoding-error.ts';
 import type { Role } from '../encoding/identifiers.ts';
 import {
@@ -25,11 +31,15 @@ import { CLASSIFICATIONS } from './classification.ts';
 
 const decodeTime = integer({ min: MIN_TIME, max: MAX_TIME });
 const decodeName = string({ min: 1, max: 120 });
+/** Version 1 is the absent field; an explicit version starts at 2 (see the header). */
+const decodeVersion = optional(integer({ min: 2, max: Number.MAX_SAFE_INTEGER }));
 
 export const decodeNetworkName = string({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9.-]{0,63}$/ });
 
 export interface OrgCertificate {
   readonly v: 1;
+  /** The certificate's version for its subject; absent means 1 (see `versionOf`). */
+  readonly version?: number;
   readonly kind: 'org';
   readonly network: string;
   readonly org: string;
@@ -43,6 +53,8 @@ export interface OrgCertificate {
 
 export interface UserCertificate {
   readonly v: 1;
+  /** The certificate's version for its subject; absent means 1 (see `versionOf`). */
+  readonly version?: number;
   readonly kind: 'user';
   readonly org: string;
   readonly user: string;
@@ -56,6 +68,8 @@ export interface UserCertificate {
 
 export interface DeviceCertificate {
   readonly v: 1;
+  /** The certificate's version for its subject; absent means 1 (see `versionOf`). */
+  readonly version?: number;
   readonly kind: 'device';
   readonly org: string;
   readonly user: string;
@@ -83,6 +97,11 @@ export interface Revocation {
   readonly issuedAt: number;
 }
 
+/** The version of a certificate for its subject: 1 when the field is absent. */
+export function versionOf(body: OrgCertificate | UserCertificate | DeviceCertificate): number {
+  return body.version ?? 1;
+}
+
 export type CertificateBody = OrgCertificate | UserCertificate | DeviceCertificate | Revocation;
 export const CERTIFICATE_KINDS = ['org', 'user', 'device', 'revocation'] as const;
 export type CertificateKind = (typeof CERTIFICATE_KINDS)[number];
@@ -102,6 +121,7 @@ export const decodeOrgCertificate: Decoder<OrgCertificate> = object({
   accreditation: enumOf(CLASSIFICATIONS),
   key: decodeEd25519PublicKey,
   issuedAt: decodeTime,
+  version: decodeVersion,
 });
 
 const decodeGroups = array(decodeGroup, { max: 64, unique: true });
@@ -118,6 +138,7 @@ export const decodeUserCertificate: Decoder<UserCertificate> = (value, field) =>
     role: enumOf(ROLES),
     groups: decodeGroups,
     issuedAt: decodeTime,
+    version: decodeVersion,
   })(value, field);
   requireSorted(cert.groups, childField(field, 'groups'));
   return cert;
@@ -136,6 +157,7 @@ export const decodeDeviceCertificate: Decoder<DeviceCertificate> = (value, field
     kemKey: decodeXWingPublicKey,
     issuedAt: decodeTime,
     expiresAt: decodeTime,
+    version: decodeVersion,
   })(value, field);
   if (cert.expiresAt <= cert.issuedAt) {
     const f = childField(field, 'expiresAt');

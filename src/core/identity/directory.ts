@@ -12,9 +12,11 @@
  * epoch that is not an integer, rather than guess.
  */
 
+import { toBase64url } from '../encoding/bytes.ts';
 import type { JsonValue } from '../encoding/canonical-json.ts';
 import { enumOf, object } from '../encoding/decode.ts';
 import { EncodingError } from '../encoding/encoding-error.ts';
+import type { Role } from '../encoding/identifiers.ts';
 import { decodeEd25519PublicKey } from '../encoding/identifiers.ts';
 import { toJsonValue } from '../encoding/to-json.ts';
 import type {
@@ -25,8 +27,10 @@ import type {
   UserCertificate,
 } from './certificate.ts';
 import { decodeNetworkName, decodeSignedEntries } from './certificate.ts';
+import { requiredIssuer } from './certificate-issuer.ts';
 import type { Classification } from './classification.ts';
 import { CLASSIFICATIONS } from './classification.ts';
+import { supersedes } from './supersedes.ts';
 import { verifyCertificate } from './verify-certificate.ts';
 
 /** What a client pins: the network's name, root key and accreditation cap. */
@@ -50,9 +54,12 @@ interface Revocable {
 
 interface OrgRecord extends Revocable {
   readonly versions: Version<OrgCertificate>[];
+  /** Signatures (base64url) of every certificate the subject had: a re-post is refused. */
+  readonly signatures: Set<string>;
 }
 interface UserRecord extends Revocable {
   readonly versions: Version<UserCertificate>[];
+  readonly signatures: Set<string>;
 }
 interface DeviceRecord extends Revocable {
   readonly version: Version<DeviceCertificate>;
@@ -68,6 +75,12 @@ export const REJECTION_REASONS = [
   'DUPLICATE_DEVICE',
   'REVOKED_SUBJECT',
   'UNKNOWN_SUBJECT',
+  /** An organisation or user certificate whose version is not above the one in force. */
+  'VERSION_NOT_NEWER',
+  /** A new version whose issuedAt is before the one in force. */
+  'ISSUED_BEFORE_CURRENT',
+  /** Signed by an issuer that may not grant it (see certificate-issuer.ts). */
+  'ROLE_NOT_GRANTABLE',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
@@ -213,17 +226,32 @@ async function replay(
   const verify = (entry: SignedEntry, key: Uint8Array): Promise<boolean> =>
     checking ? verifyCertificate(entry, key) : Promise.resolve(true);
 
-  for (let index = 0; index < entries.length; index++) {
-    const entry = entries[index]!;
-    const body = entry.body;
-    checking = index >= known.epoch;
-    const reason = checking
-      ? await checkEntry(index, entry)
-      : (known.rejected.get(index) ?? (await checkEntry(index, entry)));
-    if (reason) {
-      rejected.set(index, reason);
-      if (body.kind === 'device') rejectedDevices.add(body.device);
-    }
+  const seen = (record: { signatures: Set<string> }, entry: SignedEntry): boolean =>
+    record.signatures.has(toBase64url(entry.signature));
+
+  /** The role in force of user `id` of `org`, if that user exists and is not revoked. */
+  const roleNow = (id: string, org: string): Role | undefined => {
+    const record = users.get(id);
+    if (!record || record.org !== org || record.revokedAt !== undefined) return undefined;
+    return record.versions[record.versions.length - 1]!.cert.role;
+  };
+
+  /**
+   * DESIGN §5: the entry must be signed by the issuer its subject needs (certificate-issuer.ts),
+   * and its organisation must be in force. Signed by the other issuer is a role that issuer
+   * may not grant, told apart from a plain bad signature.
+   */
+  async function checkIssuer(
+    entry: SignedEntry,
+    subjectRole: Role | undefined,
+  ): Promise<RejectionReason | undefined> {
+    const orgKey = orgKeyNow(entry.body.org);
+    if (typeof orgKey === 'string') return orgKey;
+    const rootSigns = requiredIssuer(entry.body, subjectRole) === 'root';
+    if (await verify(entry, rootSigns ? root.key : orgKey)) return undefined;
+    return (await verifyCertificate(entry, rootSigns ? orgKey : root.key))
+      ? 'ROLE_NOT_GRANTABLE'
+      : 'BAD_SIGNATURE';
   }
 
   async function checkEntry(index: number, entry: SignedEntry): Promise<RejectionReason | undefined> {
@@ -235,29 +263,48 @@ async function replay(
         if (!(await verify(entry, root.key))) return 'BAD_SIGNATURE';
         const record = orgs.get(body.org);
         if (record?.revokedAt !== undefined) return 'REVOKED_SUBJECT';
-        if (record) record.versions.push({ cert: body, from: index });
-        else orgs.set(body.org, { versions: [{ cert: body, from: index }] });
+        if (record) {
+          const stale = supersedes(
+            record.versions[record.versions.length - 1]!.cert,
+            body,
+            seen(record, entry),
+          );
+          if (stale) return stale;
+          record.versions.push({ cert: body, from: index });
+        } else orgs.set(body.org, { versions: [{ cert: body, from: index }], signatures: new Set() });
+        orgs.get(body.org)!.signatures.add(toBase64url(entry.signature));
         return undefined;
       }
       case 'user': {
-        const key = orgKeyNow(body.org);
-        if (typeof key === 'string') return key;
-        if (!(await verify(entry, key))) return 'BAD_SIGNATURE';
+        const problem = await checkIssuer(entry, roleNow(body.user, body.org));
+        if (problem) return problem;
         const record = users.get(body.user);
         if (record && record.org !== body.org) return 'USER_IN_OTHER_ORG';
         if (record?.revokedAt !== undefined) return 'REVOKED_SUBJECT';
-        if (record) record.versions.push({ cert: body, from: index });
-        else users.set(body.user, { org: body.org, versions: [{ cert: body, from: index }] });
+        if (record) {
+          const stale = supersedes(
+            record.versions[record.versions.length - 1]!.cert,
+            body,
+            seen(record, entry),
+          );
+          if (stale) return stale;
+          record.versions.push({ cert: body, from: index });
+        } else
+          users.set(body.user, {
+            org: body.org,
+            versions: [{ cert: body, from: index }],
+            signatures: new Set(),
+          });
+        users.get(body.user)!.signatures.add(toBase64url(entry.signature));
         return undefined;
       }
       case 'device': {
-        const key = orgKeyNow(body.org);
-        if (typeof key === 'string') return key;
-        if (!(await verify(entry, key))) return 'BAD_SIGNATURE';
+        const problem = await checkIssuer(entry, roleNow(body.user, body.org));
+        if (problem) return problem;
         const user = users.get(body.user);
         if (!user || user.revokedAt !== undefined) return 'UNKNOWN_USER';
         if (user.org !== body.org) return 'USER_IN_OTHER_ORG';
-        // A device id is certified once: a second certificate would swap its keys.
+        // A device id is certified once, whatever the version: a second certificate would swap its keys.
         if (devices.has(body.device) || rejectedDevices.has(body.device)) return 'DUPLICATE_DEVICE';
         devices.set(body.device, { version: { cert: body, from: index } });
         return undefined;
@@ -269,10 +316,19 @@ async function replay(
 
   async function revoke(index: number, entry: SignedEntry<Revocation>): Promise<RejectionReason | undefined> {
     const body = entry.body;
-    // An organisation is revoked by the root; its users and devices by the organisation.
-    const issuerKey = body.subject === 'org' ? root.key : orgKeyNow(body.org);
-    if (typeof issuerKey === 'string') return issuerKey;
-    if (!(await verify(entry, issuerKey))) return 'BAD_SIGNATURE';
+    // An organisation is revoked by the root; its users and devices by the organisation,
+    // except a network authority and its devices, which only the root revokes.
+    if (body.subject === 'org') {
+      if (!(await verify(entry, root.key))) return 'BAD_SIGNATURE';
+    } else {
+      const device = body.subject === 'device' ? devices.get(body.id)?.version.cert : undefined;
+      const subjectUser = body.subject === 'user' ? body.id : device?.user;
+      const subjectOrg = body.subject === 'user' ? body.org : device?.org;
+      const role =
+        subjectUser !== undefined && subjectOrg === body.org ? roleNow(subjectUser, body.org) : undefined;
+      const problem = await checkIssuer(entry, role);
+      if (problem) return problem;
+    }
     const target =
       body.subject === 'org'
         ? body.id === body.org
@@ -288,6 +344,19 @@ async function replay(
     if (target.revokedAt !== undefined) return 'REVOKED_SUBJECT';
     target.revokedAt = index;
     return undefined;
+  }
+
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index]!;
+    const body = entry.body;
+    checking = index >= known.epoch;
+    const reason = checking
+      ? await checkEntry(index, entry)
+      : (known.rejected.get(index) ?? (await checkEntry(index, entry)));
+    if (reason) {
+      rejected.set(index, reason);
+      if (body.kind === 'device') rejectedDevices.add(body.device);
+    }
   }
 
   const orgAt = (id: string, epoch: number): OrgCertificate | undefined => {

@@ -52,6 +52,10 @@ export async function matchesContentDigestOf(field: string | undefined, body: Ui
 }
 
 /** The SHA-256 a Content-Digest field claims, or undefined unless it is exactly one sha-256 member. */
+export function claimedContentDigest(field: string | undefined): Uint8Array | undefined {
+  return parseContentDigest(field);
+}
+
 function parseContentDigest(field: string | undefined): Uint8Array | undefined {
   if (typeof field !== 'string' || field.length > MAX_CONTENT_DIGEST_LENGTH) return undefined;
   const dictionary = parseDictionary(field);

@@ -7,25 +7,30 @@
  * lookup → digest of the body actually received → Ed25519 → nonce. The nonce is consumed
  * last, so only a request that passed everything else can burn it: an attacker who alters a
  * captured request cannot use up its nonce, and a forged request cannot fill the store.
+ *
+ * A server need not hold the body to start: `verifyRequestHead` checks everything the
+ * headers carry (the signature covers Content-Digest, not the body) before one body byte is
+ * read, and `finishRequest` then compares the digest of the body as it was read and consumes
+ * the nonce. An unsigned or forged request is refused before its body costs any memory.
+ *
+ * A bad argument from the caller's own code (options, or a request that is not the adapter's
+ * shape) is a TypeError, not a client code: no client could have caused it.
  */
-import { matchesContentDigestOf } from './content-digest.ts';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { constantTimeEqual } from '../encoding/bytes.ts';
+import { claimedContentDigest } from './content-digest.ts';
 import { readHeaderField } from './header-field.ts';
 import type { NonceStore } from './nonce-store.ts';
+import { parseSignatureFields } from './parse-signature-fields.ts';
 import {
-  ALLOWED_COMPONENTS,
   BODY_COMPONENTS,
-  MAX_KEY_ID_LENGTH,
-  MAX_SIGNATURE_FIELD_LENGTH,
-  NONCE_PATTERN,
   REQUEST_SIGNATURE_ALG,
   REQUEST_SIGNATURE_TAG,
   REQUIRED_COMPONENTS,
-  SIGNATURE_LABEL,
   type WireRequest,
 } from './request-profile.ts';
 import { RequestSignatureError, type RequestSignatureErrorCode } from './request-signature-error.ts';
-import { buildSignatureBase, SIGNATURE_PARAMETERS, type SignatureParams } from './signature-base.ts';
-import { type BareItem, isSfString, type Member, parseDictionary } from './structured-field.ts';
+import { buildSignatureBase } from './signature-base.ts';
 
 export interface VerifyRequestOptions {
   /** The public key of `keyId`: a WebCrypto Ed25519 public key or its 32 raw bytes; undefined if unknown. */
@@ -45,10 +50,19 @@ export interface VerifiedRequest {
   readonly nonce: string;
 }
 
-interface ParsedSignature {
-  readonly components: readonly string[];
-  readonly params: SignatureParams & { readonly nonce: string };
-  readonly signature: Uint8Array;
+/** A request without its body: `hasBody` says whether one follows (content-length, chunked). */
+export type WireRequestHead = Omit<WireRequest, 'body'> & { readonly hasBody: boolean };
+
+/** A request whose headers and signature verified; its body digest and nonce are still to check. */
+export interface VerifiedHead {
+  readonly kind: 'VerifiedHead';
+  readonly keyId: string;
+  readonly created: number;
+  readonly nonce: string;
+  /** The SHA-256 the covered Content-Digest field claims for the body. */
+  readonly digest: Uint8Array;
+  /** Until when the nonce must be remembered (the end of the freshness window). */
+  readonly nonceExpiresAt: number;
 }
 
 const ED25519 = { name: 'Ed25519' } as const;
@@ -57,7 +71,7 @@ function fail(code: RequestSignatureErrorCode, message: string, cause?: unknown)
   throw new RequestSignatureError(code, message, cause === undefined ? undefined : { cause });
 }
 
-function malformed(message: string): never {
+function _malformed(message: string): never {
   return fail('SIGNATURE_MALFORMED', message);
 }
 
@@ -69,15 +83,70 @@ export async function verifyRequest(
   request: WireRequest,
   options: VerifyRequestOptions,
 ): Promise<VerifiedRequest> {
-  const { now, maxAgeSeconds, maxSkewSeconds, resolveKey, nonces } = checkOptions(options);
-  checkRequest(request);
+  checkOptions(options);
+  checkRequest(request, true);
+  const head = { ...request, hasBody: request.body.length > 0 };
+  // 5. RFC 9530, checked before the signature when the body is at hand: the body received
+  // must be the one whose digest the signature covers.
+  return checkHead(head, options, sha256(request.body)).then((verified) =>
+    finishRequest(verified, sha256(request.body), options.nonces),
+  );
+}
+
+/**
+ * Steps 1–4 and 6 of `verifyRequest` from the headers alone, before the body is read. The
+ * caller hashes the body as it reads it, then calls `finishRequest`.
+ */
+export async function verifyRequestHead(
+  request: WireRequestHead,
+  options: VerifyRequestOptions,
+): Promise<VerifiedHead> {
+  checkOptions(options);
+  checkRequest(request, false);
+  if (typeof request.hasBody !== 'boolean') throw new TypeError('request.hasBody must be a boolean');
+  return checkHead(request, options, undefined);
+}
+
+/**
+ * Step 5 and 7 once the body has been read: its SHA-256 must be the covered Content-Digest
+ * (RFC 9530), and only then is the nonce used up.
+ */
+export async function finishRequest(
+  head: VerifiedHead,
+  bodyDigest: Uint8Array,
+  nonces: NonceStore,
+): Promise<VerifiedRequest> {
+  if (head?.kind !== 'VerifiedHead') throw new TypeError('head must come from verifyRequestHead');
+  if (!(bodyDigest instanceof Uint8Array)) throw new TypeError('bodyDigest must be a Uint8Array');
+  checkNonceStore(nonces);
+  if (!constantTimeEqual(bodyDigest, head.digest)) {
+    fail('DIGEST_MISMATCH', 'the body does not match the Content-Digest field (changed in transit)');
+  }
+  // 7. Last: only a request that passed everything above may use up its nonce. The entry
+  // need only outlive the window in which the request would still be fresh.
+  if (!(await nonces.consume(head.keyId, head.nonce, head.nonceExpiresAt))) {
+    fail(
+      'REPLAYED',
+      'this request was already received (its nonce was used, or could not be recorded); sign it again',
+    );
+  }
+  return { keyId: head.keyId, created: head.created, nonce: head.nonce };
+}
+
+async function checkHead(
+  request: WireRequestHead,
+  options: VerifyRequestOptions,
+  bodyDigest: Uint8Array | undefined,
+): Promise<VerifiedHead> {
+  const { now, maxAgeSeconds = 60, maxSkewSeconds = 5, resolveKey } = options;
 
   // 1. Parse (RFC 9421 §3.2): the one signature, its covered components and parameters.
   const { components, params, signature } = parseSignatureFields(request);
 
   // 2. DESIGN §1: the signature must bind the method, the whole target and the body.
-  const required: readonly string[] =
-    request.body.length > 0 ? [...REQUIRED_COMPONENTS, ...BODY_COMPONENTS] : REQUIRED_COMPONENTS;
+  const required: readonly string[] = request.hasBody
+    ? [...REQUIRED_COMPONENTS, ...BODY_COMPONENTS]
+    : REQUIRED_COMPONENTS;
   const missing = required.filter((id) => !components.includes(id));
   if (missing.length > 0) {
     fail(
@@ -116,9 +185,11 @@ export async function verifyRequest(
   // 4. Key lookup: only now is the key id, an attacker-chosen string, sent to the store.
   const key = await importVerifyKey(params.keyid, await resolveKey(params.keyid));
 
-  // 5. RFC 9530: the body received must be the one whose digest the signature covers.
+  // 5. RFC 9530: the covered Content-Digest must be one sha-256 member; when the body is at
+  // hand it must match now, so a changed body is named as such whatever the key.
   const digestField = readHeaderField(request.headers, 'content-digest', 'DIGEST_MISMATCH');
-  if (!(await matchesContentDigestOf(digestField, request.body))) {
+  const digest = claimedContentDigest(digestField);
+  if (digest === undefined || (bodyDigest !== undefined && !constantTimeEqual(digest, bodyDigest))) {
     fail(
       'DIGEST_MISMATCH',
       digestField === undefined
@@ -151,153 +222,55 @@ export async function verifyRequest(
       'SIGNATURE_INVALID',
       'the signature does not verify: the request was changed or signed by another key',
     );
-
-  // 7. Last: only a request that passed everything above may use up its nonce. The entry
-  // need only outlive the window in which the request would still be fresh.
-  const expiresAt = Math.min(params.created + maxAgeSeconds, params.expires ?? Number.POSITIVE_INFINITY);
-  if (!(await nonces.consume(params.keyid, params.nonce, expiresAt))) {
-    fail(
-      'REPLAYED',
-      'this request was already received (its nonce was used, or could not be recorded); sign it again',
-    );
-  }
-  return { keyId: params.keyid, created: params.created, nonce: params.nonce };
+  return {
+    kind: 'VerifiedHead',
+    keyId: params.keyid,
+    created: params.created,
+    nonce: params.nonce,
+    digest,
+    nonceExpiresAt: Math.min(params.created + maxAgeSeconds, params.expires ?? Number.POSITIVE_INFINITY),
+  };
 }
 
-function checkOptions(options: VerifyRequestOptions): Required<VerifyRequestOptions> {
+function checkOptions(options: VerifyRequestOptions): void {
   if (typeof options !== 'object' || options === null) {
-    return fail('STALE', 'verifyRequest needs options { resolveKey, now, nonces }');
+    throw new TypeError('verifyRequest needs options { resolveKey, now, nonces }');
   }
   const { now, maxAgeSeconds = 60, maxSkewSeconds = 5, resolveKey, nonces } = options;
-  // Without a sound clock and window, freshness cannot be established: refuse as stale.
   if (typeof now !== 'number' || !Number.isFinite(now) || now < 0) {
-    fail('STALE', `the verifier's clock reading is not a time (${String(now)}); pass now in unix seconds`);
+    throw new TypeError(`options.now is not a time (${String(now)}); pass now in unix seconds`);
   }
   for (const [name, value] of [
     ['maxAgeSeconds', maxAgeSeconds],
     ['maxSkewSeconds', maxSkewSeconds],
   ] as const) {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      fail('STALE', `${name} must be a finite number of seconds, not ${String(value)}`);
+      throw new TypeError(`options.${name} must be a finite number of seconds, not ${String(value)}`);
     }
   }
-  if (typeof resolveKey !== 'function') fail('UNKNOWN_KEY', 'verifyRequest needs a resolveKey function');
+  if (typeof resolveKey !== 'function') throw new TypeError('options.resolveKey must be a function');
+  checkNonceStore(nonces);
+}
+
+function checkNonceStore(nonces: NonceStore): void {
   if (typeof nonces !== 'object' || nonces === null || typeof nonces.consume !== 'function') {
-    fail('REPLAYED', 'verifyRequest needs a nonce store; without one replays cannot be refused');
+    throw new TypeError('a nonce store is needed; without one replays cannot be refused');
   }
-  return { now, maxAgeSeconds, maxSkewSeconds, resolveKey, nonces };
 }
 
-function checkRequest(request: WireRequest): void {
-  if (typeof request !== 'object' || request === null) malformed('the request must be an object');
-  if (!(request.body instanceof Uint8Array))
-    malformed('request.body must be a Uint8Array (empty for no body)');
+/** The adapter's shape: strings, a header object and (when `withBody`) the body bytes. */
+function checkRequest(request: WireRequest | WireRequestHead, withBody: boolean): void {
+  if (typeof request !== 'object' || request === null) throw new TypeError('the request must be an object');
+  if (withBody && !((request as WireRequest).body instanceof Uint8Array)) {
+    throw new TypeError('request.body must be a Uint8Array (empty for no body)');
+  }
   for (const name of ['method', 'authority', 'path', 'query'] as const) {
-    if (typeof request[name] !== 'string') malformed(`request.${name} must be a string`);
+    if (typeof request[name] !== 'string') throw new TypeError(`request.${name} must be a string`);
   }
-}
-
-function parseSignatureFields(request: WireRequest): ParsedSignature {
-  const inputField = readHeaderField(request.headers, 'signature-input', 'SIGNATURE_MALFORMED');
-  const signatureField = readHeaderField(request.headers, 'signature', 'SIGNATURE_MALFORMED');
-  if (!inputField || !signatureField) {
-    fail(
-      'SIGNATURE_MISSING',
-      `the request has no ${inputField ? 'Signature' : 'Signature-Input'} field; every Valise request must be signed by its device`,
-    );
+  const headers: unknown = request.headers;
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
+    throw new TypeError('request.headers must be an object of header fields');
   }
-  if (inputField.length > MAX_SIGNATURE_FIELD_LENGTH || signatureField.length > MAX_SIGNATURE_FIELD_LENGTH) {
-    malformed(`the signature fields are longer than ${MAX_SIGNATURE_FIELD_LENGTH} characters`);
-  }
-
-  const input = onlyMember(parseDictionary(inputField), 'Signature-Input');
-  if (input.kind !== 'inner-list')
-    malformed('Signature-Input must be an inner list of components with parameters');
-  const components = input.items.map(({ item, params }) => {
-    if (item.type !== 'string' || params.length !== 0)
-      malformed('each covered component must be a plain string');
-    return item.value;
-  });
-  if (new Set(components).size !== components.length) malformed('a covered component is listed twice');
-  for (const id of components) {
-    if (!ALLOWED_COMPONENTS.includes(id)) {
-      malformed(`the signature covers ${JSON.stringify(id)}, which Valise request signatures do not cover`);
-    }
-  }
-
-  const sig = onlyMember(parseDictionary(signatureField), 'Signature');
-  if (sig.kind !== 'item' || sig.item.type !== 'bytes' || sig.params.length !== 0) {
-    malformed('Signature must be a byte sequence');
-  }
-  // RFC 9421 §3.3.6: an Ed25519 signature is 64 bytes.
-  if (sig.item.value.length !== 64)
-    malformed(`the signature is ${sig.item.value.length} bytes; Ed25519 gives 64`);
-
-  return { components, params: parseParams(input.params), signature: sig.item.value };
-}
-
-/** Valise sends one signature, labelled sig1; several, or another label, are refused. */
-function onlyMember(dictionary: ReturnType<typeof parseDictionary>, field: string): Member {
-  if (!dictionary) malformed(`the ${field} field is not a valid structured-field dictionary`);
-  if (dictionary.length !== 1) {
-    malformed(
-      `the ${field} field carries ${dictionary.length} signatures; Valise accepts exactly one, "${SIGNATURE_LABEL}"`,
-    );
-  }
-  const [label, member] = dictionary[0]!;
-  if (label !== SIGNATURE_LABEL) malformed(`the ${field} label is "${label}", not "${SIGNATURE_LABEL}"`);
-  return member;
-}
-
-/** Parameters known to Valise, each once, in the one order `signRequest` writes them. */
-function parseParams(list: ReadonlyArray<readonly [string, BareItem]>): ParsedSignature['params'] {
-  const values = new Map<string, BareItem>();
-  let lastIndex = -1;
-  for (const [name, value] of list) {
-    const index = (SIGNATURE_PARAMETERS as readonly string[]).indexOf(name);
-    if (index < 0) malformed(`unknown signature parameter "${name}"`);
-    if (index <= lastIndex) malformed(`signature parameter "${name}" is out of order`);
-    lastIndex = index;
-    values.set(name, value);
-  }
-  const created = integerParam(values, 'created');
-  const expires = integerParam(values, 'expires');
-  const nonce = stringParam(values, 'nonce');
-  const keyid = stringParam(values, 'keyid');
-  const alg = stringParam(values, 'alg');
-  const tag = stringParam(values, 'tag');
-  if (created === undefined) malformed('the signature has no created time');
-  if (created < 0) malformed('the created time is negative');
-  if (expires !== undefined && expires <= created) malformed('the signature expires before it was created');
-  if (keyid === undefined || keyid.length === 0 || keyid.length > MAX_KEY_ID_LENGTH) {
-    malformed(`the keyid must be 1 to ${MAX_KEY_ID_LENGTH} characters`);
-  }
-  if (nonce === undefined || !NONCE_PATTERN.test(nonce)) {
-    malformed('the nonce must be 16 to 128 base64url characters');
-  }
-  return {
-    created,
-    ...(expires === undefined ? {} : { expires }),
-    nonce,
-    keyid,
-    ...(alg === undefined ? {} : { alg }),
-    ...(tag === undefined ? {} : { tag }),
-  };
-}
-
-function integerParam(values: Map<string, BareItem>, name: string): number | undefined {
-  const item = values.get(name);
-  if (item === undefined) return undefined;
-  if (item.type !== 'integer') malformed(`signature parameter "${name}" must be an integer`);
-  return item.value;
-}
-
-function stringParam(values: Map<string, BareItem>, name: string): string | undefined {
-  const item = values.get(name);
-  if (item === undefined) return undefined;
-  if (item.type !== 'string' || !isSfString(item.value))
-    malformed(`signature parameter "${name}" must be a string`);
-  return item.value;
 }
 
 async function importVerifyKey(keyId: string, key: CryptoKey | Uint8Array | undefined): Promise<CryptoKey> {

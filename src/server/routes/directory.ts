@@ -4,14 +4,17 @@
  * directory's own rules before it is stored.
  *
  * Who may post what:
- * - organisation certificates and their revocations: anyone; the network root's signature
- *   on the entry is the authority (the root key is offline), so the request may be unsigned;
+ * - what the network root signs (organisation certificates and their revocations, a network
+ *   authority's certificates, devices and revocations): anyone; the root's signature on the
+ *   entry is the authority (the root key is offline), so the request may be unsigned;
  * - user, device and user/device revocation entries: a device of a security officer of the
  *   entry's organisation. A device certificate needs a pending enrolment with exactly its
  *   keys, unless it is the officer's own new device;
  * - bootstrap: while an organisation has no officer device in force, its officer's user and
  *   device certificates may be posted unsigned (the organisation key's signature is the
  *   authority, as the root's is for organisations). The first officer device ends it.
+ * Unsigned requests are limited per source address (authenticate.ts). A re-post of an entry
+ * the directory holds answers 200 with its index and writes nothing.
  */
 
 import type { FastifyInstance } from 'fastify';
@@ -20,6 +23,7 @@ import { constantTimeEqual, toBase64url } from '../../core/encoding/bytes.ts';
 import { optional } from '../../core/encoding/decode.ts';
 import { toJsonValue } from '../../core/encoding/to-json.ts';
 import type { DeviceCertificate, SignedEntry } from '../../core/identity/certificate.ts';
+import { issuerIn } from '../../core/identity/certificate-issuer.ts';
 import type { Directory, DirectoryDevice } from '../../core/identity/directory.ts';
 import { actorOf, directoryEntryAudit } from '../audit-event.ts';
 import { hasOfficerDevice, isOfficerOf } from '../authorise.ts';
@@ -56,7 +60,7 @@ export function directoryRoutes(app: FastifyInstance, ctx: ServerContext): void 
     const actor = request.actor;
     const now = unixSeconds(ctx.clock);
     let completes: string | undefined;
-    const { index, directory } = await ctx.directory.append(entry, {
+    const { index, directory, added } = await ctx.directory.append(entry, {
       check: async (current) => {
         authorise(entry, actor, current);
         completes =
@@ -74,7 +78,7 @@ export function directoryRoutes(app: FastifyInstance, ctx: ServerContext): void 
         return ctx.store.appendDirectoryEntry(row, now, audit, completes);
       },
     });
-    return reply.status(201).send({ index, epoch: directory.epoch });
+    return reply.status(added ? 201 : 200).send({ index, epoch: directory.epoch });
   });
 }
 
@@ -111,8 +115,8 @@ async function provenDirectory(ctx: ServerContext, from: number, size: number) {
 /** Who may post this entry (see the module header); throws 401/403 when not allowed. */
 function authorise(entry: SignedEntry, actor: DirectoryDevice | null, directory: Directory): void {
   const body = entry.body;
-  const rootSigned = body.kind === 'org' || (body.kind === 'revocation' && body.subject === 'org');
-  if (rootSigned) return;
+  // The root's signature on the entry is the authority (see the module header).
+  if (issuerIn(body, directory) === 'root') return;
   if (actor) {
     if (!isOfficerOf(actor, body.org)) {
       throw new ServerError(
