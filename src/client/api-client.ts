@@ -8,9 +8,10 @@
  */
 import { randomBytes, toBase64url } from '../core/encoding/bytes.ts';
 import type { JsonValue } from '../core/encoding/canonical-json.ts';
-import { encodeCanonical, parseJson } from '../core/encoding/canonical-json.ts';
+import { encodeCanonical } from '../core/encoding/canonical-json.ts';
 import type { Decoder } from '../core/encoding/decode.ts';
 import { EncodingError } from '../core/encoding/encoding-error.ts';
+import { parseJson } from '../core/encoding/parse-json.ts';
 import type { RequestSigner } from '../core/wire/sign-request.ts';
 import { signRequest } from '../core/wire/sign-request.ts';
 import { ClientError } from './client-error.ts';
