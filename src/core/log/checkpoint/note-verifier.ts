@@ -3,9 +3,10 @@
  * `verify` gets the note text and the signature bytes after the key ID, and returns false
  * for anything that does not verify; it never throws.
  */
+
+import { importEd25519PublicKey, isEd25519PublicKey, verifyEd25519 } from '../../crypto/ed25519.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import { cosignatureMessage, TIMESTAMP_SIZE } from './cosignature-message.ts';
-import { importEd25519PublicKey, isEd25519PublicKey, verifyEd25519 } from './ed25519-web-crypto.ts';
 import { ED25519_SIGNATURE_SIZE, keyId, SIGNATURE_TYPES, type SignatureType } from './key-id.ts';
 import { checkKeyName } from './note-text.ts';
 
