@@ -109,23 +109,12 @@ export function signerFromKey(
   };
 }
 
-const PKCS8_ED25519_PREFIX = Uint8Array.of(
-  0x30,
-  0x2e,
-  0x02,
-  0x01,
-  0x00,
-  0x30,
-  0x05,
-  0x06,
-  0x03,
-  0x2b,
-  0x65,
-  0x70,
-  0x04,
-  0x22,
-  0x04,
-  0x20,
+// RFC 8410 §7: PrivateKeyInfo, DER, before the 32-byte seed, part by part.
+const PKCS8_ED25519_PREFIX = concatBytes(
+  Uint8Array.of(0x30, 0x2e), // SEQUENCE, 46 bytes
+  Uint8Array.of(0x02, 0x01, 0x00), // version v1
+  Uint8Array.of(0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70), // AlgorithmIdentifier id-Ed25519 (1.3.101.112)
+  Uint8Array.of(0x04, 0x22, 0x04, 0x20), // OCTET STRING { CurvePrivateKey OCTET STRING (32) }
 );
 
 /** Imports a 32-byte Ed25519 seed (RFC 8032 private key) as a signer. */
