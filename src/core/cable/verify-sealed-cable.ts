@@ -93,7 +93,10 @@ export async function verifySealedCable(
     cable.signature,
   );
   if (!signatureOk) {
-    return refuse('SIGNATURE_INVALID', "the sender's signature over the header does not verify; the cable was altered");
+    return refuse(
+      'SIGNATURE_INVALID',
+      "the sender's signature over the header does not verify; the cable was altered",
+    );
   }
   // 8. The content is the one the signed header commits to (length, then SHA-256).
   if (
@@ -139,7 +142,10 @@ export function checkSender(
   }
   const problem = directory.deviceProblem(claim.sender.device, claim.epoch);
   if (problem === 'REJECTED') {
-    return refuse('CERTIFICATE_INVALID', "the sending device's certificate does not chain to the network root");
+    return refuse(
+      'CERTIFICATE_INVALID',
+      "the sending device's certificate does not chain to the network root",
+    );
   }
   if (problem === 'REVOKED') {
     return refuse('DEVICE_REVOKED', 'the sending device was revoked before this cable');
@@ -149,7 +155,10 @@ export function checkSender(
     return refuse('UNKNOWN_DEVICE', `the sending device is not in the directory at epoch ${claim.epoch}`);
   }
   if (signedBy.user.user !== claim.sender.user || signedBy.org.org !== claim.org) {
-    return refuse('CERTIFICATE_INVALID', 'the sending device is certified for another person or organisation');
+    return refuse(
+      'CERTIFICATE_INVALID',
+      'the sending device is certified for another person or organisation',
+    );
   }
   // 5. docs/design.md §6: an organisation sends nothing above its accreditation...
   if (!covers(signedBy.org.accreditation, claim.classification)) {
@@ -199,4 +208,3 @@ function withoutKind(sealed: unknown): JsonValue | undefined {
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((item, i) => item === b[i]);
 }
-

@@ -35,7 +35,6 @@ export interface TreeHasher {
 
 export const CORE_HASHER: TreeHasher = Object.freeze({ leaf: leafHash, node: nodeHash });
 
-
 export interface LeafRecord {
   readonly index: number;
   /** The leaf's bytes (its canonical event), when the reader may see them. */

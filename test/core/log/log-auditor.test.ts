@@ -219,7 +219,13 @@ describe('LogAuditor', () => {
       const leaves = [event(0, 0), event(1), utf8(text), event(3)];
       const notes = [await note(leaves, 4, 1)];
       for (const fullView of [true, false]) {
-        const auditor = new LogAuditor({ origin: ORIGIN, logVerifier, witnesses: [], checkpoints: notes, fullView });
+        const auditor = new LogAuditor({
+          origin: ORIGIN,
+          logVerifier,
+          witnesses: [],
+          checkpoints: notes,
+          fullView,
+        });
         assert.equal(auditor.start(), undefined);
         await auditor.addLeaves(withHashes(leaves));
         const report = await auditor.finish();
