@@ -9,6 +9,7 @@ import { acknowledge } from '../client/acknowledge.ts';
 import { ApiClient, type Fetch } from '../client/api-client.ts';
 import { approve, listPending } from '../client/approve.ts';
 import { auditEvents, type ProvenEvent } from '../client/audit-events.ts';
+import { certifyDevice } from '../client/certify-device.ts';
 import { ClientError } from '../client/client-error.ts';
 import type { Clock } from '../client/clock.ts';
 import { parseInvitationCode } from '../client/invitation-code.ts';
@@ -18,8 +19,7 @@ import { listAcks } from '../client/list-acks.ts';
 import { listDevices } from '../client/list-devices.ts';
 import { type DeviceSession, openSession } from '../client/open-session.ts';
 import { requireOrgKey } from '../client/org-key.ts';
-import { pinNetwork } from '../client/pin-network.ts';
-import { postEntry } from '../client/post-entry.ts';
+import { enrolmentBody, prepareDevice } from '../client/prepare-device.ts';
 import { fetchAttachment } from '../client/read-cable.ts';
 import { revoke } from '../client/revoke.ts';
 import { sendCable } from '../client/send-cable.ts';
@@ -29,14 +29,12 @@ import { signerFromSeed } from '../core/crypto/ed25519.ts';
 import { fromBase64url, toBase64url } from '../core/encoding/bytes.ts';
 import { formatDateTimeGroup } from '../core/encoding/date-time-group.ts';
 import type { Decoder } from '../core/encoding/decode.ts';
-import type { DeviceCertificate } from '../core/identity/certificate.ts';
 import {
   CLASSIFICATIONS,
   type Classification,
   MARKINGS,
   type Marking,
 } from '../core/identity/classification.ts';
-import { issueCertificate } from '../core/identity/issue-certificate.ts';
 import { entitledDevices } from '../core/policy.ts';
 import type {
   AckRow,
@@ -62,11 +60,9 @@ import { LocalDatabase } from './indexed-db.ts';
 import { IndexedDbKeyStore } from './indexed-db-key-store.ts';
 import { LocalArchive } from './local-archive.ts';
 import { LocalCipher, type SealedRecord } from './local-cipher.ts';
-import { makeBrowserDeviceKeys } from './make-browser-device-keys.ts';
 import { openInboxCable } from './open-inbox-cable.ts';
 import { syncInbox } from './sync-inbox.ts';
 
-const DEVICE_VALIDITY_SECONDS = 365 * 24 * 3600;
 /** The audit page reads at most this many pages of 1000 events. */
 const AUDIT_PAGES = 10;
 
@@ -158,51 +154,40 @@ export class DeviceAgent implements DeviceApi {
     const { keys } = await this.#open();
     const invitee = this.#invitee;
     if (!invitee) throw new ClientError('NOT_CONFIGURED', 'start the enrolment again from your link');
-    const profile = await keys.loadProfile();
-    if (profile.device?.org) {
-      throw new ClientError(
-        'PROFILE_IN_USE',
-        `this browser is already enrolled as ${profile.device.user ?? profile.device.device}; use another browser profile`,
-      );
-    }
-    const { invitation, secret } = parseInvitationCode(request.code);
+    const code = parseInvitationCode(request.code);
     const api = this.#api();
-    const pin = await pinNetwork(api, undefined, profile.network);
-    const device = await makeBrowserDeviceKeys(request.label);
-    // The keys are kept before the invitation is spent on them.
-    await keys.saveProfile({ server: api.server, network: pin.network, device });
+    // The steps every enrolment shares: keys made here (non-extractable), stored first.
+    const { keys: device } = await prepareDevice({
+      store: keys,
+      api,
+      label: request.label,
+      storage: 'web-crypto',
+      holder: keys.name,
+      elsewhere: 'use another browser profile',
+    });
     await api.request({
       method: 'POST',
       path: '/api/v1/web/enrolments',
       unsigned: true,
-      body: {
-        invitation,
-        secret: toBase64url(secret),
-        device: device.device,
-        label: device.label,
-        signingKey: toBase64url(device.signer.publicKey),
-        kemKey: toBase64url(device.kemPublicKey),
-        passkey: request.passkey as never,
-      },
+      body: { ...enrolmentBody(code, device), passkey: request.passkey as never },
       decode: answer<{ device: string }>(),
     });
     if (request.orgKey === undefined) return { device: device.device, status: 'pending' };
     // An officer bringing the organisation key certifies this first device (the directory's bootstrap rule).
     const orgKey = await signerFromSeed(this.#seed(request.orgKey), false);
-    const now = this.#clock.nowSeconds();
-    const cert: DeviceCertificate = {
-      v: 1,
-      kind: 'device',
-      org: invitee.org,
-      user: invitee.user,
-      device: device.device,
-      label: device.label,
-      signingKey: device.signer.publicKey,
-      kemKey: device.kemPublicKey,
-      issuedAt: now,
-      expiresAt: now + DEVICE_VALIDITY_SECONDS,
-    };
-    await postEntry(api, await issueCertificate(cert, orgKey));
+    await certifyDevice(
+      api,
+      {
+        org: invitee.org,
+        user: invitee.user,
+        device: device.device,
+        label: device.label,
+        signingKey: device.signer.publicKey,
+        kemKey: device.kemPublicKey,
+      },
+      orgKey,
+      this.#clock.nowSeconds(),
+    );
     await keys.saveOrgKey(invitee.org, orgKey);
     return { device: device.device, status: 'active' };
   }
