@@ -16,14 +16,11 @@ import { postEntry } from './post-entry.ts';
 export const DEFAULT_DEVICE_VALIDITY_DAYS = 365;
 const MAX_DEVICE_VALIDITY_DAYS = 5 * 365;
 
-export interface CertifiedDevice {
-  readonly org: string;
-  readonly user: string;
-  readonly device: string;
-  readonly label: string;
-  readonly signingKey: Uint8Array;
-  readonly kemKey: Uint8Array;
-}
+/** What the certificate names: the organisation, the person, and the device with its keys. */
+export type CertifiedDevice = Pick<
+  DeviceCertificate,
+  'org' | 'user' | 'device' | 'label' | 'signingKey' | 'kemKey'
+>;
 
 export async function certifyDevice(
   api: ApiClient,
