@@ -6,6 +6,7 @@
  */
 
 import { deriveContentCipher } from '../crypto/content-cipher.ts';
+import type { HpkeSuite } from '../crypto/hpke/hpke-suite.ts';
 import { LABELS } from '../crypto/labels.ts';
 import { constantTimeEqual } from '../encoding/bytes.ts';
 import { parseCanonical } from '../encoding/canonical-json.ts';
@@ -35,6 +36,8 @@ export interface OpenRequest {
    * tracks the series: a cable that does not follow it fails with SERIES_GAP.
    */
   readonly expectedPrev?: Uint8Array;
+  /** The X-Wing suite on this platform's primitives (`valiseSuites`); the portable one by default. */
+  readonly suite?: HpkeSuite;
 }
 
 export interface OpenedCable {
@@ -64,6 +67,7 @@ export async function openCable(sealed: SealedCable, request: OpenRequest): Prom
   const contentKey = await unwrapContentKey(
     { cableId: header.id, device: recipient.device, envelopeHash: aad, wrap },
     recipient.privateKey,
+    request.suite,
   );
   if (!contentKey) throw new CableError('WRAP_INVALID', "this device's key wrap does not open");
   const cipher = await deriveContentCipher(contentKey, LABELS.contentKey);
