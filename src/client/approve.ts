@@ -9,13 +9,10 @@ import type { PendingEnrolment } from '../core/api/directory-routes.ts';
 import { ROUTES } from '../core/api/routes.ts';
 import type { Signer } from '../core/crypto/ed25519.ts';
 import type { DeviceCertificate, SignedEntry } from '../core/identity/certificate.ts';
-import { issueCertificate } from '../core/identity/issue-certificate.ts';
+import { certifyDevice } from './certify-device.ts';
 import { ClientError } from './client-error.ts';
 import type { DeviceSession } from './open-session.ts';
 import { requireOrgKey } from './org-key.ts';
-import { postEntry } from './post-entry.ts';
-
-export const DEFAULT_DEVICE_VALIDITY_DAYS = 365;
 
 export async function listPending(session: Pick<DeviceSession, 'api'>): Promise<readonly PendingEnrolment[]> {
   const answer = await session.api.call(ROUTES.enrolments, { query: { status: 'pending' } });
@@ -56,26 +53,18 @@ export async function approve(request: ApproveRequest): Promise<SignedEntry<Devi
   if (directory.device(pending.device) || directory.deviceProblem(pending.device) !== 'UNKNOWN') {
     throw new ClientError('ALREADY_EXISTS', `device ${pending.device} is already in the directory`);
   }
-  const days = request.validityDays ?? DEFAULT_DEVICE_VALIDITY_DAYS;
-  if (!Number.isSafeInteger(days) || days < 1 || days > 5 * 365) {
-    throw new ClientError('INVALID_ARGUMENT', 'a device certificate must be valid 1 to 1825 days');
-  }
-  const now = clock.nowSeconds();
-  const entry = await issueCertificate<DeviceCertificate>(
+  return certifyDevice(
+    api,
     {
-      v: 1,
-      kind: 'device',
       org: officer.org,
       user: pending.user,
       device: pending.device,
       label: pending.label,
       signingKey: pending.signingKey,
       kemKey: pending.kemKey,
-      issuedAt: now,
-      expiresAt: now + days * 24 * 3600,
     },
     request.orgKey,
+    clock.nowSeconds(),
+    request.validityDays,
   );
-  await postEntry(api, entry);
-  return entry;
 }

@@ -1,20 +1,16 @@
 /**
- * Enrols this device with a one-time code (DESIGN §5): the key pairs are made here and
- * only their public halves leave; the enrolment is posted with the invitation secret and
- * waits for a security officer to approve it. The keys are stored before the request is
- * sent, so an invitation is never spent on keys this device then loses.
+ * Enrols this machine with a one-time code (docs/design.md §5): the shared first steps
+ * (`prepareDevice`: keys made and stored here), then the enrolment is posted with the
+ * invitation secret and waits for a security officer to approve it.
  */
-
 import { ROUTES } from '../core/api/routes.ts';
-import { randomBytes, toBase64url } from '../core/encoding/bytes.ts';
 import type { Fetch } from './api-client.ts';
 import { ApiClient } from './api-client.ts';
 import { ClientError } from './client-error.ts';
 import type { Clock } from './clock.ts';
 import { parseInvitationCode } from './invitation-code.ts';
 import type { KeyStore, PinnedNetwork } from './key-store.ts';
-import { makeDeviceKeys } from './make-device-keys.ts';
-import { pinNetwork } from './pin-network.ts';
+import { enrolmentBody, prepareDevice } from './prepare-device.ts';
 
 export interface EnrolRequest {
   readonly store: KeyStore;
@@ -36,35 +32,19 @@ export interface Enrolment {
 
 export async function enrol(request: EnrolRequest): Promise<Enrolment> {
   const code = parseInvitationCode(request.code);
-  const { store } = request;
-  const profile = await store.loadProfile();
-  if (profile.device?.org) {
-    throw new ClientError(
-      'PROFILE_IN_USE',
-      `profile ${store.name} already holds device ${profile.device.device} of ${profile.device.org}; enrol with another --profile`,
-    );
-  }
   const api = new ApiClient({ server: request.server, fetch: request.fetch, clock: request.clock });
-  const pin = await pinNetwork(api, request.root, profile.network);
-  const keys = await makeDeviceKeys(request.label);
-  await store.saveProfile({
-    ...profile,
-    server: api.server,
-    network: pin.network,
-    device: keys,
-    archiveKey: profile.archiveKey ?? randomBytes(32),
+  const { keys, network, trust } = await prepareDevice({
+    store: request.store,
+    api,
+    ...(request.root ? { root: request.root } : {}),
+    label: request.label,
+    storage: 'key-file',
+    elsewhere: 'enrol with another --profile',
   });
   const answer = await api.call(ROUTES.enrol, {
-    body: {
-      invitation: code.invitation,
-      secret: toBase64url(code.secret),
-      device: keys.device,
-      label: keys.label,
-      signingKey: toBase64url(keys.signer.publicKey),
-      kemKey: toBase64url(keys.kemPublicKey),
-    },
+    body: enrolmentBody(code, keys),
   });
   if (answer.device !== keys.device)
     throw new ClientError('BAD_RESPONSE', 'the server registered the enrolment under another device id');
-  return { device: keys.device, status: 'pending', network: pin.network, trust: pin.trust };
+  return { device: keys.device, status: 'pending', network, trust };
 }

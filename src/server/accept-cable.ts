@@ -1,42 +1,40 @@
 /**
- * Accepting a sealed cable (DESIGN §4, §6, §7). The server cannot read a cable, but it can
- * refuse every cable a client could not have sent honestly. The checks run in this order,
- * cheapest and most basic first, and nothing is stored unless all pass:
+ * Accepting a sealed cable (docs/design.md §4, §6, §7). The server cannot read a cable, but
+ * it can refuse every cable a client could not have sent honestly. The checks run in this
+ * order, and nothing is stored unless all pass:
  *
  *  1. the body decodes as a SealedCable (done by the route);
  *  2. the sender named in the header is the device that signed the request;
- *  3. the sender's signature over the canonical header verifies;
+ *  3. the cable's checklist, the same one every reader runs (`verifySealedCable`): suite,
+ *     network cap, sender certified and in force at the header's epoch, its organisation's
+ *     accreditation and its clearance, the header signature, the content digests, and the
+ *     wrapped set = the header's recipients = what policy entitles at that epoch (docs/design.md
+ *     §6: refused on any difference, in either direction; the server holds every wrap);
  *     (a cable already stored under this id is answered here: the same cable again gets
  *     its original receipt, different bytes under the same id are refused)
- *  4. the sender is cleared, and its organisation and the network accredited, for the
- *     classification;
- *  5. the content is the one the signed header commits to (length and SHA-256);
- *  6. the header's directory epoch exists and the sender was in force at it, and the
- *     date-time group is not in the future;
- *  7. the wrapped set, the header's recipients and what policy entitles at that epoch are
- *     the same set (DESIGN §6: refused on any difference, in either direction);
- *  8. the series: the next serial of the organisation's year, chained to its last cable
- *     (checked again inside the store transaction, which decides races);
+ *  4. the date-time group is not in the future;
+ *  5. every listed attachment was uploaded;
+ *  6. the series: the next serial of the organisation's year, chained to its last cable
+ *     (checked inside the store transaction, which decides races);
  * then cable, wraps and the `cable.accepted` event commit in one transaction, and only
  * then is the receipt signed and sent.
  */
 
-import { cableHash, encodeHeader } from '../core/cable/cable-header.ts';
+import type { CableErrorCode } from '../core/cable/cable-error.ts';
+import { encodeHeader } from '../core/cable/cable-header.ts';
 import { formatReference } from '../core/cable/reference.ts';
 import type { SealedCable } from '../core/cable/sealed-cable.ts';
-import { verifyLabelled } from '../core/crypto/ed25519.ts';
-import { LABELS } from '../core/crypto/labels.ts';
-import { sha256 } from '../core/crypto/sha256.ts';
+import type { CableRefusal } from '../core/cable/verify-sealed-cable.ts';
+import { verifySealedCable } from '../core/cable/verify-sealed-cable.ts';
 import { constantTimeEqual, toBase64url } from '../core/encoding/bytes.ts';
 import { yearOf } from '../core/encoding/date-time-group.ts';
-import { covers } from '../core/identity/classification.ts';
 import type { DirectoryDevice } from '../core/identity/directory.ts';
-import { entitledDevices } from '../core/policy.ts';
 import { actorOf, auditRecord } from './audit-event.ts';
 import { unixSeconds } from './clock.ts';
 import { type Receipt, signReceipt } from './receipt.ts';
 import { headJson } from './series-head.ts';
 import type { ServerContext } from './server-context.ts';
+import type { ServerErrorCode } from './server-error.ts';
 import { ServerError } from './server-error.ts';
 import type { CableRecord } from './store/store.ts';
 
@@ -67,79 +65,32 @@ export async function acceptCable(
     );
   }
 
-  // 3. The header signature, by the key the directory certifies for that device.
-  const headerBytes = encodeHeader(header);
-  if (!(await verifyLabelled(actor.device.signingKey, LABELS.cableHeader, headerBytes, cable.signature))) {
+  // 3. The cable's checklist (core/cable/verify-sealed-cable.ts): suite, network cap,
+  //    sender certified and in force at the header's epoch, accreditation, clearance,
+  //    header signature, content digests, and the wrapped set = recipients = entitled set.
+  const directory = ctx.directory.directory;
+  const verdict = await verifySealedCable(cable, directory, { everyWrap: true });
+  if (!verdict.ok) {
+    const field = verdict.code === 'UNSUPPORTED_SUITE' ? { field: 'cable.header.suite' } : {};
     throw new ServerError(
-      'HEADER_SIGNATURE_INVALID',
-      "the header signature does not verify with the sender device's key; sign the header again",
+      ACCEPT_CODES[verdict.code],
+      acceptMessage(verdict, header.epoch, directory.epoch),
+      field,
     );
   }
-  const hash = cableHash(header, cable.signature);
+  const { hash } = verdict;
+  const headerBytes = encodeHeader(header);
+  // The same cable again is answered with its receipt; other bytes under its id are refused.
   const existing = await ctx.store.cable(header.id);
   if (existing) return resubmitted(ctx, existing, hash);
 
-  // 4. DESIGN §6: nobody sends what they could not read, nor above what the network holds.
-  const { root } = ctx.directory;
-  if (!covers(root.accreditation, header.classification)) {
-    throw new ServerError('CLASSIFICATION_REFUSED', `this network holds at most ${root.accreditation}`);
-  }
-  if (!covers(actor.org.accreditation, header.classification)) {
-    throw new ServerError(
-      'CLASSIFICATION_REFUSED',
-      `${actor.org.org} is accredited up to ${actor.org.accreditation} only`,
-    );
-  }
-  if (!covers(actor.user.clearance, header.classification)) {
-    throw new ServerError(
-      'SENDER_NOT_CLEARED',
-      `your clearance (${actor.user.clearance}) does not cover ${header.classification}`,
-    );
-  }
-
-  // 5. The content is what the header commits to.
-  if (
-    cable.content.length !== header.contentLength ||
-    !constantTimeEqual(sha256(cable.content), header.contentHash)
-  ) {
-    throw new ServerError('CIPHERTEXT_MISMATCH', 'the content is not the one the signed header describes');
-  }
-
-  // 6. The epoch and the date.
-  const directory = ctx.directory.directory;
-  if (header.epoch > directory.epoch) {
-    throw new ServerError(
-      'EPOCH_INVALID',
-      `the cable names directory epoch ${header.epoch}, but the directory is at ${directory.epoch}`,
-    );
-  }
-  if (!directory.device(header.sender.device, header.epoch)) {
-    throw new ServerError(
-      'EPOCH_INVALID',
-      `the sending device was not in force at epoch ${header.epoch}; seal with a current directory`,
-    );
-  }
+  // 4. The date-time group is not in the future (the server's clock; no other checker has one).
   const now = unixSeconds(ctx.clock);
   if (header.sentAt > now + ctx.limits.maxFutureSeconds) {
     throw new ServerError('DATE_INVALID', 'the date-time group is in the future; check the device clock');
   }
 
-  // 7. DESIGN §6: wrapped set = recipients = entitled set, exactly.
-  const entitled = entitledDevices(header, directory);
-  if (
-    !sameList(entitled, header.recipients) ||
-    !sameList(
-      header.recipients,
-      cable.wraps.map((w) => w.device),
-    )
-  ) {
-    throw new ServerError(
-      'WRAPPED_SET_MISMATCH',
-      'the cable is wrapped for a different set of devices than policy entitles; seal again with a current directory',
-    );
-  }
-
-  // Every listed attachment was uploaded (blobs are never deleted, so this stays true).
+  // 5. Every listed attachment was uploaded (blobs are never deleted, so this stays true).
   const missing = await ctx.store.missingAttachments(attachments);
   if (missing.length > 0) {
     throw new ServerError(
@@ -149,7 +100,7 @@ export async function acceptCable(
     );
   }
 
-  // 8. The series, then one transaction.
+  // 6. The series, then one transaction.
   const year = yearOf(header.sentAt);
   const outcome = await ctx.store.acceptCable(
     {
@@ -216,6 +167,39 @@ async function resubmitted(ctx: ServerContext, existing: CableRecord, hash: Uint
   return { created: false, receipt };
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((item, i) => item === b[i]);
+/**
+ * The server's code for each refusal of the checklist. Most keep the core name; two are
+ * renamed on the wire: the header signature (the request's own signature already owns
+ * `SIGNATURE_INVALID`, a 401) and the sender at the header's epoch (the request was signed by
+ * a device in force now, so the only way it is unknown, revoked or mis-certified at the
+ * header's epoch is an epoch it should not have named).
+ */
+const ACCEPT_CODES: { readonly [C in CableErrorCode]: ServerErrorCode } = {
+  MALFORMED: 'MALFORMED',
+  UNSUPPORTED_SUITE: 'INVALID_VALUE',
+  CLASSIFICATION_REFUSED: 'CLASSIFICATION_REFUSED',
+  UNKNOWN_DEVICE: 'EPOCH_INVALID',
+  DEVICE_REVOKED: 'EPOCH_INVALID',
+  CERTIFICATE_INVALID: 'EPOCH_INVALID',
+  SENDER_NOT_CLEARED: 'SENDER_NOT_CLEARED',
+  SIGNATURE_INVALID: 'HEADER_SIGNATURE_INVALID',
+  CIPHERTEXT_MISMATCH: 'CIPHERTEXT_MISMATCH',
+  WRAPPED_SET_MISMATCH: 'WRAPPED_SET_MISMATCH',
+  // Not checklist codes (they belong to opening); listed so the table is total.
+  NOT_A_RECIPIENT: 'MALFORMED',
+  WRAP_INVALID: 'MALFORMED',
+  DECRYPT_FAILED: 'MALFORMED',
+  SERIES_GAP: 'SERIES_CONFLICT',
+  ATTACHMENT_INVALID: 'MALFORMED',
+  TOO_LARGE: 'TOO_LARGE',
+};
+
+function acceptMessage(refusal: CableRefusal, epoch: number, current: number): string {
+  if (refusal.code === 'SIGNATURE_INVALID') {
+    return "the header signature does not verify with the sender device's key; sign the header again";
+  }
+  if (ACCEPT_CODES[refusal.code] !== 'EPOCH_INVALID') return refusal.message;
+  return epoch > current
+    ? `the cable names directory epoch ${epoch}, but the directory is at ${current}`
+    : `the sending device was not in force at epoch ${epoch}; seal with a current directory`;
 }

@@ -5,9 +5,9 @@
  * is a 4xx ServerError naming the field.
  */
 import type { FastifyRequest } from 'fastify';
-import { parseJson } from '../core/encoding/canonical-json.ts';
 import type { Decoder } from '../core/encoding/decode.ts';
 import { EncodingError } from '../core/encoding/encoding-error.ts';
+import { parseJson } from '../core/encoding/parse-json.ts';
 import { ServerError } from './server-error.ts';
 
 /** Deep enough for every Valise document (a sealed cable is 5 levels), shallow enough to be cheap. */

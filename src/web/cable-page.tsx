@@ -1,7 +1,8 @@
 /**
- * One cable: the classification banner at top and bottom, markings, reference, date-time
- * group, and the verification line (who signed, from which device and organisation; or the
- * exact check that failed, with its code, and no text at all). Addressees acknowledge here;
+ * One cable, as src/client/present-cable.ts presents it to every client: the classification
+ * banner at top and bottom, reference, date-time group, precedence, from and to, and the
+ * verification line (who signed, from which device and organisation; or the exact check that
+ * failed, with its code, and no text at all). Addressees acknowledge here;
  * the sender's organisation sees the acknowledgement board.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -118,14 +119,13 @@ export function CablePage(props: {
           · <span data-testid="cable-dtg">{cable.dtg}</span> · {cable.precedence}
         </div>
         <div>
-          To: {cable.distribution.map((d) => `${d.org} (${d.role})`).join(', ')}
+          From: {cable.from} · To: {cable.addressees}
           {cable.groups.length > 0 && ` · groups ${cable.groups.join(', ')}`}
           {cable.replyTo && ` · reply to ${cable.replyTo}`}
         </div>
         <p className="verification good" data-testid="verification" data-code="OK">
-          ✔ Signed by {cable.signedBy.name} ({cable.signedBy.user}), device “{cable.signedBy.label}” (
-          {cable.signedBy.device.slice(0, 8)}…), {cable.signedBy.orgName} ({cable.signedBy.org}): signature,
-          certificate chain to the network root and recipient set verified.
+          ✔ Signed by {cable.signature}: signature, certificate chain to the network root and recipient set
+          verified.
         </p>
         <h1 data-testid="cable-subject">{cable.subject}</h1>
       </header>

@@ -4,10 +4,12 @@
  * the page shows what it answers and runs the passkey prompts (which only a page can).
  * Everything here is plain data (structured-cloneable).
  */
+
 import type {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/browser';
+import type { CablePresentation } from '../client/present-cable.ts';
 import type { Invitee } from '../core/api/web-routes.ts';
 
 export type { Invitee };
@@ -70,40 +72,16 @@ export interface InboxView {
   readonly syncedAt: number;
 }
 
-export interface SignedByView {
-  readonly org: string;
-  readonly orgName: string;
-  readonly user: string;
-  readonly name: string;
-  readonly device: string;
-  readonly label: string;
-}
+export type { SignedByView } from '../client/present-cable.ts';
 
+/** An opened cable as every client presents it, with this device's place in it; or why not. */
 export type CableView =
-  | {
+  | (CablePresentation & {
       readonly ok: true;
-      readonly id: string;
-      readonly reference: string;
-      readonly dtg: string;
-      readonly classification: string;
-      readonly markings: readonly string[];
-      readonly precedence: string;
-      readonly distribution: readonly { readonly org: string; readonly role: string }[];
-      readonly groups: readonly string[];
-      readonly replyTo?: string;
-      readonly subject: string;
-      readonly body: string;
-      readonly tags: readonly string[];
-      readonly attachments: readonly {
-        readonly name: string;
-        readonly type: string;
-        readonly size: number;
-      }[];
-      readonly signedBy: SignedByView;
       readonly role: string;
       readonly acknowledged: boolean;
       readonly isSender: boolean;
-    }
+    })
   | {
       readonly ok: false;
       readonly id: string;

@@ -7,10 +7,10 @@
 
 import { ClientError } from '../client/client-error.ts';
 import type { DeviceSession } from '../client/open-session.ts';
+import { presentCable } from '../client/present-cable.ts';
 import { readCable } from '../client/read-cable.ts';
 import type { AttachmentDescriptor } from '../core/cable/cable-content.ts';
 import { CableError } from '../core/cable/cable-error.ts';
-import { formatDateTimeGroup } from '../core/encoding/date-time-group.ts';
 import { RANDOM_ID_PATTERN } from '../core/encoding/identifiers.ts';
 import type { CableView } from './device-protocol.ts';
 import type { LocalArchive } from './local-archive.ts';
@@ -28,8 +28,8 @@ export async function openInboxCable(
   const snapshot = await archive.inbox();
   const row = snapshot.items.find((i) => i.id === id);
   try {
-    const { reference, cable } = await readCable(session, id, archive);
-    const { header, content, signedBy } = cable;
+    const read = await readCable(session, id, archive);
+    const { header, content } = read.cable;
     remember?.(content.attachments);
     archive.setInbox({
       ...snapshot,
@@ -37,27 +37,7 @@ export async function openInboxCable(
     });
     return {
       ok: true,
-      id,
-      reference,
-      dtg: formatDateTimeGroup(header.sentAt),
-      classification: header.classification,
-      markings: header.markings,
-      precedence: header.precedence,
-      distribution: header.distribution,
-      groups: header.groups,
-      ...(header.replyTo ? { replyTo: header.replyTo } : {}),
-      subject: content.subject,
-      body: content.body,
-      tags: content.tags,
-      attachments: content.attachments.map((a) => ({ name: a.name, type: a.type, size: a.size })),
-      signedBy: {
-        org: signedBy.org.org,
-        orgName: signedBy.org.name,
-        user: signedBy.user.user,
-        name: signedBy.user.name,
-        device: signedBy.device.device,
-        label: signedBy.device.label,
-      },
+      ...presentCable(read),
       role: row?.role ?? (header.org === session.device.org ? 'sender' : 'info'),
       acknowledged: row?.acknowledged ?? false,
       isSender: header.org === session.device.org,

@@ -1,9 +1,9 @@
 /** `valise read`: fetch a cable, open and verify it on this device, and say who signed it. */
 
 import { join } from 'node:path';
+import { presentCable } from '../../client/present-cable.ts';
 import { fetchAttachment, readCable } from '../../client/read-cable.ts';
 import { resolveCableId } from '../../client/resolve-cable-id.ts';
-import { formatDateTimeGroup } from '../../core/encoding/date-time-group.ts';
 import { nodeSuites } from '../../platform/node-suites.ts';
 import { CliError } from '../cli-error.ts';
 import { text } from '../option-values.ts';
@@ -26,7 +26,7 @@ export const readVerb: Verb = {
     const archive = archiveOf(cli, session);
     const id = await resolveCableId(session, archive, positionals[0]!);
     const { reference, cable } = await readCable(session, id, archive, (await nodeSuites()).xwing);
-    const { header, content, signedBy } = cable;
+    const { header, content } = cable;
     const saved: string[] = [];
     if (saveTo !== undefined) {
       for (const descriptor of content.attachments) {
@@ -54,47 +54,49 @@ export const readVerb: Verb = {
         saved.push(path);
       }
     }
-    const distribution = header.distribution.map((d) => `${d.org} (${d.role})`).join(', ');
+    const shown = presentCable({ reference, cable });
+    const { signedBy } = shown;
     return {
       json: {
-        id: header.id,
+        id: shown.id,
         reference,
-        sentAt: header.sentAt,
-        dtg: formatDateTimeGroup(header.sentAt),
-        classification: header.classification,
-        markings: header.markings,
-        precedence: header.precedence,
-        distribution: header.distribution,
-        groups: header.groups,
-        ...(header.replyTo ? { replyTo: header.replyTo } : {}),
-        subject: content.subject,
-        tags: content.tags,
-        body: content.body,
-        attachments: content.attachments.map((a) => ({ name: a.name, type: a.type, size: a.size })),
+        sentAt: shown.sentAt,
+        dtg: shown.dtg,
+        classification: shown.classification,
+        markings: shown.markings,
+        precedence: shown.precedence,
+        distribution: shown.distribution,
+        groups: shown.groups,
+        ...(shown.replyTo ? { replyTo: shown.replyTo } : {}),
+        subject: shown.subject,
+        tags: shown.tags,
+        body: shown.body,
+        attachments: shown.attachments,
         ...(saveTo !== undefined ? { saved } : {}),
         signedBy: {
-          name: signedBy.user.name,
-          user: signedBy.user.user,
-          org: signedBy.org.org,
-          orgName: signedBy.org.name,
-          device: signedBy.device.device,
-          deviceLabel: signedBy.device.label,
+          name: signedBy.name,
+          user: signedBy.user,
+          org: signedBy.org,
+          orgName: signedBy.orgName,
+          device: signedBy.device,
+          deviceLabel: signedBy.label,
         },
         verified: true,
       },
       text: [
-        `${header.classification}${header.markings.length > 0 ? ` ${header.markings.join(' ')}` : ''}`,
-        `${reference}  ${formatDateTimeGroup(header.sentAt)}  ${header.precedence}`,
-        `FROM ${header.org}  TO ${distribution}${header.groups.length > 0 ? `  GROUPS ${header.groups.join(', ')}` : ''}`,
-        ...(header.replyTo ? [`REPLY TO ${header.replyTo}`] : []),
-        `SUBJECT ${content.subject}`,
-        ...(content.tags.length > 0 ? [`TAGS ${content.tags.join(', ')}`] : []),
+        shown.banner,
+        `${reference}  ${shown.dtg}  ${shown.precedence}`,
+        `FROM ${shown.from}  TO ${shown.addressees}${shown.groups.length > 0 ? `  GROUPS ${shown.groups.join(', ')}` : ''}`,
+        ...(shown.replyTo ? [`REPLY TO ${shown.replyTo}`] : []),
+        `SUBJECT ${shown.subject}`,
+        ...(shown.tags.length > 0 ? [`TAGS ${shown.tags.join(', ')}`] : []),
         '',
-        content.body,
+        shown.body,
         '',
-        ...content.attachments.map((a) => `ATTACHMENT ${a.name} (${a.type}, ${a.size} bytes)`),
+        ...shown.attachments.map((a) => `ATTACHMENT ${a.name} (${a.type}, ${a.size} bytes)`),
         ...saved.map((path) => `saved ${path}`),
-        `signed by ${signedBy.user.name} (${signedBy.user.user}) of ${signedBy.org.org} (${signedBy.org.name}), device ${signedBy.device.label} (${signedBy.device.device}); verified on this device`,
+        `signed by ${shown.signature}; verified on this device`,
+        shown.banner,
       ],
     };
   },

@@ -1,6 +1,7 @@
 /**
- * The one error of sealing and opening cables. The codes are in the order `openCable`
- * checks them, so the code says exactly which step failed first.
+ * The one error of sealing and opening cables. The codes are in the order the cable's
+ * checklist (`verifySealedCable`) and then `openCable` check them, so the code says exactly
+ * which step failed first.
  */
 import { EncodingError } from '../encoding/encoding-error.ts';
 import { ValiseError } from '../valise-error.ts';

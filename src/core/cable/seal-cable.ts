@@ -24,7 +24,7 @@ import { array, enumOf, integer, object, optional, string } from '../encoding/de
 import { decodeGroup, decodeOrgId, randomId } from '../encoding/identifiers.ts';
 import { toJsonValue } from '../encoding/to-json.ts';
 import type { Classification, Marking } from '../identity/classification.ts';
-import { CLASSIFICATIONS, covers, MARKINGS } from '../identity/classification.ts';
+import { CLASSIFICATIONS, MARKINGS } from '../identity/classification.ts';
 import type { Directory } from '../identity/directory.ts';
 import { isDirectory } from '../identity/directory.ts';
 import { entitledDevices } from '../policy.ts';
@@ -54,6 +54,7 @@ import { ADDRESSEE_ROLES, PRECEDENCES } from './precedence.ts';
 import { decodeReference } from './reference.ts';
 import type { KeyWrap, SealedCable } from './sealed-cable.ts';
 import { decodeSealedCable, encodeSealedCable } from './sealed-cable.ts';
+import { checkSender, refusalError } from './verify-sealed-cable.ts';
 
 export interface CableDraft {
   readonly classification: Classification;
@@ -110,25 +111,10 @@ export async function sealCable(request: SealRequest): Promise<SealedCable> {
     );
   }
   const envelope = buildEnvelope(request, entry.org.org);
-  // DESIGN §6: nobody may send what they could not read, nor above what the network holds.
-  if (!covers(directory.root.accreditation, envelope.classification)) {
-    throw new CableError(
-      'CLASSIFICATION_REFUSED',
-      `this network holds at most ${directory.root.accreditation}`,
-    );
-  }
-  if (!covers(entry.org.accreditation, envelope.classification)) {
-    throw new CableError(
-      'CLASSIFICATION_REFUSED',
-      `${entry.org.org} is accredited up to ${entry.org.accreditation} only`,
-    );
-  }
-  if (!covers(entry.user.clearance, envelope.classification)) {
-    throw new CableError(
-      'SENDER_NOT_CLEARED',
-      `your clearance (${entry.user.clearance}) does not cover ${envelope.classification}`,
-    );
-  }
+  // docs/design.md §6: the sender step of the cable's checklist, on the envelope, before any
+  // work: a cable its own sender could not have sent is never sealed.
+  const cleared = checkSender(envelope, directory);
+  if (!cleared.ok) throw refusalError(cleared);
   const content = buildContent(request.content);
   const plaintext = encodeCanonical(toJsonValue(content));
   const recipients = entitledDevices(envelope, directory);

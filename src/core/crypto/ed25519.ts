@@ -1,10 +1,15 @@
 /**
- * Ed25519 through WebCrypto, so a device's signing key can stay a non-extractable
- * CryptoKey. Every signature is over `label || 0x00 || message` (see labels.ts): the same
- * key can never be tricked into signing one kind of object as another.
+ * The one Ed25519 module: every Ed25519 key, signature and check in core goes through here,
+ * through WebCrypto, so a signing key can stay a non-extractable CryptoKey. Two layers:
+ * - the raw operations (`signEd25519`, `verifyEd25519`, the key checks), which the signed
+ *   notes of the log use as C2SP prescribes them;
+ * - labelled signatures over `label || 0x00 || message` (see labels.ts) for everything
+ *   else: the same key can never be tricked into signing one kind of object as another.
  *
- * Arguments are checked first (noble's `abytes`): a wrong key, seed, label, message or signer
- * is a CryptoError naming it. `verifyLabelled` answers false for anything malformed.
+ * Arguments are checked first (noble's `abytes`), with the strictest key check for all: a
+ * private key is read through the CryptoKey getters (a look-alike or a Proxy is refused) and
+ * must be an Ed25519 private key allowed to sign; a public key is exactly 32 bytes. A wrong
+ * argument is a CryptoError naming it; a verifier answers false for anything malformed.
  */
 import { concatBytes, fromBase64url, utf8 } from '../encoding/bytes.ts';
 import { CryptoError } from './hpke/crypto-error.ts';
@@ -19,19 +24,63 @@ export interface Signer {
 
 const ED25519 = { name: 'Ed25519' } as const;
 
-const SIGNATURE_BYTES = 64;
+export const ED25519_PUBLIC_KEY_BYTES = 32;
+export const ED25519_SIGNATURE_BYTES = 64;
+const SIGNATURE_BYTES = ED25519_SIGNATURE_BYTES;
 
+/** WebCrypto wants ArrayBuffer-backed views; copying also detaches us from the caller's buffer. */
 function buffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes) as Uint8Array<ArrayBuffer>;
 }
 
-// An Ed25519 private CryptoKey allowed to sign, read through the CryptoKey getters.
+/** An Ed25519 private CryptoKey allowed to sign, read through the CryptoKey getters. */
+export function isEd25519SigningKey(value: unknown): value is CryptoKey {
+  const facts = cryptoKeyFacts(value);
+  return facts?.type === 'private' && facts.algorithm === 'Ed25519' && facts.usages.includes('sign');
+}
+
+/** A raw Ed25519 public key (RFC 8032): exactly 32 bytes. */
+export function isEd25519PublicKey(value: unknown): value is Uint8Array {
+  return isBytes(value) && value.length === ED25519_PUBLIC_KEY_BYTES;
+}
+
 function requireSigningKey(privateKey: unknown, name: string): CryptoKey {
-  const facts = cryptoKeyFacts(privateKey);
-  if (facts?.type !== 'private' || facts.algorithm !== 'Ed25519' || !facts.usages.includes('sign')) {
+  if (!isEd25519SigningKey(privateKey)) {
     throw new CryptoError('BAD_KEY', `${name} must be an Ed25519 private CryptoKey that may sign`);
   }
-  return privateKey as CryptoKey;
+  return privateKey;
+}
+
+/** A raw Ed25519 signature (RFC 8032) over `message`. */
+export async function signEd25519(privateKey: CryptoKey, message: Uint8Array): Promise<Uint8Array> {
+  const key = requireSigningKey(privateKey, 'privateKey');
+  const data = requireBytes(message, 'message');
+  return new Uint8Array(await globalThis.crypto.subtle.sign(ED25519, key, buffer(data)));
+}
+
+/**
+ * Imports a raw public key for verifying, once (a verifier that checks many signatures keeps
+ * the promise). The promise rejects for anything but a 32-byte key WebCrypto accepts.
+ */
+export async function importEd25519PublicKey(publicKey: Uint8Array): Promise<CryptoKey> {
+  if (!isEd25519PublicKey(publicKey))
+    throw new CryptoError('BAD_KEY', 'publicKey must be 32 bytes (RFC 8032)');
+  return globalThis.crypto.subtle.importKey('raw', buffer(publicKey), ED25519, false, ['verify']);
+}
+
+/** Verifies a raw Ed25519 signature. Returns false for anything malformed; never throws. */
+export async function verifyEd25519(
+  publicKey: Uint8Array | Promise<CryptoKey>,
+  message: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  if (!isBytes(signature) || signature.length !== SIGNATURE_BYTES || !isBytes(message)) return false;
+  try {
+    const key = publicKey instanceof Promise ? await publicKey : await importEd25519PublicKey(publicKey);
+    return await globalThis.crypto.subtle.verify(ED25519, key, buffer(signature), buffer(message));
+  } catch {
+    return false;
+  }
 }
 
 /** Makes a fresh key pair; `extractable` only for the CLI key file and tests. */
@@ -56,30 +105,16 @@ export function signerFromKey(
   return {
     publicKey,
     privateKey,
-    async sign(message) {
-      const data = requireBytes(message, 'message');
-      return new Uint8Array(await globalThis.crypto.subtle.sign(ED25519, privateKey, data));
-    },
+    sign: (message) => signEd25519(privateKey, message),
   };
 }
 
-const PKCS8_ED25519_PREFIX = Uint8Array.of(
-  0x30,
-  0x2e,
-  0x02,
-  0x01,
-  0x00,
-  0x30,
-  0x05,
-  0x06,
-  0x03,
-  0x2b,
-  0x65,
-  0x70,
-  0x04,
-  0x22,
-  0x04,
-  0x20,
+// RFC 8410 §7: PrivateKeyInfo, DER, before the 32-byte seed, part by part.
+const PKCS8_ED25519_PREFIX = concatBytes(
+  Uint8Array.of(0x30, 0x2e), // SEQUENCE, 46 bytes
+  Uint8Array.of(0x02, 0x01, 0x00), // version v1
+  Uint8Array.of(0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70), // AlgorithmIdentifier id-Ed25519 (1.3.101.112)
+  Uint8Array.of(0x04, 0x22, 0x04, 0x20), // OCTET STRING { CurvePrivateKey OCTET STRING (32) }
 );
 
 /** Imports a 32-byte Ed25519 seed (RFC 8032 private key) as a signer. */
@@ -142,20 +177,6 @@ export async function verifyLabelled(
   message: Uint8Array,
   signature: Uint8Array,
 ): Promise<boolean> {
-  if (!isBytes(publicKey) || publicKey.length !== 32) return false;
-  if (!isBytes(signature) || signature.length !== SIGNATURE_BYTES) return false;
-  if (!isBytes(message) || typeof label !== 'string') return false;
-  try {
-    const key = await globalThis.crypto.subtle.importKey('raw', buffer(publicKey), ED25519, false, [
-      'verify',
-    ]);
-    return await globalThis.crypto.subtle.verify(
-      ED25519,
-      key,
-      buffer(signature),
-      buffer(labelled(label, message)),
-    );
-  } catch {
-    return false;
-  }
+  if (!isEd25519PublicKey(publicKey) || !isBytes(message) || typeof label !== 'string') return false;
+  return verifyEd25519(publicKey, labelled(label, message), signature);
 }

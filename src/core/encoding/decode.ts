@@ -1,5 +1,7 @@
 /**
- * The decoder kit every model is built from. A decoder takes an untrusted value and the
+ * The decoder kit every model is built from: the decoder types, the containers (`array`,
+ * `optional`, `object`, `refine`) and whole documents; the scalars are in
+ * `decode-scalars.ts` and re-exported here. A decoder takes an untrusted value and the
  * path of the field it came from, and returns a typed, frozen value or throws an
  * EncodingError naming that path. Types are inferred from the decoders, so a model's type
  * and its validation can never disagree.
@@ -15,15 +17,22 @@
  * - A misconfigured decoder (say `min > max`) throws EncodingError 'INVALID_VALUE' naming
  *   the option when it is built, at import time, not when the first document arrives.
  */
-import { fromBase64url } from './bytes.ts';
-import {
-  canonicalize,
-  type JsonValue,
-  type ParseLimits,
-  parseCanonical,
-  parseJson,
-} from './canonical-json.ts';
+import { canonicalize, type JsonValue, parseCanonical } from './canonical-json.ts';
+import { bound, isPlainObject, misconfigured, readOwn, wrongType } from './decoder-checks.ts';
 import { childField, EncodingError, fieldName } from './encoding-error.ts';
+import { type ParseLimits, parseJson } from './parse-json.ts';
+
+// The scalar decoders live apart (decode-scalars.ts); the kit is reached here, whole.
+export {
+  type BytesOptions,
+  boolean,
+  bytes,
+  enumOf,
+  integer,
+  literal,
+  type StringOptions,
+  string,
+} from './decode-scalars.ts';
 
 export type Decoder<T> = (value: unknown, field: string) => T;
 
@@ -50,160 +59,6 @@ export type ObjectOf<S extends Shape> = Simplify<
 >;
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-// ---------------------------------------------------------------------------------------
-// Scalars
-
-export interface StringOptions {
-  /** Fewest code points. Default 0. */
-  readonly min?: number;
-  /** Most code points; mandatory so no string is unbounded. */
-  readonly max: number;
-  /** Must match the whole string (it is applied as if anchored). */
-  readonly pattern?: RegExp;
-  /** The only values accepted. For a closed set that is also a type, use `enumOf`. */
-  readonly oneOf?: readonly string[];
-}
-
-// With the `u` flag a surrogate pair is one code point, so this matches only lone halves.
-const LONE_SURROGATE = /\p{Cs}/u;
-
-/** A string of `min`..`max` Unicode code points, well-formed, optionally matching a pattern. */
-export function string(options: StringOptions): Decoder<string> {
-  const max = bound(options?.max, 'string', 'max');
-  const min = options.min === undefined ? 0 : bound(options.min, 'string', 'min');
-  if (min > max) throw misconfigured('string', 'min', 'must not be greater than max');
-  const pattern = options.pattern === undefined ? undefined : wholeMatch(options.pattern);
-  const oneOf = options.oneOf === undefined ? undefined : new Set(options.oneOf);
-  const expected = `a string of ${min === max ? max : `${min} to ${max}`} characters`;
-
-  return (value, field) => {
-    if (typeof value !== 'string') throw wrongType(field, expected, value);
-    // Code points are between length/2 and length: decide cheaply before counting.
-    const length = value.length / 2 > max ? Number.POSITIVE_INFINITY : codePoints(value);
-    if (length < min || length > max) {
-      throw new EncodingError(
-        'OUT_OF_RANGE',
-        field,
-        `${fieldName(field)}: expected ${expected}, got ${length === Number.POSITIVE_INFINITY ? 'more' : length}`,
-      );
-    }
-    if (LONE_SURROGATE.test(value)) {
-      throw new EncodingError(
-        'INVALID_VALUE',
-        field,
-        `${fieldName(field)}: must be valid Unicode, found a lone surrogate`,
-      );
-    }
-    if (pattern && !pattern(value)) {
-      throw new EncodingError('INVALID_VALUE', field, `${fieldName(field)}: must match ${options.pattern}`);
-    }
-    if (oneOf && !oneOf.has(value)) {
-      throw new EncodingError('INVALID_VALUE', field, `${fieldName(field)}: must be one of ${listOf(oneOf)}`);
-    }
-    return value;
-  };
-}
-
-/** A safe integer in `min`..`max`. Floats, NaN, Infinity and numeric strings are refused. */
-export function integer(options: { readonly min: number; readonly max: number }): Decoder<number> {
-  const { min, max } = options ?? {};
-  if (!Number.isSafeInteger(min)) throw misconfigured('integer', 'min', 'must be a safe integer');
-  if (!Number.isSafeInteger(max)) throw misconfigured('integer', 'max', 'must be a safe integer');
-  if (min > max) throw misconfigured('integer', 'min', 'must not be greater than max');
-  const expected = `an integer from ${min} to ${max}`;
-  return (value, field) => {
-    if (typeof value !== 'number') throw wrongType(field, expected, value);
-    if (!Number.isSafeInteger(value)) {
-      throw new EncodingError(
-        'INVALID_VALUE',
-        field,
-        `${fieldName(field)}: expected ${expected}, got ${value}`,
-      );
-    }
-    if (value < min || value > max) {
-      throw new EncodingError(
-        'OUT_OF_RANGE',
-        field,
-        `${fieldName(field)}: expected ${expected}, got ${value}`,
-      );
-    }
-    return value === 0 ? 0 : value; // -0 and 0 are one value on the wire
-  };
-}
-
-export function boolean(): Decoder<boolean> {
-  return (value, field) => {
-    if (typeof value !== 'boolean') throw wrongType(field, 'true or false', value);
-    return value;
-  };
-}
-
-/** Exactly `expected`: for tags such as `kind: literal('SealedCable')` and version numbers. */
-export function literal<const V extends string | number | boolean | null>(expected: V): Decoder<V> {
-  const shown = JSON.stringify(expected);
-  return (value, field) => {
-    if (value !== expected) {
-      throw new EncodingError('INVALID_VALUE', field, `${fieldName(field)}: expected ${shown}`);
-    }
-    return expected;
-  };
-}
-
-/** One member of an `as const` tuple of strings; the decoded type is the tuple's union. */
-export function enumOf<const T extends readonly [string, ...string[]]>(values: T): Decoder<T[number]> {
-  if (!Array.isArray(values) || values.length === 0 || values.some((v) => typeof v !== 'string')) {
-    throw misconfigured('enumOf', 'values', 'must be a non-empty tuple of strings');
-  }
-  const members = new Set<string>(values);
-  const expected = `one of ${listOf(members)}`;
-  return (value, field) => {
-    if (typeof value !== 'string') throw wrongType(field, expected, value);
-    if (!members.has(value))
-      throw new EncodingError('INVALID_VALUE', field, `${fieldName(field)}: expected ${expected}`);
-    return value as T[number];
-  };
-}
-
-export type BytesOptions = { readonly length: number } | { readonly min?: number; readonly max: number };
-
-/** Bytes sent as canonical unpadded base64url (RFC 4648 §5); a fresh copy each time. */
-export function bytes(options: BytesOptions): Decoder<Uint8Array> {
-  let min: number;
-  let max: number;
-  if (options !== null && typeof options === 'object' && 'length' in options) {
-    min = max = bound(options.length, 'bytes', 'length');
-  } else {
-    max = bound(options?.max, 'bytes', 'max');
-    min = options.min === undefined ? 0 : bound(options.min, 'bytes', 'min');
-    if (min > max) throw misconfigured('bytes', 'min', 'must not be greater than max');
-  }
-  const maxChars = Math.ceil((max * 4) / 3);
-  const expected = `${min === max ? max : `${min} to ${max}`} bytes as base64url`;
-  return (value, field) => {
-    if (typeof value !== 'string') throw wrongType(field, expected, value);
-    // Check the size from the text length first, so a huge string costs no decoding.
-    if (value.length > maxChars) {
-      throw new EncodingError('OUT_OF_RANGE', field, `${fieldName(field)}: expected ${expected}, got more`);
-    }
-    const decoded = fromBase64url(value);
-    if (decoded === undefined) {
-      throw new EncodingError(
-        'INVALID_VALUE',
-        field,
-        `${fieldName(field)}: expected ${expected} (unpadded, A-Z a-z 0-9 - _, canonical)`,
-      );
-    }
-    if (decoded.length < min || decoded.length > max) {
-      throw new EncodingError(
-        'OUT_OF_RANGE',
-        field,
-        `${fieldName(field)}: expected ${expected}, got ${decoded.length}`,
-      );
-    }
-    return decoded;
-  };
-}
 
 // ---------------------------------------------------------------------------------------
 // Containers
@@ -346,81 +201,4 @@ export function decodeCanonical<T>(input: Uint8Array | string, decoder: Decoder<
 export function decodeJson<T>(input: Uint8Array | string, decoder: Decoder<T>, limits?: ParseLimits): T {
   if (typeof decoder !== 'function') throw misconfigured('decodeJson', 'decoder', 'must be a decoder');
   return decoder(parseJson(input, limits), '');
-}
-
-// ---------------------------------------------------------------------------------------
-// Helpers
-
-function isPlainObject(value: unknown): value is object {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-// Reads an own data property without running getters or following the prototype chain.
-function readOwn(target: object, key: string | number, field: string): { present: boolean; value: unknown } {
-  const descriptor = Object.getOwnPropertyDescriptor(target, key);
-  if (descriptor === undefined) return { present: false, value: undefined };
-  if (!('value' in descriptor)) {
-    throw new EncodingError('WRONG_TYPE', field, `${field}: expected a data value, got an accessor`);
-  }
-  return { present: true, value: descriptor.value };
-}
-
-function codePoints(text: string): number {
-  let n = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n--;
-        i++;
-      }
-    }
-  }
-  return n;
-}
-
-// A copy of the pattern without the stateful flags (g, y), tested for a whole-string match.
-function wholeMatch(pattern: RegExp): (text: string) => boolean {
-  if (!(pattern instanceof RegExp)) throw misconfigured('string', 'pattern', 'must be a RegExp');
-  const re = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
-  return (text) => {
-    const m = re.exec(text);
-    return m !== null && m.index === 0 && m[0].length === text.length;
-  };
-}
-
-function bound(value: unknown, builder: string, option: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw misconfigured(builder, option, 'must be a non-negative integer');
-  }
-  return value;
-}
-
-function misconfigured(builder: string, option: string, what: string): EncodingError {
-  const f = `${builder}.${option}`;
-  return new EncodingError('INVALID_VALUE', f, `${builder}(): ${option} ${what}; fix the decoder definition`);
-}
-
-function wrongType(field: string, expected: string, value: unknown): EncodingError {
-  return new EncodingError(
-    'WRONG_TYPE',
-    field,
-    `${fieldName(field)}: expected ${expected}, got ${typeName(value)}`,
-  );
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return isPlainObject(value) ? 'an object' : 'a non-plain object';
-  return typeof value === 'undefined' ? 'nothing' : `a ${typeof value}`;
-}
-
-function listOf(values: Iterable<string>): string {
-  const all = [...values];
-  const shown = all.slice(0, 12).map((v) => JSON.stringify(v));
-  return all.length > 12 ? `${shown.join(', ')}, …` : shown.join(', ');
 }

@@ -10,8 +10,9 @@
  * that cannot even be inspected (a revoked Proxy, a Proxy whose traps throw) is refused too.
  */
 import { toBase64url } from './bytes.ts';
-import { DEFAULT_MAX_DEPTH, type JsonValue } from './canonical-json.ts';
 import { childField, EncodingError, type EncodingErrorCode, fieldName } from './encoding-error.ts';
+import type { JsonValue } from './json-value.ts';
+import { DEFAULT_MAX_DEPTH } from './parse-json.ts';
 
 export function toJsonValue(value: unknown): JsonValue {
   return convert(value, undefined, 0, new Set());

@@ -1,7 +1,9 @@
 /**
- * Audits a whole audit log (DESIGN §8, `valise audit verify`): rebuilds the tree from the
- * leaves in order and checks every stored checkpoint against it: the log's signature, the
- * root at its size, the directory count it commits to, and each witness cosignature. It
+ * Audits a whole audit log (docs/design.md §8, `valise audit verify`): decodes every leaf
+ * with the one audit-event decoder, rebuilds the tree from the leaves in order (the Merkle
+ * module's compact range) and checks every stored checkpoint against it with the note
+ * module's verifiers: the log's signature, the root at its size, the directory count it
+ * commits to, and each witness cosignature. It
  * stops at the FIRST problem in log order (a leaf, or the checkpoint whose size is reached),
  * so the report names the earliest point where the stored history stops being the signed one.
  *
@@ -10,35 +12,25 @@
  * hash functions may be injected (a native SHA-256 for a million leaves); they must be the
  * RFC 9162 §2.1.1 ones, and tests check that they are.
  */
-import { constantTimeEqual, utf8 } from '../encoding/bytes.ts';
+import { constantTimeEqual } from '../encoding/bytes.ts';
 import type { Checkpoint } from './checkpoint/checkpoint.ts';
 import { SIGNATURE_TYPES } from './checkpoint/key-id.ts';
 import type { NoteVerifier } from './checkpoint/note-verifier.ts';
 import { parseCheckpoint } from './checkpoint/parse-checkpoint.ts';
 import { parseNote } from './checkpoint/parse-note.ts';
+import { verifyCosignature } from './checkpoint/verify-cosignature.ts';
+import { verifyNote } from './checkpoint/verify-note.ts';
 import { directoryEpochOf } from './directory-extension.ts';
 import { DIRECTORY_EVENT_TYPE } from './directory-leaf.ts';
 import { type LogEvent, parseLogEvent } from './log-event.ts';
-import { emptyRoot, leafHash, nodeHash } from './merkle/merkle-hash.ts';
+import { foldRoots, pushLeafHash } from './merkle/compact-range.ts';
+import { leafHash, nodeHash } from './merkle/merkle-hash.ts';
 import type { SubtreeHash } from './merkle/node-id.ts';
 
 /** The two hashes of RFC 9162 §2.1.1; the defaults are core's. */
 export interface TreeHasher {
   leaf(entry: Uint8Array): Uint8Array;
   node(left: Uint8Array, right: Uint8Array): Uint8Array;
-}
-
-function includes(haystack: Uint8Array, needle: Uint8Array): boolean {
-  const first = needle[0]!;
-  outer: for (
-    let i = haystack.indexOf(first);
-    i >= 0 && i <= haystack.length - needle.length;
-    i = haystack.indexOf(first, i + 1)
-  ) {
-    for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
-    return true;
-  }
-  return false;
 }
 
 export const CORE_HASHER: TreeHasher = Object.freeze({ leaf: leafHash, node: nodeHash });
@@ -124,8 +116,6 @@ interface ParsedCheckpoint {
 export class LogAuditor {
   readonly #options: LogAuditorOptions;
   readonly #hasher: TreeHasher;
-  /** `"type":"directory.entry"` as it appears in a canonical event. */
-  readonly #directoryType = new TextEncoder().encode(`"type":"${DIRECTORY_EVENT_TYPE}"`);
   /** Full-subtree roots of the leaves so far, largest first (a compact range). */
   readonly #stack: Uint8Array[] = [];
   #size = 0;
@@ -300,18 +290,8 @@ export class LogAuditor {
   }
 
   #checkEvent(index: number, bytes: Uint8Array): AuditProblem | undefined {
-    // Only directory events are read field by field (their sequence is checked); any other
-    // leaf needs only to be a JSON object, its bytes being bound by the leaf hash. Parsing
-    // a million events would double the cost of an audit.
-    if (!this.#options.fullView || !includes(bytes, this.#directoryType)) {
-      return bytes[0] === 0x7b && bytes[bytes.length - 1] === 0x7d
-        ? undefined
-        : this.#fail({
-            code: 'EVENT_MALFORMED',
-            leaf: index,
-            message: `leaf ${index} is not an audit event`,
-          });
-    }
+    // Every leaf is decoded with the one audit-event decoder `audit events` uses: a leaf the
+    // reader would refuse is never passed here (braces at both ends are not an event).
     let event: LogEvent;
     try {
       event = parseLogEvent(bytes);
@@ -322,8 +302,9 @@ export class LogAuditor {
         message: `leaf ${index} is not a canonical audit event`,
       });
     }
-    if (event.type === DIRECTORY_EVENT_TYPE) {
-      // DESIGN §8 key transparency: directory events commit entries 0, 1, 2, … in order.
+    if (this.#options.fullView && event.type === DIRECTORY_EVENT_TYPE) {
+      // docs/design.md §8 key transparency: directory events commit entries 0, 1, 2, … in
+      // order (only a full view sees every one of them).
       if (event.detail.index !== this.#directory) {
         return this.#fail({
           code: 'DIRECTORY_OUT_OF_ORDER',
@@ -336,51 +317,46 @@ export class LogAuditor {
     return undefined;
   }
 
-  /** Pushes one leaf hash, merging full subtrees like a binary counter (RFC 9162 §2.1.1). */
+  /** Pushes one leaf hash onto the compact range (RFC 9162 §2.1.1), noting completed nodes. */
   #push(hash: Uint8Array): void {
-    let current = hash;
-    let index = this.#size;
-    let level = 0;
-    while (index % 2 === 1) {
-      current = this.#hasher.node(this.#stack.pop()!, current);
-      level++;
-      index = (index - 1) / 2;
-      if (this.#options.collectNodes) this.#nodes.push({ level, index, hash: current });
-    }
-    this.#stack.push(current);
+    const collect = this.#options.collectNodes
+      ? (node: SubtreeHash) => {
+          if (node.level > 0) this.#nodes.push(node);
+        }
+      : undefined;
+    pushLeafHash(this.#stack, this.#size, hash, collect, this.#hasher.node);
     this.#size++;
   }
 
   #root(): Uint8Array {
-    if (this.#stack.length === 0) return emptyRoot();
-    let root = this.#stack[this.#stack.length - 1]!;
-    for (let i = this.#stack.length - 2; i >= 0; i--) root = this.#hasher.node(this.#stack[i]!, root);
-    return root;
+    return foldRoots(this.#stack, this.#hasher.node);
   }
 
   async #checkCheckpoint(stored: ParsedCheckpoint): Promise<AuditProblem | undefined> {
     const { checkpoint, note } = stored;
     const size = checkpoint.size;
-    const parsed = parseNote(note);
-    const text = utf8(parsed.text);
     const { logVerifier, witnesses } = this.#options;
-    let logSigned = false;
+    // C2SP tlog-checkpoint: the log's own key must have signed the checkpoint; a signature
+    // under its name by another key is ignored, and a failing one rejects the note.
+    if (!(await verifyNote(note, [logVerifier])).includes(logVerifier.name)) {
+      return this.#fail({
+        code: 'CHECKPOINT_UNSIGNED',
+        checkpoint: size,
+        message: `the stored checkpoint at size ${size} is not signed by the log key`,
+      });
+    }
+    // Every other line is a cosignature, and each must be a known witness's that verifies
+    // (C2SP tlog-cosignature): an audit accepts no signature it cannot account for.
     let cosigned = 0;
-    for (const signature of parsed.signatures) {
-      if (signature.name === logVerifier.name) {
-        // The log's name: its key must have made it (another key under its name signs nothing).
-        if (signature.keyId !== logVerifier.keyId || !(await logVerifier.verify(text, signature.signature)))
-          break;
-        logSigned = true;
-        continue;
-      }
+    for (const signature of parseNote(note).signatures) {
+      if (signature.name === logVerifier.name && signature.keyId === logVerifier.keyId) continue;
       const witness = witnesses.find(
         (w) =>
           w.type === SIGNATURE_TYPES.cosignatureV1 &&
           w.name === signature.name &&
           w.keyId === signature.keyId,
       );
-      if (!witness || !(await witness.verify(text, signature.signature))) {
+      if (!witness || !(await verifyCosignature(note, witness)).ok) {
         return this.#fail({
           code: 'COSIGNATURE_INVALID',
           checkpoint: size,
@@ -388,13 +364,6 @@ export class LogAuditor {
         });
       }
       cosigned++;
-    }
-    if (!logSigned) {
-      return this.#fail({
-        code: 'CHECKPOINT_UNSIGNED',
-        checkpoint: size,
-        message: `the stored checkpoint at size ${size} is not signed by the log key`,
-      });
     }
     // RFC 9162 §2.1.1: the tree of the first `size` leaves must have the signed root.
     if (!constantTimeEqual(this.#root(), checkpoint.rootHash)) {

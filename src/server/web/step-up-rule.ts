@@ -4,7 +4,7 @@
  * enrolment, issuing or revoking a certificate; creating invitations). Malware in the
  * browser can sign requests with the device key, but it cannot touch the passkey.
  */
-import { parseJson } from '../../core/encoding/canonical-json.ts';
+import { parseJson } from '../../core/encoding/parse-json.ts';
 import { CLASSIFICATIONS, classificationRank } from '../../core/identity/classification.ts';
 
 const ADMIN_ROUTES = ['POST /api/v1/directory', 'POST /api/v1/invitations'];

@@ -8,9 +8,9 @@ import {
   encodeCanonical,
   type JsonValue,
   parseCanonical,
-  parseJson,
 } from '../../../src/core/encoding/canonical-json.ts';
 import { EncodingError, type EncodingErrorCode } from '../../../src/core/encoding/encoding-error.ts';
+import { parseJson } from '../../../src/core/encoding/parse-json.ts';
 
 interface NumberVector {
   readonly ieee754: string;

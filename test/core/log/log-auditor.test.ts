@@ -211,6 +211,29 @@ describe('LogAuditor', () => {
     assert.equal(!report.ok && report.problem.code, 'COSIGNATURE_INVALID');
     assert.ok(notes[0]!.includes(WITNESS));
   });
+  test('every leaf must decode as an audit event, exactly as `audit events` reads it, whatever the view', async () => {
+    // Braces at both ends are not an event: the auditor and the events reader share one decoder.
+    const impostors = ['{}', '{"at":1}', '{ "at": 1 }', '{not json at all}', '{"type":"directory.entry"}'];
+    for (const text of impostors) {
+      assert.throws(() => parseLogEvent(utf8(text)), text);
+      const leaves = [event(0, 0), event(1), utf8(text), event(3)];
+      const notes = [await note(leaves, 4, 1)];
+      for (const fullView of [true, false]) {
+        const auditor = new LogAuditor({
+          origin: ORIGIN,
+          logVerifier,
+          witnesses: [],
+          checkpoints: notes,
+          fullView,
+        });
+        assert.equal(auditor.start(), undefined);
+        await auditor.addLeaves(withHashes(leaves));
+        const report = await auditor.finish();
+        assert.equal(!report.ok && report.problem.code, 'EVENT_MALFORMED', `${text} (fullView ${fullView})`);
+        assert.equal(!report.ok && report.problem.leaf, 2, text);
+      }
+    }
+  });
 });
 
 describe('directory commitments', () => {

@@ -185,6 +185,22 @@ for (const backend of await backends()) {
       });
       assert.equal(asOther.status, 403);
       assert.equal(asOther.json.error.code, 'FORBIDDEN');
+      // A suite this server does not know is refused (the cable checklist), never stored.
+      const position = {
+        serial: cable.header.serial,
+        ...(cable.header.prev ? { prev: cable.header.prev } : {}),
+      };
+      const unknown = await resignCable(
+        { ...cable, header: { ...cable.header, suite: 'valise-v9/unknown' } },
+        position,
+        anna.signer,
+      );
+      const before = await actCounts(t.store);
+      const suite = await t.api.post('/api/v1/cables', cableBody(unknown), { as: anna });
+      assert.equal(suite.status, 400, suite.text);
+      assert.equal(suite.json.error.code, 'INVALID_VALUE');
+      assert.equal(suite.json.error.field, 'cable.header.suite');
+      assert.deepEqual(await actCounts(t.store), before);
     });
 
     test("a fetch returns the header, content and the caller's wrap only, logged before the answer", async () => {

@@ -5,6 +5,7 @@
  * so a signature of one kind is never mistaken for the other.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
+import { ED25519_PUBLIC_KEY_BYTES, ED25519_SIGNATURE_BYTES } from '../../crypto/ed25519.ts';
 import { concatBytes, utf8 } from '../../encoding/bytes.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 
@@ -17,8 +18,9 @@ export const SIGNATURE_TYPES = {
 
 export type SignatureType = (typeof SIGNATURE_TYPES)[keyof typeof SIGNATURE_TYPES];
 
-export const ED25519_PUBLIC_KEY_SIZE = 32;
-export const ED25519_SIGNATURE_SIZE = 64;
+/** The sizes of the one Ed25519 module, under the names the note code reads. */
+export const ED25519_PUBLIC_KEY_SIZE = ED25519_PUBLIC_KEY_BYTES;
+export const ED25519_SIGNATURE_SIZE = ED25519_SIGNATURE_BYTES;
 
 /** key ID = SHA-256(key name || 0x0A || type || public key)[:4], as a uint32. */
 export function keyId(name: string, type: SignatureType, publicKey: Uint8Array): number {

@@ -3,8 +3,9 @@
  * cosigning them (type 0x04). The private key is a WebCrypto CryptoKey, so it can be
  * non-extractable; the Signer only ever exposes the public key and a sign operation.
  */
+
+import { isEd25519PublicKey, isEd25519SigningKey, signEd25519 } from '../../crypto/ed25519.ts';
 import { CheckpointError } from './checkpoint-error.ts';
-import { isEd25519PublicKey, isEd25519SigningKey, signEd25519 } from './ed25519-web-crypto.ts';
 import { keyId, SIGNATURE_TYPES, type SignatureType } from './key-id.ts';
 import { checkKeyName } from './note-text.ts';
 

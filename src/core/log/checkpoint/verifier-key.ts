@@ -4,6 +4,7 @@
  * key ID>+<base64(type byte || public key)>`. Parsing recomputes the key ID, so a pinned key
  * whose ID does not match its name and key is refused.
  */
+import { isEd25519PublicKey } from '../../crypto/ed25519.ts';
 import { fromBase64, toBase64 } from './base64.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import { ED25519_PUBLIC_KEY_SIZE, keyId, SIGNATURE_TYPES, type SignatureType } from './key-id.ts';
@@ -52,7 +53,7 @@ export function parseVerifierKey(vkey: string): VerifierKey {
 export function formatVerifierKey(name: string, type: SignatureType, publicKey: Uint8Array): string {
   if (!isKeyName(name)) throw new CheckpointError('INVALID_KEY_NAME', 'invalid key name');
   if (!isSignatureType(type)) throw new CheckpointError('INVALID_KEY', 'unsupported signature type');
-  if (!(publicKey instanceof Uint8Array) || publicKey.length !== ED25519_PUBLIC_KEY_SIZE) {
+  if (!isEd25519PublicKey(publicKey)) {
     throw new CheckpointError('INVALID_KEY', 'an Ed25519 public key is 32 bytes');
   }
   const id = keyId(name, type, publicKey).toString(16).padStart(8, '0');

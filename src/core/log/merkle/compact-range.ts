@@ -68,15 +68,20 @@ export function compactRange(size: number, hashes: readonly Uint8Array[]): Compa
   return freeze(size, copies);
 }
 
+/** RFC 9162 §2.1.1's interior hash, injectable so an audit may use a native SHA-256. */
+export type NodeHash = (left: Uint8Array, right: Uint8Array) => Uint8Array;
+
 /**
  * Pushes one leaf hash onto a mutable stack of full-subtree roots of a tree of `size`
- * leaves, merging while the binary counter carries. Shared by appends and root folds.
+ * leaves, merging while the binary counter carries. Shared by appends, root folds and the
+ * whole-log audit.
  */
 export function pushLeafHash(
   stack: Uint8Array[],
   size: number,
   hash: Uint8Array,
   onNode?: (node: SubtreeHash) => void,
+  node: NodeHash = nodeHash,
 ): void {
   let current = hash;
   let level = 0;
@@ -85,7 +90,7 @@ export function pushLeafHash(
   // A set bit at `level` of the old size is a full subtree of that height waiting for a
   // right sibling of the same height: this one.
   while (index % 2 === 1) {
-    current = nodeHash(stack.pop()!, current);
+    current = node(stack.pop()!, current);
     level++;
     index = (index - 1) / 2;
     onNode?.({ level, index, hash: current });
@@ -94,10 +99,10 @@ export function pushLeafHash(
 }
 
 /** Folds full-subtree roots (largest first) into the tree root, right to left. */
-export function foldRoots(hashes: readonly Uint8Array[]): Uint8Array {
+export function foldRoots(hashes: readonly Uint8Array[], node: NodeHash = nodeHash): Uint8Array {
   if (hashes.length === 0) return emptyRoot();
   let root = hashes[hashes.length - 1]!;
-  for (let i = hashes.length - 2; i >= 0; i--) root = nodeHash(hashes[i]!, root);
+  for (let i = hashes.length - 2; i >= 0; i--) root = node(hashes[i]!, root);
   return root;
 }
 
