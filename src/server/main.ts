@@ -43,7 +43,6 @@ import { openPostgresStore } from './store/open-postgres.ts';
 import { openSqliteStore } from './store/open-sqlite.ts';
 import type { Store } from './store/store.ts';
 import { StoreError } from './store/store-error.ts';
-import { openWebStore } from './web/open-web-store.ts';
 
 const EXIT_FATAL_WRITE = 70;
 const EXIT_CONFIG = 78;
@@ -161,7 +160,6 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     web: {
       origin,
       requireAal3: env.VALISE_REQUIRE_AAL3 === '1',
-      store: openWebStore(env.DATABASE_URL ? { connectionString: env.DATABASE_URL } : { sqlitePath }),
       appDir: env.VALISE_WEB_DIR ?? fileURLToPath(new URL('../../dist/web', import.meta.url)),
     },
   });
