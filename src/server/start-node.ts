@@ -45,7 +45,6 @@ import { NodeConfigError } from './node-config-error.ts';
 import { openPostgresStore } from './store/open-postgres.ts';
 import { openSqliteStore } from './store/open-sqlite.ts';
 import type { Store } from './store/store.ts';
-import { openWebStore } from './web/open-web-store.ts';
 
 /** The settings above, as the process environment holds them. */
 export type NodeSettings = Readonly<Record<string, string | undefined>>;
@@ -190,7 +189,6 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
       web: {
         origin,
         requireAal3: env.VALISE_REQUIRE_AAL3 === '1',
-        store: openWebStore(env.DATABASE_URL ? { connectionString: env.DATABASE_URL } : { sqlitePath }),
         appDir: env.VALISE_WEB_DIR ?? fileURLToPath(new URL('../../dist/web', import.meta.url)),
       },
     });

@@ -89,6 +89,10 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, meaning: 'too many requests from this device or source; slow down' },
   // 5xx: the server's own faults, never the client's
   INTERNAL: { status: 500, meaning: 'the server failed; its log says why' },
+  INTEGRITY_FAILED: {
+    status: 500,
+    meaning: 'a stored row failed its integrity check (tampering or corruption); the log names it',
+  },
   STORE_UNAVAILABLE: { status: 503, meaning: 'the server cannot reach its store; retry later' },
 } as const satisfies { readonly [code: string]: { readonly status: number; readonly meaning: string } };
 

@@ -16,6 +16,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { unixSeconds } from '../clock.ts';
 import { sendError } from '../error-handler.ts';
 import { rawBody } from '../read-body.ts';
+import type { SessionRecord } from '../store/web-store.ts';
 import { sessionIdHash } from './session-cookie.ts';
 import { stepUpReason } from './step-up-rule.ts';
 import type { WebContext } from './web-context.ts';
@@ -26,7 +27,6 @@ import {
   STEP_UP_SECONDS,
   TOUCH_SECONDS,
 } from './web-options.ts';
-import type { SessionRecord } from './web-store.ts';
 
 const SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'];
 

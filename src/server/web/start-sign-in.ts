@@ -10,10 +10,10 @@ import { ROUTES } from '../../core/api/routes.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
 import { routeBody, serve } from '../routes/serve-route.ts';
+import type { ChallengePurpose } from '../store/web-store.ts';
 import { requirePasskey } from './verify-assertion.ts';
 import type { WebContext } from './web-context.ts';
 import { CHALLENGE_SECONDS } from './web-options.ts';
-import type { ChallengePurpose } from './web-store.ts';
 
 export function startSignInRoutes(app: FastifyInstance, web: WebContext): void {
   const start =
