@@ -6,7 +6,8 @@
  * - help_ms: `valise --help`, the floor of any command (start, load, print);
  * - inbox_ms: `valise inbox` for one recipient of the 50 cables, warm (run once before);
  * - send_ms: `valise send` of a RESTREINT UE cable to the three organisations (30 devices).
- * BENCH_VALISE names another entry script to measure (e.g. an older bin). Measures and
+ * BENCH_VALISE names another entry script to measure (e.g. an older bin), BENCH_RUNS the
+ * number of runs (default 7), VALISE_NODE_FLAGS node flags for the timed commands. Measures and
  * prints; never fails on a time.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -24,6 +25,8 @@ const DEVICES_PER_ORG = 10;
 const CABLES = 50;
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const GOALS = { help_ms: 250, inbox_ms: 600, send_ms: 800 };
+/** VALISE_NODE_FLAGS adds node flags to each timed command, e.g. `--cpu-prof` to profile it. */
+const NODE_FLAGS = (process.env.VALISE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 /** In-process `valise`, for the setup only: fast, and the same code as the command. */
 function inProcess(configDir: string) {
@@ -54,19 +57,29 @@ function inProcess(configDir: string) {
 function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/server/main.ts')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   return new Promise((done, fail) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`the server did not say it was listening within 120 s:\n${output}`));
+    }, 120_000);
     const onData = (d: Buffer) => {
       output += d.toString('utf8');
       const match = /listening at (http:\/\/127\.0\.0\.1:\d+)/i.exec(output);
-      if (match) done({ url: match[1]!, child });
+      if (match) {
+        clearTimeout(timer);
+        done({ url: match[1]!, child });
+      }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.once('exit', (code) => fail(new Error(`the server exited (${code}) before listening:\n${output}`)));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`the server exited (${code}) before listening:\n${output}`));
+    });
   });
 }
 
@@ -96,7 +109,7 @@ function timed(entry: string, argv: readonly string[], env: Record<string, strin
   return new Promise((done, fail) => {
     const cpuBefore = childrenCpuMs();
     const started = performance.now();
-    const child = spawn(process.execPath, [entry, ...argv], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, entry, ...argv], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: env.VALISE_CONFIG_DIR ?? '/nonexistent', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -172,21 +185,45 @@ export async function run(log: (line: string) => void): Promise<Figures> {
         '--server',
         url,
       ]);
-      for (let d = 0; d < DEVICES_PER_ORG; d++) {
-        await valise([
+      // The first officer bootstraps with the organisation key; the others are invited.
+      await valise([
+        '--profile',
+        `${org}-0`,
+        'enrol',
+        '--org-key',
+        join(configDir, 'authority', `org-key-${org}.json`),
+        '--user',
+        `${org.toLowerCase()}.officer`,
+        '--name',
+        `Officer of ${org}`,
+        '--clearance',
+        'RESTREINT UE',
+        '--server',
+        url,
+        '--root',
+        rootKey,
+        '--label',
+        'laptop',
+      ]);
+      for (let d = 1; d < DEVICES_PER_ORG; d++) {
+        const invitation = await valise([
           '--profile',
-          `${org}-${d}`,
-          'enrol',
-          '--org-key',
-          join(configDir, 'authority', `org-key-${org}.json`),
+          `${org}-0`,
+          'invite',
           '--user',
           `${org.toLowerCase()}.person${d}`,
           '--name',
           `Person ${d} of ${org}`,
           '--clearance',
           'RESTREINT UE',
-          '--role',
-          d === 0 ? 'security-officer' : 'member',
+          '--expires',
+          '1h',
+        ]);
+        const enrolled = await valise([
+          '--profile',
+          `${org}-${d}`,
+          'enrol',
+          String(invitation.code),
           '--server',
           url,
           '--root',
@@ -194,6 +231,7 @@ export async function run(log: (line: string) => void): Promise<Figures> {
           '--label',
           'laptop',
         ]);
+        await valise(['--profile', `${org}-0`, 'approve', String(enrolled.device)]);
       }
     }
     const bodyFile = join(configDir, 'body.txt');
