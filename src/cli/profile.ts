@@ -3,13 +3,16 @@
  * enrolled device runs, the verified session.
  */
 
+import { join } from 'node:path';
 import type { CableArchive } from '../client/cable-archive.ts';
 import { FileCableArchive } from '../client/cable-archive.ts';
 import { ClientError } from '../client/client-error.ts';
+import type { DirectoryCache } from '../client/directory-cache.ts';
 import { FileKeyStore, profileFolder } from '../client/file-key-store.ts';
 import type { ExportableSigner } from '../client/key-store.ts';
 import type { DeviceSession } from '../client/open-session.ts';
 import { openSession } from '../client/open-session.ts';
+import { readPrivateFile, writePrivateFile } from '../client/private-file.ts';
 import type { CliEnvironment } from './cli-environment.ts';
 
 export function keyStore(cli: CliEnvironment, profile: string): FileKeyStore {
@@ -24,7 +27,25 @@ export function archiveOf(cli: CliEnvironment, session: DeviceSession): CableArc
 }
 
 export function deviceSession(cli: CliEnvironment, profile: string): Promise<DeviceSession> {
-  return openSession({ store: keyStore(cli, profile), fetch: cli.fetch, clock: cli.clock });
+  const store = keyStore(cli, profile);
+  return openSession({
+    store,
+    fetch: cli.fetch,
+    clock: cli.clock,
+    directoryCache: directoryCacheFile(store, cli),
+  });
+}
+
+/**
+ * The device's signed record of the directory it verified, beside its key files
+ * (`<config>/<profile>/directory-cache.json`, 0600): each command resumes from it.
+ */
+export function directoryCacheFile(store: FileKeyStore, cli: Pick<CliEnvironment, 'uid'>): DirectoryCache {
+  const path = join(store.dir, 'directory-cache.json');
+  return {
+    read: () => readPrivateFile(path, { uid: cli.uid }),
+    write: (data) => writePrivateFile(path, data, { uid: cli.uid }),
+  };
 }
 
 /** The organisation key of the session's organisation, for officers' acts. */

@@ -11,6 +11,7 @@ import type { Fetch } from './api-client.ts';
 import { ApiClient } from './api-client.ts';
 import { ClientError } from './client-error.ts';
 import type { Clock } from './clock.ts';
+import type { DirectoryCache } from './directory-cache.ts';
 import type { DeviceKeys, KeyStore, PinnedNetwork, Profile } from './key-store.ts';
 import { fetchLogPin } from './log-pin.ts';
 import { syncDirectory } from './sync-directory.ts';
@@ -38,6 +39,8 @@ export interface SessionRequest {
   readonly clock: Clock;
   /** Compare the whole directory history, not just its tip. */
   readonly fullSync?: boolean;
+  /** Where this device keeps its signed record of the directory it verified (directory-cache.ts). */
+  readonly directoryCache?: DirectoryCache;
 }
 
 export async function openSession(request: SessionRequest): Promise<DeviceSession> {
@@ -70,6 +73,7 @@ export async function openSession(request: SessionRequest): Promise<DeviceSessio
       root: network.root,
       log: network.log!,
       ...(request.fullSync ? { full: true } : {}),
+      ...(request.directoryCache ? { cache: { file: request.directoryCache, signer: keys.signer } } : {}),
     });
   } catch (error) {
     // A device the org has not approved yet is unknown to the server: say so plainly.

@@ -13,16 +13,22 @@
  * - the directory only grows: fewer entries than already seen (rollback), or entries that
  *   differ from those seen (changed history), are refused loudly.
  * A sync fetches from the last entry seen, overlapping it; `full` fetches everything again.
+ *
+ * With the device's signed record of what it verified before (directory-cache.ts), the
+ * entries it vouches for are replayed without checking their signatures again, and only the
+ * new ones are verified; the record is then extended to them. A record that fails any of its
+ * checks is ignored and every entry is verified, as without one.
  */
 
 import type { DirectoryLeaf, NetworkInfo } from '../core/api/directory-routes.ts';
 import { ROUTES } from '../core/api/routes.ts';
+import type { Signer } from '../core/crypto/ed25519.ts';
 import { constantTimeEqual } from '../core/encoding/bytes.ts';
 import { encodeCanonical } from '../core/encoding/canonical-json.ts';
 import { toJsonValue } from '../core/encoding/to-json.ts';
 import type { SignedEntry } from '../core/identity/certificate.ts';
 import type { Directory, NetworkRoot } from '../core/identity/directory.ts';
-import { openDirectory } from '../core/identity/directory.ts';
+import { openDirectory, resumeDirectory } from '../core/identity/directory.ts';
 import { directoryEpochOf } from '../core/log/directory-extension.ts';
 import { commitsDirectoryEntry } from '../core/log/directory-leaf.ts';
 import { parseLogEvent } from '../core/log/log-event.ts';
@@ -30,6 +36,8 @@ import { leafHash } from '../core/log/merkle/merkle-hash.ts';
 import { verifyInclusion } from '../core/log/merkle/verify-inclusion.ts';
 import type { ApiClient } from './api-client.ts';
 import { ClientError } from './client-error.ts';
+import type { DirectoryCache, VerifiedDirectory } from './directory-cache.ts';
+import { chainEntries, EMPTY_CHAIN, recallVerified, sealDirectoryCache } from './directory-cache.ts';
 import { followLog, type LogView, proofHashes, rememberCheckpoint } from './follow-log.ts';
 import type { KeyStore, PinnedLog } from './key-store.ts';
 
@@ -43,6 +51,8 @@ export interface SyncRequest {
   readonly log: PinnedLog;
   /** Fetch the whole directory and compare every entry already seen. */
   readonly full?: boolean;
+  /** This device's record of what it verified, and its signing key, which vouches for it. */
+  readonly cache?: { readonly file: DirectoryCache; readonly signer: Signer };
 }
 
 /** Largest number of pages one sync follows (a server that pages forever is refused). */
@@ -51,6 +61,9 @@ const MAX_PAGES = 10_000;
 export async function syncDirectory(request: SyncRequest): Promise<Directory> {
   const { api, store, root } = request;
   const known = await store.loadDirectory();
+  const { cache } = request;
+  const recalled =
+    cache && (await recallVerified(await cache.file.read(), cache.signer.publicKey, root, known));
   const info = await api.call(ROUTES.network);
   checkSameRoot(root, info);
   if (info.epoch < known.length) throw rollback(info.epoch, known.length);
@@ -65,6 +78,13 @@ export async function syncDirectory(request: SyncRequest): Promise<Directory> {
     );
   }
   if (epoch < known.length) throw rollback(epoch, known.length);
+  // DESIGN §8: the record was proven at a log at least this large; a smaller one is a rollback.
+  if (recalled && recalled.log.size > view.checkpoint.size) {
+    throw new ClientError(
+      'LOG_ROLLBACK',
+      `the server's audit log has ${view.checkpoint.size} entries but this device verified its directory at ${recalled.log.size}: it was rolled back; stop using this server and tell your security officer`,
+    );
+  }
 
   const overlap = request.full ? known.length : Math.min(1, known.length);
   const from = known.length - overlap;
@@ -81,7 +101,11 @@ export async function syncDirectory(request: SyncRequest): Promise<Directory> {
   }
   const fresh = fetched.slice(overlap);
   const entries = fresh.length === 0 ? known : [...known, ...fresh];
-  const directory = await openDirectory(root, entries);
+  // The record vouches only for entries that all verified: a sync that meets a rejected one
+  // fails below and never writes a record, so the verified prefix has none kept out.
+  const directory = recalled
+    ? await resumeDirectory(root, entries, { epoch: recalled.epoch, rejected: new Map() })
+    : await openDirectory(root, entries);
   // DESIGN §4: every entry must verify against the pinned root; the server checked the same rules.
   for (const [index, reason] of directory.rejected) {
     throw new ClientError(
@@ -91,7 +115,23 @@ export async function syncDirectory(request: SyncRequest): Promise<Directory> {
   }
   if (fresh.length > 0) await store.saveDirectory(entries);
   await rememberCheckpoint(store, view);
+  if (cache && recalled?.epoch !== entries.length) {
+    await cache.file.write(await sealDirectoryCache(cache.signer, root, extended(recalled, entries, view)));
+  }
   return directory;
+}
+
+/** The record of `entries`, extended from the last verified point when there is one. */
+function extended(
+  recalled: VerifiedDirectory | undefined,
+  entries: readonly SignedEntry[],
+  view: LogView,
+): VerifiedDirectory {
+  const chain = recalled
+    ? chainEntries(recalled.chain, entries.slice(recalled.epoch))
+    : chainEntries(EMPTY_CHAIN, entries);
+  const { size, rootHash } = view.checkpoint;
+  return { epoch: entries.length, chain, log: { size, rootHash } };
 }
 
 /**

@@ -32,9 +32,13 @@ export async function startWorkerWrapPool(
   minParallel = MIN_PARALLEL,
 ): Promise<WorkerWrapPool> {
   const local = inThreadWrapperFor((await nodeSuites()).xwing);
-  // The worker module is TypeScript: register tsx's loader in the worker, then load it.
-  const entry = new URL('./wrap-worker.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(entry)}); })`;
+  // Built (dist/node, scripts/build.mjs), the worker is the sibling wrap-worker.mjs; from the
+  // sources it is TypeScript: register tsx's loader in the worker, then load it.
+  const built = import.meta.url.endsWith('.mjs');
+  const entry = new URL(built ? './wrap-worker.mjs' : './wrap-worker.ts', import.meta.url).href;
+  const boot = built
+    ? `import(${JSON.stringify(entry)})`
+    : `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(entry)}); })`;
   const workers = Array.from({ length: Math.max(1, size) }, () => new Worker(boot, { eval: true }));
   const pending = new Map<number, { resolve: (w: KeyWrap[]) => void; reject: (e: unknown) => void }>();
   let nextId = 0;

@@ -13,9 +13,6 @@ import type { NetworkRoot } from '../../core/identity/directory.ts';
 import { parseVerifierKey } from '../../core/log/checkpoint/verifier-key.ts';
 import type { AuditReport } from '../../core/log/log-auditor.ts';
 import { nodeHasher } from '../../server/log/node-hasher.ts';
-import { verifyStore } from '../../server/log/verify-store.ts';
-import { openPostgresStore } from '../../server/store/open-postgres.ts';
-import { openSqliteStore } from '../../server/store/open-sqlite.ts';
 import type { Store } from '../../server/store/store.ts';
 import { StoreError } from '../../server/store/store-error.ts';
 import type { CliEnvironment } from '../cli-environment.ts';
@@ -85,6 +82,12 @@ async function verifyDatabase(
   const postgres = /^postgres(ql)?:\/\//.test(database);
   if (!postgres && !existsSync(database))
     throw new CliError('INPUT_FAILED', `no database file at ${database}`);
+  // The store and its database drivers load only here, so no other verb pays for them.
+  const [{ openPostgresStore }, { openSqliteStore }, { verifyStore }] = await Promise.all([
+    import('../../server/store/open-postgres.ts'),
+    import('../../server/store/open-sqlite.ts'),
+    import('../../server/log/verify-store.ts'),
+  ]);
   const onFatal = (error: unknown) => {
     throw error;
   };

@@ -22,4 +22,8 @@ export const LABELS = {
   attachmentKey: 'valise/v1/attachment-key',
   /** Ed25519 by the server over a delivery receipt. */
   receipt: 'valise/v1/receipt',
+  /** SHA-256 chain over the directory entries a device verified (its directory cache). */
+  directoryChain: 'valise/v1/directory-chain',
+  /** Ed25519 by a device over its own directory cache, so no one else can vouch for it. */
+  directoryCache: 'valise/v1/directory-cache',
 } as const;

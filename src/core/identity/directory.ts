@@ -194,9 +194,45 @@ export async function extendDirectory(
 }
 
 /** What an earlier replay of a prefix of the entries already established. */
-interface VerifiedPrefix {
+export interface VerifiedPrefix {
+  /** How many entries, from the first, were replayed with their signatures checked. */
   readonly epoch: number;
+  /** Those of them kept out, by index, with the reason. */
   readonly rejected: ReadonlyMap<number, RejectionReason>;
+}
+
+/**
+ * Replays `entries` of which the first `verified.epoch` were replayed before, from the same
+ * root and with the same bytes (the caller answers for that: the client proves it with the
+ * signed record of what it verified, directory-cache.ts): as with `extendDirectory`, their
+ * signatures are not checked again and those kept out stay out, so only the entries past
+ * `verified.epoch` cost a signature check. A prefix longer than the entries, or naming an
+ * index outside it or a reason that does not exist, is refused.
+ */
+export async function resumeDirectory(
+  root: NetworkRoot,
+  entries: readonly SignedEntry[],
+  verified: VerifiedPrefix,
+): Promise<Directory> {
+  const input = decodeOpenDirectoryInput(toJsonValue({ root, entries }) as JsonValue, '');
+  const { epoch, rejected } = verified;
+  if (!Number.isSafeInteger(epoch) || epoch < 0 || epoch > input.entries.length) {
+    throw new EncodingError(
+      'OUT_OF_RANGE',
+      'verified.epoch',
+      'verified.epoch: expected 0 to the number of entries',
+    );
+  }
+  for (const [index, reason] of rejected) {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= epoch || !REJECTION_REASONS.includes(reason)) {
+      throw new EncodingError(
+        'OUT_OF_RANGE',
+        'verified.rejected',
+        'verified.rejected: expected reasons for entries inside the verified prefix',
+      );
+    }
+  }
+  return replay(input.root, input.entries, { epoch, rejected });
 }
 
 const NOTHING_VERIFIED: VerifiedPrefix = { epoch: 0, rejected: new Map() };
