@@ -21,7 +21,11 @@ describe('assessing reads', () => {
   test('the strongest response wins, with the window that tripped it', () => {
     const totals = { minute: 1, '10 minutes': 2, hour: 3, day: member.suspend.day + 1 };
     const assessment = assessReads(totals, member);
-    assert.equal(assessment.response, 'suspend');
-    assert.equal(assessment.response !== 'none' && assessment.window, 'day');
+    assert.deepEqual(assessment, {
+      response: 'suspend',
+      window: 'day',
+      reads: member.suspend.day + 1,
+      limit: member.suspend.day,
+    });
   });
 });
