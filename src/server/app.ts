@@ -1,7 +1,8 @@
 /**
  * Builds the HTTP API (docs/api.md) as a Fastify instance without listening, so tests call
- * it with `inject` and main.ts binds it. Everything it needs is passed in `AppDeps`; nothing
- * here reads the environment or keeps module state.
+ * it with `inject` and main.ts binds it. Everything it needs is declared in `AppDeps`, here
+ * and nowhere else, and has no fallback: the store (with its web aggregate) and the log's
+ * checkpointer are required. Nothing here reads the environment or keeps module state.
  *
  * The app keeps an inventory of its routes, taken by its own `onRoute` hook, as
  * `app.apiRoutes()`: main.ts logs it, and the authorisation-matrix test checks that every
@@ -14,6 +15,7 @@ import { registerAuthentication } from './authenticate.ts';
 import type { Clock } from './clock.ts';
 import { DirectoryCache } from './directory-cache.ts';
 import { registerErrorHandling } from './error-handler.ts';
+import type { Checkpointer } from './log/checkpointer.ts';
 import { registerAuditLog } from './log/register-log.ts';
 import { type RateLimit, TokenBucketRateLimiter } from './rate-limiter.ts';
 import { RefusalRecorder } from './refusal-recorder.ts';
@@ -32,6 +34,7 @@ import { DEFAULT_LIMITS, type ServerContext, type ServerLimits } from './server-
 import { SqlNonceStore } from './store/sql-nonce-store.ts';
 import type { Store } from './store/store.ts';
 import { registerWeb } from './web/register-web.ts';
+import type { WebOptions } from './web/web-options.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -49,6 +52,10 @@ export interface AppDeps {
   /** Signs delivery receipts. */
   readonly serverSigner: Signer;
   readonly clock: Clock;
+  /** Signs the log's checkpoints with the log key (main.ts keeps it in the data dir). */
+  readonly checkpointer: Checkpointer;
+  /** Browser sign-in and the web app (web/web-options.ts); default origin http://localhost:8080. */
+  readonly web?: WebOptions;
   /** Per-device request rate. Default: bursts of 200, 100 per second sustained. */
   readonly rateLimit?: RateLimit;
   /** Per claimed device, how many refused requests get their own audit event. */
@@ -107,7 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandling(app);
   registerAuthentication(app, ctx);
   registerWeb(app, ctx, deps.web);
-  await registerAuditLog(app, ctx, deps.checkpointer);
+  registerAuditLog(app, ctx, deps.checkpointer);
 
   app.register(
     async (api) => {

@@ -4,6 +4,10 @@
  * top of it with the same rules, and one the rules reject is refused, so the stored list is
  * always a list that every client replays to the same state. Appends are serialised here
  * (one at a time per process) and by the store's key on the entry index (across processes).
+ *
+ * A stored row that does not replay is an IntegrityError naming the row and the failed
+ * check (tampering or corruption, not an outage); only when no entry at all verifies under
+ * the configured root is the configuration (VALISE_ROOT_KEY, VALISE_NETWORK) blamed.
  */
 import { encodeCanonical } from '../core/encoding/canonical-json.ts';
 import { decodeCanonical } from '../core/encoding/decode.ts';
@@ -18,6 +22,7 @@ import {
 } from '../core/identity/directory.ts';
 import { verifyCertificate } from '../core/identity/verify-certificate.ts';
 import { ServerError } from './server-error.ts';
+import { IntegrityError } from './store/integrity-error.ts';
 import type { DirectoryRow, Store } from './store/store.ts';
 import { StoreError } from './store/store-error.ts';
 
@@ -165,18 +170,41 @@ async function replay(
 ): Promise<Directory> {
   const entries = [...known];
   for (const row of rows) {
-    if (row.index !== entries.length) {
-      throw new StoreError('CORRUPT', `directory entry ${entries.length} is missing from the store`);
+    const index = entries.length;
+    if (row.index !== index) {
+      throw new IntegrityError(
+        'DIRECTORY_ENTRY_MISSING',
+        { table: 'directory_entries', row: index, check: 'GAPLESS_INDEX' },
+        `integrity failure: directory entry ${index} is missing from the store (the next stored row is ${row.index}); the directory was cut or rows were deleted`,
+      );
     }
-    entries.push(decodeCanonical(row.entry, decodeSignedEntry));
+    try {
+      entries.push(decodeCanonical(row.entry, decodeSignedEntry));
+    } catch (cause) {
+      const check = (cause as { code?: unknown }).code;
+      throw new IntegrityError(
+        'DIRECTORY_ENTRY_UNREADABLE',
+        { table: 'directory_entries', row: index, check: typeof check === 'string' ? check : 'DECODE' },
+        `integrity failure: stored directory entry ${index} (${row.kind} ${row.subject}) is not a signed entry (${String(check)}); it was altered in the database`,
+        { cause },
+      );
+    }
   }
   const directory = await openDirectory(root, entries);
-  if (directory.rejected.size > 0) {
-    const [index, reason] = [...directory.rejected][0]!;
+  const first = [...directory.rejected][0];
+  if (first === undefined) return directory;
+  const [index, reason] = first;
+  if (known.length === 0 && !entries.some((e, i) => isRootSigned(e) && !directory.rejected.has(i))) {
+    // Not one root-signed entry verifies: the store was made under another root or network.
     throw new StoreError(
       'CORRUPT',
-      `stored directory entry ${index} does not replay from the configured network root (${reason}); check VALISE_ROOT_KEY and VALISE_NETWORK`,
+      `no stored directory entry replays from the configured network root (entry ${index}: ${reason}); check VALISE_ROOT_KEY and VALISE_NETWORK`,
     );
   }
-  return directory;
+  const entry = entries[index]!;
+  throw new IntegrityError(
+    'DIRECTORY_ENTRY_INVALID',
+    { table: 'directory_entries', row: index, check: reason },
+    `integrity failure: stored directory entry ${index} (${entry.body.kind} for ${entry.body.org}) fails ${reason}: it was not written through this server's checks; keep the database as it is and tell the network authority`,
+  );
 }

@@ -11,6 +11,7 @@ import { EncodingError } from '../core/encoding/encoding-error.ts';
 import { httpStatus } from './http-status.ts';
 import { fromEncodingError } from './read-body.ts';
 import { ServerError } from './server-error.ts';
+import { IntegrityError } from './store/integrity-error.ts';
 import { StoreError } from './store/store-error.ts';
 
 const FASTIFY_CODES: { readonly [code: string]: ServerError['code'] } = {
@@ -26,6 +27,14 @@ const FASTIFY_CODES: { readonly [code: string]: ServerError['code'] } = {
 export function toServerError(error: unknown): ServerError {
   if (error instanceof ServerError) return error;
   if (error instanceof EncodingError) return fromEncodingError(error) as ServerError;
+  if (error instanceof IntegrityError) {
+    // Tampering or corruption of stored data is no outage: retrying cannot help.
+    return new ServerError(
+      'INTEGRITY_FAILED',
+      `the server's stored ${error.finding.table} failed an integrity check (row ${error.finding.row}: ${error.finding.check}); its operator must investigate before this works again`,
+      { cause: error },
+    );
+  }
   if (error instanceof StoreError) {
     return new ServerError('STORE_UNAVAILABLE', 'the server could not reach its store; try again shortly', {
       cause: error,
@@ -76,6 +85,19 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (httpStatus(mapped.code) >= 500) {
       // The cause's class and code only: a message could quote data.
       const cause = mapped.cause as { name?: unknown; code?: unknown } | undefined;
+      if (mapped.cause instanceof IntegrityError) {
+        // The row and the failed check are the operator's lead; they quote no data.
+        request.log.error(
+          {
+            code: mapped.code,
+            integrity: mapped.cause.code,
+            ...mapped.cause.finding,
+            route: request.routeOptions.url,
+          },
+          `integrity failure: ${mapped.cause.finding.table} row ${mapped.cause.finding.row} fails ${mapped.cause.finding.check}`,
+        );
+        return sendError(reply, mapped);
+      }
       request.log.error(
         { code: mapped.code, cause: cause?.name, causeCode: cause?.code, route: request.routeOptions.url },
         'request failed on the server side',

@@ -49,6 +49,7 @@ const STATUS: { readonly [C in ServerErrorCode]: number } = {
   COSIGNATURE_INVALID: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  INTEGRITY_FAILED: 500,
   STORE_UNAVAILABLE: 503,
 };
 

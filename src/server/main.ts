@@ -22,7 +22,11 @@
  *
  * Without VALISE_ROOT_KEY it starts a throw-away demo network instead (see startDemo).
  * Exit codes: 70 after a disk error during a write (fail-stop, DESIGN §7), 78 when the
- * configuration or the store's durability settings are refused.
+ * configuration or the store's durability settings are refused, 65 when stored data fails
+ * an integrity check (a forged or altered directory row: the log line names it).
+ *
+ * Nothing falls back: the store (which holds the web sessions too) and the log key are
+ * opened or made here, or the node does not start.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,14 +43,15 @@ import { buildApp } from './app.ts';
 import { SystemClock } from './clock.ts';
 import { formatDemoLinks, setUpDemoNetwork } from './demo-network.ts';
 import { Checkpointer, IntervalTimer } from './log/checkpointer.ts';
+import { IntegrityError } from './store/integrity-error.ts';
 import { openPostgresStore } from './store/open-postgres.ts';
 import { openSqliteStore } from './store/open-sqlite.ts';
 import type { Store } from './store/store.ts';
 import { StoreError } from './store/store-error.ts';
-import { openWebStore } from './web/open-web-store.ts';
 
 const EXIT_FATAL_WRITE = 70;
 const EXIT_CONFIG = 78;
+const EXIT_INTEGRITY = 65;
 
 class ConfigError extends Error {}
 
@@ -161,7 +166,6 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     web: {
       origin,
       requireAal3: env.VALISE_REQUIRE_AAL3 === '1',
-      store: openWebStore(env.DATABASE_URL ? { connectionString: env.DATABASE_URL } : { sqlitePath }),
       appDir: env.VALISE_WEB_DIR ?? fileURLToPath(new URL('../../dist/web', import.meta.url)),
     },
   });
@@ -182,6 +186,13 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
 }
 
 main(process.env).catch((error: unknown) => {
+  if (error instanceof IntegrityError) {
+    const { table, row, check } = error.finding;
+    console.error(
+      `valise: INTEGRITY FAILURE (${error.code}, ${table} row ${row}, ${check}): ${error.message}`,
+    );
+    process.exit(EXIT_INTEGRITY);
+  }
   if (error instanceof ConfigError || (error instanceof StoreError && error.code !== 'FATAL')) {
     console.error(`valise: ${error.message}`);
     process.exit(EXIT_CONFIG);

@@ -14,7 +14,7 @@ import type { UserCertificate } from '../core/identity/certificate.ts';
 import { auditRecord } from './audit-event.ts';
 import type { ServerContext } from './server-context.ts';
 import { ServerError } from './server-error.ts';
-import type { InvitationRecord, RedeemOutcome } from './store/store.ts';
+import type { AuditRecord, EnrolmentRecord, InvitationRecord, RedeemOutcome } from './store/store.ts';
 
 export async function checkInvitation(
   ctx: ServerContext,
@@ -64,8 +64,7 @@ export function requireNewDeviceId(ctx: ServerContext, device: string): void {
 
 /**
  * Writes the pending enrolment with its `enrolment.requested` event. Returns the store's
- * outcome so a caller with something to undo (a passkey kept for the device) can undo it,
- * then throw `enrolmentRefusal(outcome, device)`.
+ * outcome; the caller throws `enrolmentRefusal(outcome, device)` for any but `redeemed`.
  */
 export async function redeemInvitation(
   ctx: ServerContext,
@@ -74,8 +73,21 @@ export async function redeemInvitation(
   now: number,
 ): Promise<RedeemOutcome> {
   requireNewDeviceId(ctx, device.device);
-  return ctx.store.redeemInvitation(
-    {
+  const { enrolment, audit } = pendingEnrolment(invitation, device, now);
+  return ctx.store.redeemInvitation(enrolment, audit);
+}
+
+/**
+ * The pending enrolment a redemption writes and its `enrolment.requested` event, for a
+ * caller that writes them in a transaction of its own (the browser's, with its passkey).
+ */
+export function pendingEnrolment(
+  invitation: InvitationRecord,
+  device: NewDevice,
+  now: number,
+): { enrolment: EnrolmentRecord; audit: AuditRecord } {
+  return {
+    enrolment: {
       device: device.device,
       invitation: invitation.id,
       org: invitation.org,
@@ -86,14 +98,14 @@ export async function redeemInvitation(
       createdAt: now,
       status: 'pending',
     },
-    auditRecord({
+    audit: auditRecord({
       at: now,
       type: 'enrolment.requested',
       actor: { org: invitation.org, user: invitation.user },
       object: { kind: 'device', id: device.device, org: invitation.org },
       detail: { invitation: invitation.id },
     }),
-  );
+  };
 }
 
 /** The error for an invitation that could not be redeemed. */

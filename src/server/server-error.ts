@@ -62,6 +62,7 @@ export const SERVER_ERROR_CODES = [
   'RATE_LIMITED',
   // 5xx: the server's own faults, never the client's
   'INTERNAL',
+  'INTEGRITY_FAILED',
   'STORE_UNAVAILABLE',
 ] as const;
 export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[number];

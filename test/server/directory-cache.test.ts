@@ -46,6 +46,7 @@ for (const backend of await backends()) {
         root: t.network.root,
         serverSigner: t.serverSigner,
         clock: t.clock,
+        checkpointer: t.checkpointer,
       });
       try {
         const api2 = new TestApi(injectTransport(other), t.clock);

@@ -8,7 +8,8 @@ import { isServerErrorCode, SERVER_ERROR_CODES } from '../../src/server/server-e
 test("only the server's own faults are 5xx; every other code is a 4xx", () => {
   for (const code of SERVER_ERROR_CODES) {
     const status = httpStatus(code);
-    if (code === 'INTERNAL' || code === 'STORE_UNAVAILABLE') assert.ok(status >= 500, code);
+    if (code === 'INTERNAL' || code === 'INTEGRITY_FAILED' || code === 'STORE_UNAVAILABLE')
+      assert.ok(status >= 500, code);
     else assert.ok(status >= 400 && status < 500, `${code} is ${status}`);
   }
 });

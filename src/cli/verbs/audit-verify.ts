@@ -2,7 +2,8 @@
  * `valise audit verify`: rebuild the whole audit log and check every stored checkpoint and
  * cosignature (DESIGN §8), reporting the first bad entry. Through the API with an officer's
  * or the network authority's profile, or, for an operator, straight from the database with
- * `--database` (the network root and log key then come from the profile, or the options).
+ * `--database` (the network root and log key then come from the profile, or the options),
+ * opened read-only: the audit never migrates or writes to the database it audits.
  */
 import { existsSync } from 'node:fs';
 import { ClientError } from '../../client/client-error.ts';
@@ -15,6 +16,8 @@ import { nodeHasher } from '../../server/log/node-hasher.ts';
 import { verifyStore } from '../../server/log/verify-store.ts';
 import { openPostgresStore } from '../../server/store/open-postgres.ts';
 import { openSqliteStore } from '../../server/store/open-sqlite.ts';
+import type { Store } from '../../server/store/store.ts';
+import { StoreError } from '../../server/store/store-error.ts';
 import type { CliEnvironment } from '../cli-environment.ts';
 import { CliError } from '../cli-error.ts';
 import { text } from '../option-values.ts';
@@ -85,9 +88,16 @@ async function verifyDatabase(
   const onFatal = (error: unknown) => {
     throw error;
   };
-  const opened = postgres
-    ? await openPostgresStore({ connectionString: database, onFatal, poolSize: 2 })
-    : await openSqliteStore({ path: database, onFatal });
+  // An audit reads and never writes: the store is opened read-only and is not migrated.
+  let opened: Store;
+  try {
+    opened = postgres
+      ? await openPostgresStore({ connectionString: database, onFatal, poolSize: 2, readOnly: true })
+      : await openSqliteStore({ path: database, onFatal, readOnly: true });
+  } catch (cause) {
+    if (!(cause instanceof StoreError)) throw cause;
+    throw new CliError('INPUT_FAILED', `cannot audit ${database}: ${cause.message}`, { cause });
+  }
   try {
     return await verifyStore({ store: opened, root, logKey, hasher: nodeHasher(), onProgress });
   } finally {

@@ -3,10 +3,13 @@
  * returns after its WAL is flushed. The server checks that nobody turned that off (fsync,
  * synchronous_commit, full_page_writes) and refuses to start if they did, because those
  * settings trade acknowledged data for speed.
+ *
+ * `readOnly` (an operator's audit) opens every session with default_transaction_read_only,
+ * runs no migration (an outdated schema is refused) and refuses every write.
  */
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { migrate } from './migrate.ts';
+import { migrate, requireMigrated } from './migrate.ts';
 import type { Database } from './schema.ts';
 import { SqlStore } from './sql-store.ts';
 import { StoreError } from './store-error.ts';
@@ -16,6 +19,8 @@ export interface PostgresStoreOptions {
   readonly onFatal: (error: unknown) => void;
   /** Connections in the pool. Default 10. */
   readonly poolSize?: number;
+  /** Open read-only (the database refuses writes too) and never migrate. */
+  readonly readOnly?: boolean;
 }
 
 const INT8_OID = 20;
@@ -33,6 +38,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     connectionString: options.connectionString,
     max: options.poolSize ?? 10,
     types: types as pg.CustomTypesConfig,
+    ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
   });
   // An idle client's error (the server restarted) must not crash the process; the next
   // query gets a fresh connection or fails with 503.
@@ -40,7 +46,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await checkDurable(pool);
-    await migrate(db, 'postgres');
+    if (options.readOnly) await requireMigrated(db, 'postgres');
+    else await migrate(db, 'postgres');
   } catch (error) {
     await db.destroy();
     throw error instanceof StoreError
@@ -49,7 +56,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           cause: error,
         });
   }
-  return new SqlStore(db, { dialect: 'postgres', onFatal: options.onFatal });
+  return new SqlStore(db, {
+    dialect: 'postgres',
+    onFatal: options.onFatal,
+    readOnly: options.readOnly ?? false,
+  });
 }
 
 async function checkDurable(pool: pg.Pool): Promise<void> {

@@ -4,12 +4,19 @@
  * survives a power cut. The settings are set here and then read back: if the file system
  * or build cannot give them (an in-memory database, WAL unsupported), the server refuses to
  * start rather than run without durability.
+ *
+ * The file and its WAL and shared-memory files hold every cable's ciphertext and the whole
+ * audit log: they are made 0600 (SQLite gives the -wal and -shm files the database file's
+ * mode), and a file found readable by others is narrowed to 0600 on open.
+ *
+ * `readOnly` (an operator's audit) opens the file read-only and never writes: no pragma
+ * that changes the file, no migration (an outdated schema is refused), every write refused.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { migrate } from './migrate.ts';
+import { migrate, requireMigrated } from './migrate.ts';
 import type { Database } from './schema.ts';
 import { SqlStore } from './sql-store.ts';
 import { StoreError } from './store-error.ts';
@@ -22,14 +29,23 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Opens the connection; injected by tests that need a special connection. */
   readonly connect?: (path: string) => Sqlite.Database;
+  /** Open an existing, migrated file read-only and refuse every write. */
+  readonly readOnly?: boolean;
 }
+
+/** Owner read and write only. */
+const FILE_MODE = 0o600;
 
 /** PRAGMA synchronous values: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
 const SYNCHRONOUS_FULL = 2;
 
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqlStore> {
+  if (options.readOnly) return openReadOnly(options);
   const connect = options.connect ?? ((path: string) => new Sqlite(path));
-  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  if (options.path !== ':memory:') {
+    mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+    ownerOnly(options.path);
+  }
   const database = connect(options.path);
   try {
     database.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
@@ -42,6 +58,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqlS
     database.pragma('cache_size = -65536');
     database.pragma('wal_autocheckpoint = 10000');
     checkDurable(database);
+    if (options.path !== ':memory:')
+      for (const suffix of ['-wal', '-shm']) ownerOnly(`${options.path}${suffix}`, false);
   } catch (error) {
     database.close();
     throw error;
@@ -54,6 +72,36 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqlS
     throw error;
   }
   return new SqlStore(db, { dialect: 'sqlite', onFatal: options.onFatal, sqlite: database });
+}
+
+/** Makes `path` (created empty if `create`) readable and writable by its owner only. */
+function ownerOnly(path: string, create = true): void {
+  if (!existsSync(path)) {
+    if (!create) return;
+    // An empty file is an empty SQLite database; made here so it is never world-readable.
+    closeSync(openSync(path, 'wx', FILE_MODE));
+  }
+  if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, FILE_MODE);
+}
+
+async function openReadOnly(options: SqliteStoreOptions): Promise<SqlStore> {
+  if (!existsSync(options.path)) {
+    throw new StoreError('UNAVAILABLE', `no database file at ${options.path}; nothing to open read-only`);
+  }
+  const database = new Sqlite(options.path, { readonly: true, fileMustExist: true });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  try {
+    database.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+    await requireMigrated(db, 'sqlite');
+  } catch (error) {
+    await db.destroy();
+    throw error instanceof StoreError
+      ? error
+      : new StoreError('UNAVAILABLE', `cannot read ${options.path}: ${(error as Error).message}`, {
+          cause: error,
+        });
+  }
+  return new SqlStore(db, { dialect: 'sqlite', onFatal: options.onFatal, sqlite: database, readOnly: true });
 }
 
 function checkDurable(database: Sqlite.Database): void {

@@ -15,6 +15,7 @@ import type { Addressee } from '../../core/cable/cable-header.ts';
 import type { LogStore } from './log-store.ts';
 import type { Dialect } from './migrations.ts';
 import type { TableName } from './schema.ts';
+import type { WebStore } from './web-store.ts';
 
 /** One audit event ready to append: see `server/audit-event.ts` for its canonical form. */
 export interface AuditRecord {
@@ -167,6 +168,8 @@ export interface Store {
   readonly dialect: Dialect;
   /** The verifiable audit log: leaves, tree nodes, checkpoints, cosignatures. */
   readonly log: LogStore;
+  /** The browser's passkeys, challenges and sessions, on the same handle (web-store.ts). */
+  readonly web: WebStore;
 
   /** Directory entries from index `from`, in order. */
   directoryEntries(from: number): Promise<DirectoryRow[]>;

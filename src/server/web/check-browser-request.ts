@@ -15,6 +15,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { unixSeconds } from '../clock.ts';
 import { rawBody } from '../read-body.ts';
+import type { SessionRecord } from '../store/web-store.ts';
 import { sessionIdHash } from './session-cookie.ts';
 import { stepUpReason } from './step-up-rule.ts';
 import type { WebContext } from './web-context.ts';
@@ -25,7 +26,6 @@ import {
   STEP_UP_SECONDS,
   TOUCH_SECONDS,
 } from './web-options.ts';
-import type { SessionRecord } from './web-store.ts';
 
 const SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'];
 

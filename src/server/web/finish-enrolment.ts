@@ -3,8 +3,9 @@
  * carries the device's public keys (made in the browser; the private halves never leave it)
  * and the passkey it registered. Checked in order: the invitation (as /enrolments does), the
  * passkey's origin and challenge, its attestation with user verification, AAL3 if the network
- * demands it; then the passkey is kept for the device and the invitation is redeemed as a
- * pending enrolment, which the organisation's security officer approves (POST /directory).
+ * demands it; then, in one transaction, the passkey is kept for the device, the invitation is
+ * redeemed as a pending enrolment (which the organisation's security officer approves with
+ * POST /directory), and both events are logged: all of it or none.
  */
 import { verifyRegistrationResponse } from '@simplewebauthn/server';
 import type { FastifyInstance } from 'fastify';
@@ -20,7 +21,7 @@ import { readBody } from '../read-body.ts';
 import {
   checkInvitation,
   enrolmentRefusal,
-  redeemInvitation,
+  pendingEnrolment,
   requireNewDeviceId,
 } from '../redeem-invitation.ts';
 import { ServerError } from '../server-error.ts';
@@ -83,38 +84,41 @@ export function finishEnrolmentRoute(app: FastifyInstance, web: WebContext): voi
         'this network demands AAL3: a synced passkey is refused; use a security key or a device-bound passkey',
       );
     }
-    const added = await web.store.addPasskey({
-      credentialId: info.credential.id,
-      device: body.device,
-      org: invitation.org,
-      user: invitation.user,
-      publicKey: info.credential.publicKey,
-      counter: info.credential.counter,
-      deviceType: info.credentialDeviceType,
-      backedUp: info.credentialBackedUp,
-      transports: info.credential.transports ?? [],
-      createdAt: now,
-    });
-    if (!added) throw new ServerError('ALREADY_EXISTS', 'this passkey or device is already enrolled');
-    const outcome = await redeemInvitation(ctx, invitation, body, now);
-    if (outcome !== 'redeemed') {
-      // The passkey is kept only for a device whose enrolment exists.
-      await web.store.removePasskey(info.credential.id);
-      throw enrolmentRefusal(outcome, body.device);
-    }
-    await ctx.store.appendAudit(
-      webAuditRecord({
-        at: now,
-        type: 'passkey.registered',
-        actor: { org: invitation.org, user: invitation.user, device: body.device },
-        object: { kind: 'passkey', id: info.credential.id },
-        detail: {
-          deviceType: info.credentialDeviceType,
-          userVerified: info.userVerified,
-          aaguid: info.aaguid,
-        },
-      }),
+    requireNewDeviceId(ctx, body.device);
+    const pending = pendingEnrolment(invitation, body, now);
+    const outcome = await web.store.enrolBrowser(
+      {
+        credentialId: info.credential.id,
+        device: body.device,
+        org: invitation.org,
+        user: invitation.user,
+        publicKey: info.credential.publicKey,
+        counter: info.credential.counter,
+        deviceType: info.credentialDeviceType,
+        backedUp: info.credentialBackedUp,
+        transports: info.credential.transports ?? [],
+        createdAt: now,
+      },
+      pending.enrolment,
+      [
+        pending.audit,
+        webAuditRecord({
+          at: now,
+          type: 'passkey.registered',
+          actor: { org: invitation.org, user: invitation.user, device: body.device },
+          object: { kind: 'passkey', id: info.credential.id },
+          detail: {
+            deviceType: info.credentialDeviceType,
+            userVerified: info.userVerified,
+            aaguid: info.aaguid,
+          },
+        }),
+      ],
     );
+    if (outcome === 'passkey-exists') {
+      throw new ServerError('ALREADY_EXISTS', 'this passkey or device is already enrolled');
+    }
+    if (outcome !== 'redeemed') throw enrolmentRefusal(outcome, body.device);
     return reply.status(201).send({ device: body.device, status: 'pending' });
   });
 }

@@ -2,7 +2,9 @@
  * POST /api/v1/web/sign-in: a passkey assertion with user verification, in a request signed
  * by the same device, opens a session (DESIGN §5). The session id is new at every sign-in
  * (a session the request carried is ended: no fixation), goes to the browser only in an
- * HttpOnly cookie, and is kept only as its SHA-256.
+ * HttpOnly cookie, and is kept only as its SHA-256. The session row, the end of the one it
+ * replaces and the `session.started` leaf commit in one transaction: there is no session the
+ * log does not show, and no logged sign-in without its session.
  */
 import type { FastifyInstance } from 'fastify';
 import { object } from '../../core/encoding/decode.ts';
@@ -63,23 +65,22 @@ export function finishSignInRoute(app: FastifyInstance, web: WebContext): void {
       throw error;
     }
     const previous = sessionIdHash(request.headers.cookie);
-    if (previous) await web.store.endSession(previous, now);
     const { cookieValue, idHash } = newSessionId();
     const expiresAt = now + SESSION_ABSOLUTE_SECONDS;
-    await web.store.addSession({
-      idHash,
-      device: actor.device.device,
-      org: actor.org.org,
-      user: actor.user.user,
-      credentialId: passkey.credentialId,
-      createdAt: now,
-      lastSeenAt: now,
-      expiresAt,
-      // A sign-in is itself a fresh assertion.
-      steppedUpAt: now,
-      endedAt: undefined,
-    });
-    await ctx.store.appendAudit(
+    await web.store.startSession(
+      {
+        idHash,
+        device: actor.device.device,
+        org: actor.org.org,
+        user: actor.user.user,
+        credentialId: passkey.credentialId,
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt,
+        // A sign-in is itself a fresh assertion.
+        steppedUpAt: now,
+        endedAt: undefined,
+      },
       webAuditRecord({
         at: now,
         type: 'session.started',
@@ -87,6 +88,7 @@ export function finishSignInRoute(app: FastifyInstance, web: WebContext): void {
         object: { kind: 'device', id: actor.device.device },
         detail: { passkey: passkey.credentialId, deviceType: passkey.deviceType },
       }),
+      previous,
     );
     reply.header('set-cookie', sessionCookie(cookieValue, SESSION_ABSOLUTE_SECONDS));
     return reply.status(201).send({ expiresAt, idleSeconds: SESSION_IDLE_SECONDS });

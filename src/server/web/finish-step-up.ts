@@ -1,6 +1,7 @@
 /**
  * POST /api/v1/web/step-up: a fresh passkey assertion within a live session, which the acts
- * of step-up-rule.ts need in the two minutes before them (DESIGN §5).
+ * of step-up-rule.ts need in the two minutes before them (DESIGN §5). The session's new
+ * step-up time and its `session.stepped-up` leaf commit together.
  */
 import type { FastifyInstance } from 'fastify';
 import { object } from '../../core/encoding/decode.ts';
@@ -25,8 +26,9 @@ export function finishStepUpRoute(app: FastifyInstance, web: WebContext): void {
     const body = readBody(request, decodePasskeyBody, web.ctx.limits.maxBodyBytes);
     const now = unixSeconds(web.ctx.clock);
     await verifyAssertion(web, actor.device.device, 'step-up', body.passkey, now);
-    await web.store.stepUp(session.idHash, now);
-    await web.ctx.store.appendAudit(
+    await web.store.stepUp(
+      session.idHash,
+      now,
       webAuditRecord({
         at: now,
         type: 'session.stepped-up',

@@ -21,7 +21,6 @@ import { registerBrowserChecks } from './check-browser-request.ts';
 import { finishEnrolmentRoute } from './finish-enrolment.ts';
 import { finishSignInRoute } from './finish-sign-in.ts';
 import { finishStepUpRoute } from './finish-step-up.ts';
-import { MemoryWebStore } from './memory-web-store.ts';
 import { serveWebApp } from './serve-web-app.ts';
 import { signOutRoutes } from './sign-out.ts';
 import { startEnrolmentRoute } from './start-enrolment.ts';
@@ -34,7 +33,7 @@ export function registerWeb(app: FastifyInstance, ctx: ServerContext, options: W
   const web: WebContext = {
     ctx,
     options: resolveWebOptions(options),
-    store: options?.store ?? new MemoryWebStore(),
+    store: ctx.store.web,
   };
   registerBrowserChecks(app, web);
   app.register(

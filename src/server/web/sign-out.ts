@@ -1,7 +1,8 @@
 /**
  * POST /api/v1/web/sign-out ends the session at once (its hash stays, marked ended, so the id
  * can never come back) and clears the cookie; GET /api/v1/web/session says what the live
- * session is, for the app to show and to time its idle warning.
+ * session is, for the app to show and to time its idle warning. A sign-out and its
+ * `session.ended` leaf commit together.
  */
 import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../audit-event.ts';
@@ -19,8 +20,9 @@ export function signOutRoutes(app: FastifyInstance, web: WebContext): void {
     const session = request.webSession;
     if (!session) throw new WebError('SESSION_REQUIRED', 'there is no session to sign out of');
     const now = unixSeconds(web.ctx.clock);
-    await web.store.endSession(session.idHash, now);
-    await web.ctx.store.appendAudit(
+    await web.store.endSession(
+      session.idHash,
+      now,
       webAuditRecord({
         at: now,
         type: 'session.ended',

@@ -8,10 +8,10 @@ import { generateAuthenticationOptions } from '@simplewebauthn/server';
 import type { FastifyInstance } from 'fastify';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
+import type { ChallengePurpose } from '../store/web-store.ts';
 import { requirePasskey } from './verify-assertion.ts';
 import type { WebContext } from './web-context.ts';
 import { CHALLENGE_SECONDS } from './web-options.ts';
-import type { ChallengePurpose } from './web-store.ts';
 
 export function startSignInRoutes(app: FastifyInstance, web: WebContext): void {
   const start = (purpose: ChallengePurpose) => async (request: Parameters<typeof requireActor>[0]) => {

@@ -4,10 +4,11 @@
  * challenge is one this node issued, for this purpose and subject, not yet used (it is
  * used up now, whatever follows) and not expired.
  */
+
+import type { ChallengePurpose } from '../store/web-store.ts';
 import type { ClientData } from './passkey-response.ts';
 import type { WebContext } from './web-context.ts';
 import { WebError } from './web-error.ts';
-import type { ChallengePurpose } from './web-store.ts';
 
 export async function takeChallenge(
   web: WebContext,

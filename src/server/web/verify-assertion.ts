@@ -6,11 +6,11 @@
  */
 import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import type { JsonValue } from '../../core/encoding/canonical-json.ts';
+import type { ChallengePurpose, PasskeyRecord } from '../store/web-store.ts';
 import { authenticationResponse, clientDataOf } from './passkey-response.ts';
 import { takeChallenge } from './take-challenge.ts';
 import type { WebContext } from './web-context.ts';
 import { WebError } from './web-error.ts';
-import type { ChallengePurpose, PasskeyRecord } from './web-store.ts';
 
 export async function requirePasskey(web: WebContext, device: string): Promise<PasskeyRecord> {
   const passkey = await web.store.passkeyOfDevice(device);

@@ -1,7 +1,7 @@
-/** What the web layer's hooks and routes are given: the API's context, the options, the store. */
+/** What the web layer's hooks and routes are given: the API's context, the options, and the store's web aggregate. */
 import type { ServerContext } from '../server-context.ts';
+import type { SessionRecord, WebStore } from '../store/web-store.ts';
 import type { ResolvedWebOptions } from './web-options.ts';
-import type { SessionRecord, WebStore } from './web-store.ts';
 
 export interface WebContext {
   readonly ctx: ServerContext;

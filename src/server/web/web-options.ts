@@ -1,9 +1,9 @@
 /**
  * How a node serves browsers (DESIGN §5), passed in by main.ts as `AppDeps.web`. The origin
  * and the WebAuthn RP ID come from here and only from here, never from a request's Host or
- * Origin: a passkey assertion made on any other origin is refused.
+ * Origin: a passkey assertion made on any other origin is refused. Passkeys and sessions
+ * live in the server's store (`store.web`), never elsewhere.
  */
-import type { WebStore } from './web-store.ts';
 
 export interface WebOptions {
   /** The one origin the app is served from, e.g. `https://valise.example` or `http://localhost:8080`. */
@@ -14,17 +14,8 @@ export interface WebOptions {
   readonly rpName?: string;
   /** NIST SP 800-63B AAL3: refuse synced (`multiDevice`) passkeys. */
   readonly requireAal3?: boolean;
-  /** Where passkeys and sessions live; default: in memory (tests). */
-  readonly store?: WebStore;
   /** The built app (`dist/web`); without it the node serves the API only. */
   readonly appDir?: string;
-}
-
-declare module '../app.ts' {
-  interface AppDeps {
-    /** Browser sign-in and the web app; see src/server/web/web-options.ts. */
-    readonly web?: WebOptions;
-  }
 }
 
 /** DESIGN §5: sessions end after 15 minutes idle and 12 hours in any case. */

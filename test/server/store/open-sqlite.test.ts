@@ -3,7 +3,7 @@
  * (fail-stop) when the disk refuses a write, rather than acknowledging it.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -126,5 +126,46 @@ test('a full disk during a cable write stops the store: onFatal runs, nothing is
     assert.equal((await reopened.counts()).cables, 0);
   } finally {
     await reopened.close();
+  }
+});
+
+test('the database file and its WAL and shared-memory files are made readable by the owner only', async () => {
+  const previous = process.umask(0o022);
+  try {
+    const path = join(dir, 'modes', 'valise.db');
+    const store = await openSqliteStore({ path, onFatal: noFatal });
+    try {
+      // A write, so the WAL holds a frame while the store is open.
+      await store.appendAudit(
+        auditRecord({
+          at: T0,
+          type: 'cable.fetched',
+          actor: {},
+          object: { kind: 'test', id: randomId() },
+          detail: {},
+        }),
+      );
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+        assert.equal(statSync(file).mode & 0o777, 0o600, file);
+      }
+    } finally {
+      await store.close();
+    }
+  } finally {
+    process.umask(previous);
+  }
+});
+
+test('a database file found readable by others is narrowed to the owner on open', async () => {
+  const path = join(dir, 'narrowed.db');
+  const first = await openSqliteStore({ path, onFatal: noFatal });
+  await first.close();
+  chmodSync(path, 0o644);
+  const store = await openSqliteStore({ path, onFatal: noFatal });
+  try {
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    assert.equal(statSync(`${path}-wal`).mode & 0o777, 0o600);
+  } finally {
+    await store.close();
   }
 });

@@ -1,12 +1,13 @@
 /**
  * What the browser sign-in keeps (DESIGN §5): the passkey each browser device enrolled with,
- * live sessions, and outstanding WebAuthn challenges. One interface, two implementations:
- * `SqlWebStore` (the migration's tables, the server's database) and `MemoryWebStore` (an app
- * built without a database handle, as the API tests build it).
+ * live sessions, and outstanding WebAuthn challenges. It is an aggregate of the server's
+ * store (`store.web`), on the store's one database handle, so a passkey enrolment, a
+ * sign-in, a step-up or a sign-out commits with its audit leaf in one transaction.
  *
  * A session is looked up by the SHA-256 of its id: the store, its backups and its operator
  * never hold a usable session id.
  */
+import type { AuditRecord, EnrolmentRecord, RedeemOutcome } from './store.ts';
 
 export interface PasskeyRecord {
   /** WebAuthn credential id, base64url. */
@@ -49,25 +50,36 @@ export interface ChallengeRecord {
   readonly expiresAt: number;
 }
 
+/** A browser enrolment's outcome: `passkey-exists` when the credential or device has one. */
+export type BrowserEnrolOutcome = RedeemOutcome | 'passkey-exists';
+
 export interface WebStore {
   addChallenge(challenge: ChallengeRecord): Promise<void>;
   /** Removes and returns the challenge: each one is used at most once, even when it fails. */
   takeChallenge(challenge: string): Promise<ChallengeRecord | undefined>;
 
-  /** False when the credential id or the device already has a passkey. */
-  addPasskey(passkey: PasskeyRecord): Promise<boolean>;
-  /** Removes a passkey whose enrolment could not be completed. */
-  removePasskey(credentialId: string): Promise<void>;
+  /**
+   * Keeps the passkey and redeems the invitation as a pending enrolment, with `audits` (the
+   * enrolment's event, then the passkey's), in one transaction; writes nothing unless the
+   * outcome is `redeemed`.
+   */
+  enrolBrowser(
+    passkey: PasskeyRecord,
+    enrolment: EnrolmentRecord,
+    audits: readonly AuditRecord[],
+  ): Promise<BrowserEnrolOutcome>;
   passkeyOfDevice(device: string): Promise<PasskeyRecord | undefined>;
   /** Raises the signature counter; false when it did not grow (a cloned authenticator). */
   advanceCounter(credentialId: string, counter: number): Promise<boolean>;
 
-  addSession(session: SessionRecord): Promise<void>;
+  /** Opens `session` with its event, ending the session `replaces` (if live), in one transaction. */
+  startSession(session: SessionRecord, audit: AuditRecord, replaces?: Uint8Array): Promise<void>;
   session(idHash: Uint8Array): Promise<SessionRecord | undefined>;
   touchSession(idHash: Uint8Array, at: number): Promise<void>;
-  stepUp(idHash: Uint8Array, at: number): Promise<void>;
-  endSession(idHash: Uint8Array, at: number): Promise<void>;
+  /** Records a fresh assertion on the session, with its event, in one transaction. */
+  stepUp(idHash: Uint8Array, at: number, audit: AuditRecord): Promise<void>;
+  /** Ends the session if live; with its event when it is an act (sign-out), in one transaction. */
+  endSession(idHash: Uint8Array, at: number, audit?: AuditRecord): Promise<void>;
   /** Ends every live session of a device (revocation, suspension). */
   endDeviceSessions(device: string, at: number): Promise<void>;
-  close(): Promise<void>;
 }

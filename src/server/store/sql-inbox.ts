@@ -1,0 +1,43 @@
+/**
+ * The inbox aggregate: a device's cables, newest first, each with whether the device's
+ * organisation acknowledged it. One range scan of wraps (device, cable_seq), joined to
+ * cables by key, so a page costs the same however large the archive.
+ */
+import { sql } from 'kysely';
+import { CABLE_COLUMNS, cableOf } from './cable-row.ts';
+import type { InboxQuery, InboxRow } from './store.ts';
+import type { StoreContext } from './store-context.ts';
+
+export class SqlInbox {
+  readonly #ctx: StoreContext;
+
+  constructor(ctx: StoreContext) {
+    this.#ctx = ctx;
+  }
+
+  page(query: InboxQuery): Promise<InboxRow[]> {
+    return this.#ctx.read(async (db) => {
+      let q = db
+        .selectFrom('wraps as w')
+        .innerJoin('cables as c', 'c.seq', 'w.cable_seq')
+        .select(CABLE_COLUMNS)
+        .select(
+          sql<boolean>`exists (select 1 from acks a where a.cable_seq = c.seq and a.org = ${query.org})`.as(
+            'acknowledged',
+          ),
+        )
+        .where('w.device', '=', query.device);
+      if (query.before !== undefined) q = q.where('w.cable_seq', '<', query.before);
+      if (query.precedence !== undefined) q = q.where('c.precedence', '=', query.precedence);
+      if (query.classification !== undefined) q = q.where('c.classification', '=', query.classification);
+      if (query.since !== undefined) q = q.where('c.accepted_at', '>=', query.since);
+      if (query.unacknowledged === true) {
+        q = q.where(
+          sql<boolean>`not exists (select 1 from acks a where a.cable_seq = c.seq and a.org = ${query.org})`,
+        );
+      }
+      const rows = await q.orderBy('w.cable_seq', 'desc').limit(query.limit).execute();
+      return rows.map((row) => ({ cable: cableOf(row), acknowledged: Boolean(row.acknowledged) }));
+    });
+  }
+}
