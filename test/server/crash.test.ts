@@ -108,7 +108,12 @@ for (const backend of all) {
             }
           }
         });
-        await sleep(10 + Math.floor(Math.random() * 240));
+        // Kill mid-burst: once this round has had a receipt (so a slow, busy machine still
+        // kills a server that is accepting cables, not one still starting), then at a random
+        // moment. The wait is bounded: a server that accepts nothing fails the test below.
+        const before = receipts.size;
+        for (let waited = 0; receipts.size === before && waited < 30_000; waited += 5) await sleep(5);
+        await sleep(Math.floor(Math.random() * 240));
         server.child.kill('SIGKILL');
         kills += 1;
         await server.exited;

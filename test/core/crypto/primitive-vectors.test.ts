@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { checkHpkeVectors, checkXWingVectors } from '../fixtures/check-primitive-vectors.ts';
 
 const load = (name: string) =>
-  JSON.parse(readFileSync(join(import.meta.dirname, '..', 'vectors', name), 'utf8'));
+  JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'vectors', name), 'utf8'));
 
 test('the browser-shared HPKE and X-Wing checks pass in Node', async () => {
   const results = [
