@@ -25,6 +25,13 @@ export const AUDIT_EVENT_TYPES = [
   'cable.acknowledged',
   'attachment.fetched',
   'log.alert',
+  'watch.alert',
+  'watch.step-up',
+  'watch.stepped-up',
+  'watch.held',
+  'watch.suspended',
+  'watch.released',
+  'watch.thresholds',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -17,6 +17,7 @@ import { unixSeconds } from './clock.ts';
 import { rawBody } from './read-body.ts';
 import type { ServerContext } from './server-context.ts';
 import { ServerError } from './server-error.ts';
+import { stoppedError } from './watch/meter-read.ts';
 
 /** `device`: a signed request from an enrolled device; `optional`: signed or not; `none`: never read. */
 export const AUTH_MODES = ['device', 'optional', 'none'] as const;
@@ -83,6 +84,12 @@ async function authenticate(request: FastifyRequest, ctx: ServerContext): Promis
     }
     if (now >= actor.device.expiresAt) {
       throw new ServerError('DEVICE_EXPIRED', 'this device certificate has expired; enrol the device again');
+    }
+    // docs/design.md §9: a device the watch held or suspended does nothing until an officer
+    // releases it. (A step-up pauses reading only, so the passkey touch that lifts it works.)
+    const watch = await ctx.store.watch.device(actor.device.device);
+    if (watch && (watch.state === 'held' || watch.state === 'suspended')) {
+      throw stoppedError(actor, watch.state, watch.reason, watch.since);
     }
     return actor;
   } catch (error) {

@@ -18,6 +18,7 @@ import { rawBody } from '../read-body.ts';
 import { readParams } from '../read-params.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
+import { meterRead } from '../watch/meter-read.ts';
 import { decodeDigest, entitledCable } from './cables.ts';
 
 /** The largest ciphertext: the plaintext limit and generous room for the chunks' tags. */
@@ -50,16 +51,18 @@ export function attachmentRoutes(app: FastifyInstance, ctx: ServerContext): void
     const actor = requireActor(request);
     const { id, digest } = readParams(request, { id: decodeCableId, digest: decodeDigest });
     const cable = await entitledCable(ctx, request, actor.device.device, id);
-    const content = await ctx.store.fetchAttachment(
-      cable.seq,
-      actor.device.device,
-      digest,
-      auditRecord({
-        at: unixSeconds(ctx.clock),
-        type: 'attachment.fetched',
-        actor: actorOf(actor),
-        object: { kind: 'cable', id: cable.id, org: cable.org },
-        detail: { reference: formatReference(cable), digest: toBase64url(digest) },
+    const content = await ctx.store.fetchAttachment(cable.seq, actor.device.device, digest, () =>
+      meterRead(ctx, {
+        actor,
+        kind: 'attachment',
+        session: request.webSession,
+        fetched: auditRecord({
+          at: unixSeconds(ctx.clock),
+          type: 'attachment.fetched',
+          actor: actorOf(actor),
+          object: { kind: 'cable', id: cable.id, org: cable.org },
+          detail: { reference: formatReference(cable), digest: toBase64url(digest) },
+        }),
       }),
     );
     if (!content)
