@@ -26,8 +26,6 @@ export const AUDIT_EVENT_TYPES = [
   'attachment.fetched',
   'log.alert',
   'watch.alert',
-  'watch.step-up',
-  'watch.stepped-up',
   'watch.held',
   'watch.suspended',
   'watch.released',

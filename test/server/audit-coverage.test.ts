@@ -99,6 +99,40 @@ for (const backend of await backends()) {
       );
       expected.set('cable.acknowledged', { actor: actor(claire), object });
 
+      // watch.thresholds, watch.alert, watch.held, watch.released, watch.suspended: FR's
+      // officer tunes the member limits down to a few reads, and fr.dan reads past them.
+      const frOfficer = device(t.network, 'fr.officer');
+      const dan = device(t.network, 'fr.dan');
+      const limits = (n: number) => ({ minute: n, '10 minutes': n, hour: n, day: n });
+      const tuned = await t.api.send('PUT', '/api/v1/watch/thresholds/member', {
+        body: { thresholds: { alert: limits(1), 'step-up': limits(2), suspend: limits(3) } },
+        as: frOfficer,
+      });
+      assert.equal(tuned.status, 200, tuned.text);
+      expected.set('watch.thresholds', {
+        actor: actor(frOfficer),
+        object: { kind: 'org', id: 'FR', org: 'FR' },
+      });
+      const danDevice = { kind: 'device', id: dan.id, org: 'FR' };
+      const reads = [];
+      for (let i = 0; i < 3; i++)
+        reads.push((await t.api.get(`/api/v1/cables/${cable.header.id}`, { as: dan })).status);
+      assert.deepEqual(reads, [200, 200, 403]);
+      expected.set('watch.alert', { actor: actor(dan), object: danDevice });
+      expected.set('watch.held', { actor: actor(dan), object: danDevice });
+      const release = { reason: 'Dan confirmed by phone' };
+      const released = await t.api.post(`/api/v1/watch/devices/${dan.id}/release`, release, {
+        as: frOfficer,
+      });
+      assert.equal(released.status, 200, released.text);
+      expected.set('watch.released', { actor: actor(frOfficer), object: danDevice });
+      const stolen = { reason: 'laptop reported stolen' };
+      const suspended = await t.api.post(`/api/v1/watch/devices/${dan.id}/suspend`, stolen, {
+        as: frOfficer,
+      });
+      assert.equal(suspended.status, 200, suspended.text);
+      expected.set('watch.suspended', { actor: actor(frOfficer), object: danDevice });
+
       // request.refused: a device asking for a cable it is not entitled to.
       const eva = device(t.network, 'cy.eva');
       assert.equal((await t.api.get(`/api/v1/cables/${cable.header.id}`, { as: eva })).status, 404);

@@ -55,7 +55,6 @@ export function attachmentRoutes(app: FastifyInstance, ctx: ServerContext): void
       meterRead(ctx, {
         actor,
         kind: 'attachment',
-        session: request.webSession,
         fetched: auditRecord({
           at: unixSeconds(ctx.clock),
           type: 'attachment.fetched',

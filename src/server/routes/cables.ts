@@ -63,7 +63,6 @@ export function cableRoutes(app: FastifyInstance, ctx: ServerContext): void {
       meterRead(ctx, {
         actor,
         kind: 'cable',
-        session: request.webSession,
         fetched: auditRecord({
           at: now,
           type: 'cable.fetched',

@@ -153,19 +153,6 @@ export class SqlWatch implements WatchStore {
     let query = trx.selectFrom('watch_devices').selectAll().where('device', '=', read.device);
     if (this.#ctx.dialect === 'postgres') query = query.forUpdate();
     const row = (await query.executeTakeFirstOrThrow()) as DeviceRow;
-    let steppedUp = false;
-    if (row.state === 'step-up' && read.steppedUpAt !== undefined && read.steppedUpAt >= Number(row.since)) {
-      // The person touched their passkey after the watch asked: reading resumes in a new
-      // era, so the reads before the touch count no more.
-      steppedUp = true;
-      row.state = 'active';
-      row.era = Number(row.era) + 1;
-      await trx
-        .updateTable('watch_devices')
-        .set({ state: 'active', since: read.at, reason: '', era: row.era })
-        .where('device', '=', read.device)
-        .execute();
-    }
     if (row.state !== 'active') {
       return {
         served: false,
@@ -198,7 +185,7 @@ export class SqlWatch implements WatchStore {
     const thresholds = (await thresholdsIn(trx, read.org, read.role)) ?? DEFAULT_READ_THRESHOLDS[read.role];
     const all = assessReads(windowTotals(buckets, read.at), thresholds);
 
-    const stop = stopFor(all, read.browser);
+    const stop = stopFor(all);
     if (stop) {
       const reason = describe(stop.assessment, read.kind);
       await trx
@@ -226,20 +213,16 @@ export class SqlWatch implements WatchStore {
         .where('device', '=', read.device)
         .execute();
     }
-    return { served: true, assessment: all, alert, steppedUp };
+    return { served: true, assessment: all, alert };
   }
 }
 
-/**
- * The stop a read's assessment calls for: a suspension, or a step-up (a browser device
- * touches its passkey; a command-line device, which has none, is held for an officer).
- */
+/** The stop a read's assessment calls for: a suspension, or a hold for an officer. */
 function stopFor(
   assessment: ReadAssessment,
-  browser: boolean,
-): { state: 'step-up' | 'held' | 'suspended'; assessment: ReadAssessment } | undefined {
+): { state: 'held' | 'suspended'; assessment: ReadAssessment } | undefined {
   if (assessment.response === 'suspend') return { state: 'suspended', assessment };
-  if (assessment.response === 'step-up') return { state: browser ? 'step-up' : 'held', assessment };
+  if (assessment.response === 'step-up') return { state: 'held', assessment };
   return undefined;
 }
 

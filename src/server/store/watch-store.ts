@@ -1,8 +1,11 @@
 /**
  * What the watch keeps (docs/design.md §9), as one aggregate of the store so every app
  * process over one database shares it and a restart loses nothing: each device's reads in
- * minute buckets, its watch state (active, waiting for a passkey touch, held for an officer,
- * suspended), and each organisation's tuned thresholds.
+ * minute buckets, its watch state (active, held for an officer, suspended), and each organisation's tuned thresholds.
+ *
+ * A stop holds the device until an officer releases it. (A browser device that a passkey
+ * touch could release itself, as the design has it for smaller excesses, is not built yet:
+ * every device is held.)
  *
  * A read is metered in the transaction that puts it on record: the bucket is counted, the
  * totals assessed and the state changed before the fetch event commits, and the read is
@@ -15,8 +18,8 @@ import type { ReadThresholds } from '../watch/read-thresholds.ts';
 import type { ReadBucket } from '../watch/read-windows.ts';
 import type { AuditRecord } from './store.ts';
 
-/** A device's watch state. Only `active` reads; `step-up` is lifted by a passkey touch. */
-export const WATCH_STATES = ['active', 'step-up', 'held', 'suspended'] as const;
+/** A device's watch state: only an `active` device reads. */
+export const WATCH_STATES = ['active', 'held', 'suspended'] as const;
 export type WatchState = (typeof WATCH_STATES)[number];
 
 /** What a read is: a cable's content, an attachment, or a page of listed headers. */
@@ -37,10 +40,6 @@ export interface MeteredRead {
   readonly device: string;
   readonly org: string;
   readonly role: Role;
-  /** A browser device answers a step-up with a passkey touch; a CLI device is held instead. */
-  readonly browser: boolean;
-  /** The device's session's last passkey step-up, for a browser device. */
-  readonly steppedUpAt?: number | undefined;
   readonly at: number;
   readonly kind: ReadKind;
   /**
@@ -56,8 +55,6 @@ export type ReadOutcome =
       readonly assessment: ReadAssessment;
       /** True when this read newly alerts the officers. */
       readonly alert: boolean;
-      /** True when this read's passkey touch lifted a step-up. */
-      readonly steppedUp: boolean;
     }
   | {
       readonly served: false;

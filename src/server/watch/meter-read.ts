@@ -2,7 +2,7 @@
  * The watch at the door of every read (docs/design.md §9): a cable's content or an
  * attachment is served only after the store has metered the read and put it on record in
  * one commit. A read the watch stops is not served and says, in plain words, what happened
- * and what to do: touch the passkey, or call the organisation's security officer.
+ * and whom to call: a security officer of the device's organisation.
  */
 import type { DirectoryDevice } from '../../core/identity/directory.ts';
 import { actorOf, auditRecord } from '../audit-event.ts';
@@ -15,8 +15,6 @@ import type { ReadKind, ReadOutcome } from '../store/watch-store.ts';
 export interface ReadRequest {
   readonly actor: DirectoryDevice;
   readonly kind: ReadKind;
-  /** The browser session the read came in, if any: its last passkey touch lifts a step-up. */
-  readonly session?: { readonly steppedUpAt?: number | undefined } | null | undefined;
   /** The event recording the read, written only if the read is served. */
   readonly fetched: AuditRecord;
 }
@@ -29,8 +27,6 @@ export async function meterRead(ctx: ServerContext, read: ReadRequest): Promise<
     device: actor.device.device,
     org: actor.org.org,
     role: actor.user.role,
-    browser: read.session !== undefined && read.session !== null,
-    steppedUpAt: read.session?.steppedUpAt,
     at,
     kind: read.kind,
     events: (result) => watchEvents(actor, at, read, result),
@@ -41,33 +37,24 @@ export async function meterRead(ctx: ServerContext, read: ReadRequest): Promise<
 /** The error a stopped device gets, on a read or on any request while it is stopped. */
 export function stoppedError(
   actor: DirectoryDevice,
-  state: 'step-up' | 'held' | 'suspended',
+  state: 'held' | 'suspended',
   reason: string,
   since: number,
 ): ServerError {
   const when = new Date(since * 1000).toISOString().slice(0, 16).replace('T', ' ');
   const org = actor.org.org;
   const why = reason === '' ? '' : ` (${reason})`;
-  switch (state) {
-    case 'step-up':
-      return new ServerError(
-        'STEP_UP_REQUIRED',
-        `reading paused at ${when}Z${why}: touch your passkey to go on reading`,
-        { extra: { since } },
-      );
-    case 'held':
-      return new ServerError(
+  return state === 'held'
+    ? new ServerError(
         'DEVICE_HELD',
         `this device was held at ${when}Z${why}; ask a security officer of ${org} to check and release it`,
         { extra: { since } },
-      );
-    case 'suspended':
-      return new ServerError(
+      )
+    : new ServerError(
         'DEVICE_SUSPENDED',
         `this device was suspended at ${when}Z${why} and its sessions ended; call a security officer of ${org}`,
         { extra: { since } },
       );
-  }
 }
 
 function watchEvents(
@@ -81,7 +68,6 @@ function watchEvents(
     auditRecord({ at, type, actor: actorOf(actor), object, detail });
   if (outcome.served) {
     const events = [read.fetched];
-    if (outcome.steppedUp) events.unshift(event('watch.stepped-up', {}));
     if (outcome.alert && outcome.assessment.response !== 'none') {
       events.push(event('watch.alert', assessmentDetail(outcome.assessment, read.kind)));
     }
@@ -90,12 +76,7 @@ function watchEvents(
   // A read refused in a state the device was already in is not an event: the state's event
   // was written when it was entered.
   if (!outcome.changed || outcome.assessment.response === 'none') return [];
-  const type =
-    outcome.state === 'step-up'
-      ? 'watch.step-up'
-      : outcome.state === 'held'
-        ? 'watch.held'
-        : 'watch.suspended';
+  const type = outcome.state === 'held' ? 'watch.held' : 'watch.suspended';
   return [event(type, { ...assessmentDetail(outcome.assessment, read.kind), reason: outcome.reason })];
 }
 
