@@ -3,9 +3,18 @@
  * entitled device), for 1 and for 600 devices, against the same payload encrypted with the
  * `age` command (Debian package `age`) in the same run.
  *
- * Figures (medians of several runs):
- * - xwing_ms_1, xwing_ms_600: sealCable end to end (policy, content AEAD, 600 X-Wing wraps, signature)
+ * Figures (medians of several runs), on the primitives the CLI uses (`nodeSuites`: node:crypto's
+ * native ML-KEM, X25519, SHA3 and AES-GCM from Node 24.7; the portable ones before):
+ * - xwing_ms_1, xwing_ms_600: sealCable end to end (policy, content AEAD, 600 X-Wing wraps,
+ *   signature), wrapping as the CLI does (`cliWrapper`)
  * - xwing_us_per_recipient: (600 − 1) / 599 of the above
+ * - xwing_cpu_ms_600: the process CPU time of that seal, what it costs on a quiet core when
+ *   other work shares the machine
+ * - xwing_ms_600_in_thread, xwing_ms_600_workers_1, xwing_ms_600_workers_2: the 600-device seal
+ *   on the calling thread and on a warm pool of one and two workers; pool_start_ms_1/2: what
+ *   starting that pool costs (a CLI command pays it on every send)
+ * - xwing_ms_600_portable, open_ms_portable, classical_us_per_recipient_portable: the same on
+ *   core's portable primitives (noble ML-KEM, WebCrypto X25519 and AES-GCM), for comparison
  * - classical_us_per_recipient: the same wrapping code path (wrapContentKey over every
  *   entitled device, concurrently, as sealCable does) with DHKEM(X25519) instead of X-Wing
  * - age_us_per_recipient: (age for 600 recipients − age for 1) / 599
@@ -15,18 +24,20 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cliWrapper } from '../src/client/cli-wrapper.ts';
 import { startWorkerWrapPool } from '../src/client/worker-wrap-pool.ts';
 import { envelopeHash } from '../src/core/cable/cable-header.ts';
 import type { KemPrivateKey } from '../src/core/cable/key-wrap.ts';
 import { wrapContentKey } from '../src/core/cable/key-wrap.ts';
 import { openCable } from '../src/core/cable/open-cable.ts';
 import type { CableDraft, ContentKeyWrapper } from '../src/core/cable/seal-cable.ts';
-import { sealCable } from '../src/core/cable/seal-cable.ts';
+import { inThreadWrapperFor, sealCable } from '../src/core/cable/seal-cable.ts';
 import { forDevice } from '../src/core/cable/sealed-cable.ts';
-import { DhkemX25519 } from '../src/core/crypto/hpke/dhkem-x25519.ts';
 import type { HpkeSuite } from '../src/core/crypto/hpke/hpke-suite.ts';
-import { VALISE_SUITE_CLASSICAL } from '../src/core/crypto/hpke/valise-suites.ts';
+import { NOBLE_PRIMITIVES } from '../src/core/crypto/hpke/noble-primitives.ts';
+import { type ValiseSuites, valiseSuites } from '../src/core/crypto/hpke/valise-suites.ts';
 import { randomBytes, toBase64url } from '../src/core/encoding/bytes.ts';
+import { nodePrimitives } from '../src/platform/node-crypto.ts';
 import { realKemKey } from '../test/core/fixtures/cable-network.ts';
 import type { FixtureNetwork, UserSpec } from '../test/core/fixtures/network.ts';
 import { buildNetwork, T0 } from '../test/core/fixtures/network.ts';
@@ -85,14 +96,22 @@ async function sealFor(net: FixtureNetwork, wrapper?: ContentKeyWrapper) {
   // Warm-up: the JIT needs a few hundred ML-KEM runs in each thread before it settles.
   for (let i = 0; i < 3; i++) await run();
   const times: number[] = [];
+  const cpu: number[] = [];
   let cable = await run();
-  for (let i = 0; i < RUNS; i++) times.push(await time(async () => (cable = await run())));
-  return { ms: median(times), cable, directory };
+  for (let i = 0; i < RUNS; i++) {
+    const before = process.cpuUsage();
+    times.push(await time(async () => (cable = await run())));
+    const used = process.cpuUsage(before);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  // CPU time of the whole process: for an in-thread seal it is what the seal costs on a quiet
+  // core, even when other work shares the machine (for a pool it also counts the workers).
+  return { ms: median(times), cpuMs: median(cpu), cable, directory };
 }
 
 /** The wrapping step of sealCable with the classical suite, over `n` fresh X25519 keys. */
-async function classicalWrapMs(n: number): Promise<number> {
-  const keys = await Promise.all(Array.from({ length: n }, () => DhkemX25519.generateKeyPair()));
+async function classicalWrapMs(n: number, suite: HpkeSuite): Promise<number> {
+  const keys = await Promise.all(Array.from({ length: n }, () => suite.kem.generateKeyPair()));
   const envelope = envelopeHash({
     v: 1,
     suite: 'bench',
@@ -113,7 +132,7 @@ async function classicalWrapMs(n: number): Promise<number> {
       keys.map((k, i) =>
         wrapContentKey(
           { cableId: 'bench', device: `d${i}`, publicKey: k.publicKey, envelopeHash: envelope, contentKey },
-          VALISE_SUITE_CLASSICAL as HpkeSuite,
+          suite,
         ),
       ),
     );
@@ -141,78 +160,133 @@ function ageMs(dir: string, recipients: string[], n: number): number {
   return median(times);
 }
 
+async function openMs(sealed: Awaited<ReturnType<typeof sealFor>>, net: FixtureNetwork, suite: HpkeSuite) {
+  const reader = net.devices[417]!;
+  const delivered = forDevice(sealed.cable, reader.id);
+  const request = {
+    directory: sealed.directory,
+    recipient: { device: reader.id, privateKey: reader.kem.privateKey as KemPrivateKey },
+    suite,
+  };
+  await openCable(delivered, request);
+  const opens: number[] = [];
+  for (let i = 0; i < 20; i++) opens.push(await time(() => openCable(delivered, request)));
+  return median(opens);
+}
+
+async function classicalPerRecipient(suite: HpkeSuite): Promise<{ one: number; many: number; per: number }> {
+  const one = await classicalWrapMs(1, suite);
+  const many = await classicalWrapMs(600, suite);
+  return { one, many, per: ((many - one) * 1000) / 599 };
+}
+
+/** Seal for 600 on a pool of `size` workers: what starting it costs, and a warm seal. */
+async function pooled(net: FixtureNetwork, size: number): Promise<{ startMs: number; ms: number }> {
+  const start = performance.now();
+  const pool = await startWorkerWrapPool(size);
+  const startMs = performance.now() - start;
+  try {
+    return { startMs, ms: (await sealFor(net, pool)).ms };
+  } finally {
+    await pool.close();
+  }
+}
+
+function ageFigure(log: (line: string) => void): number | string {
+  if (!ageAvailable()) {
+    log(
+      'age is not installed, so there is no age comparison this run: install it with `apt-get install age`',
+    );
+    return 'not installed: apt-get install age';
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'valise-bench-age-'));
+  try {
+    writeFileSync(join(dir, 'payload'), BODY);
+    const recipients: string[] = [];
+    for (let i = 0; i < 600; i++) {
+      const out = execFileSync('age-keygen', [], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      recipients.push(/public key: (age1[0-9a-z]+)/.exec(out)?.[1] ?? /# public key: (\S+)/.exec(out)![1]!);
+    }
+    const a1 = ageMs(dir, recipients, 1);
+    const a600 = ageMs(dir, recipients, 600);
+    const per = ((a600 - a1) * 1000) / 599;
+    log(
+      `age: 1 recipient ${a1.toFixed(2)} ms, 600 recipients ${a600.toFixed(1)} ms (${per.toFixed(0)} µs per recipient)`,
+    );
+    return per;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(log: (line: string) => void): Promise<Figures> {
-  log(`sealing a 10 KiB cable; median of ${RUNS} runs (VALISE_BENCH_RUNS to change)`);
+  log(
+    `sealing a 10 KiB cable; median of ${RUNS} runs (VALISE_BENCH_RUNS to change); Node ${process.version}`,
+  );
+  const native = await nodePrimitives();
+  const suites: ValiseSuites = valiseSuites(native ?? NOBLE_PRIMITIVES);
+  const portable = valiseSuites(NOBLE_PRIMITIVES);
+  log(
+    `primitives: ${native ? native.name : `${NOBLE_PRIMITIVES.name} (no ML-KEM in node:crypto before Node 24.7)`}`,
+  );
   log('making 600 device key pairs (X-Wing) and certificates...');
   const small = await network(1, 1);
   const large = await network(30, 20);
-  const one = await sealFor(small);
-  const many = await sealFor(large);
+  const cli = await cliWrapper();
+  const one = await sealFor(small, cli);
+  const many = await sealFor(large, cli);
   if (one.cable.wraps.length !== 1 || many.cable.wraps.length !== 600)
     throw new Error('wrong recipient counts');
   const xwingPer = ((many.ms - one.ms) * 1000) / 599;
   log(
-    `X-Wing sealCable: 1 device ${one.ms.toFixed(2)} ms, 600 devices ${many.ms.toFixed(1)} ms (${xwingPer.toFixed(0)} µs per device)`,
+    `X-Wing sealCable as the CLI wraps: 1 device ${one.ms.toFixed(2)} ms, 600 devices ${many.ms.toFixed(1)} ms (${xwingPer.toFixed(0)} µs per device); CPU time for 600: ${many.cpuMs.toFixed(1)} ms`,
   );
-  const pool = startWorkerWrapPool();
-  const pooled = await sealFor(large, pool);
-  await pool.close();
+  const inThread = await sealFor(large, inThreadWrapperFor(suites.xwing));
+  const workers1 = await pooled(large, 1);
+  const workers2 = await pooled(large, 2);
   log(
-    `X-Wing sealCable with the worker pool (${availableParallelism()} threads): 600 devices ${pooled.ms.toFixed(1)} ms`,
+    `600 devices: in-thread ${inThread.ms.toFixed(1)} ms; warm pool of 1 worker ${workers1.ms.toFixed(1)} ms (start ${workers1.startMs.toFixed(0)} ms), of 2 workers ${workers2.ms.toFixed(1)} ms (start ${workers2.startMs.toFixed(0)} ms); ${availableParallelism()} cores`,
   );
-
-  const reader = large.devices[417]!;
-  const delivered = forDevice(many.cable, reader.id);
-  const recipient = { device: reader.id, privateKey: reader.kem.privateKey as KemPrivateKey };
-  await openCable(delivered, { directory: many.directory, recipient });
-  const opens: number[] = [];
-  for (let i = 0; i < 20; i++)
-    opens.push(await time(() => openCable(delivered, { directory: many.directory, recipient })));
-  const openMs = median(opens);
-  log(`openCable (one recipient of 600, its wrap only): ${openMs.toFixed(2)} ms`);
-
-  const c1 = await classicalWrapMs(1);
-  const c600 = await classicalWrapMs(600);
-  const classicalPer = ((c600 - c1) * 1000) / 599;
+  const openNative = await openMs(many, large, suites.xwing);
+  log(`openCable (one recipient of 600, its wrap only): ${openNative.toFixed(2)} ms`);
+  const classical = await classicalPerRecipient(suites.classical);
   log(
-    `classical (DHKEM X25519) wrapping: 1 device ${c1.toFixed(2)} ms, 600 devices ${c600.toFixed(1)} ms (${classicalPer.toFixed(0)} µs per device)`,
+    `classical (DHKEM X25519) wrapping: 1 device ${classical.one.toFixed(2)} ms, 600 devices ${classical.many.toFixed(1)} ms (${classical.per.toFixed(0)} µs per device)`,
   );
 
-  let agePer: number | null = null;
-  if (ageAvailable()) {
-    const dir = mkdtempSync(join(tmpdir(), 'valise-bench-age-'));
-    try {
-      writeFileSync(join(dir, 'payload'), BODY);
-      const recipients: string[] = [];
-      for (let i = 0; i < 600; i++) {
-        const out = execFileSync('age-keygen', [], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-        recipients.push(/public key: (age1[0-9a-z]+)/.exec(out)?.[1] ?? /# public key: (\S+)/.exec(out)![1]!);
-      }
-      const a1 = ageMs(dir, recipients, 1);
-      const a600 = ageMs(dir, recipients, 600);
-      agePer = ((a600 - a1) * 1000) / 599;
-      log(
-        `age: 1 recipient ${a1.toFixed(2)} ms, 600 recipients ${a600.toFixed(1)} ms (${agePer.toFixed(0)} µs per recipient)`,
-      );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  } else {
-    log('age is not installed (apt-get install age): no age comparison this run');
-  }
-  const ratio = agePer ? classicalPer / agePer : null;
+  log('the same on the portable primitives (noble ML-KEM, WebCrypto X25519 and AES-GCM):');
+  const manyPortable = await sealFor(large, inThreadWrapperFor(portable.xwing));
+  const openPortable = await openMs(manyPortable, large, portable.xwing);
+  const classicalPortable = await classicalPerRecipient(portable.classical);
   log(
-    `goals: X-Wing 600 < 300 ms (${Math.min(many.ms, pooled.ms) < 300 ? 'met' : 'missed'}); open < 5 ms (${openMs < 5 ? 'met' : 'missed'}); classical/age <= 1.0 (${ratio === null ? 'n/a' : ratio.toFixed(2)})`,
+    `  600 devices ${manyPortable.ms.toFixed(1)} ms (CPU time ${manyPortable.cpuMs.toFixed(1)} ms); open ${openPortable.toFixed(2)} ms; classical ${classicalPortable.per.toFixed(0)} µs per device`,
+  );
+
+  const agePer = ageFigure(log);
+  const ratio = typeof agePer === 'number' ? classical.per / agePer : null;
+  log(
+    `goals: X-Wing 600 < 150 ms (${many.ms < 150 ? 'met' : 'missed'}); open < 2 ms (${openNative < 2 ? 'met' : 'missed'}); classical/age <= 1.0 (${ratio === null ? 'no age' : `${ratio.toFixed(2)}, ${ratio <= 1 ? 'met' : 'missed'}`})`,
   );
   return {
+    node: process.version,
+    primitives: native ? native.name : NOBLE_PRIMITIVES.name,
     xwing_ms_1: round(one.ms),
     xwing_ms_600: round(many.ms),
-    xwing_ms_600_worker_pool: round(pooled.ms),
     xwing_us_per_recipient: round(xwingPer),
-    classical_us_per_recipient: round(classicalPer),
-    age_us_per_recipient: agePer === null ? null : round(agePer),
+    xwing_cpu_ms_600: round(many.cpuMs),
+    xwing_cpu_ms_600_portable: round(manyPortable.cpuMs),
+    xwing_ms_600_in_thread: round(inThread.ms),
+    xwing_ms_600_workers_1: round(workers1.ms),
+    xwing_ms_600_workers_2: round(workers2.ms),
+    pool_start_ms_1: round(workers1.startMs),
+    pool_start_ms_2: round(workers2.startMs),
+    xwing_ms_600_portable: round(manyPortable.ms),
+    classical_us_per_recipient: round(classical.per),
+    classical_us_per_recipient_portable: round(classicalPortable.per),
+    age_us_per_recipient: typeof agePer === 'number' ? round(agePer) : agePer,
     classical_to_age_ratio: ratio === null ? null : round(ratio),
-    open_ms: round(openMs),
+    open_ms: round(openNative),
+    open_ms_portable: round(openPortable),
   };
 }
 

@@ -5,8 +5,13 @@
  * save and load. Posts the figures back.
  */
 
-import { sealCable } from '../../src/core/cable/seal-cable.ts';
+import { inThreadWrapperFor, sealCable } from '../../src/core/cable/seal-cable.ts';
 import { generateSigner } from '../../src/core/crypto/ed25519.ts';
+import { valiseSuites } from '../../src/core/crypto/hpke/valise-suites.ts';
+import {
+  hasWebCryptoMlKem,
+  WEB_CRYPTO_PRIMITIVES,
+} from '../../src/core/crypto/hpke/web-crypto-primitives.ts';
 import { XWing } from '../../src/core/crypto/hpke/x-wing.ts';
 import { randomBytes, toBase64url } from '../../src/core/encoding/bytes.ts';
 import type { SignedEntry } from '../../src/core/identity/certificate.ts';
@@ -117,6 +122,8 @@ async function seal(devices: number): Promise<number> {
     sender: { user: 'u0', device: senderId, signer: sender },
     directory,
     series: { serial: 1 },
+    // As the app's device agent seals: WebCrypto's ML-KEM where the browser has it.
+    wrapper: inThreadWrapperFor(valiseSuites(WEB_CRYPTO_PRIMITIVES).xwing),
   });
   const ms = performance.now() - started;
   if (cable.wraps.length !== devices)
@@ -196,7 +203,8 @@ async function search(count: number) {
 
 scope.onmessage = async (event) => {
   try {
-    if (event.data === 'seal') scope.postMessage({ seal600: await seal(600) });
+    if (event.data === 'seal')
+      scope.postMessage({ seal600: await seal(600), webCryptoMlKem: hasWebCryptoMlKem() });
     else scope.postMessage({ search: await search(10_000) });
   } catch (error) {
     scope.postMessage({ error: String(error) });

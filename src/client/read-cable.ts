@@ -8,6 +8,7 @@ import type { AttachmentDescriptor } from '../core/cable/cable-content.ts';
 import type { OpenedCable } from '../core/cable/open-cable.ts';
 import { openCable } from '../core/cable/open-cable.ts';
 import { formatReference } from '../core/cable/reference.ts';
+import type { HpkeSuite } from '../core/crypto/hpke/hpke-suite.ts';
 import { yearOf } from '../core/encoding/date-time-group.ts';
 import { decodeCableAnswer } from './api-answers.ts';
 import type { CableArchive } from './cable-archive.ts';
@@ -26,12 +27,15 @@ export async function readCable(
   session: Pick<DeviceSession, 'api' | 'device' | 'directory' | 'clock'>,
   id: string,
   archive?: CableArchive,
+  /** The X-Wing suite on this platform's primitives; the portable one by default. */
+  suite?: HpkeSuite,
 ): Promise<ReadCable> {
   const { api, device, directory } = session;
   const { cable: sealed } = await api.get(`/api/v1/cables/${encodeURIComponent(id)}`, decodeCableAnswer);
   const cable = await openCable(sealed, {
     directory,
     recipient: { device: device.device, privateKey: device.kemPrivateKey },
+    ...(suite ? { suite } : {}),
   });
   const { header, content, signedBy } = cable;
   const reference = formatReference({ org: header.org, serial: header.serial, year: yearOf(header.sentAt) });

@@ -9,7 +9,12 @@
 
 import type { AttachmentDescriptor } from '../core/cable/cable-content.ts';
 import type { CableHeader } from '../core/cable/cable-header.ts';
-import type { CableDraft, ContentDraft, SeriesPosition } from '../core/cable/seal-cable.ts';
+import type {
+  CableDraft,
+  ContentDraft,
+  ContentKeyWrapper,
+  SeriesPosition,
+} from '../core/cable/seal-cable.ts';
 import { resignCable, sealCable } from '../core/cable/seal-cable.ts';
 import { encodeSealedCable } from '../core/cable/sealed-cable.ts';
 import { toBase64url } from '../core/encoding/bytes.ts';
@@ -30,6 +35,8 @@ export interface SendRequest {
   readonly attachments?: readonly AttachmentInput[];
   /** How many times to post before giving up on a busy series (default 5). */
   readonly attempts?: number;
+  /** How to wrap the content key for each device (the platform's primitives); in-thread portable by default. */
+  readonly wrapper?: ContentKeyWrapper;
 }
 
 export interface SentCable {
@@ -66,6 +73,7 @@ export async function sendCable(request: SendRequest): Promise<SentCable> {
     sender: { user: device.user, device: device.device, signer: device.signer },
     directory,
     series: nextPosition(head, year),
+    ...(request.wrapper ? { wrapper: request.wrapper } : {}),
   });
 
   for (let attempt = 1; ; attempt++) {

@@ -25,7 +25,10 @@ import { revoke } from '../client/revoke.ts';
 import { sendCable } from '../client/send-cable.ts';
 import type { AttachmentDescriptor } from '../core/cable/cable-content.ts';
 import { PRECEDENCES, type Precedence } from '../core/cable/precedence.ts';
+import { inThreadWrapperFor } from '../core/cable/seal-cable.ts';
 import { signerFromSeed } from '../core/crypto/ed25519.ts';
+import { valiseSuites } from '../core/crypto/hpke/valise-suites.ts';
+import { WEB_CRYPTO_PRIMITIVES } from '../core/crypto/hpke/web-crypto-primitives.ts';
 import { fromBase64url, toBase64url } from '../core/encoding/bytes.ts';
 import { formatDateTimeGroup } from '../core/encoding/date-time-group.ts';
 import type { Decoder } from '../core/encoding/decode.ts';
@@ -398,6 +401,8 @@ export class DeviceAgent implements DeviceApi {
       },
       content: { subject, body: draft.body },
       attachments: files,
+      // WebCrypto's ML-KEM where this browser has it, noble's otherwise (DESIGN §4).
+      wrapper: inThreadWrapperFor(valiseSuites(WEB_CRYPTO_PRIMITIVES).xwing),
     });
     const { archive } = await this.#open();
     const me = session.directory.device(session.device.device)!;

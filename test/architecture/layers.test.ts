@@ -1,7 +1,9 @@
 /**
  * DESIGN §3: the folders are layers and an arrow is "may import". core imports nothing of
  * the project outside itself and no Node built-in; server never imports client or web;
- * client never imports server, cli or web; web never imports server or cli.
+ * client never imports server, cli or web; web never imports server or cli. platform holds
+ * Node's native implementations of core's seams (e.g. `node:crypto` primitives): it imports
+ * only core, and server, client and cli may import it; core and web never do.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -10,14 +12,15 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const LAYERS = ['core', 'server', 'client', 'cli', 'web'] as const;
+const LAYERS = ['core', 'platform', 'server', 'client', 'cli', 'web'] as const;
 type Layer = (typeof LAYERS)[number];
 
 const ALLOWED: Record<Layer, readonly Layer[]> = {
   core: ['core'],
-  server: ['core', 'server'],
-  client: ['core', 'client'],
-  cli: ['core', 'client', 'cli', 'server'],
+  platform: ['core', 'platform'],
+  server: ['core', 'platform', 'server'],
+  client: ['core', 'platform', 'client'],
+  cli: ['core', 'platform', 'client', 'cli', 'server'],
   web: ['core', 'client', 'web'],
 };
 
@@ -144,6 +147,8 @@ describe('layer arrows (DESIGN §3)', () => {
     const all = coreFiles.flatMap(importsOf);
     assert.ok(all.includes('./bytes.ts'), 'imports are parsed');
     assert.equal(layerOf(join(ROOT, 'src', 'server', 'x.ts')), 'server');
+    assert.equal(layerOf(join(ROOT, 'src', 'platform', 'node-crypto.ts')), 'platform');
+    assert.ok(!ALLOWED.core.includes('platform') && !ALLOWED.web.includes('platform'));
     assert.equal(coreAreaOf(join(ROOT, 'src', 'core', 'crypto', 'hpke', 'x-wing.ts')), 'crypto');
     assert.equal(coreAreaOf(join(ROOT, 'src', 'core', 'valise-error.ts')), 'root');
   });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fetchAttachment, readCable } from '../../client/read-cable.ts';
 import { resolveCableId } from '../../client/resolve-cable-id.ts';
 import { formatDateTimeGroup } from '../../core/encoding/date-time-group.ts';
+import { nodeSuites } from '../../platform/node-suites.ts';
 import { CliError } from '../cli-error.ts';
 import { text } from '../option-values.ts';
 import { archiveOf, deviceSession } from '../profile.ts';
@@ -24,7 +25,7 @@ export const readVerb: Verb = {
     const session = await deviceSession(cli, profile);
     const archive = archiveOf(cli, session);
     const id = await resolveCableId(session, archive, positionals[0]!);
-    const { reference, cable } = await readCable(session, id, archive);
+    const { reference, cable } = await readCable(session, id, archive, (await nodeSuites()).xwing);
     const { header, content, signedBy } = cable;
     const saved: string[] = [];
     if (saveTo !== undefined) {

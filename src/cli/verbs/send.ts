@@ -1,6 +1,7 @@
 /** `valise send`: seal a cable for exactly the entitled devices and send it. */
 
 import { basename } from 'node:path';
+import { cliWrapper } from '../../client/cli-wrapper.ts';
 import { sendCable } from '../../client/send-cable.ts';
 import { DEFAULT_ATTACHMENT_LIMIT } from '../../core/cable/cable-content.ts';
 import { fromUtf8 } from '../../core/encoding/bytes.ts';
@@ -65,7 +66,7 @@ export const sendVerb: Verb = {
     const body = await readBody(cli, text(values, 'body-file'));
     const session = await deviceSession(cli, profile);
     const content = { subject, body, tags: [...new Set(list(values, 'tag'))] };
-    const sent = await sendCable({ session, draft, content, attachments });
+    const sent = await sendCable({ session, draft, content, attachments, wrapper: await cliWrapper() });
     const { header } = sent;
     // The sender's own record, so its inbox shows the subject too.
     const { device } = session;

@@ -6,6 +6,7 @@
 
 import { deriveContentCipher } from '../crypto/content-cipher.ts';
 import { verifyLabelled } from '../crypto/ed25519.ts';
+import type { HpkeSuite } from '../crypto/hpke/hpke-suite.ts';
 import { LABELS } from '../crypto/labels.ts';
 import { sha256 } from '../crypto/sha256.ts';
 import { constantTimeEqual } from '../encoding/bytes.ts';
@@ -39,6 +40,8 @@ export interface OpenRequest {
    * tracks the series: a cable that does not follow it fails with SERIES_GAP.
    */
   readonly expectedPrev?: Uint8Array;
+  /** The X-Wing suite on this platform's primitives (`valiseSuites`); the portable one by default. */
+  readonly suite?: HpkeSuite;
 }
 
 export interface OpenedCable {
@@ -135,6 +138,7 @@ export async function openCable(sealed: SealedCable, request: OpenRequest): Prom
   const contentKey = await unwrapContentKey(
     { cableId: header.id, device: recipient.device, envelopeHash: aad, wrap },
     recipient.privateKey,
+    request.suite,
   );
   if (!contentKey) throw new CableError('WRAP_INVALID', "this device's key wrap does not open");
   const cipher = await deriveContentCipher(contentKey, LABELS.contentKey);

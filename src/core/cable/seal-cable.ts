@@ -14,6 +14,7 @@
 import { deriveContentCipher } from '../crypto/content-cipher.ts';
 import type { Signer } from '../crypto/ed25519.ts';
 import { signLabelled } from '../crypto/ed25519.ts';
+import type { HpkeSuite } from '../crypto/hpke/hpke-suite.ts';
 import { LABELS } from '../crypto/labels.ts';
 import { sha256 } from '../crypto/sha256.ts';
 import { randomBytes } from '../encoding/bytes.ts';
@@ -177,6 +178,11 @@ export interface ContentKeyWrapper {
 export const inThreadWrapper: ContentKeyWrapper = {
   wrap: (requests) => mapLimited(requests, WRAP_CONCURRENCY, (r) => wrapContentKey(r)),
 };
+
+/** Wraps on this thread with `suite`: the X-Wing suite on a platform's own primitives. */
+export function inThreadWrapperFor(suite: HpkeSuite): ContentKeyWrapper {
+  return { wrap: (requests) => mapLimited(requests, WRAP_CONCURRENCY, (r) => wrapContentKey(r, suite)) };
+}
 
 async function mapLimited<T, R>(
   items: readonly T[],

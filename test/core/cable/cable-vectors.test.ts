@@ -6,7 +6,9 @@ import { CABLE_ERROR_CODES } from '../../../src/core/cable/cable-error.ts';
 import type { CableVector } from '../fixtures/check-cable-vectors.ts';
 import { checkCableVectors } from '../fixtures/check-cable-vectors.ts';
 
-const file = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'vectors', 'cables.json'), 'utf8')) as {
+const file = JSON.parse(
+  readFileSync(join(import.meta.dirname, '..', '..', 'vectors', 'cables.json'), 'utf8'),
+) as {
   vectors: CableVector[];
 };
 

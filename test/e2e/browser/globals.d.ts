@@ -4,5 +4,7 @@ declare global {
   interface Window {
     valiseVectorResults?: VectorResult[];
     valiseVectorError?: string;
+    /** Whether this browser's WebCrypto has ML-KEM, so the WebCrypto path was checked too. */
+    valiseWebCryptoMlKem?: boolean;
   }
 }

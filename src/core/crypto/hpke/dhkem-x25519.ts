@@ -1,6 +1,8 @@
 /**
- * DHKEM(X25519, HKDF-SHA256), KEM id 0x0020 (RFC 9180 §4.1, §7.1). X25519 runs in WebCrypto;
- * the extract-and-expand around it uses LabeledExtract/LabeledExpand with suite_id "KEM" || 0x0020.
+ * DHKEM(X25519, HKDF-SHA256), KEM id 0x0020 (RFC 9180 §4.1, §7.1). The sender's ephemeral
+ * X25519 comes from the `Primitives` the KEM is built on (WebCrypto by default, `node:crypto`'s
+ * synchronous X25519 in Node); recipient keys are WebCrypto CryptoKeys on every path. The
+ * extract-and-expand around it uses LabeledExtract/LabeledExpand with suite_id "KEM" || 0x0020.
  * Valise uses it only as the classical baseline of the seal benchmark and for the RFC vectors.
  */
 import { concatBytes } from '../../encoding/bytes.ts';
@@ -14,6 +16,8 @@ import {
 } from './input-checks.ts';
 import type { Kem, KemEncapsulation, KemKeyPair, KeyOptions } from './kem.ts';
 import { kemSuiteId, labeledExpand, labeledExtract } from './labeled-kdf.ts';
+import { NOBLE_PRIMITIVES } from './noble-primitives.ts';
+import type { Primitives } from './primitives.ts';
 import {
   exportX25519,
   generateX25519,
@@ -60,12 +64,14 @@ function extractAndExpand(dh: Uint8Array, kemContext: Uint8Array): Uint8Array {
   return labeledExpand(HkdfSha256, SUITE_ID, eaePrk, 'shared_secret', kemContext, N_SECRET);
 }
 
-async function encapsulateWith(ephemeral: X25519KeyPair, recipient: Uint8Array): Promise<KemEncapsulation> {
-  // RFC 9180 §7.1.4: an all-zero DH output (low-order recipient key) aborts the encapsulation.
-  const dh = await x25519(ephemeral.privateKey, recipient, 'BAD_KEY');
-  const enc = ephemeral.publicKey;
-  const sharedSecret = extractAndExpand(dh, concatBytes(enc, recipient));
-  dh.fill(0);
+/** The encapsulation from an X25519 exchange: enc = pkE, shared secret per RFC 9180 §4.1. */
+function encapsulationOf(
+  exchange: { publicKey: Uint8Array; sharedSecret: Uint8Array },
+  recipient: Uint8Array,
+): KemEncapsulation {
+  const enc = exchange.publicKey;
+  const sharedSecret = extractAndExpand(exchange.sharedSecret, concatBytes(enc, recipient));
+  exchange.sharedSecret.fill(0);
   return { sharedSecret, enc };
 }
 
@@ -80,28 +86,42 @@ function checkPrivateKey(value: unknown, argumentName: unknown = 'privateKey'): 
   return Object.freeze({ kind: 'DhkemX25519PrivateKey', x25519: x25519Key, publicKey });
 }
 
-export const DhkemX25519: Kem<DhkemX25519PrivateKey> = Object.freeze({
-  id: KEM_ID,
-  name: 'DHKEM(X25519, HKDF-SHA256)',
-  publicKeyLength: X25519_KEY_LENGTH,
-  privateKeyLength: X25519_KEY_LENGTH,
-  encLength: X25519_KEY_LENGTH,
-  sharedSecretLength: N_SECRET,
-  encapsulationSeedLength: X25519_KEY_LENGTH,
+/**
+ * DHKEM(X25519) over one set of primitives. The class's private field is the brand that
+ * `hpkeSuite` checks: only objects built here are DHKEM KEMs, whatever a look-alike claims.
+ */
+export class DhkemX25519Kem implements Kem<DhkemX25519PrivateKey> {
+  readonly #primitives: Primitives;
+  readonly id = KEM_ID;
+  readonly name = 'DHKEM(X25519, HKDF-SHA256)';
+  readonly publicKeyLength = X25519_KEY_LENGTH;
+  readonly privateKeyLength = X25519_KEY_LENGTH;
+  readonly encLength = X25519_KEY_LENGTH;
+  readonly sharedSecretLength = N_SECRET;
+  readonly encapsulationSeedLength = X25519_KEY_LENGTH;
+
+  constructor(primitives: Primitives) {
+    this.#primitives = primitives;
+    Object.freeze(this);
+  }
+
+  static is(value: unknown): value is DhkemX25519Kem {
+    return typeof value === 'object' && value !== null && #primitives in value;
+  }
 
   async generateKeyPair(options?: KeyOptions): Promise<KemKeyPair<DhkemX25519PrivateKey>> {
     return keyPairOf(await generateX25519(requireExtractable(options)));
-  },
+  }
 
   async deriveKeyPair(ikm: Uint8Array, options?: KeyOptions): Promise<KemKeyPair<DhkemX25519PrivateKey>> {
     const input = requireBytes(ikm, 'ikm', { min: X25519_KEY_LENGTH, max: MAX_LABELED_INPUT_LENGTH });
     return keyPairOf(await derive(input, requireExtractable(options)));
-  },
+  }
 
   importPublicKey(publicKey: Uint8Array): Uint8Array {
     // RFC 9180 §7.1.1: any 32 bytes deserialize; low-order values are caught by the DH check.
     return requireBytes(publicKey, 'publicKey', { length: X25519_KEY_LENGTH, code: 'BAD_KEY' });
-  },
+  }
 
   async importPrivateKey(privateKey: Uint8Array, options?: KeyOptions): Promise<DhkemX25519PrivateKey> {
     const scalar = requireBytes(privateKey, 'privateKey', { length: X25519_KEY_LENGTH, code: 'BAD_KEY' });
@@ -111,24 +131,29 @@ export const DhkemX25519: Kem<DhkemX25519PrivateKey> = Object.freeze({
     } finally {
       scalar.fill(0);
     }
-  },
+  }
 
   async exportPrivateKey(privateKey: DhkemX25519PrivateKey): Promise<Uint8Array> {
     return exportX25519(checkPrivateKey(privateKey).x25519);
-  },
+  }
 
-  checkPrivateKey,
+  checkPrivateKey(value: unknown, name?: string): DhkemX25519PrivateKey {
+    return checkPrivateKey(value, name);
+  }
 
   async encapsulate(publicKey: Uint8Array): Promise<KemEncapsulation> {
-    const recipient = DhkemX25519.importPublicKey(publicKey);
-    return encapsulateWith(await generateX25519(false), recipient);
-  },
+    const recipient = this.importPublicKey(publicKey);
+    // RFC 9180 §7.1.4: an all-zero DH output (low-order recipient key) aborts the encapsulation.
+    return encapsulationOf(await this.#primitives.x25519Ephemeral(recipient, 'BAD_KEY'), recipient);
+  }
 
   async encapsulateDerand(publicKey: Uint8Array, seed: Uint8Array): Promise<KemEncapsulation> {
-    const recipient = DhkemX25519.importPublicKey(publicKey);
+    const recipient = this.importPublicKey(publicKey);
     const ikm = requireBytes(seed, 'seed', { min: X25519_KEY_LENGTH, max: MAX_LABELED_INPUT_LENGTH });
-    return encapsulateWith(await derive(ikm, false), recipient);
-  },
+    const ephemeral = await derive(ikm, false);
+    const sharedSecret = await x25519(ephemeral.privateKey, recipient, 'BAD_KEY');
+    return encapsulationOf({ publicKey: ephemeral.publicKey, sharedSecret }, recipient);
+  }
 
   async decapsulate(enc: Uint8Array, privateKey: DhkemX25519PrivateKey): Promise<Uint8Array> {
     const ephemeral = requireBytes(enc, 'enc', { length: X25519_KEY_LENGTH, code: 'BAD_ENCAPSULATION' });
@@ -138,5 +163,8 @@ export const DhkemX25519: Kem<DhkemX25519PrivateKey> = Object.freeze({
     const sharedSecret = extractAndExpand(dh, concatBytes(ephemeral, recipient.publicKey));
     dh.fill(0);
     return sharedSecret;
-  },
-});
+  }
+}
+
+/** DHKEM(X25519) on the portable primitives (WebCrypto X25519). */
+export const DhkemX25519: DhkemX25519Kem = new DhkemX25519Kem(NOBLE_PRIMITIVES);

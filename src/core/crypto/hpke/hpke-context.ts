@@ -20,7 +20,7 @@ const MAX_SEQUENCE = Number.MAX_SAFE_INTEGER;
 
 interface ContextParts {
   readonly suite: HpkeSuite;
-  readonly key: CryptoKey;
+  readonly key: unknown;
   readonly baseNonce: Uint8Array;
   readonly exporterSecret: Uint8Array;
 }
@@ -45,7 +45,7 @@ async function contextParts(suite: HpkeSuite, secrets: KeyScheduleSecrets): Prom
 
 abstract class HpkeContext {
   readonly #suite: HpkeSuite;
-  readonly #key: CryptoKey;
+  readonly #key: unknown;
   readonly #baseNonce: Uint8Array;
   readonly #exporterSecret: Uint8Array;
   #sequence = 0;
@@ -68,7 +68,7 @@ abstract class HpkeContext {
 
   /** Runs `step` with the current nonce after every earlier operation; advances seq on success. */
   protected next<T>(
-    step: (aead: HpkeSuite['aead'], key: CryptoKey, nonce: Uint8Array) => Promise<T>,
+    step: (aead: HpkeSuite['aead'], key: unknown, nonce: Uint8Array) => Promise<T>,
   ): Promise<T> {
     const run = async (): Promise<T> => {
       if (this.#sequence >= MAX_SEQUENCE) {

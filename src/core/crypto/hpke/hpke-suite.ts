@@ -1,19 +1,19 @@
 /**
  * An HPKE ciphersuite (RFC 9180 §4): one KEM, one KDF, one AEAD. Suites are built only from the
- * primitives this folder implements, so a suite that arrives as an argument is checked by
- * identity: no caller can slip in a look-alike KEM or AEAD object.
+ * KEMs and AEADs this folder's classes make (over any `Primitives`) and its KDF, so a suite that
+ * arrives as an argument is checked by brand and identity: no caller can slip in a look-alike.
  */
 
 import type { Aead } from './aead.ts';
-import { Aes128Gcm, Aes256Gcm } from './aes-gcm.ts';
+import { AesGcm } from './aes-gcm.ts';
 import { CryptoError } from './crypto-error.ts';
-import { DhkemX25519 } from './dhkem-x25519.ts';
+import { DhkemX25519Kem } from './dhkem-x25519.ts';
 import { HkdfSha256 } from './hkdf-sha256.ts';
 import { ownValue } from './input-checks.ts';
 import type { Kdf } from './kdf.ts';
 import type { Kem, KemPrivateKey } from './kem.ts';
 import { hpkeSuiteId } from './labeled-kdf.ts';
-import { XWing } from './x-wing.ts';
+import { XWingKem } from './x-wing.ts';
 
 export interface HpkeSuite<P extends KemPrivateKey = KemPrivateKey> {
   readonly kind: 'HpkeSuite';
@@ -26,29 +26,52 @@ export interface HpkeSuite<P extends KemPrivateKey = KemPrivateKey> {
   readonly name: string;
 }
 
-const KEMS: readonly Kem[] = [DhkemX25519, XWing];
 const KDFS: readonly Kdf[] = [HkdfSha256];
-const AEADS: readonly Aead[] = [Aes128Gcm, Aes256Gcm];
+
+/** Built by this folder's classes (their private-field brand), on whichever primitives. */
+const isKnownKem = (kem: unknown): boolean => XWingKem.is(kem) || DhkemX25519Kem.is(kem);
+const isKnownAead = (aead: unknown): boolean => AesGcm.is(aead);
+
+/** A suite made by `hpkeSuite`; the private field is the brand `checkSuite` trusts without rebuilding. */
+class Suite<P extends KemPrivateKey> implements HpkeSuite<P> {
+  readonly #suiteId: Uint8Array;
+  readonly kind = 'HpkeSuite';
+  readonly name: string;
+
+  constructor(
+    readonly kem: Kem<P>,
+    readonly kdf: Kdf,
+    readonly aead: Aead,
+  ) {
+    this.#suiteId = hpkeSuiteId(kem.id, kdf.id, aead.id);
+    this.name = `${kem.name}, ${kdf.name}, ${aead.name}`;
+    Object.freeze(this);
+  }
+
+  /** A copy: the suite is shared, so no caller may change the bytes the next wrap reads. */
+  get suiteId(): Uint8Array {
+    return this.#suiteId.slice();
+  }
+
+  static is<P extends KemPrivateKey>(value: unknown): value is Suite<P> {
+    return typeof value === 'object' && value !== null && #suiteId in value;
+  }
+}
 
 export function hpkeSuite<P extends KemPrivateKey>(kem: Kem<P>, kdf: Kdf, aead: Aead): HpkeSuite<P> {
-  if (!KEMS.includes(kem as Kem) || !KDFS.includes(kdf) || !AEADS.includes(aead)) {
+  if (!isKnownKem(kem) || !KDFS.includes(kdf) || !isKnownAead(aead)) {
     throw new CryptoError(
       'UNSUPPORTED',
       'an HPKE suite must be built from the KEMs, KDFs and AEADs of core/crypto/hpke',
     );
   }
-  return Object.freeze({
-    kind: 'HpkeSuite',
-    kem,
-    kdf,
-    aead,
-    suiteId: hpkeSuiteId(kem.id, kdf.id, aead.id),
-    name: `${kem.name}, ${kdf.name}, ${aead.name}`,
-  });
+  return new Suite(kem, kdf, aead);
 }
 
 /** Checks that `value` is a suite made by `hpkeSuite` from known primitives. */
 export function checkSuite<P extends KemPrivateKey>(value: HpkeSuite<P>): HpkeSuite<P> {
+  // Runs several times per wrap: a suite from hpkeSuite (frozen, parts checked) passes at once.
+  if (Suite.is<P>(value)) return value;
   const candidate: unknown = value;
   if (typeof candidate !== 'object' || candidate === null || ownValue(candidate, 'kind') !== 'HpkeSuite') {
     throw new CryptoError('BAD_ARGUMENT', 'suite must be an HpkeSuite such as VALISE_SUITE_XWING');
@@ -56,7 +79,7 @@ export function checkSuite<P extends KemPrivateKey>(value: HpkeSuite<P>): HpkeSu
   const kem = ownValue(candidate, 'kem');
   const kdf = ownValue(candidate, 'kdf');
   const aead = ownValue(candidate, 'aead');
-  if (!KEMS.includes(kem as Kem) || !KDFS.includes(kdf as Kdf) || !AEADS.includes(aead as Aead)) {
+  if (!isKnownKem(kem) || !KDFS.includes(kdf as Kdf) || !isKnownAead(aead)) {
     throw new CryptoError(
       'BAD_ARGUMENT',
       'suite must be built by hpkeSuite() from the primitives of core/crypto/hpke',

@@ -1,19 +1,25 @@
 /**
  * X-Wing (draft-connolly-cfrg-xwing-kem), KEM id 0x647a: ML-KEM-768 + X25519 with the combiner
- * SHA3-256(ss_M || ss_X || ct_X || pk_X || XWingLabel). ML-KEM-768, SHA3-256 and SHAKE256 come
- * from noble; X25519 from WebCrypto, so a recipient's X25519 half can stay non-extractable.
+ * SHA3-256(ss_M || ss_X || ct_X || pk_X || XWingLabel). The draft's steps (seed expansion, the
+ * combiner, the checks) are written here once; the primitives under them come from a
+ * `Primitives` (noble + WebCrypto by default, `node:crypto` in Node through src/platform).
+ * A recipient's X25519 half is a WebCrypto CryptoKey on every path, so it can stay
+ * non-extractable.
  *
  * A private key is kept expanded (draft §5.5.1): the ML-KEM decapsulation key, the X25519
  * CryptoKey and the public key. An extractable key also keeps its 32-byte seed, which is the
  * draft's private key encoding and what `exportPrivateKey` writes. A non-extractable key is made
  * without a seed: its X25519 half is generated inside WebCrypto and never exists as bytes.
  *
+ * The derandomized `encapsulateDerand` (for the draft's vectors only) always runs noble's
+ * ML-KEM: no native API takes the encapsulation's randomness as an argument.
+ *
  * One deliberate difference from the draft: WebCrypto refuses an all-zero X25519 output, so a
  * low-order pk_X (on encapsulation) or ct_X (on decapsulation) is an error here where the draft
  * would carry on. No honest key or ciphertext is affected.
  */
 
-import { sha3_256, shake256 } from '@noble/hashes/sha3.js';
+import { shake256 } from '@noble/hashes/sha3.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { concatBytes, constantTimeEqual, randomBytes } from '../../encoding/bytes.ts';
 import { CryptoError } from './crypto-error.ts';
@@ -25,6 +31,8 @@ import {
   requireTagged,
 } from './input-checks.ts';
 import type { Kem, KemEncapsulation, KemKeyPair, KeyOptions } from './kem.ts';
+import { NOBLE_PRIMITIVES } from './noble-primitives.ts';
+import type { Primitives } from './primitives.ts';
 import {
   generateX25519,
   importX25519,
@@ -59,44 +67,58 @@ const EMBEDDED_EK_OFFSET = 1152;
 const XWING_LABEL = Uint8Array.of(0x5c, 0x2e, 0x2f, 0x2f, 0x5e, 0x5c);
 
 /** Draft §5.3 Combiner(ss_M, ss_X, ct_X, pk_X). */
-function combine(ssM: Uint8Array, ssX: Uint8Array, ctX: Uint8Array, pkX: Uint8Array): Uint8Array {
-  return sha3_256(concatBytes(ssM, ssX, ctX, pkX, XWING_LABEL));
+function combine(
+  primitives: Primitives,
+  ssM: Uint8Array,
+  ssX: Uint8Array,
+  ctX: Uint8Array,
+  pkX: Uint8Array,
+): Uint8Array {
+  return primitives.sha3_256(concatBytes(ssM, ssX, ctX, pkX, XWING_LABEL));
 }
 
 function keyPairOf(privateKey: XWingPrivateKey): KemKeyPair<XWingPrivateKey> {
   return Object.freeze({ privateKey, publicKey: privateKey.publicKey.slice() });
 }
 
+function privateKeyOf(
+  mlKem: { publicKey: Uint8Array; secretKey: Uint8Array },
+  x: X25519KeyPair,
+  seed: Uint8Array | undefined,
+): XWingPrivateKey {
+  return Object.freeze({
+    kind: 'XWingPrivateKey',
+    ...(seed === undefined ? {} : { seed: seed.slice() }),
+    mlKemSecretKey: mlKem.secretKey,
+    x25519: x.privateKey,
+    publicKey: concatBytes(mlKem.publicKey, x.publicKey),
+  });
+}
+
 /** Draft §5.2 expandDecapsulationKey(sk), keeping the seed only if the key is extractable. */
-async function fromSeed(seed: Uint8Array, extractable: boolean): Promise<XWingPrivateKey> {
+async function fromSeed(
+  primitives: Primitives,
+  seed: Uint8Array,
+  extractable: boolean,
+): Promise<XWingPrivateKey> {
   const expanded = shake256(seed, { dkLen: 96 });
   try {
-    const mlKem = ml_kem768.keygen(expanded.subarray(0, 64));
+    const mlKem = await primitives.mlKem768Keygen(expanded.subarray(0, 64));
     const x = await importX25519(expanded.subarray(64, 96), extractable);
-    return Object.freeze({
-      kind: 'XWingPrivateKey',
-      ...(extractable ? { seed: seed.slice() } : {}),
-      mlKemSecretKey: mlKem.secretKey,
-      x25519: x.privateKey,
-      publicKey: concatBytes(mlKem.publicKey, x.publicKey),
-    });
+    return privateKeyOf(mlKem, x, extractable ? seed : undefined);
   } finally {
     expanded.fill(0);
   }
 }
 
 /** A non-extractable key with no seed: the X25519 scalar is generated inside WebCrypto. */
-async function generateSealed(): Promise<XWingPrivateKey> {
+async function generateSealed(primitives: Primitives): Promise<XWingPrivateKey> {
   const mlKemSeed = randomBytes(64);
-  const mlKem = ml_kem768.keygen(mlKemSeed);
-  mlKemSeed.fill(0);
-  const x = await generateX25519(false);
-  return Object.freeze({
-    kind: 'XWingPrivateKey',
-    mlKemSecretKey: mlKem.secretKey,
-    x25519: x.privateKey,
-    publicKey: concatBytes(mlKem.publicKey, x.publicKey),
-  });
+  try {
+    return privateKeyOf(await primitives.mlKem768Keygen(mlKemSeed), await generateX25519(false), undefined);
+  } finally {
+    mlKemSeed.fill(0);
+  }
 }
 
 function checkPublicKey(publicKey: unknown): Uint8Array {
@@ -144,51 +166,51 @@ function checkPrivateKey(value: unknown, argumentName: unknown = 'privateKey'): 
   });
 }
 
-async function encapsulateWith(
-  recipient: Uint8Array,
-  mlKemMessage: Uint8Array | undefined,
-  ephemeral: X25519KeyPair,
-): Promise<KemEncapsulation> {
-  const pkM = recipient.subarray(0, ML_KEM_PUBLIC_KEY_LENGTH);
-  const pkX = recipient.subarray(ML_KEM_PUBLIC_KEY_LENGTH);
-  const ctX = ephemeral.publicKey;
-  const ssX = await x25519(ephemeral.privateKey, pkX, 'BAD_KEY');
-  let mlKem: { cipherText: Uint8Array; sharedSecret: Uint8Array };
-  try {
-    mlKem = ml_kem768.encapsulate(pkM, mlKemMessage);
-  } catch (cause) {
-    throw new CryptoError(
-      'BAD_KEY',
-      'publicKey fails the ML-KEM-768 encapsulation key check (FIPS 203 §7.2)',
-      {
-        cause,
-      },
-    );
-  }
-  const sharedSecret = combine(mlKem.sharedSecret, ssX, ctX, pkX);
+/** Draft §5.4 Encapsulate from its parts: the ML-KEM half, then the X25519 half, combined. */
+function encapsulation(
+  primitives: Primitives,
+  mlKem: { cipherText: Uint8Array; sharedSecret: Uint8Array },
+  x: { publicKey: Uint8Array; sharedSecret: Uint8Array },
+  pkX: Uint8Array,
+): KemEncapsulation {
+  const sharedSecret = combine(primitives, mlKem.sharedSecret, x.sharedSecret, x.publicKey, pkX);
   mlKem.sharedSecret.fill(0);
-  ssX.fill(0);
-  return { sharedSecret, enc: concatBytes(mlKem.cipherText, ctX) };
+  x.sharedSecret.fill(0);
+  return { sharedSecret, enc: concatBytes(mlKem.cipherText, x.publicKey) };
 }
 
-export const XWing: Kem<XWingPrivateKey> = Object.freeze({
-  id: KEM_ID,
-  name: 'X-Wing (ML-KEM-768 + X25519)',
-  publicKeyLength: PUBLIC_KEY_LENGTH,
-  privateKeyLength: SEED_LENGTH,
-  encLength: CIPHERTEXT_LENGTH,
-  sharedSecretLength: 32,
-  encapsulationSeedLength: ESEED_LENGTH,
+/**
+ * The X-Wing KEM over one set of primitives. The class's private field is the brand that
+ * `hpkeSuite` checks: only objects built here are X-Wing KEMs, whatever a look-alike claims.
+ */
+export class XWingKem implements Kem<XWingPrivateKey> {
+  readonly #primitives: Primitives;
+  readonly id = KEM_ID;
+  readonly name = 'X-Wing (ML-KEM-768 + X25519)';
+  readonly publicKeyLength = PUBLIC_KEY_LENGTH;
+  readonly privateKeyLength = SEED_LENGTH;
+  readonly encLength = CIPHERTEXT_LENGTH;
+  readonly sharedSecretLength = 32;
+  readonly encapsulationSeedLength = ESEED_LENGTH;
+
+  constructor(primitives: Primitives) {
+    this.#primitives = primitives;
+    Object.freeze(this);
+  }
+
+  static is(value: unknown): value is XWingKem {
+    return typeof value === 'object' && value !== null && #primitives in value;
+  }
 
   async generateKeyPair(options?: KeyOptions): Promise<KemKeyPair<XWingPrivateKey>> {
-    if (!requireExtractable(options)) return keyPairOf(await generateSealed());
+    if (!requireExtractable(options)) return keyPairOf(await generateSealed(this.#primitives));
     const seed = randomBytes(SEED_LENGTH);
     try {
-      return keyPairOf(await fromSeed(seed, true));
+      return keyPairOf(await fromSeed(this.#primitives, seed, true));
     } finally {
       seed.fill(0);
     }
-  },
+  }
 
   async deriveKeyPair(ikm: Uint8Array, options?: KeyOptions): Promise<KemKeyPair<XWingPrivateKey>> {
     const input = requireBytes(ikm, 'ikm', { min: SEED_LENGTH, max: MAX_LABELED_INPUT_LENGTH });
@@ -196,23 +218,25 @@ export const XWing: Kem<XWingPrivateKey> = Object.freeze({
     // Draft §5.6: DeriveKeyPair(ikm) = GenerateKeyPairDerand(SHAKE256(ikm, 32 bytes)).
     const seed = shake256(input, { dkLen: SEED_LENGTH });
     try {
-      return keyPairOf(await fromSeed(seed, extractable));
+      return keyPairOf(await fromSeed(this.#primitives, seed, extractable));
     } finally {
       seed.fill(0);
     }
-  },
+  }
 
-  importPublicKey: (publicKey: Uint8Array): Uint8Array => checkPublicKey(publicKey),
+  importPublicKey(publicKey: Uint8Array): Uint8Array {
+    return checkPublicKey(publicKey);
+  }
 
   async importPrivateKey(privateKey: Uint8Array, options?: KeyOptions): Promise<XWingPrivateKey> {
     const seed = requireBytes(privateKey, 'privateKey', { length: SEED_LENGTH, code: 'BAD_KEY' });
     const extractable = requireExtractable(options);
     try {
-      return await fromSeed(seed, extractable);
+      return await fromSeed(this.#primitives, seed, extractable);
     } finally {
       seed.fill(0);
     }
-  },
+  }
 
   async exportPrivateKey(privateKey: XWingPrivateKey): Promise<Uint8Array> {
     const key = checkPrivateKey(privateKey);
@@ -223,43 +247,73 @@ export const XWing: Kem<XWingPrivateKey> = Object.freeze({
       );
     }
     return key.seed;
-  },
+  }
 
-  checkPrivateKey,
+  checkPrivateKey(value: unknown, name?: string): XWingPrivateKey {
+    return checkPrivateKey(value, name);
+  }
 
   async encapsulate(publicKey: Uint8Array): Promise<KemEncapsulation> {
     const recipient = requireBytes(publicKey, 'publicKey', { length: PUBLIC_KEY_LENGTH, code: 'BAD_KEY' });
-    return encapsulateWith(recipient, undefined, await generateX25519(false));
-  },
+    const pkX = recipient.subarray(ML_KEM_PUBLIC_KEY_LENGTH);
+    // The X25519 half first, as the draft lists it; a low-order pk_X fails before any ML-KEM work.
+    const x = await this.#primitives.x25519Ephemeral(pkX, 'BAD_KEY');
+    const mlKem = await this.#primitives.mlKem768Encapsulate(recipient.subarray(0, ML_KEM_PUBLIC_KEY_LENGTH));
+    return encapsulation(this.#primitives, mlKem, x, pkX);
+  }
 
   async encapsulateDerand(publicKey: Uint8Array, seed: Uint8Array): Promise<KemEncapsulation> {
     const recipient = requireBytes(publicKey, 'publicKey', { length: PUBLIC_KEY_LENGTH, code: 'BAD_KEY' });
     const eseed = requireBytes(seed, 'seed', { length: ESEED_LENGTH });
-    // Draft §5.4.1: eseed[0:32] is ML-KEM's message m, eseed[32:64] the X25519 ephemeral scalar.
-    const ephemeral = await importX25519(eseed.subarray(32, 64), false);
+    const pkX = recipient.subarray(ML_KEM_PUBLIC_KEY_LENGTH);
     try {
-      return await encapsulateWith(recipient, eseed.subarray(0, 32), ephemeral);
+      // Draft §5.4.1: eseed[0:32] is ML-KEM's message m, eseed[32:64] the X25519 ephemeral scalar.
+      const ephemeral = await importX25519(eseed.subarray(32, 64), false);
+      const x = {
+        publicKey: ephemeral.publicKey,
+        sharedSecret: await x25519(ephemeral.privateKey, pkX, 'BAD_KEY'),
+      };
+      let mlKem: { cipherText: Uint8Array; sharedSecret: Uint8Array };
+      try {
+        mlKem = ml_kem768.encapsulate(recipient.subarray(0, ML_KEM_PUBLIC_KEY_LENGTH), eseed.subarray(0, 32));
+      } catch (cause) {
+        throw new CryptoError(
+          'BAD_KEY',
+          'publicKey fails the ML-KEM-768 encapsulation key check (FIPS 203 §7.2)',
+          {
+            cause,
+          },
+        );
+      }
+      return encapsulation(this.#primitives, mlKem, x, pkX);
     } finally {
       eseed.fill(0);
     }
-  },
+  }
 
   async decapsulate(enc: Uint8Array, privateKey: XWingPrivateKey): Promise<Uint8Array> {
     const ct = requireBytes(enc, 'enc', { length: CIPHERTEXT_LENGTH, code: 'BAD_ENCAPSULATION' });
     const key = checkPrivateKey(privateKey);
     const ctX = ct.subarray(ML_KEM_CIPHERTEXT_LENGTH);
-    let ssM: Uint8Array;
-    try {
-      // ML-KEM decapsulation never fails on a well-sized ciphertext (implicit rejection); it
-      // throws only if the decapsulation key fails its own hash check (FIPS 203 §7.3).
-      ssM = ml_kem768.decapsulate(ct.subarray(0, ML_KEM_CIPHERTEXT_LENGTH), key.mlKemSecretKey);
-    } catch (cause) {
-      throw new CryptoError('BAD_KEY', 'privateKey.mlKemSecretKey fails the FIPS 203 §7.3 check', { cause });
-    }
+    // ML-KEM decapsulation never fails on a well-sized ciphertext (implicit rejection); it
+    // fails only if the decapsulation key fails its own hash check (FIPS 203 §7.3).
+    const ssM = await this.#primitives.mlKem768Decapsulate(
+      ct.subarray(0, ML_KEM_CIPHERTEXT_LENGTH),
+      key.mlKemSecretKey,
+    );
     const ssX = await x25519(key.x25519, ctX, 'BAD_ENCAPSULATION');
-    const sharedSecret = combine(ssM, ssX, ctX, key.publicKey.subarray(ML_KEM_PUBLIC_KEY_LENGTH));
+    const sharedSecret = combine(
+      this.#primitives,
+      ssM,
+      ssX,
+      ctX,
+      key.publicKey.subarray(ML_KEM_PUBLIC_KEY_LENGTH),
+    );
     ssM.fill(0);
     ssX.fill(0);
     return sharedSecret;
-  },
-});
+  }
+}
+
+/** X-Wing on the audited portable primitives (noble + WebCrypto). */
+export const XWing: XWingKem = new XWingKem(NOBLE_PRIMITIVES);

@@ -1,0 +1,199 @@
+/**
+ * Node's native primitives (src/platform/node-crypto.ts) against the frozen vectors and
+ * against the portable path: every path passes the X-Wing draft, RFC 9180 and cable vectors,
+ * and a wrap sealed on one path opens on every other, in both directions. On a Node without
+ * ML-KEM in `node:crypto` (before 24.7) the native cases are skipped, saying so.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
+import fc from 'fast-check';
+import { CryptoError } from '../../src/core/crypto/hpke/crypto-error.ts';
+import { hpkeOpen } from '../../src/core/crypto/hpke/hpke-open.ts';
+import { hpkeSeal } from '../../src/core/crypto/hpke/hpke-seal.ts';
+import type { HpkeSuite } from '../../src/core/crypto/hpke/hpke-suite.ts';
+import { NOBLE_PRIMITIVES } from '../../src/core/crypto/hpke/noble-primitives.ts';
+import type { Primitives } from '../../src/core/crypto/hpke/primitives.ts';
+import { valiseSuites } from '../../src/core/crypto/hpke/valise-suites.ts';
+import {
+  hasWebCryptoMlKem,
+  WEB_CRYPTO_PRIMITIVES,
+} from '../../src/core/crypto/hpke/web-crypto-primitives.ts';
+import { XWing, type XWingPrivateKey } from '../../src/core/crypto/hpke/x-wing.ts';
+import { toHex } from '../../src/core/encoding/bytes.ts';
+import { nodePrimitives } from '../../src/platform/node-crypto.ts';
+import type { CableVector } from '../core/fixtures/check-cable-vectors.ts';
+import { checkCableVectors } from '../core/fixtures/check-cable-vectors.ts';
+import { checkHpkeVectors, checkXWingVectors } from '../core/fixtures/check-primitive-vectors.ts';
+
+const RUNS = Number(process.env.VALISE_PROPERTY_RUNS ?? 1000);
+const load = (name: string) =>
+  JSON.parse(readFileSync(join(import.meta.dirname, '..', 'vectors', name), 'utf8'));
+const native = await nodePrimitives();
+const skipNative = native
+  ? false
+  : `skipped: node:crypto has no ML-KEM-768 before Node 24.7 (this is ${process.version})`;
+
+const failsWith = (code: string) => (error: unknown) => error instanceof CryptoError && error.code === code;
+
+const paths: Primitives[] = [
+  NOBLE_PRIMITIVES,
+  ...(hasWebCryptoMlKem() ? [WEB_CRYPTO_PRIMITIVES] : []),
+  ...(native ? [native] : []),
+];
+
+describe('every primitives path passes the frozen vectors', () => {
+  for (const primitives of paths) {
+    test(`X-Wing draft, RFC 9180 and cable vectors on ${primitives.name}`, async () => {
+      const results = [
+        ...(await checkXWingVectors(load('xwing.json').vectors, primitives)),
+        ...(await checkHpkeVectors(load('hpke-rfc9180.json').vectors, primitives)),
+        ...(await checkCableVectors(
+          load('cables.json').vectors as CableVector[],
+          valiseSuites(primitives).xwing,
+        )),
+      ];
+      assert.ok(results.length >= 25, `ran ${results.length} vectors`);
+      assert.deepEqual(
+        results.filter((r) => r.problem),
+        [],
+      );
+    });
+  }
+  test('the native path is among them on Node 24.7 and later', { skip: skipNative }, () => {
+    assert.ok(paths.includes(native!));
+  });
+});
+
+describe('native ML-KEM-768 agrees with noble', { skip: skipNative }, () => {
+  test('the same 64-byte seed gives the same encapsulation and decapsulation keys', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 64, maxLength: 64 }), async (seed) => {
+        const ours = await native!.mlKem768Keygen(seed);
+        const theirs = ml_kem768.keygen(seed);
+        assert.equal(toHex(ours.publicKey), toHex(theirs.publicKey));
+        assert.equal(toHex(ours.secretKey), toHex(theirs.secretKey));
+      }),
+      { numRuns: Math.min(RUNS, 100) },
+    );
+  });
+});
+
+describe('a wrap sealed on one path opens on every other', { skip: skipNative }, () => {
+  const suites = paths.map((p) => valiseSuites(p));
+  // Keygen is the costly part: a few keys, made on different paths, with everything else varied.
+  const keys = Promise.all(
+    paths.map((p, i) => valiseSuites(p).xwing.kem.deriveKeyPair(new Uint8Array(32).fill(i + 1))),
+  );
+  const pair = fc.tuple(fc.nat(paths.length - 1), fc.nat(paths.length - 1)).filter(([a, b]) => a !== b);
+
+  test('X-Wing: seal on A, open on B, for every A ≠ B', async () => {
+    const keyPairs = await keys;
+    await fc.assert(
+      fc.asyncProperty(
+        pair,
+        fc.nat(keyPairs.length - 1),
+        fc.uint8Array({ maxLength: 64 }),
+        fc.uint8Array({ maxLength: 64 }),
+        fc.uint8Array({ minLength: 1, maxLength: 64 }),
+        async ([a, b], k, info, aad, plaintext) => {
+          const { publicKey, privateKey } = keyPairs[k]!;
+          const sealed = await hpkeSeal(suites[a]!.xwing, publicKey, info, aad, plaintext);
+          const opened = await hpkeOpen(
+            suites[b]!.xwing,
+            privateKey,
+            sealed.enc,
+            info,
+            aad,
+            sealed.ciphertext,
+          );
+          assert.equal(toHex(opened), toHex(plaintext));
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  test('classical DHKEM(X25519): seal on A, open on B, for every A ≠ B', async () => {
+    const recipients = await Promise.all(suites.map((s) => s.classical.kem.generateKeyPair()));
+    await fc.assert(
+      fc.asyncProperty(
+        pair,
+        fc.uint8Array({ maxLength: 64 }),
+        fc.uint8Array({ minLength: 1 }),
+        async ([a, b], aad, plaintext) => {
+          const { publicKey, privateKey } = recipients[a]!;
+          const info = new Uint8Array([a, b]);
+          const sealed = await hpkeSeal(suites[a]!.classical, publicKey, info, aad, plaintext);
+          const opened = await hpkeOpen(
+            suites[b]!.classical,
+            privateKey,
+            sealed.enc,
+            info,
+            aad,
+            sealed.ciphertext,
+          );
+          assert.equal(toHex(opened), toHex(plaintext));
+        },
+      ),
+      { numRuns: Math.min(RUNS, 200) },
+    );
+  });
+});
+
+describe('the native path refuses what the portable path refuses', { skip: skipNative }, () => {
+  const suite = (): HpkeSuite<XWingPrivateKey> => valiseSuites(native!).xwing;
+  const none = new Uint8Array(0);
+
+  test('an encapsulation key failing the FIPS 203 §7.2 check is BAD_KEY', async () => {
+    const { publicKey } = await XWing.generateKeyPair();
+    const bad = publicKey.slice();
+    bad.fill(0xff, 0, 384);
+    await assert.rejects(hpkeSeal(suite(), bad, none, none, Uint8Array.of(1)), failsWith('BAD_KEY'));
+  });
+
+  test('a low-order X25519 half is BAD_KEY (RFC 7748 §6.1)', async () => {
+    const { publicKey } = await XWing.generateKeyPair();
+    const bad = publicKey.slice();
+    bad.fill(0, 1184);
+    await assert.rejects(hpkeSeal(suite(), bad, none, none, Uint8Array.of(1)), failsWith('BAD_KEY'));
+  });
+
+  test('a decapsulation key failing its FIPS 203 §7.3 hash check is BAD_KEY, on both paths', async () => {
+    const { publicKey, privateKey } = await XWing.generateKeyPair();
+    const sealed = await hpkeSeal(suite(), publicKey, none, none, Uint8Array.of(1));
+    const mlKemSecretKey = privateKey.mlKemSecretKey.slice();
+    mlKemSecretKey[2400 - 40]! ^= 1;
+    const corrupt: XWingPrivateKey = { ...privateKey, mlKemSecretKey };
+    for (const s of [suite(), valiseSuites(NOBLE_PRIMITIVES).xwing]) {
+      await assert.rejects(
+        hpkeOpen(s, corrupt, sealed.enc, none, none, sealed.ciphertext),
+        failsWith('BAD_KEY'),
+      );
+    }
+  });
+
+  test('a flipped bit in enc or ciphertext is OPEN_FAILED, never other bytes', async () => {
+    const { publicKey, privateKey } = await XWing.generateKeyPair();
+    const sealed = await hpkeSeal(suite(), publicKey, none, none, Uint8Array.of(1, 2, 3));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat(sealed.enc.length + sealed.ciphertext.length - 1),
+        fc.nat(7),
+        async (at, bit) => {
+          const enc = sealed.enc.slice();
+          const ciphertext = sealed.ciphertext.slice();
+          if (at < enc.length) enc[at]! ^= 1 << bit;
+          else ciphertext[at - enc.length]! ^= 1 << bit;
+          await assert.rejects(
+            hpkeOpen(suite(), privateKey, enc, none, none, ciphertext),
+            failsWith('OPEN_FAILED'),
+          );
+        },
+      ),
+      { numRuns: Math.min(RUNS, 200) },
+    );
+  });
+});
