@@ -21,7 +21,7 @@ import { readQuery } from '../read-query.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
 import type { WatchState } from '../store/watch-store.ts';
-import { DEFAULT_READ_THRESHOLDS, decodeReadThresholds } from '../watch/read-thresholds.ts';
+import { DEFAULT_READ_THRESHOLDS, decodeReadThresholds } from '../../core/watch/read-thresholds.ts';
 import { watchStream } from '../watch/watch-stream.ts';
 
 const decodeReason = object({ reason: string({ min: 3, max: 500 }) });

@@ -12,13 +12,13 @@
 import { encodeCanonical } from '../../core/encoding/canonical-json.ts';
 import { decodeJson } from '../../core/encoding/decode.ts';
 import type { Role } from '../../core/encoding/identifiers.ts';
-import { assessReads, type ReadAssessment } from '../watch/assess-reads.ts';
+import { assessReads, type ReadAssessment } from '../../core/watch/assess-reads.ts';
 import {
   DEFAULT_READ_THRESHOLDS,
   decodeReadThresholds,
   type ReadThresholds,
-} from '../watch/read-thresholds.ts';
-import { BUCKET_SECONDS, bucketStart, type ReadBucket, windowTotals } from '../watch/read-windows.ts';
+} from '../../core/watch/read-thresholds.ts';
+import { BUCKET_SECONDS, bucketStart, type ReadBucket, windowTotals } from '../../core/watch/read-windows.ts';
 import { GroupCommit } from './group-commit.ts';
 import type { AuditRecord } from './store.ts';
 import type { StoreContext, Trx } from './store-context.ts';

@@ -13,9 +13,9 @@
  * direction only (counted, not served); it can never serve a read past a limit.
  */
 import type { Role } from '../../core/encoding/identifiers.ts';
-import type { ReadAssessment } from '../watch/assess-reads.ts';
-import type { ReadThresholds } from '../watch/read-thresholds.ts';
-import type { ReadBucket } from '../watch/read-windows.ts';
+import type { ReadAssessment } from '../../core/watch/assess-reads.ts';
+import type { ReadThresholds } from '../../core/watch/read-thresholds.ts';
+import type { ReadBucket } from '../../core/watch/read-windows.ts';
 import type { AuditRecord } from './store.ts';
 
 /** A device's watch state: only an `active` device reads. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { bucketStart, windowTotals } from '../../../src/server/watch/read-windows.ts';
+import { bucketStart, windowTotals } from '../../../src/core/watch/read-windows.ts';
 
 const T = 1_800_000_000; // a minute boundary: T % 60 === 0
 

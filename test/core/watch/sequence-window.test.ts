@@ -7,7 +7,7 @@ import {
   SEQUENCE_WINDOW,
   type SequenceState,
   type SequenceVerdict,
-} from '../../../src/server/watch/sequence-window.ts';
+} from '../../../src/core/watch/sequence-window.ts';
 
 const RUNS = Number(process.env.VALISE_PROPERTY_RUNS ?? 1000);
 

@@ -6,7 +6,7 @@ import {
   DEFAULT_READ_THRESHOLDS,
   decodeReadThresholds,
   MAX_DAILY_LIMIT,
-} from '../../../src/server/watch/read-thresholds.ts';
+} from '../../../src/core/watch/read-thresholds.ts';
 
 const valid = structuredClone(DEFAULT_READ_THRESHOLDS.member) as Record<string, Record<string, unknown>>;
 

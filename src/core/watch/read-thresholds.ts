@@ -13,8 +13,8 @@
  *   offline: its limits are an order of magnitude higher, and a scrape of a registry key is
  *   caught by clone detection and the origin signals rather than by volume alone.
  */
-import { type Decoder, integer, object, refine } from '../../core/encoding/decode.ts';
-import type { Role } from '../../core/encoding/identifiers.ts';
+import { type Decoder, integer, object, refine } from '../encoding/decode.ts';
+import type { Role } from '../encoding/identifiers.ts';
 import { READ_WINDOWS, type ReadWindow } from './read-windows.ts';
 
 /** The responses to reading, lowest first. */

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { DEFAULT_READ_THRESHOLDS } from '../../../src/server/watch/read-thresholds.ts';
+import { DEFAULT_READ_THRESHOLDS } from '../../../src/core/watch/read-thresholds.ts';
 import { replay } from './fixtures/replay.ts';
 
 const RUNS = Math.max(20, Math.floor(Number(process.env.VALISE_PROPERTY_RUNS ?? 1000) / 20));

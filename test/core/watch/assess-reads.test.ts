@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assessReads } from '../../../src/server/watch/assess-reads.ts';
-import { DEFAULT_READ_THRESHOLDS } from '../../../src/server/watch/read-thresholds.ts';
+import { assessReads } from '../../../src/core/watch/assess-reads.ts';
+import { DEFAULT_READ_THRESHOLDS } from '../../../src/core/watch/read-thresholds.ts';
 
 const member = DEFAULT_READ_THRESHOLDS.member;
 
