@@ -29,6 +29,7 @@ import { inboxRoutes } from './routes/inbox.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { networkRoutes } from './routes/network.ts';
 import { orgRoutes } from './routes/orgs.ts';
+import { watchRoutes } from './routes/watch.ts';
 import { addSecurityHeaders } from './security-headers.ts';
 import { DEFAULT_LIMITS, type ServerContext, type ServerLimits } from './server-context.ts';
 import { SqlNonceStore } from './store/sql-nonce-store.ts';
@@ -141,6 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ackRoutes(api, ctx);
       inboxRoutes(api, ctx);
       deviceRoutes(api, ctx);
+      watchRoutes(api, ctx);
     },
     { prefix: API_PREFIX },
   );

@@ -38,6 +38,7 @@ import { rawBody } from './read-body.ts';
 import { refusalSource } from './refusal-source.ts';
 import type { ServerContext } from './server-context.ts';
 import { ServerError, type ServerErrorCode } from './server-error.ts';
+import { stoppedError } from './watch/meter-read.ts';
 
 /** `device`: a signed request from an enrolled device; `optional`: signed or not; `none`: never read. */
 export const AUTH_MODES = ['device', 'optional', 'none'] as const;
@@ -190,6 +191,10 @@ async function authenticateHead(
   if (now >= actor.device.expiresAt) {
     throw new ServerError('DEVICE_EXPIRED', 'this device certificate has expired; enrol the device again');
   }
+  // docs/design.md §9: a device the watch held or suspended does nothing until an officer
+  // releases it, and is told so in words that say whom to call.
+  const watch = await ctx.store.watch.device(actor.device.device);
+  if (watch && watch.state !== 'active') throw stoppedError(actor, watch.state, watch.reason, watch.since);
   return { head, actor };
 }
 

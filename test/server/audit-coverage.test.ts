@@ -1,5 +1,5 @@
 /**
- * Every security event type of the API (API_EVENT_TYPES; the browser sign-in events are
+ * Every security event type of the API and the watch (API_EVENT_TYPES, WATCH_EVENT_TYPES; the browser sign-in events are
  * exercised in Chromium, test/e2e, and the unsigned sign-in refusal in test/server/web) is a leaf of the audit log
  * with the right actor and object, and reads back through GET /audit/events with an
  * inclusion proof that verifies against a checkpoint signed by the log key; requests
@@ -19,6 +19,7 @@ import {
   type AuditEventType,
   type LogEvent,
   parseLogEvent,
+  WATCH_EVENT_TYPES,
 } from '../../src/core/log/log-event.ts';
 import { leafHash, verifyInclusion } from '../../src/core/log/merkle/index.ts';
 import { backends } from './fixtures/backends.ts';
@@ -104,6 +105,40 @@ for (const backend of await backends()) {
       );
       expected.set('cable.acknowledged', { actor: actor(claire), object });
 
+      // watch.thresholds, watch.alert, watch.held, watch.released, watch.suspended: FR's
+      // officer tunes the member limits down to a few reads, and fr.dan reads past them.
+      const frOfficer = device(t.network, 'fr.officer');
+      const dan = device(t.network, 'fr.dan');
+      const limits = (n: number) => ({ minute: n, '10 minutes': n, hour: n, day: n });
+      const tuned = await t.api.send('PUT', '/api/v1/watch/thresholds/member', {
+        body: { thresholds: { alert: limits(1), 'step-up': limits(2), suspend: limits(3) } },
+        as: frOfficer,
+      });
+      assert.equal(tuned.status, 200, tuned.text);
+      expected.set('watch.thresholds', {
+        actor: actor(frOfficer),
+        object: { kind: 'org', id: 'FR', org: 'FR' },
+      });
+      const danDevice = { kind: 'device', id: dan.id, org: 'FR' };
+      const reads = [];
+      for (let i = 0; i < 3; i++)
+        reads.push((await t.api.get(`/api/v1/cables/${cable.header.id}`, { as: dan })).status);
+      assert.deepEqual(reads, [200, 200, 403]);
+      expected.set('watch.alert', { actor: actor(dan), object: danDevice });
+      expected.set('watch.held', { actor: actor(dan), object: danDevice });
+      const release = { reason: 'Dan confirmed by phone' };
+      const released = await t.api.post(`/api/v1/watch/devices/${dan.id}/release`, release, {
+        as: frOfficer,
+      });
+      assert.equal(released.status, 200, released.text);
+      expected.set('watch.released', { actor: actor(frOfficer), object: danDevice });
+      const stolen = { reason: 'laptop reported stolen' };
+      const suspended = await t.api.post(`/api/v1/watch/devices/${dan.id}/suspend`, stolen, {
+        as: frOfficer,
+      });
+      assert.equal(suspended.status, 200, suspended.text);
+      expected.set('watch.suspended', { actor: actor(frOfficer), object: danDevice });
+
       // request.refused: a device asking for a cable it is not entitled to.
       const eva = device(t.network, 'cy.eva');
       assert.equal((await t.api.get(`/api/v1/cables/${cable.header.id}`, { as: eva })).status, 404);
@@ -142,10 +177,10 @@ for (const backend of await backends()) {
     });
 
     test('this suite triggers every event type the server defines', () => {
-      assert.deepEqual([...expected.keys()].sort(), [...API_EVENT_TYPES].sort());
+      assert.deepEqual([...expected.keys()].sort(), [...API_EVENT_TYPES, ...WATCH_EVENT_TYPES].sort());
     });
 
-    for (const type of API_EVENT_TYPES) {
+    for (const type of [...API_EVENT_TYPES, ...WATCH_EVENT_TYPES]) {
       test(`${type}: in the log, proven, with the right actor and object`, () => {
         const want = expected.get(type)!;
         const found = events.filter(

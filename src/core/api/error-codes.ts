@@ -49,6 +49,14 @@ export const ERROR_CODES = {
   FORBIDDEN: { status: 403, meaning: "the device's role or the policy does not allow this" },
   DEVICE_REVOKED: { status: 403, meaning: 'the signing device is revoked' },
   DEVICE_EXPIRED: { status: 403, meaning: "the signing device's certificate has expired" },
+  DEVICE_HELD: {
+    status: 403,
+    meaning: 'the watch held the device after unusual reading; a security officer must release it',
+  },
+  DEVICE_SUSPENDED: {
+    status: 403,
+    meaning: 'the device is suspended and its sessions ended; call a security officer',
+  },
   SENDER_NOT_CLEARED: { status: 403, meaning: "the sender's clearance is below the classification" },
   CLASSIFICATION_REFUSED: { status: 403, meaning: "the network's or org's accreditation is below it" },
   ORIGIN_MISMATCH: { status: 403, meaning: "a state-changing request from another origin than the node's" },

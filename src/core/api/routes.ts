@@ -6,11 +6,18 @@ import { CABLE_ROUTES } from './cable-routes.ts';
 import { DIRECTORY_ROUTES } from './directory-routes.ts';
 import { LOG_ROUTES } from './log-routes.ts';
 import type { AnyRoute } from './route.ts';
+import { WATCH_ROUTES } from './watch-routes.ts';
 import { WEB_ROUTES } from './web-routes.ts';
 
 export const API_PREFIX = '/api/v1';
 
-export const ROUTES = { ...DIRECTORY_ROUTES, ...CABLE_ROUTES, ...LOG_ROUTES, ...WEB_ROUTES } as const;
+export const ROUTES = {
+  ...DIRECTORY_ROUTES,
+  ...CABLE_ROUTES,
+  ...LOG_ROUTES,
+  ...WEB_ROUTES,
+  ...WATCH_ROUTES,
+} as const;
 export type RouteName = keyof typeof ROUTES;
 
 /** Every route, in the table's order. */

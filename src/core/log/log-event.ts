@@ -45,7 +45,16 @@ export const SESSION_EVENT_TYPES = [
   'session.refused',
 ] as const;
 
-export const AUDIT_EVENT_TYPES = [...API_EVENT_TYPES, ...SESSION_EVENT_TYPES] as const;
+/** The watch (server/watch): its alerts, holds and suspensions, and officers' acts on them. */
+export const WATCH_EVENT_TYPES = [
+  'watch.alert',
+  'watch.held',
+  'watch.suspended',
+  'watch.released',
+  'watch.thresholds',
+] as const;
+
+export const AUDIT_EVENT_TYPES = [...API_EVENT_TYPES, ...SESSION_EVENT_TYPES, ...WATCH_EVENT_TYPES] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 /** Largest event accepted (events hold ids, codes and hashes: a few hundred bytes). */

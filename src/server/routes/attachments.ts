@@ -20,6 +20,7 @@ import { rawBody } from '../read-body.ts';
 import { readParams } from '../read-params.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
+import { meterRead } from '../watch/meter-read.ts';
 import { entitledCable } from './cables.ts';
 import { serve } from './serve-route.ts';
 
@@ -53,16 +54,17 @@ export function attachmentRoutes(app: FastifyInstance, ctx: ServerContext): void
     const actor = requireActor(request);
     const { id, digest } = readParams(request, { id: decodeCableId, digest: decodeDigest });
     const cable = await entitledCable(ctx, request, actor.device.device, id);
-    const content = await ctx.store.fetchAttachment(
-      cable.seq,
-      actor.device.device,
-      digest,
-      auditRecord({
-        at: unixSeconds(ctx.clock),
-        type: 'attachment.fetched',
-        actor: actorOf(actor),
-        object: { kind: 'cable', id: cable.id, org: cable.org },
-        detail: { reference: formatReference(cable), digest: toBase64url(digest) },
+    const content = await ctx.store.fetchAttachment(cable.seq, actor.device.device, digest, () =>
+      meterRead(ctx, {
+        actor,
+        kind: 'attachment',
+        fetched: auditRecord({
+          at: unixSeconds(ctx.clock),
+          type: 'attachment.fetched',
+          actor: actorOf(actor),
+          object: { kind: 'cable', id: cable.id, org: cable.org },
+          detail: { reference: formatReference(cable), digest: toBase64url(digest) },
+        }),
       }),
     );
     if (!content)

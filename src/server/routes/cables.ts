@@ -18,6 +18,7 @@ import { receiptJson } from '../receipt.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
 import type { CableRecord } from '../store/store.ts';
+import { meterRead } from '../watch/meter-read.ts';
 import { routeBody, serve } from './serve-route.ts';
 
 /** The cable named by `:id`, if `device` holds a wrap for it; 404 otherwise (DESIGN §6). */
@@ -48,15 +49,17 @@ export function cableRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const actor = requireActor(request);
     const cable = await entitledCable(ctx, request, actor.device.device);
     const now = unixSeconds(ctx.clock);
-    const fetched = await ctx.store.fetchCable(
-      cable.seq,
-      actor.device.device,
-      auditRecord({
-        at: now,
-        type: 'cable.fetched',
-        actor: actorOf(actor),
-        object: { kind: 'cable', id: cable.id, org: cable.org },
-        detail: { reference: formatReference(cable) },
+    const fetched = await ctx.store.fetchCable(cable.seq, actor.device.device, () =>
+      meterRead(ctx, {
+        actor,
+        kind: 'cable',
+        fetched: auditRecord({
+          at: now,
+          type: 'cable.fetched',
+          actor: actorOf(actor),
+          object: { kind: 'cable', id: cable.id, org: cable.org },
+          detail: { reference: formatReference(cable) },
+        }),
       }),
     );
     if (!fetched) throw new ServerError('NOT_FOUND', `no cable ${cable.id} for this device`);

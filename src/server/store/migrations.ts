@@ -240,6 +240,47 @@ function attachments(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * The watch (watch-store.ts): each device's reads in minute buckets, keyed (device, era,
+ * bucket) so metering a read is one upsert and a day's assessment one range scan; each
+ * watched device's state and era (a release or a passkey touch starts a new era, whose
+ * count starts at zero, while the old eras stay for the officer's chart); each
+ * organisation's tuned thresholds per role.
+ */
+function watch(dialect: Dialect): Migration {
+  const t = typesOf(dialect);
+  return {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('watch_reads')
+        .addColumn('device', 'text', (c) => c.notNull())
+        .addColumn('era', t.int, (c) => c.notNull())
+        .addColumn('bucket', t.int, (c) => c.notNull())
+        .addColumn('reads', t.int, (c) => c.notNull())
+        .addPrimaryKeyConstraint('watch_reads_pk', ['device', 'era', 'bucket'])
+        .execute();
+      await db.schema
+        .createTable('watch_devices')
+        .addColumn('device', 'text', (c) => c.primaryKey())
+        .addColumn('org', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('since', t.int, (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('era', t.int, (c) => c.notNull())
+        .addColumn('alerted_at', t.int)
+        .execute();
+      await db.schema.createIndex('watch_devices_by_org').on('watch_devices').column('org').execute();
+      await db.schema
+        .createTable('watch_thresholds')
+        .addColumn('org', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('thresholds', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('watch_thresholds_pk', ['org', 'role'])
+        .execute();
+    },
+  };
+}
+
 /** The migrations, by name in the order they run. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -249,6 +290,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0002-passkeys-and-sessions': passkeysAndSessions(dialect),
         '0003-merkle-log': merkleLog(dialect),
         '0004-attachments': attachments(dialect),
+        '0005-watch': watch(dialect),
       };
     },
   };

@@ -184,6 +184,33 @@ export interface CosignaturesTable {
   cosigned_at: number;
 }
 
+export interface WatchReadsTable {
+  device: string;
+  /** The device's count restarts in a new era (watch_devices.era). */
+  era: number;
+  /** The minute the reads fall in (Unix seconds, a multiple of 60). */
+  bucket: number;
+  reads: number;
+}
+
+export interface WatchDevicesTable {
+  device: string;
+  org: string;
+  /** One of WATCH_STATES (watch-store.ts). */
+  state: string;
+  since: number;
+  reason: string;
+  era: number;
+  alerted_at: number | null;
+}
+
+export interface WatchThresholdsTable {
+  org: string;
+  role: string;
+  /** Canonical JSON of the decoded thresholds. */
+  thresholds: string;
+}
+
 export interface Database {
   directory_entries: DirectoryEntriesTable;
   invitations: InvitationsTable;
@@ -201,6 +228,9 @@ export interface Database {
   cosignatures: CosignaturesTable;
   attachments: AttachmentsTable;
   cable_attachments: CableAttachmentsTable;
+  watch_reads: WatchReadsTable;
+  watch_devices: WatchDevicesTable;
+  watch_thresholds: WatchThresholdsTable;
 }
 
 export const TABLES = [
@@ -220,5 +250,8 @@ export const TABLES = [
   'cosignatures',
   'attachments',
   'cable_attachments',
+  'watch_reads',
+  'watch_devices',
+  'watch_thresholds',
 ] as const satisfies readonly (keyof Database)[];
 export type TableName = (typeof TABLES)[number];

@@ -4,7 +4,7 @@
  * with their cable (sql-cables.ts).
  */
 import { blob, bytesOf } from './sql-values.ts';
-import type { AuditRecord } from './store.ts';
+import type { AuditRecord, RecordRead } from './store.ts';
 import type { StoreContext } from './store-context.ts';
 
 export class SqlAttachments {
@@ -45,7 +45,7 @@ export class SqlAttachments {
     seq: number,
     device: string,
     digest: Uint8Array,
-    audit: AuditRecord,
+    record: RecordRead,
   ): Promise<Uint8Array | undefined> {
     // Blobs, links and wraps never change once stored, so they are read outside the write.
     const found = await this.#ctx.read(async (db) => {
@@ -61,8 +61,8 @@ export class SqlAttachments {
       return row?.content;
     });
     if (found === undefined) return undefined;
-    // DESIGN §8: the read is on record before a byte of ciphertext leaves.
-    await this.#ctx.appendAudit(audit);
+    // docs/design.md §8: the read is on record before a byte of ciphertext leaves.
+    await record();
     return bytesOf(found);
   }
 }

@@ -17,6 +17,7 @@ import type {
   CableRecord,
   FetchedCable,
   NewCable,
+  RecordRead,
   SeriesHead,
   WrapRecord,
 } from './store.ts';
@@ -130,7 +131,7 @@ export class SqlCables {
     return this.#ctx.read((db) => wrapIn(db, seq, device));
   }
 
-  async fetch(seq: number, device: string, audit: AuditRecord): Promise<FetchedCable | undefined> {
+  async fetch(seq: number, device: string, record: RecordRead): Promise<FetchedCable | undefined> {
     // Cables and wraps are never changed once stored, so they are read outside the write.
     const found = await this.#ctx.read(async (db) => {
       const wrap = await wrapIn(db, seq, device);
@@ -143,9 +144,9 @@ export class SqlCables {
       return { wrap, content: bytesOf(row.content) };
     });
     if (!found) return undefined;
-    // DESIGN §8: the read is on record (group-committed with other events) before a byte
-    // of ciphertext leaves.
-    await this.#ctx.appendAudit(audit);
+    // docs/design.md §8: the read is on record (group-committed with other reads) before a
+    // byte of ciphertext leaves.
+    await record();
     return found;
   }
 }

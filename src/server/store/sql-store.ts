@@ -3,7 +3,7 @@
  * `open-sqlite.ts` / `open-postgres.ts` differ). It is the aggregates of the store on one
  * shared context (store-context.ts: one handle, one transaction boundary), each in its own
  * file: directory, enrolments, cables, inbox, acks, attachments, audit events, nonces, the
- * browser's passkeys and sessions (`web`), and the verifiable log (`log`). This class only
+ * browser's passkeys and sessions (`web`), the watch's counts and states (`watch`), and the verifiable log (`log`). This class only
  * wires them and answers the Store interface.
  */
 import { type Kysely, sql } from 'kysely';
@@ -19,6 +19,7 @@ import { SqlEnrolments } from './sql-enrolments.ts';
 import { SqlInbox } from './sql-inbox.ts';
 import { type SqliteConnection, SqlLogStore } from './sql-log-store.ts';
 import { SqlNonces } from './sql-nonces.ts';
+import { SqlWatch } from './sql-watch.ts';
 import { SqlWebStore } from './sql-web-store.ts';
 import type {
   AcceptOutcome,
@@ -33,6 +34,7 @@ import type {
   InboxRow,
   InvitationRecord,
   NewCable,
+  RecordRead,
   RedeemOutcome,
   SeriesHead,
   Store,
@@ -57,6 +59,7 @@ export class SqlStore implements Store {
   readonly dialect: Dialect;
   readonly log: SqlLogStore;
   readonly web: SqlWebStore;
+  readonly watch: SqlWatch;
   readonly #ctx: StoreContext;
   readonly #onClose: (() => Promise<void>) | undefined;
   readonly #directory: SqlDirectory;
@@ -84,6 +87,7 @@ export class SqlStore implements Store {
       ...(options.sqlite ? { sqlite: options.sqlite } : {}),
     });
     this.web = new SqlWebStore(ctx);
+    this.watch = new SqlWatch(ctx);
     this.#directory = new SqlDirectory(ctx);
     this.#enrolments = new SqlEnrolments(ctx);
     this.#cables = new SqlCables(ctx);
@@ -134,8 +138,8 @@ export class SqlStore implements Store {
   wrap(seq: number, device: string): Promise<WrapRecord | undefined> {
     return this.#cables.wrap(seq, device);
   }
-  fetchCable(seq: number, device: string, audit: AuditRecord): Promise<FetchedCable | undefined> {
-    return this.#cables.fetch(seq, device, audit);
+  fetchCable(seq: number, device: string, record: RecordRead): Promise<FetchedCable | undefined> {
+    return this.#cables.fetch(seq, device, record);
   }
   inbox(query: InboxQuery): Promise<InboxRow[]> {
     return this.#inbox.page(query);
@@ -151,9 +155,9 @@ export class SqlStore implements Store {
     seq: number,
     device: string,
     digest: Uint8Array,
-    audit: AuditRecord,
+    record: RecordRead,
   ): Promise<Uint8Array | undefined> {
-    return this.#attachments.fetch(seq, device, digest, audit);
+    return this.#attachments.fetch(seq, device, digest, record);
   }
 
   acknowledge(

@@ -15,6 +15,7 @@ import type { Addressee } from '../../core/cable/cable-header.ts';
 import type { LogStore } from './log-store.ts';
 import type { Dialect } from './migrations.ts';
 import type { TableName } from './schema.ts';
+import type { WatchStore } from './watch-store.ts';
 import type { WebStore } from './web-store.ts';
 
 /** One audit event ready to append: see `server/audit-event.ts` for its canonical form. */
@@ -23,6 +24,12 @@ export interface AuditRecord {
   readonly type: string;
   readonly event: Uint8Array;
 }
+
+/**
+ * Puts a read on record before its content is released: resolves once the fetch event has
+ * committed, throws to refuse the read. docs/design.md §8: there is no unlogged read.
+ */
+export type RecordRead = () => Promise<void>;
 
 export interface StoredAuditEvent {
   readonly seq: number;
@@ -170,6 +177,8 @@ export interface Store {
   readonly log: LogStore;
   /** The browser's passkeys, challenges and sessions, on the same handle (web-store.ts). */
   readonly web: WebStore;
+  /** What the watch keeps: read counts, device states, tuned thresholds (watch-store.ts). */
+  readonly watch: WatchStore;
 
   /** Directory entries from index `from`, in order. */
   directoryEntries(from: number): Promise<DirectoryRow[]>;
@@ -199,10 +208,11 @@ export interface Store {
   cable(id: string): Promise<CableRecord | undefined>;
   wrap(seq: number, device: string): Promise<WrapRecord | undefined>;
   /**
-   * The content and `device`'s wrap, after committing the fetch event; undefined (and no
-   * event) when the device holds no wrap for the cable.
+   * The content and `device`'s wrap, once `record` has put the read on record (it commits
+   * the fetch event, and may refuse the read by throwing: see server/watch/meter-read.ts);
+   * undefined, and `record` not called, when the device holds no wrap for the cable.
    */
-  fetchCable(seq: number, device: string, audit: AuditRecord): Promise<FetchedCable | undefined>;
+  fetchCable(seq: number, device: string, record: RecordRead): Promise<FetchedCable | undefined>;
   inbox(query: InboxQuery): Promise<InboxRow[]>;
 
   /** Stores an encrypted attachment under its digest; false if it was already stored. */
@@ -210,14 +220,15 @@ export interface Store {
   /** The digests among `digests` that no blob is stored under. */
   missingAttachments(digests: readonly Uint8Array[]): Promise<Uint8Array[]>;
   /**
-   * The blob `digest` linked to cable `seq`, after committing the fetch event; undefined (and
-   * no event) when the device holds no wrap for the cable or the blob is not linked to it.
+   * The blob `digest` linked to cable `seq`, once `record` has put the read on record (as for
+   * fetchCable); undefined, and `record` not called, when the device holds no wrap for the
+   * cable or the blob is not linked to it.
    */
   fetchAttachment(
     seq: number,
     device: string,
     digest: Uint8Array,
-    audit: AuditRecord,
+    record: RecordRead,
   ): Promise<Uint8Array | undefined>;
 
   /** Records the org's acknowledgement unless one exists; returns the one that stands. */

@@ -209,9 +209,12 @@ for (const backend of await backends()) {
       assert.equal(outcome.kind, 'accepted');
       const seq = outcome.kind === 'accepted' ? outcome.seq : 0;
       const before = (await store.counts()).audit_events;
-      assert.equal(await store.fetchCable(seq, 'stranger', audit('cable.fetched')), undefined);
+      const record = async () => {
+        await store.appendAudit(audit('cable.fetched'));
+      };
+      assert.equal(await store.fetchCable(seq, 'stranger', record), undefined);
       assert.equal((await store.counts()).audit_events, before);
-      const fetched = await store.fetchCable(seq, 'reader', audit('cable.fetched'));
+      const fetched = await store.fetchCable(seq, 'reader', record);
       assert.deepEqual(fetched?.content, cable.content);
       assert.equal(fetched?.wrap.device, 'reader');
       assert.equal((await store.counts()).audit_events, before + 1);
