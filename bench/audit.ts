@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- audit`: what the verifiable audit log costs on the server (DESIGN §8).
+ * `npm run bench -- audit`: what the verifiable audit log costs on the server (docs/design.md §8).
  *
  * - appends_per_s: audit events made durable through the store as the server makes them:
  *   `appendAudit` from many concurrent requests, group-committed (one transaction per batch,

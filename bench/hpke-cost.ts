@@ -1,7 +1,7 @@
 /**
  * What one HPKE wrap costs: microseconds per `hpkeSeal` of a 32-byte payload (a content key),
  * for Valise's X-Wing suite and for the classical DHKEM(X25519) suite it is compared with.
- * Sealing a cable runs one such seal per entitled device (DESIGN §4), so this is the unit the
+ * Sealing a cable runs one such seal per entitled device (docs/design.md §4), so this is the unit the
  * seal benchmark multiplies. Measures only: no printing, no assertions.
  */
 import { hpkeSeal } from '../src/core/crypto/hpke/hpke-seal.ts';

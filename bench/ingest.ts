@@ -1,5 +1,5 @@
 /**
- * Ingest benchmark (issue 3): a real server in a child process on loopback, sealed
+ * Ingest benchmark: a real server in a child process on loopback, sealed
  * RESTREINT UE cables addressed to 30 organisations / 300 devices, sent by 8 devices at
  * once, each answered with its receipt only after its commit is durable; then a page of 50
  * from an inbox of 10,000 listed over HTTP. On SQLite, and on PostgreSQL when one is at

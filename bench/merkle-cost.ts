@@ -1,5 +1,5 @@
 /**
- * What the audit log's tree maths costs at the scale of a busy network (DESIGN §8): in a
+ * What the audit log's tree maths costs at the scale of a busy network (docs/design.md §8): in a
  * 1,000,000-leaf log held in memory, the microseconds to generate and verify one inclusion
  * proof and one consistency proof, and the seconds to recompute the root from all leaf
  * entries. It measures and returns figures; it prints nothing and asserts nothing.

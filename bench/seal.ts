@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- seal`: what sealing a 10 KiB cable costs (DESIGN §4: one KEM per
+ * `npm run bench -- seal`: what sealing a 10 KiB cable costs (docs/design.md §4: one KEM per
  * entitled device), for 1 and for 600 devices, against the same payload encrypted with the
  * `age` command (Debian package `age`) in the same run.
  *

@@ -1,5 +1,5 @@
 /**
- * Web app benchmark (issue 4), in headless Chromium:
+ * Web app benchmark, in headless Chromium:
  * - first_load_kb: the compressed (Brotli, as the node serves it) JS + CSS + HTML a first
  *   visit loads, the device worker included;
  * - inbox_first_sync_ms / inbox_open_ms: Claire's browser, enrolled with a virtual passkey on a

@@ -3,7 +3,7 @@
  * imported only when asked so that no other verb loads the server. The node reads its
  * settings from the environment it is given (PORT, DATABASE_URL, VALISE_ROOT_KEY, ...).
  * Like `npm start`, this process then belongs to the node: SIGINT or SIGTERM closes it, and
- * a write the disk could not make durable stops the process (DESIGN §7, fail-stop).
+ * a write the disk could not make durable stops the process (docs/design.md §7, fail-stop).
  */
 import { CliError } from './cli-error.ts';
 

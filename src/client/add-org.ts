@@ -1,5 +1,5 @@
 /**
- * The network authority adds an organisation (DESIGN §2, §5): a fresh organisation key,
+ * The network authority adds an organisation (docs/design.md §2, §5): a fresh organisation key,
  * saved to its own 0600 file for the organisation's security officers, and the
  * organisation certificate (name, key, accreditation) signed with the root key and posted.
  * The server must name the same root before anything is posted to it. Run again for an

@@ -1,5 +1,5 @@
 /**
- * A security officer approves a pending enrolment (DESIGN §5): the device certificate is
+ * A security officer approves a pending enrolment (docs/design.md §5): the device certificate is
  * made from the keys the device registered, for the user the invitation named, checked
  * against the verified directory, and signed with the organisation key. Posting it
  * completes the enrolment.

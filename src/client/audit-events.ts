@@ -1,5 +1,5 @@
 /**
- * Reads the audit log as a security officer or the network authority (DESIGN §1, §8): a
+ * Reads the audit log as a security officer or the network authority (docs/design.md §1, §8): a
  * page of events, each checked against its inclusion proof (RFC 9162 §2.1.3.2) in the
  * checkpoint served with the page, which must itself be signed by the pinned log key and
  * extend the newest checkpoint this device saw. What is shown is what the log committed to.

@@ -1,5 +1,5 @@
 /**
- * The device's own record of the cables it has opened (DESIGN §12), so the inbox can show
+ * The device's own record of the cables it has opened (docs/design.md §12), so the inbox can show
  * subjects and a later search can run locally without asking the server. What the server
  * never holds in clear must not lie in clear on the laptop either: each record is
  * encrypted with AES-256-GCM under the profile's archive key, bound to the cable id.

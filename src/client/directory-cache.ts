@@ -1,11 +1,11 @@
 /**
- * A device's signed record of the directory it has verified (DESIGN §8, §12), so that the
+ * A device's signed record of the directory it has verified (docs/design.md §8, §12), so that the
  * next command resumes from it instead of replaying and re-verifying every certificate of
  * the network: the pinned root it was verified against, how many entries, a hash chain over
  * those entries' exact bytes, and the audit-log checkpoint that proved the newest of them,
  * all signed by the device's own key under its own label. `recallVerified` trusts a record
  * only when every check passes:
- * - the signature verifies under this device's public key (DESIGN §5: the key never leaves
+ * - the signature verifies under this device's public key (docs/design.md §5: the key never leaves
  *   the device, so no one else can vouch for a directory on its behalf);
  * - it names the pinned root (network, key, accreditation);
  * - it covers no more entries than the device holds, and the entries the device holds hash
@@ -121,10 +121,10 @@ export async function recallVerified(
     return undefined;
   }
   const { body } = record;
-  // DESIGN §5: only this device's key vouches for what this device verified.
+  // docs/design.md §5: only this device's key vouches for what this device verified.
   const signed = encodeCanonical(toJsonValue(body));
   if (!(await verifyLabelled(publicKey, LABELS.directoryCache, signed, record.signature))) return undefined;
-  // The pinned root, never another one (DESIGN §4).
+  // The pinned root, never another one (docs/design.md §4).
   if (
     body.network !== root.network ||
     !constantTimeEqual(body.rootKey, root.key) ||

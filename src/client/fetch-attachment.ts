@@ -1,5 +1,5 @@
 /**
- * Downloads one attachment of a cable this device opened (issue 4): the server hands the
+ * Downloads one attachment of a cable this device opened: the server hands the
  * ciphertext to an entitled device only, after logging the fetch; `openAttachment` checks
  * every chunk and the digest from the signed content before a byte is returned, so a blob
  * swapped by the server is a CableError, never wrong data.

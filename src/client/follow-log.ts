@@ -1,5 +1,5 @@
 /**
- * A client's view of the audit log (DESIGN §8): it trusts a checkpoint only when the log
+ * A client's view of the audit log (docs/design.md §8): it trusts a checkpoint only when the log
  * key pinned at enrolment signed it for the pinned origin, and only when it extends the
  * newest checkpoint this device saw before (RFC 9162 §2.1.4 consistency proof). A smaller
  * tree is a rollback, another root at the same size or a proof that fails is a fork: both
@@ -63,7 +63,7 @@ export async function checkCheckpoint(
   const checkpoint = await trustedCheckpoint(log, note);
   if (seen === undefined) return { checkpoint, note };
   const previous = parseCheckpoint(parseNote(seen).text);
-  // DESIGN §8: a log only grows; fewer leaves than already seen is a rollback.
+  // docs/design.md §8: a log only grows; fewer leaves than already seen is a rollback.
   if (checkpoint.size < previous.size) {
     throw new ClientError(
       'LOG_ROLLBACK',

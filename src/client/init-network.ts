@@ -1,5 +1,5 @@
 /**
- * The network authority creates the network root key (DESIGN §5): made and kept on the
+ * The network authority creates the network root key (docs/design.md §5): made and kept on the
  * authority's own machine, never on the server. The server is configured with the public
  * half; every client pins it.
  */

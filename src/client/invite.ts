@@ -1,5 +1,5 @@
 /**
- * A security officer invites a person (DESIGN §5): the user's certificate is issued with
+ * A security officer invites a person (docs/design.md §5): the user's certificate is issued with
  * the organisation key when the directory does not already hold it as asked, then a
  * one-time, expiring invitation is registered with only the SHA-256 of a fresh 32-byte
  * secret. The code returned is the only place the secret exists.

@@ -1,6 +1,6 @@
 /**
  * What a client keeps about itself, behind one interface so the CLI (a 0600 file) and the
- * browser (IndexedDB, non-extractable keys) can each store it their way (DESIGN §5, §12):
+ * browser (IndexedDB, non-extractable keys) can each store it their way (docs/design.md §5, §12):
  * - the profile: the server it talks to, the pinned network root (the one trust anchor:
  *   every certificate chain is verified to it, never to a root the server sends), the
  *   server's receipt key, and this device's ids and key pairs;
@@ -17,7 +17,7 @@ import type { NetworkRoot } from '../core/identity/directory.ts';
 /** A signer whose private key can be written to a key file. */
 export type ExportableSigner = Signer & { readonly privateKey: CryptoKey };
 
-/** The audit log a device trusts (DESIGN §8): pinned at enrolment like the root. */
+/** The audit log a device trusts (docs/design.md §8): pinned at enrolment like the root. */
 export interface PinnedLog {
   /** The checkpoint origin, `valise.<network>/log`. */
   readonly origin: string;
@@ -37,7 +37,7 @@ export interface PinnedNetwork {
 export const CHECKPOINT_PURPOSES = ['seen', 'cosigned'] as const;
 export type CheckpointPurpose = (typeof CHECKPOINT_PURPOSES)[number];
 
-/** This device: ids and the two key pairs made on it (DESIGN §2). */
+/** This device: ids and the two key pairs made on it (docs/design.md §2). */
 export interface DeviceKeys {
   readonly device: string;
   readonly label: string;

@@ -1,5 +1,5 @@
 /**
- * Pins the audit log's key (DESIGN §8) from GET /log: the origin must be the network's
+ * Pins the audit log's key (docs/design.md §8) from GET /log: the origin must be the network's
  * (`valise.<network>/log`) and the verifier key must parse and be named after it. A key
  * already pinned is kept: a server presenting another one is refused, as for the root.
  */

@@ -110,7 +110,7 @@ async function checkCertified(
       `device ${keys.device} (${keys.label}) is not certified in the directory yet; ask your security officer to run valise approve ${keys.device}`,
     );
   }
-  // DESIGN §4: a certificate naming this device with other keys is an injection; never use it.
+  // docs/design.md §4: a certificate naming this device with other keys is an injection; never use it.
   if (
     !constantTimeEqual(entry.device.signingKey, keys.signer.publicKey) ||
     !constantTimeEqual(entry.device.kemKey, keys.kemPublicKey)

@@ -5,7 +5,7 @@
  * given, the server's root is pinned on first use and the caller must show its fingerprint.
  * A profile that already pins a root keeps it: a server naming another one is refused.
  *
- * The audit log's key is pinned here too (DESIGN §8), from GET /log: every later sync
+ * The audit log's key is pinned here too (docs/design.md §8), from GET /log: every later sync
  * accepts only checkpoints it signed. A profile that pins one keeps it; a server whose log
  * key changed is refused.
  */

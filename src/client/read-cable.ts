@@ -2,7 +2,7 @@
  * Reads one cable: fetch it (the server hands this device its own wrap only, and logs the
  * fetch), then open it locally with `openCable`, which verifies the sender's chain to the
  * pinned root, the header signature, the content digest and the wrapped set against policy
- * before decrypting (DESIGN §4). The opened cable is added to the local record.
+ * before decrypting (docs/design.md §4). The opened cable is added to the local record.
  */
 
 import { ROUTES } from '../core/api/routes.ts';

@@ -1,5 +1,5 @@
 /**
- * Sends a cable (DESIGN §4): ask the server for the organisation's series head, seal once
+ * Sends a cable (docs/design.md §4): ask the server for the organisation's series head, seal once
  * for exactly the devices policy entitles at the synced directory's epoch, post it, and
  * check the server's signed receipt. When another device of the org took the serial first
  * the server answers 409 SERIES_CONFLICT with the current head: the cable is re-signed at

@@ -1,5 +1,5 @@
 /**
- * Brings the local directory up to date and returns it verified (DESIGN §4, §5, §8). The
+ * Brings the local directory up to date and returns it verified (docs/design.md §4, §5, §8). The
  * server is not trusted with any of it:
  * - the root is the pinned one; a server that names another root is refused outright, and
  *   every entry is replayed with `openDirectory` against the pinned root;
@@ -68,7 +68,7 @@ export async function syncDirectory(request: SyncRequest): Promise<Directory> {
   checkSameRoot(root, info);
   if (info.epoch < known.length) throw rollback(info.epoch, known.length);
 
-  // DESIGN §8: the directory as committed in a checkpoint this device can trust.
+  // docs/design.md §8: the directory as committed in a checkpoint this device can trust.
   const view = await followLog(api, store, request.log);
   const epoch = directoryEpochOf(view.checkpoint);
   if (epoch === undefined) {
@@ -78,7 +78,7 @@ export async function syncDirectory(request: SyncRequest): Promise<Directory> {
     );
   }
   if (epoch < known.length) throw rollback(epoch, known.length);
-  // DESIGN §8: the record was proven at a log at least this large; a smaller one is a rollback.
+  // docs/design.md §8: the record was proven at a log at least this large; a smaller one is a rollback.
   if (recalled && recalled.log.size > view.checkpoint.size) {
     throw new ClientError(
       'LOG_ROLLBACK',
@@ -106,7 +106,7 @@ export async function syncDirectory(request: SyncRequest): Promise<Directory> {
   const directory = recalled
     ? await resumeDirectory(root, entries, { epoch: recalled.epoch, rejected: new Map() })
     : await openDirectory(root, entries);
-  // DESIGN §4: every entry must verify against the pinned root; the server checked the same rules.
+  // docs/design.md §4: every entry must verify against the pinned root; the server checked the same rules.
   for (const [index, reason] of directory.rejected) {
     throw new ClientError(
       'DIRECTORY_INVALID',

@@ -1,5 +1,5 @@
 /**
- * Uploads one attachment (issue 4): seals it with its own key (`sealAttachment`) and PUTs the
+ * Uploads one attachment: seals it with its own key (`sealAttachment`) and PUTs the
  * ciphertext under its SHA-256, which the server checks. The descriptor it resolves with (key
  * and digest included) goes into the cable's encrypted content, so the signed header commits
  * to it; the server only ever holds ciphertext.

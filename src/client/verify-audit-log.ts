@@ -1,5 +1,5 @@
 /**
- * `valise audit verify` through the API (DESIGN §8): rebuilds the whole tree from every
+ * `valise audit verify` through the API (docs/design.md §8): rebuilds the whole tree from every
  * leaf the server holds and checks every stored checkpoint (the log's signature, its root,
  * its cosignatures by the registry devices of the verified directory) with core's
  * LogAuditor, reporting the first bad entry. The network authority sees every event (so

@@ -1,5 +1,5 @@
 /**
- * An organisation's registry device as a witness of the audit log (DESIGN §8; C2SP
+ * An organisation's registry device as a witness of the audit log (docs/design.md §8; C2SP
  * tlog-witness): it fetches the newest checkpoint, checks with core `witnessCheck` that
  * the pinned log key signed it and that it extends the last checkpoint this device cosigned
  * (kept in its profile), and only then cosigns it (cosignature/v1 with the device's

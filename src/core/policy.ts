@@ -1,5 +1,5 @@
 /**
- * Who gets a key (DESIGN §6), as one pure function shared by the sender's client, every
+ * Who gets a key (docs/design.md §6), as one pure function shared by the sender's client, every
  * recipient and the server. A device is entitled to a cable when, at the cable's directory
  * epoch, its user's organisation is in the distribution, the user's clearance and the
  * organisation's accreditation both cover the classification (as does the network's), and

@@ -1,5 +1,5 @@
 /**
- * Node's native primitives for HPKE (DESIGN §4): `node:crypto`'s synchronous ML-KEM-768
+ * Node's native primitives for HPKE (docs/design.md §4): `node:crypto`'s synchronous ML-KEM-768
  * (Node ≥ 24.7, OpenSSL 3.5), X25519, SHA3-256 and AES-GCM, behind core's `Primitives` seam.
  * Core cannot import a Node built-in, so this module sits beside it and the Node entry points
  * (CLI, client in Node, benchmarks) pass its primitives to `valiseSuites`.

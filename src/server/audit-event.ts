@@ -24,7 +24,7 @@ export function auditRecord(event: AuditEvent): AuditRecord {
 }
 
 /**
- * The `directory.entry` event of a stored entry (key transparency, DESIGN §8): its detail
+ * The `directory.entry` event of a stored entry (key transparency, docs/design.md §8): its detail
  * carries the entry's index and the SHA-256 of its canonical bytes, so proving the event is
  * in the log proves the entry is, exactly, at that index.
  */

@@ -1,5 +1,5 @@
 /**
- * Signed requests (DESIGN §1, docs/api.md "Authentication"). Every route goes through here:
+ * Signed requests (docs/design.md §1, docs/api.md "Authentication"). Every route goes through here:
  * it adapts the Fastify request to core/wire's framework-neutral shape, verifies the RFC 9421
  * signature (key id = device id, key from the verified directory, nonces in the store), then
  * checks that the device is still in force, then takes a token from the device's rate limit.
@@ -183,7 +183,7 @@ async function authenticateHead(
     }
     throw error;
   });
-  // The key verified; now the device must still be in force (DESIGN §5: revocation is at once).
+  // The key verified; now the device must still be in force (docs/design.md §5: revocation is at once).
   const actor = directory.device(head.keyId);
   if (!actor) {
     throw new ServerError('DEVICE_REVOKED', 'this device, its user or its organisation has been revoked');

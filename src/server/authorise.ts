@@ -1,5 +1,5 @@
 /**
- * Role checks shared by routes (DESIGN §2 roles). Each throws 403 FORBIDDEN with what the
+ * Role checks shared by routes (docs/design.md §2 roles). Each throws 403 FORBIDDEN with what the
  * caller would need, so the answer says what to do.
  */
 import type { Directory, DirectoryDevice } from '../core/identity/directory.ts';

@@ -1,5 +1,5 @@
 /**
- * The demo network of `npm start` without a configured root (DESIGN §11): the 27 member
+ * The demo network of `npm start` without a configured root (docs/design.md §11): the 27 member
  * states, the EEAS, the Council secretariat (CONSIL) and the Commission (COM), each
  * certified by the demo root; a few people in two organisations (DE and FR) with working
  * groups COEST, CONUN, PSC and COREPER; and a one-time enrolment link for each of them.

@@ -1,5 +1,5 @@
 /**
- * The verified directory, kept in memory and extended as entries arrive (DESIGN §5). On
+ * The verified directory, kept in memory and extended as entries arrive (docs/design.md §5). On
  * start it is replayed from the store with `openDirectory`; every new entry is replayed on
  * top of it with the same rules, and one the rules reject is refused, so the stored list is
  * always a list that every client replays to the same state. Appends are serialised here

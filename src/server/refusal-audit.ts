@@ -1,5 +1,5 @@
 /**
- * Requests refused for authorisation are audit events too (DESIGN §8, issue 5): a signed
+ * Requests refused for authorisation are audit events too (docs/design.md §8): a signed
  * request from a device in force that its role or the policy does not allow (403), and a
  * request for a cable the device is not entitled to (404 on the cable routes: policy lets
  * it not know the cable exists, but its security officer should know it asked). Signature

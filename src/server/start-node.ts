@@ -60,7 +60,7 @@ export function fatalWriteMessage(error: unknown): string {
 
 export interface StartNodeOptions {
   /**
-   * A write the disk could not make durable (DESIGN §7, fail-stop): the caller must stop
+   * A write the disk could not make durable (docs/design.md §7, fail-stop): the caller must stop
    * the process without acknowledging anything more.
    */
   readonly onFatal: (error: unknown) => void;

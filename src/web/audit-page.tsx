@@ -1,5 +1,5 @@
 /**
- * The audit page (DESIGN §1, §8): who read which cable when, from which device, sign-ins and
+ * The audit page (docs/design.md §1, §8): who read which cable when, from which device, sign-ins and
  * refusals. A security officer sees their organisation's events, the network authority all.
  * The worker checks every event against its inclusion proof in a signed checkpoint before it
  * is shown; a page whose proofs fail shows the failure, never the events.

@@ -92,7 +92,7 @@ export function ComposePage(props: {
     if (why) return;
     setSending(true);
     try {
-      // DESIGN §5: above RESTREINT UE, a fresh passkey touch before sending.
+      // docs/design.md §5: above RESTREINT UE, a fresh passkey touch before sending.
       if (rank(draft.classification) > rank('RESTREINT UE')) await stepUp(device);
       const inputs = await Promise.all(
         files.map(async (f) => ({

@@ -1,5 +1,5 @@
 /**
- * Enrolment from a one-time link (DESIGN §5): this browser makes its key pairs (in the
+ * Enrolment from a one-time link (docs/design.md §5): this browser makes its key pairs (in the
  * worker, non-extractable) and a passkey, and registers both with the invitation. The link's
  * code leaves the address bar once used.
  */

@@ -1,5 +1,5 @@
 /**
- * The browser's KeyStore (src/client/key-store.ts) over IndexedDB (DESIGN §5, §12). The device's
+ * The browser's KeyStore (src/client/key-store.ts) over IndexedDB (docs/design.md §5, §12). The device's
  * Ed25519 key and the X25519 half of its X-Wing key are non-extractable CryptoKeys, stored by
  * structured clone: script can use them, nobody can read them out. The ML-KEM-768 secret has
  * no WebCrypto form, so its bytes are kept encrypted under the browser's non-extractable

@@ -1,5 +1,5 @@
 /**
- * What this browser has opened (src/client's CableArchive, DESIGN §12), plus the search
+ * What this browser has opened (src/client's CableArchive, docs/design.md §12), plus the search
  * index over it and the local inbox snapshot: each kept in IndexedDB encrypted under the
  * browser's at-rest key. The index and the snapshot are one record each, written after a
  * short quiet period so that opening many cables does not rewrite them many times.

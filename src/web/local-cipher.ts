@@ -1,5 +1,5 @@
 /**
- * Encryption at rest for what the browser keeps (DESIGN §12): one non-extractable AES-256-GCM
+ * Encryption at rest for what the browser keeps (docs/design.md §12): one non-extractable AES-256-GCM
  * key, made in this browser and kept in IndexedDB, encrypts each record with a fresh IV and
  * its purpose as associated data, so one record cannot be passed off as another. Script on the
  * page can use the key but never read it; a copy of the profile's files alone opens nothing

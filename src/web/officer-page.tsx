@@ -1,5 +1,5 @@
 /**
- * The security officer's pages (DESIGN §2, §5): pending enrolments to approve, the
+ * The security officer's pages (docs/design.md §2, §5): pending enrolments to approve, the
  * organisation's people and devices (revoke), and invitations (the one-time link is shown
  * once, here). Every act is signed with the organisation key this browser holds and needs a
  * fresh passkey touch (step-up).

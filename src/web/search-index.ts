@@ -1,5 +1,5 @@
 /**
- * Local search over the cables this browser has opened (DESIGN §12): an inverted index kept
+ * Local search over the cables this browser has opened (docs/design.md §12): an inverted index kept
  * in the worker, saved encrypted at rest (local-cipher.ts), never sent anywhere. A query
  * matches words by their start ("ukr" finds "Ukraine") and forgives typos (one edit for
  * words of 4+ letters, two for 8+: "sanctoins" finds "sanctions"); diacritics and case are

@@ -1,5 +1,5 @@
 /**
- * Brings the local inbox up to date (DESIGN §12: reopening is local and fast). Pages are
+ * Brings the local inbox up to date (docs/design.md §12: reopening is local and fast). Pages are
  * fetched newest first through src/client's listInbox, which checks every header's
  * signature against the verified directory, until a page holds nothing new; the result is
  * kept encrypted as one snapshot, so the next opening reads one record, not the server.

@@ -1,5 +1,5 @@
 /**
- * DESIGN §3: the folders are layers and an arrow is "may import". core imports nothing of
+ * docs/design.md §3: the folders are layers and an arrow is "may import". core imports nothing of
  * the project outside itself and no Node built-in; server never imports client or web;
  * client never imports server, cli or web; web never imports server or cli. platform holds
  * Node's native implementations of core's seams (e.g. `node:crypto` primitives): it imports
@@ -91,7 +91,7 @@ function layerOf(path: string): Layer | undefined {
 
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
-describe('layer arrows (DESIGN §3)', () => {
+describe('layer arrows (docs/design.md §3)', () => {
   for (const layer of LAYERS) {
     test(`src/${layer} imports only what its layer may`, () => {
       const problems: string[] = [];

@@ -1,5 +1,5 @@
 /**
- * The runtime is the one package.json names (DESIGN §11: Node 24 LTS, brought by `npm install`
+ * The runtime is the one package.json names (docs/design.md §11: Node 24 LTS, brought by `npm install`
  * where the system Node is older): the suite runs on it, and so do the command and the server,
  * which npm scripts and `npx valise` start with the `node` of node_modules/.bin.
  */

@@ -100,7 +100,7 @@ const PEOPLE: Person[] = [
   },
 ];
 const person = (profile: string) => PEOPLE.find((p) => p.profile === profile)!;
-/** DESIGN §6 for this cable: the sender, and COEST members cleared RESTREINT UE of DE and FR. */
+/** docs/design.md §6 for this cable: the sender, and COEST members cleared RESTREINT UE of DE and FR. */
 const ENTITLED = ['de-anna', 'de-bob', 'fr-paul'];
 const NOT_ENTITLED = ['de-so', 'fr-so', 'cy-so', 'fr-claire'];
 

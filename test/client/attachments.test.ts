@@ -1,5 +1,5 @@
 /**
- * Attachments through the SDK (issue 4): sendCable seals and uploads each file before the
+ * Attachments through the SDK: sendCable seals and uploads each file before the
  * cable, describes it in the encrypted content and lists its digest beside the cable;
  * fetchAttachment downloads the ciphertext and opens it byte-identical, and refuses a blob
  * that is not the one the signed content describes.

@@ -1,5 +1,5 @@
 /**
- * The audit log as a fake server shows it (DESIGN §8), for client tests: a real Merkle tree
+ * The audit log as a fake server shows it (docs/design.md §8), for client tests: a real Merkle tree
  * (core MemoryHashStore) of one `directory.entry` event per directory entry, rebuilt from
  * whatever directory the test serves, and real checkpoints signed with a log key. A test
  * that rewrites its directory therefore rewrites its log too, as a lying server must, and

@@ -1,5 +1,5 @@
 /**
- * Key transparency (DESIGN §8, issue 5) with the real server: a server that shows two
+ * Key transparency (docs/design.md §8) with the real server: a server that shows two
  * clients different directories (here: a fork of its database, signed with its own log
  * key, where one client sees a device for de.anna that the other never does), or that
  * rolls one client back (a restored backup), is caught by the clients' own checks — each

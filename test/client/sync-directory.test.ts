@@ -143,7 +143,7 @@ describe('syncDirectory', () => {
       const info = (await answer.json()) as Record<string, unknown>;
       return jsonResponse(200, { ...(info as Record<string, never>), epoch: seen });
     });
-    // The audit log it must shrink with it gives it away (DESIGN §8).
+    // The audit log it must shrink with it gives it away (docs/design.md §8).
     await assert.rejects(
       syncDirectory({ api: api(lying.fetch), store, root: net.root, log: log.pin }),
       isClientError('LOG_ROLLBACK'),
@@ -174,7 +174,7 @@ describe('syncDirectory', () => {
     );
     state.entries = [...net.entries.slice(0, -1), rewritten];
     // Rewriting the directory means rewriting the log: the checkpoint of the same size has
-    // another root (DESIGN §8).
+    // another root (docs/design.md §8).
     await assert.rejects(
       syncDirectory({ api: api(fetch), store, root: net.root, log: log.pin }),
       isClientError('LOG_FORKED'),

@@ -1,5 +1,5 @@
 /**
- * Registry devices as witnesses of the audit log (DESIGN §8), against the real server on
+ * Registry devices as witnesses of the audit log (docs/design.md §8), against the real server on
  * every backend: they cosign checkpoints that extend the last one they cosigned; a split
  * view (two witnesses shown checkpoints of the size they cosigned with other roots), a
  * rollback and a rewritten history are all refused by every witness, each raising an alert

@@ -58,7 +58,7 @@ const inputArb = () =>
       };
     });
 
-describe('entitledDevices (DESIGN §6)', () => {
+describe('entitledDevices (docs/design.md §6)', () => {
   test('never includes a device whose user or org is below the classification', () => {
     fc.assert(
       fc.property(inputArb(), (input) => {
@@ -90,7 +90,7 @@ describe('entitledDevices (DESIGN §6)', () => {
   test('is exactly the set the written rule describes', () => {
     fc.assert(
       fc.property(inputArb(), (input) => {
-        // The rule of DESIGN §6 restated independently, device by device.
+        // The rule of docs/design.md §6 restated independently, device by device.
         const expected = net.devices
           .filter((fd) => {
             const d = dir.device(fd.id)!;

@@ -1,5 +1,5 @@
 /**
- * The audit page in Chromium against a real node (issue 5): the FR security officer sees
+ * The audit page in Chromium against a real node: the FR security officer sees
  * that Claire (FR) read Anna's (DE) cable, each event proven in the worker against the log's
  * signed checkpoint; Claire, a member, has no Audit page.
  */

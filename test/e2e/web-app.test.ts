@@ -1,5 +1,5 @@
 /**
- * The web app in Debian's Chromium against a real node (issue 4), with a CDP virtual
+ * The web app in Debian's Chromium against a real node, with a CDP virtual
  * authenticator per browser profile. One node and one set of people for the file: the DE
  * and FR security officers (their links carry the organisation key, so each certifies its
  * own first browser), Anna (DE), Claire (FR) and Dan (FR, cleared UNCLASSIFIED only), each

@@ -1,5 +1,5 @@
 /**
- * The authorisation matrix (issue 3): every route × role × classification × relation, with
+ * The authorisation matrix: every route × role × classification × relation, with
  * the answer expected, written out by hand (not computed from the policy it checks). The
  * routes are read from the app itself (`app.apiRoutes()`, recorded by its onRoute hook): a
  * route added without a row here, or a row whose route is gone, fails the suite. On every
@@ -112,7 +112,7 @@ const MATRIX: Record<string, Row> = {
       );
     },
   },
-  // Variants of one route (`route · case`): who may post which directory entry (DESIGN §5).
+  // Variants of one route (`route · case`): who may post which directory entry (docs/design.md §5).
   'POST /api/v1/directory · a network-authority user signed by an organisation key': {
     levels: ['-'],
     // Only the root grants the role: refused whoever posts it (the revoked device is refused first).
@@ -448,7 +448,7 @@ const MATRIX: Record<string, Row> = {
     expect: { ...all(403), anonymous: 401, 'de.officer': 200, 'cy.authority': 200 },
     call: (t, actor) => t.api.get('/api/v1/devices?org=DE', as(actor, t)),
   },
-  // The audit log (issue 5): its key is public; checkpoints and proofs are for every device;
+  // The audit log: its key is public; checkpoints and proofs are for every device;
   // the whole log for officers and the authority; witness acts for registry devices.
   'GET /api/v1/log': {
     levels: ['-'],

@@ -1,5 +1,5 @@
 /**
- * Crash test (issue 3, DESIGN §7): a server in a child process takes a burst of sends from
+ * Crash test (docs/design.md §7): a server in a child process takes a burst of sends from
  * three devices and is killed with SIGKILL at a random moment, round after round (at least
  * 20 kills in all; VALISE_CRASH_ROUNDS sets the rounds per backend for a longer campaign).
  * Afterwards:

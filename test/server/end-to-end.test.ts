@@ -1,5 +1,5 @@
 /**
- * End to end over real HTTP on loopback (issue 3), on every backend: a network of three
+ * End to end over real HTTP on loopback, on every backend: a network of three
  * organisations built entirely through the API (root-signed organisations, bootstrapped
  * officers, five devices enrolled with invitations), one RESTREINT UE cable really sealed
  * for two organisations and one working group, and then: exactly the entitled devices can
@@ -102,7 +102,7 @@ for (const backend of await backends()) {
 
     test('a RESTREINT UE cable to DE and FR for COEST is sealed, accepted and receipted', async () => {
       const anna = devices['de.anna']!;
-      // The client verifies the directory from the pinned root before it wraps a key (DESIGN §4).
+      // The client verifies the directory from the pinned root before it wraps a key (docs/design.md §4).
       const served = await api.get('/api/v1/directory', { as: anna });
       const directory = await openDirectory(
         t.network.root,

@@ -1,5 +1,5 @@
 /**
- * Hostile input to every route (issue 3, STYLE "hostile-input tables"): fuzzed JSON, wrong
+ * Hostile input to every route (docs/design.md §10: bad input gets a 4xx and changes nothing): fuzzed JSON, wrong
  * types in every field of a valid body, missing and unknown fields, huge sizes, deep
  * nesting, duplicate keys, broken UTF-8, wrong media types, fuzzed query strings, path
  * parameters and signature fields. The answer is always 4xx, never 5xx, and nothing is
@@ -168,11 +168,11 @@ for (const backend of await backends()) {
         // Signed by the sender, who may not acknowledge: even `{}` is refused (403), so nothing is stored.
         { method: 'POST', path: `/api/v1/cables/${cableId}/ack`, as: 'de.anna', base: async () => ({}) },
         { method: 'GET', path: `/api/v1/cables/${cableId}/acks`, as: 'de.anna' },
-        // Attachments (issue 4): the PUT body is raw ciphertext, so every JSON body is 415.
+        // Attachments: the PUT body is raw ciphertext, so every JSON body is 415.
         { method: 'PUT', path: `/api/v1/attachments/${DIGEST}`, as: 'de.anna' },
         { method: 'GET', path: `/api/v1/cables/${cableId}/attachments/${DIGEST}`, as: 'fr.claire' },
         { method: 'GET', path: '/api/v1/devices', as: 'de.officer' },
-        // The audit log (issue 5).
+        // The audit log.
         { method: 'GET', path: '/api/v1/log', as: undefined },
         { method: 'GET', path: '/api/v1/log/checkpoint', as: 'de.anna' },
         { method: 'GET', path: '/api/v1/log/checkpoints', as: 'de.officer' },

@@ -1,5 +1,5 @@
 /**
- * The mutation test of issue 5, on SQLite and PostgreSQL: a log of thousands of leaves
+ * A mutation test of the stored audit log (docs/design.md §8), on SQLite and PostgreSQL: a log of thousands of leaves
  * (appended through the store, group-committed, with checkpoints along the way and both
  * witnesses' cosignatures), then, on a fresh copy of the database each time, an attacker
  * with database access deletes, modifies, reorders, inserts or truncates at a single leaf

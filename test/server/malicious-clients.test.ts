@@ -1,5 +1,5 @@
 /**
- * Malicious clients (issue 3): each attempt is refused with its own code and stores
+ * Malicious clients: each attempt is refused with its own code and stores
  * nothing. Signature and device refusals are themselves audit events (`request.refused`);
  * policy refusals leave no trace but the answer. On every backend.
  */

@@ -1,5 +1,5 @@
 /**
- * Bodies cost memory only once their sender is known (DESIGN §1, docs/api.md
+ * Bodies cost memory only once their sender is known (docs/design.md §1, docs/api.md
  * "Authentication"): a real server process on loopback takes 40 concurrent unsigned posts of
  * 31 MiB each to the route with the largest limit (POST /cables, 32 MiB), and its peak
  * resident memory (VmHWM) stays under 250 MiB. Each is refused 401 SIGNATURE_MISSING before

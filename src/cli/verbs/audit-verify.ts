@@ -1,6 +1,6 @@
 /**
  * `valise audit verify`: rebuild the whole audit log and check every stored checkpoint and
- * cosignature (DESIGN §8), reporting the first bad entry. Through the API with an officer's
+ * cosignature (docs/design.md §8), reporting the first bad entry. Through the API with an officer's
  * or the network authority's profile, or, for an operator, straight from the database with
  * `--database` (the network root and log key then come from the profile, or the options),
  * opened read-only: the audit never migrates or writes to the database it audits.

@@ -5,7 +5,7 @@
  *   directory epoch). Its hash is the associated data of the content and every key wrap.
  * - the series position (serial, previous-cable hash) and the digests of what was sealed.
  *   When two devices of one organisation race for a serial, the loser re-signs with a new
- *   position without sealing again (DESIGN §4), which is why the position stays out of the
+ *   position without sealing again (docs/design.md §4), which is why the position stays out of the
  *   envelope and the wraps bind the cable id, never the serial.
  */
 
@@ -133,7 +133,7 @@ function checkEnvelope(h: CableEnvelope, field: string): void {
       );
     }
   }
-  // DESIGN §2: LIMITE is a distribution marking for unclassified papers only.
+  // docs/design.md §2: LIMITE is a distribution marking for unclassified papers only.
   if (h.markings.includes('LIMITE') && h.classification !== 'UNCLASSIFIED') {
     throw new EncodingError(
       'INVALID_VALUE',

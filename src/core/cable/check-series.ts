@@ -1,5 +1,5 @@
 /**
- * Checks a sequence of received cables from organisations' series (DESIGN §4): each
+ * Checks a sequence of received cables from organisations' series (docs/design.md §4): each
  * organisation numbers its cables gaplessly per year and chains each header to the hash of
  * the one before, so a recipient can tell when the server withheld a cable (gap), showed
  * two different cables in one place (fork) or sent one again (replay). Pure: it reports

@@ -1,7 +1,7 @@
 /**
  * Wraps and unwraps a cable's content key for one device: HPKE base mode (RFC 9180) on the
  * X-Wing KEM, with info = label || cable id || device id and aad = the envelope hash. The
- * wrap binds the cable id and the device id, never the serial (DESIGN §4).
+ * wrap binds the cable id and the device id, never the serial (docs/design.md §4).
  *
  * A malformed request (not an object, ids that are not strings) is a CryptoError
  * 'BAD_ARGUMENT'; keys and bytes are checked by HPKE itself, with its codes.

@@ -1,4 +1,4 @@
-/** Precedence of a cable, lowest first, and the two kinds of addressee (DESIGN §2). */
+/** Precedence of a cable, lowest first, and the two kinds of addressee (docs/design.md §2). */
 import { EncodingError } from '../encoding/encoding-error.ts';
 
 export const PRECEDENCES = ['ROUTINE', 'PRIORITY', 'IMMEDIATE', 'FLASH'] as const;

@@ -1,5 +1,5 @@
 /**
- * Seals a cable for exactly the devices policy entitles (DESIGN §4, §6):
+ * Seals a cable for exactly the devices policy entitles (docs/design.md §4, §6):
  * 1. check the draft and the sender against the verified directory;
  * 2. compute the entitled devices at the directory's epoch;
  * 3. encrypt the canonical content under a fresh 256-bit content key, with the envelope

@@ -49,6 +49,6 @@ export const decodeEd25519Signature = bytes({ length: 64 });
 export const XWING_PUBLIC_KEY_BYTES = 1216;
 export const decodeXWingPublicKey = bytes({ length: XWING_PUBLIC_KEY_BYTES });
 
-/** Roles of a user within an organisation (DESIGN §2). */
+/** Roles of a user within an organisation (docs/design.md §2). */
 export const ROLES = ['member', 'registry', 'security-officer', 'network-authority'] as const;
 export type Role = (typeof ROLES)[number];

@@ -1,5 +1,5 @@
 /**
- * Who must sign a directory entry (DESIGN §5: roles have issuers). The network root signs
+ * Who must sign a directory entry (docs/design.md §5: roles have issuers). The network root signs
  * organisations and the network authority; an organisation's key signs its own people. What
  * the root granted only the root changes: a network authority's later certificates, its
  * devices and its revocations are the root's too, so an organisation's officer can neither

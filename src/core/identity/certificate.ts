@@ -1,5 +1,5 @@
 /**
- * Certificates: small signed canonical JSON documents (DESIGN §5). The network root signs
+ * Certificates: small signed canonical JSON documents (docs/design.md §5). The network root signs
  * organisation certificates (and their revocation); an organisation's key signs its users'
  * and devices' certificates and their revocations. A directory is the ordered list of these
  * entries; its epoch is the number of entries, so "valid at epoch e" is a prefix question.

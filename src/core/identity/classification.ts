@@ -8,7 +8,7 @@ import { EncodingError } from '../encoding/encoding-error.ts';
 export const CLASSIFICATIONS = ['UNCLASSIFIED', 'RESTREINT UE', 'CONFIDENTIEL UE', 'SECRET UE'] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
 
-/** The level a network accepts unless configured otherwise (DESIGN §2). */
+/** The level a network accepts unless configured otherwise (docs/design.md §2). */
 export const DEFAULT_NETWORK_ACCREDITATION: Classification = 'RESTREINT UE';
 
 /** The position of `level`, lowest first; anything else is an EncodingError. */

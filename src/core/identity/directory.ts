@@ -1,5 +1,5 @@
 /**
- * The verified key directory (DESIGN §4–§6): the ordered list of signed certificate
+ * The verified key directory (docs/design.md §4–§6): the ordered list of signed certificate
  * entries, replayed from the pinned network root. Every entry is checked against its
  * issuer as it stood at that point of the list; an entry that fails is kept out and its
  * reason recorded, so one bad entry cannot poison the rest and a recipient can say exactly
@@ -273,7 +273,7 @@ async function replay(
   };
 
   /**
-   * DESIGN §5: the entry must be signed by the issuer its subject needs (certificate-issuer.ts),
+   * docs/design.md §5: the entry must be signed by the issuer its subject needs (certificate-issuer.ts),
    * and its organisation must be in force. Signed by the other issuer is a role that issuer
    * may not grant, told apart from a plain bad signature.
    */
@@ -294,7 +294,7 @@ async function replay(
     const body = entry.body;
     switch (body.kind) {
       case 'org': {
-        // DESIGN §5: organisations are certified by the network root, for this network only.
+        // docs/design.md §5: organisations are certified by the network root, for this network only.
         if (body.network !== root.network) return 'WRONG_NETWORK';
         if (!(await verify(entry, root.key))) return 'BAD_SIGNATURE';
         const record = orgs.get(body.org);

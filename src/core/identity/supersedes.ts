@@ -1,5 +1,5 @@
 /**
- * When a certificate may supersede the one in force for its subject (DESIGN §5). This is
+ * When a certificate may supersede the one in force for its subject (docs/design.md §5). This is
  * what stops an old certificate, re-posted, from undoing a downgrade, a rename or a key
  * rotation:
  * - a versioned certificate (`version` ≥ 2) needs a version above the one in force, and an

@@ -1,5 +1,5 @@
 /**
- * Key transparency (DESIGN §8): each directory entry is committed by its `directory.entry`
+ * Key transparency (docs/design.md §8): each directory entry is committed by its `directory.entry`
  * audit event, whose detail carries the entry's position and the SHA-256 of its canonical
  * bytes. A client that proves the event is in the log has proved the entry is, at that
  * position, exactly as it holds it.

@@ -1,5 +1,5 @@
 /**
- * The names of the audit log's keys (DESIGN §8), fixed here so the server that signs and
+ * The names of the audit log's keys (docs/design.md §8), fixed here so the server that signs and
  * every client that verifies derive the same ones. The log's checkpoint origin doubles as
  * its signed-note key name (C2SP tlog-checkpoint: the origin identifies the log). A witness
  * is an organisation's registry device: its cosigning key is the device's certified Ed25519

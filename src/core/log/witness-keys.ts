@@ -1,5 +1,5 @@
 /**
- * The witnesses of a network's log (DESIGN §8): every registry device the directory ever
+ * The witnesses of a network's log (docs/design.md §8): every registry device the directory ever
  * certified (revoked ones too: what they cosigned while in force stays valid), each with
  * its device key under its witness key name. Anyone holding a verified directory derives
  * them; the server is never asked which keys are witnesses.

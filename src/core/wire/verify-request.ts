@@ -143,7 +143,7 @@ async function checkHead(
   // 1. Parse (RFC 9421 §3.2): the one signature, its covered components and parameters.
   const { components, params, signature } = parseSignatureFields(request);
 
-  // 2. DESIGN §1: the signature must bind the method, the whole target and the body.
+  // 2. docs/design.md §1: the signature must bind the method, the whole target and the body.
   const required: readonly string[] = request.hasBody
     ? [...REQUIRED_COMPONENTS, ...BODY_COMPONENTS]
     : REQUIRED_COMPONENTS;

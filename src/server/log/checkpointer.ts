@@ -1,5 +1,5 @@
 /**
- * Signs the audit log's checkpoints (DESIGN §8; C2SP tlog-checkpoint in a signed note):
+ * Signs the audit log's checkpoints (docs/design.md §8; C2SP tlog-checkpoint in a signed note):
  * on a timer while events arrive (main.ts wires the interval), and on demand when a client
  * asks for the newest one, so a device that has just acted sees its act under a signed
  * root. Signing is coalesced: one at a time, concurrent callers share it. Each checkpoint
@@ -95,7 +95,7 @@ export class Checkpointer {
     }
   }
 
-  /** Signs every `ms` while running (DESIGN §8: at least every few seconds). */
+  /** Signs every `ms` while running (docs/design.md §8: at least every few seconds). */
   start(timer: Timer, ms: number): void {
     this.stop();
     this.#timer = timer.repeat(ms, () => {

@@ -1,6 +1,6 @@
 /**
  * `valise audit verify --database`: an operator's audit of the log straight from the store
- * (DESIGN §8), no server involved. Every leaf is read in order with its stored leaf hash;
+ * (docs/design.md §8), no server involved. Every leaf is read in order with its stored leaf hash;
  * core's LogAuditor rebuilds the tree, compares every tree node the store holds, and checks
  * every stored checkpoint (the pinned log key's signature, the root at its size, the
  * directory count, each cosignature against the registry devices of the directory, replayed

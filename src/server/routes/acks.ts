@@ -1,5 +1,5 @@
 /**
- * Acknowledgements (DESIGN §2): an addressee organisation acknowledges a cable once, by any
+ * Acknowledgements (docs/design.md §2): an addressee organisation acknowledges a cable once, by any
  * of its entitled devices; action addressees must, info addressees may. The sender's
  * organisation sees, per addressee, who has and who has not.
  */

@@ -1,9 +1,9 @@
 /**
- * Attachments (issue 4). The server never reads one: it stores each encrypted attachment
+ * Attachments. The server never reads one: it stores each encrypted attachment
  * once under the SHA-256 of its ciphertext (PUT, any signed device, idempotent), the sender
  * lists the digests beside the cable it posts (linked in the cable's own transaction), and
  * GET hands a linked blob to a device entitled to the cable only, after the fetch is on
- * record (DESIGN §8), exactly as a cable fetch.
+ * record (docs/design.md §8), exactly as a cable fetch.
  */
 
 import type { FastifyInstance } from 'fastify';

@@ -1,5 +1,5 @@
 /**
- * GET /audit/events: the audit log as people read it (DESIGN §1, §8): a security officer
+ * GET /audit/events: the audit log as people read it (docs/design.md §1, §8): a security officer
  * sees the events of their organisation (by its people, or about its cables, entries and
  * invitations) and every witness alert; the network authority sees all. Each event comes
  * with its inclusion proof against the newest checkpoint, served with it, so the reader

@@ -1,7 +1,7 @@
 /**
  * Cables: POST /cables accepts a sealed cable (see accept-cable.ts for the checklist);
  * GET /cables/:id hands one entitled device the header, the content and its own wrap only,
- * after the fetch is on record (DESIGN §8: no unlogged read).
+ * after the fetch is on record (docs/design.md §8: no unlogged read).
  */
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -21,7 +21,7 @@ import type { CableRecord } from '../store/store.ts';
 import { meterRead } from '../watch/meter-read.ts';
 import { routeBody, serve } from './serve-route.ts';
 
-/** The cable named by `:id`, if `device` holds a wrap for it; 404 otherwise (DESIGN §6). */
+/** The cable named by `:id`, if `device` holds a wrap for it; 404 otherwise (docs/design.md §6). */
 export async function entitledCable(
   ctx: ServerContext,
   request: FastifyRequest,

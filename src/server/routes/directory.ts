@@ -1,5 +1,5 @@
 /**
- * The directory (DESIGN §5): every certificate, in order, served to clients who verify each
+ * The directory (docs/design.md §5): every certificate, in order, served to clients who verify each
  * chain to the pinned root; and the one way in for a new entry, replayed with the
  * directory's own rules before it is stored.
  *
@@ -83,7 +83,7 @@ export function directoryRoutes(app: FastifyInstance, ctx: ServerContext): void 
 }
 
 /**
- * Key transparency (DESIGN §8): the directory as committed in the tree of `size` leaves (a
+ * Key transparency (docs/design.md §8): the directory as committed in the tree of `size` leaves (a
  * checkpoint's): its epoch is the number of entries whose event is in that tree, and each
  * entry from `from` comes with its `directory.entry` event and the event's inclusion proof.
  */
@@ -139,7 +139,7 @@ function authorise(entry: SignedEntry, actor: DirectoryDevice | null, directory:
 }
 
 /**
- * DESIGN §5: a device certificate certifies keys the device made itself, which the server
+ * docs/design.md §5: a device certificate certifies keys the device made itself, which the server
  * saw in its enrolment request. Returns the enrolment it completes, if any.
  */
 async function checkEnrolment(

@@ -1,5 +1,5 @@
 /**
- * Enrolment (DESIGN §5). A new device, holding an invitation secret, submits the public
+ * Enrolment (docs/design.md §5). A new device, holding an invitation secret, submits the public
  * keys it made; the request is unsigned because the device has no certificate yet, and the
  * secret is the authority. The enrolment waits, pending, until the officer signs the device
  * certificate and posts it to /directory with exactly these keys.

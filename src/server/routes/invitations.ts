@@ -1,6 +1,6 @@
 /**
  * POST /invitations: a security officer invites one user of their organisation to enrol a
- * device (DESIGN §5). The server keeps only the SHA-256 of the secret, so neither its
+ * device (docs/design.md §5). The server keeps only the SHA-256 of the secret, so neither its
  * database nor its operator can redeem an invitation.
  */
 
@@ -14,7 +14,7 @@ import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
 import { routeBody, serve } from './serve-route.ts';
 
-/** Invitations are short-lived (DESIGN §5): at most 30 days (the CLI's bound; its default is a day). */
+/** Invitations are short-lived (docs/design.md §5): at most 30 days (the CLI's bound; its default is a day). */
 export const MAX_INVITATION_SECONDS = 30 * 24 * 3600;
 
 export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void {

@@ -1,5 +1,5 @@
 /**
- * The verifiable audit log's routes (DESIGN §8; docs/api.md "The audit log"):
+ * The verifiable audit log's routes (docs/design.md §8; docs/api.md "The audit log"):
  * - GET /log: the origin and the log's verifier key, public, pinned by clients at enrolment;
  * - GET /log/checkpoint: the newest signed checkpoint with its cosignatures (signed on
  *   demand when the tree grew, so a device sees its own acts under a signed root);
@@ -57,7 +57,7 @@ function requireWitness(actor: DirectoryDevice): void {
   }
 }
 
-/** Facts about a note for an alert: never the note itself (DESIGN §8: hashes, not bodies). */
+/** Facts about a note for an alert: never the note itself (docs/design.md §8: hashes, not bodies). */
 function noteFacts(note: string | undefined): { [key: string]: string | number } {
   if (note === undefined) return {};
   const facts: { [key: string]: string | number } = {

@@ -1,6 +1,6 @@
 /**
  * GET /orgs/:org/head: where the organisation's series stands, so a sending device can
- * number its cable (DESIGN §4). Only the organisation's own devices may ask: the head
+ * number its cable (docs/design.md §4). Only the organisation's own devices may ask: the head
  * reveals how much it sends.
  */
 

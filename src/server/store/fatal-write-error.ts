@@ -1,5 +1,5 @@
 /**
- * Which database errors mean "the disk did not take this write" (DESIGN §7: fail-stop). On
+ * Which database errors mean "the disk did not take this write" (docs/design.md §7: fail-stop). On
  * those the process stops rather than retry: after a failed fsync the OS may have dropped
  * the dirty pages, so a retry that "succeeds" could acknowledge data that is not on disk
  * (the PostgreSQL fsyncgate lesson, 2018).

@@ -1,5 +1,5 @@
 /**
- * Group commit (DESIGN §8: "group-committed with other events"): items submitted while a
+ * Group commit (docs/design.md §8: "group-committed with other events"): items submitted while a
  * batch is being written wait and go together in the next one, so N concurrent appends
  * cost about one durable commit, not N. Each caller's promise settles only after the batch
  * holding its item has committed (or failed), so nothing is acknowledged before it is on

@@ -1,5 +1,5 @@
 /**
- * What the server keeps of its verifiable audit log (DESIGN §8), beside the acts: the
+ * What the server keeps of its verifiable audit log (docs/design.md §8), beside the acts: the
  * leaves (audit events in leaf order), the tree's full-subtree nodes (a core/log/merkle
  * HashReader, so every proof is one query), signed checkpoints and witness cosignatures.
  * Leaves are appended only by the Store, in the transactions of the acts they record.

@@ -1,5 +1,5 @@
 /**
- * Appends audit events to the Merkle log inside the caller's transaction (DESIGN §8): each
+ * Appends audit events to the Merkle log inside the caller's transaction (docs/design.md §8): each
  * event row gets the next leaf index, and every full-subtree node the new leaves complete
  * is written to `merkle_nodes` in the same transaction, so an act, its event and its tree
  * nodes commit together or not at all. Appends stay O(log n): the compact range of the

@@ -1,5 +1,5 @@
 /**
- * Migration 0003: the verifiable audit log (DESIGN §8). Adds the leaf index (and the
+ * Migration 0003: the verifiable audit log (docs/design.md §8). Adds the leaf index (and the
  * organisations an event is indexed under) to audit events, the leaf of each directory
  * entry, and the tables of tree nodes, signed checkpoints and witness cosignatures, all
  * append-only like the audit table: the database refuses UPDATE and DELETE on them.
@@ -91,7 +91,7 @@ export function merkleLog(dialect: Dialect): Migration {
   };
 }
 
-/** DESIGN §8: like the audit table, the log's tables refuse UPDATE and DELETE. */
+/** docs/design.md §8: like the audit table, the log's tables refuse UPDATE and DELETE. */
 async function appendOnly(db: AnyDb, dialect: Dialect): Promise<void> {
   if (dialect === 'sqlite') {
     for (const table of APPEND_ONLY_TABLES) {

@@ -137,7 +137,7 @@ function initial(dialect: Dialect): Migration {
         .execute();
       await db.schema.createIndex('nonces_by_expiry').on('nonces').column('expires_at').execute();
 
-      // DESIGN §8: the audit table is append-only. The store never updates or deletes a row;
+      // docs/design.md §8: the audit table is append-only. The store never updates or deletes a row;
       // these triggers make the database refuse it too.
       if (dialect === 'sqlite') {
         for (const op of ['UPDATE', 'DELETE']) {
@@ -215,7 +215,7 @@ function passkeysAndSessions(dialect: Dialect): Migration {
 }
 
 /**
- * Attachments (issue 4): encrypted blobs stored once by the SHA-256 of their ciphertext,
+ * Attachments: encrypted blobs stored once by the SHA-256 of their ciphertext,
  * and the links from a cable to the blobs its sender listed. Blobs are never deleted, so a
  * link checked at acceptance stays good.
  */

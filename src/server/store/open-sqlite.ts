@@ -1,5 +1,5 @@
 /**
- * Opens the embedded store: one SQLite file through better-sqlite3 (DESIGN §7), in WAL mode
+ * Opens the embedded store: one SQLite file through better-sqlite3 (docs/design.md §7), in WAL mode
  * with synchronous=FULL, so a commit is on disk before it returns and an acknowledged cable
  * survives a power cut. The settings are set here and then read back: if the file system
  * or build cannot give them (an in-memory database, WAL unsupported), the server refuses to

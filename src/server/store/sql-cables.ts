@@ -1,6 +1,6 @@
 /**
  * The cables aggregate: an organisation's series, a cable with all its wraps and attachment
- * links, and the fetch of its content. The series rule (DESIGN §4) is enforced in the
+ * links, and the fetch of its content. The series rule (docs/design.md §4) is enforced in the
  * accepting transaction, so it holds whatever the caller checked before: the next serial
  * of the year, chained to the org's last cable, never back into an earlier year.
  */

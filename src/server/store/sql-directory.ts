@@ -1,6 +1,6 @@
 /**
- * The directory aggregate: the signed entries in index order (DESIGN §5). An entry is
- * written with its event, whose leaf it records (key transparency, DESIGN §8), and, when it
+ * The directory aggregate: the signed entries in index order (docs/design.md §5). An entry is
+ * written with its event, whose leaf it records (key transparency, docs/design.md §8), and, when it
  * certifies a device that asked to be enrolled, with that enrolment marked done.
  */
 import { blob, bytesOf } from './sql-values.ts';

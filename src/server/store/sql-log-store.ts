@@ -1,7 +1,7 @@
 /**
  * LogStore over Kysely, for SQLite and PostgreSQL alike. Reads go straight to the database;
  * the two writes (checkpoints, cosignatures) run through the SqlStore's transaction wrapper
- * so a disk error stops the server as every other write does (DESIGN §7).
+ * so a disk error stops the server as every other write does (docs/design.md §7).
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { NodeId } from '../../core/log/merkle/node-id.ts';

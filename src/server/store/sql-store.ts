@@ -45,7 +45,7 @@ import { StoreContext } from './store-context.ts';
 
 export interface SqlStoreOptions {
   readonly dialect: Dialect;
-  /** Called once when a write hits a disk error; main.ts exits the process (DESIGN §7). */
+  /** Called once when a write hits a disk error; main.ts exits the process (docs/design.md §7). */
   readonly onFatal: (error: unknown) => void;
   /** Close the underlying database too (the openers pass their own teardown). */
   readonly onClose?: () => Promise<void>;

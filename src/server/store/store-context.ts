@@ -1,5 +1,5 @@
 /**
- * The one context every aggregate of the store shares (DESIGN §7): the Kysely handle, the
+ * The one context every aggregate of the store shares (docs/design.md §7): the Kysely handle, the
  * write and read helpers, and the audit append inside a transaction. There is one handle
  * per store and so one transaction boundary: an act and its audit leaf are written by the
  * same `write`, and commit together or not at all.
@@ -8,7 +8,7 @@
  * later write is refused, so nothing is ever acknowledged after a lost fsync. Every other
  * driver failure is `UNAVAILABLE`, with the driver's error as its cause.
  *
- * Every audit event is a leaf of the Merkle log (DESIGN §8), appended with its tree nodes
+ * Every audit event is a leaf of the Merkle log (docs/design.md §8), appended with its tree nodes
  * in the transaction of the act it records (merkle-appender.ts). Events that are acts of
  * their own (a refusal, a fetch) are group-committed: concurrent ones share one durable
  * transaction.
@@ -30,7 +30,7 @@ const AUDIT_BATCH = 5000;
 
 export interface StoreContextOptions {
   readonly dialect: Dialect;
-  /** Called once when a write hits a disk error; main.ts exits the process (DESIGN §7). */
+  /** Called once when a write hits a disk error; main.ts exits the process (docs/design.md §7). */
   readonly onFatal: (error: unknown) => void;
   /** A read-only store (an operator's audit): every write is refused before it starts. */
   readonly readOnly?: boolean;

@@ -1,7 +1,7 @@
 /**
  * The one error of the store. `NOT_DURABLE` refuses to start on settings that could lose an
  * acknowledged write; `FATAL` is a write the disk could not make durable (the process must
- * stop, DESIGN §7); `UNAVAILABLE` is any other database failure (the request fails with 503
+ * stop, docs/design.md §7); `UNAVAILABLE` is any other database failure (the request fails with 503
  * and nothing is acknowledged); `CORRUPT` is stored data that cannot be read back;
  * `READ_ONLY` a write asked of a store opened read-only; `SCHEMA_OUTDATED` a read-only open
  * of a database whose migrations have not all run (a read-only audit never migrates).

@@ -1,6 +1,6 @@
 /**
  * What the server keeps, as one interface with one SQL implementation over two dialects
- * (DESIGN §7). Every act is written together with its audit event in one transaction: a
+ * (docs/design.md §7). Every act is written together with its audit event in one transaction: a
  * method that takes an `AuditRecord` commits both or neither. The store holds only what
  * the server may see: signed certificates, ciphertext, wraps, hashes, never a secret.
  *
@@ -9,7 +9,7 @@
  *   its serial is the year's head + 1 and its prev is the org's last cable's hash;
  * - an invitation is redeemed at most once (a conditional update in the transaction);
  * - the audit table is append-only, and every event is the next leaf of the Merkle log,
- *   written with its tree nodes in the same transaction (DESIGN §8; see `log`).
+ *   written with its tree nodes in the same transaction (docs/design.md §8; see `log`).
  */
 import type { Addressee } from '../../core/cable/cable-header.ts';
 import type { LogStore } from './log-store.ts';

@@ -1,5 +1,5 @@
 /**
- * What the browser sign-in keeps (DESIGN §5): the passkey each browser device enrolled with,
+ * What the browser sign-in keeps (docs/design.md §5): the passkey each browser device enrolled with,
  * live sessions, and outstanding WebAuthn challenges. It is an aggregate of the server's
  * store (`store.web`), on the store's one database handle, so a passkey enrolment, a
  * sign-in, a step-up or a sign-out commits with its audit leaf in one transaction.

@@ -1,5 +1,5 @@
 /**
- * The browser half of authentication (DESIGN §1, §5), a preHandler that runs after the
+ * The browser half of authentication (docs/design.md §1, §5), a preHandler that runs after the
  * device signature was verified (authenticate.ts):
  *
  * 1. Origin: a state-changing request that names an Origin must name this node's origin
@@ -101,7 +101,7 @@ export async function liveSession(web: WebContext, idHash: Uint8Array, now: numb
       'the session ended after 15 minutes without activity; sign in again',
     );
   }
-  // DESIGN §5: a revoked device's sessions are dead at once.
+  // docs/design.md §5: a revoked device's sessions are dead at once.
   if (!web.ctx.directory.directory.device(session.device)) {
     await web.store.endDeviceSessions(session.device, now);
     throw new WebError('SESSION_EXPIRED', 'this device was revoked; its sessions are closed');

@@ -1,5 +1,5 @@
 /**
- * POST /api/v1/web/enrolments: the second half of enrolling a browser (DESIGN §5). The body
+ * POST /api/v1/web/enrolments: the second half of enrolling a browser (docs/design.md §5). The body
  * carries the device's public keys (made in the browser; the private halves never leave it)
  * and the passkey it registered. Checked in order: the invitation (as /enrolments does), the
  * passkey's origin and challenge, its attestation with user verification, AAL3 if the network

@@ -1,6 +1,6 @@
 /**
  * POST /api/v1/web/sign-in: a passkey assertion with user verification, in a request signed
- * by the same device, opens a session (DESIGN §5). The session id is new at every sign-in
+ * by the same device, opens a session (docs/design.md §5). The session id is new at every sign-in
  * (a session the request carried is ended: no fixation), goes to the browser only in an
  * HttpOnly cookie, and is kept only as its SHA-256. The session row, the end of the one it
  * replaces and the `session.started` leaf commit in one transaction: there is no session the

@@ -1,6 +1,6 @@
 /**
  * POST /api/v1/web/step-up: a fresh passkey assertion within a live session, which the acts
- * of step-up-rule.ts need in the two minutes before them (DESIGN §5). The session's new
+ * of step-up-rule.ts need in the two minutes before them (docs/design.md §5). The session's new
  * step-up time and its `session.stepped-up` leaf commit together.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The session cookie (DESIGN §5): a random 32-byte id, HttpOnly (no script reads it), Secure,
+ * The session cookie (docs/design.md §5): a random 32-byte id, HttpOnly (no script reads it), Secure,
  * SameSite=Strict (no other site's page sends it), Path=/, and the `__Host-` prefix so no
  * subdomain can set or shadow it. Browsers accept Secure cookies on http://localhost.
  * The cookie alone opens nothing: every request must also be signed by the device's key.

@@ -1,5 +1,5 @@
 /**
- * POST /api/v1/web/enrolments/options: the first half of enrolling a browser (DESIGN §5).
+ * POST /api/v1/web/enrolments/options: the first half of enrolling a browser (docs/design.md §5).
  * The invitation secret is the authority (the device has no certificate yet). Answers the
  * passkey creation options, for this node's RP ID, with user verification required, and
  * who the invitation is for, so the page can say whom it enrols.

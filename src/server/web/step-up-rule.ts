@@ -1,5 +1,5 @@
 /**
- * Which browser acts need a fresh passkey assertion first (DESIGN §5 step-up): sending above
+ * Which browser acts need a fresh passkey assertion first (docs/design.md §5 step-up): sending above
  * RESTREINT UE, and every act of a security officer (directory entries: approving an
  * enrolment, issuing or revoking a certificate; creating invitations). Malware in the
  * browser can sign requests with the device key, but it cannot touch the passkey.

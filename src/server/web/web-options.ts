@@ -1,5 +1,5 @@
 /**
- * How a node serves browsers (DESIGN §5), passed in by main.ts as `AppDeps.web`. The origin
+ * How a node serves browsers (docs/design.md §5), passed in by main.ts as `AppDeps.web`. The origin
  * and the WebAuthn RP ID come from here and only from here, never from a request's Host or
  * Origin: a passkey assertion made on any other origin is refused. Passkeys and sessions
  * live in the server's store (`store.web`), never elsewhere.
@@ -18,7 +18,7 @@ export interface WebOptions {
   readonly appDir?: string;
 }
 
-/** DESIGN §5: sessions end after 15 minutes idle and 12 hours in any case. */
+/** docs/design.md §5: sessions end after 15 minutes idle and 12 hours in any case. */
 export const SESSION_IDLE_SECONDS = 15 * 60;
 export const SESSION_ABSOLUTE_SECONDS = 12 * 3600;
 /** A step-up assertion covers the acts of the next two minutes (an approval is two requests). */

@@ -1,5 +1,5 @@
 /**
- * Certificate versions and issuers (DESIGN §5): a later certificate of a subject must carry
+ * Certificate versions and issuers (docs/design.md §5): a later certificate of a subject must carry
  * a higher version and an issuedAt no earlier than the one in force, so an old certificate
  * re-posted cannot undo a downgrade, a rename or a key rotation; and each role has its
  * issuer (`network-authority` only under the root's signature, the other roles under the

@@ -1,5 +1,5 @@
 /**
- * Property (DESIGN §5): any permutation, duplication or older version of a valid directory
+ * Property (docs/design.md §5): any permutation, duplication or older version of a valid directory
  * history replays to the same state or is refused (an entry kept out, which the server and
  * every client treat as a refusal of the whole history) — never to a different accepted
  * state. The history has what can go wrong: organisation and user certificates with

@@ -1,5 +1,5 @@
 /**
- * PUT /attachments/:digest and GET /cables/:id/attachments/:digest (issue 4): uploads are
+ * PUT /attachments/:digest and GET /cables/:id/attachments/:digest: uploads are
  * content-addressed and idempotent, a cable links the digests its sender lists, and only a
  * device entitled to the cable fetches a linked blob, after an attachment.fetched event.
  * On every backend.

@@ -1,5 +1,5 @@
 /**
- * POST /directory against rollback and role escalation (DESIGN §5): an older or equal
+ * POST /directory against rollback and role escalation (docs/design.md §5): an older or equal
  * version of a certificate is refused with CERTIFICATE_OUTDATED and not stored, a re-post of
  * a known entry is idempotent (same index, no new log entry), a role is granted only by its
  * issuer, and unsigned posting is limited per source address. On every backend.

@@ -1,5 +1,5 @@
 /**
- * Invitations and enrolments (DESIGN §5): one-time, expiring, single-use, secret held only
+ * Invitations and enrolments (docs/design.md §5): one-time, expiring, single-use, secret held only
  * by its hash. On every backend.
  */
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * The audit log's routes (DESIGN §8) on every backend: signed checkpoints on a timer and on
+ * The audit log's routes (docs/design.md §8) on every backend: signed checkpoints on a timer and on
  * demand, committing the directory's length; proofs that verify against them; witnesses'
  * cosignatures and alerts; the directory with inclusion proofs (key transparency); the
  * events a security officer and the network authority may read, each with its proof; and

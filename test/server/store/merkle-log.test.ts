@@ -1,5 +1,5 @@
 /**
- * The server's Merkle log storage (DESIGN §8), on every backend: every audit event is the
+ * The server's Merkle log storage (docs/design.md §8), on every backend: every audit event is the
  * next leaf, its tree nodes are written in the act's own transaction, proofs read through
  * the SQL reader equal the in-memory reference's, a rolled-back act leaves no leaf, a
  * reopened store continues the same tree, concurrent appenders (PostgreSQL: two pools)

@@ -1,6 +1,6 @@
 /**
  * HKDF-SHA256 (RFC 5869), KDF id 0x0001, from the audited noble implementation: nothing below
- * HPKE's key schedule is written here (DESIGN §4). The wrapper only checks arguments, so that a
+ * HPKE's key schedule is written here (docs/design.md §4). The wrapper only checks arguments, so that a
  * bad call is a CryptoError rather than noble's plain Error.
  */
 import { expand, extract } from '@noble/hashes/hkdf.js';

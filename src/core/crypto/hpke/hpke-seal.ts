@@ -1,6 +1,6 @@
 /**
  * Single-shot HPKE encryption (RFC 9180 §6.1 SealBase): one KEM encapsulation, one AEAD seal at
- * sequence number 0. This is how a cable's content key is wrapped for one device (DESIGN §4).
+ * sequence number 0. This is how a cable's content key is wrapped for one device (docs/design.md §4).
  */
 import type { HpkeSuite } from './hpke-suite.ts';
 import { requireBytes } from './input-checks.ts';

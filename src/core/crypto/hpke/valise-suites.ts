@@ -1,5 +1,5 @@
 /**
- * The suites Valise uses (DESIGN §4). Cable keys are wrapped with the X-Wing suite: hybrid
+ * The suites Valise uses (docs/design.md §4). Cable keys are wrapped with the X-Wing suite: hybrid
  * post-quantum, because cables must stay closed for decades against record-now-decrypt-later.
  * The classical suite exists only so the seal benchmark can show what the hybrid KEM costs.
  *

@@ -1,6 +1,6 @@
 /**
  * X25519 (RFC 7748) through WebCrypto, so that a recipient's X25519 private key can live as a
- * non-extractable CryptoKey (DESIGN §4: stealing key bytes from a browser is not enough).
+ * non-extractable CryptoKey (docs/design.md §4: stealing key bytes from a browser is not enough).
  * Both KEMs use these five operations; nothing here does curve arithmetic of its own.
  *
  * RFC 7748 §6.1 / RFC 9180 §7.1.4: an all-zero shared secret must be refused. WebCrypto refuses

@@ -1,5 +1,5 @@
 /**
- * Signed checkpoints of the audit log (DESIGN §8): C2SP signed-note with Ed25519, the
+ * Signed checkpoints of the audit log (docs/design.md §8): C2SP signed-note with Ed25519, the
  * tlog-checkpoint body, tlog-cosignature (cosignature/v1) and the witness's decision.
  */
 export { type Checkpoint, type CheckpointFields, checkpoint } from './checkpoint.ts';

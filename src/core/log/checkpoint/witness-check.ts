@@ -1,5 +1,5 @@
 /**
- * The decision a witness makes before cosigning (DESIGN §8; C2SP tlog-witness): the new
+ * The decision a witness makes before cosigning (docs/design.md §8; C2SP tlog-witness): the new
  * checkpoint must come from the configured log, carry the log's valid signature, and extend
  * the last checkpoint this witness cosigned. A witness that cosigns only such checkpoints
  * makes a split view or a rewritten history need the collusion of every witness.
@@ -89,7 +89,7 @@ export async function witnessCheck(input: WitnessCheckInput): Promise<WitnessVer
 
     // Nothing cosigned yet: the first checkpoint seen starts the witness's view.
     if (previous === null) return accept(next);
-    // DESIGN §8: a smaller tree than one already cosigned is a rollback.
+    // docs/design.md §8: a smaller tree than one already cosigned is a rollback.
     if (next.size < previous.size) return refuse('ROLLBACK');
     if (next.size === previous.size) {
       // Two roots for one size: the log shows different histories to different parties.

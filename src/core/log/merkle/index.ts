@@ -1,5 +1,5 @@
 /**
- * The verifiable audit log's tree maths (DESIGN §8): RFC 6962 / RFC 9162 hashing, compact
+ * The verifiable audit log's tree maths (docs/design.md §8): RFC 6962 / RFC 9162 hashing, compact
  * ranges for append-only stores, proofs from stored full-subtree hashes, and the RFC 9162
  * verifiers. No I/O: stores plug in through HashReader.
  */

@@ -1,5 +1,5 @@
 /**
- * The witness's decision (DESIGN §8): cosign only a checkpoint signed by the log that
+ * The witness's decision (docs/design.md §8): cosign only a checkpoint signed by the log that
  * extends the last one cosigned. Rollbacks, split views and forks are refused with the
  * reason a witness reports.
  */
