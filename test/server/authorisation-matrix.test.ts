@@ -19,6 +19,8 @@ import { cosign } from '../../src/core/log/checkpoint/cosign.ts';
 import { parseNote } from '../../src/core/log/checkpoint/parse-note.ts';
 import { cosignatureSigner } from '../../src/core/log/checkpoint/signer.ts';
 import { witnessKeyName } from '../../src/core/log/log-names.ts';
+import { DEFAULT_READ_THRESHOLDS } from '../../src/core/watch/read-thresholds.ts';
+import { signRequest } from '../../src/core/wire/sign-request.ts';
 import { auditRecord } from '../../src/server/audit-event.ts';
 import { backends } from './fixtures/backends.ts';
 import { newDeviceKeys } from './fixtures/enrol.ts';
@@ -76,6 +78,44 @@ const DIGEST = toBase64url(sha256(BLOB));
 const all = (expected: Expected) =>
   Object.fromEntries(ACTOR_NAMES.map((a) => [a, expected])) as Record<Actor, Cell>;
 const as = (actor: Actor, t: TestApp) => (actor === 'anonymous' ? {} : { as: device(t.network, actor) });
+
+/**
+ * The live stream never ends, so it is asked over real HTTP and dropped once its status is in
+ * (the app listens on loopback for this row only).
+ */
+async function streamStatus(t: TestApp, actor: Actor): Promise<TestResponse> {
+  if (!t.app.server.listening) await t.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = t.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const target = '/api/v1/watch/stream?org=FR';
+  const signer = actor === 'anonymous' ? undefined : device(t.network, actor);
+  const headers = signer
+    ? await signRequest(
+        { method: 'GET', url: `${t.api.transport.origin}${target}`, headers: {} },
+        {
+          keyId: signer.id,
+          signer: signer.signer,
+          now: Math.floor(t.clock.now() / 1000),
+          nonce: toBase64url(randomBytes(16)),
+        },
+      )
+    : {};
+  const abort = new AbortController();
+  const response = await fetch(`http://127.0.0.1:${port}${target}`, {
+    headers: { ...headers },
+    signal: abort.signal,
+  });
+  const streaming = response.headers.get('content-type')?.startsWith('text/event-stream') ?? false;
+  const text = streaming ? '' : await response.text();
+  abort.abort();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: {}, text, raw: new Uint8Array(), json };
+}
 
 const MATRIX: Record<string, Row> = {
   'GET /api/v1/network': {
@@ -447,6 +487,63 @@ const MATRIX: Record<string, Row> = {
     levels: ['-'],
     expect: { ...all(403), anonymous: 401, 'de.officer': 200, 'cy.authority': 200 },
     call: (t, actor) => t.api.get('/api/v1/devices?org=DE', as(actor, t)),
+  },
+  // The watch: officers of the device's organisation act; the network authority only reads.
+  'GET /api/v1/watch/devices': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401, 'fr.officer': 200, 'cy.authority': 200 },
+    call: (t, actor) => t.api.get('/api/v1/watch/devices?org=FR', as(actor, t)),
+  },
+  'GET /api/v1/watch/devices/:device/activity': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401, 'fr.officer': 200, 'cy.authority': 200 },
+    call: (t, actor) =>
+      t.api.get(`/api/v1/watch/devices/${device(t.network, 'fr.dan').id}/activity`, as(actor, t)),
+  },
+  'POST /api/v1/watch/devices/:device/suspend': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401, 'fr.officer': 200 },
+    async call(t, actor) {
+      const dan = device(t.network, 'fr.dan').id;
+      const reason = { reason: 'matrix: suspend' };
+      const answer = await t.api.post(`/api/v1/watch/devices/${dan}/suspend`, reason, as(actor, t));
+      // Put the device back for the rows that follow.
+      if (answer.status === 200) {
+        const back = { reason: 'matrix: release' };
+        await t.api.post(`/api/v1/watch/devices/${dan}/release`, back, as('fr.officer', t));
+      }
+      return answer;
+    },
+  },
+  'POST /api/v1/watch/devices/:device/release': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401, 'fr.officer': 200 },
+    call: (t, actor) =>
+      t.api.post(
+        `/api/v1/watch/devices/${device(t.network, 'fr.dan').id}/release`,
+        { reason: 'matrix: release' },
+        as(actor, t),
+      ),
+  },
+  'GET /api/v1/watch/thresholds': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401, 'fr.officer': 200, 'cy.authority': 200 },
+    call: (t, actor) => t.api.get('/api/v1/watch/thresholds?org=FR', as(actor, t)),
+  },
+  'PUT /api/v1/watch/thresholds/:role': {
+    levels: ['-'],
+    // Each officer tunes their own organisation; the defaults are sent, so nothing changes.
+    expect: { ...all(403), anonymous: 401, 'de.officer': 200, 'fr.officer': 200 },
+    call: (t, actor) =>
+      t.api.send('PUT', '/api/v1/watch/thresholds/member', {
+        body: { thresholds: DEFAULT_READ_THRESHOLDS.member },
+        ...as(actor, t),
+      }),
+  },
+  'GET /api/v1/watch/stream': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401, 'fr.officer': 200, 'cy.authority': 200 },
+    call: (t, actor) => streamStatus(t, actor),
   },
   // The audit log: its key is public; checkpoints and proofs are for every device;
   // the whole log for officers and the authority; witness acts for registry devices.
