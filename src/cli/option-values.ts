@@ -29,6 +29,13 @@ export function required(values: OptionValues, name: string): string {
   return value;
 }
 
+/** The positional argument at `index`, named `name` in the usage error when it is missing. */
+export function positional(positionals: readonly string[], index: number, name: string): string {
+  const value = positionals[index];
+  if (value === undefined) throw usage(`missing ${name}`);
+  return value;
+}
+
 export function flag(values: OptionValues, name: string): boolean {
   return values[name] === true;
 }

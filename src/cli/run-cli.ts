@@ -72,10 +72,14 @@ export function findVerb(
   const lead: string[] = [];
   let i = 0;
   // Common options may come before the verb: `valise --profile de send ...`.
-  while (i < argv.length && argv[i]!.startsWith('-')) {
-    const token = argv[i++]!;
+  for (let token = argv[i]; token?.startsWith('-'); token = argv[i]) {
     lead.push(token);
-    if (token === '--profile' && i < argv.length) lead.push(argv[i++]!);
+    i++;
+    const value = argv[i];
+    if (token === '--profile' && value !== undefined) {
+      lead.push(value);
+      i++;
+    }
   }
   const words = argv.slice(i);
   const two = `${words[0]} ${words[1]}`;
@@ -95,7 +99,9 @@ export function parseCommand(verb: Verb, args: readonly string[]): ParsedCommand
     }) as { values: OptionValues; positionals: string[] };
   } catch (cause) {
     const why =
-      cause instanceof Error ? cause.message.split('\n')[0]!.replace(/\. To specify.*$/, '') : String(cause);
+      cause instanceof Error
+        ? (cause.message.split('\n')[0] ?? '').replace(/\. To specify.*$/, '')
+        : String(cause);
     throw new CliError('USAGE', `${why}; see valise ${verb.name} --help`, { cause });
   }
   if (parsed.values.help !== true) {

@@ -63,15 +63,17 @@ export async function openSession(request: SessionRequest): Promise<DeviceSessio
   let network = profile.network;
   try {
     // A profile enrolled before the audit log existed pins its key now, on first use.
-    if (!network.log) {
-      network = { ...network, log: await fetchLogPin(api, network.root.network, undefined) };
+    let log = network.log;
+    if (!log) {
+      log = await fetchLogPin(api, network.root.network, undefined);
+      network = { ...network, log };
       await store.saveProfile({ ...profile, network });
     }
     directory = await syncDirectory({
       api,
       store,
       root: network.root,
-      log: network.log!,
+      log,
       ...(request.fullSync ? { full: true } : {}),
       ...(request.directoryCache ? { cache: { file: request.directoryCache, signer: keys.signer } } : {}),
     });

@@ -26,19 +26,21 @@ export async function revoke(request: RevokeRequest): Promise<SignedEntry<Revoca
   requireOrgKey(directory, officer.org, request.orgKey);
   const { target } = request;
   let subject: RevocationSubject;
-  if (RANDOM_ID_PATTERN.test(target) && directory.device(target)) {
-    if (directory.device(target)!.org.org !== officer.org) {
+  const device = RANDOM_ID_PATTERN.test(target) ? directory.device(target) : undefined;
+  const user = device ? undefined : directory.user(target);
+  if (device) {
+    if (device.org.org !== officer.org) {
       throw new ClientError(
         'FORBIDDEN',
-        `device ${target} belongs to ${directory.device(target)!.org.org}; only its own organisation can revoke it`,
+        `device ${target} belongs to ${device.org.org}; only its own organisation can revoke it`,
       );
     }
     subject = 'device';
-  } else if (directory.user(target)) {
-    if (directory.user(target)!.org !== officer.org) {
+  } else if (user) {
+    if (user.org !== officer.org) {
       throw new ClientError(
         'FORBIDDEN',
-        `user ${target} belongs to ${directory.user(target)!.org}; only their own organisation can revoke them`,
+        `user ${target} belongs to ${user.org}; only their own organisation can revoke them`,
       );
     }
     subject = 'user';

@@ -91,8 +91,8 @@ export async function syncDirectory(request: SyncRequest): Promise<Directory> {
   const fetched = await fetchProven(api, from, epoch, view);
 
   // The entries we had must come back unchanged.
-  for (let i = 0; i < overlap; i++) {
-    if (!sameEntry(fetched[i], known[from + i]!)) {
+  for (const [i, seen] of known.slice(from).entries()) {
+    if (!sameEntry(fetched[i], seen)) {
       throw new ClientError(
         'DIRECTORY_FORKED',
         `the server's directory entry ${from + i} differs from the one this device saw before: the server rewrote history; stop using it and tell your security officer`,
@@ -108,9 +108,10 @@ export async function syncDirectory(request: SyncRequest): Promise<Directory> {
     : await openDirectory(root, entries);
   // docs/design.md §4: every entry must verify against the pinned root; the server checked the same rules.
   for (const [index, reason] of directory.rejected) {
+    const kind = entries[index]?.body.kind;
     throw new ClientError(
       'DIRECTORY_INVALID',
-      `directory entry ${index} (${entries[index]!.body.kind}) does not verify against the pinned network root (${reason}); the server may be compromised, tell your security officer`,
+      `directory entry ${index}${kind === undefined ? '' : ` (${kind})`} does not verify against the pinned network root (${reason}); the server may be compromised, tell your security officer`,
     );
   }
   if (fresh.length > 0) await store.saveDirectory(entries);
@@ -158,7 +159,8 @@ async function fetchProven(
       );
     }
     answer.entries.forEach((entry, i) => {
-      if (!isProven(entry, at + i, leaves[i]!, size, rootHash)) {
+      const leaf = leaves[i];
+      if (!leaf || !isProven(entry, at + i, leaf, size, rootHash)) {
         throw new ClientError(
           'LOG_PROOF_INVALID',
           `directory entry ${at + i} is not proven in the audit log at the checkpoint of ${size} entries: the server may be showing this device a directory others do not see; stop and tell your security officer`,

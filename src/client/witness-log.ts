@@ -65,13 +65,20 @@ async function witnessContext(request: WitnessRequest) {
       `device ${keys.device} is not a registry device; only an organisation's registry devices witness the log`,
     );
   }
+  const { server, network } = profile;
+  if (!server || !network?.log) {
+    throw new ClientError(
+      'NOT_CONFIGURED',
+      `profile ${store.name} has no enrolled device with a pinned audit log`,
+    );
+  }
   const api = new ApiClient({
-    server: profile.server!,
+    server,
     fetch: request.fetch,
     clock: request.clock,
     device: { id: keys.device, signer: keys.signer },
   });
-  return { api, network: profile.network!, log: profile.network!.log!, keys, org: entry.org.org };
+  return { api, network, log: network.log, keys, org: entry.org.org };
 }
 
 const WHY: Readonly<Record<WitnessRefusal, string>> = {

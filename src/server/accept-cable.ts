@@ -91,11 +91,11 @@ export async function acceptCable(
   }
 
   // 5. Every listed attachment was uploaded (blobs are never deleted, so this stays true).
-  const missing = await ctx.store.missingAttachments(attachments);
-  if (missing.length > 0) {
+  const [missing] = await ctx.store.missingAttachments(attachments);
+  if (missing !== undefined) {
     throw new ServerError(
       'INVALID_VALUE',
-      `attachment ${toBase64url(missing[0]!)} was not uploaded; PUT it to /attachments/:digest first`,
+      `attachment ${toBase64url(missing)} was not uploaded; PUT it to /attachments/:digest first`,
       { field: 'attachments' },
     );
   }

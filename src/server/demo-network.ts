@@ -147,6 +147,11 @@ export async function setUpDemoNetwork(request: DemoNetworkRequest): Promise<Dem
     };
     entries.push(await issueCertificate(cert, rootSigner));
   }
+  const orgKeyOf = (org: string) => {
+    const key = orgKeys.get(org);
+    if (!key) throw new RangeError(`demo person of ${org}, which is not a demo organisation`);
+    return key;
+  };
   for (const person of DEMO_PEOPLE) {
     const cert: UserCertificate = {
       v: 1,
@@ -159,7 +164,7 @@ export async function setUpDemoNetwork(request: DemoNetworkRequest): Promise<Dem
       groups: [...person.groups].sort(),
       issuedAt: now,
     };
-    entries.push(await issueCertificate(cert, orgKeys.get(person.org)!));
+    entries.push(await issueCertificate(cert, orgKeyOf(person.org)));
   }
   for (const [index, entry] of entries.entries()) {
     const row = entryRow(index, entry);
@@ -193,7 +198,7 @@ export async function setUpDemoNetwork(request: DemoNetworkRequest): Promise<Dem
     );
     let url = `${request.origin}/#/enrol/${id}.${toBase64url(secret)}`;
     if (person.role === 'security-officer') {
-      url += `/org-key/${toBase64url(await exportSeed(orgKeys.get(person.org)!.privateKey))}`;
+      url += `/org-key/${toBase64url(await exportSeed(orgKeyOf(person.org).privateKey))}`;
     }
     links.push({ person, url });
   }

@@ -278,10 +278,11 @@ async function replay(
       `no stored directory entry replays from the configured network root (entry ${index}: ${reason}); check VALISE_ROOT_KEY and VALISE_NETWORK`,
     );
   }
-  const entry = entries[index]!;
+  const entry = entries[index];
+  const what = entry ? ` (${entry.body.kind} for ${entry.body.org})` : '';
   throw new IntegrityError(
     'DIRECTORY_ENTRY_INVALID',
     { table: 'directory_entries', row: index, check: reason },
-    `integrity failure: stored directory entry ${index} (${entry.body.kind} for ${entry.body.org}) fails ${reason}: it was not written through this server's checks; keep the database as it is and tell the network authority`,
+    `integrity failure: stored directory entry ${index}${what} fails ${reason}: it was not written through this server's checks; keep the database as it is and tell the network authority`,
   );
 }

@@ -353,7 +353,7 @@ const ATTACHMENT_NAME = /^[^/\\\u0000-\u001f\u007f]{1,255}$/;
 
 /** The browser's media type when it is one the format accepts, else application/octet-stream. */
 function mediaType(type: string): string {
-  const lower = type.toLowerCase().split(';')[0]!.trim();
+  const lower = (type.toLowerCase().split(';')[0] ?? '').trim();
   return /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/.test(lower) && lower.length <= 127
     ? lower
     : 'application/octet-stream';

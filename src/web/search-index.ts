@@ -35,24 +35,31 @@ export function tokenize(text: string): string[] {
 /** Optimal string alignment distance, or max + 1 as soon as it must exceed `max`. */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  const prev2 = new Array<number>(b.length + 1).fill(0);
+  let prev2 = new Array<number>(b.length + 1).fill(0);
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     let best = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      let value = Math.min(cell(prev, j) + 1, cell(row, j - 1) + 1, cell(prev, j - 1) + cost);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        value = Math.min(value, prev2[j - 2]! + 1);
+        value = Math.min(value, cell(prev2, j - 2) + 1);
       row.push(value);
       if (value < best) best = value;
     }
     if (best > max) return max + 1;
-    for (let j = 0; j <= b.length; j++) prev2[j] = prev[j]!;
+    prev2 = prev;
     prev = row;
   }
-  return prev[b.length]!;
+  return cell(prev, b.length);
+}
+
+/** The value at `index`, which the caller's loop bounds keep inside `list`. */
+function cell<T>(list: readonly T[], index: number): T {
+  const value = list[index];
+  if (value === undefined) throw new RangeError(`index ${index} is outside a list of ${list.length}`);
+  return value;
 }
 
 function typoBudget(word: string): number {
@@ -123,7 +130,11 @@ export class SearchIndex {
       if (scores.size === 0) return [];
     }
     return [...(scores ?? new Map<string, number>())]
-      .map(([id, score]) => ({ doc: this.#docs.get(id)!, score }))
+      .flatMap(([id, score]) => {
+        // A saved index may name a document it no longer holds: there is nothing to show for it.
+        const doc = this.#docs.get(id);
+        return doc ? [{ doc, score }] : [];
+      })
       .sort((a, b) => b.score - a.score || b.doc.sentAt - a.doc.sentAt)
       .slice(0, limit)
       .map((r) => r.doc);
@@ -138,13 +149,10 @@ export class SearchIndex {
       }
     };
     const vocabulary = this.#sortedVocabulary();
-    let at = lowerBound(vocabulary, word);
-    for (
-      let n = 0;
-      at < vocabulary.length && vocabulary[at]!.startsWith(word) && n < MAX_PREFIX_TOKENS;
-      at++, n++
-    ) {
-      give(vocabulary[at]!, vocabulary[at] === word ? 3 : 2);
+    for (let at = lowerBound(vocabulary, word), n = 0; n < MAX_PREFIX_TOKENS; at++, n++) {
+      const token = vocabulary[at];
+      if (token === undefined || !token.startsWith(word)) break;
+      give(token, token === word ? 3 : 2);
     }
     const budget = typoBudget(word);
     if (budget > 0) {
@@ -181,7 +189,7 @@ function lowerBound(sorted: readonly string[], value: string): number {
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < value) lo = mid + 1;
+    if (cell(sorted, mid) < value) lo = mid + 1;
     else hi = mid;
   }
   return lo;

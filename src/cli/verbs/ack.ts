@@ -1,6 +1,7 @@
 /** `valise ack`: acknowledge a cable for your organisation. */
 import { acknowledge } from '../../client/acknowledge.ts';
 import { resolveCableId } from '../../client/resolve-cable-id.ts';
+import { positional } from '../option-values.ts';
 import { archiveOf, deviceSession } from '../profile.ts';
 import type { Verb } from '../verb.ts';
 
@@ -13,12 +14,13 @@ export const ackVerb: Verb = {
   positionals: { min: 1, max: 1 },
   async run({ positionals, profile }, cli) {
     const session = await deviceSession(cli, profile);
-    const id = await resolveCableId(session, archiveOf(cli, session), positionals[0]!);
+    const reference = positional(positionals, 0, '<id|reference>');
+    const id = await resolveCableId(session, archiveOf(cli, session), reference);
     const ack = await acknowledge(session, id);
     return {
       json: { id, org: ack.org, user: ack.user, device: ack.device, at: ack.at },
       text: [
-        `${positionals[0]} acknowledged for ${ack.org} by ${ack.user} at ${new Date(ack.at * 1000).toISOString()}`,
+        `${reference} acknowledged for ${ack.org} by ${ack.user} at ${new Date(ack.at * 1000).toISOString()}`,
       ],
     };
   },

@@ -1,6 +1,7 @@
 /** `valise acks`: who has and who has not acknowledged a cable your organisation sent. */
 import { listAcks } from '../../client/list-acks.ts';
 import { resolveCableId } from '../../client/resolve-cable-id.ts';
+import { positional } from '../option-values.ts';
 import { archiveOf, deviceSession } from '../profile.ts';
 import type { Verb } from '../verb.ts';
 
@@ -13,7 +14,11 @@ export const acksVerb: Verb = {
   positionals: { min: 1, max: 1 },
   async run({ positionals, profile }, cli) {
     const session = await deviceSession(cli, profile);
-    const id = await resolveCableId(session, archiveOf(cli, session), positionals[0]!);
+    const id = await resolveCableId(
+      session,
+      archiveOf(cli, session),
+      positional(positionals, 0, '<id|reference>'),
+    );
     const items = await listAcks(session, id);
     return {
       json: { id, items },

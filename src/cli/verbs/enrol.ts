@@ -58,12 +58,6 @@ export const enrolVerb: Verb = {
     if (code !== undefined && orgKeyFile !== undefined) {
       throw new CliError('USAGE', 'give either an enrolment code or --org-key <file>, not both');
     }
-    if (code === undefined && orgKeyFile === undefined) {
-      throw new CliError(
-        'USAGE',
-        'missing the enrolment code from your security officer: valise enrol <code> --server <url> --label <label>',
-      );
-    }
     if (orgKeyFile !== undefined) {
       const { org, signer } = await readOrgKeyFile(orgKeyFile, { uid: cli.uid });
       const { session, trust } = await enrolOfficer({
@@ -99,12 +93,18 @@ export const enrolVerb: Verb = {
         ],
       };
     }
+    if (code === undefined) {
+      throw new CliError(
+        'USAGE',
+        'missing the enrolment code from your security officer: valise enrol <code> --server <url> --label <label>',
+      );
+    }
     const enrolment = await enrol({
       store,
       fetch: cli.fetch,
       clock: cli.clock,
       server,
-      code: code!,
+      code,
       label,
       ...root,
     });

@@ -1,6 +1,6 @@
 /** `valise org add`: the network authority certifies an organisation with the root key. */
 import { addOrg } from '../../client/add-org.ts';
-import { classification, orgId, required, serverUrl, text } from '../option-values.ts';
+import { classification, orgId, positional, required, serverUrl, text } from '../option-values.ts';
 import { keyStore } from '../profile.ts';
 import type { Verb } from '../verb.ts';
 
@@ -24,7 +24,7 @@ export const orgAdd: Verb = {
   positionals: { min: 1, max: 1 },
   async run({ values, positionals, profile }, cli) {
     const store = keyStore(cli, profile);
-    const org = orgId(positionals[0]!, '<ORG>');
+    const org = orgId(positional(positionals, 0, '<ORG>'), '<ORG>');
     const server = text(values, 'server');
     const added = await addOrg({
       store,

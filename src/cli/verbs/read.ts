@@ -6,7 +6,7 @@ import { fetchAttachment, readCable } from '../../client/read-cable.ts';
 import { resolveCableId } from '../../client/resolve-cable-id.ts';
 import { nodeSuites } from '../../platform/node-suites.ts';
 import { CliError } from '../cli-error.ts';
-import { text } from '../option-values.ts';
+import { positional, text } from '../option-values.ts';
 import { archiveOf, deviceSession } from '../profile.ts';
 import type { Verb } from '../verb.ts';
 
@@ -24,7 +24,7 @@ export const readVerb: Verb = {
     const saveTo = text(values, 'save-attachments');
     const session = await deviceSession(cli, profile);
     const archive = archiveOf(cli, session);
-    const id = await resolveCableId(session, archive, positionals[0]!);
+    const id = await resolveCableId(session, archive, positional(positionals, 0, '<id|reference>'));
     const { reference, cable } = await readCable(session, id, archive, (await nodeSuites()).xwing);
     const { header, content } = cable;
     const saved: string[] = [];

@@ -1,6 +1,6 @@
 /** `valise revoke`: revoke a device or a user of your organisation (security officer). */
 import { revoke } from '../../client/revoke.ts';
-import { text } from '../option-values.ts';
+import { positional, text } from '../option-values.ts';
 import { deviceSession, orgKeyOf } from '../profile.ts';
 import type { Verb } from '../verb.ts';
 
@@ -16,7 +16,7 @@ export const revokeVerb: Verb = {
     const entry = await revoke({
       session,
       orgKey: await orgKeyOf(session),
-      target: positionals[0]!,
+      target: positional(positionals, 0, '<device|user>'),
       reason: text(values, 'reason') ?? '',
     });
     const r = entry.body;

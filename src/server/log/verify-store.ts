@@ -52,7 +52,8 @@ export async function verifyStore(request: VerifyStoreRequest): Promise<AuditRep
   const notes: string[] = [];
   for (let after = -1; ; ) {
     const page = await log.checkpoints(after, 1000);
-    if (page.length === 0) break;
+    const last = page.at(-1);
+    if (last === undefined) break;
     const cosignatures = await log.cosignatures(page.map((c) => c.size));
     for (const c of page) {
       notes.push(
@@ -63,7 +64,7 @@ export async function verifyStore(request: VerifyStoreRequest): Promise<AuditRep
             .join(''),
       );
     }
-    after = page.at(-1)!.size;
+    after = last.size;
   }
   const auditor = new LogAuditor({
     origin: logOrigin(request.root.network),
@@ -91,14 +92,15 @@ export async function verifyStore(request: VerifyStoreRequest): Promise<AuditRep
     // Every leaf must have its stored leaf hash; the first without one is reported in log
     // order, after whatever the leaves before it show.
     const cut = leaves.findIndex((l) => l.hash === undefined);
-    const usable = (cut < 0 ? leaves : leaves.slice(0, cut)) as LeafRecord[];
+    const unhashed = cut < 0 ? undefined : leaves[cut];
+    const usable = (unhashed ? leaves.slice(0, cut) : leaves) as LeafRecord[];
     const problem = await auditor.addLeaves(usable);
     if (problem) break;
-    if (cut >= 0) {
+    if (unhashed) {
       return {
         ok: false,
         leaves: auditor.size,
-        problem: auditor.nodeMismatch({ level: 0, index: leaves[cut]!.index }),
+        problem: auditor.nodeMismatch({ level: 0, index: unhashed.index }),
       };
     }
     const altered = await firstAlteredNode(log, auditor.takeNodes());
@@ -136,12 +138,15 @@ async function firstAlteredNode(
     else byLevel.set(node.level, [node]);
   }
   for (const [level, list] of [...byLevel].sort((a, b) => a[0] - b[0])) {
-    // Both lists are in index order: walk them together.
-    const stored = await log.nodes(level, list[0]!.index, list.at(-1)!.index + 1);
-    let j = 0;
+    // The list is in index order: one read covers it from its first node to its last.
+    const first = list[0];
+    const last = list.at(-1);
+    if (!first || !last) continue;
+    const stored = new Map(
+      (await log.nodes(level, first.index, last.index + 1)).map((s) => [s.index, s.hash] as const),
+    );
     for (const node of list) {
-      while (j < stored.length && stored[j]!.index < node.index) j++;
-      const hash = stored[j]?.index === node.index ? stored[j]!.hash : undefined;
+      const hash = stored.get(node.index);
       if (!hash || !sameBytes(hash, node.hash)) return node;
     }
   }

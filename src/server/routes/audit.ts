@@ -56,20 +56,17 @@ export function auditRoutes(app: FastifyInstance, ctx: ServerContext, checkpoint
       ...(query.type !== undefined ? { type: query.type } : {}),
     });
     const page = rows.slice(0, limit);
-    const proofs = await inclusionProofs(
-      log,
-      page.map((e) => e.index),
-      checkpoint.size,
-    );
-    const items = page.map((e, i) => ({
+    const proven = await inclusionProofs(log, page, (e) => e.index, checkpoint.size);
+    const items = proven.map(({ item: e, proof }) => ({
       leaf: e.index,
       event: new TextDecoder().decode(e.event),
-      proof: proofs[i]!.map(toBase64url),
+      proof: proof.map(toBase64url),
     }));
+    const last = page.at(-1);
     return {
       checkpoint: { size: checkpoint.size, note: await cosignedNote(log, checkpoint) },
       items,
-      ...(rows.length > limit ? { next: page.at(-1)!.index } : {}),
+      ...(rows.length > limit && last ? { next: last.index } : {}),
     };
   });
 }

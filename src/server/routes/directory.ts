@@ -96,18 +96,14 @@ async function provenDirectory(ctx: ServerContext, from: number, size: number) {
   const directory =
     ctx.directory.directory.epoch >= epoch ? ctx.directory.directory : await ctx.directory.refresh();
   const leaves = await log.directoryLeaves(from, size);
-  const proofs = await inclusionProofs(
-    log,
-    leaves.map((l) => l.leaf),
-    size,
-  );
+  const proven = await inclusionProofs(log, leaves, (l) => l.leaf, size);
   return {
     epoch,
     entries: toJsonValue(directory.entries.slice(from, Math.max(from, epoch))),
-    leaves: leaves.map((l, i) => ({
+    leaves: proven.map(({ item: l, proof }) => ({
       leaf: l.leaf,
       event: new TextDecoder().decode(l.event),
-      proof: proofs[i]!.map(toBase64url),
+      proof: proof.map(toBase64url),
     })),
   };
 }

@@ -58,10 +58,8 @@ export function inboxRoutes(app: FastifyInstance, ctx: ServerContext): void {
       });
       return `{"header":${headerText},${fields.slice(1)}`;
     });
-    const next =
-      rows.length > limit && page.length > 0
-        ? `,"next":"${encodeCursor(page[page.length - 1]!.cable.seq)}"`
-        : '';
+    const last = page.at(-1);
+    const next = rows.length > limit && last ? `,"next":"${encodeCursor(last.cable.seq)}"` : '';
     return reply.type('application/json; charset=utf-8').send(`{"items":[${items.join(',')}]${next}}`);
   });
 }

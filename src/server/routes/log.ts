@@ -107,7 +107,8 @@ export function logRoutes(app: FastifyInstance, ctx: ServerContext, checkpointer
           .map((s) => s.line)
           .join(''),
     }));
-    return rows.length > limit ? { items, next: page.at(-1)!.size } : { items };
+    const last = page.at(-1);
+    return rows.length > limit && last ? { items, next: last.size } : { items };
   });
 
   serve(app, ROUTES.leaves, {}, async (request) => {

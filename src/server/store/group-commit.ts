@@ -31,9 +31,10 @@ export class GroupCommit<I, O> {
         const batch = this.#queue.splice(0, this.#maxBatch);
         try {
           const results = await this.#run(batch.map((b) => b.item));
-          batch.forEach((b, i) => {
-            b.resolve(results[i]!);
-          });
+          if (results.length !== batch.length) {
+            throw new RangeError(`a batch of ${batch.length} items came back with ${results.length} results`);
+          }
+          for (const [i, result] of results.entries()) batch[i]?.resolve(result);
         } catch (error) {
           for (const b of batch) b.reject(error);
         }
