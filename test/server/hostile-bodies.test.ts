@@ -17,6 +17,7 @@ import { cosign } from '../../src/core/log/checkpoint/cosign.ts';
 import { parseNote } from '../../src/core/log/checkpoint/parse-note.ts';
 import { cosignatureSigner } from '../../src/core/log/checkpoint/signer.ts';
 import { witnessKeyName } from '../../src/core/log/log-names.ts';
+import { DEFAULT_READ_THRESHOLDS } from '../../src/core/watch/read-thresholds.ts';
 import { backends } from './fixtures/backends.ts';
 import { actCounts } from './fixtures/counts.ts';
 import { newDeviceKeys } from './fixtures/enrol.ts';
@@ -86,6 +87,7 @@ for (const backend of await backends()) {
     let before0: Record<string, number>;
     let cableId: string;
     let routes: Route[];
+    let WATCHED: string;
 
     before(async () => {
       t = await startTestApp(backend);
@@ -97,6 +99,7 @@ for (const backend of await backends()) {
       });
       assert.equal((await t.api.post('/api/v1/cables', cableBody(cable), { as: anna })).status, 201);
       cableId = cable.header.id;
+      WATCHED = device(t.network, 'fr.dan').id;
       const user: UserCertificate = {
         v: 1,
         kind: 'user',
@@ -172,6 +175,29 @@ for (const backend of await backends()) {
         { method: 'PUT', path: `/api/v1/attachments/${DIGEST}`, as: 'de.anna' },
         { method: 'GET', path: `/api/v1/cables/${cableId}/attachments/${DIGEST}`, as: 'fr.claire' },
         { method: 'GET', path: '/api/v1/devices', as: 'de.officer' },
+        // The watch. The stream is asked by a member (always 403): an officer's would never end.
+        { method: 'GET', path: '/api/v1/watch/devices', as: 'fr.officer' },
+        { method: 'GET', path: `/api/v1/watch/devices/${WATCHED}/activity`, as: 'fr.officer' },
+        {
+          method: 'POST',
+          path: `/api/v1/watch/devices/${WATCHED}/release`,
+          as: 'fr.officer',
+          base: async () => ({ reason: 'checked by phone' }),
+        },
+        {
+          method: 'POST',
+          path: `/api/v1/watch/devices/${WATCHED}/suspend`,
+          as: 'fr.officer',
+          base: async () => ({ reason: 'reported stolen' }),
+        },
+        { method: 'GET', path: '/api/v1/watch/thresholds', as: 'fr.officer' },
+        {
+          method: 'PUT',
+          path: '/api/v1/watch/thresholds/member',
+          as: 'fr.officer',
+          base: async () => ({ thresholds: structuredClone(DEFAULT_READ_THRESHOLDS.member) as Json }),
+        },
+        { method: 'GET', path: '/api/v1/watch/stream', as: 'fr.claire' },
         // The audit log.
         { method: 'GET', path: '/api/v1/log', as: undefined },
         { method: 'GET', path: '/api/v1/log/checkpoint', as: 'de.anna' },
@@ -234,7 +260,7 @@ for (const backend of await backends()) {
     test('every route is covered by these tables', () => {
       const covered = routes.map(
         (r) =>
-          `${r.method} ${r.path.replace(cableId, ':id').replace(DIGEST, ':digest').replace('/orgs/DE/', '/orgs/:org/')}`,
+          `${r.method} ${r.path.replace(cableId, ':id').replace(DIGEST, ':digest').replace('/orgs/DE/', '/orgs/:org/').replace(WATCHED, ':device').replace('/thresholds/member', '/thresholds/:role')}`,
       );
       assert.deepEqual(covered.sort(), t.app.apiRoutes().sort());
     });

@@ -4,7 +4,7 @@
  * with their cable (sql-cables.ts).
  */
 import { blob, bytesOf } from './sql-values.ts';
-import type { AuditRecord, RecordRead } from './store.ts';
+import type { RecordRead } from './store.ts';
 import type { StoreContext } from './store-context.ts';
 
 export class SqlAttachments {
