@@ -42,11 +42,14 @@ const runDir = mkdtempSync(join(tmpdir(), 'valise-test-run-'));
 const testTmp = join(runDir, 'tmp');
 const summaryFile = join(runDir, 'summary.json');
 mkdirSync(testTmp);
-// tsx keeps its compile cache in $TMPDIR/tsx-<euid>: point that at the usual one, so that a
-// run starts warm and the cache is not taken for something a test left behind.
-const tsxCache = `tsx-${process.geteuid?.() ?? userInfo().username}`;
-mkdirSync(join(tmpdir(), tsxCache), { recursive: true });
-symlinkSync(join(tmpdir(), tsxCache), join(testTmp, tsxCache));
+// tsx keeps its compile cache in $TMPDIR/tsx-<euid>, and Node 24 its own module compile
+// cache in $TMPDIR/node-compile-cache: point both at the usual ones, so that a run starts
+// warm and a cache is not taken for something a test left behind.
+const caches = [`tsx-${process.geteuid?.() ?? userInfo().username}`, 'node-compile-cache'];
+for (const cache of caches) {
+  mkdirSync(join(tmpdir(), cache), { recursive: true });
+  symlinkSync(join(tmpdir(), cache), join(testTmp, cache));
+}
 
 const started = performance.now();
 const result = spawnSync(
@@ -72,7 +75,7 @@ try {
 } catch {
   summary = undefined;
 }
-const leftovers = readdirSync(testTmp).filter((name) => name !== tsxCache);
+const leftovers = readdirSync(testTmp).filter((name) => !caches.includes(name));
 rmSync(runDir, { recursive: true, force: true });
 
 if (summary) {
