@@ -214,9 +214,11 @@ export function requireSorted(items: readonly string[], field: string): void {
   if (!Array.isArray(items) || items.some((item) => typeof item !== 'string')) {
     throw new EncodingError('WRONG_TYPE', field, `${fieldName(field)}: expected a list of strings`);
   }
-  for (let i = 1; i < items.length; i++) {
-    if (!(items[i - 1]! < items[i]!)) {
+  let previous: string | undefined;
+  for (const item of items) {
+    if (previous !== undefined && !(previous < item)) {
       throw new EncodingError('NOT_CANONICAL', field, `${field} must be sorted and without repeats`);
     }
+    previous = item;
   }
 }
