@@ -107,8 +107,14 @@ export function pushLeafHash(
 
 /** Folds full-subtree roots (largest first) into the tree root, right to left. */
 export function foldRoots(hashes: readonly Uint8Array[], node: NodeHash = nodeHash): Uint8Array {
-  if (hashes.length === 0) return emptyRoot();
-  return hashes.reduceRight((root, hash) => node(hash, root));
+  // Indexed, not reduceRight: a hole in a sparse array is refused here, never skipped.
+  let root: Uint8Array | undefined;
+  for (let i = hashes.length - 1; i >= 0; i--) {
+    const hash = hashes[i];
+    if (hash === undefined) throw new MerkleError('INVALID_HASH', `subtree root ${i} is missing`);
+    root = root === undefined ? hash : node(hash, root);
+  }
+  return root ?? emptyRoot();
 }
 
 /** Appends leaf hashes; returns the new range and the full-subtree nodes to persist. */
