@@ -124,14 +124,17 @@ function checkEnvelope(h: CableEnvelope, field: string): void {
     at('distribution'),
   );
   requireSorted(h.groups, at('groups'));
-  for (let i = 1; i < h.markings.length; i++) {
-    if (MARKINGS.indexOf(h.markings[i - 1]!) >= MARKINGS.indexOf(h.markings[i]!)) {
+  let previous: number | undefined;
+  for (const marking of h.markings) {
+    const rank = MARKINGS.indexOf(marking);
+    if (previous !== undefined && previous >= rank) {
       throw new EncodingError(
         'NOT_CANONICAL',
         at('markings'),
         `${at('markings')} must follow the order ${MARKINGS.join(', ')}`,
       );
     }
+    previous = rank;
   }
   // docs/design.md §2: LIMITE is a distribution marking for unclassified papers only.
   if (h.markings.includes('LIMITE') && h.classification !== 'UNCLASSIFIED') {

@@ -124,24 +124,28 @@ export function checkSeries(items: readonly SeriesItem[]): SeriesReport {
 
   for (const [org, years] of places) {
     for (const [year, serials] of years) {
-      const numbers = [...serials.keys()].sort((a, b) => a - b);
+      const sorted = [...serials].sort(([a], [b]) => a - b);
+      const numbers = sorted.map(([n]) => n);
+      const highest = numbers.at(-1) ?? 0;
       const missing: number[] = [];
       // Serials start at 1 each year; everything below the highest seen must be there.
-      for (let n = 1, i = 0; n <= numbers[numbers.length - 1]! && missing.length < MAX_LISTED; n++) {
+      for (let n = 1, i = 0; n <= highest && missing.length < MAX_LISTED; n++) {
         if (numbers[i] === n) i++;
         else missing.push(n);
       }
       if (missing.length > 0) gaps.push({ org, year, missing });
       // Adjacent serials must be chained: n's prev is the hash of n-1.
-      for (const n of numbers) {
-        const here = serials.get(n)!;
+      for (const [n, here] of sorted) {
         const before = serials.get(n - 1);
         if (!before || here.length > 1 || before.length > 1) continue;
-        const prev = here[0]!.header.prev;
-        if (!prev || !constantTimeEqual(prev, before[0]!.hash)) {
+        const [cable] = here;
+        const [prior] = before;
+        if (!cable || !prior) continue;
+        const prev = cable.header.prev;
+        if (!prev || !constantTimeEqual(prev, prior.hash)) {
           forks.push({
             reference: formatReference({ org, serial: n, year }),
-            ids: [before[0]!.header.id, here[0]!.header.id],
+            ids: [prior.header.id, cable.header.id],
             why: 'BROKEN_LINK',
           });
         }

@@ -53,10 +53,11 @@ export function parseReference(text: unknown, field = 'reference'): Reference {
     throw new EncodingError('WRONG_TYPE', field, `${field} must be a string like DE/42/26`);
   }
   const match = text.length <= 20 ? REFERENCE_PATTERN.exec(text) : null;
-  if (!match || !ORG_ID_PATTERN.test(match[1]!)) {
+  const [, org, serial, yy] = match ?? [];
+  if (org === undefined || !ORG_ID_PATTERN.test(org)) {
     throw new EncodingError('INVALID_VALUE', field, `${field} must look like DE/42/26 (org/serial/yy)`);
   }
-  return { org: match[1]!, serial: Number(match[2]), year: 2000 + Number(match[3]) };
+  return { org, serial: Number(serial), year: 2000 + Number(yy) };
 }
 
 /** A decoder for the `replyTo` field: keeps the canonical string form. */

@@ -123,16 +123,14 @@ export async function sealCable(request: SealRequest): Promise<SealedCable> {
   const aad = envelopeHash(envelope);
   const cipher = await deriveContentCipher(contentKey, LABELS.contentKey);
   const ciphertext = await cipher.encrypt(cipher.nonce, plaintext, aad);
-  const requests = recipients.map((device) => ({
-    cableId: envelope.id,
-    device,
-    publicKey: directory.device(device, envelope.epoch)!.device.kemKey,
-    envelopeHash: aad,
-    contentKey,
-  }));
+  const requests = recipients.map((device) => {
+    const entry = directory.device(device, envelope.epoch);
+    if (!entry) throw new CableError('UNKNOWN_DEVICE', `entitled device ${device} is not in the directory`);
+    return { cableId: envelope.id, device, publicKey: entry.device.kemKey, envelopeHash: aad, contentKey };
+  });
   const wraps = await (request.wrapper ?? inThreadWrapper).wrap(requests);
   // A wrapper (e.g. a worker pool) must answer every request, in order, for its device.
-  if (wraps.length !== requests.length || wraps.some((w, i) => w.device !== requests[i]!.device)) {
+  if (wraps.length !== requests.length || wraps.some((w, i) => w.device !== requests[i]?.device)) {
     throw new CableError('WRAP_INVALID', 'the key wrapper did not wrap for exactly the entitled devices');
   }
   contentKey.fill(0);
@@ -176,12 +174,10 @@ async function mapLimited<T, R>(
   run: (item: T) => Promise<R>,
 ): Promise<R[]> {
   const out = new Array<R>(items.length);
-  let next = 0;
+  // One iterator shared by the workers: each takes the next item when it is free.
+  const queue = items.entries();
   const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await run(items[i]!);
-    }
+    for (const [i, item] of queue) out[i] = await run(item);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;

@@ -50,14 +50,16 @@ export const decodeSealedCable: Decoder<SealedCable> = (value, field) => {
     throw new EncodingError('WRONG_TYPE', '', 'field: expected a path such as "cable" (a string)');
   }
   const shape = decodeShape(value, field);
-  for (let i = 1; i < shape.wraps.length; i++) {
-    if (!(shape.wraps[i - 1]!.device < shape.wraps[i]!.device)) {
+  let previous: string | undefined;
+  for (const { device } of shape.wraps) {
+    if (previous !== undefined && !(previous < device)) {
       throw new EncodingError(
         'NOT_CANONICAL',
         childField(field, 'wraps'),
         'wraps must be sorted by device, each once',
       );
     }
+    previous = device;
   }
   return Object.freeze({ kind: 'SealedCable', ...shape });
 };

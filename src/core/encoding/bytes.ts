@@ -49,24 +49,36 @@ function typeName(value: unknown): string {
 const ENCODE = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
 const ascii = new TextDecoder('latin1');
 
+/** The byte at `index`; past the end is a caller's bug (a RangeError), never bad input. */
+export function byteAt(bytes: Uint8Array, index: number): number {
+  const byte = bytes[index];
+  if (byte === undefined) throw new RangeError(`no byte at index ${index} of ${bytes.length}`);
+  return byte;
+}
+
+/** The big-endian uint32 at `offset`; a RangeError when fewer than four bytes are left. */
+export function uint32At(bytes: Uint8Array, offset: number): number {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(offset);
+}
+
 export function toBase64url(bytes: Uint8Array): string {
   requireBytes(bytes, 'bytes');
   const out = new Uint8Array(Math.ceil((bytes.length * 4) / 3));
   let i = 0;
   let o = 0;
   for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out[o++] = ENCODE[n >> 18]!;
-    out[o++] = ENCODE[(n >> 12) & 63]!;
-    out[o++] = ENCODE[(n >> 6) & 63]!;
-    out[o++] = ENCODE[n & 63]!;
+    const n = (byteAt(bytes, i) << 16) | (byteAt(bytes, i + 1) << 8) | byteAt(bytes, i + 2);
+    out[o++] = byteAt(ENCODE, n >> 18);
+    out[o++] = byteAt(ENCODE, (n >> 12) & 63);
+    out[o++] = byteAt(ENCODE, (n >> 6) & 63);
+    out[o++] = byteAt(ENCODE, n & 63);
   }
   const rest = bytes.length - i;
   if (rest > 0) {
-    const n = (bytes[i]! << 16) | (rest === 2 ? bytes[i + 1]! << 8 : 0);
-    out[o++] = ENCODE[n >> 18]!;
-    out[o++] = ENCODE[(n >> 12) & 63]!;
-    if (rest === 2) out[o++] = ENCODE[(n >> 6) & 63]!;
+    const n = (byteAt(bytes, i) << 16) | (rest === 2 ? byteAt(bytes, i + 1) << 8 : 0);
+    out[o++] = byteAt(ENCODE, n >> 18);
+    out[o++] = byteAt(ENCODE, (n >> 12) & 63);
+    if (rest === 2) out[o++] = byteAt(ENCODE, (n >> 6) & 63);
   }
   return ascii.decode(out.subarray(0, o));
 }
@@ -108,8 +120,9 @@ export function fromBase64url(text: string): Uint8Array | undefined {
   return out;
 }
 
+// Codes past the table (and NaN past the end of the text) are no base64url character.
 function lookup(code: number): number {
-  return code < 128 ? LOOKUP[code]! : -1;
+  return LOOKUP[code] ?? -1;
 }
 
 const encoder = new TextEncoder();
@@ -174,7 +187,7 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (!isBytes(a) || !isBytes(b)) return false;
   if (a.length !== b.length) return false;
   let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  for (let i = 0; i < a.length; i++) diff |= byteAt(a, i) ^ byteAt(b, i);
   return diff === 0;
 }
 

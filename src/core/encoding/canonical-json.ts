@@ -108,7 +108,8 @@ export function canonicalize(value: JsonValue): string {
       if (child) stack.push(child);
     } else {
       const { object, keys, index } = frame;
-      if (index === keys.length) {
+      const key = keys[index];
+      if (key === undefined) {
         out += '}';
         onPath.delete(object);
         stack.pop();
@@ -116,7 +117,6 @@ export function canonicalize(value: JsonValue): string {
       }
       frame.index++;
       if (index > 0) out += ',';
-      const key = keys[index]!;
       const field = childField(frame.field, key);
       const descriptor = Object.getOwnPropertyDescriptor(object, key);
       if (!descriptor || !('value' in descriptor)) {

@@ -100,8 +100,7 @@ function pathOf(frame: InFrame | undefined): string {
   const frames: InFrame[] = [];
   for (let f = frame; f; f = f.parent) frames.push(f);
   let path = '';
-  for (let i = frames.length - 1; i >= 0; i--) {
-    const f = frames[i]!;
+  for (const f of frames.toReversed()) {
     path = 'array' in f ? childField(path, f.array.length) : childField(path, f.key);
   }
   return path;

@@ -214,8 +214,11 @@ export function requireSorted(items: readonly string[], field: string): void {
   if (!Array.isArray(items) || items.some((item) => typeof item !== 'string')) {
     throw new EncodingError('WRONG_TYPE', field, `${fieldName(field)}: expected a list of strings`);
   }
+  // Indexed, not iterated: a hole in a sparse array is refused here, never skipped.
   for (let i = 1; i < items.length; i++) {
-    if (!(items[i - 1]! < items[i]!)) {
+    const before = items[i - 1];
+    const item = items[i];
+    if (before === undefined || item === undefined || !(before < item)) {
       throw new EncodingError('NOT_CANONICAL', field, `${field} must be sorted and without repeats`);
     }
   }

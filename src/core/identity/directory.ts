@@ -52,13 +52,16 @@ interface Revocable {
   revokedAt?: number;
 }
 
+/** A record is made with its first version and only grows. */
+type Versions<C> = [Version<C>, ...Version<C>[]];
+
 interface OrgRecord extends Revocable {
-  readonly versions: Version<OrgCertificate>[];
+  readonly versions: Versions<OrgCertificate>;
   /** Signatures (base64url) of every certificate the subject had: a re-post is refused. */
   readonly signatures: Set<string>;
 }
 interface UserRecord extends Revocable {
-  readonly versions: Version<UserCertificate>[];
+  readonly versions: Versions<UserCertificate>;
   readonly signatures: Set<string>;
 }
 interface DeviceRecord extends Revocable {
@@ -133,11 +136,14 @@ function inForce(from: number, revokedAt: number | undefined, epoch: number): bo
   return from < epoch && (revokedAt === undefined || revokedAt >= epoch);
 }
 
-function versionAt<C>(versions: readonly Version<C>[], epoch: number): C | undefined {
-  for (let i = versions.length - 1; i >= 0; i--) {
-    if (versions[i]!.from < epoch) return versions[i]!.cert;
-  }
-  return undefined;
+function versionAt<C>(versions: Versions<C>, epoch: number): C | undefined {
+  return versions.findLast((version) => version.from < epoch)?.cert;
+}
+
+function latest<C>(versions: Versions<C>): C {
+  const last = versions.at(-1);
+  if (!last) throw new RangeError('a directory record has no version'); // Versions is never empty
+  return last.cert;
 }
 
 const decodeOpenDirectoryInput = object({
@@ -253,7 +259,7 @@ async function replay(
     const record = orgs.get(org);
     if (!record) return 'UNKNOWN_ISSUER';
     if (record.revokedAt !== undefined) return 'ISSUER_REVOKED';
-    return record.versions[record.versions.length - 1]!.cert.key;
+    return latest(record.versions).key;
   };
 
   // Inside the verified prefix a signature is known good (its entry was not kept out), so
@@ -269,7 +275,7 @@ async function replay(
   const roleNow = (id: string, org: string): Role | undefined => {
     const record = users.get(id);
     if (!record || record.org !== org || record.revokedAt !== undefined) return undefined;
-    return record.versions[record.versions.length - 1]!.cert.role;
+    return latest(record.versions).role;
   };
 
   /**
@@ -297,41 +303,34 @@ async function replay(
         // docs/design.md §5: organisations are certified by the network root, for this network only.
         if (body.network !== root.network) return 'WRONG_NETWORK';
         if (!(await verify(entry, root.key))) return 'BAD_SIGNATURE';
-        const record = orgs.get(body.org);
+        let record = orgs.get(body.org);
         if (record?.revokedAt !== undefined) return 'REVOKED_SUBJECT';
         if (record) {
-          const stale = supersedes(
-            record.versions[record.versions.length - 1]!.cert,
-            body,
-            seen(record, entry),
-          );
+          const stale = supersedes(latest(record.versions), body, seen(record, entry));
           if (stale) return stale;
           record.versions.push({ cert: body, from: index });
-        } else orgs.set(body.org, { versions: [{ cert: body, from: index }], signatures: new Set() });
-        orgs.get(body.org)!.signatures.add(toBase64url(entry.signature));
+        } else {
+          record = { versions: [{ cert: body, from: index }], signatures: new Set() };
+          orgs.set(body.org, record);
+        }
+        record.signatures.add(toBase64url(entry.signature));
         return undefined;
       }
       case 'user': {
         const problem = await checkIssuer(entry, roleNow(body.user, body.org));
         if (problem) return problem;
-        const record = users.get(body.user);
+        let record = users.get(body.user);
         if (record && record.org !== body.org) return 'USER_IN_OTHER_ORG';
         if (record?.revokedAt !== undefined) return 'REVOKED_SUBJECT';
         if (record) {
-          const stale = supersedes(
-            record.versions[record.versions.length - 1]!.cert,
-            body,
-            seen(record, entry),
-          );
+          const stale = supersedes(latest(record.versions), body, seen(record, entry));
           if (stale) return stale;
           record.versions.push({ cert: body, from: index });
-        } else
-          users.set(body.user, {
-            org: body.org,
-            versions: [{ cert: body, from: index }],
-            signatures: new Set(),
-          });
-        users.get(body.user)!.signatures.add(toBase64url(entry.signature));
+        } else {
+          record = { org: body.org, versions: [{ cert: body, from: index }], signatures: new Set() };
+          users.set(body.user, record);
+        }
+        record.signatures.add(toBase64url(entry.signature));
         return undefined;
       }
       case 'device': {
@@ -382,8 +381,7 @@ async function replay(
     return undefined;
   }
 
-  for (let index = 0; index < entries.length; index++) {
-    const entry = entries[index]!;
+  for (const [index, entry] of entries.entries()) {
     const body = entry.body;
     checking = index >= known.epoch;
     const reason = checking
@@ -397,13 +395,13 @@ async function replay(
 
   const orgAt = (id: string, epoch: number): OrgCertificate | undefined => {
     const record = orgs.get(id);
-    return record && inForce(record.versions[0]!.from, record.revokedAt, epoch)
+    return record && inForce(record.versions[0].from, record.revokedAt, epoch)
       ? versionAt(record.versions, epoch)
       : undefined;
   };
   const userAt = (id: string, epoch: number): UserCertificate | undefined => {
     const record = users.get(id);
-    if (!record || !inForce(record.versions[0]!.from, record.revokedAt, epoch)) return undefined;
+    if (!record || !inForce(record.versions[0].from, record.revokedAt, epoch)) return undefined;
     const cert = versionAt(record.versions, epoch);
     return cert && orgAt(cert.org, epoch) ? cert : undefined;
   };

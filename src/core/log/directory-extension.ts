@@ -17,9 +17,9 @@ export function directoryExtension(epoch: number): string {
 
 /** The directory epoch a checkpoint commits to, or undefined when it has no (valid) line. */
 export function directoryEpochOf(checkpoint: Checkpoint): number | undefined {
-  const lines = checkpoint.extensions.filter((line) => line.startsWith(PREFIX));
-  if (lines.length !== 1) return undefined;
-  const text = lines[0]!.slice(PREFIX.length);
+  const [line, ...others] = checkpoint.extensions.filter((extension) => extension.startsWith(PREFIX));
+  if (line === undefined || others.length > 0) return undefined;
+  const text = line.slice(PREFIX.length);
   if (!/^(0|[1-9][0-9]{0,15})$/.test(text)) return undefined;
   const epoch = Number(text);
   return Number.isSafeInteger(epoch) ? epoch : undefined;

@@ -155,14 +155,16 @@ export class LogAuditor {
       }
     }
     parsed.sort((a, b) => a.checkpoint.size - b.checkpoint.size);
-    for (let i = 1; i < parsed.length; i++) {
-      if (parsed[i]!.checkpoint.size === parsed[i - 1]!.checkpoint.size) {
+    let previous: number | undefined;
+    for (const { checkpoint } of parsed) {
+      if (checkpoint.size === previous) {
         return this.#fail({
           code: 'CHECKPOINT_MALFORMED',
-          checkpoint: parsed[i]!.checkpoint.size,
-          message: `two stored checkpoints have size ${parsed[i]!.checkpoint.size}`,
+          checkpoint: checkpoint.size,
+          message: `two stored checkpoints have size ${checkpoint.size}`,
         });
       }
+      previous = checkpoint.size;
     }
     this.#checkpoints = parsed;
     return undefined;
@@ -186,11 +188,12 @@ export class LogAuditor {
     if (this.#problem) return this.#problem;
     for (const leaf of leaves) {
       // Reaching a checkpoint's size: check it against the tree so far first.
-      while (
-        this.#next < this.#checkpoints.length &&
-        this.#checkpoints[this.#next]!.checkpoint.size === this.#size
+      for (
+        let stored = this.#checkpoints[this.#next];
+        stored?.checkpoint.size === this.#size;
+        stored = this.#checkpoints[this.#next]
       ) {
-        const problem = await this.#checkCheckpoint(this.#checkpoints[this.#next]!);
+        const problem = await this.#checkCheckpoint(stored);
         if (problem) return problem;
         this.#next++;
       }
@@ -225,8 +228,7 @@ export class LogAuditor {
   /** After the last leaf: checks the checkpoints at the end and beyond it. */
   async finish(): Promise<AuditReport> {
     if (!this.#problem) {
-      while (this.#next < this.#checkpoints.length) {
-        const stored = this.#checkpoints[this.#next]!;
+      for (const stored of this.#checkpoints.slice(this.#next)) {
         if (stored.checkpoint.size > this.#size) {
           // Leaves were removed after the last checkpoint that still holds: which ones, the
           // leaves alone cannot tell (a removal in the middle shifts the rest down).

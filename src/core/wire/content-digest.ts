@@ -58,9 +58,9 @@ export function claimedContentDigest(field: string | undefined): Uint8Array | un
 
 function parseContentDigest(field: string | undefined): Uint8Array | undefined {
   if (typeof field !== 'string' || field.length > MAX_CONTENT_DIGEST_LENGTH) return undefined;
-  const dictionary = parseDictionary(field);
-  if (dictionary?.length !== 1) return undefined;
-  const [key, member] = dictionary[0]!;
+  const [entry, ...others] = parseDictionary(field) ?? [];
+  if (entry === undefined || others.length > 0) return undefined;
+  const [key, member] = entry;
   if (key !== CONTENT_DIGEST_ALGORITHM || member.kind !== 'item' || member.params.length !== 0)
     return undefined;
   return member.item.type === 'bytes' ? member.item.value : undefined;

@@ -74,12 +74,13 @@ export function parseSignatureFields(request: SignedHeaders): ParsedSignature {
 /** Valise sends one signature, labelled sig1; several, or another label, are refused. */
 function onlyMember(dictionary: ReturnType<typeof parseDictionary>, field: string): Member {
   if (!dictionary) malformed(`the ${field} field is not a valid structured-field dictionary`);
-  if (dictionary.length !== 1) {
+  const [entry, ...others] = dictionary;
+  if (entry === undefined || others.length > 0) {
     malformed(
       `the ${field} field carries ${dictionary.length} signatures; Valise accepts exactly one, "${SIGNATURE_LABEL}"`,
     );
   }
-  const [label, member] = dictionary[0]!;
+  const [label, member] = entry;
   if (label !== SIGNATURE_LABEL) malformed(`the ${field} label is "${label}", not "${SIGNATURE_LABEL}"`);
   return member;
 }

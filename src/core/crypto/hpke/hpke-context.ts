@@ -7,7 +7,7 @@
  * await them: the sequence number advances only after a successful Seal or Open (RFC 9180 §5.2),
  * and two concurrent calls can never share a nonce.
  */
-import { i2osp } from '../../encoding/bytes.ts';
+import { byteAt, i2osp } from '../../encoding/bytes.ts';
 import { CryptoError } from './crypto-error.ts';
 import { checkSuite, type HpkeSuite } from './hpke-suite.ts';
 import { MAX_LABELED_INPUT_LENGTH, ownValue, requireBytes, requireInteger } from './input-checks.ts';
@@ -86,7 +86,7 @@ abstract class HpkeContext {
   /** RFC 9180 §5.2 ComputeNonce(seq) = base_nonce XOR I2OSP(seq, Nn). */
   #nonce(sequence: number): Uint8Array {
     const nonce = i2osp(sequence, this.#baseNonce.length);
-    for (let i = 0; i < nonce.length; i++) nonce[i]! ^= this.#baseNonce[i]!;
+    for (let i = 0; i < nonce.length; i++) nonce[i] = byteAt(nonce, i) ^ byteAt(this.#baseNonce, i);
     return nonce;
   }
 }

@@ -6,7 +6,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ED25519_PUBLIC_KEY_BYTES, ED25519_SIGNATURE_BYTES } from '../../crypto/ed25519.ts';
-import { concatBytes, utf8 } from '../../encoding/bytes.ts';
+import { concatBytes, uint32At, utf8 } from '../../encoding/bytes.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 
 export const SIGNATURE_TYPES = {
@@ -35,7 +35,7 @@ export function keyId(name: string, type: SignatureType, publicKey: Uint8Array):
     );
   }
   const digest = sha256(concatBytes(utf8(name), Uint8Array.of(0x0a, type), publicKey));
-  return ((digest[0]! << 24) | (digest[1]! << 16) | (digest[2]! << 8) | digest[3]!) >>> 0;
+  return uint32At(digest, 0);
 }
 
 /** The four big-endian bytes of a uint32 key ID. */

@@ -30,8 +30,7 @@ export function cosignatureTimestamp(signature: Uint8Array): number | undefined 
   if (!(signature instanceof Uint8Array) || signature.length !== TIMESTAMP_SIZE + ED25519_SIGNATURE_SIZE) {
     return undefined;
   }
-  let value = 0n;
-  for (let i = 0; i < TIMESTAMP_SIZE; i++) value = (value << 8n) | BigInt(signature[i]!);
+  const value = new DataView(signature.buffer, signature.byteOffset, TIMESTAMP_SIZE).getBigUint64(0);
   return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : undefined;
 }
 

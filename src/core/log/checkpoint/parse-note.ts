@@ -4,6 +4,7 @@
  * line, then one or more lines `— <key name> <base64(key ID || signature)>`. It checks the
  * form only; whether any signature verifies is verifyNote's question.
  */
+import { uint32At } from '../../encoding/bytes.ts';
 import { fromBase64 } from './base64.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import { isKeyName, MAX_SIGNATURES, noteString } from './note-text.ts';
@@ -52,7 +53,7 @@ function parseSignatureLine(line: string): NoteSignature {
       `the signature of ${name} is not canonical base64 of a key ID and a signature`,
     );
   }
-  const keyId = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
+  const keyId = uint32At(bytes, 0);
   return Object.freeze({ name, keyId, signature: bytes.slice(4) });
 }
 

@@ -5,6 +5,7 @@
  * whose ID does not match its name and key is refused.
  */
 import { isEd25519PublicKey } from '../../crypto/ed25519.ts';
+import { byteAt } from '../../encoding/bytes.ts';
 import { fromBase64, toBase64 } from './base64.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import { ED25519_PUBLIC_KEY_SIZE, keyId, SIGNATURE_TYPES, type SignatureType } from './key-id.ts';
@@ -41,7 +42,7 @@ export function parseVerifierKey(vkey: string): VerifierKey {
   if (bytes === undefined || bytes.length !== 1 + ED25519_PUBLIC_KEY_SIZE) {
     throw malformed('the key must be base64 of a type byte and a 32-byte Ed25519 key');
   }
-  const type = bytes[0]!;
+  const type = byteAt(bytes, 0);
   if (!isSignatureType(type))
     throw malformed(`unsupported signature type 0x${type.toString(16).padStart(2, '0')}`);
   const publicKey = bytes.slice(1);

@@ -23,16 +23,18 @@ export async function verifyNote(
     const text = utf8(parsed.text);
     const verified: string[] = [];
     for (const signature of parsed.signatures) {
-      const matching = verifiers.filter((v) => v.name === signature.name && v.keyId === signature.keyId);
+      const [verifier, ...others] = verifiers.filter(
+        (v) => v.name === signature.name && v.keyId === signature.keyId,
+      );
       // Verifiers MUST ignore signatures from unknown keys, even if they share a name or
       // ID (but not both) with a known key.
-      if (matching.length === 0) continue;
+      if (verifier === undefined) continue;
       // Two pinned keys with one name and ID: the note cannot say which signed (Go's
       // sumdb/note "ambiguous key"); refuse rather than guess.
-      if (matching.length > 1) return [];
+      if (others.length > 0) return [];
       // If the key name and ID match a known key, verifiers MUST verify the signature; if
       // it fails, clients SHOULD reject the whole note.
-      if (!(await matching[0]!.verify(text, signature.signature))) return [];
+      if (!(await verifier.verify(text, signature.signature))) return [];
       if (!verified.includes(signature.name)) verified.push(signature.name);
     }
     return verified;

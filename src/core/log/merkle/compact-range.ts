@@ -90,7 +90,14 @@ export function pushLeafHash(
   // A set bit at `level` of the old size is a full subtree of that height waiting for a
   // right sibling of the same height: this one.
   while (index % 2 === 1) {
-    current = node(stack.pop()!, current);
+    const left = stack.pop();
+    if (left === undefined) {
+      throw new MerkleError(
+        'INVALID_COMPACT_RANGE',
+        `a stack of subtree roots is too short for size ${size}`,
+      );
+    }
+    current = node(left, current);
     level++;
     index = (index - 1) / 2;
     onNode?.({ level, index, hash: current });
@@ -100,10 +107,14 @@ export function pushLeafHash(
 
 /** Folds full-subtree roots (largest first) into the tree root, right to left. */
 export function foldRoots(hashes: readonly Uint8Array[], node: NodeHash = nodeHash): Uint8Array {
-  if (hashes.length === 0) return emptyRoot();
-  let root = hashes[hashes.length - 1]!;
-  for (let i = hashes.length - 2; i >= 0; i--) root = node(hashes[i]!, root);
-  return root;
+  // Indexed, not reduceRight: a hole in a sparse array is refused here, never skipped.
+  let root: Uint8Array | undefined;
+  for (let i = hashes.length - 1; i >= 0; i--) {
+    const hash = hashes[i];
+    if (hash === undefined) throw new MerkleError('INVALID_HASH', `subtree root ${i} is missing`);
+    root = root === undefined ? hash : node(hash, root);
+  }
+  return root ?? emptyRoot();
 }
 
 /** Appends leaf hashes; returns the new range and the full-subtree nodes to persist. */

@@ -81,7 +81,9 @@ export class MemoryHashStore implements HashReader {
     this.#checkSize(size);
     const plan = planTreeRoot(size);
     if (plan.ids.length === 0) return emptyRoot();
-    return resolveNodePlan(plan, this.readNodesSync(plan.ids))[0]!;
+    const [root] = resolveNodePlan(plan, this.readNodesSync(plan.ids));
+    if (root === undefined) throw new MerkleError('NODE_UNAVAILABLE', `no root for tree size ${size}`);
+    return root;
   }
 
   /** RFC 9162 §2.1.3.1: the inclusion proof of leaf `index` in the tree of `size` leaves. */
@@ -109,7 +111,10 @@ export class MemoryHashStore implements HashReader {
 
   #get(level: number, index: number): Uint8Array {
     const offset = index * HASH_SIZE;
-    return this.#levels[level]!.subarray(offset, offset + HASH_SIZE);
+    const buffer = this.#levels[level];
+    if (buffer === undefined)
+      throw new MerkleError('NODE_UNAVAILABLE', `no node is stored at level ${level}`);
+    return buffer.subarray(offset, offset + HASH_SIZE);
   }
 
   #put(level: number, index: number, hash: Uint8Array): void {

@@ -34,11 +34,13 @@ export function isNodePlan(plan: unknown): plan is NodePlan {
   return (
     kind === 'NodePlan' &&
     Array.isArray(ids) &&
+    typeof rehashBegin === 'number' &&
+    typeof rehashEnd === 'number' &&
     Number.isSafeInteger(rehashBegin) &&
     Number.isSafeInteger(rehashEnd) &&
-    0 <= rehashBegin! &&
-    rehashBegin! <= rehashEnd! &&
-    rehashEnd! <= ids.length
+    0 <= rehashBegin &&
+    rehashBegin <= rehashEnd &&
+    rehashEnd <= ids.length
   );
 }
 
@@ -55,15 +57,14 @@ export function resolveNodePlan(plan: NodePlan, hashes: readonly Uint8Array[]): 
         'the store is missing nodes of this tree',
     );
   }
-  for (let i = 0; i < hashes.length; i++) {
+  for (const [i, id] of plan.ids.entries()) {
     if (!isHash(hashes[i])) {
-      const id = plan.ids[i]!;
       throw new MerkleError('NODE_UNAVAILABLE', `node (${id.level}, ${id.index}) is not a 32-byte hash`);
     }
   }
   const { rehashBegin: begin, rehashEnd: end } = plan;
   if (end - begin <= 1) return hashes.slice();
-  let folded = hashes[begin]!;
-  for (let i = begin + 1; i < end; i++) folded = nodeHash(hashes[i]!, folded);
+  // Each later hash is the left sibling of the fold so far (the range holds at least two).
+  const folded = hashes.slice(begin, end).reduce((right, left) => nodeHash(left, right));
   return [...hashes.slice(0, begin), folded, ...hashes.slice(end)];
 }

@@ -2,8 +2,10 @@
  * The root of the log at any past or present size, from stored full-subtree hashes: the
  * compact range [0, size) folded right to left, O(log n) reads.
  */
+
 import { compactRangeIds } from './compact-range.ts';
 import { type HashReader, readNodePlan } from './hash-reader.ts';
+import { MerkleError } from './merkle-error.ts';
 import { emptyRoot } from './merkle-hash.ts';
 import { type NodePlan, nodePlan } from './node-plan.ts';
 
@@ -18,5 +20,6 @@ export async function treeRoot(reader: HashReader, size: number): Promise<Uint8A
   const plan = planTreeRoot(size);
   if (plan.ids.length === 0) return emptyRoot();
   const [root] = await readNodePlan(reader, plan);
-  return root!;
+  if (root === undefined) throw new MerkleError('NODE_UNAVAILABLE', `no root for tree size ${size}`);
+  return root;
 }

@@ -43,11 +43,12 @@ export function verifyConsistency(
       sn = half(sn);
     }
     // Step 5: set both fr and sr to the first value in the consistency_path array.
-    let fr = path[0]!;
-    let sr = path[0]!;
+    const [first, ...rest] = path;
+    if (first === undefined) return false; // not reached: step 1 refused an empty path
+    let fr = first;
+    let sr = first;
     // Step 6: for each subsequent value c in the consistency_path array:
-    for (let i = 1; i < path.length; i++) {
-      const c = path[i]!;
+    for (const c of rest) {
       // 6a: if sn is 0, stop the iteration and fail the proof verification.
       if (sn === 0) return false;
       // 6b: if LSB(fn) is set, or if fn is equal to sn, then:
