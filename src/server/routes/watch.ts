@@ -9,10 +9,10 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ROUTES } from '../../core/api/routes.ts';
-import { enumOf, optional, } from '../../core/encoding/decode.ts';
+import { enumOf, optional } from '../../core/encoding/decode.ts';
 import { decodeDeviceId, decodeOrgId, ROLES } from '../../core/encoding/identifiers.ts';
 import type { DirectoryDevice } from '../../core/identity/directory.ts';
-import { DEFAULT_READ_THRESHOLDS, } from '../../core/watch/read-thresholds.ts';
+import { DEFAULT_READ_THRESHOLDS } from '../../core/watch/read-thresholds.ts';
 import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { isOfficerOf } from '../authorise.ts';
