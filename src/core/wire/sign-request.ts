@@ -9,6 +9,7 @@
  * `cryptoKeySigner`), and so does the device Signer of `core/crypto/ed25519.ts`. The clock and the
  * nonce are passed in.
  */
+import { signEd25519 } from '../crypto/ed25519.ts';
 import { contentDigest } from './content-digest.ts';
 import { type HeaderFields, readHeaderField } from './header-field.ts';
 import {
@@ -146,11 +147,7 @@ export function cryptoKeySigner(privateKey: CryptoKey): RequestSigner {
     malformed('privateKey must be a WebCrypto Ed25519 private key usable for sign');
   }
   return {
-    async sign(message) {
-      return new Uint8Array(
-        await globalThis.crypto.subtle.sign({ name: 'Ed25519' }, privateKey, new Uint8Array(message)),
-      );
-    },
+    sign: (message) => signEd25519(privateKey, message),
   };
 }
 

@@ -16,7 +16,9 @@
  * A bad argument from the caller's own code (options, or a request that is not the adapter's
  * shape) is a TypeError, not a client code: no client could have caused it.
  */
+
 import { sha256 } from '@noble/hashes/sha2.js';
+import { importEd25519PublicKey, verifyEd25519 } from '../crypto/ed25519.ts';
 import { constantTimeEqual } from '../encoding/bytes.ts';
 import { claimedContentDigest } from './content-digest.ts';
 import { readHeaderField } from './header-field.ts';
@@ -64,8 +66,6 @@ export interface VerifiedHead {
   /** Until when the nonce must be remembered (the end of the freshness window). */
   readonly nonceExpiresAt: number;
 }
-
-const ED25519 = { name: 'Ed25519' } as const;
 
 function fail(code: RequestSignatureErrorCode, message: string, cause?: unknown): never {
   throw new RequestSignatureError(code, message, cause === undefined ? undefined : { cause });
@@ -206,17 +206,8 @@ async function checkHead(
     if (!(error instanceof RequestSignatureError)) throw error;
     return fail('SIGNATURE_INVALID', `the request does not match what was signed: ${error.message}`, error);
   }
-  let valid: boolean;
-  try {
-    valid = await globalThis.crypto.subtle.verify(
-      ED25519,
-      key,
-      new Uint8Array(signature),
-      new Uint8Array(base),
-    );
-  } catch (error) {
-    return fail('SIGNATURE_INVALID', 'the signature does not verify with the key on record', error);
-  }
+  // The one Ed25519 module (core/crypto/ed25519.ts) verifies; it answers false, never throws.
+  const valid = await verifyEd25519(Promise.resolve(key), base, signature);
   if (!valid)
     fail(
       'SIGNATURE_INVALID',
@@ -279,7 +270,7 @@ async function importVerifyKey(keyId: string, key: CryptoKey | Uint8Array | unde
     if (key.length !== 32)
       fail('UNKNOWN_KEY', `the key on record for "${keyId}" is not a 32-byte Ed25519 public key`);
     try {
-      return await globalThis.crypto.subtle.importKey('raw', new Uint8Array(key), ED25519, false, ['verify']);
+      return await importEd25519PublicKey(key);
     } catch (error) {
       return fail('UNKNOWN_KEY', `the key on record for "${keyId}" is not a valid Ed25519 public key`, error);
     }
