@@ -6,7 +6,8 @@
 // as they finish. Every test cleans up what it makes: the run gets a fresh TMPDIR, and
 // anything left in it afterwards fails the run, named, before the folder is removed.
 // Exit code: non-zero when a test failed or something was left behind.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join, relative } from 'node:path';
@@ -52,7 +53,7 @@ for (const cache of caches) {
 }
 
 const started = performance.now();
-const result = spawnSync(
+const child = spawn(
   process.execPath,
   [
     '--import',
@@ -67,6 +68,16 @@ const result = spawnSync(
   ],
   { stdio: 'inherit', env: { ...process.env, TMPDIR: testTmp } },
 );
+// Stopped from outside (Ctrl-C, a time limit): stop the tests too, and leave nothing behind.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    child.kill(signal);
+    rmSync(runDir, { recursive: true, force: true });
+    process.exit(1);
+  });
+}
+const [code, stopSignal] = await once(child, 'exit');
+const result = { status: code, signal: stopSignal };
 const wallMs = performance.now() - started;
 
 let summary;
