@@ -7,6 +7,7 @@
  *   <config>/<profile>/directory.json     the newest verified directory
  *   <config>/<profile>/log-seen.json      the newest audit-log checkpoint verified
  *   <config>/<profile>/log-cosigned.json  the last checkpoint this witness cosigned
+ *   <config>/<profile>/log-witnessed.json the newest checkpoint the witness quorum cosigned
  * Files are canonical JSON read back through strict decoders, so a hand-edited or corrupt
  * file is a clear error, never a half-read key.
  */
@@ -19,6 +20,7 @@ import {
   bytes,
   decodeCanonical,
   enumOf,
+  integer,
   literal,
   object,
   optional,
@@ -63,7 +65,13 @@ const decodeProfileFile = object({
       rootKey: decodeEd25519PublicKey,
       accreditation: enumOf(CLASSIFICATIONS),
       serverKey: optional(decodeEd25519PublicKey),
-      log: optional(object({ origin: string({ min: 1, max: 200 }), key: string({ min: 1, max: 400 }) })),
+      log: optional(
+        object({
+          origin: string({ min: 1, max: 200 }),
+          key: string({ min: 1, max: 400 }),
+          quorum: optional(integer({ min: 0, max: 1000 })),
+        }),
+      ),
     }),
   ),
   device: optional(

@@ -14,7 +14,8 @@ import type { Clock } from './clock.ts';
 import type { DirectoryCache } from './directory-cache.ts';
 import type { DeviceKeys, KeyStore, PinnedNetwork, Profile } from './key-store.ts';
 import { fetchLogPin } from './log-pin.ts';
-import { syncDirectory } from './sync-directory.ts';
+import { type SyncedDirectory, syncWitnessedDirectory } from './sync-directory.ts';
+import type { WitnessState } from './witness-quorum.ts';
 
 /** A device whose certificate is in the directory. */
 export interface EnrolledDevice extends DeviceKeys {
@@ -29,7 +30,10 @@ export interface DeviceSession {
   /** Signs every request as `device`. */
   readonly api: ApiClient;
   readonly device: EnrolledDevice;
+  /** The verified directory as far as the witness quorum cosigned it: what the device acts on. */
   readonly directory: Directory;
+  /** Whether newer directory changes wait for the witnesses (docs/design.md §8). */
+  readonly witness: WitnessState;
   readonly clock: Clock;
 }
 
@@ -59,17 +63,18 @@ export async function openSession(request: SessionRequest): Promise<DeviceSessio
     clock,
     device: { id: keys.device, signer: keys.signer },
   });
-  let directory: Directory;
+  let synced: SyncedDirectory;
   let network = profile.network;
   try {
     // A profile enrolled before the audit log existed pins its key now, on first use.
     let log = network.log;
-    if (!log) {
-      log = await fetchLogPin(api, network.root.network, undefined);
+    if (log?.quorum === undefined) {
+      // A profile pinned before witness quorums takes the network's now (docs/design.md §8).
+      log = await fetchLogPin(api, network.root.network, log);
       network = { ...network, log };
       await store.saveProfile({ ...profile, network });
     }
-    directory = await syncDirectory({
+    synced = await syncWitnessedDirectory({
       api,
       store,
       root: network.root,
@@ -88,8 +93,10 @@ export async function openSession(request: SessionRequest): Promise<DeviceSessio
     }
     throw error;
   }
-  const device = await checkCertified(store, { ...profile, network }, keys, directory);
-  return { store, profile: { ...profile, network }, network, api, device, directory, clock };
+  // This device's own certificate may still wait for the witnesses: it may act as itself.
+  const device = await checkCertified(store, { ...profile, network }, keys, synced.newest);
+  const { directory, witness } = synced;
+  return { store, profile: { ...profile, network }, network, api, device, directory, witness, clock };
 }
 
 async function checkCertified(

@@ -314,7 +314,7 @@ export class SqlLogStore implements LogStore {
         .selectFrom('cosignatures')
         .select('size')
         .groupBy('size')
-        .having(sql<number>`count(distinct witness)`, '>=', Math.max(1, quorum))
+        .having(sql<number>`count(distinct org)`, '>=', Math.max(1, quorum))
         .orderBy('size', 'desc')
         .limit(1)
         .executeTakeFirst();
