@@ -68,7 +68,8 @@ async function witnessContext(request: WitnessRequest) {
   if (!directory.device(keys.device) || !profile.network.log) {
     const session = await openSession(request);
     profile = session.profile;
-    directory = session.directory;
+    // Every verified entry, not only the witnessed ones: a witness must not wait for itself.
+    directory = await openDirectory(session.network.root, await store.loadDirectory());
   }
   const entry = directory.device(keys.device);
   if (entry?.user.role !== 'registry') {
