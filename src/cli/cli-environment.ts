@@ -24,6 +24,11 @@ export interface CliEnvironment {
   readonly writeNewFile: (path: string, data: Uint8Array) => Promise<void>;
   /** Standard error is a terminal: progress bars may be drawn there. */
   readonly stderrIsTty?: boolean;
+  /**
+   * Calls `stop` when the user asks the process to stop (SIGINT, SIGTERM), for verbs that run
+   * until then (`audit witness --follow`); returns what undoes the registration.
+   */
+  readonly onStop?: (stop: () => void) => () => void;
   /** What `serve` runs: starts a server node and resolves with its address once it listens. */
   readonly serve: () => Promise<{ readonly url: string }>;
 }

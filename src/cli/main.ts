@@ -28,6 +28,8 @@ export interface CliProcess {
   readonly stderrIsTty: boolean;
   /** Starts a server node with `env` for `valise serve`; it owns the process from then on. */
   readonly serve: (env: Readonly<Record<string, string | undefined>>) => Promise<{ readonly url: string }>;
+  /** Registers `stop` for SIGINT and SIGTERM; returns what removes it. */
+  readonly onStop?: (stop: () => void) => () => void;
 }
 
 export function main(io: CliProcess): Promise<number> {
@@ -44,6 +46,7 @@ export function main(io: CliProcess): Promise<number> {
     readFile: async (path) => new Uint8Array(await readFile(path)),
     writeNewFile: (path, data) => writeFile(path, data, { flag: 'wx', mode: 0o600 }),
     serve: () => io.serve(io.env),
+    ...(io.onStop ? { onStop: io.onStop } : {}),
   });
 }
 
@@ -63,5 +66,13 @@ export function processIo(): CliProcess {
     stderr: (text) => process.stderr.write(text),
     stderrIsTty: process.stderr.isTTY === true,
     serve: startServer,
+    onStop: (stop) => {
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      };
+    },
   };
 }

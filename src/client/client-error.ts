@@ -61,6 +61,8 @@ export const CLIENT_ERROR_CODES = [
   'WITNESS_REFUSED',
   /** `valise audit verify` found the stored log differs from what was signed. */
   'AUDIT_FAILED',
+  /** A directory change this act depends on is not yet cosigned by the witness quorum. */
+  'WITNESSES_LAG',
 ] as const;
 export type LocalErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 

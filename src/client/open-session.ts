@@ -30,9 +30,10 @@ export interface DeviceSession {
   /** Signs every request as `device`. */
   readonly api: ApiClient;
   readonly device: EnrolledDevice;
-  /** The verified directory as far as the witness quorum cosigned it: what the device acts on. */
   readonly directory: Directory;
-  /** Whether newer directory changes wait for the witnesses (docs/design.md §8). */
+  /** The directory as far as the witness quorum cosigned it (docs/design.md §8). */
+  readonly witnessed: Directory;
+  /** Whether newer directory changes wait for the witnesses. */
   readonly witness: WitnessState;
   readonly clock: Clock;
 }
@@ -93,10 +94,10 @@ export async function openSession(request: SessionRequest): Promise<DeviceSessio
     }
     throw error;
   }
-  // This device's own certificate may still wait for the witnesses: it may act as itself.
-  const device = await checkCertified(store, { ...profile, network }, keys, synced.newest);
-  const { directory, witness } = synced;
-  return { store, profile: { ...profile, network }, network, api, device, directory, witness, clock };
+  const { directory, witnessed, witness } = synced;
+  const device = await checkCertified(store, { ...profile, network }, keys, directory);
+  const pinned = { ...profile, network };
+  return { store, profile: pinned, network, api, device, directory, witnessed, witness, clock };
 }
 
 async function checkCertified(

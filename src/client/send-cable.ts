@@ -28,7 +28,8 @@ import { type AttachmentInput, uploadAttachment } from './upload-attachment.ts';
 import { verifyReceipt } from './verify-receipt.ts';
 
 export interface SendRequest {
-  readonly session: Pick<DeviceSession, 'api' | 'device' | 'directory' | 'network' | 'clock'>;
+  readonly session: Pick<DeviceSession, 'api' | 'device' | 'directory' | 'network' | 'clock'> &
+    Partial<Pick<DeviceSession, 'witnessed' | 'witness'>>;
   /** The header fields; the date-time group is the clock's now. */
   readonly draft: Omit<CableDraft, 'sentAt'>;
   readonly content: ContentDraft;
@@ -76,6 +77,10 @@ export async function sendCable(request: SendRequest): Promise<SentCable> {
     series: nextPosition(head, year),
     ...(request.wrapper ? { wrapper: request.wrapper } : {}),
   });
+  checkWitnessed(
+    request.session,
+    cable.wraps.map((w) => w.device),
+  );
 
   for (let attempt = 1; ; attempt++) {
     let receipt: Receipt;
@@ -110,6 +115,22 @@ export async function sendCable(request: SendRequest): Promise<SentCable> {
     }
     return { id: cable.header.id, reference: receipt.reference, header: cable.header, receipt };
   }
+}
+
+/**
+ * docs/design.md §8: no content key goes to a device the witness quorum has not seen
+ * certified; a server showing this device alone a rogue device gets no wrap for it.
+ * (A revocation not yet witnessed narrows the set at once: that can only withhold.)
+ */
+function checkWitnessed(session: SendRequest['session'], devices: readonly string[]): void {
+  const { witness, witnessed } = session;
+  if (witness?.kind !== 'WITNESSES_LAG' || !witnessed) return;
+  const waiting = devices.filter((id) => !witnessed.device(id));
+  if (waiting.length === 0) return;
+  throw new ClientError(
+    'WITNESSES_LAG',
+    `this cable would be wrapped for ${waiting.length} ${waiting.length === 1 ? 'device' : 'devices'} (${waiting.join(', ')}) that the witnesses have not cosigned yet: ${witness.message}; nothing was sent, try again shortly`,
+  );
 }
 
 /**

@@ -12,9 +12,10 @@
  *   consistency checks of every device and the witnesses catch;
  * - the directory only grows: fewer entries than already seen (rollback), or entries that
  *   differ from those seen (changed history), are refused loudly.
- * - the witness quorum (witness-quorum.ts): the directory returned is the one a checkpoint
- *   cosigned by the quorum covers; newer entries, verified and kept, wait for the witnesses,
- *   and the sync says so in its witness state.
+ * - the witness quorum (witness-quorum.ts): beside the newest directory, the sync returns
+ *   the one a checkpoint cosigned by the quorum covers, and says whether newer entries wait
+ *   for the witnesses; what to act on is the caller's (a sender wraps for no device the
+ *   witnesses have not seen).
  * A sync fetches from the last entry seen, overlapping it; `full` fetches everything again.
  *
  * With the device's signed record of what it verified before (directory-cache.ts), the
@@ -63,10 +64,10 @@ export interface SyncRequest {
 const MAX_PAGES = 10_000;
 
 export interface SyncedDirectory {
-  /** The directory to act on: as far as the witness quorum cosigned it. */
+  /** Every verified entry, up to the newest checkpoint. */
   readonly directory: Directory;
-  /** Every verified entry, witnessed or not (this device's own certificate may wait). */
-  readonly newest: Directory;
+  /** The directory as far as the witness quorum cosigned it (docs/design.md §8). */
+  readonly witnessed: Directory;
   readonly witness: WitnessState;
 }
 
@@ -145,9 +146,9 @@ export async function syncWitnessedDirectory(request: SyncRequest): Promise<Sync
     ...(view.offered !== undefined ? { offered: view.offered } : {}),
     entries,
   });
-  const acted =
+  const witnessed =
     quorum.epoch < entries.length ? await openDirectory(root, entries.slice(0, quorum.epoch)) : directory;
-  return { directory: acted, newest: directory, witness: quorum.state };
+  return { directory, witnessed, witness: quorum.state };
 }
 
 /** The record of `entries`, extended from the last verified point when there is one. */

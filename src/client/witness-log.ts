@@ -68,8 +68,7 @@ async function witnessContext(request: WitnessRequest) {
   if (!directory.device(keys.device) || !profile.network.log) {
     const session = await openSession(request);
     profile = session.profile;
-    // Every verified entry, not only the witnessed ones: a witness must not wait for itself.
-    directory = await openDirectory(session.network.root, await store.loadDirectory());
+    directory = session.directory;
   }
   const entry = directory.device(keys.device);
   if (entry?.user.role !== 'registry') {

@@ -18,6 +18,8 @@
  *   VALISE_REQUIRE_AAL3   1: refuse synced passkeys (NIST SP 800-63B AAL3)
  *   VALISE_WEB_DIR        the built web app (default dist/web)
  *   VALISE_CHECKPOINT_MS  how often the audit log signs a checkpoint while events arrive
+ *   VALISE_WITNESS_QUORUM how many organisations' witnesses must cosign a checkpoint before
+ *                         clients act on the directory changes it covers (default 1; 0: none)
  *                         (default 2000; clients also get a fresh one on demand)
  *
  * Keys made on first start and kept as 0600 files in the data dir: `server-key` signs
@@ -150,6 +152,10 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
   if (!Number.isInteger(checkpointMs) || checkpointMs < 100 || checkpointMs > 60_000) {
     throw new NodeConfigError('VALISE_CHECKPOINT_MS must be a number of milliseconds from 100 to 60000');
   }
+  const quorum = Number(env.VALISE_WITNESS_QUORUM ?? 1);
+  if (!Number.isInteger(quorum) || quorum < 0 || quorum > 1000) {
+    throw new NodeConfigError('VALISE_WITNESS_QUORUM must be a whole number of witnesses from 0 to 1000');
+  }
   const { root, sqlitePath, rootSigner } = env.VALISE_ROOT_KEY
     ? { root: await configuredRoot(env), sqlitePath: join(dataDir, 'valise.db'), rootSigner: undefined }
     : await startDemo(dataDir);
@@ -175,6 +181,7 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
       network: root.network,
       key: await serverKey(dataDir, 'log-key'),
       clock,
+      quorum,
       onError: (error) =>
         console.error(`valise: the audit log could not sign a checkpoint: ${String(error)}`),
     });

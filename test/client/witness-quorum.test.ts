@@ -15,6 +15,8 @@ import type { FastifyInstance } from 'fastify';
 import { ClientError } from '../../src/client/client-error.ts';
 import { fixedClock } from '../../src/client/clock.ts';
 import type { MemoryKeyStore } from '../../src/client/memory-key-store.ts';
+import type { DeviceSession } from '../../src/client/open-session.ts';
+import { sendCable } from '../../src/client/send-cable.ts';
 import { witnessLog } from '../../src/client/witness-log.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { Checkpointer } from '../../src/server/log/checkpointer.ts';
@@ -29,6 +31,23 @@ import { appFetch } from './app-fetch.ts';
 import { appSession, deviceStore } from './app-session.ts';
 import { jsonResponse } from './fake-fetch.ts';
 
+/** A cable from `session`'s device to DE's COEST group, where de.anna's devices read. */
+function send(session: DeviceSession) {
+  return sendCable({
+    session: { ...session, network: { ...session.network, serverKey: serverKeyOf(session) } },
+    draft: {
+      classification: 'RESTREINT UE',
+      precedence: 'ROUTINE',
+      distribution: [{ org: 'DE', role: 'action' }],
+      groups: ['COEST'],
+    },
+    content: { subject: 'Quorum', body: 'Sent under the witness quorum.' },
+  });
+}
+
+const serverKeys = new WeakMap<object, Uint8Array>();
+const serverKeyOf = (session: DeviceSession) => serverKeys.get(session.store) ?? new Uint8Array(32);
+
 for (const backend of await backends()) {
   describe(`the witness quorum on ${backend.name}`, { skip: backend.skip }, () => {
     let t: TestApp;
@@ -39,6 +58,7 @@ for (const backend of await backends()) {
       t = await startTestApp(backend, { quorum: 1 });
       witness = await deviceStore(t.network, device(t.network, 'de.registry'));
       alice = await deviceStore(t.network, device(t.network, 'fr.claire'));
+      serverKeys.set(alice, t.serverSigner.publicKey);
     });
     after(async () => {
       await t?.close();
@@ -49,12 +69,13 @@ for (const backend of await backends()) {
     test('until a witness cosigned, the directory waits and the session says the witnesses lag', async () => {
       const waiting = await appSession(alice, appFetch(t.app));
       assert.equal(waiting.witness.kind, 'WITNESSES_LAG');
-      assert.equal(waiting.directory.epoch, 0, 'nothing unwitnessed is acted on');
+      assert.equal(waiting.witnessed.epoch, 0, 'nothing is witnessed yet');
+      assert.equal(waiting.directory.epoch, t.network.entries.length, 'every entry is verified and kept');
       assert.match(waiting.witness.kind === 'WITNESSES_LAG' ? waiting.witness.message : '', /witnesses/);
       await cosign();
       const witnessed = await appSession(alice, appFetch(t.app));
       assert.equal(witnessed.witness.kind, 'WITNESSED');
-      assert.equal(witnessed.directory.epoch, t.network.entries.length);
+      assert.equal(witnessed.witnessed.epoch, t.network.entries.length);
     });
 
     test('a new device is wrapped for only once the witnesses cosigned its certificate', async () => {
@@ -62,12 +83,18 @@ for (const backend of await backends()) {
       const added = await enrolDevice(t.api, t.network, officer, t.network.users['de.anna']!, 'new laptop');
       const before = await appSession(alice, appFetch(t.app));
       assert.equal(before.witness.kind, 'WITNESSES_LAG');
-      assert.equal(before.directory.device(added.id), undefined, 'not acted on before the witnesses');
-      assert.equal(before.directory.epoch, t.network.entries.length);
+      assert.equal(before.witnessed.device(added.id), undefined);
+      await assert.rejects(
+        send(before),
+        (error: unknown) => error instanceof ClientError && error.code === 'WITNESSES_LAG',
+        'no content key for a device the witnesses have not seen',
+      );
       await cosign();
       const after = await appSession(alice, appFetch(t.app));
       assert.equal(after.witness.kind, 'WITNESSED');
-      assert.ok(after.directory.device(added.id));
+      const sent = await send(after);
+      const stored = await t.api.get(`/api/v1/cables/${sent.id}`, { as: added });
+      assert.equal(stored.status, 200, 'the new device is wrapped for once witnessed');
     });
   });
 }
@@ -127,9 +154,16 @@ describe('a server forking one device under a witness quorum', { skip: sqlite.sk
     const fork = await copyServer('fork');
     const officer = device(t.network, 'de.officer');
     const shadow = await enrolDevice(fork.api, t.network, officer, t.network.users['de.anna']!, 'shadow');
+    serverKeys.set(bob, t.serverSigner.publicKey);
     const shown = await appSession(bob, appFetch(fork.app));
-    assert.equal(shown.directory.device(shadow.id), undefined, 'Bob does not wrap for the shadow device');
+    assert.ok(shown.directory.device(shadow.id), 'Bob is shown the shadow device');
     assert.equal(shown.witness.kind, 'WITNESSES_LAG');
+    assert.equal(shown.witnessed.device(shadow.id), undefined);
+    await assert.rejects(
+      send(shown),
+      (error: unknown) => error instanceof ClientError && error.code === 'WITNESSES_LAG',
+      'Bob wraps no content key for the shadow device',
+    );
 
     // The real log moves on and is cosigned; the fork borrows that checkpoint for Bob.
     await addUser(t.api, t.network, officer, {
