@@ -19,7 +19,7 @@ export interface FollowRequest extends WitnessRequest {
   /** Stop after this many rounds (tests; none runs until stopped). */
   readonly rounds?: number;
   /** Each round's outcome: what was cosigned, or the error it will retry after. */
-  readonly onRound?: (outcome: Cosigned | ClientError | Error) => void;
+  readonly onRound?: (outcome: Cosigned | ClientError | Error) => void | Promise<void>;
 }
 
 export interface FollowSummary {
@@ -44,10 +44,10 @@ export async function followWitness(request: FollowRequest): Promise<FollowSumma
       const done = await witnessLog(request);
       cosigned++;
       size = done.size;
-      request.onRound?.(done);
+      await request.onRound?.(done);
     } catch (error) {
       if (error instanceof ClientError && error.code === 'WITNESS_REFUSED') throw error;
-      request.onRound?.(error instanceof Error ? error : new Error(String(error)));
+      await request.onRound?.(error instanceof Error ? error : new Error(String(error)));
     }
   }
   return { rounds, cosigned, ...(size !== undefined ? { size } : {}) };

@@ -126,6 +126,25 @@ describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
     }
   });
 
+  test('audit witness --follow cosigns round after round until its rounds run out', async () => {
+    await ok('de-so', ['invite', '--user', 'de.bert', '--name', 'Bert', '--clearance', 'RESTREINT UE']);
+    const run = await valise('de-reg', [
+      '--json',
+      'audit',
+      'witness',
+      '--follow',
+      '--interval',
+      '1',
+      '--rounds',
+      '2',
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const summary = JSON.parse(run.stdout) as { rounds: number; cosigned: number; size: number };
+    assert.equal(summary.rounds, 2);
+    assert.equal(summary.cosigned, 2);
+    assert.equal(run.stderr.match(/^cosigned the checkpoint of \d+ entries$/gm)?.length, 2, run.stderr);
+  });
+
   test('a device that is not a registry device is no witness', async () => {
     await failsWith('fr-so', ['audit', 'witness'], 'NOT_A_WITNESS');
   });
