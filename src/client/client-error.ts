@@ -63,6 +63,8 @@ export const CLIENT_ERROR_CODES = [
   'AUDIT_FAILED',
   /** A directory change this act depends on is not yet cosigned by the witness quorum. */
   'WITNESSES_LAG',
+  /** Events of the audit log's range were not served: deleted or withheld. */
+  'LOG_INCOMPLETE',
 ] as const;
 export type LocalErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 

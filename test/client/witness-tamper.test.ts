@@ -4,7 +4,8 @@
  * then:
  * - deletes one event, or rewrites one, leaving the stored tree as it was: the tree still
  *   checks out, but a witness reads every leaf of the new range and refuses to cosign
- *   (`MISSING_LEAF`, `ALTERED_LEAF`), raising an alert;
+ *   (`MISSING_LEAF`, `ALTERED_LEAF`), raising an alert, and the officer's listing shows
+ *   the deleted event's place as a gap;
  * - cuts the log's tail (the thief's reads) after a witness cosigned it, with its nodes,
  *   checkpoints and cosignatures: the running server refuses to sign the shorter log, a
  *   restarted one is refused by the witness (whose alert then stops the server signing too),
@@ -117,6 +118,13 @@ for (const backend of await backends()) {
       assert.equal(parseLogEvent(alerts[0]!.event).detail.reason, 'MISSING_LEAF');
       // It keeps refusing while the hole is there.
       await assert.rejects(witnessRun(), refusedAs('MISSING_LEAF'));
+      // The officer's listing shows the hole where it is, rather than one event fewer.
+      const officer = await deviceStore(t.network, device(t.network, 'de.officer'));
+      const listed = await auditEvents({ session: await appSession(officer, appFetch(t.app)), limit: 1000 });
+      assert.deepEqual(listed.gaps, [victim]);
+      assert.ok(
+        listed.items.some((e) => e.leaf === victim - 1) && listed.items.some((e) => e.leaf === victim + 1),
+      );
     });
 
     test('an altered event, the tree left as it was: the witness refuses and alerts', async () => {
