@@ -41,7 +41,8 @@ import {
 import type { NetworkRoot } from '../core/identity/directory.ts';
 import { buildApp } from './app.ts';
 import { SystemClock } from './clock.ts';
-import { formatDemoLinks, setUpDemoNetwork } from './demo-network.ts';
+import { type DemoWitnessKey, formatDemoLinks, setUpWitnessedDemoNetwork } from './demo-network.ts';
+import { DemoWitnesses } from './demo-witnesses.ts';
 import { Checkpointer, IntervalTimer } from './log/checkpointer.ts';
 import { NodeConfigError } from './node-config-error.ts';
 import { openPostgresStore } from './store/open-postgres.ts';
@@ -143,6 +144,9 @@ async function configuredRoot(env: NodeSettings): Promise<NetworkRoot> {
   return { network, key, accreditation: accreditationOf(env) };
 }
 
+/** How often the demo's in-process witnesses cosign (a real witness: `--follow --interval`). */
+const DEMO_WITNESS_MS = 2000;
+
 export async function startNode(env: NodeSettings, options: StartNodeOptions): Promise<RunningNode> {
   const dataDir = env.VALISE_DATA_DIR ?? './var';
   const port = Number(env.PORT ?? 8080);
@@ -162,10 +166,12 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
   const store: Store = await openStore(env, sqlitePath, options.onFatal);
   const clock = new SystemClock();
   let checkpointer: Checkpointer | undefined;
+  let witnesses: DemoWitnesses | undefined;
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   // Whatever fails after the store is open closes what was opened: `valise serve` reports
   // the failure and its process must not be kept alive by a half-started node.
   const close = async () => {
+    witnesses?.stop();
     checkpointer?.stop();
     await app?.close();
     await store.close();
@@ -173,9 +179,16 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
   try {
     // Request signatures must name this origin's host; by default, the address the node listens on.
     const origin = env.VALISE_ORIGIN ?? `http://${defaultHost(env.HOST)}:${port}`;
-    const demoLinks = rootSigner
-      ? await setUpDemoNetwork({ store, root, rootSigner, origin, now: Math.floor(Date.now() / 1000) })
-      : [];
+    const demo = rootSigner
+      ? await setUpWitnessedDemoNetwork({
+          store,
+          root,
+          rootSigner,
+          origin,
+          now: Math.floor(Date.now() / 1000),
+        })
+      : { links: [], witnesses: [] as DemoWitnessKey[] };
+    const demoLinks = demo.links;
     checkpointer = new Checkpointer({
       log: store.log,
       network: root.network,
@@ -186,6 +199,18 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
         console.error(`valise: the audit log could not sign a checkpoint: ${String(error)}`),
     });
     checkpointer.start(new IntervalTimer(), checkpointMs);
+    if (demo.witnesses.length > 0) {
+      // Demo only: the demo's registry devices witness in this process (demo-witnesses.ts).
+      witnesses = new DemoWitnesses({
+        log: store.log,
+        checkpointer,
+        network: root.network,
+        witnesses: demo.witnesses,
+        clock,
+        onError: (message) => console.error(`valise: ${message}`),
+      });
+      witnesses.start(new IntervalTimer(), DEMO_WITNESS_MS);
+    }
     app = await buildApp({
       store,
       root,

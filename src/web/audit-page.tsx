@@ -86,6 +86,18 @@ export function AuditPage(props: { readonly device: DeviceClient; readonly me: M
           {view.more && ' Older events follow; narrow by type to see them.'}
         </p>
       )}
+      {view && view.gaps.length > 0 && (
+        <p className="error" role="alert" data-testid="audit-gaps">
+          Missing from the log: {view.gaps.length === 1 ? 'event' : 'events'} {view.gaps.join(', ')}. The
+          server did not serve {view.gaps.length === 1 ? 'it' : 'them'}: deleted or withheld. Tell the
+          security officers of every organisation.
+        </p>
+      )}
+      {view?.witnessLag && (
+        <p className="error" data-testid="audit-witness-lag">
+          Witnesses lag: {view.witnessLag}.
+        </p>
+      )}
       {view && view.items.length === 0 && <p className="muted">No events.</p>}
       {view && view.items.length > 0 && (
         <table data-testid="audit-events">

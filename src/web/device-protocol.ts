@@ -178,6 +178,10 @@ export interface AuditView {
   readonly size: number;
   /** More events follow the ones shown (the page cap was reached). */
   readonly more: boolean;
+  /** Leaves the server did not serve in the range shown: deleted or withheld (docs/design.md §8). */
+  readonly gaps: readonly number[];
+  /** Set while directory changes wait for the witness quorum: what to tell the officer. */
+  readonly witnessLag?: string;
 }
 
 /** A file to attach, or one decrypted: kept out of drafts, which are saved as they are typed. */

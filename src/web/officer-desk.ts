@@ -91,6 +91,7 @@ export async function auditEvents(
   const type = filter.type?.trim();
   const org = filter.org?.trim();
   const items: ProvenEvent[] = [];
+  const gaps: number[] = [];
   let size = 0;
   let after: number | undefined;
   let pages = 0;
@@ -103,11 +104,19 @@ export async function auditEvents(
       ...(org ? { org } : {}),
     });
     items.push(...page.items);
+    gaps.push(...page.gaps);
     size = page.size;
     after = page.next;
     pages += 1;
   } while (after !== undefined && pages < AUDIT_PAGES);
-  return { items: items.reverse().map(auditRow), size, more: after !== undefined };
+  const witness = session.witness;
+  return {
+    items: items.reverse().map(auditRow),
+    size,
+    more: after !== undefined,
+    gaps,
+    ...(witness.kind === 'WITNESSES_LAG' ? { witnessLag: witness.message } : {}),
+  };
 }
 
 async function orgKey(device: DeviceContext): Promise<ExportableSigner> {
