@@ -106,6 +106,9 @@ for (const backend of await backends()) {
       assert.equal(registry.json.items[0].acknowledged, true);
       const eva = await t.api.get('/api/v1/inbox?limit=1', { as: device(t.network, 'cy.eva') });
       assert.equal(eva.json.items[0].acknowledged, false);
+      // Every reader sees how many organisations acknowledged: one, FR.
+      assert.equal(eva.json.items[0].acks, 1);
+      assert.equal(registry.json.items[1].acks, 0);
     });
 
     test('bad queries are 400 with the field named', async () => {
