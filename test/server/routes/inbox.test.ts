@@ -102,7 +102,7 @@ for (const backend of await backends()) {
       assert.equal(unacked.length, 11);
       assert.ok(!unacked.includes(sent[11]));
       // FR's acknowledgement shows on FR's other devices, not on CY's.
-      const registry = await t.api.get('/api/v1/inbox?limit=1', { as: device(t.network, 'fr.registry') });
+      const registry = await t.api.get('/api/v1/inbox?limit=2', { as: device(t.network, 'fr.registry') });
       assert.equal(registry.json.items[0].acknowledged, true);
       const eva = await t.api.get('/api/v1/inbox?limit=1', { as: device(t.network, 'cy.eva') });
       assert.equal(eva.json.items[0].acknowledged, false);
