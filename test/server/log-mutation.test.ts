@@ -303,7 +303,7 @@ for (const backend of await backends()) {
         assert.deepEqual(missed, []);
       });
 
-      test(`${mutation} at a single leaf with the log re-signed by the server: every witness refuses and alerts, and so does a device that saw the log`, async () => {
+      test(`${mutation} at a single leaf with the log re-signed by the server: a witness refuses and alerts, the server then signs nothing, and a device that saw the log refuses it`, async () => {
         const k = Math.floor(size / 2) + 1;
         const copy = await fresh();
         let store = await copy.open();
