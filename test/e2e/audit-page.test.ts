@@ -82,14 +82,15 @@ describe('the audit page', { skip: skip ?? false, timeout: 240_000 }, () => {
 
   test('an event deleted from the database is shown as a gap where it was, not skipped', async () => {
     const officer = person('fr.officer');
-    // A hostile operator deletes Claire's read of the cable, lifting the append-only trigger.
+    // A hostile operator deletes a sign-in, lifting the append-only trigger.
     const { default: Sqlite } = await import('better-sqlite3');
     const db = new Sqlite(node.sqlitePath);
     let victim: number;
     try {
       const row = db
         .prepare(
-          "SELECT leaf_index FROM audit_events WHERE type = 'cable.fetched' ORDER BY leaf_index DESC LIMIT 1",
+          // A sign-in before Claire's read: not the newest leaf, whose cut the checkpointer refuses.
+          "SELECT leaf_index FROM audit_events WHERE type = 'session.started' ORDER BY leaf_index DESC LIMIT 1",
         )
         .get() as { leaf_index: number };
       victim = row.leaf_index;
@@ -101,7 +102,9 @@ describe('the audit page', { skip: skip ?? false, timeout: 240_000 }, () => {
     await officer.page.goto(`${node.origin}/#/`);
     await officer.page.getByTestId('nav-audit').click();
     const gaps = officer.page.getByTestId('audit-gaps');
-    await gaps.waitFor();
+    const failure = officer.page.getByTestId('audit-failure');
+    await Promise.race([gaps.waitFor(), failure.waitFor()]);
+    assert.equal(await failure.count(), 0, (await failure.count()) ? await failure.textContent() : '');
     assert.match((await gaps.textContent()) ?? '', new RegExp(`\\b${victim}\\b`));
     for (const width of [1280, 390]) {
       await officer.page.setViewportSize({ width, height: 900 });
