@@ -136,6 +136,30 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
     }
   });
 
+  test('search over the cables opened here keeps the inbox columns and says how many match', async () => {
+    const page = person('de.anna').page;
+    await page.goto(`${node.origin}/#/`);
+    await page.getByTestId('inbox-row').first().waitFor();
+    await page.getByTestId('search').fill('ministerial');
+    const results = page.getByTestId('search-results');
+    await results.waitFor();
+    assert.deepEqual(await results.locator('th').allTextContents(), [
+      'Prec.',
+      'Classification',
+      'Reference',
+      'Date-time group',
+      'From',
+      'Subject',
+      'Status',
+    ]);
+    assert.equal(await results.getByTestId('inbox-row').count(), 1);
+    assert.match((await page.getByTestId('sync-state').textContent()) ?? '', /^1 cable of \d+ match$/);
+    await page.getByTestId('search').fill('no such words anywhere');
+    await page.getByText('Nothing matches.').waitFor();
+    assert.equal(await results.getByTestId('inbox-row').count(), 0);
+    await page.getByTestId('search').fill('');
+  });
+
   test('the keyboard alone opens a cable from the inbox, and the navigation marks the current page', async () => {
     const page = person('de.anna').page;
     await page.setViewportSize({ width: 1280, height: 900 });
