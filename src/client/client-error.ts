@@ -39,6 +39,8 @@ export const CLIENT_ERROR_CODES = [
   'RECEIPT_INVALID',
   /** The org's series kept moving while we re-signed: the retries ran out. */
   'SERIES_BUSY',
+  /** An addressee organisation has nobody entitled to read the cable. */
+  'UNDELIVERABLE',
   /** An invitation code is not `<invitation>.<secret>`. */
   'INVALID_CODE',
   /** A local lookup found nothing (a reference, a pending device, a user). */

@@ -316,6 +316,19 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
     );
   });
 
+  test('a cable to an organisation where nobody may read it is refused before sealing and says how to send it anyway', async () => {
+    const argv = ['send', '--subject', 'For CY', '--classification', 'RESTREINT UE', '--to', 'CY:action'];
+    // Nobody in CY is in CONUN: the action would never be taken.
+    const refused = await valise('de-anna', [...argv, '--groups', 'CONUN'], 'text');
+    failsWith(refused, 'UNDELIVERABLE', 'a cable CY cannot read');
+    assert.match(refused.stderr, /CY \(action\) — nobody can read this cable.*--allow-undeliverable/);
+    const head = await ok('de-anna', ['inbox']);
+    assert.ok(
+      !(head.items as { subject?: string }[]).some((item) => item.subject === 'For CY'),
+      'nothing was sent',
+    );
+  });
+
   test('every entitled device reads it, verified locally, and is told who signed it', async () => {
     for (const profile of ENTITLED) {
       const read = await ok(profile, ['read', cable!.reference]);

@@ -178,6 +178,22 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
     assert.match((await page.getByTestId('cable-body').textContent()) ?? '', /confirm attendance/);
   });
 
+  test('compose flags an addressee nobody can read and sends to it only when the sender confirms', async () => {
+    const page = person('de.anna').page;
+    await page.goto(`${node.origin}/#/compose`);
+    await page.getByTestId('classification').selectOption('RESTREINT UE');
+    await page.getByTestId('action-PL').check();
+    await page.getByTestId('subject').fill('Undeliverable');
+    const flag = page.locator('[data-testid="undeliverable"][data-org="PL"]');
+    await flag.waitFor();
+    assert.match((await flag.textContent()) ?? '', /PL \(action\) — nobody can read this cable/);
+    assert.equal(await page.getByTestId('send').isDisabled(), true, 'no send without confirmation');
+    await page.getByTestId('send-anyway').check();
+    assert.equal(await page.getByTestId('send').isDisabled(), false);
+    await page.getByTestId('action-PL').uncheck();
+    await page.getByTestId('subject').fill('');
+  });
+
   // Last: it stops the server.
   test("with the server down, a cable opened before shows from the browser's copy, another says why, and a replaced network is refused before the passkey", async () => {
     const anna = person('de.anna').page;
