@@ -53,10 +53,18 @@ describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
       VALISE_CHECKPOINT_MS: '200',
     });
     for (const org of ['DE', 'FR']) {
+      const orgKeyFile = join(configDir, `${org}-org-key.json`);
+      const requested = await ok(`${org.toLowerCase()}-so`, [
+        'org',
+        'request',
+        org,
+        '--key-file',
+        orgKeyFile,
+      ]);
       await ok('authority', [
         'org',
-        'add',
-        org,
+        'certify',
+        String(requested.request),
         '--name',
         `Ministry ${org}`,
         '--accreditation',
@@ -68,7 +76,7 @@ describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
       await ok(so, [
         'enrol',
         '--org-key',
-        join(configDir, 'authority', `org-key-${org}.json`),
+        orgKeyFile,
         '--user',
         `${org.toLowerCase()}.officer`,
         '--name',

@@ -154,6 +154,9 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
     });
   });
 
+  /** Each organisation's key file, on its officer's machine (here: beside the profiles). */
+  const orgKeyFile = (org: string) => join(configDir, `${org}-org-key.json`);
+
   /** Every temporary folder made, removed at the end (they hold private keys). */
   const folders: string[] = [];
   const folder = async (prefix: string) => {
@@ -167,16 +170,19 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
     for (const made of folders) await rm(made, { recursive: true, force: true });
   });
 
-  test('the network authority adds three organisations', async () => {
+  test('each organisation makes its key and the network authority certifies it', async () => {
     for (const [org, name] of [
       ['DE', 'Auswärtiges Amt'],
       ['FR', 'Ministère de l’Europe et des Affaires étrangères'],
       ['CY', 'Ministry of Foreign Affairs of Cyprus'],
     ] as const) {
+      // The organisation's first officer makes its key on their own machine, apart from any profile.
+      const officer = PEOPLE.find((p) => p.officer && p.org === org)!;
+      const requested = await ok(officer.profile, ['org', 'request', org, '--key-file', orgKeyFile(org)]);
       const added = await ok('authority', [
         'org',
-        'add',
-        org,
+        'certify',
+        String(requested.request),
         '--name',
         name,
         '--accreditation',
@@ -193,7 +199,7 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
       const enrolled = await ok(p.profile, [
         'enrol',
         '--org-key',
-        join(configDir, 'authority', `org-key-${p.org}.json`),
+        orgKeyFile(p.org),
         '--user',
         p.user,
         '--name',
