@@ -93,8 +93,8 @@ function oneErrorLine(result: Run, code: string): void {
 
 describe('valise command line', () => {
   test('the verb is found after leading common options, including two-word verbs', () => {
-    assert.equal(findVerb(['--profile', 'de', 'org', 'certify', 'x'], VERBS)?.verb.name, 'org certify');
-    assert.deepEqual(findVerb(['--profile', 'de', 'org', 'add', 'DE'], VERBS)?.args, [
+    assert.equal(findVerb(['--profile', 'de', 'org', 'request', 'DE'], VERBS)?.verb.name, 'org request');
+    assert.deepEqual(findVerb(['--profile', 'de', 'org', 'request', 'DE'], VERBS)?.args, [
       '--profile',
       'de',
       'DE',
