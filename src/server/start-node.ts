@@ -189,6 +189,8 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
       web: {
         origin,
         requireAal3: env.VALISE_REQUIRE_AAL3 === '1',
+        // Only the throw-away demo network lets an officer's link carry an organisation key.
+        demo: rootSigner !== undefined,
         appDir: env.VALISE_WEB_DIR ?? fileURLToPath(new URL('../../dist/web', import.meta.url)),
       },
     });
