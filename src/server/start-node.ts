@@ -103,7 +103,7 @@ async function serverKey(dataDir: string, name = 'server-key'): Promise<Signer &
 /**
  * A demo network for `npm start` on a fresh clone: the root key is made in memory, so the
  * demo database is made afresh on each start (its entries would not replay under a new
- * root). The root's seed is printed so that `valise org add` can be tried against it.
+ * root). The root's seed is printed so that `valise org certify` can be tried against it.
  */
 async function startDemo(
   dataDir: string,
