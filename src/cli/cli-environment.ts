@@ -27,6 +27,8 @@ export interface CliEnvironment {
   readonly stderrIsTty?: boolean;
   /** The passphrase of encrypted key files: a prompt, or VALISE_PASSPHRASE_FILE / VALISE_PASSPHRASE. */
   readonly passphrase: PassphraseSource;
+  /** `$VALISE_ORG_KEY_FILE`: the organisation key file for officer acts, instead of the profile's. */
+  readonly orgKeyFile?: string;
   /** log2 of scrypt's N for new key files (default 18): lowered only by tests, never by the environment. */
   readonly keyFileWorkFactor?: number;
   /** What `serve` runs: starts a server node and resolves with its address once it listens. */

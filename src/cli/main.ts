@@ -18,8 +18,8 @@ export interface CliProcess {
   /** The arguments after `valise`. */
   readonly argv: readonly string[];
   /**
-   * VALISE_CONFIG_DIR, XDG_CONFIG_HOME, VALISE_PROFILE, VALISE_PASSPHRASE_FILE and
-   * VALISE_PASSPHRASE; `serve` reads its own settings here.
+   * VALISE_CONFIG_DIR, XDG_CONFIG_HOME, VALISE_PROFILE, VALISE_PASSPHRASE_FILE,
+   * VALISE_PASSPHRASE and VALISE_ORG_KEY_FILE; `serve` reads its own settings here.
    */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Profiles live under it unless the environment names another folder. */
@@ -53,6 +53,7 @@ export function main(io: CliProcess): Promise<number> {
     readFile: async (path) => new Uint8Array(await readFile(path)),
     writeNewFile: (path, data) => writeFile(path, data, { flag: 'wx', mode: 0o600 }),
     passphrase: passphraseFromEnvironment(io.env, io.promptPassphrase),
+    ...(io.env.VALISE_ORG_KEY_FILE ? { orgKeyFile: io.env.VALISE_ORG_KEY_FILE } : {}),
     ...(io.keyFileWorkFactor !== undefined ? { keyFileWorkFactor: io.keyFileWorkFactor } : {}),
     serve: () => io.serve(io.env),
   });

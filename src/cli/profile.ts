@@ -28,6 +28,7 @@ export function keyStore(
     passphrase: cli.passphrase,
     workFactor: cli.keyFileWorkFactor,
     service: options.service,
+    orgKeyFile: cli.orgKeyFile,
   });
 }
 

@@ -125,6 +125,8 @@ export interface FileKeyStoreOptions {
   readonly workFactor?: number | undefined;
   /** A declared service device: keys.json is written in clear (`enrol --service`). */
   readonly service?: boolean | undefined;
+  /** The organisation key file to use instead of the one the profile names (another officer's copy). */
+  readonly orgKeyFile?: string | undefined;
 }
 
 /** The folder of profile `name` under `configDir`. */
@@ -145,6 +147,7 @@ export class FileKeyStore implements KeyStore {
   readonly #lock: KeyFileLock;
   readonly #keyFiles: Pick<FileKeyStoreOptions, 'passphrase' | 'workFactor' | 'uid'>;
   readonly #service: boolean;
+  readonly #orgKeyFile: string | undefined;
 
   constructor(options: FileKeyStoreOptions) {
     this.name = options.name;
@@ -157,6 +160,7 @@ export class FileKeyStore implements KeyStore {
     });
     this.#keyFiles = { passphrase: options.passphrase, workFactor: options.workFactor, uid: options.uid };
     this.#service = options.service === true;
+    this.#orgKeyFile = options.orgKeyFile;
   }
 
   get profilePath(): string {
@@ -277,11 +281,12 @@ export class FileKeyStore implements KeyStore {
   }
 
   /**
-   * The organisation key of `org`, from the file this profile names (an officer's, recorded
-   * at `enrol --org-key`), unlocked with that file's own passphrase; undefined without one.
+   * The organisation key of `org`, from the file given to this store or else the one this
+   * profile names (recorded at `enrol --org-key`), unlocked with that file's own passphrase;
+   * undefined without one.
    */
   async loadOrgKey(org: string): Promise<ExportableSigner | undefined> {
-    const path = (await this.loadProfile()).orgKeyFile;
+    const path = this.#orgKeyFile ?? (await this.loadProfile()).orgKeyFile;
     if (path === undefined) return undefined;
     const found = await readOrgKeyFile(path, this.#keyFiles);
     if (found.org !== org) {

@@ -176,6 +176,16 @@ describe('FileKeyStore', () => {
       rejectsWith('PASSPHRASE_WRONG'),
       'the profile opens first',
     );
+    // Another officer's profile that names no file is given one for its acts.
+    const second = await store();
+    assert.equal(await second.loadOrgKey('DE'), undefined);
+    const given = new FileKeyStore({
+      dir: second.dir,
+      name: 'default',
+      passphrase: passphrase('org key passphrase'),
+      orgKeyFile: path,
+    });
+    assert.deepEqual((await given.loadOrgKey('DE'))?.publicKey, org.publicKey);
   });
 
   test('the directory round-trips entry for entry', async () => {
