@@ -6,6 +6,7 @@
  * the sender's organisation sees the acknowledgement board.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { formatDateTimeGroup } from '../core/encoding/date-time-group.ts';
 import { ClassificationBanner } from './classification-banner.tsx';
 import { formatSize } from './compose-page.tsx';
 import type { DeviceClient } from './device-client.ts';
@@ -196,7 +197,18 @@ export function CablePage(props: {
                 >
                   <td>{a.org}</td>
                   <td>{a.role}</td>
-                  <td>{a.acknowledged ? `✔ acknowledged by ${a.by ?? '?'}` : '… not yet'}</td>
+                  <td>
+                    {a.acknowledged
+                      ? `acknowledged by ${a.by ?? 'an unnamed device'}`
+                      : 'not yet acknowledged'}
+                  </td>
+                  <td>
+                    {a.at !== undefined && (
+                      <time dateTime={new Date(a.at * 1000).toISOString()} title={localTime(a.at)}>
+                        {formatDateTimeGroup(a.at)}
+                      </time>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -206,4 +218,9 @@ export function CablePage(props: {
       <ClassificationBanner classification={cable.classification} markings={cable.markings} />
     </article>
   );
+}
+
+/** A time as the reader's own clock shows it, for the hover text beside a date-time group. */
+function localTime(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleString();
 }

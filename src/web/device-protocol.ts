@@ -62,6 +62,8 @@ export interface InboxRow {
   readonly from: string;
   readonly role: 'action' | 'info' | 'sender' | 'registry';
   readonly acknowledged: boolean;
+  /** For the sender and its registry: how many addressee organisations acknowledged, of how many. */
+  readonly acks?: { readonly done: number; readonly of: number };
   readonly verified: boolean;
   readonly subject?: string;
   readonly read: boolean;

@@ -8,7 +8,7 @@
 import { useEffect, useState } from 'react';
 import type { DeviceClient } from './device-client.ts';
 import { enrolWithPasskey } from './passkey-prompt.ts';
-import { plainWords } from './plain-words.ts';
+import { errorCode, plainWords } from './plain-words.ts';
 
 export function EnrolPage(props: {
   readonly device: DeviceClient;
@@ -19,6 +19,7 @@ export function EnrolPage(props: {
   const [label, setLabel] = useState('browser');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  const [code, setCode] = useState<string | undefined>();
   const [done, setDone] = useState<{ device: string; status: 'pending' | 'active' } | undefined>();
   /** With an organisation key in the link: whether the node is the demo network (undefined: asking). */
   const [demo, setDemo] = useState<boolean | undefined>(props.orgKey === undefined ? true : undefined);
@@ -44,6 +45,7 @@ export function EnrolPage(props: {
       props.onDone();
     } catch (e) {
       setError(plainWords(e));
+      setCode(errorCode(e));
     } finally {
       setBusy(false);
     }
@@ -101,7 +103,7 @@ export function EnrolPage(props: {
         {busy ? 'Enrolling…' : 'Create passkey and enrol'}
       </button>
       {error && (
-        <p className="error" role="alert" data-testid="enrol-error">
+        <p className="error" role="alert" data-testid="enrol-error" data-code={code}>
           {error}
         </p>
       )}
