@@ -31,6 +31,7 @@ export function EnrolPage(props: {
       (e: unknown) => {
         setDemo(false);
         setError(plainWords(e));
+        setCode(errorCode(e));
       },
     );
   }, [props.device, props.orgKey]);

@@ -51,7 +51,9 @@ describe("an officer's link carrying the organisation key", { skip: skip ?? fals
       await officer.page.goto(link);
       await officer.page.getByTestId('enrol-error').waitFor();
       assert.doesNotMatch(officer.page.url(), /org-key/, 'the key left the address bar');
-      assert.match((await officer.page.getByTestId('enrol-error').textContent()) ?? '', /DEMO_ONLY/);
+      const refusal = officer.page.getByTestId('enrol-error');
+      assert.equal(await refusal.getAttribute('data-code'), 'DEMO_ONLY');
+      assert.match((await refusal.textContent()) ?? '', /only a demo network accepts/);
       assert.equal(await officer.page.getByTestId('enrol').isDisabled(), true);
       assert.equal(await officer.page.getByTestId('demo-org-key').count(), 0);
       // Nothing was made or sent: no enrolment, no passkey, no credential in the authenticator.
