@@ -54,7 +54,7 @@ export interface KeyFileKey {
 }
 
 /** Runs scrypt for this passphrase and salt (a fresh salt when none is given). */
-export function deriveKeyFileKey(
+export async function deriveKeyFileKey(
   passphrase: string,
   logN: number,
   salt: Uint8Array = randomBytes(16),
