@@ -215,6 +215,31 @@ describe('valise command line', () => {
     oneErrorLine(bad, 'INVALID_ARGUMENT');
   });
 
+  test('org certify refuses a signing request not signed by the key it names, before any request', async () => {
+    const requests: string[] = [];
+    const { run } = await environment(async (input) => {
+      requests.push(String(input));
+      return errorResponse(500, 'UNEXPECTED', 'no request expected');
+    });
+    await run('network', 'init', '--network', 'coreu');
+    const request = await signOrgKeyRequest('DE', await generateSigner());
+    const forged = { ...request, body: { ...request.body, key: (await generateSigner()).publicKey } };
+    for (const line of [formatOrgKeyRequest(forged), 'valise-org-request:not-a-request']) {
+      const result = await run(
+        'org',
+        'certify',
+        line,
+        '--name',
+        'Germany',
+        '--accreditation',
+        'RESTREINT UE',
+      );
+      assert.equal(result.code, EXIT_FAILED);
+      oneErrorLine(result, 'ORG_REQUEST_INVALID');
+    }
+    assert.deepEqual(requests, []);
+  });
+
   test("a server's refusal is shown as its code and message on one line, exit 1", async () => {
     const other = await generateSigner();
     const { fetch } = fakeFetch((r) =>
