@@ -83,6 +83,8 @@ export type CableView =
       readonly role: string;
       readonly acknowledged: boolean;
       readonly isSender: boolean;
+      /** Shown from this browser's own copy because the server could not be reached. */
+      readonly offline?: boolean;
     })
   | {
       readonly ok: false;
