@@ -14,7 +14,7 @@ import type { DirectoryView, Draft, Me, RecipientView } from './device-protocol.
 import { go } from './hash-route.ts';
 import { MEMBER_STATES } from './member-states.ts';
 import { stepUp, withStepUp } from './passkey-prompt.ts';
-import { plainWords } from './plain-words.ts';
+import { count, plainWords } from './plain-words.ts';
 
 const EMPTY: Draft = {
   classification: 'RESTREINT UE',
@@ -236,7 +236,7 @@ export function ComposePage(props: {
                 [
                   ...tooBig.map(
                     (f) =>
-                      `${f.name} is ${formatSize(f.size)}, over the ${formatSize(MAX_ATTACHMENT)} limit for one attachment; split it or send a link instead.`,
+                      `${f.name} is ${formatSize(f.size)}, over the ${formatSize(MAX_ATTACHMENT)} limit for one attachment; split it into parts and send them as attachments of this cable or of follow-up cables.`,
                   ),
                   ...badName.map((f) => `The name ${f.name} cannot be sent; rename the file first.`),
                 ].join(' '),
@@ -272,7 +272,7 @@ export function ComposePage(props: {
         )}
       </section>
       <section className="recipients" data-testid="recipients">
-        <h2>Who will be able to read it ({recipients.length} devices)</h2>
+        <h2>Who will be able to read it ({count(recipients.length, 'device')})</h2>
         {recipients.length === 0 && <p className="muted">Choose addressees to see who is entitled.</p>}
         <ul>
           {[...byOrg].map(([org, list]) => (
