@@ -202,6 +202,8 @@ export interface DeviceApi {
   status(): Promise<DeviceStatus>;
   forget(): Promise<void>;
   startEnrolment(code: string): Promise<EnrolmentStart>;
+  /** DEMO_ONLY unless the node runs the demo network (an officer's link with the org key). */
+  requireDemoNetwork(): Promise<void>;
   finishEnrolment(request: {
     readonly code: string;
     readonly label: string;
