@@ -6,13 +6,13 @@
  * is how docs/screenshots/ is refreshed.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, launchChromium } from './chromium.ts';
-import { startWebNode, type WebNode } from './fixtures/web-node.ts';
+import { buildWebApp, startWebNode, type WebNode } from './fixtures/web-node.ts';
 import { enrolAndSignIn, type Person } from './fixtures/web-person.ts';
 
 const skip = browserSkipReason();
@@ -55,6 +55,8 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
   let browser: Browser;
   let people: Map<string, Person>;
   let cableHref = '';
+  let replacement: WebNode | undefined;
+  let appDir: string | undefined;
   const person = (user: string) => {
     const found = people.get(user);
     assert.ok(found, `${user} is enrolled`);
@@ -62,7 +64,9 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
   };
 
   before(async () => {
-    node = await startWebNode();
+    // One build for both nodes of the last test; removed in after().
+    appDir = buildWebApp();
+    node = await startWebNode({ appDir });
     browser = await launchChromium();
     people = await enrolAndSignIn(browser, node.origin, node.links, ['de.officer', 'de.anna', 'fr.officer']);
     // One cable so that the inbox, the cable page and the audit page have something to show.
@@ -80,7 +84,9 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
   });
   after(async () => {
     await browser?.close();
+    await replacement?.stop();
     await node?.stop();
+    if (appDir) rmSync(dirname(appDir), { recursive: true, force: true });
   });
 
   const pages = [
@@ -90,6 +96,16 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
     { name: 'officer', user: 'de.officer', path: () => '#/officer', ready: 'officer' },
     { name: 'audit', user: 'de.officer', path: () => '#/audit', ready: 'audit-row' },
   ] as const;
+
+  // First, before any page opens the cable.
+  test('the sender sees the subject of its own cable in the inbox, not marked unread', async () => {
+    const page = person('de.anna').page;
+    await page.goto(`${node.origin}/#/`);
+    const own = page.locator(`[data-testid="inbox-row"][data-reference]`).first();
+    await own.waitFor();
+    assert.match((await own.textContent()) ?? '', /Eastern Partnership: ministerial preparations/);
+    assert.equal(await own.getAttribute('class'), 'read');
+  });
 
   for (const size of WIDTHS) {
     for (const shown of pages) {
@@ -120,6 +136,30 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
     }
   });
 
+  test('search over the cables opened here keeps the inbox columns and says how many match', async () => {
+    const page = person('de.anna').page;
+    await page.goto(`${node.origin}/#/`);
+    await page.getByTestId('inbox-row').first().waitFor();
+    await page.getByTestId('search').fill('ministerial');
+    const results = page.getByTestId('search-results');
+    await results.waitFor();
+    assert.deepEqual(await results.locator('th').allTextContents(), [
+      'Prec.',
+      'Classification',
+      'Reference',
+      'Date-time group',
+      'From',
+      'Subject',
+      'Status',
+    ]);
+    assert.equal(await results.getByTestId('inbox-row').count(), 1);
+    assert.match((await page.getByTestId('sync-state').textContent()) ?? '', /^1 cable of \d+ match$/);
+    await page.getByTestId('search').fill('no such words anywhere');
+    await page.getByText('Nothing matches.').waitFor();
+    assert.equal(await results.getByTestId('inbox-row').count(), 0);
+    await page.getByTestId('search').fill('');
+  });
+
   test('the keyboard alone opens a cable from the inbox, and the navigation marks the current page', async () => {
     const page = person('de.anna').page;
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -138,8 +178,24 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
     assert.match((await page.getByTestId('cable-body').textContent()) ?? '', /confirm attendance/);
   });
 
+  test('compose flags an addressee nobody can read and sends to it only when the sender confirms', async () => {
+    const page = person('de.anna').page;
+    await page.goto(`${node.origin}/#/compose`);
+    await page.getByTestId('classification').selectOption('RESTREINT UE');
+    await page.getByTestId('action-PL').check();
+    await page.getByTestId('subject').fill('Undeliverable');
+    const flag = page.locator('[data-testid="undeliverable"][data-org="PL"]');
+    await flag.waitFor();
+    assert.match((await flag.textContent()) ?? '', /PL \(action\) — nobody can read this cable/);
+    assert.equal(await page.getByTestId('send').isDisabled(), true, 'no send without confirmation');
+    await page.getByTestId('send-anyway').check();
+    assert.equal(await page.getByTestId('send').isDisabled(), false);
+    await page.getByTestId('action-PL').uncheck();
+    await page.getByTestId('subject').fill('');
+  });
+
   // Last: it stops the server.
-  test("with the server down, a cable opened before shows from the browser's copy, and another says why in plain words", async () => {
+  test("with the server down, a cable opened before shows from the browser's copy, another says why, and a replaced network is refused before the passkey", async () => {
     const anna = person('de.anna').page;
     await anna.goto(`${node.origin}/#/compose`);
     await anna.getByTestId('classification').selectOption('RESTREINT UE');
@@ -168,5 +224,15 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
     assert.equal(await anna.getByTestId('verification').getAttribute('data-code'), 'SERVER_UNREACHABLE');
     assert.match((await anna.getByTestId('cable-failure').textContent()) ?? '', /cannot be reached/);
     assert.doesNotMatch((await anna.getByTestId('cable-failure').textContent()) ?? '', /never decrypted/);
+
+    // A node started afresh at the same address is another network: the browser says so
+    // before it asks for the passkey.
+    replacement = await startWebNode({ port: node.port, ...(appDir ? { appDir } : {}) });
+    await anna.goto(`${replacement.origin}/#/`);
+    await anna.reload();
+    await anna.getByTestId('sign-in').click();
+    await anna.getByTestId('sign-in-error').waitFor();
+    assert.equal(await anna.getByTestId('sign-in-error').getAttribute('data-code'), 'ROOT_MISMATCH');
+    assert.match((await anna.getByTestId('sign-in-error').textContent()) ?? '', /another network/);
   });
 });
