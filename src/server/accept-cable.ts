@@ -13,7 +13,7 @@
  *     (a cable already stored under this id is answered here: the same cable again gets
  *     its original receipt, different bytes under the same id are refused)
  *  4. the date-time group is not in the future;
- *  5. every listed attachment was uploaded;
+ *  5. every listed attachment was uploaded by the sender device, unlinked and unexpired;
  *  6. the series: the next serial of the organisation's year, chained to its last cable
  *     (checked inside the store transaction, which decides races);
  * then cable, wraps and the `cable.accepted` event commit in one transaction, and only
@@ -36,7 +36,7 @@ import { headJson } from './series-head.ts';
 import type { ServerContext } from './server-context.ts';
 import type { ServerErrorCode } from './server-error.ts';
 import { ServerError } from './server-error.ts';
-import type { CableRecord } from './store/store.ts';
+import type { AttachmentRefusal, CableRecord } from './store/store.ts';
 
 export interface Accepted {
   /** True when this call stored the cable; false when it was already stored. */
@@ -90,15 +90,15 @@ export async function acceptCable(
     throw new ServerError('DATE_INVALID', 'the date-time group is in the future; check the device clock');
   }
 
-  // 5. Every listed attachment was uploaded (blobs are never deleted, so this stays true).
-  const [missing] = await ctx.store.missingAttachments(attachments);
-  if (missing !== undefined) {
-    throw new ServerError(
-      'INVALID_VALUE',
-      `attachment ${toBase64url(missing)} was not uploaded; PUT it to /attachments/:digest first`,
-      { field: 'attachments' },
-    );
-  }
+  // 5. Every listed attachment was uploaded by this device, is not linked yet, and has not
+  //    expired (docs/design.md §7: a blob is linked once, by its uploader; the store checks
+  //    it again in the accepting transaction, which decides races).
+  const [refused] = await ctx.store.refusedAttachments(
+    attachments,
+    actor.device.device,
+    now - ctx.limits.attachmentGraceSeconds,
+  );
+  if (refused !== undefined) throw attachmentRefused(refused);
 
   // 6. The series, then one transaction.
   const year = yearOf(header.sentAt);
@@ -138,6 +138,7 @@ export async function acceptCable(
     }),
   );
   if (outcome.kind === 'exists') return resubmitted(ctx, outcome.cable, hash);
+  if (outcome.kind === 'attachment-refused') throw attachmentRefused(outcome.refusal);
   if (outcome.kind === 'conflict') {
     throw new ServerError(
       'SERIES_CONFLICT',
@@ -148,6 +149,29 @@ export async function acceptCable(
   // Committed: only now may the sender hear that the cable is safe.
   const receipt = await signReceipt(ctx.serverSigner, { cable: header.id, reference, hash, acceptedAt: now });
   return { created: true, receipt };
+}
+
+function attachmentRefused({ digest, reason }: AttachmentRefusal): ServerError {
+  const name = toBase64url(digest);
+  if (reason === 'not-uploader') {
+    return new ServerError(
+      'ATTACHMENT_NOT_YOURS',
+      `attachment ${name} was uploaded by another device; a cable links only attachments its own device uploaded`,
+      { field: 'attachments' },
+    );
+  }
+  if (reason === 'linked') {
+    return new ServerError(
+      'ATTACHMENT_LINKED',
+      `attachment ${name} belongs to another cable already; seal the file again and upload it`,
+      { field: 'attachments' },
+    );
+  }
+  return new ServerError(
+    'INVALID_VALUE',
+    `attachment ${name} was not uploaded, or expired unsent; PUT it to /attachments/:digest first`,
+    { field: 'attachments' },
+  );
 }
 
 async function resubmitted(ctx: ServerContext, existing: CableRecord, hash: Uint8Array): Promise<Accepted> {

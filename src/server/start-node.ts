@@ -18,6 +18,9 @@
  *   VALISE_REQUIRE_AAL3   1: refuse synced passkeys (NIST SP 800-63B AAL3)
  *   VALISE_WEB_DIR        the built web app (default dist/web)
  *   VALISE_CHECKPOINT_MS  how often the audit log signs a checkpoint while events arrive
+ *   VALISE_ATTACHMENT_DEVICE_MIB, VALISE_ATTACHMENT_ORG_MIB, VALISE_ATTACHMENT_GRACE_HOURS
+ *                         quotas on unlinked attachments and how long they are kept
+ *                         (default 256 MiB per device, 2048 MiB per organisation, 24 h)
  *                         (default 2000; clients also get a fresh one on demand)
  *
  * Keys made on first start and kept as 0600 files in the data dir: `server-key` signs
@@ -42,6 +45,8 @@ import { SystemClock } from './clock.ts';
 import { formatDemoLinks, setUpDemoNetwork } from './demo-network.ts';
 import { Checkpointer, IntervalTimer } from './log/checkpointer.ts';
 import { NodeConfigError } from './node-config-error.ts';
+import { sweepAttachments } from './routes/attachments.ts';
+import { DEFAULT_LIMITS, type ServerLimits } from './server-context.ts';
 import { openPostgresStore } from './store/open-postgres.ts';
 import { openSqliteStore } from './store/open-sqlite.ts';
 import type { Store } from './store/store.ts';
@@ -150,17 +155,20 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
   if (!Number.isInteger(checkpointMs) || checkpointMs < 100 || checkpointMs > 60_000) {
     throw new NodeConfigError('VALISE_CHECKPOINT_MS must be a number of milliseconds from 100 to 60000');
   }
+  const limits = attachmentLimits(env);
   const { root, sqlitePath, rootSigner } = env.VALISE_ROOT_KEY
     ? { root: await configuredRoot(env), sqlitePath: join(dataDir, 'valise.db'), rootSigner: undefined }
     : await startDemo(dataDir);
   const store: Store = await openStore(env, sqlitePath, options.onFatal);
   const clock = new SystemClock();
   let checkpointer: Checkpointer | undefined;
+  let sweeper: { stop(): void } | undefined;
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   // Whatever fails after the store is open closes what was opened: `valise serve` reports
   // the failure and its process must not be kept alive by a half-started node.
   const close = async () => {
     checkpointer?.stop();
+    sweeper?.stop();
     await app?.close();
     await store.close();
   };
@@ -185,12 +193,20 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
       serverSigner: await serverKey(dataDir),
       clock,
       checkpointer,
+      limits,
       logger: { level: env.LOG_LEVEL ?? 'info' },
       web: {
         origin,
         requireAal3: env.VALISE_REQUIRE_AAL3 === '1',
         appDir: env.VALISE_WEB_DIR ?? fileURLToPath(new URL('../../dist/web', import.meta.url)),
       },
+    });
+    // docs/design.md §7: unlinked attachments past their grace period are removed hourly.
+    const sweepContext = { store, clock, limits: { ...DEFAULT_LIMITS, ...limits } };
+    sweeper = new IntervalTimer().repeat(3_600_000, () => {
+      sweepAttachments(sweepContext).catch((error) =>
+        console.error(`valise: the attachment sweep failed: ${String(error)}`),
+      );
     });
     const url = await app.listen({ port, host: env.HOST ?? 'localhost' });
     app.log.info(
@@ -203,6 +219,27 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
     await close().catch(() => {});
     throw error;
   }
+}
+
+/** The attachment quotas and grace period from the environment (unset: the defaults). */
+function attachmentLimits(env: NodeSettings): Partial<ServerLimits> {
+  const read = (name: string, unit: number, max: number): number | undefined => {
+    const value = env[name];
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max) {
+      throw new NodeConfigError(`${name} must be a whole number from 1 to ${max}`);
+    }
+    return n * unit;
+  };
+  const device = read('VALISE_ATTACHMENT_DEVICE_MIB', 1024 * 1024, 1_048_576);
+  const org = read('VALISE_ATTACHMENT_ORG_MIB', 1024 * 1024, 1_048_576);
+  const grace = read('VALISE_ATTACHMENT_GRACE_HOURS', 3600, 24 * 365);
+  return {
+    ...(device !== undefined ? { attachmentDeviceBytes: device } : {}),
+    ...(org !== undefined ? { attachmentOrgBytes: org } : {}),
+    ...(grace !== undefined ? { attachmentGraceSeconds: grace } : {}),
+  };
 }
 
 /** The host clients reach a node bound to `host` by: a wildcard address is reached as localhost. */
