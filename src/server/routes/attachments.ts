@@ -23,7 +23,7 @@ import { readParams } from '../read-params.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
 import { meterRead } from '../watch/meter-read.ts';
-import { entitledCable } from './cables.ts';
+import { entitledCable, readCableIdParam } from './cables.ts';
 import { serve } from './serve-route.ts';
 
 /** The largest ciphertext: the plaintext limit and generous room for the chunks' tags. */
@@ -92,7 +92,8 @@ export function attachmentRoutes(app: FastifyInstance, ctx: ServerContext): void
 
   serve(app, ROUTES.attachment, {}, async (request, reply) => {
     const actor = requireActor(request);
-    const { id, digest } = readParams(request, { id: decodeCableId, digest: decodeDigest });
+    const id = readCableIdParam(request);
+    const { digest } = readParams(request, { id: decodeCableId, digest: decodeDigest });
     const cable = await entitledCable(ctx, request, actor.device.device, id);
     const content = await ctx.store.fetchAttachment(cable.seq, actor.device.device, digest, () =>
       meterRead(ctx, {
