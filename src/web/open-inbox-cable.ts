@@ -37,7 +37,7 @@ export async function openInboxCable(
     });
     return {
       ok: true,
-      ...presentCable(read),
+      ...presentCable({ ...read, directory: session.directory }),
       role: row?.role ?? (header.org === session.device.org ? 'sender' : 'info'),
       acknowledged: row?.acknowledged ?? false,
       isSender: header.org === session.device.org,
