@@ -10,6 +10,7 @@ import { devicesVerb } from './verbs/devices.ts';
 import { enrolVerb } from './verbs/enrol.ts';
 import { inboxVerb } from './verbs/inbox.ts';
 import { inviteVerb } from './verbs/invite.ts';
+import { networkEnrol } from './verbs/network-enrol.ts';
 import { networkInit } from './verbs/network-init.ts';
 import { orgAdd } from './verbs/org-add.ts';
 import { readVerb } from './verbs/read.ts';
@@ -20,6 +21,7 @@ import { serveVerb } from './verbs/serve.ts';
 export const VERBS: readonly Verb[] = [
   networkInit,
   orgAdd,
+  networkEnrol,
   inviteVerb,
   enrolVerb,
   approveVerb,
