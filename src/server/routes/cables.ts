@@ -13,7 +13,7 @@ import { acceptCable } from '../accept-cable.ts';
 import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
-import { readParams } from '../read-params.ts';
+import { fromEncodingError } from '../read-body.ts';
 import { receiptJson } from '../receipt.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
@@ -51,7 +51,11 @@ export function readCableIdParam(request: FastifyRequest): string {
       { field: 'params.id' },
     );
   }
-  return readParams(request, { id: decodeCableId }).id;
+  try {
+    return decodeCableId(raw, 'params.id');
+  } catch (error) {
+    throw fromEncodingError(error);
+  }
 }
 
 function isReference(text: string): boolean {
