@@ -10,6 +10,7 @@ import { devicesVerb } from './verbs/devices.ts';
 import { enrolVerb } from './verbs/enrol.ts';
 import { inboxVerb } from './verbs/inbox.ts';
 import { inviteVerb } from './verbs/invite.ts';
+import { networkEnrol } from './verbs/network-enrol.ts';
 import { networkInit } from './verbs/network-init.ts';
 import { orgCertify } from './verbs/org-certify.ts';
 import { orgRequest } from './verbs/org-request.ts';
@@ -22,6 +23,7 @@ export const VERBS: readonly Verb[] = [
   networkInit,
   orgRequest,
   orgCertify,
+  networkEnrol,
   inviteVerb,
   enrolVerb,
   approveVerb,

@@ -18,9 +18,12 @@
  *   VALISE_REQUIRE_AAL3   1: refuse synced passkeys (NIST SP 800-63B AAL3)
  *   VALISE_WEB_DIR        the built web app (default dist/web)
  *   VALISE_CHECKPOINT_MS  how often the audit log signs a checkpoint while events arrive
+ *                         (default 2000; clients also get a fresh one on demand)
  *   VALISE_WITNESS_QUORUM how many organisations' witnesses must cosign a checkpoint before
  *                         clients act on the directory changes it covers (default 1; 0: none)
- *                         (default 2000; clients also get a fresh one on demand)
+ *   VALISE_ATTACHMENT_DEVICE_MIB, VALISE_ATTACHMENT_ORG_MIB, VALISE_ATTACHMENT_GRACE_HOURS
+ *                         quotas on unlinked attachments and how long they are kept
+ *                         (default 256 MiB per device, 2048 MiB per organisation, 24 h)
  *
  * Keys made on first start and kept as 0600 files in the data dir: `server-key` signs
  * receipts, `log-key` signs the audit log's checkpoints (its verifier key is served at
@@ -45,6 +48,8 @@ import { type DemoWitnessKey, formatDemoLinks, setUpWitnessedDemoNetwork } from 
 import { DemoWitnesses } from './demo-witnesses.ts';
 import { Checkpointer, IntervalTimer } from './log/checkpointer.ts';
 import { NodeConfigError } from './node-config-error.ts';
+import { sweepAttachments } from './routes/attachments.ts';
+import { DEFAULT_LIMITS, type ServerLimits } from './server-context.ts';
 import { openPostgresStore } from './store/open-postgres.ts';
 import { openSqliteStore } from './store/open-sqlite.ts';
 import type { Store } from './store/store.ts';
@@ -160,6 +165,7 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
   if (!Number.isInteger(quorum) || quorum < 0 || quorum > 1000) {
     throw new NodeConfigError('VALISE_WITNESS_QUORUM must be a whole number of witnesses from 0 to 1000');
   }
+  const limits = attachmentLimits(env);
   const { root, sqlitePath, rootSigner } = env.VALISE_ROOT_KEY
     ? { root: await configuredRoot(env), sqlitePath: join(dataDir, 'valise.db'), rootSigner: undefined }
     : await startDemo(dataDir);
@@ -167,12 +173,14 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
   const clock = new SystemClock();
   let checkpointer: Checkpointer | undefined;
   let witnesses: DemoWitnesses | undefined;
+  let sweeper: { stop(): void } | undefined;
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   // Whatever fails after the store is open closes what was opened: `valise serve` reports
   // the failure and its process must not be kept alive by a half-started node.
   const close = async () => {
     witnesses?.stop();
     checkpointer?.stop();
+    sweeper?.stop();
     await app?.close();
     await store.close();
   };
@@ -217,6 +225,7 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
       serverSigner: await serverKey(dataDir),
       clock,
       checkpointer,
+      limits,
       logger: { level: env.LOG_LEVEL ?? 'info' },
       web: {
         origin,
@@ -225,6 +234,13 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
         demo: rootSigner !== undefined,
         appDir: env.VALISE_WEB_DIR ?? fileURLToPath(new URL('../../dist/web', import.meta.url)),
       },
+    });
+    // docs/design.md §7: unlinked attachments past their grace period are removed hourly.
+    const sweepContext = { store, clock, limits: { ...DEFAULT_LIMITS, ...limits } };
+    sweeper = new IntervalTimer().repeat(3_600_000, () => {
+      sweepAttachments(sweepContext).catch((error) =>
+        console.error(`valise: the attachment sweep failed: ${String(error)}`),
+      );
     });
     const url = await app.listen({ port, host: env.HOST ?? 'localhost' });
     app.log.info(
@@ -237,6 +253,27 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
     await close().catch(() => {});
     throw error;
   }
+}
+
+/** The attachment quotas and grace period from the environment (unset: the defaults). */
+function attachmentLimits(env: NodeSettings): Partial<ServerLimits> {
+  const read = (name: string, unit: number, max: number): number | undefined => {
+    const value = env[name];
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max) {
+      throw new NodeConfigError(`${name} must be a whole number from 1 to ${max}`);
+    }
+    return n * unit;
+  };
+  const device = read('VALISE_ATTACHMENT_DEVICE_MIB', 1024 * 1024, 1_048_576);
+  const org = read('VALISE_ATTACHMENT_ORG_MIB', 1024 * 1024, 1_048_576);
+  const grace = read('VALISE_ATTACHMENT_GRACE_HOURS', 3600, 24 * 365);
+  return {
+    ...(device !== undefined ? { attachmentDeviceBytes: device } : {}),
+    ...(org !== undefined ? { attachmentOrgBytes: org } : {}),
+    ...(grace !== undefined ? { attachmentGraceSeconds: grace } : {}),
+  };
 }
 
 /** The host clients reach a node bound to `host` by: a wildcard address is reached as localhost. */

@@ -77,6 +77,12 @@ export interface AttachmentsTable {
   content: Uint8Array;
   uploaded_by: string;
   uploaded_at: number;
+  /** The uploader's organisation (null only for a blob whose device the directory lacked). */
+  org: string | null;
+  /** The ciphertext's length in bytes: what the quotas count. */
+  size: number | null;
+  /** The one cable the blob is linked to; null until its uploader links it. */
+  linked_seq: number | null;
 }
 
 export interface CableAttachmentsTable {
