@@ -69,6 +69,7 @@ export const ERROR_CODES = {
   SERIES_CONFLICT: { status: 409, meaning: "the serial or prev is not the org's next; see head" },
   INVITATION_USED: { status: 409, meaning: 'the invitation was redeemed already' },
   ALREADY_EXISTS: { status: 409, meaning: 'another object already has this id' },
+  DEVICE_NOT_HELD: { status: 409, meaning: 'the device is not held by the watch: nothing to release' },
   CERTIFICATE_OUTDATED: {
     status: 409,
     meaning: 'the certificate is not newer than the one in force (version, or issuedAt)',
