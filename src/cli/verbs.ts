@@ -16,6 +16,7 @@ import { readVerb } from './verbs/read.ts';
 import { revokeVerb } from './verbs/revoke.ts';
 import { sendVerb } from './verbs/send.ts';
 import { serveVerb } from './verbs/serve.ts';
+import { watchVerb } from './verbs/watch.ts';
 
 export const VERBS: readonly Verb[] = [
   networkInit,
@@ -33,5 +34,6 @@ export const VERBS: readonly Verb[] = [
   auditEventsVerb,
   auditVerifyVerb,
   auditWitnessVerb,
+  watchVerb,
   serveVerb,
 ];

@@ -26,8 +26,8 @@ import { serveWebApp } from './serve-web-app.ts';
 import { signOutRoutes } from './sign-out.ts';
 import { startEnrolmentRoute } from './start-enrolment.ts';
 import { startSignInRoutes } from './start-sign-in.ts';
-import type { WebContext } from './web-context.ts';
 import { watchStepUpRoutes } from './watch-step-up.ts';
+import type { WebContext } from './web-context.ts';
 import { resolveWebOptions, type WebOptions } from './web-options.ts';
 
 export function registerWeb(app: FastifyInstance, ctx: ServerContext, options: WebOptions | undefined): void {

@@ -80,7 +80,10 @@ export function watchStepUpRoutes(app: FastifyInstance, web: WebContext): void {
 async function requireHeld(web: WebContext, device: string): Promise<{ readonly since: number }> {
   const watch = await web.ctx.store.watch.device(device);
   if (watch?.state !== 'held') {
-    throw new ServerError('DEVICE_NOT_HELD', 'this device is not held by the watch: there is nothing to release');
+    throw new ServerError(
+      'DEVICE_NOT_HELD',
+      'this device is not held by the watch: there is nothing to release',
+    );
   }
   return watch;
 }
