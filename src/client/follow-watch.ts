@@ -28,7 +28,13 @@ const RECONNECT_MS = 1000;
 
 export async function* followWatch(
   api: ApiClient,
-  options: { readonly org?: string; readonly signal?: AbortSignal; readonly after?: number } = {},
+  options: {
+    readonly org?: string;
+    readonly signal?: AbortSignal;
+    readonly after?: number;
+    /** Called each time the stream is (re)opened: from then on nothing is missed. */
+    readonly onOpen?: () => void;
+  } = {},
 ): AsyncGenerator<WatchMessage> {
   let after = options.after;
   for (;;) {
@@ -40,6 +46,7 @@ export async function* followWatch(
       },
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    options.onOpen?.();
     try {
       for await (const message of serverSentEvents(body)) {
         const leaf = Number(message.id);

@@ -7,6 +7,7 @@ export type Route =
   | { readonly page: 'cable'; readonly id: string }
   | { readonly page: 'compose'; readonly replyTo?: string }
   | { readonly page: 'officer' }
+  | { readonly page: 'watch' }
   | { readonly page: 'audit' }
   | { readonly page: 'enrol'; readonly code: string; readonly orgKey?: string };
 
@@ -21,6 +22,8 @@ export function parseRoute(hash: string): Route {
       return { page: 'officer' };
     case 'audit':
       return { page: 'audit' };
+    case 'watch':
+      return { page: 'watch' };
     case 'enrol':
       return parts[1]
         ? {
