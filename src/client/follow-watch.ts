@@ -37,15 +37,27 @@ export async function* followWatch(
   } = {},
 ): AsyncGenerator<WatchMessage> {
   let after = options.after;
+  let opened = false;
   for (;;) {
-    const body = await api.stream(ROUTES.watchStream, {
-      ...(options.org ? { query: { org: options.org } } : {}),
-      headers: {
-        accept: 'text/event-stream',
-        ...(after === undefined ? {} : { 'last-event-id': String(after) }),
-      },
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    let body: ReadableStream<Uint8Array>;
+    try {
+      body = await api.stream(ROUTES.watchStream, {
+        ...(options.org ? { query: { org: options.org } } : {}),
+        headers: {
+          accept: 'text/event-stream',
+          ...(after === undefined ? {} : { 'last-event-id': String(after) }),
+        },
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (error) {
+      if (options.signal?.aborted) return;
+      // A server that went away after the stream was open (a restart) is waited for; a
+      // first connection that fails, or any refusal, ends the follow with its error.
+      if (!(opened && error instanceof ClientError && error.code === 'SERVER_UNREACHABLE')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, RECONNECT_MS));
+      continue;
+    }
+    opened = true;
     options.onOpen?.();
     try {
       for await (const message of serverSentEvents(body)) {
