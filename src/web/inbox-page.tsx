@@ -149,7 +149,17 @@ function Row(props: { readonly item: InboxRow }) {
           <span className="marker action">action required</span>
         )}
         {addressee && !item.acknowledged && <span className="marker unack">unacknowledged</span>}
+        {addressee && item.acknowledged && (
+          <span className="marker done" data-testid="acknowledged-marker">
+            acknowledged
+          </span>
+        )}
         {item.role === 'sender' && <span className="marker sent">sent</span>}
+        {item.acks && item.acks.of > 0 && (
+          <span className="marker" data-testid="ack-count">
+            {item.acks.done}/{item.acks.of} acknowledged
+          </span>
+        )}
         {!item.verified && <span className="marker bad">header does not verify</span>}
       </td>
     </tr>

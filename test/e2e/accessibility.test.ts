@@ -138,4 +138,36 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
     await page.getByTestId('cable-body').waitFor();
     assert.match((await page.getByTestId('cable-body').textContent()) ?? '', /confirm attendance/);
   });
+
+  // Last: it stops the server.
+  test("with the server down, a cable opened before shows from the browser's copy, and another says why in plain words", async () => {
+    const anna = person('de.anna').page;
+    await anna.goto(`${node.origin}/#/compose`);
+    await anna.getByTestId('classification').selectOption('RESTREINT UE');
+    await anna.getByTestId('action-FR').check();
+    await anna.getByTestId('subject').fill('Never opened here');
+    await anna.getByTestId('body').fill('This text was never decrypted in this browser.');
+    await anna.locator('[data-testid="recipient-org"][data-org="FR"]').waitFor();
+    await anna.getByTestId('send').click();
+    await anna.getByTestId('sent').waitFor();
+    const unopened = (await anna.getByTestId('sent').locator('a').getAttribute('href')) ?? '';
+    // The first cable was opened by the page tests above.
+    await anna.goto(`${node.origin}/#/`);
+    await anna.getByTestId('inbox-row').first().waitFor();
+    await node.stop();
+
+    await anna.evaluate((hash) => {
+      window.location.hash = hash;
+    }, cableHref);
+    await anna.getByTestId('cable-offline').waitFor();
+    assert.match((await anna.getByTestId('cable-body').textContent()) ?? '', /confirm attendance/);
+
+    await anna.evaluate((hash) => {
+      window.location.hash = hash;
+    }, unopened);
+    await anna.getByTestId('cable-failure').waitFor();
+    assert.equal(await anna.getByTestId('verification').getAttribute('data-code'), 'SERVER_UNREACHABLE');
+    assert.match((await anna.getByTestId('cable-failure').textContent()) ?? '', /cannot be reached/);
+    assert.doesNotMatch((await anna.getByTestId('cable-failure').textContent()) ?? '', /never decrypted/);
+  });
 });
