@@ -234,9 +234,9 @@ export class ApiClient {
       response = await this.#fetch(url, {
         method: request.method,
         headers,
-        signal: abort.signal,
+        // The caller's signal (a stream it will stop) as well as the timer's.
+        signal: request.signal ? AbortSignal.any([abort.signal, request.signal]) : abort.signal,
         ...(body ? { body: new Uint8Array(body) } : {}),
-        ...(request.signal ? { signal: request.signal } : {}),
       });
     } catch (cause) {
       const why = abort.signal.aborted
