@@ -16,7 +16,7 @@ export function StoppedPage(props: {
   readonly onReleased: () => void;
 }) {
   const { device, stop } = props;
-  const [officers, setOfficers] = useState<readonly OfficerContact[]>([]);
+  const [officers, setOfficers] = useState<readonly OfficerContact[] | undefined>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const held = stop.code === 'DEVICE_HELD';
@@ -72,14 +72,16 @@ export function StoppedPage(props: {
           ? 'Do not confirm. Call a security officer of your organisation now:'
           : 'Call a security officer of your organisation; only they can lift the suspension:'}
       </p>
-      <ul data-testid="stopped-officers">
-        {officers.map((o) => (
-          <li key={o.user}>
-            {o.name} <span className="muted">({o.user})</span>
-          </li>
-        ))}
-        {officers.length === 0 && <li>your organisation's security officer</li>}
-      </ul>
+      {officers && (
+        <ul data-testid="stopped-officers">
+          {officers.map((o) => (
+            <li key={o.user}>
+              {o.name} <span className="muted">({o.user})</span>
+            </li>
+          ))}
+          {officers.length === 0 && <li>your organisation's security officer</li>}
+        </ul>
+      )}
     </section>
   );
 }
