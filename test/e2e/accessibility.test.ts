@@ -6,13 +6,13 @@
  * is how docs/screenshots/ is refreshed.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, launchChromium } from './chromium.ts';
 import { seriousViolations } from './fixtures/axe.ts';
-import { startWebNode, type WebNode } from './fixtures/web-node.ts';
+import { buildWebApp, startWebNode, type WebNode } from './fixtures/web-node.ts';
 import { enrolAndSignIn, type Person } from './fixtures/web-person.ts';
 
 const skip = browserSkipReason();
@@ -32,6 +32,8 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
   let browser: Browser;
   let people: Map<string, Person>;
   let cableHref = '';
+  let replacement: WebNode | undefined;
+  let appDir: string | undefined;
   const person = (user: string) => {
     const found = people.get(user);
     assert.ok(found, `${user} is enrolled`);
@@ -39,7 +41,9 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
   };
 
   before(async () => {
-    node = await startWebNode();
+    // One build for both nodes of the last test; removed in after().
+    appDir = buildWebApp();
+    node = await startWebNode({ appDir });
     browser = await launchChromium();
     people = await enrolAndSignIn(browser, node.origin, node.links, ['de.officer', 'de.anna', 'fr.officer']);
     // One cable so that the inbox, the cable page and the audit page have something to show.
@@ -57,7 +61,9 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
   });
   after(async () => {
     await browser?.close();
+    await replacement?.stop();
     await node?.stop();
+    if (appDir) rmSync(dirname(appDir), { recursive: true, force: true });
   });
 
   const pages = [
@@ -117,7 +123,7 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
   });
 
   // Last: it stops the server.
-  test("with the server down, a cable opened before shows from the browser's copy, and another says why in plain words", async () => {
+  test("with the server down, a cable opened before shows from the browser's copy, another says why, and a replaced network is refused before the passkey", async () => {
     const anna = person('de.anna').page;
     await anna.goto(`${node.origin}/#/compose`);
     await anna.getByTestId('classification').selectOption('RESTREINT UE');
@@ -146,5 +152,15 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
     assert.equal(await anna.getByTestId('verification').getAttribute('data-code'), 'SERVER_UNREACHABLE');
     assert.match((await anna.getByTestId('cable-failure').textContent()) ?? '', /cannot be reached/);
     assert.doesNotMatch((await anna.getByTestId('cable-failure').textContent()) ?? '', /never decrypted/);
+
+    // A node started afresh at the same address is another network: the browser says so
+    // before it asks for the passkey.
+    replacement = await startWebNode({ port: node.port, ...(appDir ? { appDir } : {}) });
+    await anna.goto(`${replacement.origin}/#/`);
+    await anna.reload();
+    await anna.getByTestId('sign-in').click();
+    await anna.getByTestId('sign-in-error').waitFor();
+    assert.equal(await anna.getByTestId('sign-in-error').getAttribute('data-code'), 'ROOT_MISMATCH');
+    assert.match((await anna.getByTestId('sign-in-error').textContent()) ?? '', /another network/);
   });
 });
