@@ -26,7 +26,7 @@ function stoppedBy(error: unknown): DeviceError | undefined {
   return error instanceof DeviceError && STOPPED_CODES.includes(error.code) ? error : undefined;
 }
 
-export function App(props: { readonly device: DeviceClient }) {
+export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?: string }) {
   const { device } = props;
   const [route, setRoute] = useState<Route>(() => parseRoute(window.location.hash));
   const [status, setStatus] = useState<DeviceStatus | undefined>();
@@ -74,7 +74,7 @@ export function App(props: { readonly device: DeviceClient }) {
         <EnrolPage
           device={device}
           code={route.code}
-          {...(route.orgKey ? { orgKey: route.orgKey } : {})}
+          {...(props.demoOrgKey ? { orgKey: props.demoOrgKey } : {})}
           onDone={refresh}
         />
       </Shell>

@@ -40,10 +40,12 @@ describe('valise watch', { timeout: 300_000 }, () => {
       VALISE_NETWORK: 'watch',
       VALISE_ROOT_KEY: rootKey,
     });
+    const orgKeyFile = join(configDir, 'DE-org-key.json');
+    const requested = await ok('de-so', ['org', 'request', 'DE', '--key-file', orgKeyFile]);
     await ok('authority', [
       'org',
-      'add',
-      'DE',
+      'certify',
+      String(requested.request),
       '--name',
       'Auswärtiges Amt',
       '--accreditation',
@@ -54,7 +56,7 @@ describe('valise watch', { timeout: 300_000 }, () => {
     await ok('de-so', [
       'enrol',
       '--org-key',
-      join(configDir, 'authority', 'org-key-DE.json'),
+      orgKeyFile,
       '--user',
       'de.officer',
       '--name',
