@@ -18,6 +18,7 @@ import { readVerb } from './verbs/read.ts';
 import { revokeVerb } from './verbs/revoke.ts';
 import { sendVerb } from './verbs/send.ts';
 import { serveVerb } from './verbs/serve.ts';
+import { watchVerb } from './verbs/watch.ts';
 
 export const VERBS: readonly Verb[] = [
   networkInit,
@@ -37,5 +38,6 @@ export const VERBS: readonly Verb[] = [
   auditEventsVerb,
   auditVerifyVerb,
   auditWitnessVerb,
+  watchVerb,
   serveVerb,
 ];

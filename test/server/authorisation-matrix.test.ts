@@ -557,6 +557,22 @@ const MATRIX: Record<string, Row> = {
     expect: { ...all(403), anonymous: 401, 'fr.officer': 200, 'cy.authority': 200 },
     call: (t, actor) => streamStatus(t, actor),
   },
+  // A held browser device's passkey step-up: these test devices have no passkey (403 NO_PASSKEY).
+  'POST /api/v1/watch/step-up/options': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401 },
+    call: (t, actor) => t.api.post('/api/v1/watch/step-up/options', {}, as(actor, t)),
+  },
+  'POST /api/v1/watch/step-up': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401 },
+    call: (t, actor) =>
+      t.api.post(
+        '/api/v1/watch/step-up',
+        { passkey: fakePasskey('webauthn.get', { authenticatorData: 'AA', signature: 'AA' }) },
+        as(actor, t),
+      ),
+  },
   // The audit log: its key is public; checkpoints and proofs are for every device;
   // the whole log for officers and the authority; witness acts for registry devices.
   'GET /api/v1/log': {

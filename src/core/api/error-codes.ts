@@ -85,6 +85,7 @@ export const ERROR_CODES = {
     status: 409,
     meaning: 'the attachment is linked to a cable already; upload it afresh',
   },
+  DEVICE_NOT_HELD: { status: 409, meaning: 'the device is not held by the watch: nothing to release' },
   CERTIFICATE_OUTDATED: {
     status: 409,
     meaning: 'the certificate is not newer than the one in force (version, or issuedAt)',

@@ -155,9 +155,9 @@ export interface WebSessionsTable {
 /** Outstanding WebAuthn challenges: single use, short-lived. */
 export interface WebauthnChallengesTable {
   challenge: string;
-  /** 'enrol', 'sign-in' or 'step-up'. */
+  /** 'enrol', 'sign-in', 'step-up' or 'watch-step-up'. */
   purpose: string;
-  /** The invitation (enrol) or the device (sign-in, step-up) it was issued to. */
+  /** The invitation (enrol) or the device (sign-in, step-ups) it was issued to. */
   subject: string;
   expires_at: number;
 }
