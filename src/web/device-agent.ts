@@ -44,6 +44,7 @@ import type {
 } from './device-protocol.ts';
 import { directoryView } from './directory-view.ts';
 import { errorView } from './error-view.ts';
+import { InboxFollower } from './inbox-follower.ts';
 import * as officer from './officer-desk.ts';
 import * as watch from './watch-desk.ts';
 
@@ -52,10 +53,16 @@ export class DeviceAgent implements DeviceApi {
   #invitee: Invitee | undefined;
   readonly #opened: cables.OpenedAttachments = new Map();
   readonly #watch: watch.WatchFollower;
+  readonly #inbox: InboxFollower;
 
   /** `push` carries what the worker sends unasked (the watch's live events) to the page. */
   constructor(origin: string, fetch: Fetch, push: (message: DevicePush) => void = () => {}) {
     this.#device = new DeviceContext(origin, fetch);
+    this.#inbox = new InboxFollower(
+      (cable) => push({ push: 'cable', cable }),
+      () => push({ push: 'inbox-open' }),
+      (error) => push({ push: 'inbox-ended', error: errorView(error) }),
+    );
     this.#watch = new watch.WatchFollower(
       (event) => push({ push: 'watch', event }),
       () => push({ push: 'watch-open' }),
@@ -227,6 +234,14 @@ export class DeviceAgent implements DeviceApi {
 
   async stopWatch(): Promise<void> {
     this.#watch.stop();
+  }
+
+  async followInbox(): Promise<void> {
+    this.#inbox.start(this.#device);
+  }
+
+  async stopInbox(): Promise<void> {
+    this.#inbox.stop();
   }
 
   startWatchStepUp(): Promise<PublicKeyCredentialRequestOptionsJSON> {

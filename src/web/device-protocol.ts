@@ -9,6 +9,7 @@ import type {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/browser';
+import type { LiveCable } from '../client/follow-inbox.ts';
 import type { CablePresentation } from '../client/present-cable.ts';
 import type { Invitee } from '../core/api/web-routes.ts';
 
@@ -299,6 +300,9 @@ export interface DeviceApi {
   suspendDevice(device: string, reason: string): Promise<void>;
   /** Opens the live stream; its events arrive as `watch` pushes until stopWatch. */
   followWatch(): Promise<void>;
+  /** Opens the device's live inbox: new cables arrive as `cable` pushes. */
+  followInbox(): Promise<void>;
+  stopInbox(): Promise<void>;
   stopWatch(): Promise<void>;
   /** A held browser device: the passkey challenge, then the assertion that releases it. */
   startWatchStepUp(): Promise<PublicKeyCredentialRequestOptionsJSON>;
@@ -309,6 +313,9 @@ export interface DeviceApi {
 
 /** What the worker sends unasked: the watch's live events, and why the stream ended. */
 export type DevicePush =
+  | { readonly push: 'cable'; readonly cable: LiveCable }
+  | { readonly push: 'inbox-open' }
+  | { readonly push: 'inbox-ended'; readonly error: ErrorView }
   | { readonly push: 'watch'; readonly event: WatchEventView }
   | { readonly push: 'watch-open' }
   | { readonly push: 'watch-ended'; readonly error: ErrorView };

@@ -44,6 +44,8 @@ export function WatchPage(props: {
     if (!officer) return;
     void loadDevices();
     const unlisten = device.listen((message) => {
+      // The inbox's pushes are the app shell's, not this page's.
+      if (message.push !== 'watch' && message.push !== 'watch-open' && message.push !== 'watch-ended') return;
       if (message.push === 'watch-ended') {
         setLive(plainWords(message.error));
         return;
