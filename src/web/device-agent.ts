@@ -16,6 +16,7 @@ import * as compose from './compose-desk.ts';
 import { DeviceContext } from './device-context.ts';
 import type {
   AckRow,
+  ApprovalConfirmation,
   AuditView,
   CableView,
   DeviceApi,
@@ -23,6 +24,7 @@ import type {
   DeviceStatus,
   DirectoryView,
   Draft,
+  EnrolmentDone,
   EnrolmentStart,
   FileInput,
   InboxView,
@@ -71,9 +73,7 @@ export class DeviceAgent implements DeviceApi {
     return start;
   }
 
-  finishEnrolment(
-    request: FinishEnrolment,
-  ): Promise<{ readonly device: string; readonly status: 'pending' | 'active' }> {
+  finishEnrolment(request: FinishEnrolment): Promise<EnrolmentDone> {
     return finishEnrolment(this.#device, this.#invitee, request);
   }
 
@@ -161,8 +161,8 @@ export class DeviceAgent implements DeviceApi {
     return officer.devices(this.#device);
   }
 
-  approve(device: string): Promise<void> {
-    return officer.approve(this.#device, device);
+  approve(device: string, confirmation: ApprovalConfirmation): Promise<void> {
+    return officer.approve(this.#device, device, confirmation);
   }
 
   revoke(target: string, reason: string): Promise<void> {

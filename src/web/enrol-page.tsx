@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import type { DeviceClient } from './device-client.ts';
+import type { EnrolmentDone } from './device-protocol.ts';
 import { enrolWithPasskey } from './passkey-prompt.ts';
 import { plainWords } from './plain-words.ts';
 
@@ -17,7 +18,7 @@ export function EnrolPage(props: {
   const [label, setLabel] = useState('browser');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
-  const [done, setDone] = useState<{ device: string; status: 'pending' | 'active' } | undefined>();
+  const [done, setDone] = useState<EnrolmentDone | undefined>();
 
   const enrol = async () => {
     setBusy(true);
@@ -43,9 +44,15 @@ export function EnrolPage(props: {
           this browser.
         </p>
         {done.status === 'pending' ? (
-          <p data-testid="enrol-pending">
-            Your security officer must now approve it. Once they have, sign in with your passkey.
-          </p>
+          <>
+            <p data-testid="enrol-pending">
+              Your security officer must now approve it. Read them this code: they approve only if their
+              screen shows the same one. Once they have, sign in with your passkey.
+            </p>
+            <p className="comparison-code" data-testid="comparison-code">
+              {done.comparisonCode}
+            </p>
+          </>
         ) : (
           <p data-testid="enrol-active">As your organisation's security officer you certified it yourself.</p>
         )}

@@ -105,7 +105,7 @@ describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
         '--',
         String(invitation.code),
       ]);
-      await ok(so, ['approve', String(enrolled.device)]);
+      await ok(so, ['approve', String(enrolled.device), '--code', String(enrolled.comparisonCode)]);
     }
   });
   after(async () => {

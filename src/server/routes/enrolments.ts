@@ -47,6 +47,8 @@ export function enrolmentRoutes(app: FastifyInstance, ctx: ServerContext): void 
         kemKey: toBase64url(e.kemKey),
         createdAt: e.createdAt,
         status: e.status,
+        invitation: e.invitation,
+        ...(e.binding ? { binding: toBase64url(e.binding) } : {}),
       })),
     };
   });

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { generateSigner } from '../../../src/core/crypto/ed25519.ts';
+import { randomBytes } from '../../../src/core/encoding/bytes.ts';
 import type {
   DeviceCertificate,
   OrgCertificate,
@@ -172,6 +173,7 @@ for (const backend of await backends()) {
         label: 'phone',
         signingKey: keys.signer.publicKey,
         kemKey: keys.kem.publicKey,
+        binding: randomBytes(32),
       });
       assert.equal(enrolment.status, 201);
       const pending = await t.api.get('/api/v1/enrolments?status=pending', { as: officer });
