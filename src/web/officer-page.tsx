@@ -73,7 +73,7 @@ export function OfficerPage(props: {
       {!hasKey && <OrgKeyImport device={device} onDone={() => setHasKey(true)} />}
       <h2>Pending enrolments</h2>
       {pending.length === 0 && <p className="muted">None.</p>}
-      <table data-testid="pending">
+      <table className="stack" data-testid="pending">
         <tbody>
           {pending.map((p) => (
             <PendingApproval
@@ -142,12 +142,11 @@ function PendingApproval(props: {
   const [link, setLink] = useState('');
   return (
     <tr data-testid="pending-row" data-user={p.user}>
-      <td>{p.user}</td>
-      <td>{p.label}</td>
-      <td>
-        <code>{p.device.slice(0, 8)}…</code>
+      <td data-label="Person">{p.user}</td>
+      <td data-label="Device">
+        {p.label} <code>{p.device.slice(0, 8)}…</code>
       </td>
-      <td>{new Date(p.createdAt * 1000).toISOString().slice(0, 16).replace('T', ' ')}Z</td>
+      <td data-label="Asked">{new Date(p.createdAt * 1000).toISOString().slice(0, 16).replace('T', ' ')}Z</td>
       <td>
         <span className="muted">Their device shows</span>{' '}
         <strong className="comparison-code" data-testid="pending-code">
@@ -155,6 +154,7 @@ function PendingApproval(props: {
         </strong>
         {!p.bound && (
           <input
+            className="pending-link"
             value={link}
             placeholder="enrolment link you handed over"
             aria-label={`enrolment link you handed to ${p.user}`}
