@@ -16,7 +16,7 @@ import type {
   PendingRow,
 } from './device-protocol.ts';
 import { withStepUp } from './passkey-prompt.ts';
-import { plainWords } from './plain-words.ts';
+import { errorCode, plainWords } from './plain-words.ts';
 
 export function OfficerPage(props: {
   readonly device: DeviceClient;
@@ -28,6 +28,7 @@ export function OfficerPage(props: {
   const [devices, setDevices] = useState<readonly DeviceRow[]>([]);
   const [directory, setDirectory] = useState<DirectoryView | undefined>();
   const [message, setMessage] = useState('');
+  const [messageCode, setMessageCode] = useState<string | undefined>();
   const [hasKey, setHasKey] = useState(me.hasOrgKey);
 
   const load = useCallback(async () => {
@@ -51,12 +52,14 @@ export function OfficerPage(props: {
 
   const act = async (what: string, run: () => Promise<unknown>) => {
     setMessage('');
+    setMessageCode(undefined);
     try {
       await withStepUp(device, run);
       setMessage(`${what}: done.`);
       await load();
     } catch (error) {
       setMessage(`${what}: ${plainWords(error)}`);
+      setMessageCode(errorCode(error));
     }
   };
 
@@ -66,7 +69,7 @@ export function OfficerPage(props: {
     <section className="officer" data-testid="officer">
       <h1>Security officer · {me.orgName}</h1>
       {message && (
-        <p className="notice" data-testid="officer-message">
+        <p className="notice" data-testid="officer-message" data-code={messageCode}>
           {message}
         </p>
       )}
