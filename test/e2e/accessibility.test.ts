@@ -6,13 +6,13 @@
  * is how docs/screenshots/ is refreshed.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, launchChromium } from './chromium.ts';
-import { startWebNode, type WebNode } from './fixtures/web-node.ts';
+import { buildWebApp, startWebNode, type WebNode } from './fixtures/web-node.ts';
 import { enrolAndSignIn, type Person } from './fixtures/web-person.ts';
 
 const skip = browserSkipReason();
@@ -55,6 +55,8 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
   let browser: Browser;
   let people: Map<string, Person>;
   let cableHref = '';
+  let replacement: WebNode | undefined;
+  let appDir: string | undefined;
   const person = (user: string) => {
     const found = people.get(user);
     assert.ok(found, `${user} is enrolled`);
@@ -62,7 +64,9 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
   };
 
   before(async () => {
-    node = await startWebNode();
+    // One build for both nodes of the last test; removed in after().
+    appDir = buildWebApp();
+    node = await startWebNode({ appDir });
     browser = await launchChromium();
     people = await enrolAndSignIn(browser, node.origin, node.links, ['de.officer', 'de.anna', 'fr.officer']);
     // One cable so that the inbox, the cable page and the audit page have something to show.
@@ -80,7 +84,9 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
   });
   after(async () => {
     await browser?.close();
+    await replacement?.stop();
     await node?.stop();
+    if (appDir) rmSync(dirname(appDir), { recursive: true, force: true });
   });
 
   const pages = [
@@ -139,7 +145,7 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
   });
 
   // Last: it stops the server.
-  test("with the server down, a cable opened before shows from the browser's copy, and another says why in plain words", async () => {
+  test("with the server down, a cable opened before shows from the browser's copy, another says why, and a replaced network is refused before the passkey", async () => {
     const anna = person('de.anna').page;
     await anna.goto(`${node.origin}/#/compose`);
     await anna.getByTestId('classification').selectOption('RESTREINT UE');
@@ -168,5 +174,15 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
     assert.equal(await anna.getByTestId('verification').getAttribute('data-code'), 'SERVER_UNREACHABLE');
     assert.match((await anna.getByTestId('cable-failure').textContent()) ?? '', /cannot be reached/);
     assert.doesNotMatch((await anna.getByTestId('cable-failure').textContent()) ?? '', /never decrypted/);
+
+    // A node started afresh at the same address is another network: the browser says so
+    // before it asks for the passkey.
+    replacement = await startWebNode({ port: node.port, ...(appDir ? { appDir } : {}) });
+    await anna.goto(`${replacement.origin}/#/`);
+    await anna.reload();
+    await anna.getByTestId('sign-in').click();
+    await anna.getByTestId('sign-in-error').waitFor();
+    assert.equal(await anna.getByTestId('sign-in-error').getAttribute('data-code'), 'ROOT_MISMATCH');
+    assert.match((await anna.getByTestId('sign-in-error').textContent()) ?? '', /another network/);
   });
 });
