@@ -84,22 +84,25 @@ export async function approve(request: ApproveRequest): Promise<SignedEntry<Devi
     throw new ClientError('ALREADY_EXISTS', `device ${pending.device} is already in the directory`);
   }
   // 3.
-  const bindingKey = await bindingKeyOf(request, pending);
-  // 4.
-  const bound =
-    pending.binding !== undefined &&
-    pending.invitation !== undefined &&
-    verifyEnrolmentBinding(
-      bindingKey,
-      {
-        invitation: pending.invitation,
-        device: pending.device,
-        label: pending.label,
-        signingKey: pending.signingKey,
-        kemKey: pending.kemKey,
-      },
-      pending.binding,
+  if (pending.binding === undefined || pending.invitation === undefined) {
+    throw new ClientError(
+      'ENROLMENT_UNBOUND',
+      `device ${pending.device} enrolled without binding its keys to its invitation; invite ${pending.user} again`,
     );
+  }
+  const bindingKey = await bindingKeyOf(request, pending.invitation, pending);
+  // 4.
+  const bound = verifyEnrolmentBinding(
+    bindingKey,
+    {
+      invitation: pending.invitation,
+      device: pending.device,
+      label: pending.label,
+      signingKey: pending.signingKey,
+      kemKey: pending.kemKey,
+    },
+    pending.binding,
+  );
   if (!bound) {
     throw new ClientError(
       'ENROLMENT_TAMPERED',
@@ -137,16 +140,14 @@ export async function approve(request: ApproveRequest): Promise<SignedEntry<Devi
   );
 }
 
-async function bindingKeyOf(request: ApproveRequest, pending: PendingEnrolment): Promise<Uint8Array> {
-  const missing = () =>
-    new ClientError(
-      'ENROLMENT_UNBOUND',
-      `this device did not issue the invitation device ${pending.device} used; approve it with the enrolment code you handed to ${pending.user}`,
-    );
-  if (pending.invitation === undefined) throw missing();
+async function bindingKeyOf(
+  request: ApproveRequest,
+  invitation: string,
+  pending: PendingEnrolment,
+): Promise<Uint8Array> {
   if (request.invitationCode !== undefined) {
     const code = parseInvitationCode(request.invitationCode);
-    if (code.invitation !== pending.invitation) {
+    if (code.invitation !== invitation) {
       throw new ClientError(
         'ENROLMENT_TAMPERED',
         `device ${pending.device} did not enrol with this code; check that you are approving the right person`,
@@ -154,8 +155,13 @@ async function bindingKeyOf(request: ApproveRequest, pending: PendingEnrolment):
     }
     return invitationKeys(code.secret).binding;
   }
-  const kept = await request.invitations.find(pending.invitation);
-  if (!kept) throw missing();
+  const kept = await request.invitations.find(invitation);
+  if (!kept) {
+    throw new ClientError(
+      'ENROLMENT_UNBOUND',
+      `this device did not issue the invitation device ${pending.device} used; approve it with the enrolment code you handed to ${pending.user}`,
+    );
+  }
   if (kept.org !== pending.org || kept.user !== pending.user) {
     throw new ClientError(
       'ENROLMENT_TAMPERED',
