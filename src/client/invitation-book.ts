@@ -9,6 +9,7 @@
  * browser sealed in IndexedDB.
  */
 import { toBase64url } from '../core/encoding/bytes.ts';
+import { encodeCanonical } from '../core/encoding/canonical-json.ts';
 import { array, bytes, decodeJson, integer, object } from '../core/encoding/decode.ts';
 import { EncodingError } from '../core/encoding/encoding-error.ts';
 import { decodeDeviceId, decodeOrgId, decodeUserId } from '../core/encoding/identifiers.ts';
@@ -77,7 +78,8 @@ export function invitationBook(file: InvitationBookFile, now: () => number): Inv
       const invitations = kept
         .slice(-MAX_ENTRIES)
         .map((b) => ({ ...b, bindingKey: toBase64url(b.bindingKey) }));
-      await file.write(new TextEncoder().encode(JSON.stringify({ v: 1, invitations })));
+      // Canonical (RFC 8785), as every file of a profile is.
+      await file.write(encodeCanonical({ v: 1, invitations }));
     },
     async find(invitation) {
       return (await load()).find((b) => b.invitation === invitation);
