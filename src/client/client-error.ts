@@ -63,6 +63,14 @@ export const CLIENT_ERROR_CODES = [
   'WITNESS_REFUSED',
   /** `valise audit verify` found the stored log differs from what was signed. */
   'AUDIT_FAILED',
+  /** No binding key for a pending enrolment: this device did not issue its invitation. */
+  'ENROLMENT_UNBOUND',
+  /** A pending enrolment's keys are not the ones the invitee's device bound: they were swapped. */
+  'ENROLMENT_TAMPERED',
+  /** An approval needs the comparison code the invitee's device shows. */
+  'COMPARISON_REQUIRED',
+  /** The comparison code given is not the one of the pending enrolment's keys. */
+  'COMPARISON_MISMATCH',
   /** A key file's passphrase is wrong, or the encrypted file was altered. */
   'PASSPHRASE_WRONG',
   /** A key file is encrypted and no passphrase can be asked for (no terminal, none configured). */

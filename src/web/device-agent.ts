@@ -22,6 +22,7 @@ import * as compose from './compose-desk.ts';
 import { DeviceContext } from './device-context.ts';
 import type {
   AckRow,
+  ApprovalConfirmation,
   AuditView,
   CableView,
   DeviceApi,
@@ -30,6 +31,7 @@ import type {
   DeviceStatus,
   DirectoryView,
   Draft,
+  EnrolmentDone,
   EnrolmentStart,
   FileInput,
   InboxView,
@@ -101,9 +103,7 @@ export class DeviceAgent implements DeviceApi {
     return requireDemoNetwork(this.#device);
   }
 
-  finishEnrolment(
-    request: FinishEnrolment,
-  ): Promise<{ readonly device: string; readonly status: 'pending' | 'active' }> {
+  finishEnrolment(request: FinishEnrolment): Promise<EnrolmentDone> {
     return finishEnrolment(this.#device, this.#invitee, request);
   }
 
@@ -192,8 +192,8 @@ export class DeviceAgent implements DeviceApi {
     return officer.devices(this.#device);
   }
 
-  approve(device: string): Promise<void> {
-    return officer.approve(this.#device, device);
+  approve(device: string, confirmation: ApprovalConfirmation): Promise<void> {
+    return officer.approve(this.#device, device, confirmation);
   }
 
   revoke(target: string, reason: string): Promise<void> {

@@ -148,6 +148,25 @@ export interface PendingRow {
   readonly user: string;
   readonly label: string;
   readonly createdAt: number;
+  /** The code of the keys pending, which the invitee's device shows (docs/design.md §5). */
+  readonly comparisonCode: string;
+  /** This browser issued the invitation, so it holds its binding key. */
+  readonly bound: boolean;
+}
+
+/** An enrolled browser: pending approval, or certified by its own officer's key. */
+export interface EnrolmentDone {
+  readonly device: string;
+  readonly status: 'pending' | 'active';
+  /** The code of this device's keys, for the invitee to read to their officer. */
+  readonly comparisonCode: string;
+}
+
+/** What the officer confirms when approving: the code compared, and the link if needed. */
+export interface ApprovalConfirmation {
+  readonly comparisonCode: string;
+  /** The enrolment link handed over, when this browser did not issue the invitation. */
+  readonly invitationLink?: string;
 }
 
 export interface InvitationView {
@@ -255,7 +274,7 @@ export interface DeviceApi {
     readonly label: string;
     readonly passkey: unknown;
     readonly orgKey?: string;
-  }): Promise<{ readonly device: string; readonly status: 'pending' | 'active' }>;
+  }): Promise<EnrolmentDone>;
   startSignIn(): Promise<PublicKeyCredentialRequestOptionsJSON>;
   finishSignIn(passkey: unknown): Promise<Me>;
   resume(): Promise<Me | null>;
@@ -281,7 +300,7 @@ export interface DeviceApi {
   search(query: string): Promise<readonly SearchHit[]>;
   pendingEnrolments(): Promise<readonly PendingRow[]>;
   devices(): Promise<readonly DeviceRow[]>;
-  approve(device: string): Promise<void>;
+  approve(device: string, confirmation: ApprovalConfirmation): Promise<void>;
   revoke(target: string, reason: string): Promise<void>;
   invite(request: {
     readonly user: string;

@@ -7,9 +7,16 @@
 import { useCallback, useEffect, useState } from 'react';
 import { CLASSIFICATIONS } from '../core/identity/classification.ts';
 import type { DeviceClient } from './device-client.ts';
-import type { DeviceRow, DirectoryView, InvitationView, Me, PendingRow } from './device-protocol.ts';
+import type {
+  ApprovalConfirmation,
+  DeviceRow,
+  DirectoryView,
+  InvitationView,
+  Me,
+  PendingRow,
+} from './device-protocol.ts';
 import { withStepUp } from './passkey-prompt.ts';
-import { plainWords } from './plain-words.ts';
+import { errorCode, plainWords } from './plain-words.ts';
 
 export function OfficerPage(props: {
   readonly device: DeviceClient;
@@ -21,6 +28,7 @@ export function OfficerPage(props: {
   const [devices, setDevices] = useState<readonly DeviceRow[]>([]);
   const [directory, setDirectory] = useState<DirectoryView | undefined>();
   const [message, setMessage] = useState('');
+  const [messageCode, setMessageCode] = useState<string | undefined>();
   const [hasKey, setHasKey] = useState(me.hasOrgKey);
 
   const load = useCallback(async () => {
@@ -44,12 +52,14 @@ export function OfficerPage(props: {
 
   const act = async (what: string, run: () => Promise<unknown>) => {
     setMessage('');
+    setMessageCode(undefined);
     try {
       await withStepUp(device, run);
       setMessage(`${what}: done.`);
       await load();
     } catch (error) {
       setMessage(`${what}: ${plainWords(error)}`);
+      setMessageCode(errorCode(error));
     }
   };
 
@@ -59,33 +69,23 @@ export function OfficerPage(props: {
     <section className="officer" data-testid="officer">
       <h1>Security officer · {me.orgName}</h1>
       {message && (
-        <p className="notice" data-testid="officer-message">
+        <p className="notice" data-testid="officer-message" data-code={messageCode}>
           {message}
         </p>
       )}
       {!hasKey && <OrgKeyImport device={device} onDone={() => setHasKey(true)} />}
       <h2>Pending enrolments</h2>
       {pending.length === 0 && <p className="muted">None.</p>}
-      <table data-testid="pending">
+      <table className="stack" data-testid="pending">
         <tbody>
           {pending.map((p) => (
-            <tr key={p.device} data-testid="pending-row" data-user={p.user}>
-              <td>{p.user}</td>
-              <td>{p.label}</td>
-              <td>
-                <code>{p.device}</code>
-              </td>
-              <td>{new Date(p.createdAt * 1000).toISOString().slice(0, 16).replace('T', ' ')}Z</td>
-              <td>
-                <button
-                  type="button"
-                  onClick={() => act(`Approve ${p.user}`, () => device.call('approve', p.device))}
-                  data-testid="approve"
-                >
-                  Approve
-                </button>
-              </td>
-            </tr>
+            <PendingApproval
+              key={p.device}
+              row={p}
+              onApprove={(confirmation) =>
+                act(`Approve ${p.user}`, () => device.call('approve', p.device, confirmation))
+              }
+            />
           ))}
         </tbody>
       </table>
@@ -129,6 +129,60 @@ export function OfficerPage(props: {
       </table>
       <InviteForm device={device} groups={directory?.groups ?? []} onInvited={load} />
     </section>
+  );
+}
+
+/**
+ * One pending enrolment (docs/design.md §5): the officer approves only when the code the
+ * invitee reads from their device is the one shown here; when another device issued the
+ * invitation, they paste the link they handed over, whose hidden half checks the keys.
+ */
+function PendingApproval(props: {
+  readonly row: PendingRow;
+  readonly onApprove: (confirmation: ApprovalConfirmation) => void;
+}) {
+  const { row: p } = props;
+  const [link, setLink] = useState('');
+  return (
+    <tr data-testid="pending-row" data-user={p.user}>
+      <td data-label="Person">{p.user}</td>
+      <td data-label="Device">
+        {p.label} <code>{p.device.slice(0, 8)}…</code>
+      </td>
+      <td data-label="Asked">{new Date(p.createdAt * 1000).toISOString().slice(0, 16).replace('T', ' ')}Z</td>
+      <td>
+        <span className="muted">Their device shows</span>{' '}
+        <strong className="comparison-code" data-testid="pending-code">
+          {p.comparisonCode}
+        </strong>
+        {!p.bound && (
+          <input
+            className="pending-link"
+            value={link}
+            placeholder="enrolment link you handed over"
+            aria-label={`enrolment link you handed to ${p.user}`}
+            onChange={(e) => setLink(e.target.value)}
+            data-testid="pending-link"
+          />
+        )}
+      </td>
+      <td>
+        <button
+          type="button"
+          disabled={!p.bound && link.trim() === ''}
+          title="Approve only if the code their device shows is the same"
+          onClick={() =>
+            props.onApprove({
+              comparisonCode: p.comparisonCode,
+              ...(p.bound ? {} : { invitationLink: link }),
+            })
+          }
+          data-testid="approve"
+        >
+          Codes match: approve
+        </button>
+      </td>
+    </tr>
   );
 }
 

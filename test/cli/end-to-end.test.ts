@@ -301,17 +301,34 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
         'laptop',
       ]);
       assert.equal(enrolled.status, 'pending');
+      assert.match(String(enrolled.comparisonCode), /^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
       p.device = String(enrolled.device);
 
       // Before approval the device cannot act, and says why.
       failsWith(await valise(p.profile, ['inbox']), 'DEVICE_NOT_CERTIFIED', `${p.profile} before approval`);
 
-      const pending = (await ok(officer.profile, ['approve'])).items as { device: string; user: string }[];
-      assert.ok(
-        pending.some((x) => x.device === p.device && x.user === p.user),
-        `${p.device} is pending`,
+      const pending = (await ok(officer.profile, ['approve'])).items as {
+        device: string;
+        user: string;
+        comparisonCode: string;
+      }[];
+      assert.equal(
+        pending.find((x) => x.device === p.device && x.user === p.user)?.comparisonCode,
+        enrolled.comparisonCode,
+        `${p.device} is pending, listed with the code its device shows`,
       );
-      const approved = await ok(officer.profile, ['approve', p.device]);
+      // The officer must say which code the person read from their device.
+      failsWith(
+        await valise(officer.profile, ['approve', p.device]),
+        'COMPARISON_REQUIRED',
+        'an approval without the comparison code',
+      );
+      const approved = await ok(officer.profile, [
+        'approve',
+        p.device,
+        '--code',
+        String(enrolled.comparisonCode),
+      ]);
       assert.equal(approved.user, p.user);
     }
     // Seven devices, all active.
@@ -336,6 +353,54 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
       'thief',
     ]);
     failsWith(again, 'INVITATION_USED', 'a second enrolment with the same code');
+  });
+
+  test("keys swapped in the server's database are refused at the officer's approve", async () => {
+    const invitation = await ok('de-so', [
+      'invite',
+      '--user',
+      'de.eve',
+      '--name',
+      'Eve Neu',
+      '--clearance',
+      'RESTREINT UE',
+    ]);
+    // `--` before the code: a code may start with '-' (its id is random base64url).
+    const enrolling = await valise('de-eve', [
+      'enrol',
+      '--server',
+      server!.url,
+      '--root',
+      rootKey,
+      '--label',
+      'laptop',
+      '--json',
+      '--',
+      String(invitation.code),
+    ]);
+    assert.equal(enrolling.code, 0, enrolling.stderr);
+    const enrolled = JSON.parse(enrolling.stdout) as Record<string, unknown>;
+    // The operator replaces the pending keys with a key pair of their own (the same shape).
+    const { default: Sqlite } = await import('better-sqlite3');
+    const db = new Sqlite(join(dataDir, 'valise.db'));
+    try {
+      db.pragma('busy_timeout = 5000');
+      const swapped = db
+        .prepare(
+          'UPDATE enrolments SET signing_key = randomblob(32), kem_key = randomblob(1216) WHERE device = ?',
+        )
+        .run(String(enrolled.device));
+      assert.equal(swapped.changes, 1);
+    } finally {
+      db.close();
+    }
+    failsWith(
+      await valise('de-so', ['approve', String(enrolled.device), '--code', String(enrolled.comparisonCode)]),
+      'ENROLMENT_TAMPERED',
+      'approving swapped keys',
+    );
+    const devices = (await ok('de-so', ['devices'])).items as { device: string; status: string }[];
+    assert.notEqual(devices.find((d) => d.device === enrolled.device)?.status, 'active');
   });
 
   test('DE sends a RESTREINT UE cable to DE and FR for the working group COEST, sealed for exactly the entitled devices', async () => {
@@ -558,6 +623,14 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
     for (const [what, seed] of await privateKeys()) {
       secrets.push([`${what} (base64url)`, Buffer.from(toBase64url(seed))]);
       secrets.push([`${what} (raw)`, Buffer.from(seed)]);
+    }
+    // The binding keys of the invitations an officer issued never reach the server.
+    for (const profile of await readdir(configDir)) {
+      const path = join(configDir, profile, 'invitations.json');
+      const book = await readFile(path, 'utf8').catch(() => undefined);
+      for (const kept of book ? (JSON.parse(book).invitations as { bindingKey: string }[]) : []) {
+        secrets.push([`${path} binding key`, Buffer.from(fromBase64url(kept.bindingKey)!)]);
+      }
     }
     for (const code of codes) {
       const secret = code.split('.')[1]!;

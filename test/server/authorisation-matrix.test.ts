@@ -242,6 +242,7 @@ const MATRIX: Record<string, Row> = {
         label: 'm',
         signingKey: keys.signer.publicKey,
         kemKey: keys.kem.publicKey,
+        binding: randomBytes(32),
       };
       return t.api.post('/api/v1/enrolments', body, as(actor, t));
     },
@@ -433,6 +434,7 @@ const MATRIX: Record<string, Row> = {
         label: 'm',
         signingKey: keys.signer.publicKey,
         kemKey: keys.kem.publicKey,
+        binding: randomBytes(32),
         passkey: fakePasskey('webauthn.create', { attestationObject: 'AA' }),
       };
       return t.api.post('/api/v1/web/enrolments', body, as(actor, t));

@@ -147,6 +147,7 @@ for (const backend of await backends()) {
               label: 'x',
               signingKey: keys.signer.publicKey,
               kemKey: keys.kem.publicKey,
+              binding: randomBytes(32),
             }) as Json,
         },
         { method: 'GET', path: '/api/v1/enrolments', as: 'de.officer' },

@@ -320,6 +320,20 @@ function attachmentOwners(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * The enrolment binding (docs/design.md §5): the MAC the invitee's device made over its
+ * public keys with the part of the invitation secret the server never sees. The server only
+ * stores it for the officer's device to check; rows from before it have none.
+ */
+function enrolmentBinding(dialect: Dialect): Migration {
+  const t = typesOf(dialect);
+  return {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('enrolments').addColumn('binding', t.bytes).execute();
+    },
+  };
+}
+
 /** The migrations, by name in the order they run. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -331,6 +345,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0004-attachments': attachments(dialect),
         '0005-watch': watch(dialect),
         '0006-attachment-owners': attachmentOwners(dialect),
+        '0007-enrolment-binding': enrolmentBinding(dialect),
       };
     },
   };

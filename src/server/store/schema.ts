@@ -40,6 +40,8 @@ export interface EnrolmentsTable {
   signing_key: Uint8Array;
   kem_key: Uint8Array;
   created_at: number;
+  /** The device's MAC over its keys (enrolment-binding.ts); null on rows from before it. */
+  binding: Uint8Array | null;
   /** 'pending' until the device certificate is in the directory, then 'done'. */
   status: string;
 }

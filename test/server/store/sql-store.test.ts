@@ -110,6 +110,7 @@ for (const backend of await backends()) {
         label: 'laptop',
         signingKey: randomBytes(32),
         kemKey: randomBytes(1216),
+        binding: randomBytes(32),
         createdAt: T0,
         status: 'pending',
       });
