@@ -40,6 +40,7 @@ export interface SqliteConnection {
 }
 export interface SqliteStatement {
   all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): unknown;
   raw(toggle?: boolean): SqliteStatement;
 }
 
