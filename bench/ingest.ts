@@ -11,7 +11,7 @@
  * never opens a wrap); a recipient could not open the copies, since the wraps bind the id.
  * The 10,000-cable inbox is filled through the store directly; the listing goes through HTTP.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -246,6 +246,22 @@ class Series {
   }
 }
 
+/**
+ * CPU time (user + system, ms) the process has used so far, from /proc (Linux), or undefined
+ * elsewhere. On a shared machine the server's CPU per cable is steadier than cables per second.
+ */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name: state is 3rd, utime 14th, stime 15th (proc(5)), in ticks of 10 ms.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -261,7 +277,7 @@ const round = (n: number) => Math.round(n * 10) / 10;
 async function ingest(
   server: ServerProcess,
   senders: Series[],
-): Promise<{ perSecond: number; latencies: number[] }> {
+): Promise<{ perSecond: number; latencies: number[]; cpuMsPerCable: number | undefined }> {
   const prepare = async (series: Series, count: number) => {
     const out: SignedRequest[] = [];
     for (let i = 0; i < count; i++)
@@ -282,6 +298,7 @@ async function ingest(
     }),
   );
   const latencies: number[] = [];
+  const cpuBefore = cpuMs(server.child.pid);
   const started = performance.now();
   await Promise.all(
     timed.map(async (requests) => {
@@ -289,7 +306,15 @@ async function ingest(
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { perSecond: latencies.length / seconds, latencies: latencies.sort((a, b) => a - b) };
+  const cpuAfter = cpuMs(server.child.pid);
+  return {
+    perSecond: latencies.length / seconds,
+    latencies: latencies.sort((a, b) => a - b),
+    cpuMsPerCable:
+      cpuBefore === undefined || cpuAfter === undefined
+        ? undefined
+        : (cpuAfter - cpuBefore) / latencies.length,
+  };
 }
 
 /** Fills `reader`'s inbox to INBOX_SIZE with small cables from organisations that did not send. */
@@ -443,12 +468,14 @@ export async function run(): Promise<Record<string, number>> {
         now: NOW,
       });
       const senders = senderDevices.map((sender, i) => new Series(sender, sealed[i]!));
-      const { perSecond, latencies } = await ingest(server, senders);
+      const { perSecond, latencies, cpuMsPerCable } = await ingest(server, senders);
       const p50 = percentile(latencies, 50);
       const p99 = percentile(latencies, 99);
       console.log(
-        `${name}: ${latencies.length} cables (${SENDERS} senders, ${sealed[0]!.wraps.length} wraps each): ${round(perSecond)} cables/s, p50 ${round(p50)} ms, p99 ${round(p99)} ms`,
+        `${name}: ${latencies.length} cables (${SENDERS} senders, ${sealed[0]!.wraps.length} wraps each): ${round(perSecond)} cables/s, p50 ${round(p50)} ms, p99 ${round(p99)} ms` +
+          (cpuMsPerCable === undefined ? '' : `, server CPU ${round(cpuMsPerCable)} ms per cable`),
       );
+      if (cpuMsPerCable !== undefined) figures[`${name}_server_cpu_ms_per_cable`] = round(cpuMsPerCable);
       figures[`${name}_cables_per_s`] = round(perSecond);
       figures[`${name}_p50_ms`] = round(p50);
       figures[`${name}_p99_ms`] = round(p99);
