@@ -14,6 +14,7 @@ import type {
   StoredCosignature,
 } from './log-store.ts';
 import { MerkleAppender } from './merkle-appender.ts';
+import type { Dialect } from './migrations.ts';
 import type { Database } from './schema.ts';
 import { SqlHashReader } from './sql-hash-reader.ts';
 import { StoreError } from './store-error.ts';
@@ -22,6 +23,8 @@ type Write = <T>(work: (trx: Transaction<Database>) => Promise<T>) => Promise<T>
 type Read = <T>(work: () => Promise<T>) => Promise<T>;
 
 export interface SqlLogStoreOptions {
+  /** PostgreSQL: several app processes may share the database, so `exclusively` takes a lock. */
+  readonly dialect: Dialect;
   readonly read: Read;
   readonly write: Write;
   /** True when the error is a unique-key violation (someone wrote that row first). */
@@ -43,6 +46,9 @@ export interface SqliteStatement {
   run(...params: unknown[]): unknown;
   raw(toggle?: boolean): SqliteStatement;
 }
+
+/** pg_advisory_lock key of the checkpoint writer ("valise checkpoint"), beside the log's append lock. */
+const CHECKPOINT_LOCK = 0x76636b70;
 
 function bytesOf(value: Uint8Array): Uint8Array {
   return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
@@ -307,6 +313,32 @@ export class SqlLogStore implements LogStore {
         })
         .execute(),
     );
+  }
+
+  exclusively<T>(work: () => Promise<T>): Promise<T> {
+    // SQLite has one app process; its Checkpointer already signs one checkpoint at a time.
+    if (this.#options.dialect !== 'postgres') return work();
+    // A session lock on one pooled connection, released on every path (and by PostgreSQL
+    // itself if this process dies holding it); `work` reads through the other connections.
+    // Its own failure leaves as it was thrown; only the lock's is a store failure.
+    let failed: { readonly error: unknown } | undefined;
+    const done = this.#options.read(() =>
+      this.#db.connection().execute(async (connection) => {
+        await sql`SELECT pg_advisory_lock(${CHECKPOINT_LOCK})`.execute(connection);
+        try {
+          return await work();
+        } catch (error) {
+          failed = { error };
+          return undefined;
+        } finally {
+          await sql`SELECT pg_advisory_unlock(${CHECKPOINT_LOCK})`.execute(connection);
+        }
+      }),
+    );
+    return done.then((result) => {
+      if (failed) throw failed.error;
+      return result as T;
+    });
   }
 
   cosignatures(sizes: readonly number[]): Promise<StoredCosignature[]> {

@@ -81,6 +81,7 @@ export class SqlStore implements Store {
     this.dialect = options.dialect;
     this.#onClose = options.onClose;
     this.log = new SqlLogStore(db, {
+      dialect: options.dialect,
       read: (work) => ctx.read(work),
       write: (work) => ctx.write(work),
       isDuplicate: (error) => ctx.isDuplicate(error),
