@@ -3,7 +3,10 @@
  * RESTREINT UE cables addressed to 30 organisations / 300 devices, sent by 8 devices at
  * once, each answered with its receipt only after its commit is durable; then a page of 50
  * from an inbox of 10,000 listed over HTTP. On SQLite, and on PostgreSQL when one is at
- * 127.0.0.1:5432. Measures and prints; never asserts on time.
+ * 127.0.0.1:5432; on PostgreSQL also with two app processes of one node, the senders spread
+ * over both (`postgres_two_process_cables_per_s`). Besides throughput and p50/p99, the node's
+ * CPU time per cable (`<backend>_server_cpu_ms_per_cable`, from /proc), which a busy shared
+ * machine disturbs less. Measures and prints; never asserts on time.
  *
  * Sealing one cable for 300 devices takes 300 X-Wing encapsulations (about half a second),
  * far slower than ingest, so each sender seals ONE real cable up front and then re-signs
@@ -46,6 +49,8 @@ const INBOX_SIZE = 10_000;
 const INBOX_REQUESTS = 200;
 const NOW = 1_772_445_600;
 const POSTGRES_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The origin two app processes of one node share (signatures name it, not a port). */
+const BENCH_ORIGIN = 'http://valise.bench';
 
 interface BenchDevice {
   readonly id: string;
@@ -180,6 +185,8 @@ async function postgresDatabase(): Promise<Database | undefined> {
 }
 
 interface SignedRequest {
+  /** Where to send it, when not to the origin it is signed for. */
+  readonly to?: string;
   readonly method: 'GET' | 'POST';
   readonly target: string;
   readonly headers: Record<string, string>;
@@ -275,18 +282,25 @@ const round = (n: number) => Math.round(n * 10) / 10;
  * so they stay fresh), so the timed part is the server's work, not the client's.
  */
 async function ingest(
-  server: ServerProcess,
+  node: ServerProcess | Node,
   senders: Series[],
 ): Promise<{ perSecond: number; latencies: number[]; cpuMsPerCable: number | undefined }> {
+  // One process, or the app processes of one node: sender i goes to process i mod n.
+  const { processes, origin } = 'processes' in node ? node : { processes: [node], origin: node.origin };
+  const server = processes[0]!;
+  const at = (series: Series) => processes[senders.indexOf(series) % processes.length]!.origin;
   const prepare = async (series: Series, count: number) => {
     const out: SignedRequest[] = [];
     for (let i = 0; i < count; i++)
-      out.push(await sign(server.origin, series.sender, 'POST', '/api/v1/cables', await series.next()));
+      out.push({
+        ...(await sign(origin, series.sender, 'POST', '/api/v1/cables', await series.next())),
+        to: at(series),
+      });
     return out;
   };
   const post = async (request: SignedRequest) => {
     const started = performance.now();
-    const response = await send(server.origin, request);
+    const response = await send(request.to ?? origin, request);
     if (response.status !== 201) throw new Error(`send refused: ${response.status} ${response.text}`);
     return performance.now() - started;
   };
@@ -411,6 +425,12 @@ async function listInbox(server: ServerProcess, reader: BenchDevice, maxSeq: num
   return times.sort((a, b) => a - b);
 }
 
+/** App processes of one node over one database: one origin (what signatures name), one log key. */
+interface Node {
+  readonly processes: readonly ServerProcess[];
+  readonly origin: string;
+}
+
 async function stop(server: ServerProcess): Promise<void> {
   server.child.kill('SIGTERM');
   await server.exited;
@@ -482,10 +502,37 @@ export async function run(): Promise<Record<string, number>> {
       worst.p50 = Math.max(worst.p50, p50);
       worst.p99 = Math.max(worst.p99, p99);
       await stop(server);
+      let received = SENDERS * (WARMUP_PER_SENDER + SENDS_PER_SENDER);
+
+      if (name === 'postgres') {
+        // Two app processes of one node over the same database, the senders spread over both
+        // (on 2 cores this shows the processes agree under contention more than it adds speed).
+        const logSeed = randomBytes(32);
+        const processes = await Promise.all(
+          [0, 1].map(() =>
+            spawnServer({
+              backend: name,
+              location: database.location,
+              root: network.root,
+              seed: serverSeed,
+              logSeed,
+              origin: BENCH_ORIGIN,
+              now: NOW,
+            }),
+          ),
+        );
+        const two = await ingest({ processes, origin: BENCH_ORIGIN }, senders);
+        console.log(
+          `${name}, two processes: ${two.latencies.length} cables: ${round(two.perSecond)} cables/s, p50 ${round(percentile(two.latencies, 50))} ms, p99 ${round(percentile(two.latencies, 99))} ms`,
+        );
+        figures.postgres_two_process_cables_per_s = round(two.perSecond);
+        figures.postgres_two_process_p99_ms = round(percentile(two.latencies, 99));
+        await Promise.all(processes.map(stop));
+        received += SENDERS * (WARMUP_PER_SENDER + SENDS_PER_SENDER);
+      }
 
       store = await database.open();
       started = performance.now();
-      const received = SENDERS * (WARMUP_PER_SENDER + SENDS_PER_SENDER);
       await fillInbox(store, network, reader, received);
       await store.close();
       console.log(
