@@ -62,6 +62,8 @@ export interface InboxRow {
   readonly from: string;
   readonly role: 'action' | 'info' | 'sender' | 'registry';
   readonly acknowledged: boolean;
+  /** For the sender and its registry: how many addressee organisations acknowledged, of how many. */
+  readonly acks?: { readonly done: number; readonly of: number };
   readonly verified: boolean;
   readonly subject?: string;
   readonly read: boolean;
@@ -81,6 +83,8 @@ export type CableView =
       readonly role: string;
       readonly acknowledged: boolean;
       readonly isSender: boolean;
+      /** Shown from this browser's own copy because the server could not be reached. */
+      readonly offline?: boolean;
     })
   | {
       readonly ok: false;
@@ -170,6 +174,12 @@ export interface AuditRow {
   readonly actor: { readonly org?: string; readonly user?: string; readonly device?: string };
   readonly object: { readonly kind: string; readonly id: string; readonly org?: string };
   readonly detail: string;
+  /** The event as a sentence, with names from the verified directory. */
+  readonly sentence: string;
+  /** The acting person's name as the directory has it (or their id), for filtering. */
+  readonly person?: string;
+  /** The cable's reference, when the event is about one. */
+  readonly reference?: string;
 }
 
 export interface AuditView {
