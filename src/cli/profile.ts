@@ -15,8 +15,26 @@ import { openSession } from '../client/open-session.ts';
 import { readPrivateFile, writePrivateFile } from '../client/private-file.ts';
 import type { CliEnvironment } from './cli-environment.ts';
 
-export function keyStore(cli: CliEnvironment, profile: string): FileKeyStore {
-  return new FileKeyStore({ dir: profileFolder(cli.configDir, profile), name: profile, uid: cli.uid });
+/** The profile's key files, opened with the passphrase the environment gives (docs/design.md §5). */
+export function keyStore(
+  cli: CliEnvironment,
+  profile: string,
+  options: { service?: boolean } = {},
+): FileKeyStore {
+  return new FileKeyStore({
+    dir: profileFolder(cli.configDir, profile),
+    name: profile,
+    uid: cli.uid,
+    passphrase: cli.passphrase,
+    workFactor: cli.keyFileWorkFactor,
+    service: options.service,
+    orgKeyFile: cli.orgKeyFile,
+  });
+}
+
+/** What an organisation key file is opened or made with: the CLI's passphrase source. */
+export function orgKeyFileOptions(cli: CliEnvironment) {
+  return { passphrase: cli.passphrase, workFactor: cli.keyFileWorkFactor, uid: cli.uid };
 }
 
 export function archiveOf(cli: CliEnvironment, session: DeviceSession): CableArchive | undefined {
@@ -26,14 +44,26 @@ export function archiveOf(cli: CliEnvironment, session: DeviceSession): CableArc
   return new FileCableArchive({ path: store.archivePath, key, uid: cli.uid });
 }
 
-export function deviceSession(cli: CliEnvironment, profile: string): Promise<DeviceSession> {
+export async function deviceSession(cli: CliEnvironment, profile: string): Promise<DeviceSession> {
   const store = keyStore(cli, profile);
-  return openSession({
-    store,
-    fetch: cli.fetch,
-    clock: cli.clock,
-    directoryCache: directoryCacheFile(store, cli),
-  });
+  try {
+    return await openSession({
+      store,
+      fetch: cli.fetch,
+      clock: cli.clock,
+      directoryCache: directoryCacheFile(store, cli),
+    });
+  } catch (error) {
+    // The network authority's profile holds the root but, until it certifies one, no device.
+    if (error instanceof ClientError && error.code === 'NOT_CONFIGURED' && (await store.loadRootKey())) {
+      throw new ClientError(
+        'NOT_CONFIGURED',
+        `profile ${profile} holds the network root but no device of its own; certify one first: valise network enrol --org <ORG> --user <id> --name <name> --label <label>`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
 }
 
 /**
@@ -54,7 +84,7 @@ export async function orgKeyOf(session: DeviceSession): Promise<ExportableSigner
   if (!key) {
     throw new ClientError(
       'NOT_CONFIGURED',
-      `profile ${session.store.name} holds no organisation key for ${session.device.org}; only a security officer with it can do this`,
+      `profile ${session.store.name} names no organisation key file of ${session.device.org}; only a security officer enrolled with --org-key can do this`,
     );
   }
   return key;

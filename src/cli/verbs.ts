@@ -10,16 +10,21 @@ import { devicesVerb } from './verbs/devices.ts';
 import { enrolVerb } from './verbs/enrol.ts';
 import { inboxVerb } from './verbs/inbox.ts';
 import { inviteVerb } from './verbs/invite.ts';
+import { networkEnrol } from './verbs/network-enrol.ts';
 import { networkInit } from './verbs/network-init.ts';
-import { orgAdd } from './verbs/org-add.ts';
+import { orgCertify } from './verbs/org-certify.ts';
+import { orgRequest } from './verbs/org-request.ts';
 import { readVerb } from './verbs/read.ts';
 import { revokeVerb } from './verbs/revoke.ts';
 import { sendVerb } from './verbs/send.ts';
 import { serveVerb } from './verbs/serve.ts';
+import { watchVerb } from './verbs/watch.ts';
 
 export const VERBS: readonly Verb[] = [
   networkInit,
-  orgAdd,
+  orgRequest,
+  orgCertify,
+  networkEnrol,
   inviteVerb,
   enrolVerb,
   approveVerb,
@@ -33,5 +38,6 @@ export const VERBS: readonly Verb[] = [
   auditEventsVerb,
   auditVerifyVerb,
   auditWitnessVerb,
+  watchVerb,
   serveVerb,
 ];

@@ -1,14 +1,16 @@
 /**
  * The app's places, in the URL fragment: it never reaches a server or its logs, which is
- * where an enrolment code (and, in the demo, an officer's organisation key) must stay.
+ * where an enrolment code must stay. (A demo officer's organisation key is taken out of the
+ * fragment before the app reads it: demo-org-key.ts.)
  */
 export type Route =
   | { readonly page: 'inbox' }
   | { readonly page: 'cable'; readonly id: string }
   | { readonly page: 'compose'; readonly replyTo?: string }
   | { readonly page: 'officer' }
+  | { readonly page: 'watch' }
   | { readonly page: 'audit' }
-  | { readonly page: 'enrol'; readonly code: string; readonly orgKey?: string };
+  | { readonly page: 'enrol'; readonly code: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -21,14 +23,10 @@ export function parseRoute(hash: string): Route {
       return { page: 'officer' };
     case 'audit':
       return { page: 'audit' };
+    case 'watch':
+      return { page: 'watch' };
     case 'enrol':
-      return parts[1]
-        ? {
-            page: 'enrol',
-            code: parts[1],
-            ...(parts[2] === 'org-key' && parts[3] ? { orgKey: parts[3] } : {}),
-          }
-        : { page: 'inbox' };
+      return parts[1] ? { page: 'enrol', code: parts[1] } : { page: 'inbox' };
     default:
       return { page: 'inbox' };
   }

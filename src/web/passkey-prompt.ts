@@ -20,12 +20,20 @@ export async function stepUp(device: DeviceClient): Promise<void> {
   await device.call('finishStepUp', passkey);
 }
 
+/** A held browser device: a fresh passkey touch releases the watch's hold (docs/design.md §9). */
+export async function releaseHoldWithPasskey(device: DeviceClient): Promise<void> {
+  const options = await device.call('startWatchStepUp');
+  const passkey = await prompt(() => startAuthentication({ optionsJSON: options }));
+  await device.call('finishWatchStepUp', passkey);
+}
+
 export async function enrolWithPasskey(
   device: DeviceClient,
   code: string,
   label: string,
   orgKey: string | undefined,
 ): Promise<{ readonly device: string; readonly status: 'pending' | 'active' }> {
+  if (orgKey !== undefined) await device.call('requireDemoNetwork');
   const start = await device.call('startEnrolment', code);
   const passkey = await prompt(() => startRegistration({ optionsJSON: start.options }));
   return device.call('finishEnrolment', { code, label, passkey, ...(orgKey ? { orgKey } : {}) });

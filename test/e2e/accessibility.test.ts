@@ -6,44 +6,21 @@
  * is how docs/screenshots/ is refreshed.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, launchChromium } from './chromium.ts';
+import { seriousViolations } from './fixtures/axe.ts';
 import { buildWebApp, startWebNode, type WebNode } from './fixtures/web-node.ts';
 import { enrolAndSignIn, type Person } from './fixtures/web-person.ts';
 
 const skip = browserSkipReason();
-// Evaluated through the DevTools protocol: the app's Content-Security-Policy rightly refuses
-// an injected <script>, and the test must not weaken it.
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WIDTHS = [
   { name: 'wide', width: 1280, height: 900 },
   { name: 'narrow', width: 390, height: 844 },
 ] as const;
 const SHOTS = process.env.VALISE_SCREENSHOTS;
-
-interface AxeViolation {
-  readonly id: string;
-  readonly impact: string | null;
-  readonly help: string;
-  readonly nodes: readonly { readonly target: readonly string[] }[];
-}
-
-/** Runs axe-core in the page and returns its serious and critical violations, described. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (c: Document) => Promise<{ violations: unknown[] }> } })
-      .axe;
-    return (await axe.run(document)).violations;
-  });
-  return (violations as AxeViolation[])
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** How far the page's content reaches beyond the window, in CSS pixels (0 when it fits). */
 function overflow(page: Page): Promise<number> {
@@ -95,7 +72,18 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
     { name: 'compose', user: 'de.anna', path: () => '#/compose', ready: 'send' },
     { name: 'officer', user: 'de.officer', path: () => '#/officer', ready: 'officer' },
     { name: 'audit', user: 'de.officer', path: () => '#/audit', ready: 'audit-row' },
+    { name: 'watch', user: 'de.officer', path: () => '#/watch', ready: 'watch-device' },
   ] as const;
+
+  // First, before any page opens the cable.
+  test('the sender sees the subject of its own cable in the inbox, not marked unread', async () => {
+    const page = person('de.anna').page;
+    await page.goto(`${node.origin}/#/`);
+    const own = page.locator(`[data-testid="inbox-row"][data-reference]`).first();
+    await own.waitFor();
+    assert.match((await own.textContent()) ?? '', /Eastern Partnership: ministerial preparations/);
+    assert.equal(await own.getAttribute('class'), 'read');
+  });
 
   for (const size of WIDTHS) {
     for (const shown of pages) {
@@ -126,6 +114,30 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
     }
   });
 
+  test('search over the cables opened here keeps the inbox columns and says how many match', async () => {
+    const page = person('de.anna').page;
+    await page.goto(`${node.origin}/#/`);
+    await page.getByTestId('inbox-row').first().waitFor();
+    await page.getByTestId('search').fill('ministerial');
+    const results = page.getByTestId('search-results');
+    await results.waitFor();
+    assert.deepEqual(await results.locator('th').allTextContents(), [
+      'Prec.',
+      'Classification',
+      'Reference',
+      'Date-time group',
+      'From',
+      'Subject',
+      'Status',
+    ]);
+    assert.equal(await results.getByTestId('inbox-row').count(), 1);
+    assert.match((await page.getByTestId('sync-state').textContent()) ?? '', /^1 cable of \d+ match$/);
+    await page.getByTestId('search').fill('no such words anywhere');
+    await page.getByText('Nothing matches.').waitFor();
+    assert.equal(await results.getByTestId('inbox-row').count(), 0);
+    await page.getByTestId('search').fill('');
+  });
+
   test('the keyboard alone opens a cable from the inbox, and the navigation marks the current page', async () => {
     const page = person('de.anna').page;
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -142,6 +154,22 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
     await page.keyboard.press('Enter');
     await page.getByTestId('cable-body').waitFor();
     assert.match((await page.getByTestId('cable-body').textContent()) ?? '', /confirm attendance/);
+  });
+
+  test('compose flags an addressee nobody can read and sends to it only when the sender confirms', async () => {
+    const page = person('de.anna').page;
+    await page.goto(`${node.origin}/#/compose`);
+    await page.getByTestId('classification').selectOption('RESTREINT UE');
+    await page.getByTestId('action-PL').check();
+    await page.getByTestId('subject').fill('Undeliverable');
+    const flag = page.locator('[data-testid="undeliverable"][data-org="PL"]');
+    await flag.waitFor();
+    assert.match((await flag.textContent()) ?? '', /PL \(action\) — nobody can read this cable/);
+    assert.equal(await page.getByTestId('send').isDisabled(), true, 'no send without confirmation');
+    await page.getByTestId('send-anyway').check();
+    assert.equal(await page.getByTestId('send').isDisabled(), false);
+    await page.getByTestId('action-PL').uncheck();
+    await page.getByTestId('subject').fill('');
   });
 
   // Last: it stops the server.

@@ -17,6 +17,7 @@ import { MerkleAppender } from './merkle-appender.ts';
 import type { Dialect } from './migrations.ts';
 import type { Database } from './schema.ts';
 import { SqlHashReader } from './sql-hash-reader.ts';
+import { blob, bytesOf } from './sql-values.ts';
 import { StoreError } from './store-error.ts';
 
 type Write = <T>(work: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
@@ -47,17 +48,8 @@ export interface SqliteStatement {
   raw(toggle?: boolean): SqliteStatement;
 }
 
-/** pg_advisory_lock key of the checkpoint writer ("valise checkpoint"), beside the log's append lock. */
+/** pg_advisory_lock key of the checkpoint writer ("vckp"), beside the log's append lock. */
 const CHECKPOINT_LOCK = 0x76636b70;
-
-function bytesOf(value: Uint8Array): Uint8Array {
-  return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-}
-
-function blob(value: Uint8Array): Buffer {
-  return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-}
-
 interface LeafRow {
   leaf_index: number | null;
   seq: number;
@@ -316,11 +308,10 @@ export class SqlLogStore implements LogStore {
   }
 
   exclusively<T>(work: () => Promise<T>): Promise<T> {
-    // SQLite has one app process; its Checkpointer already signs one checkpoint at a time.
+    // SQLite has one app process. PostgreSQL: a session lock on one pooled connection, freed
+    // on every path (by PostgreSQL if this process dies); `work` uses the other connections,
+    // and its own failure leaves as thrown (only the lock's is a store failure).
     if (this.#options.dialect !== 'postgres') return work();
-    // A session lock on one pooled connection, released on every path (and by PostgreSQL
-    // itself if this process dies holding it); `work` reads through the other connections.
-    // Its own failure leaves as it was thrown; only the lock's is a store failure.
     let failed: { readonly error: unknown } | undefined;
     const done = this.#options.read(() =>
       this.#db.connection().execute(async (connection) => {
@@ -338,6 +329,26 @@ export class SqlLogStore implements LogStore {
     return done.then((result) => {
       if (failed) throw failed.error;
       return result as T;
+    });
+  }
+
+  latestCosigned(quorum: number): Promise<StoredCheckpoint | undefined> {
+    return this.#options.read(async () => {
+      const row = await this.#db
+        .selectFrom('cosignatures')
+        .select('size')
+        .groupBy('size')
+        .having(sql<number>`count(distinct org)`, '>=', Math.max(1, quorum))
+        .orderBy('size', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (row === undefined) return undefined;
+      const checkpoint = await this.#db
+        .selectFrom('checkpoints')
+        .selectAll()
+        .where('size', '=', Number(row.size))
+        .executeTakeFirst();
+      return checkpoint ? checkpointOf(checkpoint) : undefined;
     });
   }
 
