@@ -7,6 +7,7 @@
  *   <config>/<profile>/directory.json     the newest verified directory
  *   <config>/<profile>/log-seen.json      the newest audit-log checkpoint verified
  *   <config>/<profile>/log-cosigned.json  the last checkpoint this witness cosigned
+ *   <config>/<profile>/sequence.json      the last request sequence number signed (file-sequence.ts)
  * Files are canonical JSON read back through strict decoders, so a hand-edited or corrupt
  * file is a clear error, never a half-read key.
  */
@@ -36,6 +37,7 @@ import type { SignedEntry } from '../core/identity/certificate.ts';
 import { decodeNetworkName, decodeSignedEntries } from '../core/identity/certificate.ts';
 import { CLASSIFICATIONS } from '../core/identity/classification.ts';
 import { ClientError } from './client-error.ts';
+import { takeFileSequence } from './file-sequence.ts';
 import {
   CHECKPOINT_PURPOSES,
   type CheckpointPurpose,
@@ -206,6 +208,10 @@ export class FileKeyStore implements KeyStore {
       archiveKey: profile.archiveKey,
     };
     await this.#write(this.profilePath, file, decodeProfileFile);
+  }
+
+  takeSequence(device: string): Promise<number> {
+    return takeFileSequence(this.dir, device, this.#fileOptions);
   }
 
   async loadRootKey(): Promise<RootKey | undefined> {

@@ -57,7 +57,7 @@ export async function openSession(request: SessionRequest): Promise<DeviceSessio
     server: profile.server,
     fetch: request.fetch,
     clock,
-    device: { id: keys.device, signer: keys.signer },
+    device: { id: keys.device, signer: keys.signer, sequence: () => store.takeSequence(keys.device) },
   });
   let directory: Directory;
   let network = profile.network;

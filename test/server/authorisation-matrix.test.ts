@@ -25,6 +25,7 @@ import { auditRecord } from '../../src/server/audit-event.ts';
 import { backends } from './fixtures/backends.ts';
 import { newDeviceKeys } from './fixtures/enrol.ts';
 import { device, ISSUED_AT, randomId, T0 } from './fixtures/network.ts';
+import { nextSequence } from './fixtures/sequence.ts';
 import type { TestResponse } from './fixtures/test-api.ts';
 import { startTestApp, type TestApp } from './fixtures/test-app.ts';
 import { cableBody, nextPosition, testCable } from './fixtures/test-cable.ts';
@@ -97,6 +98,7 @@ async function streamStatus(t: TestApp, actor: Actor): Promise<TestResponse> {
           signer: signer.signer,
           now: Math.floor(t.clock.now() / 1000),
           nonce: toBase64url(randomBytes(16)),
+          sequence: nextSequence(signer.id),
         },
       )
     : {};

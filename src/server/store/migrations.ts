@@ -17,6 +17,7 @@ import {
   sql,
 } from 'kysely';
 import { merkleLog } from './merkle-log-migration.ts';
+import { watchSignals } from './watch-signals-migration.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -291,6 +292,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0003-merkle-log': merkleLog(dialect),
         '0004-attachments': attachments(dialect),
         '0005-watch': watch(dialect),
+        '0006-watch-signals': watchSignals(dialect),
       };
     },
   };
