@@ -20,6 +20,7 @@ import { parseNote } from '../../src/core/log/checkpoint/parse-note.ts';
 import { cosignatureSigner } from '../../src/core/log/checkpoint/signer.ts';
 import { witnessKeyName } from '../../src/core/log/log-names.ts';
 import { DEFAULT_READ_THRESHOLDS } from '../../src/core/watch/read-thresholds.ts';
+import { DEFAULT_WORKING_HOURS } from '../../src/core/watch/working-hours.ts';
 import { signRequest } from '../../src/core/wire/sign-request.ts';
 import { auditRecord } from '../../src/server/audit-event.ts';
 import { backends } from './fixtures/backends.ts';
@@ -546,6 +547,42 @@ const MATRIX: Record<string, Row> = {
     levels: ['-'],
     expect: { ...all(403), anonymous: 401, 'fr.officer': 200, 'cy.authority': 200 },
     call: (t, actor) => streamStatus(t, actor),
+  },
+  'POST /api/v1/watch/canaries': {
+    levels: ['-'],
+    // Only an officer of the organisation that sent the cable, to itself only, plants it;
+    // another organisation's officer is not told the cable exists.
+    expect: { ...all(403), anonymous: 401, 'fr.officer': 201, 'de.officer': 404 },
+    async call(t, actor) {
+      const officer = device(t.network, 'fr.officer');
+      const cable = await testCable(t.directory, {
+        sender: officer,
+        distribution: [{ org: 'FR', role: 'info' }],
+        groups: ['COEST'],
+        ...(await nextPosition(t.api, officer)),
+      });
+      const sent = await t.api.post('/api/v1/cables', cableBody(cable), { as: officer });
+      if (sent.status !== 201) throw new Error(`send: ${sent.status} ${sent.text}`);
+      const body = { cable: cable.header.id, targets: { users: ['fr.dan'], groups: [] }, reason: 'matrix' };
+      return t.api.post('/api/v1/watch/canaries', body, as(actor, t));
+    },
+  },
+  'GET /api/v1/watch/canaries': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401, 'fr.officer': 200, 'cy.authority': 200 },
+    call: (t, actor) => t.api.get('/api/v1/watch/canaries?org=FR', as(actor, t)),
+  },
+  'GET /api/v1/watch/hours': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401, 'fr.officer': 200, 'cy.authority': 200 },
+    call: (t, actor) => t.api.get('/api/v1/watch/hours?org=FR', as(actor, t)),
+  },
+  'PUT /api/v1/watch/hours': {
+    levels: ['-'],
+    // Each officer sets their own organisation's hours; the defaults are sent.
+    expect: { ...all(403), anonymous: 401, 'de.officer': 200, 'fr.officer': 200 },
+    call: (t, actor) =>
+      t.api.send('PUT', '/api/v1/watch/hours', { body: { hours: DEFAULT_WORKING_HOURS }, ...as(actor, t) }),
   },
   // The audit log: its key is public; checkpoints and proofs are for every device;
   // the whole log for officers and the authority; witness acts for registry devices.
