@@ -201,8 +201,11 @@ export async function hoursIn(db: Reader, org: string): Promise<WorkingHours | u
 
 /** Words for the person and the officer: what the watch saw. */
 export function describeFinding(finding: SignalFinding, score: number): string {
-  const words: Record<SignalKind, string> = {
-    clone: 'this device key was used from two places at once (a request number was used twice)',
+  if (finding.kind === 'clone') {
+    const how = finding.detail.verdict === 'duplicate' ? 'used twice' : 'far behind the last one';
+    return `this device key is in use in two places at once: request number ${finding.detail.sequence} was ${how}`;
+  }
+  const words: Record<Exclude<SignalKind, 'clone'>, string> = {
     canary: 'a decoy cable planted by a security officer was opened',
     'new-origin': 'requests came from a network this device never used',
     'two-origins': 'the device was active from two networks at once',
@@ -210,5 +213,5 @@ export function describeFinding(finding: SignalFinding, score: number): string {
     'old-archive': 'old cables this device never opened were read',
   };
   const what = words[finding.kind];
-  return finding.kind === 'clone' || finding.kind === 'canary' ? what : `${what} (score ${score} in a day)`;
+  return finding.kind === 'canary' ? what : `${what} (score ${score} in a day)`;
 }
