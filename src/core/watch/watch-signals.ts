@@ -40,6 +40,12 @@ export const SIGNAL_WEIGHTS: Readonly<Record<Exclude<SignalKind, 'clone' | 'cana
   'old-archive': 1,
 };
 
+/**
+ * At most this many new networks count in a day: a phone on a carrier's network changes
+ * addresses all day, so new networks alone may alert (3 × 10) but never hold a device.
+ */
+export const NEW_ORIGINS_COUNTED_PER_DAY = 3;
+
 /** The score is the sum of the weights of the last day. */
 export const SCORE_WINDOW_SECONDS = 86_400;
 

@@ -15,6 +15,7 @@ import {
 } from '../../core/watch/sequence-window.ts';
 import {
   assessScore,
+  NEW_ORIGINS_COUNTED_PER_DAY,
   OLD_ARCHIVE_SECONDS,
   originSignals,
   SCORE_WINDOW_SECONDS,
@@ -86,6 +87,17 @@ export async function originFindings(
         .where('device', '=', device)
         .execute();
     }
+  }
+  if (kinds.includes('new-origin')) {
+    const counted = await trx
+      .selectFrom('watch_signals')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('device', '=', device)
+      .where('kind', '=', 'new-origin')
+      .where('at', '>', at - SCORE_WINDOW_SECONDS)
+      .executeTakeFirst();
+    if (Number(counted?.n ?? 0) >= NEW_ORIGINS_COUNTED_PER_DAY)
+      kinds = kinds.filter((k) => k !== 'new-origin');
   }
   await trx
     .insertInto('watch_origins')

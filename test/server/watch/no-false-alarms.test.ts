@@ -75,6 +75,30 @@ for (const backend of await backends()) {
         assert.equal(row.state, 'active');
       }
     });
+
+    test('a phone whose carrier changes its network all day is alerted on, never held', async () => {
+      const roaming = await startWatchApp(backend, 4);
+      try {
+        const dan = device(roaming.network, 'fr.dan');
+        // From 08:00 to 17:00 local, a new carrier network every hour, three cables each.
+        roaming.clock.set(MONDAY + 7 * HOUR);
+        for (let hour = 0; hour < 10; hour++) {
+          for (const id of roaming.cables.slice(0, 3)) {
+            const got = await read(roaming, dan, id, { from: `198.51.${100 + hour}.7` });
+            assert.equal(got.status, 200, got.text);
+          }
+          roaming.clock.advance(HOUR);
+        }
+        const types = (await watchEvents(roaming, dan.id)).map((e) => `${e.type} ${e.detail.signal}`);
+        assert.ok(types.includes('watch.alert new-origin'), types.join(', '));
+        assert.deepEqual(
+          types.filter((t) => !t.startsWith('watch.alert')),
+          [],
+        );
+      } finally {
+        await roaming.close();
+      }
+    });
   });
 }
 
