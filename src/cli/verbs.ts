@@ -12,7 +12,8 @@ import { enrolVerb } from './verbs/enrol.ts';
 import { inboxVerb } from './verbs/inbox.ts';
 import { inviteVerb } from './verbs/invite.ts';
 import { networkInit } from './verbs/network-init.ts';
-import { orgAdd } from './verbs/org-add.ts';
+import { orgCertify } from './verbs/org-certify.ts';
+import { orgRequest } from './verbs/org-request.ts';
 import { readVerb } from './verbs/read.ts';
 import { revokeVerb } from './verbs/revoke.ts';
 import { sendVerb } from './verbs/send.ts';
@@ -20,7 +21,8 @@ import { serveVerb } from './verbs/serve.ts';
 
 export const VERBS: readonly Verb[] = [
   networkInit,
-  orgAdd,
+  orgRequest,
+  orgCertify,
   inviteVerb,
   enrolVerb,
   approveVerb,

@@ -9,7 +9,13 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import type { Fetch } from '../client/api-client.ts';
 import type { Invitee } from '../core/api/web-routes.ts';
-import { type FinishEnrolment, finishEnrolment, startEnrolment } from './browser-enrolment.ts';
+import { auditEvents } from './audit-desk.ts';
+import {
+  type FinishEnrolment,
+  finishEnrolment,
+  requireDemoNetwork,
+  startEnrolment,
+} from './browser-enrolment.ts';
 import * as sessions from './browser-session.ts';
 import * as cables from './cable-desk.ts';
 import * as compose from './compose-desk.ts';
@@ -69,6 +75,10 @@ export class DeviceAgent implements DeviceApi {
     const start = await startEnrolment(this.#device, code);
     this.#invitee = start.invitee;
     return start;
+  }
+
+  requireDemoNetwork(): Promise<void> {
+    return requireDemoNetwork(this.#device);
   }
 
   finishEnrolment(
@@ -178,6 +188,6 @@ export class DeviceAgent implements DeviceApi {
   }
 
   auditEvents(filter: { readonly type?: string; readonly org?: string }): Promise<AuditView> {
-    return officer.auditEvents(this.#device, filter);
+    return auditEvents(this.#device, filter);
   }
 }

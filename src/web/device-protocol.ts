@@ -174,6 +174,12 @@ export interface AuditRow {
   readonly actor: { readonly org?: string; readonly user?: string; readonly device?: string };
   readonly object: { readonly kind: string; readonly id: string; readonly org?: string };
   readonly detail: string;
+  /** The event as a sentence, with names from the verified directory. */
+  readonly sentence: string;
+  /** The acting person's name as the directory has it (or their id), for filtering. */
+  readonly person?: string;
+  /** The cable's reference, when the event is about one. */
+  readonly reference?: string;
 }
 
 export interface AuditView {
@@ -196,6 +202,8 @@ export interface DeviceApi {
   status(): Promise<DeviceStatus>;
   forget(): Promise<void>;
   startEnrolment(code: string): Promise<EnrolmentStart>;
+  /** DEMO_ONLY unless the node runs the demo network (an officer's link with the org key). */
+  requireDemoNetwork(): Promise<void>;
   finishEnrolment(request: {
     readonly code: string;
     readonly label: string;

@@ -26,4 +26,8 @@ export const LABELS = {
   directoryChain: 'valise/v1/directory-chain',
   /** Ed25519 by a device over its own directory cache, so no one else can vouch for it. */
   directoryCache: 'valise/v1/directory-cache',
+  /** scrypt salt prefix deriving the AES-256-GCM key of a CLI key file from its passphrase. */
+  keyFile: 'valise/v1/key-file',
+  /** Ed25519 by a new organisation key over its signing request (proof of possession). */
+  orgKeyRequest: 'valise/v1/org-key-request',
 } as const;
