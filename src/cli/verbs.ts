@@ -11,6 +11,7 @@ import { devicesVerb } from './verbs/devices.ts';
 import { enrolVerb } from './verbs/enrol.ts';
 import { inboxVerb } from './verbs/inbox.ts';
 import { inviteVerb } from './verbs/invite.ts';
+import { networkEnrol } from './verbs/network-enrol.ts';
 import { networkInit } from './verbs/network-init.ts';
 import { orgCertify } from './verbs/org-certify.ts';
 import { orgRequest } from './verbs/org-request.ts';
@@ -18,11 +19,13 @@ import { readVerb } from './verbs/read.ts';
 import { revokeVerb } from './verbs/revoke.ts';
 import { sendVerb } from './verbs/send.ts';
 import { serveVerb } from './verbs/serve.ts';
+import { watchVerb } from './verbs/watch.ts';
 
 export const VERBS: readonly Verb[] = [
   networkInit,
   orgRequest,
   orgCertify,
+  networkEnrol,
   inviteVerb,
   enrolVerb,
   approveVerb,
@@ -36,6 +39,7 @@ export const VERBS: readonly Verb[] = [
   auditEventsVerb,
   auditVerifyVerb,
   auditWitnessVerb,
+  watchVerb,
   serveVerb,
   canaryPlantVerb,
   canaryListVerb,

@@ -8,6 +8,7 @@ export type Route =
   | { readonly page: 'cable'; readonly id: string }
   | { readonly page: 'compose'; readonly replyTo?: string }
   | { readonly page: 'officer' }
+  | { readonly page: 'watch' }
   | { readonly page: 'audit' }
   | { readonly page: 'enrol'; readonly code: string };
 
@@ -22,6 +23,8 @@ export function parseRoute(hash: string): Route {
       return { page: 'officer' };
     case 'audit':
       return { page: 'audit' };
+    case 'watch':
+      return { page: 'watch' };
     case 'enrol':
       return parts[1] ? { page: 'enrol', code: parts[1] } : { page: 'inbox' };
     default:

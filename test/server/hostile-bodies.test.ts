@@ -217,6 +217,9 @@ for (const backend of await backends()) {
           as: 'fr.officer',
           base: async () => ({ hours: structuredClone(DEFAULT_WORKING_HOURS) as unknown as Json }),
         },
+        { method: 'POST', path: '/api/v1/watch/step-up/options', as: 'de.anna' },
+        { method: 'POST', path: '/api/v1/watch/step-up', as: 'de.anna' },
+        { method: 'GET', path: '/api/v1/inbox/stream', as: 'de.anna.old' },
         // The audit log.
         { method: 'GET', path: '/api/v1/log', as: undefined },
         { method: 'GET', path: '/api/v1/log/checkpoint', as: 'de.anna' },

@@ -54,7 +54,7 @@ export const readVerb: Verb = {
         saved.push(path);
       }
     }
-    const shown = presentCable({ reference, cable });
+    const shown = presentCable({ reference, cable, directory: session.directory });
     const { signedBy } = shown;
     return {
       json: {
@@ -73,6 +73,7 @@ export const readVerb: Verb = {
         body: shown.body,
         attachments: shown.attachments,
         ...(saveTo !== undefined ? { saved } : {}),
+        warnings: shown.warnings.map((w) => ({ code: w.code, device: w.device, message: w.message })),
         signedBy: {
           name: signedBy.name,
           user: signedBy.user,
@@ -84,6 +85,7 @@ export const readVerb: Verb = {
         verified: true,
       },
       text: [
+        ...shown.warnings.map((w) => `WARNING ${w.code}: ${w.message}`),
         shown.banner,
         `${reference}  ${shown.dtg}  ${shown.precedence}`,
         `FROM ${shown.from}  TO ${shown.addressees}${shown.groups.length > 0 ? `  GROUPS ${shown.groups.join(', ')}` : ''}`,

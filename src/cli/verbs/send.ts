@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import { cliWrapper } from '../../client/cli-wrapper.ts';
 import { ClientError } from '../../client/client-error.ts';
-import { sendCable } from '../../client/send-cable.ts';
+import { directoryAtLeast, sendCable } from '../../client/send-cable.ts';
 import { undeliverableAddressees, undeliverableWarning } from '../../client/undeliverable-addressees.ts';
 import { DEFAULT_ATTACHMENT_LIMIT } from '../../core/cable/cable-content.ts';
 import { fromUtf8 } from '../../core/encoding/bytes.ts';
@@ -87,7 +87,20 @@ export const sendVerb: Verb = {
       );
     }
     const content = { subject, body, tags: [...new Set(list(values, 'tag'))] };
-    const sent = await sendCable({ session, draft, content, attachments, wrapper: await cliWrapper() });
+    const sent = await sendCable({
+      session,
+      draft,
+      content,
+      attachments,
+      wrapper: await cliWrapper(),
+      // The server's newest entries are verifiable once its next checkpoint commits them.
+      resync: (epoch) =>
+        directoryAtLeast(
+          async () => (await deviceSession(cli, profile)).directory,
+          epoch,
+          () => new Promise((resolve) => setTimeout(resolve, 500)),
+        ),
+    });
     const { header } = sent;
     // The sender's own record, so its inbox shows the subject too.
     const { device } = session;

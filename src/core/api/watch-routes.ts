@@ -4,6 +4,9 @@
  * thresholds, and follow the watch's events live (server-sent events: the answer is a
  * text/event-stream, read as bytes), plant canary cables for their people and set their
  * organisation's working hours.
+  }),
+ * text/event-stream, read as bytes). A browser device the watch held releases itself with a
+ * fresh passkey touch (step-up), which malware in the browser cannot give.
  */
 import {
   array,
@@ -28,6 +31,7 @@ import { decodeReadThresholds } from '../watch/read-thresholds.ts';
 import { decodeWorkingHours } from '../watch/working-hours.ts';
 import { route } from './route.ts';
 import { decodeCount, decodeTime } from './shared-decoders.ts';
+import { decodeEmptyPost, decodePasskeyOptions, decodePasskeyPost } from './web-routes.ts';
 
 export const WATCH_STATES = ['active', 'held', 'suspended'] as const;
 export type WatchState = (typeof WATCH_STATES)[number];
@@ -192,5 +196,19 @@ export const WATCH_ROUTES = {
     auth: 'device',
     body: object({ hours: decodeWorkingHours }),
     answer: decodeOrgWorkingHours,
+  }),
+  startWatchStepUp: route({
+    method: 'POST',
+    path: '/api/v1/watch/step-up/options',
+    auth: 'device',
+    body: decodeEmptyPost,
+    answer: decodePasskeyOptions,
+  }),
+  finishWatchStepUp: route({
+    method: 'POST',
+    path: '/api/v1/watch/step-up',
+    auth: 'device',
+    body: decodePasskeyPost,
+    answer: decodeStateChange,
   }),
 } as const;

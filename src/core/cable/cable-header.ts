@@ -13,7 +13,7 @@ import { isBytes } from '../crypto/hpke/input-checks.ts';
 import { LABELS } from '../crypto/labels.ts';
 import { sha256 } from '../crypto/sha256.ts';
 import { concatBytes, utf8 } from '../encoding/bytes.ts';
-import { encodeCanonical } from '../encoding/canonical-json.ts';
+import { encodeCanonical, type JsonValue } from '../encoding/canonical-json.ts';
 import { MAX_TIME, MIN_TIME } from '../encoding/date-time-group.ts';
 import type { Decoder } from '../encoding/decode.ts';
 import { array, enumOf, integer, object, optional, string } from '../encoding/decode.ts';
@@ -38,7 +38,13 @@ import { decodeReference, MAX_SERIAL } from './reference.ts';
 export const SUITES = ['valise-v1/x-wing/hkdf-sha256/aes-256-gcm'] as const;
 export type Suite = (typeof SUITES)[number];
 export const CURRENT_SUITE: Suite = SUITES[0];
-export const FORMAT_VERSION = 1;
+/**
+ * The format versions this build opens, and the one it seals. Version 2 leaves the
+ * directory epoch out of the envelope hash (`envelopeHash`), so a cable refused for a stale
+ * epoch is re-wrapped and re-signed for the current one without encrypting its content again.
+ */
+export const FORMAT_VERSIONS = [1, 2] as const;
+export const FORMAT_VERSION = 2;
 
 export const MAX_ADDRESSEES = 64;
 export const MAX_GROUPS = 16;
@@ -191,11 +197,20 @@ export function encodeHeader(header: CableHeader): Uint8Array {
   return encodeCanonical(json);
 }
 
-/** SHA-256 over the canonical envelope: the AEAD associated data of content and wraps. */
+/**
+ * SHA-256 over the canonical envelope: the AEAD associated data of content and wraps. From
+ * version 2 the epoch is left out (under its own label): it stays in the signed header,
+ * which the signature binds to the content hash, so nothing is lost, and the epoch can move
+ * on without sealing again, exactly as the series position does.
+ */
 export function envelopeHash(envelope: CableEnvelope): Uint8Array {
   const json = toJsonValue(envelope);
   decodeCableEnvelope(json, 'envelope');
-  return sha256(concatBytes(utf8(LABELS.envelope), Uint8Array.of(0), encodeCanonical(json)));
+  if (envelope.v === 1) {
+    return sha256(concatBytes(utf8(LABELS.envelope), Uint8Array.of(0), encodeCanonical(json)));
+  }
+  const { epoch: _epoch, ...hashed } = json as { readonly [key: string]: JsonValue };
+  return sha256(concatBytes(utf8(LABELS.envelopeV2), Uint8Array.of(0), encodeCanonical(hashed)));
 }
 
 /** SHA-256 over a signed header: what the next cable of the series names as `prev`. */

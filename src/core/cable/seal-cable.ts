@@ -44,6 +44,7 @@ import {
   decodeCableHeader,
   encodeHeader,
   envelopeHash,
+  FORMAT_VERSION,
   MAX_ADDRESSEES,
   MAX_GROUPS,
 } from './cable-header.ts';
@@ -101,6 +102,19 @@ export interface SealRequest {
 }
 
 export async function sealCable(request: SealRequest): Promise<SealedCable> {
+  const { cable, contentKey } = await sealCableKeepingKey(request);
+  contentKey.fill(0);
+  return cable;
+}
+
+/**
+ * Seals as `sealCable`, and hands the content key back to the sender, which keeps it only
+ * while it sends: if the server answers that the directory moved on (EPOCH_STALE),
+ * `rewrapCable` wraps the same key for the current epoch's new devices. The caller zeroes it.
+ */
+export async function sealCableKeepingKey(
+  request: SealRequest,
+): Promise<{ readonly cable: SealedCable; readonly contentKey: Uint8Array }> {
   checkRequest(request);
   const { sender, directory } = request;
   const entry = directory.device(sender.device);
@@ -133,7 +147,6 @@ export async function sealCable(request: SealRequest): Promise<SealedCable> {
   if (wraps.length !== requests.length || wraps.some((w, i) => w.device !== requests[i]?.device)) {
     throw new CableError('WRAP_INVALID', 'the key wrapper did not wrap for exactly the entitled devices');
   }
-  contentKey.fill(0);
 
   const header = checkedHeader({
     ...envelope,
@@ -144,7 +157,7 @@ export async function sealCable(request: SealRequest): Promise<SealedCable> {
     recipients,
   });
   const signature = await signLabelled(sender.signer, LABELS.cableHeader, encodeHeader(header));
-  return { kind: 'SealedCable', header, signature, content: ciphertext, wraps };
+  return { cable: { kind: 'SealedCable', header, signature, content: ciphertext, wraps }, contentKey };
 }
 
 /**
@@ -253,7 +266,7 @@ function buildEnvelope(request: SealRequest, org: string): CableEnvelope {
   return decoded(() =>
     decodeCableEnvelope(
       toJsonValue({
-        v: 1,
+        v: FORMAT_VERSION,
         suite: CURRENT_SUITE,
         id: request.id === undefined ? randomId() : request.id,
         org,

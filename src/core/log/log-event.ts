@@ -59,7 +59,18 @@ export const WATCH_EVENT_TYPES = [
   'watch.hours',
 ] as const;
 
-export const AUDIT_EVENT_TYPES = [...API_EVENT_TYPES, ...SESSION_EVENT_TYPES, ...WATCH_EVENT_TYPES] as const;
+/** Attachments (server/routes/attachments.ts): each upload, and each unlinked blob the sweep removes. */
+export const ATTACHMENT_EVENT_TYPES = ['attachment.uploaded', 'attachment.expired'] as const;
+/** The watch's events a passkey touch raises (exercised in Chromium, test/e2e). */
+export const WATCH_PASSKEY_EVENT_TYPES = ['watch.stepped-up'] as const;
+
+export const AUDIT_EVENT_TYPES = [
+  ...API_EVENT_TYPES,
+  ...SESSION_EVENT_TYPES,
+  ...WATCH_EVENT_TYPES,
+  ...ATTACHMENT_EVENT_TYPES,
+  ...WATCH_PASSKEY_EVENT_TYPES,
+] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 /** Largest event accepted (events hold ids, codes and hashes: a few hundred bytes). */
