@@ -142,7 +142,8 @@ export function registerAuthentication(
       return finishRequest(entry.head, digest, ctx.nonces);
     });
     // docs/design.md §9: the watch observes every authenticated request (observe-request.ts).
-    await observeRequest(ctx, entry.actor, verified.sequence, request.ip);
+    const heldMayCall = request.routeOptions.config.heldMayCall === true;
+    await observeRequest(ctx, entry.actor, verified.sequence, request.ip, heldMayCall);
     request.actor = entry.actor;
   });
 }

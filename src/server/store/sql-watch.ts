@@ -229,7 +229,9 @@ export class SqlWatch implements WatchStore {
 
   async #observeIn(trx: Trx, request: ObservedRequest): Promise<RequestOutcome> {
     const row = await lockedRow(trx, this.#ctx.dialect, request.device, request.org, request.at);
-    if (row.state !== 'active') return stopped(row);
+    // A held device still reaches its passkey step-up, and its numbers are still checked.
+    const mayPass = row.state === 'active' || (row.state === 'held' && request.heldMayCall === true);
+    if (!mayPass) return stopped(row);
     const verdict = await sequenceVerdict(trx, request.device, request.sequence);
     const findings = await originFindings(trx, request.device, request.origin, request.at);
     const all = [

@@ -106,6 +106,8 @@ export interface ObservedRequest {
   readonly sequence: number;
   /** The network the request came from (core/watch/watch-signals.ts originPrefix). */
   readonly origin: string;
+  /** A held device may make this request (the passkey step-up that releases it). */
+  readonly heldMayCall?: boolean;
   /** The watch's events for this request's outcome (none when nothing happened). */
   readonly events: (outcome: RequestOutcome) => readonly AuditRecord[];
 }

@@ -23,6 +23,8 @@ export async function observeRequest(
   actor: DirectoryDevice,
   sequence: number,
   address: string,
+  /** The route is the passkey step-up, which a held device may still call. */
+  heldMayCall = false,
 ): Promise<void> {
   const at = unixSeconds(ctx.clock);
   const outcome = await ctx.store.watch.observeRequest({
@@ -31,6 +33,7 @@ export async function observeRequest(
     at,
     sequence,
     origin: originPrefix(address),
+    heldMayCall,
     events: (result) => watchEvents(actor, at, result),
   });
   if (!outcome.allowed) throw stoppedError(actor, outcome.state, outcome.reason, outcome.since);
