@@ -194,6 +194,14 @@ interface SignedRequest {
 }
 
 /** Signs a request as a client device does. */
+/** Each bench device's request sequence numbers (docs/design.md §9): one higher per request. */
+const sequences = new Map<string, number>();
+function nextSequence(device: string): number {
+  const next = (sequences.get(device) ?? 0) + 1;
+  sequences.set(device, next);
+  return next;
+}
+
 async function sign(
   origin: string,
   device: BenchDevice,
@@ -204,7 +212,7 @@ async function sign(
   const headers: Record<string, string> = body ? { 'content-type': 'application/json' } : {};
   const signature = await signRequest(
     { method, url: `${origin}${target}`, headers, ...(body ? { body } : {}) },
-    { keyId: device.id, signer: device.signer, now: NOW, nonce: id() },
+    { keyId: device.id, signer: device.signer, now: NOW, nonce: id(), sequence: nextSequence(device.id) },
   );
   return { method, target, headers: { ...headers, ...signature }, ...(body ? { body } : {}) };
 }

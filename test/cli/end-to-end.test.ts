@@ -10,7 +10,7 @@
  * any private key or invitation secret.
  */
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -558,6 +558,44 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
       'saving over an existing file',
     );
     failsWith(await valise('cy-so', ['read', String(sent.id)]), 'NOT_FOUND', 'another organisation');
+  });
+
+  test('a canary planted for a person suspends a copy of their key file at its first fetch', async () => {
+    const planted = await ok(
+      'fr-so',
+      [
+        'canary',
+        'plant',
+        '--for',
+        'fr.paul',
+        '--group',
+        'COEST',
+        '--subject',
+        'Minutes of the 2019 budget working party',
+        '--reason',
+        'a copy of the key of fr.paul is suspected',
+      ],
+      'Attached are the minutes as circulated.',
+    );
+    const id = String(planted.cable);
+    const quiet = await ok('fr-so', ['canary', 'list']);
+    assert.deepEqual(
+      (quiet.items as { cable: string; tripped?: unknown }[]).map((c) => [c.cable, c.tripped]),
+      [[id, undefined]],
+    );
+    // The real device keeps its request counter beside its key, owner-only.
+    const real = join(configDir, 'fr-paul');
+    const counter = JSON.parse(await readFile(join(real, 'sequence.json'), 'utf8')) as { last: number };
+    assert.ok(counter.last > 0);
+    assert.equal((await stat(join(real, 'sequence.json'))).mode & 0o777, 0o600);
+    // A thief copies the profile folder (and has watched the passphrase typed) and walks
+    // the archive; the canary stops the copy.
+    await cp(real, join(configDir, 'fr-paul-copy'), { recursive: true });
+    failsWith(await valise('fr-paul-copy', ['read', id]), 'DEVICE_SUSPENDED', 'the copy fetching the canary');
+    failsWith(await valise('fr-paul', ['inbox']), 'DEVICE_SUSPENDED', 'the device itself, afterwards');
+    const tripped = await ok('fr-so', ['canary', 'list']);
+    const [item] = tripped.items as { tripped?: { device: string } }[];
+    assert.equal(item?.tripped?.device, person('fr-paul').device);
   });
 
   test('a copy of a profile folder without its passphrase cannot act as the device', async () => {

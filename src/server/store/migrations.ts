@@ -17,6 +17,7 @@ import {
   sql,
 } from 'kysely';
 import { merkleLog } from './merkle-log-migration.ts';
+import { watchSignals } from './watch-signals-migration.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -346,6 +347,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0005-watch': watch(dialect),
         '0006-attachment-owners': attachmentOwners(dialect),
         '0007-enrolment-binding': enrolmentBinding(dialect),
+        '0008-watch-signals': watchSignals(dialect),
       };
     },
   };
