@@ -236,6 +236,15 @@ export class DeviceAgent implements DeviceApi {
     this.#watch.stop();
   }
 
+  plantCanary(request: {
+    readonly user: string;
+    readonly subject: string;
+    readonly body: string;
+    readonly reason: string;
+  }): Promise<{ readonly id: string; readonly reference: string }> {
+    return watch.plantCanaryFor(this.#device, request);
+  }
+
   async followInbox(): Promise<void> {
     this.#inbox.start(this.#device);
   }

@@ -319,6 +319,13 @@ export interface DeviceApi {
   suspendDevice(device: string, reason: string): Promise<void>;
   /** Opens the live stream; its events arrive as `watch` pushes until stopWatch. */
   followWatch(): Promise<void>;
+  /** Plants a canary watching one person of the officer's organisation. */
+  plantCanary(request: {
+    readonly user: string;
+    readonly subject: string;
+    readonly body: string;
+    readonly reason: string;
+  }): Promise<{ readonly id: string; readonly reference: string }>;
   /** Opens the device's live inbox: new cables arrive as `cable` pushes. */
   followInbox(): Promise<void>;
   stopInbox(): Promise<void>;
