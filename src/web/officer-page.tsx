@@ -82,6 +82,7 @@ export function OfficerPage(props: {
             <PendingApproval
               key={p.device}
               row={p}
+              person={people.find((person) => person.user === p.user)}
               onApprove={(confirmation) =>
                 act(`Approve ${p.user}`, () => device.call('approve', p.device, confirmation))
               }
@@ -107,18 +108,15 @@ export function OfficerPage(props: {
                     <div key={d.device} data-testid="device-row" data-user={d.user} data-status={d.status}>
                       {d.label} <code>{d.device.slice(0, 8)}…</code> {d.status}
                       {d.status === 'active' && d.device !== me.device && (
-                        <button
-                          type="button"
-                          className="link"
-                          onClick={() =>
+                        <RevokeDevice
+                          label={d.label}
+                          owner={person.name}
+                          onRevoke={(reason) =>
                             act(`Revoke ${d.label} of ${d.user}`, () =>
-                              device.call('revoke', d.device, 'revoked by the security officer'),
+                              device.call('revoke', d.device, reason),
                             )
                           }
-                          data-testid="revoke"
-                        >
-                          revoke
-                        </button>
+                        />
                       )}
                     </div>
                   ))}
@@ -139,13 +137,23 @@ export function OfficerPage(props: {
  */
 function PendingApproval(props: {
   readonly row: PendingRow;
+  readonly person: DirectoryView['people'][number] | undefined;
   readonly onApprove: (confirmation: ApprovalConfirmation) => void;
 }) {
-  const { row: p } = props;
+  const { row: p, person } = props;
   const [link, setLink] = useState('');
+  const [code, setCode] = useState('');
+  const who = person?.name ?? p.user;
   return (
     <tr data-testid="pending-row" data-user={p.user}>
-      <td data-label="Person">{p.user}</td>
+      <td data-label="Person">
+        <strong>{who}</strong> ({p.user})
+        {person && (
+          <div className="muted" data-testid="pending-person">
+            {person.role} · cleared {person.clearance} · {person.groups.join(', ') || 'no working group'}
+          </div>
+        )}
+      </td>
       <td data-label="Device">
         {p.label} <code>{p.device.slice(0, 8)}…</code>
       </td>
@@ -155,6 +163,16 @@ function PendingApproval(props: {
         <strong className="comparison-code" data-testid="pending-code">
           {p.comparisonCode}
         </strong>
+        <label className="pending-check">
+          Ask {who} to read you the code on their screen, by phone or in person, and type it:
+          <input
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            placeholder="XXXX-XXXX-XXXX-XXXX"
+            autoComplete="off"
+            data-testid="pending-code-input"
+          />
+        </label>
         {!p.bound && (
           <input
             className="pending-link"
@@ -169,17 +187,18 @@ function PendingApproval(props: {
       <td>
         <button
           type="button"
-          disabled={!p.bound && link.trim() === ''}
-          title="Approve only if the code their device shows is the same"
+          disabled={code.trim() === '' || (!p.bound && link.trim() === '')}
+          aria-label={`Approve ${p.label} of ${who}`}
           onClick={() =>
             props.onApprove({
-              comparisonCode: p.comparisonCode,
+              // The code the person read out, as typed: the worker compares it with their keys'.
+              comparisonCode: code.trim().toUpperCase(),
               ...(p.bound ? {} : { invitationLink: link }),
             })
           }
           data-testid="approve"
         >
-          Codes match: approve
+          Approve
         </button>
       </td>
     </tr>
@@ -310,5 +329,50 @@ function OrgKeyImport(props: { readonly device: DeviceClient; readonly onDone: (
       </button>
       {error && <p className="error">{error}</p>}
     </section>
+  );
+}
+
+/**
+ * Revoking a device: a second step that names the device and asks why, since a revocation
+ * cannot be undone and its reason goes into the audit log.
+ */
+function RevokeDevice(props: {
+  readonly label: string;
+  readonly owner: string;
+  readonly onRevoke: (reason: string) => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  if (!open) {
+    return (
+      <button
+        type="button"
+        className="link"
+        aria-label={`Revoke ${props.label} of ${props.owner}`}
+        onClick={() => setOpen(true)}
+        data-testid="revoke"
+      >
+        revoke
+      </button>
+    );
+  }
+  return (
+    <span className="revoke-confirm" data-testid="revoke-confirm">
+      <label>
+        Why revoke {props.owner}'s {props.label}? (for the audit log; it cannot be undone)
+        <input value={reason} onChange={(e) => setReason(e.target.value)} data-testid="revoke-reason" />
+      </label>
+      <button
+        type="button"
+        disabled={reason.trim().length < 3}
+        onClick={() => props.onRevoke(reason.trim())}
+        data-testid="revoke-confirm-button"
+      >
+        Revoke {props.label}
+      </button>
+      <button type="button" className="link" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+    </span>
   );
 }

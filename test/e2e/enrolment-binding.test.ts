@@ -62,6 +62,8 @@ describe('the officer page refuses swapped enrolment keys', { skip: skip ?? fals
     await row.waitFor();
     assert.notEqual(await row.getByTestId('pending-code').textContent(), shown, 'the row shows the new keys');
     await row.getByTestId('pending-link').fill(node.links.get('de.anna')!);
+    // The officer types the code Anna reads out: her real keys' code, not the swapped ones'.
+    await row.getByTestId('pending-code-input').fill(shown ?? '');
     await row.getByTestId('approve').click();
     const message = officer.page.getByTestId('officer-message').filter({ hasText: 'Approve de.anna' });
     await message.waitFor();

@@ -298,7 +298,12 @@ describe('the web app', { skip: skip ?? false, timeout: 240_000 }, () => {
     await officer.page.goto(`${node.origin}/#/officer`);
     const row = officer.page.locator('[data-testid="device-row"][data-user="fr.dan"][data-status="active"]');
     await row.waitFor();
+    // Revoking asks which device and why; no reason, no revocation.
+    assert.match((await row.getByTestId('revoke').getAttribute('aria-label')) ?? '', /^Revoke .+ of Dan/);
     await row.getByTestId('revoke').click();
+    assert.equal(await row.getByTestId('revoke-confirm-button').isDisabled(), true);
+    await row.getByTestId('revoke-reason').fill('laptop lost on a train');
+    await row.getByTestId('revoke-confirm-button').click();
     await officer.page.getByTestId('officer-message').filter({ hasText: 'done' }).waitFor();
     const answer = dan.page.waitForResponse((r) => r.url().endsWith('/api/v1/web/session'));
     await dan.page.reload();
