@@ -4,7 +4,7 @@
  * The worker checks every event against its inclusion proof in a signed checkpoint before it
  * is shown; a page whose proofs fail shows the failure, never the events.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DeviceClient } from './device-client.ts';
 import type { AuditRow, AuditView, Me } from './device-protocol.ts';
 import { count, plainWords } from './plain-words.ts';
@@ -60,16 +60,21 @@ export function AuditPage(props: { readonly device: DeviceClient; readonly me: M
   const [loading, setLoading] = useState(false);
   const allowed = canAudit(me);
 
+  // Only the newest request's answer is shown: an older one arriving late is dropped.
+  const latest = useRef(0);
   const load = useCallback(async () => {
+    const asked = ++latest.current;
     setLoading(true);
     setFailure('');
     try {
-      setView(await device.call('auditEvents', type ? { type } : {}));
+      const answer = await device.call('auditEvents', type ? { type } : {});
+      if (asked === latest.current) setView(answer);
     } catch (error) {
+      if (asked !== latest.current) return;
       setView(undefined);
       setFailure(`The audit log could not be shown. ${plainWords(error)}`);
     } finally {
-      setLoading(false);
+      if (asked === latest.current) setLoading(false);
     }
   }, [device, type]);
 

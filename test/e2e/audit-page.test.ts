@@ -95,11 +95,11 @@ describe('the audit page', { skip: skip ?? false, timeout: 240_000 }, () => {
     await officer.page.getByTestId('audit-person').selectOption('');
     await officer.page.getByTestId('audit-cable').fill('');
     await officer.page.getByTestId('audit-type').selectOption('cable.fetched');
-    await officer.page.waitForFunction(() =>
-      [...document.querySelectorAll('[data-testid="audit-row"]')].every(
-        (r) => r.getAttribute('data-type') === 'cable.fetched',
-      ),
-    );
+    // The list is replaced when the filtered answer arrives: wait for rows, all of that type.
+    await officer.page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('[data-testid="audit-row"]')];
+      return rows.length > 0 && rows.every((r) => r.getAttribute('data-type') === 'cable.fetched');
+    });
     await row.waitFor();
     const types = await officer.page
       .getByTestId('audit-row')
