@@ -61,6 +61,10 @@ export const CLIENT_ERROR_CODES = [
   'WITNESS_REFUSED',
   /** `valise audit verify` found the stored log differs from what was signed. */
   'AUDIT_FAILED',
+  /** The server's recorded silence-procedure outcome differs from the one the log proves. */
+  'SILENCE_VERDICT_MISMATCH',
+  /** The server's account of a silence procedure does not match its own proven log. */
+  'PROCEDURE_INVALID',
 ] as const;
 export type LocalErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 

@@ -14,7 +14,8 @@
  *     its original receipt, different bytes under the same id are refused)
  *  4. the date-time group is not in the future;
  *  5. every listed attachment was uploaded;
- *  6. the series: the next serial of the organisation's year, chained to its last cable
+ *  6. a silence-procedure act keeps the procedure's rules (silence/check-silence-act.ts);
+ *  7. the series: the next serial of the organisation's year, chained to its last cable
  *     (checked inside the store transaction, which decides races);
  * then cable, wraps and the `cable.accepted` event commit in one transaction, and only
  * then is the receipt signed and sent.
@@ -29,6 +30,7 @@ import { verifySealedCable } from '../core/cable/verify-sealed-cable.ts';
 import { constantTimeEqual, toBase64url } from '../core/encoding/bytes.ts';
 import { yearOf } from '../core/encoding/date-time-group.ts';
 import type { DirectoryDevice } from '../core/identity/directory.ts';
+import { actDetailJson } from '../core/procedure/silence-events.ts';
 import { actorOf, auditRecord } from './audit-event.ts';
 import { unixSeconds } from './clock.ts';
 import { type Receipt, signReceipt } from './receipt.ts';
@@ -36,6 +38,7 @@ import { headJson } from './series-head.ts';
 import type { ServerContext } from './server-context.ts';
 import type { ServerErrorCode } from './server-error.ts';
 import { ServerError } from './server-error.ts';
+import { checkSilenceAct } from './silence/check-silence-act.ts';
 import type { CableRecord } from './store/store.ts';
 
 export interface Accepted {
@@ -100,7 +103,10 @@ export async function acceptCable(
     );
   }
 
-  // 6. The series, then one transaction.
+  // 6. The silence procedure's rules; the act is recorded in the cable's transaction.
+  const silence = await checkSilenceAct(ctx, header, now);
+
+  // 7. The series, then one transaction.
   const year = yearOf(header.sentAt);
   const outcome = await ctx.store.acceptCable(
     {
@@ -121,6 +127,7 @@ export async function acceptCable(
       sentAt: header.sentAt,
       acceptedAt: now,
       attachments,
+      ...(silence ? { silence } : {}),
     },
     cable.wraps,
     auditRecord({
@@ -134,6 +141,7 @@ export async function acceptCable(
         classification: header.classification,
         precedence: header.precedence,
         recipients: header.recipients.length,
+        ...(silence ? { silence: actDetailJson(silence) } : {}),
       },
     }),
   );

@@ -14,12 +14,15 @@ export interface ServerLimits {
   readonly maxBodyBytes: number;
   /** How far a cable's date-time group may be ahead of the server clock, in seconds. */
   readonly maxFutureSeconds: number;
+  /** The longest a silence procedure may run from now, in seconds (docs/design.md §2). */
+  readonly maxSilenceSeconds: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
   maxCableBytes: 32 * 1024 * 1024,
   maxBodyBytes: 64 * 1024,
   maxFutureSeconds: 300,
+  maxSilenceSeconds: 14 * 86_400,
 };
 
 export interface ServerContext {

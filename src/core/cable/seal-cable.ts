@@ -37,15 +37,18 @@ import {
   MAX_TAGS,
 } from './cable-content.ts';
 import { CableError, decoded } from './cable-error.ts';
-import type { Addressee, CableEnvelope, CableHeader } from './cable-header.ts';
+import type { Addressee, CableEnvelope, CableHeader, SilenceAct } from './cable-header.ts';
 import {
   CURRENT_SUITE,
   decodeCableEnvelope,
   decodeCableHeader,
   encodeHeader,
   envelopeHash,
+  FORMAT_VERSION,
   MAX_ADDRESSEES,
   MAX_GROUPS,
+  SILENCE_ACTS,
+  SILENCE_FORMAT_VERSION,
 } from './cable-header.ts';
 import type { WrapRequest } from './key-wrap.ts';
 import { wrapContentKey } from './key-wrap.ts';
@@ -64,6 +67,8 @@ export interface CableDraft {
   readonly groups?: readonly string[];
   readonly replyTo?: string;
   readonly silenceDeadline?: number;
+  /** The silence-procedure act this cable is (sealed as format 2). */
+  readonly silence?: SilenceAct;
   /** Unix seconds: the date-time group. */
   readonly sentAt: number;
 }
@@ -236,6 +241,7 @@ const decodeCableDraft = object({
   groups: optional(array(decodeGroup, { max: MAX_GROUPS, unique: true })),
   replyTo: optional(decodeReference),
   silenceDeadline: optional(integer({ min: MIN_TIME, max: MAX_TIME })),
+  silence: optional(enumOf(SILENCE_ACTS)),
   sentAt: integer({ min: MIN_TIME, max: MAX_TIME }),
 });
 
@@ -253,7 +259,7 @@ function buildEnvelope(request: SealRequest, org: string): CableEnvelope {
   return decoded(() =>
     decodeCableEnvelope(
       toJsonValue({
-        v: 1,
+        v: draft.silence === undefined ? FORMAT_VERSION : SILENCE_FORMAT_VERSION,
         suite: CURRENT_SUITE,
         id: request.id === undefined ? randomId() : request.id,
         org,
@@ -266,6 +272,7 @@ function buildEnvelope(request: SealRequest, org: string): CableEnvelope {
         groups: [...(draft.groups ?? [])].sort(),
         replyTo: draft.replyTo,
         silenceDeadline: draft.silenceDeadline,
+        silence: draft.silence,
         epoch: request.directory.epoch,
       }),
       'draft',

@@ -25,7 +25,7 @@ import { isDirectory } from '../identity/directory.ts';
 import { entitledDevices } from '../policy.ts';
 import type { CableErrorCode } from './cable-error.ts';
 import { CableError } from './cable-error.ts';
-import { cableHash, encodeHeader, FORMAT_VERSION, SUITES } from './cable-header.ts';
+import { cableHash, encodeHeader, FORMAT_VERSIONS, SUITES } from './cable-header.ts';
 import type { SealedCable } from './sealed-cable.ts';
 import { decodeSealedCable } from './sealed-cable.ts';
 
@@ -78,7 +78,10 @@ export async function verifySealedCable(
   const { cable } = decoded;
   const { header } = cable;
   // 2. Format: a version or suite this build does not know is refused, never guessed at.
-  if (header.v !== FORMAT_VERSION || !(SUITES as readonly string[]).includes(header.suite)) {
+  if (
+    !(FORMAT_VERSIONS as readonly number[]).includes(header.v) ||
+    !(SUITES as readonly string[]).includes(header.suite)
+  ) {
     return refuse('UNSUPPORTED_SUITE', `suite ${header.suite} is not supported; update Valise`);
   }
   // 3–6. The sender: certified, in force at the cable's epoch, cleared for what it sends.

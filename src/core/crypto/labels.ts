@@ -26,4 +26,6 @@ export const LABELS = {
   directoryChain: 'valise/v1/directory-chain',
   /** Ed25519 by a device over its own directory cache, so no one else can vouch for it. */
   directoryCache: 'valise/v1/directory-cache',
+  /** Ed25519 by the network root over the act naming the Presidency and its term. */
+  presidency: 'valise/v1/presidency',
 } as const;

@@ -54,7 +54,18 @@ export const WATCH_EVENT_TYPES = [
   'watch.thresholds',
 ] as const;
 
-export const AUDIT_EVENT_TYPES = [...API_EVENT_TYPES, ...SESSION_EVENT_TYPES, ...WATCH_EVENT_TYPES] as const;
+/**
+ * The network's configuration and the silence procedure (docs/design.md §2): the Presidency
+ * act the network authority signed, and the server's verdict at a procedure's deadline.
+ */
+export const PROCEDURE_EVENT_TYPES = ['network.presidency', 'silence.outcome'] as const;
+
+export const AUDIT_EVENT_TYPES = [
+  ...API_EVENT_TYPES,
+  ...SESSION_EVENT_TYPES,
+  ...WATCH_EVENT_TYPES,
+  ...PROCEDURE_EVENT_TYPES,
+] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 /** Largest event accepted (events hold ids, codes and hashes: a few hundred bytes). */

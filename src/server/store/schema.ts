@@ -211,6 +211,38 @@ export interface WatchThresholdsTable {
   thresholds: string;
 }
 
+/** The Presidency acts the network authority signed, newest last (sql-procedures.ts). */
+export interface PresidenciesTable {
+  issued_at: number;
+  org: string;
+  from_at: number;
+  until_at: number;
+  /** The signed act in canonical JSON. */
+  act: Uint8Array;
+  added_at: number;
+}
+
+/** Each silence-procedure act, a cable, written in the cable's own transaction. */
+export interface SilenceActsTable {
+  cable_id: string;
+  /** The opening cable's id (its own, for `open`). */
+  procedure: string;
+  act: string;
+  org: string;
+  /** When the server accepted it (its `cable.accepted` event's time). */
+  at: number;
+  deadline: number | null;
+}
+
+/** The verdict recorded at a procedure's deadline, with its `silence.outcome` leaf. */
+export interface SilenceOutcomesTable {
+  procedure: string;
+  /** The event's detail, canonical JSON. */
+  outcome: string;
+  at: number;
+  leaf_index: number;
+}
+
 export interface Database {
   directory_entries: DirectoryEntriesTable;
   invitations: InvitationsTable;
@@ -231,6 +263,9 @@ export interface Database {
   watch_reads: WatchReadsTable;
   watch_devices: WatchDevicesTable;
   watch_thresholds: WatchThresholdsTable;
+  presidencies: PresidenciesTable;
+  silence_acts: SilenceActsTable;
+  silence_outcomes: SilenceOutcomesTable;
 }
 
 export const TABLES = [
@@ -253,5 +288,8 @@ export const TABLES = [
   'watch_reads',
   'watch_devices',
   'watch_thresholds',
+  'presidencies',
+  'silence_acts',
+  'silence_outcomes',
 ] as const satisfies readonly (keyof Database)[];
 export type TableName = (typeof TABLES)[number];

@@ -10,6 +10,7 @@ import { canonicalize } from '../../core/encoding/canonical-json.ts';
 import { toJsonValue } from '../../core/encoding/to-json.ts';
 import { CABLE_COLUMNS, cableOf } from './cable-row.ts';
 import type { Database } from './schema.ts';
+import { insertSilenceAct } from './sql-procedures.ts';
 import { blob, bytesOf } from './sql-values.ts';
 import type {
   AcceptOutcome,
@@ -112,6 +113,7 @@ export class SqlCables {
         .values(linked.map((d) => ({ cable_seq: seq, digest: blob(d) })))
         .execute();
     }
+    if (cable.silence) await insertSilenceAct(trx, cable.silence);
     await this.#ctx.audit(trx, audit);
     return { kind: 'accepted', seq };
   }
