@@ -11,11 +11,15 @@ import { enrolVerb } from './verbs/enrol.ts';
 import { inboxVerb } from './verbs/inbox.ts';
 import { inviteVerb } from './verbs/invite.ts';
 import { networkInit } from './verbs/network-init.ts';
+import { networkPresidency } from './verbs/network-presidency.ts';
 import { orgAdd } from './verbs/org-add.ts';
 import { readVerb } from './verbs/read.ts';
 import { revokeVerb } from './verbs/revoke.ts';
 import { sendVerb } from './verbs/send.ts';
 import { serveVerb } from './verbs/serve.ts';
+import { silenceExtendVerb, silenceObjectVerb, silenceWithdrawVerb } from './verbs/silence-act.ts';
+import { silenceOpenVerb } from './verbs/silence-open.ts';
+import { silenceStatusVerb } from './verbs/silence-status.ts';
 
 export const VERBS: readonly Verb[] = [
   networkInit,
@@ -34,4 +38,10 @@ export const VERBS: readonly Verb[] = [
   auditVerifyVerb,
   auditWitnessVerb,
   serveVerb,
+  networkPresidency,
+  silenceOpenVerb,
+  silenceExtendVerb,
+  silenceWithdrawVerb,
+  silenceObjectVerb,
+  silenceStatusVerb,
 ];

@@ -150,7 +150,7 @@ function marking(value: string): Marking {
   return found;
 }
 
-async function readBody(cli: CliEnvironment, path: string | undefined): Promise<string> {
+export async function readBody(cli: CliEnvironment, path: string | undefined): Promise<string> {
   let bytes: Uint8Array;
   try {
     bytes = path === undefined || path === '-' ? await cli.readStdin() : await cli.readFile(path);
