@@ -20,6 +20,7 @@ import type { Classification } from '../core/identity/classification.ts';
 import type { NetworkRoot } from '../core/identity/directory.ts';
 import { issueCertificate } from '../core/identity/issue-certificate.ts';
 import { auditRecord, directoryEntryAudit } from './audit-event.ts';
+import { nameDemoPresidency } from './demo-presidency.ts';
 import { entryRow } from './directory-cache.ts';
 import type { Store } from './store/store.ts';
 
@@ -173,6 +174,7 @@ export async function setUpDemoNetwork(request: DemoNetworkRequest): Promise<Dem
       throw new Error('the demo network needs an empty store');
     }
   }
+  await nameDemoPresidency(store, root, rootSigner, now);
   const links: DemoLink[] = [];
   for (const person of DEMO_PEOPLE) {
     const id = randomId();
