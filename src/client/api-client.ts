@@ -30,6 +30,8 @@ export interface ApiClientOptions {
   readonly clock: Clock;
   /** The enrolled device that signs requests; absent before enrolment. */
   readonly device?: { readonly id: string; readonly signer: RequestSigner };
+  /** How long to wait for a server's answer to begin before calling it unreachable. */
+  readonly timeoutMs?: number;
 }
 
 export type QueryValue = string | number | boolean | undefined;
@@ -60,11 +62,15 @@ export interface ApiRequest<T> {
 /** Largest answer read (a directory of many devices, a cable at the 4 MiB content limit). */
 const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
 
+/** A server that has not begun to answer in this long is treated as unreachable. */
+const DEFAULT_TIMEOUT_MS = 30_000;
+
 export class ApiClient {
   readonly server: string;
   readonly #fetch: Fetch;
   readonly #clock: Clock;
   readonly #device: ApiClientOptions['device'];
+  readonly #timeoutMs: number;
 
   constructor(options: ApiClientOptions) {
     let url: URL;
@@ -84,11 +90,18 @@ export class ApiClient {
     this.#fetch = options.fetch;
     this.#clock = options.clock;
     this.#device = options.device;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
   /** The same server, signing as `device`. */
   as(device: { readonly id: string; readonly signer: RequestSigner }): ApiClient {
-    return new ApiClient({ server: this.server, fetch: this.#fetch, clock: this.#clock, device });
+    return new ApiClient({
+      server: this.server,
+      fetch: this.#fetch,
+      clock: this.#clock,
+      device,
+      timeoutMs: this.#timeoutMs,
+    });
   }
 
   /**
@@ -187,15 +200,20 @@ export class ApiClient {
       Object.assign(headers, signature);
     }
     let response: Response;
+    // The timer runs until the answer begins, so a long stream (server-sent events) is not cut.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.#timeoutMs);
     try {
       response = await this.#fetch(url, {
         method: request.method,
         headers,
+        signal: abort.signal,
         ...(body ? { body: new Uint8Array(body) } : {}),
       });
     } catch (cause) {
-      const why =
-        cause instanceof Error
+      const why = abort.signal.aborted
+        ? `no answer within ${Math.round(this.#timeoutMs / 1000)} s`
+        : cause instanceof Error
           ? cause.cause instanceof Error
             ? cause.cause.message
             : cause.message
@@ -207,6 +225,8 @@ export class ApiClient {
           cause,
         },
       );
+    } finally {
+      clearTimeout(timer);
     }
     return response;
   }

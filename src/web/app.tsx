@@ -13,7 +13,7 @@ import { EnrolPage } from './enrol-page.tsx';
 import { parseRoute, type Route } from './hash-route.ts';
 import { InboxPage } from './inbox-page.tsx';
 import { OfficerPage } from './officer-page.tsx';
-import { errorCode, plainWords } from './plain-words.ts';
+import { errorCode, errorDetails, plainWords } from './plain-words.ts';
 import { SignInPage } from './sign-in-page.tsx';
 
 const SESSION_CODES = ['SESSION_EXPIRED', 'SESSION_REQUIRED', 'SESSION_DEVICE_MISMATCH'];
@@ -24,6 +24,7 @@ export function App(props: { readonly device: DeviceClient }) {
   const [status, setStatus] = useState<DeviceStatus | undefined>();
   const [me, setMe] = useState<Me | null | undefined>();
   const [notice, setNotice] = useState<string>('');
+  const [details, setDetails] = useState<string | undefined>();
 
   useEffect(() => {
     const onHash = () => setRoute(parseRoute(window.location.hash));
@@ -38,6 +39,7 @@ export function App(props: { readonly device: DeviceClient }) {
       setMe(found.enrolled ? await device.call('resume') : null);
     } catch (error) {
       setNotice(plainWords(error));
+      setDetails(errorDetails(error));
       setMe(null);
     }
   }, [device]);
@@ -48,12 +50,9 @@ export function App(props: { readonly device: DeviceClient }) {
 
   /** Every page reports failures here: an ended session sends the person back to sign-in. */
   const onError = useCallback((error: unknown) => {
-    if (SESSION_CODES.includes(errorCode(error) ?? '')) {
-      setMe(null);
-      setNotice(plainWords(error));
-      return;
-    }
+    if (SESSION_CODES.includes(errorCode(error) ?? '')) setMe(null);
     setNotice(plainWords(error));
+    setDetails(errorDetails(error));
   }, []);
 
   if (route.page === 'enrol') {
@@ -83,6 +82,7 @@ export function App(props: { readonly device: DeviceClient }) {
           status={status}
           onSignedIn={(signedIn) => {
             setNotice('');
+            setDetails(undefined);
             setMe(signedIn);
           }}
           onForgotten={refresh}
@@ -96,10 +96,18 @@ export function App(props: { readonly device: DeviceClient }) {
     } finally {
       setMe(null);
       setNotice('You are signed out.');
+      setDetails(undefined);
     }
   };
   return (
-    <Shell me={me} notice={notice} onSignOut={signOut} onDismiss={() => setNotice('')}>
+    <Shell
+      me={me}
+      notice={notice}
+      onSignOut={signOut}
+      details={details}
+      current={route.page}
+      onDismiss={() => setNotice('')}
+    >
       {route.page === 'inbox' && <InboxPage device={device} me={me} onError={onError} />}
       {route.page === 'cable' && <CablePage device={device} me={me} id={route.id} onError={onError} />}
       {route.page === 'compose' && (
@@ -119,6 +127,8 @@ export function App(props: { readonly device: DeviceClient }) {
 function Shell(props: {
   readonly me: Me | null;
   readonly notice: string;
+  readonly details?: string | undefined;
+  readonly current?: Route['page'];
   readonly children: React.ReactNode;
   readonly onSignOut?: () => void;
   readonly onDismiss?: () => void;
@@ -131,14 +141,22 @@ function Shell(props: {
           Valise
         </a>
         {me && (
-          <nav>
-            <a href="#/">Inbox</a>
-            <a href="#/compose">Compose</a>
-            {me.role === 'security-officer' && <a href="#/officer">Security officer</a>}
+          <nav aria-label="Pages">
+            <NavLink href="#/" here={props.current === 'inbox' || props.current === 'cable'}>
+              Inbox
+            </NavLink>
+            <NavLink href="#/compose" here={props.current === 'compose'}>
+              Compose
+            </NavLink>
+            {me.role === 'security-officer' && (
+              <NavLink href="#/officer" here={props.current === 'officer'}>
+                Security officer
+              </NavLink>
+            )}
             {canAudit(me) && (
-              <a href="#/audit" data-testid="nav-audit">
+              <NavLink href="#/audit" here={props.current === 'audit'} testId="nav-audit">
                 Audit
-              </a>
+              </NavLink>
             )}
           </nav>
         )}
@@ -153,7 +171,15 @@ function Shell(props: {
       </header>
       {props.notice && (
         <div className="notice" role="alert" data-testid="notice">
-          {props.notice}
+          <span>
+            {props.notice}
+            {props.details && (
+              <details className="details">
+                <summary>Details</summary>
+                <code data-testid="notice-details">{props.details}</code>
+              </details>
+            )}
+          </span>
           {props.onDismiss && (
             <button type="button" className="link" onClick={props.onDismiss}>
               Dismiss
@@ -163,5 +189,19 @@ function Shell(props: {
       )}
       <main>{props.children}</main>
     </div>
+  );
+}
+
+/** A navigation link; the current page's is marked for sight and for screen readers. */
+function NavLink(props: {
+  readonly href: string;
+  readonly here: boolean;
+  readonly testId?: string;
+  readonly children: React.ReactNode;
+}) {
+  return (
+    <a href={props.href} aria-current={props.here ? 'page' : undefined} data-testid={props.testId}>
+      {props.children}
+    </a>
   );
 }

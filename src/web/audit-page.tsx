@@ -88,7 +88,7 @@ export function AuditPage(props: { readonly device: DeviceClient; readonly me: M
       )}
       {view && view.items.length === 0 && <p className="muted">No events.</p>}
       {view && view.items.length > 0 && (
-        <table data-testid="audit-events">
+        <table className="stack" data-testid="audit-events">
           <thead>
             <tr>
               <th>Time (UTC)</th>
@@ -107,19 +107,21 @@ export function AuditPage(props: { readonly device: DeviceClient; readonly me: M
                 data-user={row.actor.user ?? ''}
                 data-object={row.object.id}
               >
-                <td title={new Date(row.at * 1000).toISOString()}>{row.dtg}</td>
-                <td>{row.type}</td>
-                <td>
+                <td title={new Date(row.at * 1000).toISOString()} data-label="Time">
+                  {row.dtg}
+                </td>
+                <td data-label="Type">{row.type}</td>
+                <td data-label="Who">
                   {row.actor.user ?? '-'}
                   {row.actor.device && <code> {row.actor.device.slice(0, 8)}…</code>}
                   {row.actor.org && ` · ${row.actor.org}`}
                 </td>
-                <td>
+                <td data-label="What">
                   {row.object.kind} <code>{reference(row.detail) ?? row.object.id}</code>
                   {row.object.org && ` · ${row.object.org}`}
                   {row.detail !== '{}' && <div className="muted">{row.detail}</div>}
                 </td>
-                <td className="ok" data-testid="audit-proof" title={`leaf ${row.leaf}`}>
+                <td className="ok" data-testid="audit-proof" title={`leaf ${row.leaf}`} data-label="Proof">
                   proof verified ✓
                 </td>
               </tr>

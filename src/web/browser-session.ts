@@ -8,6 +8,7 @@ import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/brow
 import { ClientError } from '../client/client-error.ts';
 import type { DeviceSession } from '../client/open-session.ts';
 import { ROUTES } from '../core/api/routes.ts';
+import { constantTimeEqual } from '../core/encoding/bytes.ts';
 import { passkeyJson } from './browser-enrolment.ts';
 import type { DeviceContext } from './device-context.ts';
 import type { Me } from './device-protocol.ts';
@@ -15,6 +16,7 @@ import { requestOptionsJson } from './passkey-options-json.ts';
 
 export async function startSignIn(device: DeviceContext): Promise<PublicKeyCredentialRequestOptionsJSON> {
   await device.syncClock();
+  await checkPinnedRoot(device);
   try {
     const { options } = await (await device.deviceApi()).call(ROUTES.startSignIn, { body: {} });
     return requestOptionsJson(options);
@@ -33,6 +35,23 @@ export async function startSignIn(device: DeviceContext): Promise<PublicKeyCrede
 export async function finishSignIn(device: DeviceContext, passkey: unknown): Promise<Me> {
   await (await device.deviceApi()).call(ROUTES.finishSignIn, { body: { passkey: passkeyJson(passkey) } });
   return me(device, await device.startSession());
+}
+
+/**
+ * docs/design.md §5: the browser trusts only the root it pinned at enrolment. It checks the
+ * server still serves that network before the passkey is asked for, so a person is never
+ * invited to touch their key for a server that has become another network.
+ */
+async function checkPinnedRoot(device: DeviceContext): Promise<void> {
+  const pinned = (await (await device.open()).keys.loadProfile()).network;
+  if (!pinned) return;
+  const info = await device.api().call(ROUTES.network);
+  if (info.network !== pinned.root.network || !constantTimeEqual(info.rootKey, pinned.root.key)) {
+    throw new ClientError(
+      'ROOT_MISMATCH',
+      `this browser was enrolled in network ${pinned.root.network}, and the server now serves another network (${info.network}) under another root key`,
+    );
+  }
 }
 
 /** The session this browser still has with the server, if any (null: sign in again). */

@@ -6,11 +6,12 @@
  * the sender's organisation sees the acknowledgement board.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { formatDateTimeGroup } from '../core/encoding/date-time-group.ts';
 import { ClassificationBanner } from './classification-banner.tsx';
 import { formatSize } from './compose-page.tsx';
 import type { DeviceClient } from './device-client.ts';
 import type { AckRow, CableView, Me } from './device-protocol.ts';
-import { plainWords } from './plain-words.ts';
+import { errorCode, plainWords } from './plain-words.ts';
 
 export function CablePage(props: {
   readonly device: DeviceClient;
@@ -73,9 +74,13 @@ export function CablePage(props: {
       (view) => {
         if (!live) return;
         setCable(view);
-        if (view.ok && view.isSender) void loadAcks();
+        if (view.ok && view.isSender && !view.offline) void loadAcks();
       },
-      (error) => onError(error),
+      (error) => {
+        // Never a spinner that never ends: the failure replaces it, in plain words.
+        if (live) setCable({ ok: false, id, code: errorCode(error) ?? 'FAILED', message: plainWords(error) });
+        onError(error);
+      },
     );
     return () => {
       live = false;
@@ -86,15 +91,19 @@ export function CablePage(props: {
   if (!cable.ok) {
     return (
       <section className="card failure" data-testid="cable-failure">
-        <h1>{cable.code === 'NOT_FOUND' ? 'No such cable for you' : 'This cable does not verify'}</h1>
+        <h1>{failureTitle(cable.code)}</h1>
         {cable.reference && <p>Reference {cable.reference}</p>}
         <p className="verification bad" data-testid="verification" data-code={cable.code}>
-          ✖ {cable.code === 'NOT_FOUND' ? '' : 'Verification failed: '}
-          {cable.message} [{cable.code}]
+          ✖ {isVerificationFailure(cable.code) ? 'Verification failed: ' : ''}
+          {cable.message}
         </p>
-        {cable.code !== 'NOT_FOUND' && (
+        {isVerificationFailure(cable.code) && (
           <p>The text is not shown: what this device holds is not what its sender signed.</p>
         )}
+        <details className="details">
+          <summary>Details</summary>
+          <code>{cable.code}</code>
+        </details>
       </section>
     );
   }
@@ -111,6 +120,12 @@ export function CablePage(props: {
   return (
     <article className="cable" data-testid="cable">
       <ClassificationBanner classification={cable.classification} markings={cable.markings} />
+      {cable.offline && (
+        <p className="notice" role="status" data-testid="cable-offline">
+          The Valise server cannot be reached. This is the copy this browser kept when it opened the cable;
+          acknowledging waits until the server is back.
+        </p>
+      )}
       <header className="cable-head">
         <div>
           <span className="ref" data-testid="cable-reference">
@@ -196,7 +211,18 @@ export function CablePage(props: {
                 >
                   <td>{a.org}</td>
                   <td>{a.role}</td>
-                  <td>{a.acknowledged ? `✔ acknowledged by ${a.by ?? '?'}` : '… not yet'}</td>
+                  <td>
+                    {a.acknowledged
+                      ? `acknowledged by ${a.by ?? 'an unnamed device'}`
+                      : 'not yet acknowledged'}
+                  </td>
+                  <td>
+                    {a.at !== undefined && (
+                      <time dateTime={new Date(a.at * 1000).toISOString()} title={localTime(a.at)}>
+                        {formatDateTimeGroup(a.at)}
+                      </time>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -206,4 +232,22 @@ export function CablePage(props: {
       <ClassificationBanner classification={cable.classification} markings={cable.markings} />
     </article>
   );
+}
+
+/** A time as the reader's own clock shows it, for the hover text beside a date-time group. */
+function localTime(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleString();
+}
+
+/** Failures about the server's answer or the session, not about the cable's bytes. */
+const NOT_VERIFICATION = new Set(['NOT_FOUND', 'SERVER_UNREACHABLE', 'FAILED']);
+
+function isVerificationFailure(code: string): boolean {
+  return !NOT_VERIFICATION.has(code) && !code.startsWith('SESSION_');
+}
+
+function failureTitle(code: string): string {
+  if (code === 'NOT_FOUND') return 'No such cable for you';
+  if (code === 'SERVER_UNREACHABLE') return 'The server cannot be reached';
+  return isVerificationFailure(code) ? 'This cable does not verify' : 'The cable could not be opened';
 }

@@ -62,7 +62,8 @@ export class DeviceContext {
 
   /** The API, unsigned (before enrolment). */
   api(): ApiClient {
-    return new ApiClient({ server: this.origin, fetch: this.#fetch, clock: this.clock });
+    // A person waits for a page, not a batch job: 15 s without an answer is an outage.
+    return new ApiClient({ server: this.origin, fetch: this.#fetch, clock: this.clock, timeoutMs: 15_000 });
   }
 
   /** The API, signed by this browser's device key. */

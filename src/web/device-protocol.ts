@@ -62,6 +62,8 @@ export interface InboxRow {
   readonly from: string;
   readonly role: 'action' | 'info' | 'sender' | 'registry';
   readonly acknowledged: boolean;
+  /** For the sender and its registry: how many addressee organisations acknowledged, of how many. */
+  readonly acks?: { readonly done: number; readonly of: number };
   readonly verified: boolean;
   readonly subject?: string;
   readonly read: boolean;
@@ -81,6 +83,8 @@ export type CableView =
       readonly role: string;
       readonly acknowledged: boolean;
       readonly isSender: boolean;
+      /** Shown from this browser's own copy because the server could not be reached. */
+      readonly offline?: boolean;
     })
   | {
       readonly ok: false;

@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import type { DeviceClient } from './device-client.ts';
 import { enrolWithPasskey } from './passkey-prompt.ts';
-import { plainWords } from './plain-words.ts';
+import { errorCode, plainWords } from './plain-words.ts';
 
 export function EnrolPage(props: {
   readonly device: DeviceClient;
@@ -17,6 +17,7 @@ export function EnrolPage(props: {
   const [label, setLabel] = useState('browser');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  const [code, setCode] = useState<string | undefined>();
   const [done, setDone] = useState<{ device: string; status: 'pending' | 'active' } | undefined>();
 
   const enrol = async () => {
@@ -29,6 +30,7 @@ export function EnrolPage(props: {
       props.onDone();
     } catch (e) {
       setError(plainWords(e));
+      setCode(errorCode(e));
     } finally {
       setBusy(false);
     }
@@ -80,7 +82,7 @@ export function EnrolPage(props: {
         {busy ? 'Enrolling…' : 'Create passkey and enrol'}
       </button>
       {error && (
-        <p className="error" role="alert" data-testid="enrol-error">
+        <p className="error" role="alert" data-testid="enrol-error" data-code={code}>
           {error}
         </p>
       )}

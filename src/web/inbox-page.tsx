@@ -8,6 +8,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { DeviceClient } from './device-client.ts';
 import type { InboxRow, Me, SearchHit } from './device-protocol.ts';
 import { go } from './hash-route.ts';
+import { count } from './plain-words.ts';
 
 const PAGE = 200;
 const SYNC_EVERY_MS = 30_000;
@@ -68,7 +69,7 @@ export function InboxPage(props: {
           aria-label="Search"
         />
         <span className="muted" data-testid="sync-state">
-          {syncing ? 'Syncing…' : items ? `${items.length} cables` : ''}
+          {syncing ? 'Syncing…' : items ? count(items.length, 'cable') : ''}
         </span>
         <button type="button" className="link" onClick={() => void sync()} data-testid="refresh">
           Refresh
@@ -87,7 +88,7 @@ export function InboxPage(props: {
           ))}
         </ul>
       ) : (
-        <table className="inbox" data-testid="inbox">
+        <table className="inbox stack" data-testid="inbox">
           <thead>
             <tr>
               <th>Prec.</th>
@@ -119,6 +120,8 @@ export function InboxPage(props: {
 function Row(props: { readonly item: InboxRow }) {
   const { item } = props;
   const addressee = item.role === 'action' || item.role === 'info';
+  // The reference is a real link, so the keyboard reaches and opens every cable; a click
+  // anywhere else on the row opens it too.
   return (
     <tr
       className={item.read ? 'read' : 'unread'}
@@ -126,19 +129,37 @@ function Row(props: { readonly item: InboxRow }) {
       data-reference={item.reference}
       onClick={() => go(`cable/${item.id}`)}
     >
-      <td className={`prec prec-${item.precedence.toLowerCase()}`}>{item.precedence}</td>
-      <td>{item.classification}</td>
-      <td className="ref">{item.reference}</td>
-      <td>{item.dtg}</td>
-      <td>{item.from}</td>
-      <td>{item.subject ?? <span className="muted">(opens on this device)</span>}</td>
-      <td className="markers">
+      <td className={`prec prec-${item.precedence.toLowerCase()}`} data-label="Precedence">
+        {item.precedence}
+      </td>
+      <td data-label="Classification">{item.classification}</td>
+      <td className="ref" data-label="Reference">
+        <a href={`#/cable/${item.id}`} onClick={(e) => e.stopPropagation()}>
+          {item.reference}
+        </a>
+      </td>
+      <td data-label="Date-time group">{item.dtg}</td>
+      <td data-label="From">{item.from}</td>
+      <td data-label="Subject" className="subject">
+        {item.subject ?? <span className="muted">(opens on this device)</span>}
+      </td>
+      <td className="markers" data-label="Status">
         {!item.read && <span className="marker unread-marker">unread</span>}
         {item.role === 'action' && !item.acknowledged && (
           <span className="marker action">action required</span>
         )}
         {addressee && !item.acknowledged && <span className="marker unack">unacknowledged</span>}
+        {addressee && item.acknowledged && (
+          <span className="marker done" data-testid="acknowledged-marker">
+            acknowledged
+          </span>
+        )}
         {item.role === 'sender' && <span className="marker sent">sent</span>}
+        {item.acks && item.acks.of > 0 && (
+          <span className="marker" data-testid="ack-count">
+            {item.acks.done}/{item.acks.of} acknowledged
+          </span>
+        )}
         {!item.verified && <span className="marker bad">header does not verify</span>}
       </td>
     </tr>

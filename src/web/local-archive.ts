@@ -5,6 +5,7 @@
  * short quiet period so that opening many cables does not rewrite them many times.
  */
 import type { ArchivedCable, CableArchive } from '../client/cable-archive.ts';
+import type { CablePresentation } from '../client/present-cable.ts';
 import type { InboxRow } from './device-protocol.ts';
 import type { LocalDatabase } from './indexed-db.ts';
 import type { LocalCipher, SealedRecord } from './local-cipher.ts';
@@ -56,6 +57,15 @@ export class LocalArchive implements CableArchive {
       `cable:${id}`,
       await this.#db.get<SealedRecord>('blobs', `cable:${id}`),
     );
+  }
+
+  /** Keeps the cable as it was shown, so it can be shown again while the server is away. */
+  async putView(view: CablePresentation): Promise<void> {
+    await this.#save(`view:${view.id}`, view);
+  }
+
+  view(id: string): Promise<CablePresentation | undefined> {
+    return this.#load<CablePresentation>(`view:${id}`);
   }
 
   async list(): Promise<ArchivedCable[]> {

@@ -3,6 +3,8 @@
  * fetch) and core's openCable verifies everything before decrypting. A failure is shown with
  * its CableError code and never with text; a cable the server will not hand this device is
  * answered the same whether it exists or not (policy decides who may know it exists).
+ * When the server cannot be reached, a cable this browser opened before is shown from its
+ * own encrypted copy, marked as such; any other is a plain-words failure, never a spinner.
  */
 
 import { ClientError } from '../client/client-error.ts';
@@ -35,9 +37,11 @@ export async function openInboxCable(
       ...snapshot,
       items: snapshot.items.map((i) => (i.id === id ? { ...i, read: true, subject: content.subject } : i)),
     });
+    const presented = presentCable(read);
+    await archive.putView(presented);
     return {
       ok: true,
-      ...presentCable(read),
+      ...presented,
       role: row?.role ?? (header.org === session.device.org ? 'sender' : 'info'),
       acknowledged: row?.acknowledged ?? false,
       isSender: header.org === session.device.org,
@@ -49,6 +53,27 @@ export async function openInboxCable(
     }
     if (error instanceof ClientError && error.code === 'NOT_FOUND') {
       return { ok: false, id, code: 'NOT_FOUND', message: NOT_AVAILABLE };
+    }
+    if (error instanceof ClientError && error.code === 'SERVER_UNREACHABLE') {
+      const kept = await archive.view(id);
+      if (kept) {
+        return {
+          ok: true,
+          ...kept,
+          role: row?.role ?? 'info',
+          acknowledged: row?.acknowledged ?? false,
+          isSender: kept.from === session.device.org,
+          offline: true,
+        };
+      }
+      return {
+        ok: false,
+        id,
+        code: 'SERVER_UNREACHABLE',
+        message:
+          'The Valise server cannot be reached, and this browser has not opened this cable before. Try again when the connection is back; nothing is lost.',
+        ...(reference ? { reference } : {}),
+      };
     }
     throw error;
   }

@@ -1,4 +1,7 @@
-/** A failure as a person reads it: what happened and what to do, with the code for support. */
+/**
+ * A failure as a person reads it: what to do, in plain words. The server's own message and
+ * the error's code stay out of the sentence and go under "details", for support.
+ */
 import { DeviceError } from './device-client.ts';
 
 const ADVICE: { readonly [code: string]: string } = {
@@ -7,6 +10,8 @@ const ADVICE: { readonly [code: string]: string } = {
   SESSION_EXPIRED: 'Your session has ended. Sign in again with your passkey; your draft is kept.',
   SESSION_REQUIRED: 'Sign in with your passkey first.',
   DEVICE_NOT_CERTIFIED: 'This browser waits for approval by your security officer.',
+  ROOT_MISMATCH:
+    'This server now serves another network than the one this browser was enrolled in (a demo node started afresh does this). Do not sign in here: ask your security officer, and if the network really was replaced, forget this device and enrol again with a new link.',
   STEP_UP_REQUIRED: 'This needs a fresh touch of your passkey.',
   RATE_LIMITED: 'Too many requests from this device; wait a moment and try again.',
   FORBIDDEN: 'You are not allowed to do this.',
@@ -17,10 +22,21 @@ const ADVICE: { readonly [code: string]: string } = {
 export function plainWords(error: unknown): string {
   if (error instanceof DeviceError) {
     const advice = ADVICE[error.code];
+    if (advice) return advice;
     const said = error.message.charAt(0).toUpperCase() + error.message.slice(1);
-    return advice ? `${advice} (${said}) [${error.code}]` : `${said}. [${error.code}]`;
+    return /[.!?]$/.test(said) ? said : `${said}.`;
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The code and the server's words, for the "details" under a failure; none for other errors. */
+export function errorDetails(error: unknown): string | undefined {
+  return error instanceof DeviceError ? `${error.code}: ${error.message}` : undefined;
+}
+
+/** "1 cable", "3 cables": a count with its noun. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 export function errorCode(error: unknown): string | undefined {

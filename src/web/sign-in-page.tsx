@@ -6,7 +6,7 @@ import { useState } from 'react';
 import type { DeviceClient } from './device-client.ts';
 import type { DeviceStatus, Me } from './device-protocol.ts';
 import { signInWithPasskey } from './passkey-prompt.ts';
-import { plainWords } from './plain-words.ts';
+import { errorCode, plainWords } from './plain-words.ts';
 
 export function SignInPage(props: {
   readonly device: DeviceClient;
@@ -16,6 +16,7 @@ export function SignInPage(props: {
 }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  const [code, setCode] = useState<string | undefined>();
   const { status } = props;
   if (!status.enrolled) {
     return (
@@ -32,6 +33,7 @@ export function SignInPage(props: {
       props.onSignedIn(await signInWithPasskey(props.device));
     } catch (e) {
       setError(plainWords(e));
+      setCode(errorCode(e));
     } finally {
       setBusy(false);
     }
@@ -52,7 +54,7 @@ export function SignInPage(props: {
         {busy ? 'Waiting for your passkey…' : 'Sign in with passkey'}
       </button>
       {error && (
-        <p className="error" role="alert" data-testid="sign-in-error">
+        <p className="error" role="alert" data-testid="sign-in-error" data-code={code}>
           {error}
         </p>
       )}

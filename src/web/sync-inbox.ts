@@ -55,8 +55,16 @@ function rowOf(item: InboxEntry, known: InboxRow | undefined): InboxRow {
     from: header.org,
     role: item.role,
     acknowledged: item.acknowledged,
+    ...(item.role === 'sender' && item.acks !== undefined
+      ? { acks: { done: item.acks, of: addresseeOrgs(header.distribution, header.org) } }
+      : {}),
     verified: item.verified,
     read: known?.read ?? false,
     ...(known?.subject ? { subject: known.subject } : {}),
   };
+}
+
+/** How many organisations other than the sender's the cable is addressed to. */
+function addresseeOrgs(distribution: readonly { readonly org: string }[], sender: string): number {
+  return new Set(distribution.map((d) => d.org).filter((org) => org !== sender)).size;
 }

@@ -24,6 +24,24 @@ function isClientError(code: string, status?: number) {
 }
 
 describe('ApiClient', () => {
+  test('a server that never begins to answer is called unreachable, not waited for forever', async () => {
+    const api = new ApiClient({
+      server: 'http://127.0.0.1:8080',
+      clock: fixedClock(T0),
+      timeoutMs: 50,
+      // A server that accepted the connection and then went silent: only the abort ends it.
+      fetch: (_url, init) =>
+        new Promise((_resolve, reject) => {
+          init.signal?.addEventListener('abort', () => reject(new Error('aborted')));
+        }),
+    });
+    await assert.rejects(
+      api.request({ method: 'GET', path: '/api/v1/network', decode: decodeOk, unsigned: true }),
+      (error: unknown) =>
+        isClientError('SERVER_UNREACHABLE')(error) && /no answer within/.test(String(error)),
+    );
+  });
+
   test('every request of a device is RFC 9421-signed so that the server verifies it', async () => {
     const signer = await generateSigner();
     const { fetch, sent } = fakeFetch(() => jsonResponse(200, { ok: 'yes' }));

@@ -109,6 +109,21 @@ describe('the web app', { skip: skip ?? false, timeout: 240_000 }, () => {
     await board.waitFor();
     assert.equal(await board.getAttribute('data-acknowledged'), 'true');
     assert.match((await board.textContent()) ?? '', /fr\.claire/);
+    assert.match(
+      (await board.locator('time').textContent()) ?? '',
+      /^\d{6}Z [A-Z]{3} \d{2}$/,
+      'the board says when, as a date-time group',
+    );
+
+    // The sender's inbox counts the acknowledgements; the recipient's row says it is done.
+    await anna.page.goto(`${node.origin}/#/`);
+    const sent = anna.page.locator(`[data-testid="inbox-row"][data-reference="${first.reference}"]`);
+    await sent.getByTestId('ack-count').waitFor();
+    assert.equal(await sent.getByTestId('ack-count').textContent(), '1/1 acknowledged');
+    await claire.page.goto(`${node.origin}/#/`);
+    const received = claire.page.locator(`[data-testid="inbox-row"][data-reference="${first.reference}"]`);
+    await received.getByTestId('acknowledged-marker').waitFor();
+    assert.doesNotMatch((await received.textContent()) ?? '', /action required|unacknowledged/);
   });
 
   test('a cable with an attachment: sizes and the limit shown on compose, decrypted in the worker on the cable page', async () => {

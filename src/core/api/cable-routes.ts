@@ -17,6 +17,7 @@ import {
   optional,
   string,
 } from '../encoding/decode.ts';
+import { integer } from '../encoding/decode-scalars.ts';
 import {
   decodeCableId,
   decodeDeviceId,
@@ -63,6 +64,8 @@ export const decodeInboxItem = object({
   header: decodeSignedHeader,
   signature: decodeEd25519Signature,
   acknowledged: boolean(),
+  /** How many addressee organisations acknowledged the cable. */
+  acks: optional(integer({ min: 0, max: 1000 })),
   role: enumOf(INBOX_ROLES),
 });
 export type InboxItem = Infer<typeof decodeInboxItem>;

@@ -46,7 +46,7 @@ export function inboxRoutes(app: FastifyInstance, ctx: ServerContext): void {
     });
     const page = rows.slice(0, limit);
     // Headers are stored canonical: spliced in as signed, not parsed and printed again.
-    const items = page.map(({ cable, acknowledged }) => {
+    const items = page.map(({ cable, acknowledged, acknowledgements }) => {
       const headerText = new TextDecoder().decode(cable.header);
       const role = roleOf(cable, actor);
       const fields = JSON.stringify({
@@ -54,6 +54,7 @@ export function inboxRoutes(app: FastifyInstance, ctx: ServerContext): void {
         reference: formatReference(cable),
         signature: toBase64url(cable.signature),
         acknowledged,
+        acks: acknowledgements,
         role,
       });
       return `{"header":${headerText},${fields.slice(1)}`;

@@ -1,6 +1,6 @@
 /**
  * The inbox aggregate: a device's cables, newest first, each with whether the device's
- * organisation acknowledged it. One range scan of wraps (device, cable_seq), joined to
+ * organisation acknowledged it and how many organisations did. One range scan of wraps (device, cable_seq), joined to
  * cables by key, so a page costs the same however large the archive.
  */
 import { sql } from 'kysely';
@@ -26,6 +26,7 @@ export class SqlInbox {
             'acknowledged',
           ),
         )
+        .select(sql<number>`(select count(*) from acks a where a.cable_seq = c.seq)`.as('acknowledgements'))
         .where('w.device', '=', query.device);
       if (query.before !== undefined) q = q.where('w.cable_seq', '<', query.before);
       if (query.precedence !== undefined) q = q.where('c.precedence', '=', query.precedence);
@@ -37,7 +38,11 @@ export class SqlInbox {
         );
       }
       const rows = await q.orderBy('w.cable_seq', 'desc').limit(query.limit).execute();
-      return rows.map((row) => ({ cable: cableOf(row), acknowledged: Boolean(row.acknowledged) }));
+      return rows.map((row) => ({
+        cable: cableOf(row),
+        acknowledged: Boolean(row.acknowledged),
+        acknowledgements: Number(row.acknowledgements),
+      }));
     });
   }
 }

@@ -159,7 +159,10 @@ export interface InboxQuery {
 
 export interface InboxRow {
   readonly cable: CableRecord;
+  /** Whether the reading device's organisation acknowledged the cable. */
   readonly acknowledged: boolean;
+  /** How many organisations acknowledged it (the sender's board, at a glance). */
+  readonly acknowledgements: number;
 }
 
 export interface AckRecord {

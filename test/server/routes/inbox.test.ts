@@ -102,10 +102,13 @@ for (const backend of await backends()) {
       assert.equal(unacked.length, 11);
       assert.ok(!unacked.includes(sent[11]));
       // FR's acknowledgement shows on FR's other devices, not on CY's.
-      const registry = await t.api.get('/api/v1/inbox?limit=1', { as: device(t.network, 'fr.registry') });
+      const registry = await t.api.get('/api/v1/inbox?limit=2', { as: device(t.network, 'fr.registry') });
       assert.equal(registry.json.items[0].acknowledged, true);
       const eva = await t.api.get('/api/v1/inbox?limit=1', { as: device(t.network, 'cy.eva') });
       assert.equal(eva.json.items[0].acknowledged, false);
+      // Every reader sees how many organisations acknowledged: one, FR.
+      assert.equal(eva.json.items[0].acks, 1);
+      assert.equal(registry.json.items[1].acks, 0);
     });
 
     test('bad queries are 400 with the field named', async () => {

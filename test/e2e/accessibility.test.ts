@@ -1,0 +1,188 @@
+/**
+ * Every page of the web app, as a diplomat and an officer use it, at a desktop width and at
+ * a phone width: axe-core (injected into the real Chromium) finds no serious or critical
+ * violation, nothing is wider than the screen, and the keyboard reaches the inbox.
+ * With VALISE_SCREENSHOTS=<folder> the suite also saves each page's screenshot there, which
+ * is how docs/screenshots/ is refreshed.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { browserSkipReason, launchChromium } from './chromium.ts';
+import { buildWebApp, startWebNode, type WebNode } from './fixtures/web-node.ts';
+import { enrolAndSignIn, type Person } from './fixtures/web-person.ts';
+
+const skip = browserSkipReason();
+// Evaluated through the DevTools protocol: the app's Content-Security-Policy rightly refuses
+// an injected <script>, and the test must not weaken it.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const WIDTHS = [
+  { name: 'wide', width: 1280, height: 900 },
+  { name: 'narrow', width: 390, height: 844 },
+] as const;
+const SHOTS = process.env.VALISE_SCREENSHOTS;
+
+interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly nodes: readonly { readonly target: readonly string[] }[];
+}
+
+/** Runs axe-core in the page and returns its serious and critical violations, described. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (c: Document) => Promise<{ violations: unknown[] }> } })
+      .axe;
+    return (await axe.run(document)).violations;
+  });
+  return (violations as AxeViolation[])
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** How far the page's content reaches beyond the window, in CSS pixels (0 when it fits). */
+function overflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300_000 }, () => {
+  let node: WebNode;
+  let browser: Browser;
+  let people: Map<string, Person>;
+  let cableHref = '';
+  let replacement: WebNode | undefined;
+  let appDir: string | undefined;
+  const person = (user: string) => {
+    const found = people.get(user);
+    assert.ok(found, `${user} is enrolled`);
+    return found;
+  };
+
+  before(async () => {
+    // One build for both nodes of the last test; removed in after().
+    appDir = buildWebApp();
+    node = await startWebNode({ appDir });
+    browser = await launchChromium();
+    people = await enrolAndSignIn(browser, node.origin, node.links, ['de.officer', 'de.anna', 'fr.officer']);
+    // One cable so that the inbox, the cable page and the audit page have something to show.
+    const anna = person('de.anna').page;
+    await anna.goto(`${node.origin}/#/compose`);
+    await anna.getByTestId('classification').selectOption('RESTREINT UE');
+    await anna.getByTestId('action-FR').check();
+    await anna.getByTestId('subject').fill('Eastern Partnership: ministerial preparations');
+    await anna.getByTestId('body').fill('Please confirm attendance by Friday.');
+    await anna.locator('[data-testid="recipient-org"][data-org="FR"]').waitFor();
+    await anna.getByTestId('send').click();
+    await anna.getByTestId('sent').waitFor();
+    cableHref = (await anna.getByTestId('sent').locator('a').getAttribute('href')) ?? '';
+    assert.match(cableHref, /^#\/cable\//);
+  });
+  after(async () => {
+    await browser?.close();
+    await replacement?.stop();
+    await node?.stop();
+    if (appDir) rmSync(dirname(appDir), { recursive: true, force: true });
+  });
+
+  const pages = [
+    { name: 'inbox', user: 'de.anna', path: () => '#/', ready: 'inbox' },
+    { name: 'cable', user: 'de.anna', path: () => cableHref, ready: 'cable-body' },
+    { name: 'compose', user: 'de.anna', path: () => '#/compose', ready: 'send' },
+    { name: 'officer', user: 'de.officer', path: () => '#/officer', ready: 'officer' },
+    { name: 'audit', user: 'de.officer', path: () => '#/audit', ready: 'audit-row' },
+  ] as const;
+
+  for (const size of WIDTHS) {
+    for (const shown of pages) {
+      test(`the ${shown.name} page at ${size.width} px has no serious accessibility violation and fits the screen`, async () => {
+        const page = person(shown.user).page;
+        await page.setViewportSize({ width: size.width, height: size.height });
+        await page.goto(`${node.origin}/${shown.path()}`);
+        await page.getByTestId(shown.ready).first().waitFor();
+        if (SHOTS) {
+          mkdirSync(SHOTS, { recursive: true });
+          await page.screenshot({ path: join(SHOTS, `${shown.name}-${size.name}.png`), fullPage: true });
+        }
+        assert.deepEqual(await seriousViolations(page), []);
+        assert.ok((await overflow(page)) <= 0, `the ${shown.name} page is wider than ${size.width} px`);
+      });
+    }
+  }
+
+  test('the sign-in page has no serious accessibility violation', async () => {
+    const stranger = await browser.newContext();
+    try {
+      const page = await stranger.newPage();
+      await page.goto(`${node.origin}/#/`);
+      await page.locator('main').getByRole('heading').first().waitFor();
+      assert.deepEqual(await seriousViolations(page), []);
+    } finally {
+      await stranger.close();
+    }
+  });
+
+  test('the keyboard alone opens a cable from the inbox, and the navigation marks the current page', async () => {
+    const page = person('de.anna').page;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${node.origin}/#/`);
+    await page.getByTestId('inbox-row').first().waitFor();
+    assert.equal(await page.locator('nav [aria-current="page"]').textContent(), 'Inbox');
+    // Tab until the cable's reference link has the focus, then press Enter.
+    let focused = '';
+    for (let i = 0; i < 30 && !focused.startsWith('#/cable/'); i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => document.activeElement?.getAttribute('href') ?? '');
+    }
+    assert.equal(focused, cableHref, 'the reference is reachable with Tab');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('cable-body').waitFor();
+    assert.match((await page.getByTestId('cable-body').textContent()) ?? '', /confirm attendance/);
+  });
+
+  // Last: it stops the server.
+  test("with the server down, a cable opened before shows from the browser's copy, another says why, and a replaced network is refused before the passkey", async () => {
+    const anna = person('de.anna').page;
+    await anna.goto(`${node.origin}/#/compose`);
+    await anna.getByTestId('classification').selectOption('RESTREINT UE');
+    await anna.getByTestId('action-FR').check();
+    await anna.getByTestId('subject').fill('Never opened here');
+    await anna.getByTestId('body').fill('This text was never decrypted in this browser.');
+    await anna.locator('[data-testid="recipient-org"][data-org="FR"]').waitFor();
+    await anna.getByTestId('send').click();
+    await anna.getByTestId('sent').waitFor();
+    const unopened = (await anna.getByTestId('sent').locator('a').getAttribute('href')) ?? '';
+    // The first cable was opened by the page tests above.
+    await anna.goto(`${node.origin}/#/`);
+    await anna.getByTestId('inbox-row').first().waitFor();
+    await node.stop();
+
+    await anna.evaluate((hash) => {
+      window.location.hash = hash;
+    }, cableHref);
+    await anna.getByTestId('cable-offline').waitFor();
+    assert.match((await anna.getByTestId('cable-body').textContent()) ?? '', /confirm attendance/);
+
+    await anna.evaluate((hash) => {
+      window.location.hash = hash;
+    }, unopened);
+    await anna.getByTestId('cable-failure').waitFor();
+    assert.equal(await anna.getByTestId('verification').getAttribute('data-code'), 'SERVER_UNREACHABLE');
+    assert.match((await anna.getByTestId('cable-failure').textContent()) ?? '', /cannot be reached/);
+    assert.doesNotMatch((await anna.getByTestId('cable-failure').textContent()) ?? '', /never decrypted/);
+
+    // A node started afresh at the same address is another network: the browser says so
+    // before it asks for the passkey.
+    replacement = await startWebNode({ port: node.port, ...(appDir ? { appDir } : {}) });
+    await anna.goto(`${replacement.origin}/#/`);
+    await anna.reload();
+    await anna.getByTestId('sign-in').click();
+    await anna.getByTestId('sign-in-error').waitFor();
+    assert.equal(await anna.getByTestId('sign-in-error').getAttribute('data-code'), 'ROOT_MISMATCH');
+    assert.match((await anna.getByTestId('sign-in-error').textContent()) ?? '', /another network/);
+  });
+});
