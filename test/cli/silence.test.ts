@@ -138,7 +138,12 @@ describe('valise silence', () => {
     assert.equal(extended.code, EXIT_OK, extended.stderr);
 
     for (const name of ['fr.claire', 'cy.eva']) {
-      assert.equal((await run(name, 'read', reference)).code, EXIT_OK);
+      const read = await run(name, 'read', reference);
+      assert.equal(read.code, EXIT_OK, read.stderr);
+      assert.match(
+        read.stdout,
+        new RegExp(`SILENCE PROCEDURE OPEN deadline .* \\(valise silence status ${reference}\\)`),
+      );
     }
     const objected = await run(
       'fr.claire',
