@@ -14,6 +14,7 @@ import { parseRoute, type Route } from './hash-route.ts';
 import { InboxPage } from './inbox-page.tsx';
 import { OfficerPage } from './officer-page.tsx';
 import { errorCode, errorDetails, plainWords } from './plain-words.ts';
+import { ProcedurePage } from './procedure-page.tsx';
 import { SignInPage } from './sign-in-page.tsx';
 
 const SESSION_CODES = ['SESSION_EXPIRED', 'SESSION_REQUIRED', 'SESSION_DEVICE_MISMATCH'];
@@ -120,6 +121,7 @@ export function App(props: { readonly device: DeviceClient }) {
       )}
       {route.page === 'officer' && <OfficerPage device={device} me={me} onError={onError} />}
       {route.page === 'audit' && <AuditPage device={device} me={me} />}
+      {route.page === 'procedure' && <ProcedurePage device={device} me={me} id={route.id} />}
     </Shell>
   );
 }

@@ -29,11 +29,13 @@ import type {
   InvitationView,
   Me,
   PendingRow,
+  ProcedureView,
   RecipientView,
   SearchHit,
 } from './device-protocol.ts';
 import { directoryView } from './directory-view.ts';
 import * as officer from './officer-desk.ts';
+import * as procedures from './procedure-desk.ts';
 
 export class DeviceAgent implements DeviceApi {
   readonly #device: DeviceContext;
@@ -179,5 +181,13 @@ export class DeviceAgent implements DeviceApi {
 
   auditEvents(filter: { readonly type?: string; readonly org?: string }): Promise<AuditView> {
     return officer.auditEvents(this.#device, filter);
+  }
+
+  procedure(id: string): Promise<ProcedureView> {
+    return procedures.procedure(this.#device, id);
+  }
+
+  breakSilence(id: string, reason: string): Promise<{ readonly reference: string }> {
+    return procedures.breakSilence(this.#device, id, reason);
   }
 }

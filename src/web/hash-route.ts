@@ -8,6 +8,7 @@ export type Route =
   | { readonly page: 'compose'; readonly replyTo?: string }
   | { readonly page: 'officer' }
   | { readonly page: 'audit' }
+  | { readonly page: 'procedure'; readonly id: string }
   | { readonly page: 'enrol'; readonly code: string; readonly orgKey?: string };
 
 export function parseRoute(hash: string): Route {
@@ -21,6 +22,8 @@ export function parseRoute(hash: string): Route {
       return { page: 'officer' };
     case 'audit':
       return { page: 'audit' };
+    case 'procedure':
+      return parts[1] ? { page: 'procedure', id: parts[1] } : { page: 'inbox' };
     case 'enrol':
       return parts[1]
         ? {
