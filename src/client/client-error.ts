@@ -65,6 +65,8 @@ export const CLIENT_ERROR_CODES = [
   'SILENCE_VERDICT_MISMATCH',
   /** The server's account of a silence procedure does not match its own proven log. */
   'PROCEDURE_INVALID',
+  /** An action addressee has nobody entitled to read the cable, and the sender did not allow it. */
+  'UNDELIVERABLE',
 ] as const;
 export type LocalErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 

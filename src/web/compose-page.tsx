@@ -117,6 +117,11 @@ export function ComposePage(props: {
   const orgName = new Map(directory.orgs.map((o) => [o.org, o.name]));
   const byOrg = new Map<string, RecipientView[]>();
   for (const r of recipients) byOrg.set(r.org, [...(byOrg.get(r.org) ?? []), r]);
+  // docs/design.md §6: an addressee with nobody entitled is told in plain words; sending to
+  // such an action addressee needs the sender's explicit confirmation.
+  const unreadable =
+    recipients.length === 0 ? [] : [...draft.action, ...draft.info].filter((o) => !byOrg.has(o));
+  const unreadableAction = unreadable.filter((o) => draft.action.includes(o));
 
   return (
     <section className="compose" data-testid="compose">
@@ -292,6 +297,22 @@ export function ComposePage(props: {
             </li>
           ))}
         </ul>
+        {unreadable.map((org) => (
+          <p key={org} className="error" data-testid="unreadable-org" data-org={org}>
+            {org} — nobody can read this cable.
+          </p>
+        ))}
+        {unreadableAction.length > 0 && (
+          <label>
+            <input
+              type="checkbox"
+              checked={draft.allowUndeliverable === true}
+              onChange={(e) => set({ allowUndeliverable: e.target.checked })}
+              data-testid="allow-undeliverable"
+            />
+            Send anyway, although {unreadableAction.join(', ')} cannot read it
+          </label>
+        )}
       </section>
       {problem && (
         <p className="error" role="alert" data-testid="compose-error">

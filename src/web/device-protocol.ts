@@ -112,6 +112,8 @@ export interface Draft {
   readonly replyTo: string;
   /** Opens a silence procedure adopted in this many hours (the Presidency only); empty: none. */
   readonly silenceHours?: string;
+  /** The sender confirmed sending to an action addressee nobody can read. */
+  readonly allowUndeliverable?: boolean;
   readonly subject: string;
   readonly body: string;
 }

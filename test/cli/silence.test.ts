@@ -175,6 +175,25 @@ describe('valise silence', () => {
     assert.match(late.stderr, /^valise: PROCEDURE_CLOSED: /);
   });
 
+  test('send refuses an action addressee nobody can read unless --allow-undeliverable', async () => {
+    const args = [
+      'send',
+      '--to',
+      'CY',
+      '--groups',
+      'CONUN',
+      '--subject',
+      'x',
+      '--classification',
+      'RESTREINT UE',
+    ];
+    const refused = await run('de.anna', ...args);
+    assert.notEqual(refused.code, EXIT_OK);
+    assert.match(refused.stderr, /^valise: UNDELIVERABLE: CY — nobody can read this cable/);
+    const sent = await run('de.anna', ...args, '--allow-undeliverable');
+    assert.equal(sent.code, EXIT_OK, sent.stderr);
+  });
+
   test('withdraw, and usage errors are one line', async () => {
     const opened = await run(
       'de.anna',

@@ -10,7 +10,16 @@ import type { Marking } from '../../core/identity/classification.ts';
 import { MARKINGS } from '../../core/identity/classification.ts';
 import type { CliEnvironment } from '../cli-environment.ts';
 import { CliError } from '../cli-error.ts';
-import { addressee, classification, groups, list, precedence, required, text } from '../option-values.ts';
+import {
+  addressee,
+  classification,
+  flag,
+  groups,
+  list,
+  precedence,
+  required,
+  text,
+} from '../option-values.ts';
 import { archiveOf, deviceSession } from '../profile.ts';
 import type { Verb } from '../verb.ts';
 
@@ -30,6 +39,7 @@ export const sendVerb: Verb = {
     `--marking <m>             ${MARKINGS.join(', ')}; repeatable`,
     '--attach <file>           attach a file (encrypted, at most 25 MiB); repeatable',
     '--body-file <path>        read the body from a file (- or absent: standard input, ended by Ctrl-D)',
+    '--allow-undeliverable     send even to an action addressee nobody can read (refused otherwise)',
   ],
   options: {
     subject: { type: 'string' },
@@ -42,6 +52,7 @@ export const sendVerb: Verb = {
     marking: { type: 'string', multiple: true },
     'body-file': { type: 'string' },
     attach: { type: 'string', multiple: true },
+    'allow-undeliverable': { type: 'boolean' },
   },
   positionals: { min: 0, max: 0 },
   async run({ values, profile }, cli) {
@@ -66,7 +77,14 @@ export const sendVerb: Verb = {
     const body = await readBody(cli, text(values, 'body-file'));
     const session = await deviceSession(cli, profile);
     const content = { subject, body, tags: [...new Set(list(values, 'tag'))] };
-    const sent = await sendCable({ session, draft, content, attachments, wrapper: await cliWrapper() });
+    const sent = await sendCable({
+      session,
+      draft,
+      content,
+      attachments,
+      wrapper: await cliWrapper(),
+      allowUndeliverable: flag(values, 'allow-undeliverable'),
+    });
     const { header } = sent;
     // The sender's own record, so its inbox shows the subject too.
     const { device } = session;
