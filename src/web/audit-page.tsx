@@ -4,10 +4,10 @@
  * The worker checks every event against its inclusion proof in a signed checkpoint before it
  * is shown; a page whose proofs fail shows the failure, never the events.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { DeviceClient } from './device-client.ts';
-import type { AuditView, Me } from './device-protocol.ts';
-import { plainWords } from './plain-words.ts';
+import type { AuditRow, AuditView, Me } from './device-protocol.ts';
+import { count, plainWords } from './plain-words.ts';
 
 const TYPES = [
   'cable.fetched',
@@ -26,6 +26,24 @@ const TYPES = [
   'log.alert',
 ] as const;
 
+/** Event types as the filter names them. */
+const TYPE_NAMES: { readonly [type in (typeof TYPES)[number]]: string } = {
+  'cable.fetched': 'cable opened',
+  'cable.accepted': 'cable sent',
+  'cable.acknowledged': 'cable acknowledged',
+  'attachment.fetched': 'attachment downloaded',
+  'session.started': 'signed in',
+  'session.stepped-up': 'passkey step-up',
+  'session.ended': 'signed out',
+  'session.refused': 'sign-in refused',
+  'request.refused': 'request refused',
+  'enrolment.requested': 'enrolment requested',
+  'passkey.registered': 'passkey registered',
+  'invitation.created': 'invitation created',
+  'directory.entry': 'certificate issued or revoked',
+  'log.alert': 'log alert',
+};
+
 export function canAudit(me: Me): boolean {
   return me.role === 'security-officer' || me.role === 'network-authority';
 }
@@ -33,6 +51,10 @@ export function canAudit(me: Me): boolean {
 export function AuditPage(props: { readonly device: DeviceClient; readonly me: Me }) {
   const { device, me } = props;
   const [type, setType] = useState('');
+  const [person, setPerson] = useState('');
+  const [cable, setCable] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
   const [view, setView] = useState<AuditView | undefined>();
   const [failure, setFailure] = useState('');
   const [loading, setLoading] = useState(false);
@@ -55,22 +77,73 @@ export function AuditPage(props: { readonly device: DeviceClient; readonly me: M
     if (allowed) void load();
   }, [allowed, load]);
 
+  const people = useMemo(
+    () => [...new Set((view?.items ?? []).flatMap((row) => (row.person ? [row.person] : [])))].sort(),
+    [view],
+  );
+  const shown = useMemo(
+    () => (view?.items ?? []).filter(matches({ person, cable: cable.trim().toUpperCase(), from, to })),
+    [view, person, cable, from, to],
+  );
+
   if (!allowed) return <p>Only security officers and the network authority see this page.</p>;
   return (
     <section className="audit" data-testid="audit">
       <h1>Audit · {me.role === 'network-authority' ? 'the whole network' : me.orgName}</h1>
-      <div className="toolbar">
+      <div className="toolbar filters">
         <label>
-          Type{' '}
+          Type
           <select value={type} onChange={(e) => setType(e.target.value)} data-testid="audit-type">
             <option value="">all</option>
             {TYPES.map((t) => (
-              <option key={t}>{t}</option>
+              <option key={t} value={t}>
+                {TYPE_NAMES[t]}
+              </option>
             ))}
           </select>
         </label>
+        <label>
+          Person
+          <select value={person} onChange={(e) => setPerson(e.target.value)} data-testid="audit-person">
+            <option value="">everyone</option>
+            {people.map((p) => (
+              <option key={p}>{p}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Cable
+          <input
+            value={cable}
+            onChange={(e) => setCable(e.target.value)}
+            placeholder="DE/1/26"
+            data-testid="audit-cable"
+          />
+        </label>
+        <label>
+          From
+          <input
+            type="date"
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+            data-testid="audit-from"
+          />
+        </label>
+        <label>
+          To
+          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="audit-to" />
+        </label>
         <button type="button" onClick={() => void load()} disabled={loading} data-testid="audit-refresh">
           Refresh
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={shown.length === 0}
+          onClick={() => downloadCsv(shown)}
+          data-testid="audit-csv"
+        >
+          Export CSV
         </button>
         {loading && <span className="muted">Checking proofs…</span>}
       </div>
@@ -80,26 +153,24 @@ export function AuditPage(props: { readonly device: DeviceClient; readonly me: M
         </p>
       )}
       {view && (
-        <p className="muted" data-testid="audit-checkpoint">
-          {view.items.length} event{view.items.length === 1 ? '' : 's'}, newest first, each proven in the
-          log's signed checkpoint of {view.size} entries.
+        <p className="verification good" data-testid="audit-checkpoint">
+          {count(shown.length, 'event')} shown of {view.items.length}, newest first. Every event read is
+          proven in the log's signed checkpoint of {count(view.size, 'entry', 'entries')}.
           {view.more && ' Older events follow; narrow by type to see them.'}
         </p>
       )}
-      {view && view.items.length === 0 && <p className="muted">No events.</p>}
-      {view && view.items.length > 0 && (
+      {view && shown.length === 0 && <p className="muted">No events.</p>}
+      {shown.length > 0 && (
         <table className="stack" data-testid="audit-events">
           <thead>
             <tr>
               <th>Time (UTC)</th>
-              <th>Type</th>
-              <th>Who</th>
-              <th>What</th>
-              <th>Proof</th>
+              <th>What happened</th>
+              <th>Event</th>
             </tr>
           </thead>
           <tbody>
-            {view.items.map((row) => (
+            {shown.map((row) => (
               <tr
                 key={row.leaf}
                 data-testid="audit-row"
@@ -107,22 +178,18 @@ export function AuditPage(props: { readonly device: DeviceClient; readonly me: M
                 data-user={row.actor.user ?? ''}
                 data-object={row.object.id}
               >
-                <td title={new Date(row.at * 1000).toISOString()} data-label="Time">
-                  {row.dtg}
+                <td data-label="Time" className="nowrap">
+                  <time dateTime={isoTime(row.at)} title={`${row.dtg} · ${localTime(row.at)} your time`}>
+                    {utcTime(row.at)}
+                  </time>
                 </td>
-                <td data-label="Type">{row.type}</td>
-                <td data-label="Who">
-                  {row.actor.user ?? '-'}
-                  {row.actor.device && <code> {row.actor.device.slice(0, 8)}…</code>}
-                  {row.actor.org && ` · ${row.actor.org}`}
+                <td data-label="What happened" data-testid="audit-sentence">
+                  {row.sentence}
                 </td>
-                <td data-label="What">
-                  {row.object.kind} <code>{reference(row.detail) ?? row.object.id}</code>
-                  {row.object.org && ` · ${row.object.org}`}
-                  {row.detail !== '{}' && <div className="muted">{row.detail}</div>}
-                </td>
-                <td className="ok" data-testid="audit-proof" title={`leaf ${row.leaf}`} data-label="Proof">
-                  proof verified ✓
+                <td data-label="Event" className="muted">
+                  <span data-testid="audit-proof" title={`proven: leaf ${row.leaf} of the log`}>
+                    {TYPE_NAMES[row.type as (typeof TYPES)[number]] ?? row.type} · #{row.leaf}
+                  </span>
                 </td>
               </tr>
             ))}
@@ -133,13 +200,54 @@ export function AuditPage(props: { readonly device: DeviceClient; readonly me: M
   );
 }
 
-/** A cable's reference (`DE/12/26`), when the event's detail names one. */
-function reference(detail: string): string | undefined {
-  try {
-    const parsed: unknown = JSON.parse(detail);
-    const value = (parsed as { reference?: unknown }).reference;
-    return typeof value === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
+/** The filters the officer set, over rows already proven. */
+function matches(filter: { person: string; cable: string; from: string; to: string }) {
+  const since = filter.from ? Date.parse(`${filter.from}T00:00:00Z`) / 1000 : undefined;
+  const until = filter.to ? Date.parse(`${filter.to}T00:00:00Z`) / 1000 + 86_400 : undefined;
+  return (row: AuditRow) =>
+    (filter.person === '' || row.person === filter.person) &&
+    (filter.cable === '' || (row.reference ?? '').toUpperCase().includes(filter.cable)) &&
+    (since === undefined || row.at >= since) &&
+    (until === undefined || row.at < until);
+}
+
+function isoTime(at: number): string {
+  return new Date(at * 1000).toISOString();
+}
+
+/** `2026-12-04 14:02:37Z`: to the second, as an investigation needs. */
+function utcTime(at: number): string {
+  return `${isoTime(at).slice(0, 19).replace('T', ' ')}Z`;
+}
+
+function localTime(at: number): string {
+  return new Date(at * 1000).toLocaleString();
+}
+
+/** The rows shown, as a CSV file the officer keeps or hands on (RFC 4180 quoting). */
+function downloadCsv(rows: readonly AuditRow[]): void {
+  const quote = (value: string) => `"${value.replaceAll('"', '""')}"`;
+  const lines = [
+    ['time_utc', 'type', 'person', 'user', 'device', 'cable', 'what', 'leaf'].join(','),
+    ...rows.map((row) =>
+      [
+        isoTime(row.at),
+        row.type,
+        row.person ?? '',
+        row.actor.user ?? '',
+        row.actor.device ?? '',
+        row.reference ?? '',
+        row.sentence,
+        String(row.leaf),
+      ]
+        .map(quote)
+        .join(','),
+    ),
+  ];
+  const url = URL.createObjectURL(new Blob([`${lines.join('\r\n')}\r\n`], { type: 'text/csv' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `valise-audit-${new Date().toISOString().slice(0, 10)}.csv`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

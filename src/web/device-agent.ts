@@ -9,6 +9,7 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import type { Fetch } from '../client/api-client.ts';
 import type { Invitee } from '../core/api/web-routes.ts';
+import { auditEvents } from './audit-desk.ts';
 import { type FinishEnrolment, finishEnrolment, startEnrolment } from './browser-enrolment.ts';
 import * as sessions from './browser-session.ts';
 import * as cables from './cable-desk.ts';
@@ -180,7 +181,7 @@ export class DeviceAgent implements DeviceApi {
   }
 
   auditEvents(filter: { readonly type?: string; readonly org?: string }): Promise<AuditView> {
-    return officer.auditEvents(this.#device, filter);
+    return auditEvents(this.#device, filter);
   }
 
   procedure(id: string): Promise<ProcedureView> {

@@ -178,6 +178,12 @@ export interface AuditRow {
   readonly actor: { readonly org?: string; readonly user?: string; readonly device?: string };
   readonly object: { readonly kind: string; readonly id: string; readonly org?: string };
   readonly detail: string;
+  /** The event as a sentence, with names from the verified directory. */
+  readonly sentence: string;
+  /** The acting person's name as the directory has it (or their id), for filtering. */
+  readonly person?: string;
+  /** The cable's reference, when the event is about one. */
+  readonly reference?: string;
 }
 
 export interface AuditView {

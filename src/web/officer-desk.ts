@@ -1,11 +1,10 @@
 /**
  * A security officer's acts in the worker (docs/design.md §5, §8): pending enrolments and the
  * organisation's devices, approving, revoking and inviting with the organisation key this
- * browser holds, importing that key, and reading the audit log with every event proven.
+ * browser holds, and importing that key.
  * Each act that changes the directory reopens the session, so the page sees it at once.
  */
 import { approve as approveDevice, listPending } from '../client/approve.ts';
-import { type ProvenEvent, auditEvents as provenEvents } from '../client/audit-events.ts';
 import { ClientError } from '../client/client-error.ts';
 import { invite as inviteUser } from '../client/invite.ts';
 import type { ExportableSigner } from '../client/key-store.ts';
@@ -13,14 +12,10 @@ import { listDevices } from '../client/list-devices.ts';
 import { requireOrgKey } from '../client/org-key.ts';
 import { revoke as revokeDevice } from '../client/revoke.ts';
 import { signerFromSeed } from '../core/crypto/ed25519.ts';
-import { formatDateTimeGroup } from '../core/encoding/date-time-group.ts';
 import type { DeviceContext } from './device-context.ts';
-import type { AuditRow, AuditView, DeviceRow, InvitationView, PendingRow } from './device-protocol.ts';
+import type { DeviceRow, InvitationView, PendingRow } from './device-protocol.ts';
 import { classificationOf } from './draft-fields.ts';
 import { orgKeySeed } from './org-key-seed.ts';
-
-/** The audit page reads at most this many pages of 1000 events. */
-const AUDIT_PAGES = 10;
 
 export async function pendingEnrolments(device: DeviceContext): Promise<readonly PendingRow[]> {
   return (await listPending(device.live())).map((p) => ({
@@ -82,34 +77,6 @@ export async function importOrgKey(device: DeviceContext, seed: string): Promise
   await (await device.open()).keys.saveOrgKey(session.device.org, signer);
 }
 
-/** Audit events in log order, page by page, each proven against its own (newer) checkpoint; newest first. */
-export async function auditEvents(
-  device: DeviceContext,
-  filter: { readonly type?: string; readonly org?: string },
-): Promise<AuditView> {
-  const session = device.live();
-  const type = filter.type?.trim();
-  const org = filter.org?.trim();
-  const items: ProvenEvent[] = [];
-  let size = 0;
-  let after: number | undefined;
-  let pages = 0;
-  do {
-    const page = await provenEvents({
-      session,
-      limit: 1000,
-      ...(after !== undefined ? { after } : {}),
-      ...(type ? { type } : {}),
-      ...(org ? { org } : {}),
-    });
-    items.push(...page.items);
-    size = page.size;
-    after = page.next;
-    pages += 1;
-  } while (after !== undefined && pages < AUDIT_PAGES);
-  return { items: items.reverse().map(auditRow), size, more: after !== undefined };
-}
-
 async function orgKey(device: DeviceContext): Promise<ExportableSigner> {
   const session = device.live();
   const key = await (await device.open()).keys.loadOrgKey(session.device.org);
@@ -120,22 +87,4 @@ async function orgKey(device: DeviceContext): Promise<ExportableSigner> {
     );
   }
   return key;
-}
-
-function auditRow({ leaf, event }: ProvenEvent): AuditRow {
-  let dtg: string;
-  try {
-    dtg = formatDateTimeGroup(event.at);
-  } catch {
-    dtg = new Date(event.at * 1000).toISOString();
-  }
-  return {
-    leaf,
-    at: event.at,
-    dtg,
-    type: event.type,
-    actor: { ...event.actor },
-    object: { ...event.object },
-    detail: JSON.stringify(event.detail),
-  };
 }

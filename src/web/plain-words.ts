@@ -34,9 +34,9 @@ export function errorDetails(error: unknown): string | undefined {
   return error instanceof DeviceError ? `${error.code}: ${error.message}` : undefined;
 }
 
-/** "1 cable", "3 cables": a count with its noun. */
-export function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+/** "1 cable", "3 cables", "2 entries": a count with its noun. */
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
 }
 
 export function errorCode(error: unknown): string | undefined {

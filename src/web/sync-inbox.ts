@@ -29,7 +29,9 @@ export async function syncInbox(
     for (const item of answer.items) {
       const known = rows.get(item.id);
       if (!known) fresh = true;
-      rows.set(item.id, rowOf(item, known));
+      // A cable this browser sent or opened before is in its archive: its subject is known.
+      const archived = known ? undefined : await archive.get(item.id);
+      rows.set(item.id, rowOf(item, known ?? (archived && { read: true, subject: archived.subject })));
     }
     if (!fresh || !answer.next) break;
     before = answer.next;
@@ -42,7 +44,7 @@ export async function syncInbox(
   return next;
 }
 
-function rowOf(item: InboxEntry, known: InboxRow | undefined): InboxRow {
+function rowOf(item: InboxEntry, known: Pick<InboxRow, 'read' | 'subject'> | undefined): InboxRow {
   const { header } = item;
   return {
     id: item.id,

@@ -97,6 +97,16 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
     { name: 'audit', user: 'de.officer', path: () => '#/audit', ready: 'audit-row' },
   ] as const;
 
+  // First, before any page opens the cable.
+  test('the sender sees the subject of its own cable in the inbox, not marked unread', async () => {
+    const page = person('de.anna').page;
+    await page.goto(`${node.origin}/#/`);
+    const own = page.locator(`[data-testid="inbox-row"][data-reference]`).first();
+    await own.waitFor();
+    assert.match((await own.textContent()) ?? '', /Eastern Partnership: ministerial preparations/);
+    assert.equal(await own.getAttribute('class'), 'read');
+  });
+
   for (const size of WIDTHS) {
     for (const shown of pages) {
       test(`the ${shown.name} page at ${size.width} px has no serious accessibility violation and fits the screen`, async () => {

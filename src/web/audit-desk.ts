@@ -1,0 +1,74 @@
+/**
+ * The audit page's work in the worker (docs/design.md §8): the organisation's events read page
+ * by page, each proven against a signed checkpoint, and written as sentences with names from
+ * the verified directory.
+ */
+import { type ProvenEvent, auditEvents as provenEvents } from '../client/audit-events.ts';
+import type { DeviceSession } from '../client/open-session.ts';
+import { formatDateTimeGroup } from '../core/encoding/date-time-group.ts';
+import { type AuditNames, auditSentence } from './audit-sentence.ts';
+import type { DeviceContext } from './device-context.ts';
+import type { AuditRow, AuditView } from './device-protocol.ts';
+
+/** The audit page reads at most this many pages of 1000 events. */
+const AUDIT_PAGES = 10;
+
+/** Audit events in log order, page by page, each proven against its own (newer) checkpoint; newest first. */
+export async function auditEvents(
+  device: DeviceContext,
+  filter: { readonly type?: string; readonly org?: string },
+): Promise<AuditView> {
+  const session = device.live();
+  const type = filter.type?.trim();
+  const org = filter.org?.trim();
+  const items: ProvenEvent[] = [];
+  let size = 0;
+  let after: number | undefined;
+  let pages = 0;
+  do {
+    const page = await provenEvents({
+      session,
+      limit: 1000,
+      ...(after !== undefined ? { after } : {}),
+      ...(type ? { type } : {}),
+      ...(org ? { org } : {}),
+    });
+    items.push(...page.items);
+    size = page.size;
+    after = page.next;
+    pages += 1;
+  } while (after !== undefined && pages < AUDIT_PAGES);
+  const names = directoryNames(session.directory);
+  return { items: items.reverse().map((proven) => auditRow(proven, names)), size, more: after !== undefined };
+}
+
+function directoryNames(directory: DeviceSession['directory']): AuditNames {
+  return {
+    person: (user) => directory.user(user)?.name,
+    device: (device) => {
+      const entry = directory.device(device);
+      return entry ? { label: entry.device.label, owner: entry.user.name } : undefined;
+    },
+  };
+}
+
+function auditRow({ leaf, event }: ProvenEvent, names: AuditNames): AuditRow {
+  let dtg: string;
+  try {
+    dtg = formatDateTimeGroup(event.at);
+  } catch {
+    dtg = new Date(event.at * 1000).toISOString();
+  }
+  return {
+    leaf,
+    at: event.at,
+    dtg,
+    type: event.type,
+    actor: { ...event.actor },
+    object: { ...event.object },
+    detail: JSON.stringify(event.detail),
+    sentence: auditSentence(event, names),
+    ...(event.actor.user ? { person: names.person(event.actor.user) ?? event.actor.user } : {}),
+    ...(typeof event.detail.reference === 'string' ? { reference: event.detail.reference } : {}),
+  };
+}

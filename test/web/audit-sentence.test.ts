@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type AuditEventFields, type AuditNames, auditSentence } from '../../src/web/audit-sentence.ts';
+
+const names: AuditNames = {
+  person: (user) => ({ 'fr.claire': 'Claire Dubois', 'de.officer': 'Klaus Weber' })[user],
+  device: (device) =>
+    device === 'dev-claire' ? { label: 'Claire laptop', owner: 'Claire Dubois' } : undefined,
+};
+
+const cases: [string, AuditEventFields, string][] = [
+  [
+    'a read names the person, the cable and the device',
+    {
+      type: 'cable.fetched',
+      actor: { org: 'FR', user: 'fr.claire', device: 'dev-claire' },
+      object: { kind: 'cable', id: 'c1' },
+      detail: { reference: 'DE/1/26' },
+    },
+    "Claire Dubois (FR) opened DE/1/26 from 'Claire laptop'",
+  ],
+  [
+    'a certificate issued by an officer names whose device it is',
+    {
+      type: 'directory.entry',
+      actor: { org: 'DE', user: 'de.officer', device: 'dev-x' },
+      object: { kind: 'device', id: 'dev-claire' },
+      detail: { action: 'issued' },
+    },
+    "Klaus Weber (DE) issued the device certificate of Claire Dubois's 'Claire laptop'",
+  ],
+  [
+    'an entry with no acting device is told in the passive',
+    { type: 'directory.entry', actor: {}, object: { kind: 'org', id: 'DE' }, detail: { action: 'issued' } },
+    'The org certificate of DE was issued',
+  ],
+  [
+    'a refusal says its code and source, never free text',
+    {
+      type: 'request.refused',
+      actor: {},
+      object: { kind: 'request', id: 'POST /api/v1/cables' },
+      detail: { code: 'SIGNATURE_INVALID', source: '203.0.113.0/24', suppressed: 4 },
+    },
+    'A request was refused: SIGNATURE_INVALID from 203.0.113.0/24, and 4 more since',
+  ],
+  [
+    'a device the directory no longer knows is shown by its short id',
+    {
+      type: 'watch.suspended',
+      actor: {},
+      object: { kind: 'device', id: 'AAAAAAAAAAAAAAAAAAAAAA' },
+      detail: { reads: 31, window: 'minute', limit: 20 },
+    },
+    'device AAAAAAAA… was suspended (31 reads in minute, limit 20)',
+  ],
+  [
+    'an event type this page does not know still reads as a line',
+    {
+      type: 'procedure.opened',
+      actor: { org: 'FR', user: 'fr.claire' },
+      object: { kind: 'cable', id: 'c9' },
+      detail: {},
+    },
+    'Claire Dubois (FR): procedure opened · cable c9',
+  ],
+];
+
+for (const [name, event, sentence] of cases) {
+  test(name, () => assert.equal(auditSentence(event, names), sentence));
+}
