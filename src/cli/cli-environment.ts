@@ -5,6 +5,7 @@
  */
 import type { Fetch } from '../client/api-client.ts';
 import type { Clock } from '../client/clock.ts';
+import type { PassphraseSource } from '../client/passphrase-source.ts';
 
 export interface CliEnvironment {
   /** The folder of profiles (`$VALISE_CONFIG_DIR`, `$XDG_CONFIG_HOME/valise`, `~/.config/valise`). */
@@ -24,6 +25,12 @@ export interface CliEnvironment {
   readonly writeNewFile: (path: string, data: Uint8Array) => Promise<void>;
   /** Standard error is a terminal: progress bars may be drawn there. */
   readonly stderrIsTty?: boolean;
+  /** The passphrase of encrypted key files: a prompt, or VALISE_PASSPHRASE_FILE / VALISE_PASSPHRASE. */
+  readonly passphrase: PassphraseSource;
+  /** `$VALISE_ORG_KEY_FILE`: the organisation key file for officer acts, instead of the profile's. */
+  readonly orgKeyFile?: string;
+  /** log2 of scrypt's N for new key files (default 18): lowered only by tests, never by the environment. */
+  readonly keyFileWorkFactor?: number;
   /** What `serve` runs: starts a server node and resolves with its address once it listens. */
   readonly serve: () => Promise<{ readonly url: string }>;
 }

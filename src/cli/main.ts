@@ -8,14 +8,19 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { configDir } from '../client/config-dir.ts';
+import { passphraseFromEnvironment } from './passphrase-from-environment.ts';
 import { runCli } from './run-cli.ts';
 import { startServer } from './start-server.ts';
+import { promptHidden } from './terminal-prompt.ts';
 
 /** What one run of `valise` is given. */
 export interface CliProcess {
   /** The arguments after `valise`. */
   readonly argv: readonly string[];
-  /** VALISE_CONFIG_DIR, XDG_CONFIG_HOME and VALISE_PROFILE; `serve` reads its own settings here. */
+  /**
+   * VALISE_CONFIG_DIR, XDG_CONFIG_HOME, VALISE_PROFILE, VALISE_PASSPHRASE_FILE,
+   * VALISE_PASSPHRASE and VALISE_ORG_KEY_FILE; `serve` reads its own settings here.
+   */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Profiles live under it unless the environment names another folder. */
   readonly home: string;
@@ -26,6 +31,10 @@ export interface CliProcess {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly stderrIsTty: boolean;
+  /** Asks for a passphrase without echo; absent when standard input is not a terminal. */
+  readonly promptPassphrase?: (question: string) => Promise<string>;
+  /** log2 of scrypt's N for new key files; only tests lower it (docs/design.md §5). */
+  readonly keyFileWorkFactor?: number;
   /** Starts a server node with `env` for `valise serve`; it owns the process from then on. */
   readonly serve: (env: Readonly<Record<string, string | undefined>>) => Promise<{ readonly url: string }>;
 }
@@ -43,6 +52,9 @@ export function main(io: CliProcess): Promise<number> {
     readStdin: io.readStdin,
     readFile: async (path) => new Uint8Array(await readFile(path)),
     writeNewFile: (path, data) => writeFile(path, data, { flag: 'wx', mode: 0o600 }),
+    passphrase: passphraseFromEnvironment(io.env, io.promptPassphrase),
+    ...(io.env.VALISE_ORG_KEY_FILE ? { orgKeyFile: io.env.VALISE_ORG_KEY_FILE } : {}),
+    ...(io.keyFileWorkFactor !== undefined ? { keyFileWorkFactor: io.keyFileWorkFactor } : {}),
     serve: () => io.serve(io.env),
   });
 }
@@ -62,6 +74,7 @@ export function processIo(): CliProcess {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     stderrIsTty: process.stderr.isTTY === true,
+    ...(process.stdin.isTTY ? { promptPassphrase: promptHidden } : {}),
     serve: startServer,
   };
 }

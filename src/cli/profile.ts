@@ -15,8 +15,26 @@ import { openSession } from '../client/open-session.ts';
 import { readPrivateFile, writePrivateFile } from '../client/private-file.ts';
 import type { CliEnvironment } from './cli-environment.ts';
 
-export function keyStore(cli: CliEnvironment, profile: string): FileKeyStore {
-  return new FileKeyStore({ dir: profileFolder(cli.configDir, profile), name: profile, uid: cli.uid });
+/** The profile's key files, opened with the passphrase the environment gives (docs/design.md §5). */
+export function keyStore(
+  cli: CliEnvironment,
+  profile: string,
+  options: { service?: boolean } = {},
+): FileKeyStore {
+  return new FileKeyStore({
+    dir: profileFolder(cli.configDir, profile),
+    name: profile,
+    uid: cli.uid,
+    passphrase: cli.passphrase,
+    workFactor: cli.keyFileWorkFactor,
+    service: options.service,
+    orgKeyFile: cli.orgKeyFile,
+  });
+}
+
+/** What an organisation key file is opened or made with: the CLI's passphrase source. */
+export function orgKeyFileOptions(cli: CliEnvironment) {
+  return { passphrase: cli.passphrase, workFactor: cli.keyFileWorkFactor, uid: cli.uid };
 }
 
 export function archiveOf(cli: CliEnvironment, session: DeviceSession): CableArchive | undefined {
@@ -54,7 +72,7 @@ export async function orgKeyOf(session: DeviceSession): Promise<ExportableSigner
   if (!key) {
     throw new ClientError(
       'NOT_CONFIGURED',
-      `profile ${session.store.name} holds no organisation key for ${session.device.org}; only a security officer with it can do this`,
+      `profile ${session.store.name} names no organisation key file of ${session.device.org}; only a security officer enrolled with --org-key can do this`,
     );
   }
   return key;

@@ -25,7 +25,7 @@ export interface VerbOutput {
 }
 
 export interface Verb {
-  /** One or two words: `send`, `org add`. */
+  /** One or two words: `send`, `org certify`. */
   readonly name: string;
   readonly summary: string;
   /** What follows `valise <name>` in the usage line, e.g. `<ORG> --name <name>`. */

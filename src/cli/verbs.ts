@@ -11,8 +11,12 @@ import { enrolVerb } from './verbs/enrol.ts';
 import { inboxVerb } from './verbs/inbox.ts';
 import { inviteVerb } from './verbs/invite.ts';
 import { networkInit } from './verbs/network-init.ts';
+
 import { networkPresidency } from './verbs/network-presidency.ts';
-import { orgAdd } from './verbs/org-add.ts';
+
+import { orgCertify } from './verbs/org-certify.ts';
+import { orgRequest } from './verbs/org-request.ts';
+
 import { readVerb } from './verbs/read.ts';
 import { revokeVerb } from './verbs/revoke.ts';
 import { sendVerb } from './verbs/send.ts';
@@ -23,7 +27,8 @@ import { silenceStatusVerb } from './verbs/silence-status.ts';
 
 export const VERBS: readonly Verb[] = [
   networkInit,
-  orgAdd,
+  orgRequest,
+  orgCertify,
   inviteVerb,
   enrolVerb,
   approveVerb,

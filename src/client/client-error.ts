@@ -39,6 +39,8 @@ export const CLIENT_ERROR_CODES = [
   'RECEIPT_INVALID',
   /** The org's series kept moving while we re-signed: the retries ran out. */
   'SERIES_BUSY',
+  /** An addressee organisation has nobody entitled to read the cable. */
+  'UNDELIVERABLE',
   /** An invitation code is not `<invitation>.<secret>`. */
   'INVALID_CODE',
   /** A local lookup found nothing (a reference, a pending device, a user). */
@@ -65,8 +67,16 @@ export const CLIENT_ERROR_CODES = [
   'SILENCE_VERDICT_MISMATCH',
   /** The server's account of a silence procedure does not match its own proven log. */
   'PROCEDURE_INVALID',
-  /** An action addressee has nobody entitled to read the cable, and the sender did not allow it. */
-  'UNDELIVERABLE',
+  /** A key file's passphrase is wrong, or the encrypted file was altered. */
+  'PASSPHRASE_WRONG',
+  /** A key file is encrypted and no passphrase can be asked for (no terminal, none configured). */
+  'PASSPHRASE_REQUIRED',
+  /** A key file holds private keys in clear and its profile is not a declared service device. */
+  'KEY_FILE_UNENCRYPTED',
+  /** An organisation's signing request is malformed or its proof of possession does not verify. */
+  'ORG_REQUEST_INVALID',
+  /** A demo-only shortcut (an organisation key in a link) on a node that is not a demo. */
+  'DEMO_ONLY',
 ] as const;
 export type LocalErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 

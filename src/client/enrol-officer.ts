@@ -2,9 +2,11 @@
  * Bootstraps an organisation's first security officer (docs/api.md, POST /directory): the
  * holder of the organisation key certifies a user and this device directly, with no
  * invitation and no approval, since the organisation key is the authority both would need.
- * The shared first steps come first (`prepareDevice`: keys made and stored here), then a
- * copy of the organisation key is stored; after posting, the session is opened, which checks that the directory now certifies this device
- * with exactly its keys, under the pinned root.
+ * The shared first steps come first (`prepareDevice`: keys made and stored here). The
+ * organisation key is not copied into the profile (docs/design.md §5): the profile only names
+ * the file it stays in (`orgKeyFile`), which is opened, with its own passphrase, for each
+ * officer act. After posting, the session is opened, which checks that the directory now
+ * certifies this device with exactly its keys, under the pinned root.
  */
 import { issueCertificate } from '../core/identity/issue-certificate.ts';
 import type { Fetch } from './api-client.ts';
@@ -26,6 +28,8 @@ export interface EnrolOfficerRequest {
   readonly server: string;
   readonly org: string;
   readonly orgKey: ExportableSigner;
+  /** Where the organisation key file is, recorded in the profile (CLI). */
+  readonly orgKeyFile?: string;
   readonly officer: UserAttributes;
   readonly label: string;
   readonly root?: Uint8Array;
@@ -48,7 +52,9 @@ export async function enrolOfficer(request: EnrolOfficerRequest): Promise<Enroll
     storage: 'key-file',
     elsewhere: 'use another --profile',
   });
-  await store.saveOrgKey(org, request.orgKey);
+  if (request.orgKeyFile !== undefined) {
+    await store.saveProfile({ ...(await store.loadProfile()), orgKeyFile: request.orgKeyFile });
+  }
   const now = clock.nowSeconds();
   await postEntry(api, await issueCertificate(userCertificateFor(org, request.officer, now), request.orgKey));
   await certifyDevice(

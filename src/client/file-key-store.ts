@@ -1,12 +1,17 @@
 /**
  * The CLI's KeyStore: one folder per profile under the config folder, every file 0600 and
  * written atomically (private-file.ts):
- *   <config>/<profile>/keys.json          the profile: server, pinned root, device keys
+ *   <config>/<profile>/keys.json          the profile: server, pinned root, device keys, archive key
  *   <config>/<profile>/root-key.json      the network root key (network authority only)
- *   <config>/<profile>/org-key-<ORG>.json an organisation key (security officers only)
  *   <config>/<profile>/directory.json     the newest verified directory
  *   <config>/<profile>/log-seen.json      the newest audit-log checkpoint verified
  *   <config>/<profile>/log-cosigned.json  the last checkpoint this witness cosigned
+ * The files with private keys (keys.json, root-key.json) are encrypted under the profile's
+ * passphrase (sealed-key-file.ts, docs/design.md §5 "Keys on disk"): a copy of the folder is
+ * not the device. Only a profile declared a service device at enrolment (`enrol --service`,
+ * a registry desk or a witness that must start unattended) keeps keys.json in clear, and says
+ * so in the file and in its device label. An organisation key is never in a profile: it has its
+ * own encrypted file (org-key-file.ts), which the profile only names.
  * Files are canonical JSON read back through strict decoders, so a hand-edited or corrupt
  * file is a clear error, never a half-read key.
  */
@@ -36,6 +41,7 @@ import type { SignedEntry } from '../core/identity/certificate.ts';
 import { decodeNetworkName, decodeSignedEntries } from '../core/identity/certificate.ts';
 import { CLASSIFICATIONS } from '../core/identity/classification.ts';
 import { ClientError } from './client-error.ts';
+import { KeyFileLock } from './key-file-lock.ts';
 import {
   CHECKPOINT_PURPOSES,
   type CheckpointPurpose,
@@ -44,6 +50,8 @@ import {
   type Profile,
   type RootKey,
 } from './key-store.ts';
+import { readOrgKeyFile } from './org-key-file.ts';
+import type { PassphraseSource } from './passphrase-source.ts';
 import type { PrivateFileSystem } from './private-file.ts';
 import { readPrivateFile, writePrivateFile } from './private-file.ts';
 
@@ -77,6 +85,10 @@ const decodeProfileFile = object({
     }),
   ),
   archiveKey: optional(decodeSeed),
+  /** A declared service device: this file may be in clear. */
+  service: optional(literal(true)),
+  /** Where this officer's organisation key file is (never the key itself). */
+  orgKeyFile: optional(string({ min: 1, max: 4096 })),
 });
 
 const decodeRootKeyFile = object({
@@ -84,13 +96,6 @@ const decodeRootKeyFile = object({
   kind: literal('valise-root-key'),
   network: decodeNetworkName,
   accreditation: enumOf(CLASSIFICATIONS),
-  seed: decodeSeed,
-});
-
-const decodeOrgKeyFile = object({
-  v: literal(1),
-  kind: literal('valise-org-key'),
-  org: decodeOrgId,
   seed: decodeSeed,
 });
 
@@ -114,6 +119,14 @@ export interface FileKeyStoreOptions {
   readonly fs?: PrivateFileSystem;
   /** The uid that must own the key files (the current user's). */
   readonly uid?: number | undefined;
+  /** Asked for the profile's passphrase when an encrypted file is opened or first written. */
+  readonly passphrase?: PassphraseSource | undefined;
+  /** log2 of scrypt's N for files written (default 18); lower only in tests. */
+  readonly workFactor?: number | undefined;
+  /** A declared service device: keys.json is written in clear (`enrol --service`). */
+  readonly service?: boolean | undefined;
+  /** The organisation key file to use instead of the one the profile names (another officer's copy). */
+  readonly orgKeyFile?: string | undefined;
 }
 
 /** The folder of profile `name` under `configDir`. */
@@ -131,11 +144,23 @@ export class FileKeyStore implements KeyStore {
   readonly name: string;
   readonly dir: string;
   readonly #fileOptions: { fs?: PrivateFileSystem; uid?: number | undefined };
+  readonly #lock: KeyFileLock;
+  readonly #keyFiles: Pick<FileKeyStoreOptions, 'passphrase' | 'workFactor' | 'uid'>;
+  readonly #service: boolean;
+  readonly #orgKeyFile: string | undefined;
 
   constructor(options: FileKeyStoreOptions) {
     this.name = options.name;
     this.dir = options.dir;
     this.#fileOptions = { ...(options.fs ? { fs: options.fs } : {}), uid: options.uid };
+    this.#lock = new KeyFileLock({
+      passphrase: options.passphrase,
+      workFactor: options.workFactor,
+      what: `profile ${options.name}`,
+    });
+    this.#keyFiles = { passphrase: options.passphrase, workFactor: options.workFactor, uid: options.uid };
+    this.#service = options.service === true;
+    this.#orgKeyFile = options.orgKeyFile;
   }
 
   get profilePath(): string {
@@ -147,8 +172,16 @@ export class FileKeyStore implements KeyStore {
   }
 
   async loadProfile(): Promise<Profile> {
-    const file = await this.#read(this.profilePath, decodeProfileFile);
-    if (!file) return {};
+    const read = await this.#lock.read(this.profilePath, decodeProfileFile, this.#fileOptions);
+    if (!read) return {};
+    const file = read.value;
+    // docs/design.md §5: private keys in clear only on a device declared a service at enrolment.
+    if (!read.sealed && file.service !== true && (file.device || file.archiveKey)) {
+      throw new ClientError(
+        'KEY_FILE_UNENCRYPTED',
+        `${this.profilePath} holds private keys in clear and profile ${this.name} is not a declared service device; treat them as exposed: ask your security officer to revoke this device and enrol again`,
+      );
+    }
     const network = file.network && {
       root: {
         network: file.network.network,
@@ -178,10 +211,13 @@ export class FileKeyStore implements KeyStore {
       ...(network ? { network } : {}),
       ...(device ? { device } : {}),
       ...(file.archiveKey ? { archiveKey: file.archiveKey } : {}),
+      ...(file.service ? { service: true } : {}),
+      ...(file.orgKeyFile ? { orgKeyFile: file.orgKeyFile } : {}),
     };
   }
 
   async saveProfile(profile: Profile): Promise<void> {
+    const service = this.#service || profile.service === true;
     const n = profile.network;
     const d = profile.device;
     const file = {
@@ -204,13 +240,27 @@ export class FileKeyStore implements KeyStore {
         org: d.org,
       },
       archiveKey: profile.archiveKey,
+      service: service || undefined,
+      orgKeyFile: profile.orgKeyFile,
     };
-    await this.#write(this.profilePath, file, decodeProfileFile);
+    if (!service) await this.#unlockFirst();
+    await this.#lock.write(this.profilePath, file, decodeProfileFile, {
+      ...this.#fileOptions,
+      clear: service,
+    });
   }
 
   async loadRootKey(): Promise<RootKey | undefined> {
-    const file = await this.#read(join(this.dir, 'root-key.json'), decodeRootKeyFile);
-    if (!file) return undefined;
+    const path = join(this.dir, 'root-key.json');
+    const read = await this.#lock.read(path, decodeRootKeyFile, this.#fileOptions);
+    if (!read) return undefined;
+    if (!read.sealed) {
+      throw new ClientError(
+        'KEY_FILE_UNENCRYPTED',
+        `${path} holds the network root key in clear; treat it as exposed and make a new network root`,
+      );
+    }
+    const file = read.value;
     const signer = await signerFromSeed(file.seed, true);
     return {
       root: { network: file.network, key: signer.publicKey, accreditation: file.accreditation },
@@ -226,29 +276,31 @@ export class FileKeyStore implements KeyStore {
       accreditation: key.root.accreditation,
       seed: await exportSeed(key.signer.privateKey),
     };
-    await this.#write(join(this.dir, 'root-key.json'), file, decodeRootKeyFile);
+    await this.#unlockFirst();
+    await this.#lock.write(join(this.dir, 'root-key.json'), file, decodeRootKeyFile, this.#fileOptions);
   }
 
-  orgKeyPath(org: string): string {
-    decodeOrgId(org, 'org');
-    return join(this.dir, `org-key-${org}.json`);
-  }
-
+  /**
+   * The organisation key of `org`, from the file given to this store or else the one this
+   * profile names (recorded at `enrol --org-key`), unlocked with that file's own passphrase;
+   * undefined without one.
+   */
   async loadOrgKey(org: string): Promise<ExportableSigner | undefined> {
-    const file = await this.#read(this.orgKeyPath(org), decodeOrgKeyFile);
-    if (!file) return undefined;
-    if (file.org !== org) {
-      throw new ClientError(
-        'KEY_FILE_INVALID',
-        `${this.orgKeyPath(org)} holds the key of ${file.org}, not ${org}`,
-      );
+    const path = this.#orgKeyFile ?? (await this.loadProfile()).orgKeyFile;
+    if (path === undefined) return undefined;
+    const found = await readOrgKeyFile(path, this.#keyFiles);
+    if (found.org !== org) {
+      throw new ClientError('KEY_FILE_INVALID', `${path} holds the key of ${found.org}, not ${org}`);
     }
-    return signerFromSeed(file.seed, true);
+    return found.signer;
   }
 
-  async saveOrgKey(org: string, signer: ExportableSigner): Promise<void> {
-    const file = { v: 1, kind: 'valise-org-key', org, seed: await exportSeed(signer.privateKey) };
-    await this.#write(this.orgKeyPath(org), file, decodeOrgKeyFile);
+  /** Refused: an organisation key is kept apart from every device profile (docs/design.md §5). */
+  async saveOrgKey(org: string, _signer: ExportableSigner): Promise<void> {
+    throw new ClientError(
+      'NOT_CONFIGURED',
+      `a profile never holds an organisation key; ${org}'s stays in its own encrypted file (valise org request)`,
+    );
   }
 
   async loadDirectory(): Promise<readonly SignedEntry[]> {
@@ -284,6 +336,18 @@ export class FileKeyStore implements KeyStore {
     return readKeyFile(path, decoder, this.#fileOptions, maxBytes);
   }
 
+  /**
+   * Before sealing a new file, opens the profile's existing encrypted one, if any: every
+   * file of a profile is under the one passphrase it already has, never a second one.
+   */
+  async #unlockFirst(): Promise<void> {
+    if (this.#lock.unlocked) return;
+    for (const name of ['keys.json', 'root-key.json']) {
+      const read = await this.#lock.read(join(this.dir, name), acceptAny, this.#fileOptions);
+      if (read?.sealed) return;
+    }
+  }
+
   /** Encodes canonically and, when given a decoder, checks the file reads back before writing it. */
   async #write(path: string, value: unknown, decoder: Decoder<unknown> | undefined): Promise<void> {
     const json = toJsonValue(value);
@@ -292,18 +356,8 @@ export class FileKeyStore implements KeyStore {
   }
 }
 
-/**
- * Reads an organisation key file wherever it is (the file `valise org add` wrote, handed to
- * the organisation's first security officer), with the same permission checks.
- */
-export async function readOrgKeyFile(
-  path: string,
-  options: { fs?: PrivateFileSystem; uid?: number | undefined },
-): Promise<{ org: string; signer: ExportableSigner }> {
-  const file = await readKeyFile(path, decodeOrgKeyFile, options);
-  if (!file) throw new ClientError('NOT_FOUND', `no organisation key file at ${path}`);
-  return { org: file.org, signer: await signerFromSeed(file.seed, true) };
-}
+/** Any JSON: for opening a file only to check its passphrase. */
+const acceptAny: Decoder<unknown> = (value) => value;
 
 async function readKeyFile<T>(
   path: string,

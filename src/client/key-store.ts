@@ -57,6 +57,10 @@ export interface Profile {
   readonly device?: DeviceKeys;
   /** Encrypts the local record of opened cables. */
   readonly archiveKey?: Uint8Array;
+  /** A declared service device (registry desk, witness): its CLI key file may be in clear. */
+  readonly service?: boolean;
+  /** CLI: where this officer's organisation key file is; the key itself is never in the profile. */
+  readonly orgKeyFile?: string;
 }
 
 /** The network authority's key: it certifies organisations. */

@@ -19,7 +19,7 @@ export function requireOrgKey(directory: Directory, org: string, orgKey: Signer)
   if (!constantTimeEqual(cert.key, orgKey.publicKey)) {
     throw new ClientError(
       'KEY_FILE_INVALID',
-      `the organisation key in this profile is not ${org}'s certified key; use the key file from valise org add`,
+      `the organisation key in this profile is not ${org}'s certified key; use the key file valise org request made`,
     );
   }
 }

@@ -20,10 +20,8 @@ import type {
 } from '../core/cable/seal-cable.ts';
 import { resignCable, sealCable } from '../core/cable/seal-cable.ts';
 import { encodeSealedCable } from '../core/cable/sealed-cable.ts';
-import { unreadableAddressees } from '../core/cable/unreadable-addressees.ts';
 import { toBase64url } from '../core/encoding/bytes.ts';
 import { yearOf } from '../core/encoding/date-time-group.ts';
-import type { Directory } from '../core/identity/directory.ts';
 import { ClientError } from './client-error.ts';
 import type { DeviceSession } from './open-session.ts';
 import { type AttachmentInput, uploadAttachment } from './upload-attachment.ts';
@@ -40,8 +38,6 @@ export interface SendRequest {
   readonly attempts?: number;
   /** How to wrap the content key for each device (the platform's primitives); in-thread portable by default. */
   readonly wrapper?: ContentKeyWrapper;
-  /** Send even when an action addressee has nobody entitled to read the cable. */
-  readonly allowUndeliverable?: boolean;
 }
 
 export interface SentCable {
@@ -63,8 +59,6 @@ export async function sendCable(request: SendRequest): Promise<SentCable> {
   }
   const sentAt = clock.nowSeconds();
   const year = yearOf(sentAt);
-  // Before any upload: an action addressee nobody can read needs the sender's explicit word.
-  checkDeliverable(request, device.org, directory, sentAt);
   // Uploaded first: the server links a cable only to blobs it already holds.
   const uploaded: AttachmentDescriptor[] = [];
   for (const input of request.attachments ?? []) uploaded.push(await uploadAttachment(api, input));
@@ -116,33 +110,6 @@ export async function sendCable(request: SendRequest): Promise<SentCable> {
     }
     return { id: cable.header.id, reference: receipt.reference, header: cable.header, receipt };
   }
-}
-
-function checkDeliverable(request: SendRequest, org: string, directory: Directory, sentAt: number): void {
-  const { draft } = request;
-  let unreadable: { readonly org: string; readonly role: string }[];
-  try {
-    unreadable = unreadableAddressees(
-      {
-        org,
-        sender: { user: request.session.device.user, device: request.session.device.device },
-        classification: draft.classification,
-        distribution: draft.distribution,
-        groups: [...(draft.groups ?? [])].sort(),
-        epoch: directory.epoch,
-        sentAt,
-      },
-      directory,
-    ).filter((a) => a.role === 'action');
-  } catch {
-    return; // a malformed draft is refused by sealing, with the field named
-  }
-  if (unreadable.length === 0 || request.allowUndeliverable) return;
-  const orgs = unreadable.map((a) => a.org).join(', ');
-  throw new ClientError(
-    'UNDELIVERABLE',
-    `${orgs} — nobody can read this cable (no one there is cleared for ${draft.classification}${(draft.groups ?? []).length > 0 ? ` in ${(draft.groups ?? []).join(', ')}` : ''}); nothing was sent. Change the addressees, groups or classification, or confirm sending anyway`,
-  );
 }
 
 /**

@@ -10,9 +10,11 @@
 
 import type { Addressee } from '../core/cable/cable-header.ts';
 import type { CableDraft, ContentDraft } from '../core/cable/seal-cable.ts';
+import { ClientError } from './client-error.ts';
 import type { DeviceSession } from './open-session.ts';
 import { type SendRequest, type SentCable, sendCable } from './send-cable.ts';
 import { silenceStatus } from './silence-status.ts';
+import { undeliverableAddressees, undeliverableWarning } from './undeliverable-addressees.ts';
 
 type Session = SendRequest['session'] & Pick<DeviceSession, 'store'>;
 
@@ -32,6 +34,28 @@ export function openSilence(request: OpenSilenceRequest): Promise<SentCable> {
     ...request.participants.map((org) => ({ org, role: 'action' as const })),
     ...(request.info ?? []).map((org) => ({ org, role: 'info' as const })),
   ];
+  // A participant nobody can read could only make the procedure not valid: never opened so.
+  const { session } = request;
+  const unreadable = undeliverableAddressees(
+    {
+      org: session.device.org,
+      sender: { user: session.device.user, device: session.device.device },
+      classification: request.draft.classification,
+      distribution,
+      groups: [...(request.draft.groups ?? [])].sort(),
+      epoch: session.directory.epoch,
+      sentAt: session.clock.nowSeconds(),
+    },
+    session.directory,
+  ).filter((a) => a.role === 'action');
+  if (unreadable.length > 0) {
+    return Promise.reject(
+      new ClientError(
+        'UNDELIVERABLE',
+        `${undeliverableWarning(unreadable)}; a participant must be able to read the text, so the procedure was not opened`,
+      ),
+    );
+  }
   return sendCable({
     session: request.session,
     draft: { ...request.draft, distribution, silence: 'open', silenceDeadline: request.deadline },

@@ -4,11 +4,13 @@
  * certified by the demo root; a few people in two organisations (DE and FR) with working
  * groups COEST, CONUN, PSC and COREPER; and a one-time enrolment link for each of them.
  *
- * The organisation keys exist only in this process. A security officer's link carries their
- * organisation's key in the URL fragment (which browsers never send to a server), so the
- * officer's browser can certify its own first device (the directory's bootstrap rule) and
- * then approve the others. That is a demo convenience: a real organisation key is made and
- * kept offline by `valise org add`.
+ * The organisation keys exist only in this process. DEMO ONLY: a security officer's link
+ * carries their organisation's key in the URL fragment (which browsers never send to a
+ * server), so the officer's browser can certify its own first device (the directory's
+ * bootstrap rule) and then approve the others. The app accepts such a link only from a node
+ * that says it runs the demo network (`GET /web/config`), and takes the key out of the address
+ * bar first. On a real network the organisation's officer makes the key on their own machine
+ * (`valise org request`) and the authority certifies only its public half (`valise org certify`).
  */
 
 import { exportSeed, generateSigner, type Signer } from '../core/crypto/ed25519.ts';
@@ -215,7 +217,7 @@ export function formatDemoLinks(links: readonly DemoLink[]): string {
   for (const { person, url } of links) {
     const what =
       person.role === 'security-officer'
-        ? 'security officer; the link carries the org key'
+        ? 'security officer; DEMO ONLY: the link carries the org key'
         : person.clearance;
     lines.push(`  ${person.org.padEnd(3)} ${person.name} (${person.user}, ${what})`, `      ${url}`);
   }

@@ -103,7 +103,7 @@ async function serverKey(dataDir: string, name = 'server-key'): Promise<Signer &
 /**
  * A demo network for `npm start` on a fresh clone: the root key is made in memory, so the
  * demo database is made afresh on each start (its entries would not replay under a new
- * root). The root's seed is printed so that `valise org add` can be tried against it.
+ * root). The root's seed is printed so that `valise org certify` can be tried against it.
  */
 async function startDemo(
   dataDir: string,
@@ -189,6 +189,8 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
       web: {
         origin,
         requireAal3: env.VALISE_REQUIRE_AAL3 === '1',
+        // Only the throw-away demo network lets an officer's link carry an organisation key.
+        demo: rootSigner !== undefined,
         appDir: env.VALISE_WEB_DIR ?? fileURLToPath(new URL('../../dist/web', import.meta.url)),
       },
     });

@@ -19,7 +19,7 @@ import { SignInPage } from './sign-in-page.tsx';
 
 const SESSION_CODES = ['SESSION_EXPIRED', 'SESSION_REQUIRED', 'SESSION_DEVICE_MISMATCH'];
 
-export function App(props: { readonly device: DeviceClient }) {
+export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?: string }) {
   const { device } = props;
   const [route, setRoute] = useState<Route>(() => parseRoute(window.location.hash));
   const [status, setStatus] = useState<DeviceStatus | undefined>();
@@ -62,7 +62,7 @@ export function App(props: { readonly device: DeviceClient }) {
         <EnrolPage
           device={device}
           code={route.code}
-          {...(route.orgKey ? { orgKey: route.orgKey } : {})}
+          {...(props.demoOrgKey ? { orgKey: props.demoOrgKey } : {})}
           onDone={refresh}
         />
       </Shell>

@@ -2,8 +2,10 @@
  * Enrolling this browser (docs/design.md §5): the invitation names whom it enrols and gets
  * passkey creation options; the device's key pairs are made here (non-extractable where the
  * platform allows) and kept before the invitation is spent on them; the page's passkey and the
- * public keys go to the server as a pending enrolment. An officer bringing the organisation's
- * key certifies this first device at once (the directory's bootstrap rule).
+ * public keys go to the server as a pending enrolment. In the demo network only, an officer
+ * whose link brought the organisation's key certifies this first device at once (the
+ * directory's bootstrap rule); on any other node that link is refused before anything is
+ * made or sent (DEMO_ONLY): a real organisation key never travels in a link.
  */
 
 import { certifyDevice } from '../client/certify-device.ts';
@@ -41,11 +43,24 @@ export interface FinishEnrolment {
   readonly orgKey?: string;
 }
 
+/** DEMO_ONLY unless the node says it runs the throw-away demo network. */
+export async function requireDemoNetwork(device: DeviceContext): Promise<void> {
+  const config = await device.api().call(ROUTES.webConfig);
+  if (!config.demo) {
+    throw new ClientError(
+      'DEMO_ONLY',
+      'this link carries an organisation key, which only a demo network accepts; ask your network authority how your organisation key is certified (valise org request)',
+    );
+  }
+}
+
 export async function finishEnrolment(
   device: DeviceContext,
   invitee: Invitee | undefined,
   request: FinishEnrolment,
 ): Promise<{ readonly device: string; readonly status: 'pending' | 'active' }> {
+  // docs/design.md §5: the organisation key in a link is a demo shortcut; checked before anything is made.
+  if (request.orgKey !== undefined) await requireDemoNetwork(device);
   const { keys } = await device.open();
   if (!invitee) throw new ClientError('NOT_CONFIGURED', 'start the enrolment again from your link');
   const code = parseInvitationCode(request.code);

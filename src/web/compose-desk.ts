@@ -85,7 +85,6 @@ export async function send(
     },
     content: { subject, body: draft.body },
     attachments: files,
-    allowUndeliverable: draft.allowUndeliverable === true,
     // WebCrypto's ML-KEM where this browser has it, noble's otherwise (docs/design.md §4).
     wrapper: inThreadWrapperFor(valiseSuites(WEB_CRYPTO_PRIMITIVES).xwing),
   });

@@ -14,7 +14,7 @@ import type { DirectoryView, Draft, Me, RecipientView } from './device-protocol.
 import { go } from './hash-route.ts';
 import { MEMBER_STATES } from './member-states.ts';
 import { stepUp, withStepUp } from './passkey-prompt.ts';
-import { plainWords } from './plain-words.ts';
+import { count, plainWords } from './plain-words.ts';
 
 const EMPTY: Draft = {
   classification: 'RESTREINT UE',
@@ -40,6 +40,9 @@ export function ComposePage(props: {
   const [draft, setDraft] = useState<Draft | undefined>();
   const [directory, setDirectory] = useState<DirectoryView | undefined>();
   const [recipients, setRecipients] = useState<readonly RecipientView[]>([]);
+  const [sendAnyway, setSendAnyway] = useState(false);
+  // The draft the recipients were computed for: a warning is shown only for an answer that is current.
+  const [recipientsOf, setRecipientsOf] = useState<Draft | undefined>();
   const [problem, setProblem] = useState('');
   const [sending, setSending] = useState(false);
   const [sent, setSent] = useState<{ id: string; reference: string } | undefined>();
@@ -58,7 +61,13 @@ export function ComposePage(props: {
     if (!draft) return;
     const timer = setTimeout(() => {
       device.call('saveDraft', draft).catch(() => {});
-      device.call('recipients', draft).then(setRecipients, () => setRecipients([]));
+      device.call('recipients', draft).then(
+        (found) => {
+          setRecipients(found);
+          setRecipientsOf(draft);
+        },
+        () => setRecipients([]),
+      );
     }, 300);
     return () => clearTimeout(timer);
   }, [device, draft]);
@@ -117,11 +126,13 @@ export function ComposePage(props: {
   const orgName = new Map(directory.orgs.map((o) => [o.org, o.name]));
   const byOrg = new Map<string, RecipientView[]>();
   for (const r of recipients) byOrg.set(r.org, [...(byOrg.get(r.org) ?? []), r]);
-  // docs/design.md §6: an addressee with nobody entitled is told in plain words; sending to
-  // such an action addressee needs the sender's explicit confirmation.
-  const unreadable =
-    recipients.length === 0 ? [] : [...draft.action, ...draft.info].filter((o) => !byOrg.has(o));
-  const unreadableAction = unreadable.filter((o) => draft.action.includes(o));
+  // docs/design.md §6: an addressee with nobody entitled receives nothing.
+  const unreachable = [
+    ...draft.action.map((org) => ({ org, role: 'action' })),
+    ...draft.info.filter((org) => !draft.action.includes(org)).map((org) => ({ org, role: 'info' })),
+  ].filter((a) => recipientsOf === draft && !byOrg.has(a.org));
+  const unreachableAction = unreachable.filter((a) => a.role === 'action').map((a) => a.org);
+  const mustConfirm = unreachableAction.length > 0 && !sendAnyway;
 
   return (
     <section className="compose" data-testid="compose">
@@ -251,7 +262,7 @@ export function ComposePage(props: {
                 [
                   ...tooBig.map(
                     (f) =>
-                      `${f.name} is ${formatSize(f.size)}, over the ${formatSize(MAX_ATTACHMENT)} limit for one attachment; split it or send a link instead.`,
+                      `${f.name} is ${formatSize(f.size)}, over the ${formatSize(MAX_ATTACHMENT)} limit for one attachment; split it into parts and send them as attachments of this cable or of follow-up cables.`,
                   ),
                   ...badName.map((f) => `The name ${f.name} cannot be sent; rename the file first.`),
                 ].join(' '),
@@ -287,7 +298,7 @@ export function ComposePage(props: {
         )}
       </section>
       <section className="recipients" data-testid="recipients">
-        <h2>Who will be able to read it ({recipients.length} devices)</h2>
+        <h2>Who will be able to read it ({count(recipients.length, 'device')})</h2>
         {recipients.length === 0 && <p className="muted">Choose addressees to see who is entitled.</p>}
         <ul>
           {[...byOrg].map(([org, list]) => (
@@ -296,21 +307,23 @@ export function ComposePage(props: {
               {list.map((r) => `${r.name} (${r.label})`).join(', ')}
             </li>
           ))}
+          {unreachable.map((a) => (
+            <li key={a.org} className="error" data-testid="undeliverable" data-org={a.org}>
+              <strong>{a.org}</strong> ({a.role}) — nobody can read this cable: nobody there is cleared for{' '}
+              {draft.classification}
+              {draft.groups.length > 0 ? ` and in ${draft.groups.join(', ')}` : ''}.
+            </li>
+          ))}
         </ul>
-        {unreadable.map((org) => (
-          <p key={org} className="error" data-testid="unreadable-org" data-org={org}>
-            {org} — nobody can read this cable.
-          </p>
-        ))}
-        {unreadableAction.length > 0 && (
-          <label>
+        {unreachableAction.length > 0 && (
+          <label className="inline">
             <input
               type="checkbox"
-              checked={draft.allowUndeliverable === true}
-              onChange={(e) => set({ allowUndeliverable: e.target.checked })}
-              data-testid="allow-undeliverable"
+              checked={sendAnyway}
+              onChange={(e) => setSendAnyway(e.target.checked)}
+              data-testid="send-anyway"
             />
-            Send anyway, although {unreadableAction.join(', ')} cannot read it
+            Send anyway: {unreachableAction.join(', ')} will not be able to act on it
           </label>
         )}
       </section>
@@ -320,7 +333,7 @@ export function ComposePage(props: {
         </p>
       )}
       <div className="actions">
-        <button type="button" disabled={sending} onClick={send} data-testid="send">
+        <button type="button" disabled={sending || mustConfirm} onClick={send} data-testid="send">
           {sending ? 'Sealing and sending…' : `Send ${draft.classification}`}
         </button>
         <button type="button" className="link" onClick={() => go('')}>

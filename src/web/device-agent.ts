@@ -10,7 +10,12 @@ import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/brow
 import type { Fetch } from '../client/api-client.ts';
 import type { Invitee } from '../core/api/web-routes.ts';
 import { auditEvents } from './audit-desk.ts';
-import { type FinishEnrolment, finishEnrolment, startEnrolment } from './browser-enrolment.ts';
+import {
+  type FinishEnrolment,
+  finishEnrolment,
+  requireDemoNetwork,
+  startEnrolment,
+} from './browser-enrolment.ts';
 import * as sessions from './browser-session.ts';
 import * as cables from './cable-desk.ts';
 import * as compose from './compose-desk.ts';
@@ -72,6 +77,10 @@ export class DeviceAgent implements DeviceApi {
     const start = await startEnrolment(this.#device, code);
     this.#invitee = start.invitee;
     return start;
+  }
+
+  requireDemoNetwork(): Promise<void> {
+    return requireDemoNetwork(this.#device);
   }
 
   finishEnrolment(

@@ -112,8 +112,6 @@ export interface Draft {
   readonly replyTo: string;
   /** Opens a silence procedure adopted in this many hours (the Presidency only); empty: none. */
   readonly silenceHours?: string;
-  /** The sender confirmed sending to an action addressee nobody can read. */
-  readonly allowUndeliverable?: boolean;
   readonly subject: string;
   readonly body: string;
 }
@@ -232,6 +230,8 @@ export interface DeviceApi {
   status(): Promise<DeviceStatus>;
   forget(): Promise<void>;
   startEnrolment(code: string): Promise<EnrolmentStart>;
+  /** DEMO_ONLY unless the node runs the demo network (an officer's link with the org key). */
+  requireDemoNetwork(): Promise<void>;
   finishEnrolment(request: {
     readonly code: string;
     readonly label: string;

@@ -1,9 +1,11 @@
 /**
  * Enrolment from a one-time link (docs/design.md §5): this browser makes its key pairs (in the
  * worker, non-extractable) and a passkey, and registers both with the invitation. The link's
- * code leaves the address bar once used.
+ * code leaves the address bar once used. A demo officer's link also brought the organisation
+ * key (already out of the address bar, demo-org-key.ts): the page asks the node first whether
+ * it is the demo network, and refuses the link otherwise, before any key or passkey is made.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { DeviceClient } from './device-client.ts';
 import { enrolWithPasskey } from './passkey-prompt.ts';
 import { errorCode, plainWords } from './plain-words.ts';
@@ -19,6 +21,20 @@ export function EnrolPage(props: {
   const [error, setError] = useState('');
   const [code, setCode] = useState<string | undefined>();
   const [done, setDone] = useState<{ device: string; status: 'pending' | 'active' } | undefined>();
+  /** With an organisation key in the link: whether the node is the demo network (undefined: asking). */
+  const [demo, setDemo] = useState<boolean | undefined>(props.orgKey === undefined ? true : undefined);
+
+  useEffect(() => {
+    if (props.orgKey === undefined) return;
+    props.device.call('requireDemoNetwork').then(
+      () => setDemo(true),
+      (e: unknown) => {
+        setDemo(false);
+        setError(plainWords(e));
+        setCode(errorCode(e));
+      },
+    );
+  }, [props.device, props.orgKey]);
 
   const enrol = async () => {
     setBusy(true);
@@ -73,12 +89,18 @@ export function EnrolPage(props: {
           data-testid="device-label"
         />
       </label>
-      {props.orgKey && (
-        <p className="muted">
-          This link carries your organisation key (demo): this browser will certify itself.
+      {props.orgKey && demo && (
+        <p className="muted" data-testid="demo-org-key">
+          Demo network only: this link carries your organisation key, so this browser will certify itself. A
+          real organisation key never travels in a link.
         </p>
       )}
-      <button type="button" disabled={busy || label.trim() === ''} onClick={enrol} data-testid="enrol">
+      <button
+        type="button"
+        disabled={busy || label.trim() === '' || demo !== true}
+        onClick={enrol}
+        data-testid="enrol"
+      >
         {busy ? 'Enrolling…' : 'Create passkey and enrol'}
       </button>
       {error && (

@@ -1,6 +1,7 @@
 /**
  * The app's places, in the URL fragment: it never reaches a server or its logs, which is
- * where an enrolment code (and, in the demo, an officer's organisation key) must stay.
+ * where an enrolment code must stay. (A demo officer's organisation key is taken out of the
+ * fragment before the app reads it: demo-org-key.ts.)
  */
 export type Route =
   | { readonly page: 'inbox' }
@@ -9,7 +10,7 @@ export type Route =
   | { readonly page: 'officer' }
   | { readonly page: 'audit' }
   | { readonly page: 'procedure'; readonly id: string }
-  | { readonly page: 'enrol'; readonly code: string; readonly orgKey?: string };
+  | { readonly page: 'enrol'; readonly code: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -25,13 +26,7 @@ export function parseRoute(hash: string): Route {
     case 'procedure':
       return parts[1] ? { page: 'procedure', id: parts[1] } : { page: 'inbox' };
     case 'enrol':
-      return parts[1]
-        ? {
-            page: 'enrol',
-            code: parts[1],
-            ...(parts[2] === 'org-key' && parts[3] ? { orgKey: parts[3] } : {}),
-          }
-        : { page: 'inbox' };
+      return parts[1] ? { page: 'enrol', code: parts[1] } : { page: 'inbox' };
     default:
       return { page: 'inbox' };
   }

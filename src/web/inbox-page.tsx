@@ -5,6 +5,7 @@
  * and a header whose signature does not verify. Search runs over the local index only.
  */
 import { useCallback, useEffect, useState } from 'react';
+import { formatDateTimeGroup } from '../core/encoding/date-time-group.ts';
 import type { DeviceClient } from './device-client.ts';
 import type { InboxRow, Me, SearchHit } from './device-protocol.ts';
 import { go } from './hash-route.ts';
@@ -69,44 +70,37 @@ export function InboxPage(props: {
           aria-label="Search"
         />
         <span className="muted" data-testid="sync-state">
-          {syncing ? 'Syncing…' : items ? count(items.length, 'cable') : ''}
+          {syncing
+            ? 'Syncing…'
+            : hits
+              ? `${count(hits.length, 'cable')} of ${items?.length ?? 0} match`
+              : items
+                ? count(items.length, 'cable')
+                : ''}
         </span>
         <button type="button" className="link" onClick={() => void sync()} data-testid="refresh">
           Refresh
         </button>
       </div>
-      {hits ? (
-        <ul className="hits" data-testid="search-results">
-          {hits.length === 0 && <li className="muted">Nothing matches.</li>}
-          {hits.map((hit) => (
-            <li key={hit.id}>
-              <a href={`#/cable/${hit.id}`}>
-                <span className="ref">{hit.reference}</span> {hit.subject}{' '}
-                <span className="muted">{hit.from}</span>
-              </a>
-            </li>
+      <table className="inbox stack" data-testid={hits ? 'search-results' : 'inbox'}>
+        <thead>
+          <tr>
+            <th>Prec.</th>
+            <th>Classification</th>
+            <th>Reference</th>
+            <th>Date-time group</th>
+            <th>From</th>
+            <th>Subject</th>
+            <th>Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(hits ? hitRows(hits, items ?? []) : (items ?? []).slice(0, shown)).map((item) => (
+            <Row key={item.id} item={item} />
           ))}
-        </ul>
-      ) : (
-        <table className="inbox stack" data-testid="inbox">
-          <thead>
-            <tr>
-              <th>Prec.</th>
-              <th>Classification</th>
-              <th>Reference</th>
-              <th>Date-time group</th>
-              <th>From</th>
-              <th>Subject</th>
-              <th>Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(items ?? []).slice(0, shown).map((item) => (
-              <Row key={item.id} item={item} />
-            ))}
-          </tbody>
-        </table>
-      )}
+        </tbody>
+      </table>
+      {hits && hits.length === 0 && <p className="muted">Nothing matches.</p>}
       {!hits && items && items.length > shown && (
         <button type="button" onClick={() => setShown(shown + PAGE)}>
           Show {Math.min(PAGE, items.length - shown)} more
@@ -114,6 +108,30 @@ export function InboxPage(props: {
       )}
       {items && items.length === 0 && !syncing && <p className="muted">No cables yet.</p>}
     </section>
+  );
+}
+
+/** Search hits in the inbox's own columns: the inbox row when it has one, else the archive's. */
+function hitRows(hits: readonly SearchHit[], items: readonly InboxRow[]): InboxRow[] {
+  const byId = new Map(items.map((item) => [item.id, item]));
+  return hits.map(
+    (hit) =>
+      byId.get(hit.id) ?? {
+        id: hit.id,
+        reference: hit.reference,
+        sentAt: hit.sentAt,
+        dtg: formatDateTimeGroup(hit.sentAt),
+        precedence: hit.precedence,
+        classification: hit.classification,
+        markings: [],
+        from: hit.from,
+        // Not in the inbox snapshot: no addressee role is known, so no addressee marker is shown.
+        role: 'registry',
+        acknowledged: false,
+        verified: true,
+        subject: hit.subject,
+        read: true,
+      },
   );
 }
 

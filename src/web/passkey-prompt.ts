@@ -26,6 +26,7 @@ export async function enrolWithPasskey(
   label: string,
   orgKey: string | undefined,
 ): Promise<{ readonly device: string; readonly status: 'pending' | 'active' }> {
+  if (orgKey !== undefined) await device.call('requireDemoNetwork');
   const start = await device.call('startEnrolment', code);
   const passkey = await prompt(() => startRegistration({ optionsJSON: start.options }));
   return device.call('finishEnrolment', { code, label, passkey, ...(orgKey ? { orgKey } : {}) });

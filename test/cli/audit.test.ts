@@ -53,10 +53,18 @@ describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
       VALISE_CHECKPOINT_MS: '200',
     });
     for (const org of ['DE', 'FR']) {
+      const orgKeyFile = join(configDir, `${org}-org-key.json`);
+      const requested = await ok(`${org.toLowerCase()}-so`, [
+        'org',
+        'request',
+        org,
+        '--key-file',
+        orgKeyFile,
+      ]);
       await ok('authority', [
         'org',
-        'add',
-        org,
+        'certify',
+        String(requested.request),
         '--name',
         `Ministry ${org}`,
         '--accreditation',
@@ -68,7 +76,7 @@ describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
       await ok(so, [
         'enrol',
         '--org-key',
-        join(configDir, 'authority', `org-key-${org}.json`),
+        orgKeyFile,
         '--user',
         `${org.toLowerCase()}.officer`,
         '--name',
@@ -102,9 +110,14 @@ describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
         rootKey,
         '--label',
         'registry desk',
+        // A witness starts unattended: a declared service device, its key file in clear.
+        '--service',
         '--',
         String(invitation.code),
       ]);
+      // The officer sees the declaration before approving.
+      const pending = (await ok(so, ['approve'])).items as { device: string; label: string }[];
+      assert.equal(pending.find((p) => p.device === enrolled.device)?.label, 'service: registry desk');
       await ok(so, ['approve', String(enrolled.device)]);
     }
   });
@@ -124,6 +137,15 @@ describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
       const second = await ok(reg, ['audit', 'witness']);
       assert.ok(Number(second.size) > Number(second.previous), JSON.stringify(second));
     }
+  });
+
+  test('a declared service device runs with no passphrase; an officer device does not', async () => {
+    const none = { VALISE_CONFIG_DIR: configDir, VALISE_PASSPHRASE: '' };
+    const witness = await runValise(['--profile', 'de-reg', '--json', 'audit', 'witness'], none);
+    assert.equal(witness.code, 0, witness.stderr);
+    const officer = await runValise(['--profile', 'de-so', 'audit', 'events'], none);
+    assert.notEqual(officer.code, 0);
+    assert.match(officer.stderr, /^valise: PASSPHRASE_REQUIRED: /);
   });
 
   test('a device that is not a registry device is no witness', async () => {

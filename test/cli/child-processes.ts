@@ -7,7 +7,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { CliRun } from './run-valise.ts';
+import { type CliRun, TEST_PASSPHRASE } from './run-valise.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -26,7 +26,7 @@ export function spawnValise(
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [resolve(ROOT, 'bin/valise.mjs'), ...argv], {
       cwd: ROOT,
-      env: childEnv({ HOME: '/nonexistent', ...env }),
+      env: childEnv({ HOME: '/nonexistent', VALISE_PASSPHRASE: TEST_PASSPHRASE, ...env }),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

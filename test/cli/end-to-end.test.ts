@@ -10,14 +10,22 @@
  * any private key or invitation secret.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fromBase64url } from '../../src/core/encoding/bytes.ts';
+import { passphraseFromEnvironment } from '../../src/cli/passphrase-from-environment.ts';
+import { FileKeyStore } from '../../src/client/file-key-store.ts';
+import { KeyFileLock } from '../../src/client/key-file-lock.ts';
+import { readOrgKeyFile } from '../../src/client/org-key-file.ts';
+import { exportSeed } from '../../src/core/crypto/ed25519.ts';
+import { XWing } from '../../src/core/crypto/hpke/x-wing.ts';
+import { fromBase64url, toBase64url } from '../../src/core/encoding/bytes.ts';
 import type { RunningServer } from './child-processes.ts';
 import { startServer } from './child-processes.ts';
-import { type CliRun, runValise } from './run-valise.ts';
+import { type CliRun, runValise, TEST_PASSPHRASE } from './run-valise.ts';
+
+const TEST_PASSPHRASES = passphraseFromEnvironment({ VALISE_PASSPHRASE: TEST_PASSPHRASE }, undefined);
 
 /** Appears in an attachment's plaintext only: the server must never hold it. */
 const ATTACHMENT_MARK = 'annex-plaintext-7f3a';
@@ -154,6 +162,52 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
     });
   });
 
+  /** Each organisation's key file, on its officer's machine (here: beside the profiles). */
+  const orgKeyFile = (org: string) => join(configDir, `${org}-org-key.json`);
+
+  /** The profile folders under the config folder. */
+  const profiles = async () =>
+    (await readdir(configDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+
+  /** Every file of a folder as text, encrypted key files decrypted with the suites' passphrase. */
+  const decryptedFiles = async (dir: string): Promise<[string, string][]> => {
+    const lock = new KeyFileLock({ passphrase: TEST_PASSPHRASES, what: dir });
+    const files: [string, string][] = [];
+    for (const file of await readdir(dir)) {
+      const path = join(dir, file);
+      const read = file.endsWith('.json')
+        ? await lock.read(path, (v) => v, {}, 512 * 1024 * 1024)
+        : undefined;
+      files.push([file, read ? JSON.stringify(read.value) : (await readFile(path)).toString('latin1')]);
+    }
+    return files;
+  };
+
+  /** Every private key the clients made, decrypted with the suites' passphrase. */
+  const privateKeys = async (): Promise<[string, Uint8Array][]> => {
+    const keys: [string, Uint8Array][] = [];
+    for (const profile of await profiles()) {
+      const store = new FileKeyStore({
+        dir: join(configDir, profile),
+        name: profile,
+        passphrase: TEST_PASSPHRASES,
+      });
+      const { device, archiveKey } = await store.loadProfile();
+      if (device) {
+        keys.push([`${profile} signing key`, await exportSeed(device.signer.privateKey)]);
+        keys.push([`${profile} X-Wing key`, await XWing.exportPrivateKey(device.kemPrivateKey)]);
+      }
+      if (archiveKey) keys.push([`${profile} archive key`, archiveKey]);
+      const root = await store.loadRootKey();
+      if (root) keys.push([`${profile} root key`, await exportSeed(root.signer.privateKey)]);
+    }
+    for (const org of ['DE', 'FR', 'CY']) {
+      const { signer } = await readOrgKeyFile(orgKeyFile(org), { passphrase: TEST_PASSPHRASES });
+      keys.push([`${org} organisation key`, await exportSeed(signer.privateKey)]);
+    }
+    return keys;
+  };
+
   /** Every temporary folder made, removed at the end (they hold private keys). */
   const folders: string[] = [];
   const folder = async (prefix: string) => {
@@ -167,16 +221,19 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
     for (const made of folders) await rm(made, { recursive: true, force: true });
   });
 
-  test('the network authority adds three organisations', async () => {
+  test('each organisation makes its key and the network authority certifies it', async () => {
     for (const [org, name] of [
       ['DE', 'Auswärtiges Amt'],
       ['FR', 'Ministère de l’Europe et des Affaires étrangères'],
       ['CY', 'Ministry of Foreign Affairs of Cyprus'],
     ] as const) {
+      // The organisation's first officer makes its key on their own machine, apart from any profile.
+      const officer = PEOPLE.find((p) => p.officer && p.org === org)!;
+      const requested = await ok(officer.profile, ['org', 'request', org, '--key-file', orgKeyFile(org)]);
       const added = await ok('authority', [
         'org',
-        'add',
-        org,
+        'certify',
+        String(requested.request),
         '--name',
         name,
         '--accreditation',
@@ -193,7 +250,7 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
       const enrolled = await ok(p.profile, [
         'enrol',
         '--org-key',
-        join(configDir, 'authority', `org-key-${p.org}.json`),
+        orgKeyFile(p.org),
         '--user',
         p.user,
         '--name',
@@ -316,6 +373,19 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
     );
   });
 
+  test('a cable to an organisation where nobody may read it is refused before sealing and says how to send it anyway', async () => {
+    const argv = ['send', '--subject', 'For CY', '--classification', 'RESTREINT UE', '--to', 'CY:action'];
+    // Nobody in CY is in CONUN: the action would never be taken.
+    const refused = await valise('de-anna', [...argv, '--groups', 'CONUN'], 'text');
+    failsWith(refused, 'UNDELIVERABLE', 'a cable CY cannot read');
+    assert.match(refused.stderr, /CY \(action\) — nobody can read this cable.*--allow-undeliverable/);
+    const head = await ok('de-anna', ['inbox']);
+    assert.ok(
+      !(head.items as { subject?: string }[]).some((item) => item.subject === 'For CY'),
+      'nothing was sent',
+    );
+  });
+
   test('every entitled device reads it, verified locally, and is told who signed it', async () => {
     for (const profile of ENTITLED) {
       const read = await ok(profile, ['read', cable!.reference]);
@@ -425,6 +495,50 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
     failsWith(await valise('cy-so', ['read', String(sent.id)]), 'NOT_FOUND', 'another organisation');
   });
 
+  test('a copy of a profile folder without its passphrase cannot act as the device', async () => {
+    // docs/design.md §5: the key file is encrypted; the folder alone is not the device.
+    await cp(join(configDir, 'de-anna'), join(configDir, 'thief'), { recursive: true });
+    const withPassphrase = (passphrase: string, argv: readonly string[]) =>
+      runValise(['--profile', 'thief', ...argv], {
+        VALISE_CONFIG_DIR: configDir,
+        VALISE_PASSPHRASE: passphrase,
+      });
+    failsWith(await withPassphrase('', ['inbox']), 'PASSPHRASE_REQUIRED', 'inbox with no passphrase');
+    failsWith(
+      await withPassphrase('', ['send', '--to', 'FR', '--classification', 'UNCLASSIFIED', '--subject', 'x']),
+      'PASSPHRASE_REQUIRED',
+      'send with no passphrase',
+    );
+    const wrong = await withPassphrase('a guess at the passphrase', ['read', cable!.reference]);
+    failsWith(wrong, 'PASSPHRASE_WRONG', 'read with a wrong passphrase');
+    assert.match(wrong.stderr, /wrong passphrase for .*thief.*keys\.json/);
+    assert.ok(!wrong.stderr.includes('a guess at the passphrase'), 'the passphrase is never printed');
+    // Nothing in the copied folder is a key in clear.
+    for (const file of await readdir(join(configDir, 'thief'))) {
+      const text = await readFile(join(configDir, 'thief', file), 'utf8');
+      assert.ok(!/"(signingSeed|kemSeed|archiveKey|seed)"/.test(text), `${file} holds no key in clear`);
+    }
+  });
+
+  test("no organisation's private key is in the authority's folder or in any device profile", async () => {
+    const orgSeeds: [string, Uint8Array][] = [];
+    for (const org of ['DE', 'FR', 'CY']) {
+      const { signer } = await readOrgKeyFile(orgKeyFile(org), { passphrase: TEST_PASSPHRASES });
+      orgSeeds.push([org, await exportSeed(signer.privateKey)]);
+    }
+    for (const profile of await profiles()) {
+      for (const [file, content] of await decryptedFiles(join(configDir, profile))) {
+        for (const [org, seed] of orgSeeds) {
+          assert.ok(
+            !content.includes(toBase64url(seed)),
+            `${profile}/${file} holds ${org}'s organisation key`,
+          );
+          assert.ok(!content.includes(Buffer.from(seed).toString('latin1')), `${profile}/${file} (raw)`);
+        }
+      }
+    }
+  });
+
   test("the server's database and log hold no subject, no body, no private key and no invitation secret", async () => {
     await server!.stop();
     const files = (await readdir(dataDir)).filter((f) => f.startsWith('valise.db'));
@@ -440,22 +554,10 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
       ['body marker', Buffer.from('ZEBRA-7741')],
       ['attachment plaintext', Buffer.from(ATTACHMENT_MARK)],
     ];
-    // Every private key made on the clients: device seeds, organisation and root keys.
-    for (const profile of await readdir(configDir)) {
-      for (const file of await readdir(join(configDir, profile))) {
-        if (!file.endsWith('.json') || file === 'directory.json') continue;
-        const path = join(configDir, profile, file);
-        assert.equal((await stat(path)).mode & 0o777, 0o600, `${path} is 0600`);
-        const json = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-        const device = json.device as Record<string, string> | undefined;
-        const seeds = [json.seed, json.archiveKey, device?.signingSeed, device?.kemSeed].filter(
-          (s): s is string => typeof s === 'string',
-        );
-        for (const seed of seeds) {
-          secrets.push([`${path} key (base64url)`, Buffer.from(seed)]);
-          secrets.push([`${path} key (raw)`, Buffer.from(fromBase64url(seed)!)]);
-        }
-      }
+    // Every private key made on the clients, decrypted: device seeds, archive, organisation and root keys.
+    for (const [what, seed] of await privateKeys()) {
+      secrets.push([`${what} (base64url)`, Buffer.from(toBase64url(seed))]);
+      secrets.push([`${what} (raw)`, Buffer.from(seed)]);
     }
     for (const code of codes) {
       const secret = code.split('.')[1]!;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { CliEnvironment } from '../../src/cli/cli-environment.ts';
+import { passphraseFromEnvironment } from '../../src/cli/passphrase-from-environment.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, findVerb, runCli } from '../../src/cli/run-cli.ts';
 import { VERBS } from '../../src/cli/verbs.ts';
 import type { Fetch } from '../../src/client/api-client.ts';
@@ -11,9 +12,11 @@ import { fixedClock } from '../../src/client/clock.ts';
 import { FileKeyStore, profileFolder } from '../../src/client/file-key-store.ts';
 import { generateSigner } from '../../src/core/crypto/ed25519.ts';
 import { toBase64url } from '../../src/core/encoding/bytes.ts';
+import { formatOrgKeyRequest, signOrgKeyRequest } from '../../src/core/identity/org-key-request.ts';
 import { errorResponse, fakeFetch, jsonResponse } from '../client/fake-fetch.ts';
 import { fakeLog } from '../client/fake-log.ts';
 import { T0, testNetwork } from '../client/test-network.ts';
+import { TEST_PASSPHRASE, TEST_WORK_FACTOR } from './run-valise.ts';
 
 interface Run {
   readonly code: number;
@@ -26,6 +29,16 @@ const configDirs: string[] = [];
 after(async () => {
   for (const dir of configDirs) await rm(dir, { recursive: true, force: true });
 });
+
+/** A profile's key files as the command opens them (same passphrase and work factor). */
+function storeOf(cli: CliEnvironment, name: string): FileKeyStore {
+  return new FileKeyStore({
+    dir: profileFolder(cli.configDir, name),
+    name,
+    passphrase: cli.passphrase,
+    workFactor: TEST_WORK_FACTOR,
+  });
+}
 
 async function environment(
   fetch?: Fetch,
@@ -54,6 +67,8 @@ async function environment(
     writeNewFile: async () => {
       throw new Error('EACCES: this test writes no file');
     },
+    passphrase: passphraseFromEnvironment({ VALISE_PASSPHRASE: TEST_PASSPHRASE }, undefined),
+    keyFileWorkFactor: TEST_WORK_FACTOR,
     serve: async () => {
       throw new Error('this test starts no server');
     },
@@ -78,8 +93,8 @@ function oneErrorLine(result: Run, code: string): void {
 
 describe('valise command line', () => {
   test('the verb is found after leading common options, including two-word verbs', () => {
-    assert.equal(findVerb(['--profile', 'de', 'org', 'add', 'DE'], VERBS)?.verb.name, 'org add');
-    assert.deepEqual(findVerb(['--profile', 'de', 'org', 'add', 'DE'], VERBS)?.args, [
+    assert.equal(findVerb(['--profile', 'de', 'org', 'request', 'DE'], VERBS)?.verb.name, 'org request');
+    assert.deepEqual(findVerb(['--profile', 'de', 'org', 'request', 'DE'], VERBS)?.args, [
       '--profile',
       'de',
       'DE',
@@ -180,7 +195,7 @@ describe('valise command line', () => {
     assert.equal(json.network, 'coreu');
     assert.equal(json.accreditation, 'CONFIDENTIEL UE');
     assert.match(String(json.rootKey), /^[A-Za-z0-9_-]{43}$/);
-    const store = new FileKeyStore({ dir: profileFolder(cli.configDir, 'default'), name: 'default' });
+    const store = storeOf(cli, 'default');
     assert.equal(toBase64url((await store.loadRootKey())!.root.key), json.rootKey);
 
     const again = await run('--json', 'network', 'init', '--network', 'coreu');
@@ -193,11 +208,36 @@ describe('valise command line', () => {
     const { run, cli } = await environment();
     assert.equal((await run('network', 'init', '--network', 'one')).code, EXIT_OK);
     assert.equal((await run('network', 'init', '--network', 'two', '--profile', 'other')).code, EXIT_OK);
-    const other = new FileKeyStore({ dir: profileFolder(cli.configDir, 'other'), name: 'other' });
+    const other = storeOf(cli, 'other');
     assert.equal((await other.loadRootKey())?.root.network, 'two');
     const bad = await run('network', 'init', '--network', 'three', '--profile', '../escape');
     assert.equal(bad.code, EXIT_FAILED);
     oneErrorLine(bad, 'INVALID_ARGUMENT');
+  });
+
+  test('org certify refuses a signing request not signed by the key it names, before any request', async () => {
+    const requests: string[] = [];
+    const { run } = await environment(async (input) => {
+      requests.push(String(input));
+      return errorResponse(500, 'UNEXPECTED', 'no request expected');
+    });
+    await run('network', 'init', '--network', 'coreu');
+    const request = await signOrgKeyRequest('DE', await generateSigner());
+    const forged = { ...request, body: { ...request.body, key: (await generateSigner()).publicKey } };
+    for (const line of [formatOrgKeyRequest(forged), 'valise-org-request:not-a-request']) {
+      const result = await run(
+        'org',
+        'certify',
+        line,
+        '--name',
+        'Germany',
+        '--accreditation',
+        'RESTREINT UE',
+      );
+      assert.equal(result.code, EXIT_FAILED);
+      oneErrorLine(result, 'ORG_REQUEST_INVALID');
+    }
+    assert.deepEqual(requests, []);
   });
 
   test("a server's refusal is shown as its code and message on one line, exit 1", async () => {
@@ -215,10 +255,11 @@ describe('valise command line', () => {
     );
     const { run } = await environment(fetch);
     await run('network', 'init', '--network', 'coreu');
+    const request = formatOrgKeyRequest(await signOrgKeyRequest('DE', await generateSigner()));
     const result = await run(
       'org',
-      'add',
-      'DE',
+      'certify',
+      request,
       '--name',
       'Germany',
       '--accreditation',
@@ -264,7 +305,7 @@ describe('valise command line', () => {
       }
     });
     const { run, cli } = await environment(fetch);
-    const store = new FileKeyStore({ dir: profileFolder(cli.configDir, 'anna'), name: 'anna' });
+    const store = storeOf(cli, 'anna');
     // As after enrolment: keys only, user and org not yet known.
     const { user: _user, org: _org, ...keys } = anna;
     await store.saveProfile({

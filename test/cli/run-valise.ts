@@ -12,7 +12,16 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** `valise ...argv` with this environment (as for a child process) and standard input. */
+/** The passphrase every test profile's key files are encrypted under (given as VALISE_PASSPHRASE). */
+export const TEST_PASSPHRASE = 'test passphrase of the CLI suites';
+/** scrypt's log2 N for the suites' key files: low, through the explicit option, so tests stay quick. */
+export const TEST_WORK_FACTOR = 10;
+
+/**
+ * `valise ...argv` with this environment (as for a child process) and standard input. The
+ * key files' passphrase is TEST_PASSPHRASE unless `env` says otherwise (an empty
+ * VALISE_PASSPHRASE gives none).
+ */
 export async function runValise(
   argv: readonly string[],
   env: Record<string, string>,
@@ -23,7 +32,7 @@ export async function runValise(
   const home = env.HOME ?? '/nonexistent';
   const code = await main({
     argv,
-    env: { HOME: home, ...env },
+    env: { HOME: home, VALISE_PASSPHRASE: TEST_PASSPHRASE, ...env },
     home,
     uid: process.getuid?.(),
     readStdin: async () => new TextEncoder().encode(stdin),
@@ -34,6 +43,7 @@ export async function runValise(
       stderr += text;
     },
     stderrIsTty: false,
+    keyFileWorkFactor: TEST_WORK_FACTOR,
     serve: async () => {
       throw new Error('valise serve takes over its process: smoke.test.ts runs it as a child process');
     },

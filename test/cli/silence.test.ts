@@ -9,13 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CliEnvironment } from '../../src/cli/cli-environment.ts';
+import { passphraseFromEnvironment } from '../../src/cli/passphrase-from-environment.ts';
+import { keyStore } from '../../src/cli/profile.ts';
 import { EXIT_OK, runCli } from '../../src/cli/run-cli.ts';
-import { FileKeyStore, profileFolder } from '../../src/client/file-key-store.ts';
 import type { ExportableSigner } from '../../src/client/key-store.ts';
 import { APP_ORIGIN, appFetch } from '../client/app-fetch.ts';
 import { backends } from '../server/fixtures/backends.ts';
 import { device, T0 } from '../server/fixtures/network.ts';
 import { startTestApp, type TestApp } from '../server/fixtures/test-app.ts';
+import { TEST_PASSPHRASE, TEST_WORK_FACTOR } from './run-valise.ts';
 
 const [sqlite] = await backends();
 
@@ -41,7 +43,7 @@ describe('valise silence', () => {
 
   async function profileFor(name: string): Promise<void> {
     const d = device(t.network, name);
-    const store = new FileKeyStore({ dir: profileFolder(configDir, name), name, uid: process.getuid?.() });
+    const store = keyStore(cli, name);
     await store.saveProfile({
       server: APP_ORIGIN,
       network: { root: t.network.root, serverKey: t.serverSigner.publicKey },
@@ -64,6 +66,8 @@ describe('valise silence', () => {
       fetch: appFetch(t.app),
       clock: { nowSeconds: now },
       uid: process.getuid?.(),
+      passphrase: passphraseFromEnvironment({ VALISE_PASSPHRASE: TEST_PASSPHRASE }, undefined),
+      keyFileWorkFactor: TEST_WORK_FACTOR,
       stdout: (text) => {
         out += text;
       },
@@ -83,11 +87,7 @@ describe('valise silence', () => {
     };
     for (const name of ['de.anna', 'fr.claire', 'cy.eva']) await profileFor(name);
     // The network authority's profile holds the root key (as `valise network init` leaves it).
-    const authority = new FileKeyStore({
-      dir: profileFolder(configDir, 'authority'),
-      name: 'authority',
-      uid: process.getuid?.(),
-    });
+    const authority = keyStore(cli, 'authority');
     await authority.saveRootKey({ root: t.network.root, signer: t.network.rootSigner as ExportableSigner });
     await authority.saveProfile({ server: APP_ORIGIN, network: { root: t.network.root } });
   });
@@ -189,7 +189,7 @@ describe('valise silence', () => {
     ];
     const refused = await run('de.anna', ...args);
     assert.notEqual(refused.code, EXIT_OK);
-    assert.match(refused.stderr, /^valise: UNDELIVERABLE: CY — nobody can read this cable/);
+    assert.match(refused.stderr, /^valise: UNDELIVERABLE: CY \(action\) — nobody can read this cable/);
     const sent = await run('de.anna', ...args, '--allow-undeliverable');
     assert.equal(sent.code, EXIT_OK, sent.stderr);
   });

@@ -32,7 +32,7 @@ describe('valise as a process', { timeout: 600_000 }, () => {
     const run = await valise(['--help']);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^usage: valise <verb>/);
-    for (const verb of ['network init', 'org add', 'enrol', 'send', 'read', 'serve'])
+    for (const verb of ['network init', 'org request', 'org certify', 'enrol', 'send', 'read', 'serve'])
       assert.ok(run.stdout.includes(`  ${verb} `), verb);
     assert.equal(run.stderr, '');
   });

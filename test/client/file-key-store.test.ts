@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { chmod, lstat, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, lstat, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ClientError } from '../../src/client/client-error.ts';
-import { FileKeyStore, profileFolder, readOrgKeyFile } from '../../src/client/file-key-store.ts';
+import { FileKeyStore, profileFolder } from '../../src/client/file-key-store.ts';
 import { makeDeviceKeys } from '../../src/client/make-device-keys.ts';
-import { generateSigner } from '../../src/core/crypto/ed25519.ts';
+import { makeOrgKeyFile, readOrgKeyFile } from '../../src/client/org-key-file.ts';
+import type { PassphraseSource } from '../../src/client/passphrase-source.ts';
+import { exportSeed, generateSigner } from '../../src/core/crypto/ed25519.ts';
 import { XWing } from '../../src/core/crypto/hpke/x-wing.ts';
 import { randomBytes, toBase64url } from '../../src/core/encoding/bytes.ts';
 import { testNetwork } from './test-network.ts';
@@ -17,10 +19,41 @@ after(async () => {
   for (const made of folders) await rm(made, { recursive: true, force: true });
 });
 
-async function store(): Promise<FileKeyStore> {
+/** Always answers `passphrase`, and counts how often it was asked. */
+function passphrase(text: string): PassphraseSource & { asked: number } {
+  const source = {
+    asked: 0,
+    unlock: async () => {
+      source.asked += 1;
+      return text;
+    },
+    choose: async () => {
+      source.asked += 1;
+      return text;
+    },
+  };
+  return source;
+}
+
+const PASSPHRASE = 'correct horse battery staple';
+/** Low through the explicit option, so the suite stays quick; the format records it. */
+const WORK_FACTOR = 10;
+
+async function folder(): Promise<string> {
   const config = await mkdtemp(join(tmpdir(), 'valise-keystore-'));
   folders.push(config);
-  return new FileKeyStore({ dir: profileFolder(config, 'default'), name: 'default' });
+  return config;
+}
+
+function storeIn(
+  dir: string,
+  options: { passphrase?: PassphraseSource; service?: boolean } = { passphrase: passphrase(PASSPHRASE) },
+): FileKeyStore {
+  return new FileKeyStore({ dir, name: 'default', workFactor: WORK_FACTOR, ...options });
+}
+
+async function store(): Promise<FileKeyStore> {
+  return storeIn(profileFolder(await folder(), 'default'));
 }
 
 function rejectsWith(code: string) {
@@ -80,7 +113,8 @@ describe('FileKeyStore', () => {
   });
 
   test('the key file holds no byte of the private keys in any form but the seeds it must keep', async () => {
-    const s = await store();
+    // A service profile, whose file is in clear, shows what the encrypted ones hold inside.
+    const s = storeIn(profileFolder(await folder(), 'default'), { service: true });
     const keys = await makeDeviceKeys('laptop');
     await s.saveProfile({ device: keys });
     const text = await readFile(s.profilePath, 'utf8');
@@ -91,23 +125,67 @@ describe('FileKeyStore', () => {
     );
   });
 
-  test('root and organisation keys round-trip in their own 0600 files', async () => {
+  test('the root key round-trips in its own 0600 file, sealed under the profile passphrase', async () => {
     const s = await store();
     const root = await generateSigner(true);
     await s.saveRootKey({
       root: { network: 'test', key: root.publicKey, accreditation: 'SECRET UE' },
       signer: root,
     });
-    const org = await generateSigner(true);
-    await s.saveOrgKey('DE', org);
-    const rootBack = await s.loadRootKey();
+    const rootBack = await storeIn(s.dir).loadRootKey();
     assert.deepEqual(rootBack?.root, { network: 'test', key: root.publicKey, accreditation: 'SECRET UE' });
-    assert.deepEqual((await s.loadOrgKey('DE'))?.publicKey, org.publicKey);
-    assert.equal((await lstat(s.orgKeyPath('DE'))).mode & 0o777, 0o600);
     assert.equal((await lstat(join(s.dir, 'root-key.json'))).mode & 0o777, 0o600);
-    const file = await readOrgKeyFile(s.orgKeyPath('DE'), {});
+    const text = await readFile(join(s.dir, 'root-key.json'), 'utf8');
+    assert.ok(
+      !text.includes(toBase64url(await exportSeed(root.privateKey))),
+      'the root seed is not in clear',
+    );
+  });
+
+  test('an organisation key lives in its own sealed file, which a profile names but never holds', async () => {
+    const dir = await folder();
+    const path = join(dir, 'de-org-key.json');
+    const org = await makeOrgKeyFile(path, 'DE', {
+      passphrase: passphrase('org key passphrase'),
+      workFactor: WORK_FACTOR,
+    });
+    assert.equal((await lstat(path)).mode & 0o777, 0o600);
+    const text = await readFile(path, 'utf8');
+    assert.ok(!text.includes(toBase64url(await exportSeed(org.privateKey))), 'the seed is not in clear');
+    const file = await readOrgKeyFile(path, { passphrase: passphrase('org key passphrase') });
     assert.equal(file.org, 'DE');
     assert.deepEqual(file.signer.publicKey, org.publicKey);
+    await assert.rejects(
+      readOrgKeyFile(path, { passphrase: passphrase(PASSPHRASE) }),
+      rejectsWith('PASSPHRASE_WRONG'),
+    );
+    await assert.rejects(
+      makeOrgKeyFile(path, 'DE', { passphrase: passphrase('another passphrase') }),
+      rejectsWith('PROFILE_IN_USE'),
+      'an organisation key is never replaced',
+    );
+    // A profile stores the path only, and refuses to store the key.
+    const s = await store();
+    await assert.rejects(s.saveOrgKey('DE', org), rejectsWith('NOT_CONFIGURED'));
+    await s.saveProfile({ orgKeyFile: path });
+    const profileText = await readFile(s.profilePath, 'utf8');
+    assert.ok(!profileText.includes(toBase64url(await exportSeed(org.privateKey))));
+    const withBoth = storeIn(s.dir, { passphrase: passphrase('org key passphrase') });
+    await assert.rejects(
+      withBoth.loadOrgKey('DE'),
+      rejectsWith('PASSPHRASE_WRONG'),
+      'the profile opens first',
+    );
+    // Another officer's profile that names no file is given one for its acts.
+    const second = await store();
+    assert.equal(await second.loadOrgKey('DE'), undefined);
+    const given = new FileKeyStore({
+      dir: second.dir,
+      name: 'default',
+      passphrase: passphrase('org key passphrase'),
+      orgKeyFile: path,
+    });
+    assert.deepEqual((await given.loadOrgKey('DE'))?.publicKey, org.publicKey);
   });
 
   test('the directory round-trips entry for entry', async () => {
@@ -126,9 +204,13 @@ describe('FileKeyStore', () => {
     await chmod(s.profilePath, 0o644);
     await assert.rejects(s.loadProfile(), rejectsWith('KEY_FILE_PERMISSIONS'));
     assert.equal((await lstat(s.profilePath)).mode & 0o777, 0o644);
-    await s.saveOrgKey('DE', await generateSigner(true));
-    await chmod(s.orgKeyPath('DE'), 0o640);
-    await assert.rejects(s.loadOrgKey('DE'), rejectsWith('KEY_FILE_PERMISSIONS'));
+    const path = join(s.dir, 'org-key.json');
+    await makeOrgKeyFile(path, 'DE', { passphrase: passphrase(PASSPHRASE), workFactor: WORK_FACTOR });
+    await chmod(path, 0o640);
+    await assert.rejects(
+      readOrgKeyFile(path, { passphrase: passphrase(PASSPHRASE) }),
+      rejectsWith('KEY_FILE_PERMISSIONS'),
+    );
   });
 
   test('a corrupt or hand-edited key file is KEY_FILE_INVALID', async () => {
@@ -147,8 +229,9 @@ describe('FileKeyStore', () => {
 
   test('an org key file that names another organisation is refused', async () => {
     const s = await store();
-    await s.saveOrgKey('FR', await generateSigner(true));
-    await writeFile(s.orgKeyPath('DE'), await readFile(s.orgKeyPath('FR')), { mode: 0o600 });
+    const path = join(s.dir, 'fr-org-key.json');
+    await makeOrgKeyFile(path, 'FR', { passphrase: passphrase(PASSPHRASE), workFactor: WORK_FACTOR });
+    await s.saveProfile({ orgKeyFile: path });
     await assert.rejects(s.loadOrgKey('DE'), rejectsWith('KEY_FILE_INVALID'));
   });
 
@@ -157,5 +240,122 @@ describe('FileKeyStore', () => {
       assert.throws(() => profileFolder('/cfg', name), rejectsWith('INVALID_ARGUMENT'), name);
     }
     assert.equal(profileFolder('/cfg', 'de-officer'), '/cfg/de-officer');
+  });
+});
+
+describe('key files at rest (docs/design.md §5, "Keys on disk")', () => {
+  /** A device profile as after enrolment, with its archive key. */
+  async function enrolledProfile(s: FileKeyStore) {
+    const keys = await makeDeviceKeys('laptop');
+    const archiveKey = randomBytes(32);
+    await s.saveProfile({
+      server: 'http://127.0.0.1:8080',
+      device: { ...keys, user: 'de.anna', org: 'DE' },
+      archiveKey,
+    });
+    return { keys, archiveKey };
+  }
+
+  test('a copy of the profile folder without the passphrase yields no key: nothing in clear, nothing to sign with', async () => {
+    const s = await store();
+    const { keys, archiveKey } = await enrolledProfile(s);
+    const copy = join(await folder(), 'stolen');
+    await cp(s.dir, copy, { recursive: true });
+    // Nothing of the private keys or the archive key is in any file, in any encoding.
+    const seeds = [
+      await exportSeed(keys.signer.privateKey),
+      await XWing.exportPrivateKey(keys.kemPrivateKey),
+      archiveKey,
+    ];
+    for (const name of await readdir(copy)) {
+      const bytes = await readFile(join(copy, name));
+      for (const seed of seeds) {
+        assert.ok(!bytes.toString('utf8').includes(toBase64url(seed)), `${name} holds a seed in base64url`);
+        assert.ok(!bytes.includes(Buffer.from(seed)), `${name} holds a seed in raw bytes`);
+        assert.ok(
+          !bytes.toString('utf8').includes(Buffer.from(seed).toString('hex')),
+          `${name} holds a seed in hex`,
+        );
+      }
+    }
+    // Without a passphrase, or with a wrong one, the copy cannot load the device (so cannot sign).
+    await assert.rejects(storeIn(copy, {}).loadProfile(), rejectsWith('PASSPHRASE_REQUIRED'));
+    const wrong = storeIn(copy, { passphrase: passphrase('Tr0ub4dor&3') });
+    await assert.rejects(wrong.loadProfile(), (error: unknown) => {
+      rejectsWith('PASSPHRASE_WRONG')(error);
+      assert.match((error as Error).message, /wrong passphrase for .*keys\.json/);
+      return true;
+    });
+    // With it, the copy is the device: the passphrase is what protects it.
+    const back = await storeIn(copy).loadProfile();
+    assert.deepEqual(back.device?.signer.publicKey, keys.signer.publicKey);
+    assert.deepEqual(back.archiveKey, archiveKey);
+  });
+
+  test('one command derives the key once: loads and saves after the first reuse it', async () => {
+    const s = await store();
+    await enrolledProfile(s);
+    const source = passphrase(PASSPHRASE);
+    const again = storeIn(s.dir, { passphrase: source });
+    const profile = await again.loadProfile();
+    await again.saveProfile({ ...profile, server: 'http://127.0.0.1:9090' });
+    await again.loadProfile();
+    assert.equal(source.asked, 1);
+    assert.equal((await storeIn(s.dir).loadProfile()).server, 'http://127.0.0.1:9090');
+  });
+
+  test('every file of a profile is under its one passphrase: a second one is refused, not started', async () => {
+    const s = await store();
+    await enrolledProfile(s);
+    const other = storeIn(s.dir, { passphrase: passphrase('a different passphrase') });
+    const root = await generateSigner(true);
+    await assert.rejects(
+      other.saveRootKey({
+        root: { network: 'test', key: root.publicKey, accreditation: 'SECRET UE' },
+        signer: root,
+      }),
+      rejectsWith('PASSPHRASE_WRONG'),
+    );
+    assert.equal(await storeIn(s.dir).loadRootKey(), undefined);
+  });
+
+  test('an altered encrypted file reads as a wrong passphrase or an invalid file, never as other keys', async () => {
+    const s = await store();
+    await enrolledProfile(s);
+    const original = JSON.parse(await readFile(s.profilePath, 'utf8')) as Record<string, unknown>;
+    const flip = (text: unknown) => {
+      const bytes = Buffer.from(String(text), 'base64url');
+      bytes[0]! ^= 1;
+      return bytes.toString('base64url');
+    };
+    for (const [field, value] of [
+      ['ciphertext', flip(original.ciphertext)],
+      ['nonce', flip(original.nonce)],
+      ['salt', flip(original.salt)],
+      ['logN', 11],
+    ] as const) {
+      await writeFile(s.profilePath, JSON.stringify({ ...original, [field]: value }), { mode: 0o600 });
+      await assert.rejects(storeIn(s.dir).loadProfile(), rejectsWith('PASSPHRASE_WRONG'), field);
+    }
+    for (const logN of [9, 21]) {
+      await writeFile(s.profilePath, JSON.stringify({ ...original, logN }), { mode: 0o600 });
+      await assert.rejects(storeIn(s.dir).loadProfile(), rejectsWith('KEY_FILE_INVALID'), `logN ${logN}`);
+    }
+  });
+
+  test('keys in clear only on a declared service device; any other clear profile is refused', async () => {
+    const dir = profileFolder(await folder(), 'registry');
+    const service = storeIn(dir, { service: true });
+    const { keys } = await enrolledProfile(service);
+    const text = await readFile(service.profilePath, 'utf8');
+    assert.match(text, /"service":true/);
+    // No passphrase is asked to load it, and it stays a service profile when saved again.
+    const back = await storeIn(dir, {}).loadProfile();
+    assert.equal(back.service, true);
+    assert.deepEqual(back.device?.signer.publicKey, keys.signer.publicKey);
+    await storeIn(dir, {}).saveProfile({ ...back, server: 'http://127.0.0.1:1' });
+    // The same file without the declaration (as older versions wrote every profile) is refused.
+    await writeFile(service.profilePath, text.replace(',"service":true', ''), { mode: 0o600 });
+    await assert.rejects(storeIn(dir).loadProfile(), rejectsWith('KEY_FILE_UNENCRYPTED'));
   });
 });

@@ -136,6 +136,30 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
     }
   });
 
+  test('search over the cables opened here keeps the inbox columns and says how many match', async () => {
+    const page = person('de.anna').page;
+    await page.goto(`${node.origin}/#/`);
+    await page.getByTestId('inbox-row').first().waitFor();
+    await page.getByTestId('search').fill('ministerial');
+    const results = page.getByTestId('search-results');
+    await results.waitFor();
+    assert.deepEqual(await results.locator('th').allTextContents(), [
+      'Prec.',
+      'Classification',
+      'Reference',
+      'Date-time group',
+      'From',
+      'Subject',
+      'Status',
+    ]);
+    assert.equal(await results.getByTestId('inbox-row').count(), 1);
+    assert.match((await page.getByTestId('sync-state').textContent()) ?? '', /^1 cable of \d+ match$/);
+    await page.getByTestId('search').fill('no such words anywhere');
+    await page.getByText('Nothing matches.').waitFor();
+    assert.equal(await results.getByTestId('inbox-row').count(), 0);
+    await page.getByTestId('search').fill('');
+  });
+
   test('the keyboard alone opens a cable from the inbox, and the navigation marks the current page', async () => {
     const page = person('de.anna').page;
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -152,6 +176,22 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
     await page.keyboard.press('Enter');
     await page.getByTestId('cable-body').waitFor();
     assert.match((await page.getByTestId('cable-body').textContent()) ?? '', /confirm attendance/);
+  });
+
+  test('compose flags an addressee nobody can read and sends to it only when the sender confirms', async () => {
+    const page = person('de.anna').page;
+    await page.goto(`${node.origin}/#/compose`);
+    await page.getByTestId('classification').selectOption('RESTREINT UE');
+    await page.getByTestId('action-PL').check();
+    await page.getByTestId('subject').fill('Undeliverable');
+    const flag = page.locator('[data-testid="undeliverable"][data-org="PL"]');
+    await flag.waitFor();
+    assert.match((await flag.textContent()) ?? '', /PL \(action\) — nobody can read this cable/);
+    assert.equal(await page.getByTestId('send').isDisabled(), true, 'no send without confirmation');
+    await page.getByTestId('send-anyway').check();
+    assert.equal(await page.getByTestId('send').isDisabled(), false);
+    await page.getByTestId('action-PL').uncheck();
+    await page.getByTestId('subject').fill('');
   });
 
   // Last: it stops the server.

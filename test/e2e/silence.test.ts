@@ -77,15 +77,6 @@ describe('the silence procedure in the browser', { skip: skip ?? false, timeout:
     await claire.getByTestId('classification').selectOption('RESTREINT UE');
     await claire.getByTestId('action-DE').check();
     await claire.getByTestId('group-COEST').check();
-    // An addressee nobody can read (no one at PL is enrolled) is said in plain words.
-    await claire.getByTestId('action-PL').check();
-    await claire
-      .locator('[data-testid="unreadable-org"][data-org="PL"]')
-      .filter({ hasText: 'PL — nobody can read this cable' })
-      .waitFor();
-    await claire.getByTestId('allow-undeliverable').waitFor();
-    await claire.getByTestId('action-PL').uncheck();
-    await claire.locator('[data-testid="unreadable-org"]').waitFor({ state: 'detached' });
     await claire.getByTestId('silence-hours').fill('48');
     await claire.getByTestId('subject').fill('Declaration on the elections');
     await claire.getByTestId('body').fill('The Presidency proposes the following declaration.');

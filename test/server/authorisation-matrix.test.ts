@@ -84,11 +84,14 @@ const as = (actor: Actor, t: TestApp) => (actor === 'anonymous' ? {} : { as: dev
  * The live stream never ends, so it is asked over real HTTP and dropped once its status is in
  * (the app listens on loopback for this row only).
  */
-async function streamStatus(t: TestApp, actor: Actor): Promise<TestResponse> {
+async function streamStatus(
+  t: TestApp,
+  actor: Actor,
+  target = '/api/v1/watch/stream?org=FR',
+): Promise<TestResponse> {
   if (!t.app.server.listening) await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const target = '/api/v1/watch/stream?org=FR';
   const signer = actor === 'anonymous' ? undefined : device(t.network, actor);
   const headers = signer
     ? await signRequest(
@@ -540,6 +543,12 @@ const MATRIX: Record<string, Row> = {
         body: { thresholds: DEFAULT_READ_THRESHOLDS.member },
         ...as(actor, t),
       }),
+  },
+  'GET /api/v1/inbox/stream': {
+    levels: ['-'],
+    // Every certified device follows its own inbox; a revoked one is refused.
+    expect: { ...all(200), anonymous: 401, 'de.anna.old': 403 },
+    call: (t, actor) => streamStatus(t, actor, '/api/v1/inbox/stream'),
   },
   'GET /api/v1/watch/stream': {
     levels: ['-'],

@@ -198,6 +198,7 @@ for (const backend of await backends()) {
           base: async () => ({ thresholds: structuredClone(DEFAULT_READ_THRESHOLDS.member) as Json }),
         },
         { method: 'GET', path: '/api/v1/watch/stream', as: 'fr.claire' },
+        { method: 'GET', path: '/api/v1/inbox/stream', as: 'de.anna.old' },
         // The audit log.
         { method: 'GET', path: '/api/v1/log', as: undefined },
         { method: 'GET', path: '/api/v1/log/checkpoint', as: 'de.anna' },

@@ -1,15 +1,20 @@
 /**
  * `valise enrol`: this machine becomes a device. With an invitation code (the usual way),
- * or, for an organisation's first security officer, with the organisation key file.
+ * or, for an organisation's first security officer, with the organisation key file. The
+ * device's key file is encrypted under a passphrase, unless the device is declared a service
+ * (`--service`: a registry desk or witness that starts unattended), which its label then says
+ * to the approving officer (docs/design.md §5, "Keys on disk").
  */
+import { resolve } from 'node:path';
 
 import { enrol } from '../../client/enrol.ts';
 import { enrolOfficer } from '../../client/enrol-officer.ts';
-import { readOrgKeyFile } from '../../client/file-key-store.ts';
+import { readOrgKeyFile } from '../../client/org-key-file.ts';
 import { toBase64url } from '../../core/encoding/bytes.ts';
 import { CliError } from '../cli-error.ts';
 import {
   classification,
+  flag,
   groups,
   list,
   publicKey,
@@ -18,8 +23,11 @@ import {
   serverUrl,
   text,
 } from '../option-values.ts';
-import { keyStore } from '../profile.ts';
+import { keyStore, orgKeyFileOptions } from '../profile.ts';
 import type { Verb } from '../verb.ts';
+
+/** The label prefix of a declared service device: what its approving officer sees. */
+export const SERVICE_LABEL = 'service: ';
 
 export const enrolVerb: Verb = {
   name: 'enrol',
@@ -33,7 +41,12 @@ export const enrolVerb: Verb = {
     '--root <key>         the network root key from your security officer (pinned; without it the',
     "                     server's is pinned on first use and you must check it)",
     'First security officer of an organisation (no code): --org-key <file> with the organisation key',
-    'file from valise org add, and --user, --name, --clearance, --groups, --role (default security-officer).',
+    'file from valise org request, and --user, --name, --clearance, --groups, --role (default security-officer).',
+    '                     The profile only names that file; each officer act opens it with its passphrase.',
+    '--service            a service device (registry desk, witness) whose key file stays in clear so it',
+    '                     can start unattended; its label says so to the approving officer',
+    'The key file is encrypted under a passphrase: asked at the terminal, or read from the file named by',
+    '$VALISE_PASSPHRASE_FILE (or $VALISE_PASSPHRASE).',
   ],
   options: {
     server: { type: 'string' },
@@ -45,12 +58,14 @@ export const enrolVerb: Verb = {
     clearance: { type: 'string' },
     role: { type: 'string' },
     groups: { type: 'string', multiple: true },
+    service: { type: 'boolean' },
   },
   positionals: { min: 0, max: 1 },
   async run({ values, positionals, profile }, cli) {
-    const store = keyStore(cli, profile);
+    const service = flag(values, 'service');
+    const store = keyStore(cli, profile, { service });
     const server = serverUrl(required(values, 'server'));
-    const label = required(values, 'label');
+    const label = service ? `${SERVICE_LABEL}${required(values, 'label')}` : required(values, 'label');
     const rootText = text(values, 'root');
     const root = rootText ? { root: publicKey(rootText, 'root') } : {};
     const orgKeyFile = text(values, 'org-key');
@@ -58,8 +73,11 @@ export const enrolVerb: Verb = {
     if (code !== undefined && orgKeyFile !== undefined) {
       throw new CliError('USAGE', 'give either an enrolment code or --org-key <file>, not both');
     }
+    if (orgKeyFile !== undefined && service) {
+      throw new CliError('USAGE', 'a security officer device cannot be a service device: drop --service');
+    }
     if (orgKeyFile !== undefined) {
-      const { org, signer } = await readOrgKeyFile(orgKeyFile, { uid: cli.uid });
+      const { org, signer } = await readOrgKeyFile(orgKeyFile, orgKeyFileOptions(cli));
       const { session, trust } = await enrolOfficer({
         store,
         fetch: cli.fetch,
@@ -68,6 +86,7 @@ export const enrolVerb: Verb = {
         label,
         org,
         orgKey: signer,
+        orgKeyFile: resolve(orgKeyFile),
         officer: {
           user: required(values, 'user'),
           name: required(values, 'name'),

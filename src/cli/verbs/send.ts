@@ -2,7 +2,9 @@
 
 import { basename } from 'node:path';
 import { cliWrapper } from '../../client/cli-wrapper.ts';
+import { ClientError } from '../../client/client-error.ts';
 import { sendCable } from '../../client/send-cable.ts';
+import { undeliverableAddressees, undeliverableWarning } from '../../client/undeliverable-addressees.ts';
 import { DEFAULT_ATTACHMENT_LIMIT } from '../../core/cable/cable-content.ts';
 import { fromUtf8 } from '../../core/encoding/bytes.ts';
 import { formatDateTimeGroup } from '../../core/encoding/date-time-group.ts';
@@ -13,7 +15,6 @@ import { CliError } from '../cli-error.ts';
 import {
   addressee,
   classification,
-  flag,
   groups,
   list,
   precedence,
@@ -39,7 +40,7 @@ export const sendVerb: Verb = {
     `--marking <m>             ${MARKINGS.join(', ')}; repeatable`,
     '--attach <file>           attach a file (encrypted, at most 25 MiB); repeatable',
     '--body-file <path>        read the body from a file (- or absent: standard input, ended by Ctrl-D)',
-    '--allow-undeliverable     send even to an action addressee nobody can read (refused otherwise)',
+    '--allow-undeliverable     send even when an addressee organisation has nobody who can read it',
   ],
   options: {
     subject: { type: 'string' },
@@ -76,6 +77,23 @@ export const sendVerb: Verb = {
     const attachments = await Promise.all(list(values, 'attach').map((path) => readAttachment(cli, path)));
     const body = await readBody(cli, text(values, 'body-file'));
     const session = await deviceSession(cli, profile);
+    // docs/design.md §6: an addressee with nobody entitled gets nothing; say so before sealing.
+    const unreachable = undeliverableAddressees(
+      {
+        ...draft,
+        org: session.device.org,
+        sender: { user: session.device.user, device: session.device.device },
+        epoch: session.directory.epoch,
+        sentAt: session.clock.nowSeconds(),
+      },
+      session.directory,
+    );
+    if (unreachable.length > 0 && values['allow-undeliverable'] !== true) {
+      throw new ClientError(
+        'UNDELIVERABLE',
+        `${undeliverableWarning(unreachable)}; check the classification and --groups, or send anyway with --allow-undeliverable`,
+      );
+    }
     const content = { subject, body, tags: [...new Set(list(values, 'tag'))] };
     const sent = await sendCable({
       session,
@@ -83,7 +101,6 @@ export const sendVerb: Verb = {
       content,
       attachments,
       wrapper: await cliWrapper(),
-      allowUndeliverable: flag(values, 'allow-undeliverable'),
     });
     const { header } = sent;
     // The sender's own record, so its inbox shows the subject too.

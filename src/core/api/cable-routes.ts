@@ -117,6 +117,13 @@ export const CABLE_ROUTES = {
     body: 'none',
     answer: decodeInboxPage,
   }),
+  inboxStream: route({
+    method: 'GET',
+    path: '/api/v1/inbox/stream',
+    auth: 'device',
+    body: 'none',
+    answer: 'bytes',
+  }),
   cable: route({
     method: 'GET',
     path: '/api/v1/cables/:id',

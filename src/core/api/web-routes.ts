@@ -25,6 +25,8 @@ export const decodeWebConfig = object({
   rpId: string({ min: 1, max: 253 }),
   requireAal3: boolean(),
   now: decodeTime,
+  /** A demo network: the app accepts an officer's link carrying the organisation key. */
+  demo: boolean(),
 });
 
 export const decodeEnrolmentStartPost = object({ invitation: decodeDeviceId, secret: bytes({ length: 32 }) });

@@ -142,7 +142,7 @@ export function sealAttachment(input: AttachmentInput, options: AttachmentOption
         if (size > maxSize) {
           throw new CableError(
             'TOO_LARGE',
-            `attachment ${input.name} is over the ${maxSize}-byte limit; split it or send a link`,
+            `attachment ${input.name} is over the ${maxSize}-byte limit; split it into parts, each its own attachment`,
           );
         }
         if (held) yield await seal(held, false);

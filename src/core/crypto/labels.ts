@@ -28,4 +28,8 @@ export const LABELS = {
   directoryCache: 'valise/v1/directory-cache',
   /** Ed25519 by the network root over the act naming the Presidency and its term. */
   presidency: 'valise/v1/presidency',
+  /** scrypt salt prefix deriving the AES-256-GCM key of a CLI key file from its passphrase. */
+  keyFile: 'valise/v1/key-file',
+  /** Ed25519 by a new organisation key over its signing request (proof of possession). */
+  orgKeyRequest: 'valise/v1/org-key-request',
 } as const;

@@ -1,6 +1,7 @@
 /**
  * GET /inbox: the cables this device holds a wrap for, newest first, a page at a time
- * (cursor paging on the wraps (device, cable_seq) key), with filters.
+ * (cursor paging on the wraps (device, cable_seq) key), with filters; GET /inbox/stream:
+ * the same device's new cables as they arrive.
  */
 
 import type { FastifyInstance } from 'fastify';
@@ -13,6 +14,7 @@ import { CLASSIFICATIONS } from '../../core/identity/classification.ts';
 import { requireActor } from '../authenticate.ts';
 import { decodeCursor, encodeCursor } from '../inbox-cursor.ts';
 import { roleOf } from '../inbox-role.ts';
+import { inboxStream } from '../inbox-stream.ts';
 import { flagText, integerText, readQuery } from '../read-query.ts';
 import type { ServerContext } from '../server-context.ts';
 import { serve } from './serve-route.ts';
@@ -30,6 +32,15 @@ const QUERY = {
 };
 
 export function inboxRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  // Live streams never end on their own: closing the server ends them first.
+  const closing = new AbortController();
+  app.addHook('preClose', async () => closing.abort());
+
+  serve(app, ROUTES.inboxStream, {}, async (request, reply) => {
+    readQuery(request, {});
+    await inboxStream(ctx, request, reply, requireActor(request), closing.signal);
+  });
+
   serve(app, ROUTES.inbox, {}, async (request, reply) => {
     const actor = requireActor(request);
     const query = readQuery(request, QUERY);

@@ -29,6 +29,7 @@ export class SqlInbox {
         .select(sql<number>`(select count(*) from acks a where a.cable_seq = c.seq)`.as('acknowledgements'))
         .where('w.device', '=', query.device);
       if (query.before !== undefined) q = q.where('w.cable_seq', '<', query.before);
+      if (query.after !== undefined) q = q.where('w.cable_seq', '>', query.after);
       if (query.precedence !== undefined) q = q.where('c.precedence', '=', query.precedence);
       if (query.classification !== undefined) q = q.where('c.classification', '=', query.classification);
       if (query.since !== undefined) q = q.where('c.accepted_at', '>=', query.since);

@@ -155,6 +155,8 @@ export interface InboxQuery {
   readonly unacknowledged?: boolean;
   /** Only cables accepted at or after this time (Unix seconds). */
   readonly since?: number;
+  /** Only cables accepted after this one (a cable seq): what is new since a stream's last message. */
+  readonly after?: number;
 }
 
 export interface InboxRow {

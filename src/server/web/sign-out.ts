@@ -63,5 +63,6 @@ export function signOutRoutes(app: FastifyInstance, web: WebContext): void {
     rpId: web.options.rpId,
     requireAal3: web.options.requireAal3,
     now: unixSeconds(web.ctx.clock),
+    demo: web.options.demo,
   }));
 }

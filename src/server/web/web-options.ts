@@ -16,6 +16,11 @@ export interface WebOptions {
   readonly requireAal3?: boolean;
   /** The built app (`dist/web`); without it the node serves the API only. */
   readonly appDir?: string;
+  /**
+   * A demo network (`npm start` without a root key): the app then accepts the demo-only
+   * shortcut of an officer's link carrying the organisation key. Never set on a real network.
+   */
+  readonly demo?: boolean;
 }
 
 /** docs/design.md §5: sessions end after 15 minutes idle and 12 hours in any case. */
@@ -36,6 +41,7 @@ export interface ResolvedWebOptions {
   readonly rpName: string;
   readonly requireAal3: boolean;
   readonly appDir: string | undefined;
+  readonly demo: boolean;
 }
 
 export function resolveWebOptions(options: WebOptions | undefined): ResolvedWebOptions {
@@ -49,5 +55,6 @@ export function resolveWebOptions(options: WebOptions | undefined): ResolvedWebO
     rpName: options?.rpName ?? 'Valise',
     requireAal3: options?.requireAal3 ?? false,
     appDir: options?.appDir,
+    demo: options?.demo ?? false,
   };
 }

@@ -1,17 +1,25 @@
 /**
- * The network authority adds an organisation (docs/design.md §2, §5): a fresh organisation key,
- * saved to its own 0600 file for the organisation's security officers, and the
- * organisation certificate (name, key, accreditation) signed with the root key and posted.
- * The server must name the same root before anything is posted to it. Run again for an
- * organisation this profile added, it certifies the same key anew (new name or accreditation).
+ * The network authority certifies an organisation (docs/design.md §2, §5) from the
+ * organisation's signing request: the key in it was made on the organisation's own machine,
+ * and the authority signs only its public half, with the name and accreditation it decides,
+ * in an `org` certificate signed with the root key and posted. The authority never holds an
+ * organisation's private key. Checks, in order:
+ * - the request's proof of possession verifies (the requester holds the key it names);
+ * - the server names the same root as this profile, before anything is posted to it.
+ * Run again with the same request, it certifies the same key anew (a new name or accreditation).
  */
 
 import { ROUTES } from '../core/api/routes.ts';
-import { generateSigner } from '../core/crypto/ed25519.ts';
 import { constantTimeEqual } from '../core/encoding/bytes.ts';
+import { EncodingError } from '../core/encoding/encoding-error.ts';
 import type { OrgCertificate, SignedEntry } from '../core/identity/certificate.ts';
 import type { Classification } from '../core/identity/classification.ts';
 import { issueCertificate } from '../core/identity/issue-certificate.ts';
+import {
+  type OrgKeyRequest,
+  parseOrgKeyRequest,
+  verifyOrgKeyRequest,
+} from '../core/identity/org-key-request.ts';
 import type { Fetch } from './api-client.ts';
 import { ApiClient } from './api-client.ts';
 import { ClientError } from './client-error.ts';
@@ -20,24 +28,48 @@ import type { KeyStore } from './key-store.ts';
 import type { PostedEntry } from './post-entry.ts';
 import { postEntry } from './post-entry.ts';
 
-export interface AddOrgRequest {
+export interface CertifyOrgRequest {
   readonly store: KeyStore;
   readonly fetch: Fetch;
   readonly clock: Clock;
   /** The server; defaults to the profile's. */
   readonly server?: string;
-  readonly org: string;
+  /** The organisation's signing request, as its officer handed it (one line of text). */
+  readonly request: string;
   readonly name: string;
   readonly accreditation: Classification;
 }
 
-export interface AddedOrg {
+export interface CertifiedOrg {
   readonly entry: SignedEntry<OrgCertificate>;
   readonly posted: PostedEntry;
 }
 
-export async function addOrg(request: AddOrgRequest): Promise<AddedOrg> {
+/** The request in `text`, checked: ORG_REQUEST_INVALID unless well formed and self-signed. */
+export async function checkedOrgKeyRequest(text: string): Promise<OrgKeyRequest> {
+  let request: OrgKeyRequest;
+  try {
+    request = parseOrgKeyRequest(text);
+  } catch (cause) {
+    if (!(cause instanceof EncodingError)) throw cause;
+    throw new ClientError(
+      'ORG_REQUEST_INVALID',
+      `not an organisation signing request (${cause.message}); ask the officer for the line valise org request printed`,
+      { cause },
+    );
+  }
+  if (!(await verifyOrgKeyRequest(request))) {
+    throw new ClientError(
+      'ORG_REQUEST_INVALID',
+      `the signing request of ${request.body.org} is not signed by the key it names; ask its officer for a new one`,
+    );
+  }
+  return request;
+}
+
+export async function certifyOrg(request: CertifyOrgRequest): Promise<CertifiedOrg> {
   const { store } = request;
+  const signing = await checkedOrgKeyRequest(request.request);
   const rootKey = await store.loadRootKey();
   if (!rootKey) {
     throw new ClientError(
@@ -57,25 +89,19 @@ export async function addOrg(request: AddOrgRequest): Promise<AddedOrg> {
       `${api.server} is configured with another network root than ${rootKey.root.network}'s; configure the server with this root key`,
     );
   }
-  // A key kept from an earlier attempt is reused: the certificate is then a new version of
-  // the same organisation (same key), which is also how its name or accreditation change.
-  const kept = await store.loadOrgKey(request.org);
-  const orgKey = kept ?? (await generateSigner(true));
   const entry = await issueCertificate<OrgCertificate>(
     {
       v: 1,
       kind: 'org',
       network: rootKey.root.network,
-      org: request.org,
+      org: signing.body.org,
       name: request.name,
       accreditation: request.accreditation,
-      key: orgKey.publicKey,
+      key: signing.body.key,
       issuedAt: request.clock.nowSeconds(),
     },
     rootKey.signer,
   );
-  // Keep the key before the certificate exists, so a certified key is never lost.
-  if (!kept) await store.saveOrgKey(request.org, orgKey);
   const posted = await postEntry(api, entry);
   if (profile.server !== api.server) await store.saveProfile({ ...profile, server: api.server });
   return { entry, posted };
