@@ -85,6 +85,7 @@ describe('the silence procedure in the browser', { skip: skip ?? false, timeout:
     const sent = claire.getByTestId('sent');
     await sent.waitFor();
     const id = ((await sent.locator('a').getAttribute('href')) ?? '').replace('#/cable/', '');
+    const reference = (await sent.locator('a').textContent()) ?? '';
 
     // The Presidency's page before anyone received the text.
     await claire.goto(`${node.origin}/#/procedure/${id}`);
@@ -100,6 +101,9 @@ describe('the silence procedure in the browser', { skip: skip ?? false, timeout:
 
     // Anna receives the text (a logged fetch) and follows the cable's link to the procedure.
     const anna = person('de.anna').page;
+    // From the inbox, as a person would: listing it syncs the directory the cable was sealed at.
+    await anna.goto(`${node.origin}/#/`);
+    await anna.locator(`[data-testid="inbox-row"][data-reference="${reference}"]`).waitFor();
     await anna.goto(`${node.origin}/#/cable/${id}`);
     await anna.getByTestId('procedure-link').click();
     await anna.getByTestId('break-silence').waitFor();
