@@ -1,226 +1,166 @@
 /**
- * Generates the frozen vectors of cable format 2 in test/vectors/cables-v2.json, once.
- * Format 2 is format 1 plus the header field `silence` (the silence-procedure act a cable
- * is); the suite and labels are format 1's, and `v` is in every signed and hashed value. The
- * format-1 vectors (cables.json) stay as they are and must keep opening. The script refuses
- * to overwrite the file.
+ * Generates the frozen vectors of cable format 2 in test/vectors/cables-v2.json, once. Format
+ * 2 differs from format 1 only in its envelope hash, which leaves the directory epoch out
+ * (label `valise/v2/envelope`), so a cable refused for a stale epoch is re-wrapped and
+ * re-signed (`rewrapCable`) instead of sealed again. Format 1's vectors (cables.json) stay
+ * as they are; like them, these are never edited: the script refuses to overwrite.
  *
  *   node --import tsx scripts/make-vectors-v2.ts
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatReference } from '../src/core/cable/reference.ts';
+import { rewrapCable } from '../src/core/cable/rewrap-cable.ts';
 import type { CableDraft, ContentDraft } from '../src/core/cable/seal-cable.ts';
-import { sealCable } from '../src/core/cable/seal-cable.ts';
+import { resignCable, sealCableKeepingKey } from '../src/core/cable/seal-cable.ts';
 import type { SealedCable } from '../src/core/cable/sealed-cable.ts';
 import { encodeSealedCable, forDevice } from '../src/core/cable/sealed-cable.ts';
 import type { XWingPrivateKey } from '../src/core/crypto/hpke/x-wing.ts';
 import { XWing } from '../src/core/crypto/hpke/x-wing.ts';
 import { toBase64url } from '../src/core/encoding/bytes.ts';
-import { yearOf } from '../src/core/encoding/date-time-group.ts';
 import { toJsonValue } from '../src/core/encoding/to-json.ts';
+import type { Revocation, SignedEntry } from '../src/core/identity/certificate.ts';
+import { openDirectory } from '../src/core/identity/directory.ts';
+import { issueCertificate } from '../src/core/identity/issue-certificate.ts';
 import { realKemKey } from '../test/core/fixtures/cable-network.ts';
-import type { CableVector } from '../test/core/fixtures/check-cable-vectors.ts';
-import type { FixtureDevice, FixtureNetwork } from '../test/core/fixtures/network.ts';
+import { type CableVector, checkCableVectors } from '../test/core/fixtures/check-cable-vectors.ts';
+import type { FixtureDevice } from '../test/core/fixtures/network.ts';
 import { buildNetwork, T0 } from '../test/core/fixtures/network.ts';
 
 const OUT = join(import.meta.dirname, '..', 'test', 'vectors', 'cables-v2.json');
-if (existsSync(OUT) && !process.argv.includes('--force')) {
+if (existsSync(OUT)) {
   console.error(`${OUT} exists and is frozen; a format change is a new version, not an edit`);
   process.exit(1);
 }
 
-const net: FixtureNetwork = await buildNetwork(
+const DRAFT: CableDraft = {
+  classification: 'RESTREINT UE',
+  precedence: 'PRIORITY',
+  distribution: [{ org: 'FR', role: 'action' }],
+  groups: ['COEST'],
+  sentAt: T0,
+};
+const CONTENT: ContentDraft = {
+  subject: 'Re-wrapped for the current directory',
+  tags: ['FORMAT2'],
+  body: 'Sealed once at one epoch; wrapped again at the next without encrypting again.',
+};
+const content = { subject: CONTENT.subject, tags: CONTENT.tags, body: CONTENT.body, attachments: [] };
+
+// fr.late is last, so the directory without its two entries is the one anna sealed at.
+const net = await buildNetwork(
   {
-    orgs: [{ org: 'IE' }, { org: 'FR' }, { org: 'PL' }],
+    orgs: [{ org: 'DE' }, { org: 'FR' }],
     users: [
-      { user: 'ie.presidency', org: 'IE', clearance: 'RESTREINT UE', groups: ['COEST'] },
+      { user: 'de.anna', org: 'DE', clearance: 'RESTREINT UE', groups: ['COEST'] },
+      { user: 'fr.bruno', org: 'FR', clearance: 'RESTREINT UE', groups: ['COEST'] },
       { user: 'fr.claire', org: 'FR', clearance: 'RESTREINT UE', groups: ['COEST'] },
-      { user: 'pl.jan', org: 'PL', clearance: 'RESTREINT UE', groups: ['COEST'] },
+      { user: 'fr.late', org: 'FR', clearance: 'RESTREINT UE', groups: ['COEST'] },
     ],
-    accreditation: 'SECRET UE',
+    accreditation: 'RESTREINT UE',
   },
   realKemKey,
 );
-const presidency = net.devicesOf('ie.presidency')[0]!;
-const claire = net.devicesOf('fr.claire')[0]!;
-const jan = net.devicesOf('pl.jan')[0]!;
+const one = (user: string) => net.devicesOf(user)[0]!;
+const anna = one('de.anna');
+const bruno = one('fr.bruno');
+const claire = one('fr.claire');
+const late = one('fr.late');
 
-async function seal(
-  sender: FixtureDevice,
-  draft: Partial<CableDraft>,
-  content: ContentDraft,
-  serial: number,
-): Promise<SealedCable> {
-  return sealCable({
-    draft: {
-      classification: 'RESTREINT UE',
-      precedence: 'IMMEDIATE',
-      distribution: [],
-      groups: ['COEST'],
-      sentAt: T0,
-      ...draft,
-    },
-    content,
-    sender: { user: sender.user, device: sender.id, signer: sender.signer },
-    directory: await net.directory(),
-    series: { serial },
-  });
-}
+const revocation: Revocation = {
+  v: 1,
+  kind: 'revocation',
+  org: 'FR',
+  subject: 'device',
+  id: claire.id,
+  reason: 'stolen',
+  issuedAt: T0 - 10,
+};
+const sealedAt = net.entries.slice(0, -2);
+const now: SignedEntry[] = [...net.entries, await issueCertificate(revocation, net.orgSigners.get('FR')!)];
 
+const { cable: first, contentKey } = await sealCableKeepingKey({
+  draft: DRAFT,
+  content: CONTENT,
+  sender: { user: anna.user, device: anna.id, signer: anna.signer },
+  directory: await openDirectory(net.root, sealedAt),
+  series: { serial: 1 },
+});
+const rewrapped = await rewrapCable({
+  cable: first,
+  contentKey,
+  directory: await openDirectory(net.root, now),
+  signer: anna.signer,
+});
+contentKey.fill(0);
+
+const rootJson = {
+  network: net.root.network,
+  key: toBase64url(net.root.key),
+  accreditation: net.root.accreditation,
+};
 async function vector(
   name: string,
   cable: SealedCable,
+  entries: readonly SignedEntry[],
   reader: FixtureDevice,
   expect: CableVector['expect'],
-) {
+): Promise<CableVector> {
   return {
     name,
-    root: {
-      network: net.root.network,
-      key: toBase64url(net.root.key),
-      accreditation: net.root.accreditation,
-    },
-    entries: toJsonValue(net.entries),
+    root: rootJson,
+    entries: toJsonValue(entries),
     cable: encodeSealedCable(forDevice(cable, reader.id)),
     reader: {
       device: reader.id,
       xwingSeed: toBase64url(await XWing.exportPrivateKey(reader.kem.privateKey as XWingPrivateKey)),
     },
     expect,
-  } satisfies CableVector;
+  };
 }
-const contentOf = (c: ContentDraft) => ({
-  subject: c.subject,
-  tags: c.tags ?? [],
-  body: c.body,
-  attachments: [],
-});
 
-const TEXT: ContentDraft = {
-  subject: 'Silence procedure: declaration on the elections',
-  tags: ['CFSP'],
-  body: 'The Presidency circulates the attached declaration under the silence procedure.',
-};
-const opening = await seal(
-  presidency,
-  {
-    distribution: [
-      { org: 'FR', role: 'action' },
-      { org: 'PL', role: 'action' },
-    ],
-    silence: 'open',
-    silenceDeadline: T0 + 48 * 3600,
-  },
-  TEXT,
-  1,
-);
-const reference = formatReference({ org: 'IE', serial: 1, year: yearOf(T0) });
-const REASON: ContentDraft = {
-  subject: 'Silence broken',
-  body: 'France cannot accept the second paragraph.',
-};
-const objection = await seal(
-  claire,
-  {
-    distribution: [
-      { org: 'IE', role: 'action' },
-      { org: 'PL', role: 'info' },
-    ],
-    replyTo: reference,
-    silence: 'object',
-  },
-  REASON,
-  1,
-);
-const EXTENSION: ContentDraft = { subject: 'Extension', body: 'The deadline is extended by 24 hours.' };
-const extension = await seal(
-  presidency,
-  {
-    distribution: [
-      { org: 'FR', role: 'action' },
-      { org: 'PL', role: 'action' },
-    ],
-    replyTo: reference,
-    silence: 'extend',
-    silenceDeadline: T0 + 72 * 3600,
-  },
-  EXTENSION,
-  2,
+// Format 1 cannot move its epoch: the same cable relabelled v1 and signed again opens nowhere.
+const relabelled = await resignCable(
+  { ...rewrapped, header: { ...rewrapped.header, v: 1 } },
+  { serial: 1 },
+  anna.signer,
 );
 
 const vectors: CableVector[] = [
-  await vector('silence open: the Presidency to FR and PL with a deadline', opening, jan, {
-    content: contentOf(TEXT),
+  await vector('format 2: sealed at its epoch, read by a recipient', first, sealedAt, bruno, { content }),
+  await vector('format 2 re-wrapped: a kept wrap still opens', rewrapped, now, bruno, { content }),
+  await vector('format 2 re-wrapped: a device enrolled since reads it', rewrapped, now, late, { content }),
+  await vector(
+    'error NOT_A_RECIPIENT: format 2 re-wrapped, the device revoked since',
+    rewrapped,
+    now,
+    claire,
+    {
+      error: 'NOT_A_RECIPIENT',
+    },
+  ),
+  await vector('error WRAP_INVALID: a format 2 cable relabelled format 1', relabelled, now, bruno, {
+    error: 'WRAP_INVALID',
   }),
-  await vector('silence object: FR breaks silence, replying to the opening', objection, jan, {
-    content: contentOf(REASON),
-  }),
-  await vector('silence extend: a new, later deadline', extension, claire, { content: contentOf(EXTENSION) }),
 ];
-const edited = async (
-  name: string,
-  cable: SealedCable,
-  edit: (h: Record<string, unknown>) => void,
-  code: string,
-) => {
-  const v = await vector(name, cable, jan, { error: code });
-  const json = v.cable as Record<string, unknown>;
-  const header = { ...(json.header as Record<string, unknown>) };
-  edit(header);
-  return { ...v, cable: { ...json, header } };
-};
-vectors.push(
-  await edited(
-    'error MALFORMED: a silence act in a version-1 header',
-    objection,
-    (h) => {
-      h.v = 1;
-    },
-    'MALFORMED',
-  ),
-  await edited(
-    'error MALFORMED: an objection that replies to nothing',
-    objection,
-    (h) => {
-      delete h.replyTo;
-    },
-    'MALFORMED',
-  ),
-  await edited(
-    'error MALFORMED: a withdrawal carrying a deadline',
-    extension,
-    (h) => {
-      h.silence = 'withdraw';
-    },
-    'MALFORMED',
-  ),
-  await edited(
-    'error UNSUPPORTED_SUITE: format version 3',
-    objection,
-    (h) => {
-      h.v = 3;
-    },
-    'UNSUPPORTED_SUITE',
-  ),
-  await edited(
-    'error SIGNATURE_INVALID: the act is signed (object read as withdraw)',
-    objection,
-    (h) => {
-      h.silence = 'withdraw';
-    },
-    'SIGNATURE_INVALID',
-  ),
-);
-
-const { checkCableVectors } = await import('../test/core/fixtures/check-cable-vectors.ts');
-const bad = (await checkCableVectors(vectors)).filter((r) => r.problem);
-if (bad.length) {
-  console.error(bad);
-  process.exit(1);
+if (
+  rewrapped.content.length !== first.content.length ||
+  toBase64url(rewrapped.content) !== toBase64url(first.content)
+) {
+  throw new Error('re-wrapping changed the content');
 }
+const problems = (await checkCableVectors(vectors)).filter((r) => r.problem !== '');
+if (problems.length > 0) throw new Error(`vectors do not check: ${JSON.stringify(problems)}`);
 writeFileSync(
   OUT,
-  `${JSON.stringify({ description: 'Valise cable format v2: format v1 plus the header field silence (suite valise-v1/x-wing/hkdf-sha256/aes-256-gcm). Frozen: never edit; a format change is a new file.', generatedBy: 'scripts/make-vectors-v2.ts', vectors }, null, 1)}\n`,
+  `${JSON.stringify(
+    {
+      description:
+        'Valise cable format v2 (suite valise-v1/x-wing/hkdf-sha256/aes-256-gcm; the envelope hash leaves the epoch out). Frozen: never edit; a format change is a new file.',
+      generatedBy: 'scripts/make-vectors-v2.ts',
+      vectors,
+    },
+    null,
+    2,
+  )}\n`,
 );
 console.log(`wrote ${vectors.length} vectors to ${OUT}`);

@@ -31,6 +31,11 @@ export interface CliEnvironment {
   readonly orgKeyFile?: string;
   /** log2 of scrypt's N for new key files (default 18): lowered only by tests, never by the environment. */
   readonly keyFileWorkFactor?: number;
+  /**
+   * Calls `stop` when the user asks the process to stop (SIGINT, SIGTERM), for verbs that run
+   * until then (`audit witness --follow`); returns what undoes the registration.
+   */
+  readonly onStop?: (stop: () => void) => () => void;
   /** What `serve` runs: starts a server node and resolves with its address once it listens. */
   readonly serve: () => Promise<{ readonly url: string }>;
 }

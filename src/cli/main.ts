@@ -37,6 +37,8 @@ export interface CliProcess {
   readonly keyFileWorkFactor?: number;
   /** Starts a server node with `env` for `valise serve`; it owns the process from then on. */
   readonly serve: (env: Readonly<Record<string, string | undefined>>) => Promise<{ readonly url: string }>;
+  /** Registers `stop` for SIGINT and SIGTERM; returns what removes it. */
+  readonly onStop?: (stop: () => void) => () => void;
 }
 
 export function main(io: CliProcess): Promise<number> {
@@ -56,6 +58,7 @@ export function main(io: CliProcess): Promise<number> {
     ...(io.env.VALISE_ORG_KEY_FILE ? { orgKeyFile: io.env.VALISE_ORG_KEY_FILE } : {}),
     ...(io.keyFileWorkFactor !== undefined ? { keyFileWorkFactor: io.keyFileWorkFactor } : {}),
     serve: () => io.serve(io.env),
+    ...(io.onStop ? { onStop: io.onStop } : {}),
   });
 }
 
@@ -76,5 +79,13 @@ export function processIo(): CliProcess {
     stderrIsTty: process.stderr.isTTY === true,
     ...(process.stdin.isTTY ? { promptPassphrase: promptHidden } : {}),
     serve: startServer,
+    onStop: (stop) => {
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      };
+    },
   };
 }

@@ -44,14 +44,26 @@ export function archiveOf(cli: CliEnvironment, session: DeviceSession): CableArc
   return new FileCableArchive({ path: store.archivePath, key, uid: cli.uid });
 }
 
-export function deviceSession(cli: CliEnvironment, profile: string): Promise<DeviceSession> {
+export async function deviceSession(cli: CliEnvironment, profile: string): Promise<DeviceSession> {
   const store = keyStore(cli, profile);
-  return openSession({
-    store,
-    fetch: cli.fetch,
-    clock: cli.clock,
-    directoryCache: directoryCacheFile(store, cli),
-  });
+  try {
+    return await openSession({
+      store,
+      fetch: cli.fetch,
+      clock: cli.clock,
+      directoryCache: directoryCacheFile(store, cli),
+    });
+  } catch (error) {
+    // The network authority's profile holds the root but, until it certifies one, no device.
+    if (error instanceof ClientError && error.code === 'NOT_CONFIGURED' && (await store.loadRootKey())) {
+      throw new ClientError(
+        'NOT_CONFIGURED',
+        `profile ${profile} holds the network root but no device of its own; certify one first: valise network enrol --org <ORG> --user <id> --name <name> --label <label>`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
 }
 
 /**

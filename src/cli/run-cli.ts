@@ -54,8 +54,8 @@ export async function runCli(
       { values: command.values, positionals: command.positionals, profile },
       cli,
     );
-    print(cli, output, command.values.json === true);
-    return EXIT_OK;
+    if (!output.streamed) print(cli, output, command.values.json === true);
+    return output.exitCode ?? EXIT_OK;
   } catch (error) {
     const { code, message } = describeFailure(error);
     cli.stderr(`valise: ${code}: ${message}\n`);

@@ -22,6 +22,10 @@ export interface VerbOutput {
   /** A JSON-ready value (strings, numbers, booleans, arrays, plain objects). */
   readonly json: unknown;
   readonly text: readonly string[];
+  /** The verb printed as it went (a live stream): nothing is printed at the end. */
+  readonly streamed?: boolean;
+  /** A successful run's exit code other than 0 (`watch --exit-on-alert`: an alarm came). */
+  readonly exitCode?: number;
 }
 
 export interface Verb {

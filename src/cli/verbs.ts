@@ -10,6 +10,7 @@ import { devicesVerb } from './verbs/devices.ts';
 import { enrolVerb } from './verbs/enrol.ts';
 import { inboxVerb } from './verbs/inbox.ts';
 import { inviteVerb } from './verbs/invite.ts';
+import { networkEnrol } from './verbs/network-enrol.ts';
 import { networkInit } from './verbs/network-init.ts';
 
 import { networkPresidency } from './verbs/network-presidency.ts';
@@ -24,11 +25,13 @@ import { serveVerb } from './verbs/serve.ts';
 import { silenceExtendVerb, silenceObjectVerb, silenceWithdrawVerb } from './verbs/silence-act.ts';
 import { silenceOpenVerb } from './verbs/silence-open.ts';
 import { silenceStatusVerb } from './verbs/silence-status.ts';
+import { watchVerb } from './verbs/watch.ts';
 
 export const VERBS: readonly Verb[] = [
   networkInit,
   orgRequest,
   orgCertify,
+  networkEnrol,
   inviteVerb,
   enrolVerb,
   approveVerb,
@@ -42,6 +45,7 @@ export const VERBS: readonly Verb[] = [
   auditEventsVerb,
   auditVerifyVerb,
   auditWitnessVerb,
+  watchVerb,
   serveVerb,
   networkPresidency,
   silenceOpenVerb,

@@ -57,6 +57,9 @@ export interface ApiRequest<T> {
   readonly decode: Decoder<T>;
   /** Send without a device signature (routes authorised otherwise, e.g. by an invitation). */
   readonly unsigned?: boolean;
+  /** Headers the signature need not cover (Last-Event-ID of a stream). */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal;
 }
 
 /** Largest answer read (a directory of many devices, a cable at the 4 MiB content limit). */
@@ -127,6 +130,30 @@ export class ApiClient {
     return new Uint8Array(await response.arrayBuffer());
   }
 
+  /**
+   * GET of a route whose answer is a stream (server-sent events): the open body, read by the
+   * caller until it ends or `signal` aborts; a refusal is a ClientError as everywhere.
+   */
+  async stream(
+    route: Route<never, unknown>,
+    options: Pick<CallOptions, 'query'> & {
+      readonly headers?: Readonly<Record<string, string>>;
+      readonly signal?: AbortSignal;
+    } = {},
+  ): Promise<ReadableStream<Uint8Array>> {
+    const request = {
+      ...this.#prepare(route, options.query ? { query: options.query } : {}),
+      decode: () => undefined,
+      ...(options.headers ? { headers: options.headers } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    const what = `${request.method} ${request.path}`;
+    const response = await this.#send(request);
+    if (!response.ok) throw errorOf(await readDocument(response, what), response.status, what);
+    if (!response.body) throw new ClientError('BAD_RESPONSE', `${what} answered no stream`);
+    return response.body;
+  }
+
   #prepare(route: Route<unknown, unknown>, options: CallOptions): Omit<ApiRequest<unknown>, 'decode'> {
     let path: string;
     try {
@@ -185,7 +212,7 @@ export class ApiClient {
   async #send(request: ApiRequest<unknown>): Promise<Response> {
     const url = this.#url(request.path, request.query);
     const body = request.bytes ?? (request.body === undefined ? undefined : encodeCanonical(request.body));
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     if (body) headers['content-type'] = request.bytes ? 'application/octet-stream' : 'application/json';
     if (this.#device && !request.unsigned) {
       const signature = await signRequest(
@@ -207,7 +234,8 @@ export class ApiClient {
       response = await this.#fetch(url, {
         method: request.method,
         headers,
-        signal: abort.signal,
+        // The caller's signal (a stream it will stop) as well as the timer's.
+        signal: request.signal ? AbortSignal.any([abort.signal, request.signal]) : abort.signal,
         ...(body ? { body: new Uint8Array(body) } : {}),
       });
     } catch (cause) {

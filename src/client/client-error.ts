@@ -77,6 +77,10 @@ export const CLIENT_ERROR_CODES = [
   'ORG_REQUEST_INVALID',
   /** A demo-only shortcut (an organisation key in a link) on a node that is not a demo. */
   'DEMO_ONLY',
+  /** A directory change this act depends on is not yet cosigned by the witness quorum. */
+  'WITNESSES_LAG',
+  /** Events of the audit log's range were not served: deleted or withheld. */
+  'LOG_INCOMPLETE',
 ] as const;
 export type LocalErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 

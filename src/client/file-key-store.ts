@@ -6,6 +6,7 @@
  *   <config>/<profile>/directory.json     the newest verified directory
  *   <config>/<profile>/log-seen.json      the newest audit-log checkpoint verified
  *   <config>/<profile>/log-cosigned.json  the last checkpoint this witness cosigned
+ *   <config>/<profile>/log-witnessed.json the newest checkpoint the witness quorum cosigned
  * The files with private keys (keys.json, root-key.json) are encrypted under the profile's
  * passphrase (sealed-key-file.ts, docs/design.md §5 "Keys on disk"): a copy of the folder is
  * not the device. Only a profile declared a service device at enrolment (`enrol --service`,
@@ -24,6 +25,7 @@ import {
   bytes,
   decodeCanonical,
   enumOf,
+  integer,
   literal,
   object,
   optional,
@@ -71,7 +73,13 @@ const decodeProfileFile = object({
       rootKey: decodeEd25519PublicKey,
       accreditation: enumOf(CLASSIFICATIONS),
       serverKey: optional(decodeEd25519PublicKey),
-      log: optional(object({ origin: string({ min: 1, max: 200 }), key: string({ min: 1, max: 400 }) })),
+      log: optional(
+        object({
+          origin: string({ min: 1, max: 200 }),
+          key: string({ min: 1, max: 400 }),
+          quorum: optional(integer({ min: 0, max: 1000 })),
+        }),
+      ),
     }),
   ),
   device: optional(

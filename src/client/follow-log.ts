@@ -22,6 +22,8 @@ export interface LogView {
   readonly checkpoint: Checkpoint;
   /** The signed note as served (log signature and any cosignatures). */
   readonly note: string;
+  /** The newest checkpoint the witness quorum cosigned, as the server offers it (unverified). */
+  readonly offered?: string;
 }
 
 const SPEAK_UP = 'stop using this server and tell your security officer';
@@ -106,7 +108,7 @@ export async function followLog(api: ApiClient, store: KeyStore, log: PinnedLog)
   if (view.checkpoint.size !== answer.size) {
     throw new ClientError('BAD_RESPONSE', 'the server named another size than its checkpoint holds');
   }
-  return view;
+  return answer.witnessed ? { ...view, offered: answer.witnessed.note } : view;
 }
 
 /** Keeps `view` as the newest checkpoint seen, unless a newer one is kept already. */

@@ -23,6 +23,12 @@ export interface PinnedLog {
   readonly origin: string;
   /** The log's verifier key (C2SP signed-note `<name>+<key id>+<key>`). */
   readonly key: string;
+  /**
+   * The witness quorum k (docs/design.md §8): a directory change is acted on only under a
+   * checkpoint that witnesses of k organisations cosigned; 0 runs unwitnessed. Pinned with
+   * the key; absent in profiles pinned before quorums, which take the server's at next sync.
+   */
+  readonly quorum?: number;
 }
 
 export interface PinnedNetwork {
@@ -33,8 +39,11 @@ export interface PinnedNetwork {
   readonly log?: PinnedLog;
 }
 
-/** Which checkpoint of the audit log a client keeps: the newest seen, the last cosigned. */
-export const CHECKPOINT_PURPOSES = ['seen', 'cosigned'] as const;
+/**
+ * Which checkpoint of the audit log a client keeps: the newest seen, the last cosigned (a
+ * witness), the newest the witness quorum cosigned (what the device acts on).
+ */
+export const CHECKPOINT_PURPOSES = ['seen', 'cosigned', 'witnessed'] as const;
 export type CheckpointPurpose = (typeof CHECKPOINT_PURPOSES)[number];
 
 /** This device: ids and the two key pairs made on it (docs/design.md §2). */

@@ -2,6 +2,7 @@
  * Pins the audit log's key (docs/design.md §8) from GET /log: the origin must be the network's
  * (`valise.<network>/log`) and the verifier key must parse and be named after it. A key
  * already pinned is kept: a server presenting another one is refused, as for the root.
+ * The witness quorum is pinned with it; a server can raise it later, never lower it.
  */
 
 import { ROUTES } from '../core/api/routes.ts';
@@ -37,5 +38,6 @@ export async function fetchLogPin(
       `the server's audit log key is not the one pinned for ${pinned.origin}; stop using this server and tell your security officer`,
     );
   }
-  return { origin: info.origin, key: info.key };
+  const quorum = Math.max(pinned?.quorum ?? 0, info.quorum ?? 0);
+  return { origin: info.origin, key: info.key, quorum };
 }

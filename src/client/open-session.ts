@@ -14,7 +14,8 @@ import type { Clock } from './clock.ts';
 import type { DirectoryCache } from './directory-cache.ts';
 import type { DeviceKeys, KeyStore, PinnedNetwork, Profile } from './key-store.ts';
 import { fetchLogPin } from './log-pin.ts';
-import { syncDirectory } from './sync-directory.ts';
+import { type SyncedDirectory, syncWitnessedDirectory } from './sync-directory.ts';
+import type { WitnessState } from './witness-quorum.ts';
 
 /** A device whose certificate is in the directory. */
 export interface EnrolledDevice extends DeviceKeys {
@@ -30,6 +31,10 @@ export interface DeviceSession {
   readonly api: ApiClient;
   readonly device: EnrolledDevice;
   readonly directory: Directory;
+  /** The directory as far as the witness quorum cosigned it (docs/design.md §8). */
+  readonly witnessed: Directory;
+  /** Whether newer directory changes wait for the witnesses. */
+  readonly witness: WitnessState;
   readonly clock: Clock;
 }
 
@@ -59,17 +64,18 @@ export async function openSession(request: SessionRequest): Promise<DeviceSessio
     clock,
     device: { id: keys.device, signer: keys.signer },
   });
-  let directory: Directory;
+  let synced: SyncedDirectory;
   let network = profile.network;
   try {
     // A profile enrolled before the audit log existed pins its key now, on first use.
     let log = network.log;
-    if (!log) {
-      log = await fetchLogPin(api, network.root.network, undefined);
+    if (log?.quorum === undefined) {
+      // A profile pinned before witness quorums takes the network's now (docs/design.md §8).
+      log = await fetchLogPin(api, network.root.network, log);
       network = { ...network, log };
       await store.saveProfile({ ...profile, network });
     }
-    directory = await syncDirectory({
+    synced = await syncWitnessedDirectory({
       api,
       store,
       root: network.root,
@@ -88,8 +94,10 @@ export async function openSession(request: SessionRequest): Promise<DeviceSessio
     }
     throw error;
   }
+  const { directory, witnessed, witness } = synced;
   const device = await checkCertified(store, { ...profile, network }, keys, directory);
-  return { store, profile: { ...profile, network }, network, api, device, directory, clock };
+  const pinned = { ...profile, network };
+  return { store, profile: pinned, network, api, device, directory, witnessed, witness, clock };
 }
 
 async function checkCertified(

@@ -8,6 +8,8 @@ import type { AttachmentDescriptor } from '../core/cable/cable-content.ts';
 import type { Addressee } from '../core/cable/cable-header.ts';
 import type { OpenedCable } from '../core/cable/open-cable.ts';
 import { formatDateTimeGroup } from '../core/encoding/date-time-group.ts';
+import type { Directory } from '../core/identity/directory.ts';
+import { type RevocationWarning, revocationWarnings } from './revocation-warnings.ts';
 
 export interface SignedByView {
   readonly org: string;
@@ -46,11 +48,15 @@ export interface CablePresentation {
   readonly signedBy: SignedByView;
   /** Who signed from which device, as certified: `Anna Schmidt (de.anna) of DE, device …`. */
   readonly signature: string;
+  /** Revocations made before the cable was sent (revocation-warnings.ts); usually none. */
+  readonly warnings: readonly RevocationWarning[];
 }
 
 export function presentCable(read: {
   readonly reference: string;
   readonly cable: OpenedCable;
+  /** The reader's verified directory, for the revocation warnings. */
+  readonly directory?: Directory;
 }): CablePresentation {
   const { header, content, signedBy } = read.cable;
   const signer: SignedByView = {
@@ -82,6 +88,7 @@ export function presentCable(read: {
     body: content.body,
     attachments: content.attachments.map((a) => ({ name: a.name, type: a.type, size: a.size })),
     signedBy: signer,
+    warnings: read.directory ? revocationWarnings(read.cable, read.directory) : [],
     signature: `${signer.name} (${signer.user}) of ${signer.org}, device “${signer.label}” (${signer.device}), certified by ${signer.orgName} (${signer.org})`,
   };
 }

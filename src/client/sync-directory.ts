@@ -12,6 +12,10 @@
  *   consistency checks of every device and the witnesses catch;
  * - the directory only grows: fewer entries than already seen (rollback), or entries that
  *   differ from those seen (changed history), are refused loudly.
+ * - the witness quorum (witness-quorum.ts): beside the newest directory, the sync returns
+ *   the one a checkpoint cosigned by the quorum covers, and says whether newer entries wait
+ *   for the witnesses; what to act on is the caller's (a sender wraps for no device the
+ *   witnesses have not seen).
  * A sync fetches from the last entry seen, overlapping it; `full` fetches everything again.
  *
  * With the device's signed record of what it verified before (directory-cache.ts), the
@@ -40,6 +44,7 @@ import type { DirectoryCache, VerifiedDirectory } from './directory-cache.ts';
 import { chainEntries, EMPTY_CHAIN, recallVerified, sealDirectoryCache } from './directory-cache.ts';
 import { followLog, type LogView, proofHashes, rememberCheckpoint } from './follow-log.ts';
 import type { KeyStore, PinnedLog } from './key-store.ts';
+import { type WitnessState, witnessQuorum } from './witness-quorum.ts';
 
 export interface SyncRequest {
   /** Signed as this device (GET /directory needs a device). */
@@ -58,7 +63,19 @@ export interface SyncRequest {
 /** Largest number of pages one sync follows (a server that pages forever is refused). */
 const MAX_PAGES = 10_000;
 
+export interface SyncedDirectory {
+  /** Every verified entry, up to the newest checkpoint. */
+  readonly directory: Directory;
+  /** The directory as far as the witness quorum cosigned it (docs/design.md §8). */
+  readonly witnessed: Directory;
+  readonly witness: WitnessState;
+}
+
 export async function syncDirectory(request: SyncRequest): Promise<Directory> {
+  return (await syncWitnessedDirectory(request)).directory;
+}
+
+export async function syncWitnessedDirectory(request: SyncRequest): Promise<SyncedDirectory> {
   const { api, store, root } = request;
   const known = await store.loadDirectory();
   const { cache } = request;
@@ -119,7 +136,19 @@ export async function syncDirectory(request: SyncRequest): Promise<Directory> {
   if (cache && recalled?.epoch !== entries.length) {
     await cache.file.write(await sealDirectoryCache(cache.signer, root, extended(recalled, entries, view)));
   }
-  return directory;
+  // docs/design.md §8: act only on what the witness quorum cosigned.
+  const quorum = await witnessQuorum({
+    api,
+    store,
+    log: request.log,
+    network: root.network,
+    view,
+    ...(view.offered !== undefined ? { offered: view.offered } : {}),
+    entries,
+  });
+  const witnessed =
+    quorum.epoch < entries.length ? await openDirectory(root, entries.slice(0, quorum.epoch)) : directory;
+  return { directory, witnessed, witness: quorum.state };
 }
 
 /** The record of `entries`, extended from the last verified point when there is one. */

@@ -7,9 +7,15 @@
  * conflicting checkpoint of the same size (split view), a failed consistency proof or a bad
  * signature is refused: the witness raises an alert with the server and fails loudly, and
  * keeps its last cosigned checkpoint, so every later run refuses the forked log too.
+ *
+ * The tree is not all it checks: it reads every leaf of the new range (leaf-range.ts) and
+ * cosigns only when they are all there, contiguous, and rebuild the checkpoint's root from
+ * the one it cosigned before. A deleted event (`MISSING_LEAF`) or an altered one
+ * (`ALTERED_LEAF`) is refused like a fork, even when the stored tree was left as it was.
  */
 
 import { ROUTES } from '../core/api/routes.ts';
+import { constantTimeEqual } from '../core/encoding/bytes.ts';
 import { openDirectory } from '../core/identity/directory.ts';
 import type { Checkpoint } from '../core/log/checkpoint/checkpoint.ts';
 import { cosign } from '../core/log/checkpoint/cosign.ts';
@@ -17,13 +23,19 @@ import { parseCheckpoint } from '../core/log/checkpoint/parse-checkpoint.ts';
 import { parseNote } from '../core/log/checkpoint/parse-note.ts';
 import { cosignatureSigner } from '../core/log/checkpoint/signer.ts';
 import { verifierFromKey } from '../core/log/checkpoint/verifier-key.ts';
-import { type WitnessRefusal, witnessCheck } from '../core/log/checkpoint/witness-check.ts';
+import {
+  type WitnessRefusal,
+  type WitnessVerdict,
+  witnessCheck,
+} from '../core/log/checkpoint/witness-check.ts';
 import { witnessKeyName } from '../core/log/log-names.ts';
+import { emptyRoot } from '../core/log/merkle/merkle-hash.ts';
 import { ApiClient, type Fetch } from './api-client.ts';
 import { ClientError } from './client-error.ts';
 import type { Clock } from './clock.ts';
 import { proofHashes } from './follow-log.ts';
 import type { KeyStore } from './key-store.ts';
+import { readLeafRange } from './leaf-range.ts';
 import { openSession } from './open-session.ts';
 
 export interface WitnessRequest {
@@ -89,7 +101,30 @@ const WHY: Readonly<Record<WitnessRefusal, string>> = {
   SPLIT_VIEW:
     'the log shows another root for the size this witness cosigned: it shows different histories to different parties',
   INCONSISTENT: 'the log does not extend the checkpoint this witness cosigned: its history was rewritten',
+  MISSING_LEAF: 'an event of the new range is missing from the log: it was deleted',
+  ALTERED_LEAF: "the events of the new range do not build the checkpoint's tree: one was altered",
 };
+
+/**
+ * docs/design.md §8: the leaves [previous, next) must all be served, in order, and rebuild
+ * `next`'s root from `previous`'s (the frontier the server sends must fold to it).
+ */
+async function checkLeaves(
+  api: ApiClient,
+  previous: Checkpoint | null,
+  next: Checkpoint,
+): Promise<WitnessRefusal | undefined> {
+  const from = previous?.size ?? 0;
+  if (next.size === from) return undefined;
+  const range = await readLeafRange(api, from, next.size);
+  if (range.missing.length > 0) return 'MISSING_LEAF';
+  if (range.fromRoot === undefined || !constantTimeEqual(range.fromRoot, previous?.rootHash ?? emptyRoot())) {
+    return 'INCONSISTENT';
+  }
+  return range.root !== undefined && constantTimeEqual(range.root, next.rootHash)
+    ? undefined
+    : 'ALTERED_LEAF';
+}
 
 export async function witnessLog(request: WitnessRequest): Promise<Cosigned> {
   const { store } = request;
@@ -114,13 +149,15 @@ export async function witnessLog(request: WitnessRequest): Promise<Cosigned> {
       .catch(() => undefined);
     proof = answer ? proofHashes(answer.proof) : [];
   }
-  const verdict = await witnessCheck({
+  const checked = await witnessCheck({
     origin: log.origin,
     logVerifier: verifierFromKey(log.key),
     previous,
     note,
     proof,
   });
+  const leaves = checked.ok ? await checkLeaves(api, previous, checked.checkpoint) : undefined;
+  const verdict: WitnessVerdict = leaves === undefined ? checked : { ok: false, reason: leaves };
   if (!verdict.ok) {
     // Tell the organisations (an audit event every security officer sees); refuse anyway
     // if the server will not even take the alert.

@@ -12,10 +12,11 @@
  *     §6: refused on any difference, in either direction; the server holds every wrap);
  *     (a cable already stored under this id is answered here: the same cable again gets
  *     its original receipt, different bytes under the same id are refused)
- *  4. the date-time group is not in the future;
- *  5. every listed attachment was uploaded;
- *  6. a silence-procedure act keeps the procedure's rules (silence/check-silence-act.ts);
- *  7. the series: the next serial of the organisation's year, chained to its last cable
+ *  4. the header's epoch is the directory's current one (else 409 EPOCH_STALE with it);
+ *  5. the date-time group is within a few minutes of the server's clock, either way;
+ *  6. every listed attachment was uploaded by the sender device, unlinked and unexpired;
+ *  7. a silence-procedure act keeps the procedure's rules (silence/check-silence-act.ts);
+ *  8. the series: the next serial of the organisation's year, chained to its last cable
  *     (checked inside the store transaction, which decides races);
  * then cable, wraps and the `cable.accepted` event commit in one transaction, and only
  * then is the receipt signed and sent.
@@ -39,7 +40,7 @@ import type { ServerContext } from './server-context.ts';
 import type { ServerErrorCode } from './server-error.ts';
 import { ServerError } from './server-error.ts';
 import { checkSilenceAct } from './silence/check-silence-act.ts';
-import type { CableRecord } from './store/store.ts';
+import type { AttachmentRefusal, CableRecord } from './store/store.ts';
 
 export interface Accepted {
   /** True when this call stored the cable; false when it was already stored. */
@@ -87,26 +88,46 @@ export async function acceptCable(
   const existing = await ctx.store.cable(header.id);
   if (existing) return resubmitted(ctx, existing, hash);
 
-  // 4. The date-time group is not in the future (the server's clock; no other checker has one).
+  // 4. docs/design.md §6: the epoch is the current one at acceptance, so a device revoked (or
+  //    enrolled) since the sender synced never gets (or misses) a wrap. The directory was
+  //    caught up with the store when the request was authenticated. The sender re-syncs and
+  //    re-wraps for the epoch named in the answer, without sealing the content again.
+  const current = directory.epoch;
+  if (header.epoch < current) {
+    throw new ServerError(
+      'EPOCH_STALE',
+      `the cable is wrapped at directory epoch ${header.epoch}, but the directory is at ${current}; sync the directory and wrap for epoch ${current}`,
+      { extra: { epoch: current } },
+    );
+  }
+
+  // 5. The date-time group is within a few minutes of the server's clock (the only clock no
+  //    other checker has), so a cable cannot be dated into the past or the future.
   const now = unixSeconds(ctx.clock);
   if (header.sentAt > now + ctx.limits.maxFutureSeconds) {
     throw new ServerError('DATE_INVALID', 'the date-time group is in the future; check the device clock');
   }
-
-  // 5. Every listed attachment was uploaded (blobs are never deleted, so this stays true).
-  const [missing] = await ctx.store.missingAttachments(attachments);
-  if (missing !== undefined) {
+  if (header.sentAt < now - ctx.limits.maxPastSeconds) {
     throw new ServerError(
-      'INVALID_VALUE',
-      `attachment ${toBase64url(missing)} was not uploaded; PUT it to /attachments/:digest first`,
-      { field: 'attachments' },
+      'DATE_INVALID',
+      `the date-time group is more than ${Math.round(ctx.limits.maxPastSeconds / 60)} minutes in the past; check the device clock and send again`,
     );
   }
 
-  // 6. The silence procedure's rules; the act is recorded in the cable's transaction.
+  // 6. Every listed attachment was uploaded by this device, is not linked yet, and has not
+  //    expired (docs/design.md §7: a blob is linked once, by its uploader; the store checks
+  //    it again in the accepting transaction, which decides races).
+  const [refused] = await ctx.store.refusedAttachments(
+    attachments,
+    actor.device.device,
+    now - ctx.limits.attachmentGraceSeconds,
+  );
+  if (refused !== undefined) throw attachmentRefused(refused);
+
+  // 7. The silence procedure's rules; the act is recorded in the cable's transaction.
   const silence = await checkSilenceAct(ctx, header, now);
 
-  // 7. The series, then one transaction.
+  // 8. The series, then one transaction.
   const year = yearOf(header.sentAt);
   const outcome = await ctx.store.acceptCable(
     {
@@ -146,6 +167,7 @@ export async function acceptCable(
     }),
   );
   if (outcome.kind === 'exists') return resubmitted(ctx, outcome.cable, hash);
+  if (outcome.kind === 'attachment-refused') throw attachmentRefused(outcome.refusal);
   if (outcome.kind === 'conflict') {
     throw new ServerError(
       'SERIES_CONFLICT',
@@ -156,6 +178,29 @@ export async function acceptCable(
   // Committed: only now may the sender hear that the cable is safe.
   const receipt = await signReceipt(ctx.serverSigner, { cable: header.id, reference, hash, acceptedAt: now });
   return { created: true, receipt };
+}
+
+function attachmentRefused({ digest, reason }: AttachmentRefusal): ServerError {
+  const name = toBase64url(digest);
+  if (reason === 'not-uploader') {
+    return new ServerError(
+      'ATTACHMENT_NOT_YOURS',
+      `attachment ${name} was uploaded by another device; a cable links only attachments its own device uploaded`,
+      { field: 'attachments' },
+    );
+  }
+  if (reason === 'linked') {
+    return new ServerError(
+      'ATTACHMENT_LINKED',
+      `attachment ${name} belongs to another cable already; seal the file again and upload it`,
+      { field: 'attachments' },
+    );
+  }
+  return new ServerError(
+    'INVALID_VALUE',
+    `attachment ${name} was not uploaded, or expired unsent; PUT it to /attachments/:digest first`,
+    { field: 'attachments' },
+  );
 }
 
 async function resubmitted(ctx: ServerContext, existing: CableRecord, hash: Uint8Array): Promise<Accepted> {

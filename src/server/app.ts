@@ -113,6 +113,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     done(null, body);
   });
 
+  // A request refused before its body was read (unsigned, bad signature, rate-limited) ends
+  // its connection with the answer: the HTTP layer would otherwise read and discard the rest
+  // of an unauthenticated upload, megabytes at a time (docs/design.md §10).
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode >= 400 && !request.raw.complete) reply.header('connection', 'close');
+    return payload;
+  });
+
   const inventory: string[] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) inventory.push(`${method} ${route.url}`);

@@ -47,6 +47,8 @@ export type AuthMode = (typeof AUTH_MODES)[number];
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: AuthMode;
+    /** A device the watch held may still call this route: the passkey step-up that releases it. */
+    heldMayCall?: boolean;
   }
   interface FastifyRequest {
     /** The authenticated device and its chain, or null for an unsigned request. */
@@ -192,9 +194,13 @@ async function authenticateHead(
     throw new ServerError('DEVICE_EXPIRED', 'this device certificate has expired; enrol the device again');
   }
   // docs/design.md §9: a device the watch held or suspended does nothing until an officer
-  // releases it, and is told so in words that say whom to call.
+  // releases it, and is told so in words that say whom to call. A held device may still
+  // reach the passkey step-up that releases a browser device; a suspended one reaches nothing.
   const watch = await ctx.store.watch.device(actor.device.device);
-  if (watch && watch.state !== 'active') throw stoppedError(actor, watch.state, watch.reason, watch.since);
+  const stepUp = watch?.state === 'held' && request.routeOptions.config.heldMayCall === true;
+  if (watch && watch.state !== 'active' && !stepUp) {
+    throw stoppedError(actor, watch.state, watch.reason, watch.since);
+  }
   return { head, actor };
 }
 

@@ -14,10 +14,16 @@
  */
 
 import { exportSeed, generateSigner, type Signer } from '../core/crypto/ed25519.ts';
+import { XWing } from '../core/crypto/hpke/x-wing.ts';
 import { sha256 } from '../core/crypto/sha256.ts';
 import { randomBytes, toBase64url } from '../core/encoding/bytes.ts';
 import { type Role, randomId } from '../core/encoding/identifiers.ts';
-import type { OrgCertificate, SignedEntry, UserCertificate } from '../core/identity/certificate.ts';
+import type {
+  DeviceCertificate,
+  OrgCertificate,
+  SignedEntry,
+  UserCertificate,
+} from '../core/identity/certificate.ts';
 import type { Classification } from '../core/identity/classification.ts';
 import type { NetworkRoot } from '../core/identity/directory.ts';
 import { issueCertificate } from '../core/identity/issue-certificate.ts';
@@ -132,6 +138,32 @@ export interface DemoNetworkRequest {
 
 /** Writes the demo directory and invitations to an empty store; returns the enrolment links. */
 export async function setUpDemoNetwork(request: DemoNetworkRequest): Promise<DemoLink[]> {
+  return (await writeDemoNetwork(request, false)).links;
+}
+
+/**
+ * The demo network with a registry device for each organisation that has people (DE, FR),
+ * whose keys stay in this process to witness the log (demo-witnesses.ts). Demo only, like
+ * the organisation keys: a real organisation's registry device witnesses from its own machine
+ * (`valise audit witness --follow`).
+ */
+export async function setUpWitnessedDemoNetwork(
+  request: DemoNetworkRequest,
+): Promise<{ readonly links: DemoLink[]; readonly witnesses: DemoWitnessKey[] }> {
+  return writeDemoNetwork(request, true);
+}
+
+/** A demo registry device's identity and signing key. */
+export interface DemoWitnessKey {
+  readonly org: string;
+  readonly device: string;
+  readonly signer: Signer & { readonly privateKey: CryptoKey };
+}
+
+async function writeDemoNetwork(
+  request: DemoNetworkRequest,
+  registries: boolean,
+): Promise<{ links: DemoLink[]; witnesses: DemoWitnessKey[] }> {
   const { store, root, rootSigner, now } = request;
   const entries: SignedEntry[] = [];
   const orgKeys = new Map<string, Signer & { privateKey: CryptoKey }>();
@@ -168,6 +200,37 @@ export async function setUpDemoNetwork(request: DemoNetworkRequest): Promise<Dem
       issuedAt: now,
     };
     entries.push(await issueCertificate(cert, orgKeyOf(person.org)));
+  }
+  const witnesses: DemoWitnessKey[] = [];
+  const orgsWithPeople = [...new Set(DEMO_PEOPLE.map((p) => p.org))];
+  for (const org of registries ? orgsWithPeople : []) {
+    const user: UserCertificate = {
+      v: 1,
+      kind: 'user',
+      org,
+      user: `${org.toLowerCase()}.registry`,
+      name: `${org} registry (demo witness)`,
+      clearance: 'UNCLASSIFIED',
+      role: 'registry',
+      groups: [],
+      issuedAt: now,
+    };
+    entries.push(await issueCertificate(user, orgKeyOf(org)));
+    const signer = await generateSigner(false);
+    const device: DeviceCertificate = {
+      v: 1,
+      kind: 'device',
+      org,
+      user: user.user,
+      device: randomId(),
+      label: 'demo witness',
+      signingKey: signer.publicKey,
+      kemKey: (await XWing.generateKeyPair()).publicKey,
+      issuedAt: now,
+      expiresAt: now + 365 * 86_400,
+    };
+    entries.push(await issueCertificate(device, orgKeyOf(org)));
+    witnesses.push({ org, device: device.device, signer });
   }
   for (const [index, entry] of entries.entries()) {
     const row = entryRow(index, entry);
@@ -206,7 +269,7 @@ export async function setUpDemoNetwork(request: DemoNetworkRequest): Promise<Dem
     }
     links.push({ person, url });
   }
-  return links;
+  return { links, witnesses };
 }
 
 /** The links as printed by `npm start`. */

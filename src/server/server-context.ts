@@ -14,6 +14,14 @@ export interface ServerLimits {
   readonly maxBodyBytes: number;
   /** How far a cable's date-time group may be ahead of the server clock, in seconds. */
   readonly maxFutureSeconds: number;
+  /** How far a cable's date-time group may be behind the server clock, in seconds. */
+  readonly maxPastSeconds: number;
+  /** Most bytes of unlinked attachments one device may hold (VALISE_ATTACHMENT_DEVICE_MIB). */
+  readonly attachmentDeviceBytes: number;
+  /** Most bytes of unlinked attachments one organisation may hold (VALISE_ATTACHMENT_ORG_MIB). */
+  readonly attachmentOrgBytes: number;
+  /** How long an unlinked attachment is kept, in seconds (VALISE_ATTACHMENT_GRACE_HOURS). */
+  readonly attachmentGraceSeconds: number;
   /** The longest a silence procedure may run from now, in seconds (docs/design.md §2). */
   readonly maxSilenceSeconds: number;
 }
@@ -22,6 +30,10 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxCableBytes: 32 * 1024 * 1024,
   maxBodyBytes: 64 * 1024,
   maxFutureSeconds: 300,
+  maxPastSeconds: 300,
+  attachmentDeviceBytes: 256 * 1024 * 1024,
+  attachmentOrgBytes: 2048 * 1024 * 1024,
+  attachmentGraceSeconds: 24 * 3600,
   maxSilenceSeconds: 14 * 86_400,
 };
 

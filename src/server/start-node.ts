@@ -19,6 +19,11 @@
  *   VALISE_WEB_DIR        the built web app (default dist/web)
  *   VALISE_CHECKPOINT_MS  how often the audit log signs a checkpoint while events arrive
  *                         (default 2000; clients also get a fresh one on demand)
+ *   VALISE_WITNESS_QUORUM how many organisations' witnesses must cosign a checkpoint before
+ *                         clients act on the directory changes it covers (default 1; 0: none)
+ *   VALISE_ATTACHMENT_DEVICE_MIB, VALISE_ATTACHMENT_ORG_MIB, VALISE_ATTACHMENT_GRACE_HOURS
+ *                         quotas on unlinked attachments and how long they are kept
+ *                         (default 256 MiB per device, 2048 MiB per organisation, 24 h)
  *
  * Keys made on first start and kept as 0600 files in the data dir: `server-key` signs
  * receipts, `log-key` signs the audit log's checkpoints (its verifier key is served at
@@ -39,9 +44,12 @@ import {
 import type { NetworkRoot } from '../core/identity/directory.ts';
 import { buildApp } from './app.ts';
 import { SystemClock } from './clock.ts';
-import { formatDemoLinks, setUpDemoNetwork } from './demo-network.ts';
+import { type DemoWitnessKey, formatDemoLinks, setUpWitnessedDemoNetwork } from './demo-network.ts';
+import { DemoWitnesses } from './demo-witnesses.ts';
 import { Checkpointer, IntervalTimer } from './log/checkpointer.ts';
 import { NodeConfigError } from './node-config-error.ts';
+import { sweepAttachments } from './routes/attachments.ts';
+import { DEFAULT_LIMITS, type ServerLimits } from './server-context.ts';
 import { openPostgresStore } from './store/open-postgres.ts';
 import { openSqliteStore } from './store/open-sqlite.ts';
 import type { Store } from './store/store.ts';
@@ -141,6 +149,9 @@ async function configuredRoot(env: NodeSettings): Promise<NetworkRoot> {
   return { network, key, accreditation: accreditationOf(env) };
 }
 
+/** How often the demo's in-process witnesses cosign (a real witness: `--follow --interval`). */
+const DEMO_WITNESS_MS = 2000;
+
 export async function startNode(env: NodeSettings, options: StartNodeOptions): Promise<RunningNode> {
   const dataDir = env.VALISE_DATA_DIR ?? './var';
   const port = Number(env.PORT ?? 8080);
@@ -150,41 +161,71 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
   if (!Number.isInteger(checkpointMs) || checkpointMs < 100 || checkpointMs > 60_000) {
     throw new NodeConfigError('VALISE_CHECKPOINT_MS must be a number of milliseconds from 100 to 60000');
   }
+  const quorum = Number(env.VALISE_WITNESS_QUORUM ?? 1);
+  if (!Number.isInteger(quorum) || quorum < 0 || quorum > 1000) {
+    throw new NodeConfigError('VALISE_WITNESS_QUORUM must be a whole number of witnesses from 0 to 1000');
+  }
+  const limits = attachmentLimits(env);
   const { root, sqlitePath, rootSigner } = env.VALISE_ROOT_KEY
     ? { root: await configuredRoot(env), sqlitePath: join(dataDir, 'valise.db'), rootSigner: undefined }
     : await startDemo(dataDir);
   const store: Store = await openStore(env, sqlitePath, options.onFatal);
   const clock = new SystemClock();
   let checkpointer: Checkpointer | undefined;
+  let witnesses: DemoWitnesses | undefined;
+  let sweeper: { stop(): void } | undefined;
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   // Whatever fails after the store is open closes what was opened: `valise serve` reports
   // the failure and its process must not be kept alive by a half-started node.
   const close = async () => {
+    witnesses?.stop();
     checkpointer?.stop();
+    sweeper?.stop();
     await app?.close();
     await store.close();
   };
   try {
     // Request signatures must name this origin's host; by default, the address the node listens on.
     const origin = env.VALISE_ORIGIN ?? `http://${defaultHost(env.HOST)}:${port}`;
-    const demoLinks = rootSigner
-      ? await setUpDemoNetwork({ store, root, rootSigner, origin, now: Math.floor(Date.now() / 1000) })
-      : [];
+    const demo = rootSigner
+      ? await setUpWitnessedDemoNetwork({
+          store,
+          root,
+          rootSigner,
+          origin,
+          now: Math.floor(Date.now() / 1000),
+        })
+      : { links: [], witnesses: [] as DemoWitnessKey[] };
+    const demoLinks = demo.links;
     checkpointer = new Checkpointer({
       log: store.log,
       network: root.network,
       key: await serverKey(dataDir, 'log-key'),
       clock,
+      quorum,
       onError: (error) =>
         console.error(`valise: the audit log could not sign a checkpoint: ${String(error)}`),
     });
     checkpointer.start(new IntervalTimer(), checkpointMs);
+    if (demo.witnesses.length > 0) {
+      // Demo only: the demo's registry devices witness in this process (demo-witnesses.ts).
+      witnesses = new DemoWitnesses({
+        log: store.log,
+        checkpointer,
+        network: root.network,
+        witnesses: demo.witnesses,
+        clock,
+        onError: (message) => console.error(`valise: ${message}`),
+      });
+      witnesses.start(new IntervalTimer(), DEMO_WITNESS_MS);
+    }
     app = await buildApp({
       store,
       root,
       serverSigner: await serverKey(dataDir),
       clock,
       checkpointer,
+      limits,
       logger: { level: env.LOG_LEVEL ?? 'info' },
       web: {
         origin,
@@ -193,6 +234,13 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
         demo: rootSigner !== undefined,
         appDir: env.VALISE_WEB_DIR ?? fileURLToPath(new URL('../../dist/web', import.meta.url)),
       },
+    });
+    // docs/design.md §7: unlinked attachments past their grace period are removed hourly.
+    const sweepContext = { store, clock, limits: { ...DEFAULT_LIMITS, ...limits } };
+    sweeper = new IntervalTimer().repeat(3_600_000, () => {
+      sweepAttachments(sweepContext).catch((error) =>
+        console.error(`valise: the attachment sweep failed: ${String(error)}`),
+      );
     });
     const url = await app.listen({ port, host: env.HOST ?? 'localhost' });
     app.log.info(
@@ -205,6 +253,27 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
     await close().catch(() => {});
     throw error;
   }
+}
+
+/** The attachment quotas and grace period from the environment (unset: the defaults). */
+function attachmentLimits(env: NodeSettings): Partial<ServerLimits> {
+  const read = (name: string, unit: number, max: number): number | undefined => {
+    const value = env[name];
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max) {
+      throw new NodeConfigError(`${name} must be a whole number from 1 to ${max}`);
+    }
+    return n * unit;
+  };
+  const device = read('VALISE_ATTACHMENT_DEVICE_MIB', 1024 * 1024, 1_048_576);
+  const org = read('VALISE_ATTACHMENT_ORG_MIB', 1024 * 1024, 1_048_576);
+  const grace = read('VALISE_ATTACHMENT_GRACE_HOURS', 3600, 24 * 365);
+  return {
+    ...(device !== undefined ? { attachmentDeviceBytes: device } : {}),
+    ...(org !== undefined ? { attachmentOrgBytes: org } : {}),
+    ...(grace !== undefined ? { attachmentGraceSeconds: grace } : {}),
+  };
 }
 
 /** The host clients reach a node bound to `host` by: a wildcard address is reached as localhost. */

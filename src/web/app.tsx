@@ -7,7 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { AuditPage, canAudit } from './audit-page.tsx';
 import { CablePage } from './cable-page.tsx';
 import { ComposePage } from './compose-page.tsx';
-import type { DeviceClient } from './device-client.ts';
+import { type DeviceClient, DeviceError } from './device-client.ts';
 import type { DeviceStatus, Me } from './device-protocol.ts';
 import { EnrolPage } from './enrol-page.tsx';
 import { parseRoute, type Route } from './hash-route.ts';
@@ -16,8 +16,16 @@ import { OfficerPage } from './officer-page.tsx';
 import { errorCode, errorDetails, plainWords } from './plain-words.ts';
 import { ProcedurePage } from './procedure-page.tsx';
 import { SignInPage } from './sign-in-page.tsx';
+import { StoppedPage } from './stopped-page.tsx';
+import { WatchPage } from './watch-page.tsx';
 
 const SESSION_CODES = ['SESSION_EXPIRED', 'SESSION_REQUIRED', 'SESSION_DEVICE_MISMATCH'];
+/** The watch stopped this device (docs/design.md §9): the page says so and whom to call. */
+const STOPPED_CODES = ['DEVICE_HELD', 'DEVICE_SUSPENDED'];
+
+function stoppedBy(error: unknown): DeviceError | undefined {
+  return error instanceof DeviceError && STOPPED_CODES.includes(error.code) ? error : undefined;
+}
 
 export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?: string }) {
   const { device } = props;
@@ -26,6 +34,7 @@ export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?
   const [me, setMe] = useState<Me | null | undefined>();
   const [notice, setNotice] = useState<string>('');
   const [details, setDetails] = useState<string | undefined>();
+  const [stopped, setStopped] = useState<DeviceError | undefined>();
 
   useEffect(() => {
     const onHash = () => setRoute(parseRoute(window.location.hash));
@@ -39,6 +48,8 @@ export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?
       setStatus(found);
       setMe(found.enrolled ? await device.call('resume') : null);
     } catch (error) {
+      const stop = stoppedBy(error);
+      if (stop) return setStopped(stop);
       setNotice(plainWords(error));
       setDetails(errorDetails(error));
       setMe(null);
@@ -51,6 +62,8 @@ export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?
 
   /** Every page reports failures here: an ended session sends the person back to sign-in. */
   const onError = useCallback((error: unknown) => {
+    const stop = stoppedBy(error);
+    if (stop) return setStopped(stop);
     if (SESSION_CODES.includes(errorCode(error) ?? '')) setMe(null);
     setNotice(plainWords(error));
     setDetails(errorDetails(error));
@@ -64,6 +77,20 @@ export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?
           code={route.code}
           {...(props.demoOrgKey ? { orgKey: props.demoOrgKey } : {})}
           onDone={refresh}
+        />
+      </Shell>
+    );
+  }
+  if (stopped) {
+    return (
+      <Shell me={null} notice="">
+        <StoppedPage
+          device={device}
+          stop={stopped}
+          onReleased={() => {
+            setStopped(undefined);
+            void refresh();
+          }}
         />
       </Shell>
     );
@@ -121,6 +148,7 @@ export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?
       )}
       {route.page === 'officer' && <OfficerPage device={device} me={me} onError={onError} />}
       {route.page === 'audit' && <AuditPage device={device} me={me} />}
+      {route.page === 'watch' && <WatchPage device={device} me={me} onError={onError} />}
       {route.page === 'procedure' && <ProcedurePage device={device} me={me} id={route.id} />}
     </Shell>
   );
@@ -153,6 +181,11 @@ function Shell(props: {
             {me.role === 'security-officer' && (
               <NavLink href="#/officer" here={props.current === 'officer'}>
                 Security officer
+              </NavLink>
+            )}
+            {me.role === 'security-officer' && (
+              <NavLink href="#/watch" here={props.current === 'watch'} testId="nav-watch">
+                Watch
               </NavLink>
             )}
             {canAudit(me) && (

@@ -22,6 +22,7 @@ export async function auditEvents(
   const type = filter.type?.trim();
   const org = filter.org?.trim();
   const items: ProvenEvent[] = [];
+  const gaps: number[] = [];
   let size = 0;
   let after: number | undefined;
   let pages = 0;
@@ -34,12 +35,21 @@ export async function auditEvents(
       ...(org ? { org } : {}),
     });
     items.push(...page.items);
+    gaps.push(...page.gaps);
     size = page.size;
     after = page.next;
     pages += 1;
   } while (after !== undefined && pages < AUDIT_PAGES);
   const names = directoryNames(session.directory);
-  return { items: items.reverse().map((proven) => auditRow(proven, names)), size, more: after !== undefined };
+  const witness = session.witness;
+  return {
+    items: items.reverse().map((proven) => auditRow(proven, names)),
+    size,
+    more: after !== undefined,
+    // docs/design.md §8: leaves the server did not serve are shown, never skipped.
+    gaps,
+    ...(witness.kind === 'WITNESSES_LAG' ? { witnessLag: witness.message } : {}),
+  };
 }
 
 function directoryNames(directory: DeviceSession['directory']): AuditNames {

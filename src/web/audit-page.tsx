@@ -153,10 +153,26 @@ export function AuditPage(props: { readonly device: DeviceClient; readonly me: M
         </p>
       )}
       {view && (
-        <p className="verification good" data-testid="audit-checkpoint">
+        <p
+          className={view.gaps.length > 0 ? 'verification' : 'verification good'}
+          data-testid="audit-checkpoint"
+        >
           {count(shown.length, 'event')} shown of {view.items.length}, newest first. Every event read is
           proven in the log's signed checkpoint of {count(view.size, 'entry', 'entries')}.
           {view.more && ' Older events follow; narrow by type to see them.'}
+        </p>
+      )}
+      {view && view.gaps.length > 0 && (
+        <p className="error" role="alert" data-testid="audit-gaps">
+          Missing from the log: {view.gaps.length === 1 ? 'event' : 'events'}{' '}
+          {view.gaps.map((leaf) => `#${leaf}`).join(', ')}. The server did not serve{' '}
+          {view.gaps.length === 1 ? 'it' : 'them'}: deleted or withheld. Tell the security officers of every
+          organisation.
+        </p>
+      )}
+      {view?.witnessLag && (
+        <p className="error" data-testid="audit-witness-lag">
+          Witnesses lag: {view.witnessLag}.
         </p>
       )}
       {view && shown.length === 0 && <p className="muted">No events.</p>}

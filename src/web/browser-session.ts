@@ -14,6 +14,8 @@ import type { DeviceContext } from './device-context.ts';
 import type { Me } from './device-protocol.ts';
 import { requestOptionsJson } from './passkey-options-json.ts';
 
+const STOPPED_CODES: readonly string[] = ['DEVICE_HELD', 'DEVICE_SUSPENDED'];
+
 export async function startSignIn(device: DeviceContext): Promise<PublicKeyCredentialRequestOptionsJSON> {
   await device.syncClock();
   await checkPinnedRoot(device);
@@ -62,6 +64,8 @@ export async function resume(device: DeviceContext): Promise<Me | null> {
   try {
     await (await device.deviceApi()).call(ROUTES.webSession);
   } catch (error) {
+    // A device the watch stopped is told so (docs/design.md §9): signing in would not help.
+    if (error instanceof ClientError && STOPPED_CODES.includes(error.code)) throw error;
     if (
       error instanceof ClientError &&
       error.status !== undefined &&

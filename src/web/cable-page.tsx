@@ -151,6 +151,12 @@ export function CablePage(props: {
           ✔ Signed by {cable.signature}: signature, certificate chain to the network root and recipient set
           verified.
         </p>
+        {/* A view kept before warnings existed has none. */}
+        {(cable.warnings ?? []).map((w) => (
+          <p key={w.device} className="verification bad" data-testid="cable-warning" data-code={w.code}>
+            ⚠ {w.message}
+          </p>
+        ))}
         <h1 data-testid="cable-subject">{cable.subject}</h1>
       </header>
       <pre className="body" data-testid="cable-body">

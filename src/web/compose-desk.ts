@@ -5,7 +5,7 @@
  */
 
 import { ClientError } from '../client/client-error.ts';
-import { sendCable } from '../client/send-cable.ts';
+import { directoryAtLeast, sendCable } from '../client/send-cable.ts';
 import { inThreadWrapperFor } from '../core/cable/seal-cable.ts';
 import { valiseSuites } from '../core/crypto/hpke/valise-suites.ts';
 import { WEB_CRYPTO_PRIMITIVES } from '../core/crypto/hpke/web-crypto-primitives.ts';
@@ -87,6 +87,13 @@ export async function send(
     attachments: files,
     // WebCrypto's ML-KEM where this browser has it, noble's otherwise (docs/design.md §4).
     wrapper: inThreadWrapperFor(valiseSuites(WEB_CRYPTO_PRIMITIVES).xwing),
+    // docs/design.md §6: a directory that moved on is synced again, and the cable re-wrapped.
+    resync: (epoch) =>
+      directoryAtLeast(
+        async () => (await device.fresh(0)).directory,
+        epoch,
+        () => new Promise((resolve) => setTimeout(resolve, 500)),
+      ),
   });
   const { archive } = await device.open();
   const me = session.directory.device(session.device.device);

@@ -25,6 +25,7 @@ import type {
   AuditView,
   CableView,
   DeviceApi,
+  DevicePush,
   DeviceRow,
   DeviceStatus,
   DirectoryView,
@@ -34,22 +35,34 @@ import type {
   InboxView,
   InvitationView,
   Me,
+  OfficerContact,
   PendingRow,
   ProcedureView,
   RecipientView,
   SearchHit,
+  WatchActivityView,
+  WatchDeviceRow,
 } from './device-protocol.ts';
 import { directoryView } from './directory-view.ts';
+import { errorView } from './error-view.ts';
 import * as officer from './officer-desk.ts';
 import * as procedures from './procedure-desk.ts';
+import * as watch from './watch-desk.ts';
 
 export class DeviceAgent implements DeviceApi {
   readonly #device: DeviceContext;
   #invitee: Invitee | undefined;
   readonly #opened: cables.OpenedAttachments = new Map();
+  readonly #watch: watch.WatchFollower;
 
-  constructor(origin: string, fetch: Fetch) {
+  /** `push` carries what the worker sends unasked (the watch's live events) to the page. */
+  constructor(origin: string, fetch: Fetch, push: (message: DevicePush) => void = () => {}) {
     this.#device = new DeviceContext(origin, fetch);
+    this.#watch = new watch.WatchFollower(
+      (event) => push({ push: 'watch', event }),
+      () => push({ push: 'watch-open' }),
+      (error) => push({ push: 'watch-ended', error: errorView(error) }),
+    );
   }
 
   syncClock(): Promise<void> {
@@ -111,6 +124,7 @@ export class DeviceAgent implements DeviceApi {
 
   signOut(): Promise<void> {
     this.#opened.clear();
+    this.#watch.stop();
     return sessions.signOut(this.#device);
   }
 
@@ -191,6 +205,42 @@ export class DeviceAgent implements DeviceApi {
 
   auditEvents(filter: { readonly type?: string; readonly org?: string }): Promise<AuditView> {
     return auditEvents(this.#device, filter);
+  }
+
+  watchedDevices(): Promise<readonly WatchDeviceRow[]> {
+    return watch.watchedDevices(this.#device);
+  }
+
+  watchActivity(device: string, period: 'day' | 'week'): Promise<WatchActivityView> {
+    return watch.watchActivity(this.#device, device, period);
+  }
+
+  releaseDevice(device: string, reason: string): Promise<void> {
+    return watch.setWatchState(this.#device, device, 'release', reason);
+  }
+
+  suspendDevice(device: string, reason: string): Promise<void> {
+    return watch.setWatchState(this.#device, device, 'suspend', reason);
+  }
+
+  async followWatch(): Promise<void> {
+    this.#watch.start(this.#device);
+  }
+
+  async stopWatch(): Promise<void> {
+    this.#watch.stop();
+  }
+
+  startWatchStepUp(): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    return watch.startWatchStepUp(this.#device);
+  }
+
+  finishWatchStepUp(passkey: unknown): Promise<void> {
+    return watch.finishWatchStepUp(this.#device, passkey);
+  }
+
+  securityOfficers(): Promise<readonly OfficerContact[]> {
+    return watch.securityOfficers(this.#device);
   }
 
   procedure(id: string): Promise<ProcedureView> {

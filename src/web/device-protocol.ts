@@ -190,6 +190,51 @@ export interface AuditView {
   readonly size: number;
   /** More events follow the ones shown (the page cap was reached). */
   readonly more: boolean;
+  /** Leaves the server did not serve in the range shown: deleted or withheld (docs/design.md §8). */
+  readonly gaps: readonly number[];
+  /** Set while directory changes wait for the witness quorum: what to tell the officer. */
+  readonly witnessLag?: string;
+}
+
+/** A device as the watch sees it (docs/design.md §9). */
+export interface WatchDeviceRow {
+  readonly device: string;
+  readonly user: string;
+  readonly label: string;
+  readonly role: string;
+  readonly state: 'active' | 'held' | 'suspended';
+  readonly since?: number;
+  readonly reason?: string;
+}
+
+/** A device's reads per slot (10 minutes) from `from`, and the officers' alert line per slot. */
+export interface WatchActivityView {
+  readonly device: string;
+  readonly period: 'day' | 'week';
+  readonly from: number;
+  readonly slotSeconds: number;
+  readonly reads: readonly number[];
+  readonly limit: number;
+}
+
+/** One event of the watch's live stream, decoded in the worker. */
+export interface WatchEventView {
+  readonly leaf: number;
+  readonly at: number;
+  readonly type: string;
+  readonly device: string;
+  readonly user?: string;
+  readonly org?: string;
+  /** What happened, in one line. */
+  readonly line: string;
+  /** An alert, hold or suspension (not a release or a tuning). */
+  readonly alarm: boolean;
+}
+
+/** Whom a stopped device's person should call: their organisation's security officers. */
+export interface OfficerContact {
+  readonly user: string;
+  readonly name: string;
 }
 
 /** A file to attach, or one decrypted: kept out of drafts, which are saved as they are typed. */
@@ -275,11 +320,30 @@ export interface DeviceApi {
   importOrgKey(seed: string): Promise<void>;
   /** Audit events (security officer: own organisation; network authority: all), each proven. */
   auditEvents(filter: { readonly type?: string; readonly org?: string }): Promise<AuditView>;
+  /** The watch: the organisation's devices and their state. */
+  watchedDevices(): Promise<readonly WatchDeviceRow[]>;
+  watchActivity(device: string, period: 'day' | 'week'): Promise<WatchActivityView>;
+  releaseDevice(device: string, reason: string): Promise<void>;
+  suspendDevice(device: string, reason: string): Promise<void>;
+  /** Opens the live stream; its events arrive as `watch` pushes until stopWatch. */
+  followWatch(): Promise<void>;
+  stopWatch(): Promise<void>;
+  /** A held browser device: the passkey challenge, then the assertion that releases it. */
+  startWatchStepUp(): Promise<PublicKeyCredentialRequestOptionsJSON>;
+  finishWatchStepUp(passkey: unknown): Promise<void>;
+  /** This device's organisation's security officers, from the directory it verified last. */
+  securityOfficers(): Promise<readonly OfficerContact[]>;
   /** A silence procedure, decided here from the proven log; objections' reasons decrypted here. */
   procedure(id: string): Promise<ProcedureView>;
   /** Breaks silence: an objection with `reason` (a step-up act). */
   breakSilence(id: string, reason: string): Promise<{ readonly reference: string }>;
 }
+
+/** What the worker sends unasked: the watch's live events, and why the stream ended. */
+export type DevicePush =
+  | { readonly push: 'watch'; readonly event: WatchEventView }
+  | { readonly push: 'watch-open' }
+  | { readonly push: 'watch-ended'; readonly error: ErrorView };
 
 export type DeviceOp = keyof DeviceApi;
 

@@ -3,33 +3,25 @@
  * request whose signature the server found stale or from the future (this
  * machine's clock is off) is retried once after learning the server's time.
  */
-import { ValiseError } from '../core/valise-error.ts';
 import { DeviceAgent } from './device-agent.ts';
-import type { DeviceAnswer, DeviceRequest, ErrorView } from './device-protocol.ts';
+import type { DeviceAnswer, DevicePush, DeviceRequest } from './device-protocol.ts';
+import { errorView } from './error-view.ts';
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<DeviceRequest>) => void) | null;
-  postMessage(message: DeviceAnswer): void;
+  postMessage(message: DeviceAnswer | DevicePush): void;
   readonly location: { readonly origin: string };
   fetch(input: string, init: RequestInit): Promise<Response>;
 }
 
 const CLOCK_CODES = ['STALE', 'FROM_FUTURE'];
 
-function errorView(error: unknown): ErrorView {
-  if (error instanceof ValiseError) {
-    const { code, status } = error as ValiseError & { code?: unknown; status?: unknown };
-    return {
-      code: typeof code === 'string' ? code : 'INTERNAL',
-      message: error.message,
-      ...(typeof status === 'number' ? { status } : {}),
-    };
-  }
-  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
-}
-
 export function startDeviceWorker(scope: WorkerScope): void {
-  const agent = new DeviceAgent(scope.location.origin, (input, init) => scope.fetch(input, init));
+  const agent = new DeviceAgent(
+    scope.location.origin,
+    (input, init) => scope.fetch(input, init),
+    (message) => scope.postMessage(message),
+  );
   const run = async (request: DeviceRequest): Promise<unknown> => {
     const call = () =>
       (agent[request.op] as (...args: readonly unknown[]) => Promise<unknown>).apply(agent, [

@@ -8,6 +8,7 @@ export type Route =
   | { readonly page: 'cable'; readonly id: string }
   | { readonly page: 'compose'; readonly replyTo?: string }
   | { readonly page: 'officer' }
+  | { readonly page: 'watch' }
   | { readonly page: 'audit' }
   | { readonly page: 'procedure'; readonly id: string }
   | { readonly page: 'enrol'; readonly code: string };
@@ -23,6 +24,8 @@ export function parseRoute(hash: string): Route {
       return { page: 'officer' };
     case 'audit':
       return { page: 'audit' };
+    case 'watch':
+      return { page: 'watch' };
     case 'procedure':
       return parts[1] ? { page: 'procedure', id: parts[1] } : { page: 'inbox' };
     case 'enrol':

@@ -37,7 +37,7 @@ export async function openInboxCable(
       ...snapshot,
       items: snapshot.items.map((i) => (i.id === id ? { ...i, read: true, subject: content.subject } : i)),
     });
-    const presented = presentCable(read);
+    const presented = presentCable({ ...read, directory: session.directory });
     await archive.putView(presented);
     return {
       ok: true,

@@ -20,6 +20,13 @@ export async function stepUp(device: DeviceClient): Promise<void> {
   await device.call('finishStepUp', passkey);
 }
 
+/** A held browser device: a fresh passkey touch releases the watch's hold (docs/design.md §9). */
+export async function releaseHoldWithPasskey(device: DeviceClient): Promise<void> {
+  const options = await device.call('startWatchStepUp');
+  const passkey = await prompt(() => startAuthentication({ optionsJSON: options }));
+  await device.call('finishWatchStepUp', passkey);
+}
+
 export async function enrolWithPasskey(
   device: DeviceClient,
   code: string,

@@ -139,6 +139,25 @@ describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
     }
   });
 
+  test('audit witness --follow cosigns round after round until its rounds run out', async () => {
+    await ok('de-so', ['invite', '--user', 'de.bert', '--name', 'Bert', '--clearance', 'RESTREINT UE']);
+    const run = await valise('de-reg', [
+      '--json',
+      'audit',
+      'witness',
+      '--follow',
+      '--interval',
+      '1',
+      '--rounds',
+      '2',
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const summary = JSON.parse(run.stdout) as { rounds: number; cosigned: number; size: number };
+    assert.equal(summary.rounds, 2);
+    assert.equal(summary.cosigned, 2);
+    assert.equal(run.stderr.match(/^cosigned the checkpoint of \d+ entries$/gm)?.length, 2, run.stderr);
+  });
+
   test('a declared service device runs with no passphrase; an officer device does not', async () => {
     const none = { VALISE_CONFIG_DIR: configDir, VALISE_PASSPHRASE: '' };
     const witness = await runValise(['--profile', 'de-reg', '--json', 'audit', 'witness'], none);
@@ -178,6 +197,53 @@ describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
     const db = await ok('de-so', ['audit', 'verify', '--database', join(dataDir, 'valise.db')]);
     assert.equal(db.ok, true);
     assert.ok(Number(db.leaves) >= Number(api.leaves));
+  });
+
+  test("the network authority's own profile reads every organisation's events and verifies the log", async () => {
+    // Before it has a device of its own, it is told how to get one.
+    const before = await failsWith('authority', ['audit', 'events'], 'NOT_CONFIGURED');
+    assert.match(before, /valise network enrol/);
+    // The authority's own organisation, certified like any other.
+    const requested = await ok('consil-so', [
+      'org',
+      'request',
+      'CONSIL',
+      '--key-file',
+      join(configDir, 'CONSIL-org-key.json'),
+    ]);
+    await ok('authority', [
+      'org',
+      'certify',
+      String(requested.request),
+      '--name',
+      'Council secretariat',
+      '--accreditation',
+      'RESTREINT UE',
+      '--server',
+      server!.url,
+    ]);
+    const enrolled = await ok('authority', [
+      'network',
+      'enrol',
+      '--org',
+      'CONSIL',
+      '--user',
+      'consil.authority',
+      '--name',
+      'Network authority',
+      '--label',
+      'authority laptop',
+    ]);
+    assert.equal(enrolled.role, 'network-authority');
+    const page = await ok('authority', ['audit', 'events', '--all']);
+    const orgs = new Set(
+      (page.items as { event: { actor: { org?: string } } }[]).map((i) => i.event.actor.org).filter(Boolean),
+    );
+    for (const org of ['DE', 'FR']) assert.ok(orgs.has(org), `events of ${org}: ${[...orgs].join(',')}`);
+    const verified = await ok('authority', ['audit', 'verify']);
+    assert.equal(verified.ok, true, JSON.stringify(verified));
+    const devices = await ok('authority', ['devices', '--org', 'FR']);
+    assert.ok((devices.items as unknown[]).length >= 2);
   });
 
   test('after a leaf is edited in the database, audit verify --database fails naming it', async () => {

@@ -9,6 +9,7 @@ import { bannerText, presentCable } from '../../src/client/present-cable.ts';
 import { openCable } from '../../src/core/cable/open-cable.ts';
 import { sealCable } from '../../src/core/cable/seal-cable.ts';
 import { openDirectory } from '../../src/core/identity/directory.ts';
+import { issueCertificate } from '../../src/core/identity/issue-certificate.ts';
 import { T0, testNetwork } from './test-network.ts';
 
 async function opened() {
@@ -42,10 +43,54 @@ async function opened() {
     directory,
     recipient: { device: paul.device, privateKey: paul.kemPrivateKey },
   });
-  return { cable, anna };
+  return { cable, anna, paul, net };
+}
+
+/** The directory after `net`'s entries plus a revocation of `device`, issued at `issuedAt`. */
+async function withRevocation(
+  net: Awaited<ReturnType<typeof testNetwork>>,
+  org: string,
+  device: string,
+  issuedAt: number,
+) {
+  const revocation = await issueCertificate(
+    { v: 1, kind: 'revocation', org, subject: 'device', id: device, reason: 'stolen', issuedAt },
+    net.orgKeys.get(org)!,
+  );
+  return openDirectory(net.root, [...net.entries, revocation]);
 }
 
 describe('presentCable', () => {
+  test('warns when the sending device was revoked before the cable was sent', async () => {
+    const { cable, anna, net } = await opened();
+    // Not in the cable's epoch, but issued before its date-time group: a stale sender.
+    const directory = await withRevocation(net, 'DE', anna.device, T0 - 60);
+    const shown = presentCable({ reference: 'DE/1/26', cable, directory });
+    assert.deepEqual(
+      shown.warnings.map((w) => [w.code, w.device]),
+      [['SENDER_REVOKED_BEFORE', anna.device]],
+    );
+    // Revoked after it was sent: the cable stands, nothing to warn about.
+    const later = await withRevocation(net, 'DE', anna.device, T0 + 60);
+    assert.deepEqual(presentCable({ reference: 'DE/1/26', cable, directory: later }).warnings, []);
+    assert.deepEqual(
+      presentCable({ reference: 'DE/1/26', cable, directory: await openDirectory(net.root, net.entries) })
+        .warnings,
+      [],
+    );
+  });
+
+  test('warns when a recipient device was revoked before the cable was sent', async () => {
+    const { cable, paul, net } = await opened();
+    const directory = await withRevocation(net, 'FR', paul.device, T0);
+    const shown = presentCable({ reference: 'DE/1/26', cable, directory });
+    assert.deepEqual(
+      shown.warnings.map((w) => w.code),
+      ['RECIPIENT_REVOKED_BEFORE'],
+    );
+    assert.match(shown.warnings[0]!.message, /revoked before this cable was sent/);
+  });
+
   test('shows the banner, reference, DTG, precedence, from, addressees and signer as the sealed header says', async () => {
     const { cable, anna } = await opened();
     const shown = presentCable({ reference: 'DE/1/26', cable });

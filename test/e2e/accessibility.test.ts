@@ -6,44 +6,21 @@
  * is how docs/screenshots/ is refreshed.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, launchChromium } from './chromium.ts';
+import { seriousViolations } from './fixtures/axe.ts';
 import { buildWebApp, startWebNode, type WebNode } from './fixtures/web-node.ts';
 import { enrolAndSignIn, type Person } from './fixtures/web-person.ts';
 
 const skip = browserSkipReason();
-// Evaluated through the DevTools protocol: the app's Content-Security-Policy rightly refuses
-// an injected <script>, and the test must not weaken it.
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WIDTHS = [
   { name: 'wide', width: 1280, height: 900 },
   { name: 'narrow', width: 390, height: 844 },
 ] as const;
 const SHOTS = process.env.VALISE_SCREENSHOTS;
-
-interface AxeViolation {
-  readonly id: string;
-  readonly impact: string | null;
-  readonly help: string;
-  readonly nodes: readonly { readonly target: readonly string[] }[];
-}
-
-/** Runs axe-core in the page and returns its serious and critical violations, described. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (c: Document) => Promise<{ violations: unknown[] }> } })
-      .axe;
-    return (await axe.run(document)).violations;
-  });
-  return (violations as AxeViolation[])
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** How far the page's content reaches beyond the window, in CSS pixels (0 when it fits). */
 function overflow(page: Page): Promise<number> {
@@ -95,6 +72,7 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
     { name: 'compose', user: 'de.anna', path: () => '#/compose', ready: 'send' },
     { name: 'officer', user: 'de.officer', path: () => '#/officer', ready: 'officer' },
     { name: 'audit', user: 'de.officer', path: () => '#/audit', ready: 'audit-row' },
+    { name: 'watch', user: 'de.officer', path: () => '#/watch', ready: 'watch-device' },
   ] as const;
 
   // First, before any page opens the cable.

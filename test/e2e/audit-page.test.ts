@@ -113,4 +113,40 @@ describe('the audit page', { skip: skip ?? false, timeout: 240_000 }, () => {
     await claire.page.getByText('Only security officers and the network authority see this page.').waitFor();
     assert.equal(await claire.page.getByTestId('audit-row').count(), 0);
   });
+
+  test('an event deleted from the database is shown as a gap where it was, not skipped', async () => {
+    const officer = person('fr.officer');
+    // A hostile operator deletes a sign-in, lifting the append-only trigger.
+    const { default: Sqlite } = await import('better-sqlite3');
+    const db = new Sqlite(node.sqlitePath);
+    let victim: number;
+    try {
+      const row = db
+        .prepare(
+          // A sign-in before Claire's read: not the newest leaf, whose cut the checkpointer refuses.
+          "SELECT leaf_index FROM audit_events WHERE type = 'session.started' ORDER BY leaf_index DESC LIMIT 1",
+        )
+        .get() as { leaf_index: number };
+      victim = row.leaf_index;
+      db.exec('DROP TRIGGER IF EXISTS audit_events_no_delete');
+      db.prepare('DELETE FROM audit_events WHERE leaf_index = ?').run(victim);
+    } finally {
+      db.close();
+    }
+    await officer.page.goto(`${node.origin}/#/`);
+    await officer.page.getByTestId('nav-audit').click();
+    const gaps = officer.page.getByTestId('audit-gaps');
+    const failure = officer.page.getByTestId('audit-failure');
+    await Promise.race([gaps.waitFor(), failure.waitFor()]);
+    assert.equal(
+      await failure.count(),
+      0,
+      (await failure.count()) ? ((await failure.textContent()) ?? '') : '',
+    );
+    assert.match((await gaps.textContent()) ?? '', new RegExp(`\\b${victim}\\b`));
+    for (const width of [1280, 390]) {
+      await officer.page.setViewportSize({ width, height: 900 });
+      await officer.page.screenshot({ path: `docs/screenshots/audit-gap-${width}.png`, fullPage: true });
+    }
+  });
 });

@@ -72,9 +72,12 @@ interface Row {
   ) => Promise<TestResponse>;
 }
 
-/** One encrypted attachment (opaque bytes to the server), linked to every matrix cable. */
-const BLOB = randomBytes(1000);
-const DIGEST = toBase64url(sha256(BLOB));
+/**
+ * One encrypted attachment (opaque bytes to the server) per matrix cable: a blob is linked
+ * once, by its uploader (docs/design.md §7).
+ */
+const BLOBS = new Map<Level, Uint8Array>(CABLE_LEVELS.map((level) => [level, randomBytes(1000)]));
+const DIGESTS = new Map([...BLOBS].map(([level, blob]) => [level, toBase64url(sha256(blob))]));
 
 const all = (expected: Expected) =>
   Object.fromEntries(ACTOR_NAMES.map((a) => [a, expected])) as Record<Actor, Cell>;
@@ -378,7 +381,7 @@ const MATRIX: Record<string, Row> = {
       'de.anna.old': 403,
     },
     call: (t, actor, level, cables) =>
-      t.api.get(`/api/v1/cables/${cables.get(level)}/attachments/${DIGEST}`, as(actor, t)),
+      t.api.get(`/api/v1/cables/${cables.get(level)}/attachments/${DIGESTS.get(level)}`, as(actor, t)),
   },
   'GET /api/v1/cables/:id/acks': {
     levels: CABLE_LEVELS,
@@ -555,6 +558,22 @@ const MATRIX: Record<string, Row> = {
     expect: { ...all(403), anonymous: 401, 'fr.officer': 200, 'cy.authority': 200 },
     call: (t, actor) => streamStatus(t, actor),
   },
+  // A held browser device's passkey step-up: these test devices have no passkey (403 NO_PASSKEY).
+  'POST /api/v1/watch/step-up/options': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401 },
+    call: (t, actor) => t.api.post('/api/v1/watch/step-up/options', {}, as(actor, t)),
+  },
+  'POST /api/v1/watch/step-up': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401 },
+    call: (t, actor) =>
+      t.api.post(
+        '/api/v1/watch/step-up',
+        { passkey: fakePasskey('webauthn.get', { authenticatorData: 'AA', signature: 'AA' }) },
+        as(actor, t),
+      ),
+  },
   // The audit log: its key is public; checkpoints and proofs are for every device;
   // the whole log for officers and the authority; witness acts for registry devices.
   'GET /api/v1/log': {
@@ -574,7 +593,16 @@ const MATRIX: Record<string, Row> = {
   },
   'GET /api/v1/log/leaves': {
     levels: ['-'],
-    expect: { ...all(403), anonymous: 401, 'de.officer': 200, 'fr.officer': 200, 'cy.authority': 200 },
+    // Witnesses (registry devices) read every leaf as its hash, to check each range they cosign.
+    expect: {
+      ...all(403),
+      anonymous: 401,
+      'de.officer': 200,
+      'fr.officer': 200,
+      'cy.authority': 200,
+      'de.registry': 200,
+      'fr.registry': 200,
+    },
     call: (t, actor) => t.api.get('/api/v1/log/leaves?from=0&limit=5', as(actor, t)),
   },
   'GET /api/v1/log/proofs/inclusion': {
@@ -730,13 +758,13 @@ for (const backend of await backends()) {
     before(async () => {
       t = await startTestApp(backend);
       const anna = device(t.network, 'de.anna');
-      const upload = await t.api.send('PUT', `/api/v1/attachments/${DIGEST}`, {
-        as: anna,
-        body: BLOB,
-        contentType: 'application/octet-stream',
-      });
-      assert.equal(upload.status, 201, upload.text);
       for (const level of CABLE_LEVELS) {
+        const upload = await t.api.send('PUT', `/api/v1/attachments/${DIGESTS.get(level)}`, {
+          as: anna,
+          body: BLOBS.get(level)!,
+          contentType: 'application/octet-stream',
+        });
+        assert.equal(upload.status, 201, upload.text);
         const cable = await testCable(t.directory, {
           sender: anna,
           distribution: [{ org: 'FR', role: 'action' }],
@@ -744,7 +772,7 @@ for (const backend of await backends()) {
           classification: level,
           ...(await nextPosition(t.api, anna)),
         });
-        const body = { ...cableBody(cable), attachments: [DIGEST] };
+        const body = { ...cableBody(cable), attachments: [DIGESTS.get(level)!] };
         const response = await t.api.post('/api/v1/cables', body, { as: anna });
         assert.equal(response.status, 201, response.text);
         cables.set(level, cable.header.id);

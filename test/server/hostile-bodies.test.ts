@@ -198,6 +198,8 @@ for (const backend of await backends()) {
           base: async () => ({ thresholds: structuredClone(DEFAULT_READ_THRESHOLDS.member) as Json }),
         },
         { method: 'GET', path: '/api/v1/watch/stream', as: 'fr.claire' },
+        { method: 'POST', path: '/api/v1/watch/step-up/options', as: 'de.anna' },
+        { method: 'POST', path: '/api/v1/watch/step-up', as: 'de.anna' },
         { method: 'GET', path: '/api/v1/inbox/stream', as: 'de.anna.old' },
         // The audit log.
         { method: 'GET', path: '/api/v1/log', as: undefined },

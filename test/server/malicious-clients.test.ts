@@ -36,6 +36,8 @@ for (const backend of await backends()) {
         sender: anna,
         distribution: [{ org: 'FR', role: 'action' }],
         groups: ['COEST'],
+        // Dated now: the refusal windows move the clock, and a cable is dated within minutes.
+        sentAt: Math.floor(t.clock.now() / 1000),
         ...(await nextPosition(t.api, anna)),
         ...spec,
       });

@@ -1,5 +1,6 @@
 /** `valise audit events`: the audit log's events of your organisation (all, for the network authority), each proven. */
 import { auditEvents } from '../../client/audit-events.ts';
+import { ClientError } from '../../client/client-error.ts';
 import { formatDateTimeGroup } from '../../core/encoding/date-time-group.ts';
 import { CliError } from '../cli-error.ts';
 import { flag, orgId, positiveInteger, text } from '../option-values.ts';
@@ -34,6 +35,7 @@ export const auditEventsVerb: Verb = {
     const org = text(values, 'org');
     const session = await deviceSession(cli, profile);
     const items = [];
+    const gaps: number[] = [];
     let next: number | undefined = after === undefined ? undefined : leafIndex(after);
     let size = 0;
     do {
@@ -45,14 +47,29 @@ export const auditEventsVerb: Verb = {
         ...(org ? { org: orgId(org, '--org') } : {}),
       });
       items.push(...page.items);
+      gaps.push(...page.gaps);
       size = page.size;
       next = page.next;
     } while (flag(values, 'all') && next !== undefined);
-    const lines = items.map(({ leaf, event }) => {
+    const rows = items.map(({ leaf, event }) => {
       const who = [event.actor.org, event.actor.user, event.actor.device].filter(Boolean).join('/') || '-';
       const what = `${event.object.kind} ${event.object.id}`;
-      return `${leaf}  ${formatDateTimeGroup(event.at)}  ${event.type}  ${who}  ${what}  ${JSON.stringify(event.detail)}`;
+      return {
+        leaf,
+        line: `${leaf}  ${formatDateTimeGroup(event.at)}  ${event.type}  ${who}  ${what}  ${JSON.stringify(event.detail)}`,
+      };
     });
+    // docs/design.md §8: a gap is shown where it is, never skipped.
+    for (const leaf of gaps)
+      rows.push({ leaf, line: `${leaf}  MISSING: the server did not serve this event` });
+    const lines = rows.sort((a, b) => a.leaf - b.leaf).map((r) => r.line);
+    if (gaps.length > 0) {
+      if (!values.json) cli.stdout(`${lines.join('\n')}\n`);
+      throw new ClientError(
+        'LOG_INCOMPLETE',
+        `the audit log is missing ${gaps.length === 1 ? 'event' : 'events'} ${gaps.join(', ')}: they were deleted or withheld; keep the database as it is and tell the security officers`,
+      );
+    }
     if (lines.length === 0) lines.push('no events');
     lines.push(`proven against the checkpoint of ${size} entries`);
     if (next !== undefined) lines.push(`more: valise audit events --after ${next}`);

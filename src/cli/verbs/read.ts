@@ -54,7 +54,7 @@ export const readVerb: Verb = {
         saved.push(path);
       }
     }
-    const shown = presentCable({ reference, cable });
+    const shown = presentCable({ reference, cable, directory: session.directory });
     const { signedBy } = shown;
     const { silence, silenceDeadline } = cable.header;
     const procedureLine =
@@ -82,6 +82,7 @@ export const readVerb: Verb = {
         body: shown.body,
         attachments: shown.attachments,
         ...(saveTo !== undefined ? { saved } : {}),
+        warnings: shown.warnings.map((w) => ({ code: w.code, device: w.device, message: w.message })),
         signedBy: {
           name: signedBy.name,
           user: signedBy.user,
@@ -93,6 +94,7 @@ export const readVerb: Verb = {
         verified: true,
       },
       text: [
+        ...shown.warnings.map((w) => `WARNING ${w.code}: ${w.message}`),
         shown.banner,
         `${reference}  ${shown.dtg}  ${shown.precedence}`,
         `FROM ${shown.from}  TO ${shown.addressees}${shown.groups.length > 0 ? `  GROUPS ${shown.groups.join(', ')}` : ''}`,

@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import { cliWrapper } from '../../client/cli-wrapper.ts';
 import { ClientError } from '../../client/client-error.ts';
-import { sendCable } from '../../client/send-cable.ts';
+import { directoryAtLeast, sendCable } from '../../client/send-cable.ts';
 import { undeliverableAddressees, undeliverableWarning } from '../../client/undeliverable-addressees.ts';
 import { DEFAULT_ATTACHMENT_LIMIT } from '../../core/cable/cable-content.ts';
 import { fromUtf8 } from '../../core/encoding/bytes.ts';
@@ -12,15 +12,7 @@ import type { Marking } from '../../core/identity/classification.ts';
 import { MARKINGS } from '../../core/identity/classification.ts';
 import type { CliEnvironment } from '../cli-environment.ts';
 import { CliError } from '../cli-error.ts';
-import {
-  addressee,
-  classification,
-  groups,
-  list,
-  precedence,
-  required,
-  text,
-} from '../option-values.ts';
+import { addressee, classification, groups, list, precedence, required, text } from '../option-values.ts';
 import { archiveOf, deviceSession } from '../profile.ts';
 import type { Verb } from '../verb.ts';
 
@@ -101,6 +93,13 @@ export const sendVerb: Verb = {
       content,
       attachments,
       wrapper: await cliWrapper(),
+      // The server's newest entries are verifiable once its next checkpoint commits them.
+      resync: (epoch) =>
+        directoryAtLeast(
+          async () => (await deviceSession(cli, profile)).directory,
+          epoch,
+          () => new Promise((resolve) => setTimeout(resolve, 500)),
+        ),
     });
     const { header } = sent;
     // The sender's own record, so its inbox shows the subject too.

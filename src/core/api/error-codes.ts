@@ -18,6 +18,10 @@ export const ERROR_CODES = {
   OUT_OF_RANGE: { status: 400, meaning: 'a number, string or list is outside its bounds' },
   INVALID_VALUE: { status: 400, meaning: 'a field is well-typed but not a valid value' },
   TOO_DEEP: { status: 400, meaning: 'the JSON nests deeper than 16 levels' },
+  REFERENCE_NOT_ID: {
+    status: 400,
+    meaning: 'a cable is addressed by its id, not its reference; resolve the reference first',
+  },
   // 401: the request signature (core/wire RequestSignatureError codes) and browser sessions
   SIGNATURE_MISSING: { status: 401, meaning: 'the route needs a device signature' },
   SIGNATURE_MALFORMED: { status: 401, meaning: 'Signature or Signature-Input cannot be read' },
@@ -63,12 +67,25 @@ export const ERROR_CODES = {
   STEP_UP_REQUIRED: { status: 403, meaning: 'the act needs a fresh passkey assertion first' },
   NO_PASSKEY: { status: 403, meaning: 'the device was not enrolled in a browser: it has no passkey' },
   PASSKEY_SYNCED: { status: 403, meaning: 'the network demands AAL3 and the passkey is synced' },
+  ATTACHMENT_NOT_YOURS: {
+    status: 403,
+    meaning: 'the attachment was uploaded by another device; only its uploader links it',
+  },
   // 404
   NOT_FOUND: { status: 404, meaning: 'no such route or object (or not one this device may know of)' },
   // 409
   SERIES_CONFLICT: { status: 409, meaning: "the serial or prev is not the org's next; see head" },
   INVITATION_USED: { status: 409, meaning: 'the invitation was redeemed already' },
   ALREADY_EXISTS: { status: 409, meaning: 'another object already has this id' },
+  EPOCH_STALE: {
+    status: 409,
+    meaning: 'the cable names an older directory epoch; sync, re-wrap for the current one (see epoch)',
+  },
+  ATTACHMENT_LINKED: {
+    status: 409,
+    meaning: 'the attachment is linked to a cable already; upload it afresh',
+  },
+  DEVICE_NOT_HELD: { status: 409, meaning: 'the device is not held by the watch: nothing to release' },
   CERTIFICATE_OUTDATED: {
     status: 409,
     meaning: 'the certificate is not newer than the one in force (version, or issuedAt)',
@@ -77,6 +94,10 @@ export const ERROR_CODES = {
   INVITATION_EXPIRED: { status: 410, meaning: 'the invitation has expired' },
   // 413
   TOO_LARGE: { status: 413, meaning: 'the body is larger than the route accepts' },
+  QUOTA_EXCEEDED: {
+    status: 413,
+    meaning: "the device's or organisation's unlinked attachments would exceed their quota",
+  },
   // 415
   UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'the body is not of the media type the route reads' },
   // 422: well-formed, refused by the rules (directory, policy, format semantics)
@@ -90,7 +111,7 @@ export const ERROR_CODES = {
     status: 422,
     meaning: "the header's epoch is beyond the directory or the sender not in force",
   },
-  DATE_INVALID: { status: 422, meaning: "sentAt is too far ahead of the server's clock" },
+  DATE_INVALID: { status: 422, meaning: "sentAt is more than a few minutes from the server's clock" },
   WRAPPED_SET_MISMATCH: { status: 422, meaning: 'the wrapped devices are not the entitled set' },
   COSIGNATURE_INVALID: { status: 422, meaning: "not this witness's cosignature of the stored checkpoint" },
   // 429

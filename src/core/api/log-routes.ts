@@ -2,7 +2,7 @@
  * The routes of the audit log (docs/api.md, "The audit log"): the log's pin, checkpoints,
  * leaves, proofs, witnesses' cosignatures and alerts, and the proven audit events.
  */
-import { array, enumOf, type Infer, object, optional, string } from '../encoding/decode.ts';
+import { array, enumOf, type Infer, integer, object, optional, string } from '../encoding/decode.ts';
 import { decodeDeviceId } from '../encoding/identifiers.ts';
 import { WITNESS_REFUSALS } from '../log/checkpoint/witness-check.ts';
 import { MAX_EVENT_BYTES } from '../log/log-event.ts';
@@ -16,6 +16,8 @@ export const MAX_NOTE_CHARS = 16 * 1024;
 export const decodeLogInfo = object({
   origin: string({ min: 1, max: 200 }),
   key: string({ min: 1, max: 400 }),
+  /** The witness quorum: how many witnesses' cosignatures a checkpoint needs to be acted on. */
+  quorum: optional(integer({ min: 0, max: 1000 })),
 });
 export type LogInfo = Infer<typeof decodeLogInfo>;
 
@@ -23,6 +25,13 @@ const decodeNote = string({ min: 1, max: 256 * 1024 });
 const decodeEvent = string({ min: 1, max: MAX_EVENT_BYTES });
 
 export const decodeCheckpointAnswer = object({ size: decodeCount, note: decodeNote });
+
+/** GET /log/checkpoint: the newest checkpoint, and the newest one carrying the quorum's cosignatures. */
+export const decodeNewestCheckpoint = object({
+  size: decodeCount,
+  note: decodeNote,
+  witnessed: optional(decodeCheckpointAnswer),
+});
 
 export const decodeCheckpointList = object({
   items: array(decodeCheckpointAnswer, { max: 1000 }),
@@ -43,6 +52,8 @@ export const decodeLeafPage = object({
     { max: 10_000 },
   ),
   next: optional(decodeCount),
+  /** The compact range [0, from): the roots the leaves of the page extend (a range proof). */
+  frontier: optional(decodeHashList),
 });
 
 export const decodeAuditPage = object({
@@ -74,7 +85,7 @@ export const LOG_ROUTES = {
     path: '/api/v1/log/checkpoint',
     auth: 'device',
     body: 'none',
-    answer: decodeCheckpointAnswer,
+    answer: decodeNewestCheckpoint,
   }),
   checkpoints: route({
     method: 'GET',

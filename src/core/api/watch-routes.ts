@@ -2,13 +2,15 @@
  * The watch's routes (docs/design.md §9): an organisation's security officers read the
  * state and the reads of their devices, release or suspend one with a reason, tune their
  * thresholds, and follow the watch's events live (server-sent events: the answer is a
- * text/event-stream, read as bytes).
+ * text/event-stream, read as bytes). A browser device the watch held releases itself with a
+ * fresh passkey touch (step-up), which malware in the browser cannot give.
  */
 import { array, boolean, enumOf, type Infer, integer, object, optional, string } from '../encoding/decode.ts';
 import { decodeDeviceId, decodeOrgId, decodeUserId, ROLES } from '../encoding/identifiers.ts';
 import { decodeReadThresholds } from '../watch/read-thresholds.ts';
 import { route } from './route.ts';
 import { decodeCount, decodeTime } from './shared-decoders.ts';
+import { decodeEmptyPost, decodePasskeyOptions, decodePasskeyPost } from './web-routes.ts';
 
 export const WATCH_STATES = ['active', 'held', 'suspended'] as const;
 export type WatchState = (typeof WATCH_STATES)[number];
@@ -99,5 +101,19 @@ export const WATCH_ROUTES = {
     auth: 'device',
     body: 'none',
     answer: 'bytes',
+  }),
+  startWatchStepUp: route({
+    method: 'POST',
+    path: '/api/v1/watch/step-up/options',
+    auth: 'device',
+    body: decodeEmptyPost,
+    answer: decodePasskeyOptions,
+  }),
+  finishWatchStepUp: route({
+    method: 'POST',
+    path: '/api/v1/watch/step-up',
+    auth: 'device',
+    body: decodePasskeyPost,
+    answer: decodeStateChange,
   }),
 } as const;

@@ -13,7 +13,7 @@ import { isBytes } from '../crypto/hpke/input-checks.ts';
 import { LABELS } from '../crypto/labels.ts';
 import { sha256 } from '../crypto/sha256.ts';
 import { concatBytes, utf8 } from '../encoding/bytes.ts';
-import { encodeCanonical } from '../encoding/canonical-json.ts';
+import { encodeCanonical, type JsonValue } from '../encoding/canonical-json.ts';
 import { MAX_TIME, MIN_TIME } from '../encoding/date-time-group.ts';
 import type { Decoder } from '../encoding/decode.ts';
 import { array, enumOf, integer, object, optional, string } from '../encoding/decode.ts';
@@ -39,15 +39,19 @@ export const SUITES = ['valise-v1/x-wing/hkdf-sha256/aes-256-gcm'] as const;
 export type Suite = (typeof SUITES)[number];
 export const CURRENT_SUITE: Suite = SUITES[0];
 /**
- * Format versions this build reads. Version 2 is version 1 plus the optional `silence` field
- * (the procedure act a cable is, docs/design.md §2); a header without it is written as
- * version 1, so every reader of version 1 still reads it. `v` is inside every signed and
- * hashed value, so a header of one version can never be read as the other.
+/**
+ * The format versions this build opens, and the ones it seals. Version 2 leaves the
+ * directory epoch out of the envelope hash (`envelopeHash`), so a cable refused for a stale
+ * epoch is re-wrapped and re-signed for the current one without encrypting its content again.
+ * Version 3 is version 2 plus the optional `silence` field (the procedure act a cable is,
+ * docs/design.md §2); a header without it is written as version 2, so every reader of
+ * version 2 still reads it. `v` is inside every signed and hashed value, so a header of one
+ * version can never be read as another.
  */
-export const FORMAT_VERSIONS = [1, 2] as const;
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSIONS = [1, 2, 3] as const;
+export const FORMAT_VERSION = 2;
 /** The version of a header carrying a silence-procedure act. */
-export const SILENCE_FORMAT_VERSION = 2;
+export const SILENCE_FORMAT_VERSION = 3;
 
 /**
  * The silence-procedure acts a cable can be (docs/design.md §2), in the header so the server
@@ -90,7 +94,7 @@ export interface CableEnvelope {
   readonly replyTo?: string;
   /** Silence procedure: adopted at this instant (Unix seconds) unless silence is broken. */
   readonly silenceDeadline?: number;
-  /** Format 2: the silence-procedure act this cable is. */
+  /** Format 3: the silence-procedure act this cable is. */
   readonly silence?: SilenceAct;
   /** The directory epoch the sender computed the recipients at. */
   readonly epoch: number;
@@ -176,13 +180,13 @@ function checkEnvelope(h: CableEnvelope, field: string): void {
   checkSilenceAct(h, at);
 }
 
-/** Format 2's rules for the `silence` field (docs/design.md §2, "Silence procedure"). */
+/** Format 3's rules for the `silence` field (docs/design.md §2, "Silence procedure"). */
 function checkSilenceAct(h: CableEnvelope, at: (name: string) => string): void {
   if (h.silence === undefined) return;
   const refuse = (name: string, message: string) => {
     throw new EncodingError('INVALID_VALUE', at(name), message);
   };
-  if (h.v < SILENCE_FORMAT_VERSION) refuse('silence', 'a silence-procedure act needs format version 2');
+  if (h.v < SILENCE_FORMAT_VERSION) refuse('silence', 'a silence-procedure act needs format version 3');
   const needsDeadline = h.silence === 'open' || h.silence === 'extend';
   if (needsDeadline && h.silenceDeadline === undefined) {
     refuse('silenceDeadline', `a silence ${h.silence} cable needs a silenceDeadline`);
@@ -233,11 +237,20 @@ export function encodeHeader(header: CableHeader): Uint8Array {
   return encodeCanonical(json);
 }
 
-/** SHA-256 over the canonical envelope: the AEAD associated data of content and wraps. */
+/**
+ * SHA-256 over the canonical envelope: the AEAD associated data of content and wraps. From
+ * version 2 the epoch is left out (under its own label): it stays in the signed header,
+ * which the signature binds to the content hash, so nothing is lost, and the epoch can move
+ * on without sealing again, exactly as the series position does.
+ */
 export function envelopeHash(envelope: CableEnvelope): Uint8Array {
   const json = toJsonValue(envelope);
   decodeCableEnvelope(json, 'envelope');
-  return sha256(concatBytes(utf8(LABELS.envelope), Uint8Array.of(0), encodeCanonical(json)));
+  if (envelope.v === 1) {
+    return sha256(concatBytes(utf8(LABELS.envelope), Uint8Array.of(0), encodeCanonical(json)));
+  }
+  const { epoch: _epoch, ...hashed } = json as { readonly [key: string]: JsonValue };
+  return sha256(concatBytes(utf8(LABELS.envelopeV2), Uint8Array.of(0), encodeCanonical(hashed)));
 }
 
 /** SHA-256 over a signed header: what the next cable of the series names as `prev`. */

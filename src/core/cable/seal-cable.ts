@@ -67,7 +67,7 @@ export interface CableDraft {
   readonly groups?: readonly string[];
   readonly replyTo?: string;
   readonly silenceDeadline?: number;
-  /** The silence-procedure act this cable is (sealed as format 2). */
+  /** The silence-procedure act this cable is (sealed as format 3). */
   readonly silence?: SilenceAct;
   /** Unix seconds: the date-time group. */
   readonly sentAt: number;
@@ -106,6 +106,19 @@ export interface SealRequest {
 }
 
 export async function sealCable(request: SealRequest): Promise<SealedCable> {
+  const { cable, contentKey } = await sealCableKeepingKey(request);
+  contentKey.fill(0);
+  return cable;
+}
+
+/**
+ * Seals as `sealCable`, and hands the content key back to the sender, which keeps it only
+ * while it sends: if the server answers that the directory moved on (EPOCH_STALE),
+ * `rewrapCable` wraps the same key for the current epoch's new devices. The caller zeroes it.
+ */
+export async function sealCableKeepingKey(
+  request: SealRequest,
+): Promise<{ readonly cable: SealedCable; readonly contentKey: Uint8Array }> {
   checkRequest(request);
   const { sender, directory } = request;
   const entry = directory.device(sender.device);
@@ -138,7 +151,6 @@ export async function sealCable(request: SealRequest): Promise<SealedCable> {
   if (wraps.length !== requests.length || wraps.some((w, i) => w.device !== requests[i]?.device)) {
     throw new CableError('WRAP_INVALID', 'the key wrapper did not wrap for exactly the entitled devices');
   }
-  contentKey.fill(0);
 
   const header = checkedHeader({
     ...envelope,
@@ -149,7 +161,7 @@ export async function sealCable(request: SealRequest): Promise<SealedCable> {
     recipients,
   });
   const signature = await signLabelled(sender.signer, LABELS.cableHeader, encodeHeader(header));
-  return { kind: 'SealedCable', header, signature, content: ciphertext, wraps };
+  return { cable: { kind: 'SealedCable', header, signature, content: ciphertext, wraps }, contentKey };
 }
 
 /**

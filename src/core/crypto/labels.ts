@@ -10,6 +10,11 @@ export const LABELS = {
   cableHeader: 'valise/v1/cable-header',
   /** SHA-256 of the header envelope: the AEAD associated data of content and wraps. */
   envelope: 'valise/v1/envelope',
+  /**
+   * SHA-256 of a format-2 envelope, which leaves the directory epoch out: a cable re-wrapped
+   * for a newer epoch keeps its content and the wraps still due (docs/design.md §4).
+   */
+  envelopeV2: 'valise/v2/envelope',
   /** SHA-256 of a signed header: the `prev` link of the org's series. */
   headerHash: 'valise/v1/header-hash',
   /** SHA-256 over the ordered list of key wraps. */

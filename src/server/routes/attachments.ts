@@ -1,9 +1,11 @@
 /**
  * Attachments. The server never reads one: it stores each encrypted attachment
- * once under the SHA-256 of its ciphertext (PUT, any signed device, idempotent), the sender
- * lists the digests beside the cable it posts (linked in the cable's own transaction), and
- * GET hands a linked blob to a device entitled to the cable only, after the fetch is on
- * record (docs/design.md §8), exactly as a cable fetch.
+ * once under the SHA-256 of its ciphertext (PUT, any signed device, idempotent for its
+ * uploader, an `attachment.uploaded` event), the sender lists the digests beside the cable
+ * it posts (linked in the cable's own transaction, once, by their uploader only), and GET
+ * hands a linked blob to a device entitled to the cable only, after the fetch is on record
+ * (docs/design.md §8), exactly as a cable fetch. Unlinked blobs count against the device's
+ * and organisation's quotas until linked or swept (docs/design.md §7).
  */
 
 import type { FastifyInstance } from 'fastify';
@@ -21,7 +23,7 @@ import { readParams } from '../read-params.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
 import { meterRead } from '../watch/meter-read.ts';
-import { entitledCable } from './cables.ts';
+import { entitledCable, readCableIdParam } from './cables.ts';
 import { serve } from './serve-route.ts';
 
 /** The largest ciphertext: the plaintext limit and generous room for the chunks' tags. */
@@ -46,13 +48,52 @@ export function attachmentRoutes(app: FastifyInstance, ctx: ServerContext): void
     if (!constantTimeEqual(sha256(body), digest)) {
       throw new ServerError('CIPHERTEXT_MISMATCH', 'the body is not the attachment the digest names');
     }
-    const created = await ctx.store.putAttachment(digest, body, actor.device.device, unixSeconds(ctx.clock));
-    return reply.status(created ? 201 : 200).send({ digest: toBase64url(digest) });
+    const now = unixSeconds(ctx.clock);
+    const { limits } = ctx;
+    const outcome = await ctx.store.putAttachment(
+      {
+        digest,
+        content: body,
+        device: actor.device.device,
+        org: actor.org.org,
+        at: now,
+        quota: {
+          deviceBytes: limits.attachmentDeviceBytes,
+          orgBytes: limits.attachmentOrgBytes,
+          since: now - limits.attachmentGraceSeconds,
+        },
+      },
+      auditRecord({
+        at: now,
+        type: 'attachment.uploaded',
+        actor: actorOf(actor),
+        object: { kind: 'attachment', id: toBase64url(digest), org: actor.org.org },
+        detail: { size: body.length },
+      }),
+    );
+    if (outcome === 'taken') {
+      throw new ServerError(
+        'ALREADY_EXISTS',
+        'another device uploaded this attachment; seal the file again (a fresh key makes a fresh digest)',
+      );
+    }
+    if (outcome === 'device-quota' || outcome === 'org-quota') {
+      const [who, bytes] =
+        outcome === 'device-quota'
+          ? ['this device', limits.attachmentDeviceBytes]
+          : [actor.org.org, limits.attachmentOrgBytes];
+      throw new ServerError(
+        'QUOTA_EXCEEDED',
+        `${who} holds attachments no cable links yet, up to its quota of ${mib(bytes)} MiB; send the cables they belong to, or wait ${limits.attachmentGraceSeconds / 3600} h for unsent ones to expire`,
+      );
+    }
+    return reply.status(outcome === 'created' ? 201 : 200).send({ digest: toBase64url(digest) });
   });
 
   serve(app, ROUTES.attachment, {}, async (request, reply) => {
     const actor = requireActor(request);
-    const { id, digest } = readParams(request, { id: decodeCableId, digest: decodeDigest });
+    const id = readCableIdParam(request);
+    const { digest } = readParams(request, { id: decodeCableId, digest: decodeDigest });
     const cable = await entitledCable(ctx, request, actor.device.device, id);
     const content = await ctx.store.fetchAttachment(cable.seq, actor.device.device, digest, () =>
       meterRead(ctx, {
@@ -73,4 +114,26 @@ export function attachmentRoutes(app: FastifyInstance, ctx: ServerContext): void
       .type('application/octet-stream')
       .send(Buffer.from(content.buffer, content.byteOffset, content.length));
   });
+}
+
+function mib(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1);
+}
+
+/**
+ * Removes the unlinked attachments older than the grace period, each with an
+ * `attachment.expired` event (docs/design.md §7); returns how many. The node runs it on a
+ * timer; tests call it with their own clock.
+ */
+export function sweepAttachments(ctx: Pick<ServerContext, 'store' | 'clock' | 'limits'>): Promise<number> {
+  const now = unixSeconds(ctx.clock);
+  return ctx.store.sweepAttachments(now - ctx.limits.attachmentGraceSeconds, (blob) =>
+    auditRecord({
+      at: now,
+      type: 'attachment.expired',
+      actor: {},
+      object: { kind: 'attachment', id: toBase64url(blob.digest), org: blob.org },
+      detail: { device: blob.device, size: blob.size },
+    }),
+  );
 }

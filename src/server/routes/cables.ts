@@ -6,14 +6,14 @@
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ROUTES } from '../../core/api/routes.ts';
-import { formatReference } from '../../core/cable/reference.ts';
+import { formatReference, parseReference } from '../../core/cable/reference.ts';
 import { toBase64url } from '../../core/encoding/bytes.ts';
 import { decodeCableId } from '../../core/encoding/identifiers.ts';
 import { acceptCable } from '../accept-cable.ts';
 import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
-import { readParams } from '../read-params.ts';
+import { fromEncodingError } from '../read-body.ts';
 import { receiptJson } from '../receipt.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
@@ -28,13 +28,43 @@ export async function entitledCable(
   device: string,
   cableId?: string,
 ): Promise<CableRecord> {
-  const id = cableId ?? readParams(request, { id: decodeCableId }).id;
+  const id = cableId ?? readCableIdParam(request);
   const cable = await ctx.store.cable(id);
   // One answer for "no such cable" and "not yours": policy decides who may know it exists.
   if (!cable || !(await ctx.store.wrap(cable.seq, device))) {
     throw new ServerError('NOT_FOUND', `no cable ${id} for this device`);
   }
   return cable;
+}
+
+/**
+ * The `:id` of a cable route. A cable is addressed by its id; a reference (`DE/42/26`) names
+ * a cable only to the people who can see its series, so the client resolves it from its
+ * inbox first (client/resolve-cable-id.ts) and the server says so rather than "out of range".
+ */
+export function readCableIdParam(request: FastifyRequest): string {
+  const raw = (request.params as { readonly id?: unknown } | undefined)?.id;
+  if (typeof raw === 'string' && isReference(raw)) {
+    throw new ServerError(
+      'REFERENCE_NOT_ID',
+      `${raw} is a reference; address the cable by its id (valise read resolves a reference from your inbox)`,
+      { field: 'params.id' },
+    );
+  }
+  try {
+    return decodeCableId(raw, 'params.id');
+  } catch (error) {
+    throw fromEncodingError(error);
+  }
+}
+
+function isReference(text: string): boolean {
+  try {
+    parseReference(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function cableRoutes(app: FastifyInstance, ctx: ServerContext): void {

@@ -21,6 +21,7 @@ import { parseCheckpoint } from '../../core/log/checkpoint/parse-checkpoint.ts';
 import { parseNote } from '../../core/log/checkpoint/parse-note.ts';
 import { verifyCosignature } from '../../core/log/checkpoint/verify-cosignature.ts';
 import { witnessKeyName } from '../../core/log/log-names.ts';
+import { compactRangeIds } from '../../core/log/merkle/compact-range.ts';
 import { consistencyProof } from '../../core/log/merkle/consistency-proof.ts';
 import { inclusionProof } from '../../core/log/merkle/inclusion-proof.ts';
 import { leafHash } from '../../core/log/merkle/merkle-hash.ts';
@@ -51,6 +52,17 @@ export async function cosignedNote(log: LogStore, stored: StoredCheckpoint): Pro
   return stored.note + lines.map((c) => c.line).join('');
 }
 
+/** Who reads leaves: auditors (auditScope), and witnesses, who get every leaf as its hash. */
+function leafScope(actor: DirectoryDevice): { readonly org?: string } | 'hashes' {
+  return actor.user.role === 'registry' ? 'hashes' : auditScope(actor);
+}
+
+/** The stored roots of the compact range [0, size) (core/log/merkle compact-range.ts). */
+export async function frontierOf(log: LogStore, size: number): Promise<readonly Uint8Array[]> {
+  const ids = compactRangeIds(size);
+  return ids.length === 0 ? [] : log.readNodes(ids);
+}
+
 function requireWitness(actor: DirectoryDevice): void {
   if (actor.user.role !== 'registry') {
     throw new ServerError('FORBIDDEN', "only an organisation's registry devices are witnesses of the log");
@@ -79,12 +91,19 @@ export function logRoutes(app: FastifyInstance, ctx: ServerContext, checkpointer
   serve(app, ROUTES.log, {}, async () => ({
     origin: checkpointer.origin,
     key: checkpointer.verifierKey,
+    quorum: checkpointer.quorum,
   }));
 
   serve(app, ROUTES.checkpoint, {}, async (request) => {
     requireActor(request);
     const latest = await checkpointer.checkpoint();
-    return { size: latest.size, note: await cosignedNote(log, latest) };
+    // docs/design.md §8: clients act on the directory only under the quorum's cosignatures.
+    const witnessed = checkpointer.quorum > 0 ? await log.latestCosigned(checkpointer.quorum) : undefined;
+    return {
+      size: latest.size,
+      note: await cosignedNote(log, latest),
+      ...(witnessed ? { witnessed: { size: witnessed.size, note: await cosignedNote(log, witnessed) } } : {}),
+    };
   });
 
   serve(app, ROUTES.checkpoints, {}, async (request) => {
@@ -112,7 +131,7 @@ export function logRoutes(app: FastifyInstance, ctx: ServerContext, checkpointer
   });
 
   serve(app, ROUTES.leaves, {}, async (request) => {
-    const scope = auditScope(requireActor(request));
+    const scope = leafScope(requireActor(request));
     const query = readQuery(request, {
       from: optional(integerText({ min: 0, max: Number.MAX_SAFE_INTEGER })),
       limit: optional(integerText({ min: 1, max: MAX_PAGE })),
@@ -124,14 +143,17 @@ export function logRoutes(app: FastifyInstance, ctx: ServerContext, checkpointer
     // An officer sees the events of their organisation; of the others, only the leaf hash,
     // which is enough to rebuild the tree and check every checkpoint.
     const items = leaves.map((leaf) =>
-      scope.org === undefined ||
-      leaf.actorOrg === scope.org ||
-      leaf.objectOrg === scope.org ||
-      leaf.type === 'log.alert'
+      scope !== 'hashes' &&
+      (scope.org === undefined ||
+        leaf.actorOrg === scope.org ||
+        leaf.objectOrg === scope.org ||
+        leaf.type === 'log.alert')
         ? { leaf: leaf.index, event: new TextDecoder().decode(leaf.event) }
         : { leaf: leaf.index, hash: toBase64url(leafHash(leaf.event)) },
     );
-    return to < size ? { size, items, next: to } : { size, items };
+    // The compact range [0, from): with it, the page's leaves rebuild a root (a range proof).
+    const frontier = from <= size ? (await frontierOf(log, from)).map(toBase64url) : [];
+    return to < size ? { size, items, next: to, frontier } : { size, items, frontier };
   });
 
   serve(app, ROUTES.inclusionProof, {}, async (request) => {
@@ -202,6 +224,7 @@ export function logRoutes(app: FastifyInstance, ctx: ServerContext, checkpointer
         },
       );
     }
+    checkpointer.cosigned(stored);
     const created = await log.addCosignature({
       size: body.size,
       witness: actor.device.device,
@@ -216,6 +239,8 @@ export function logRoutes(app: FastifyInstance, ctx: ServerContext, checkpointer
     const actor = requireActor(request);
     const body = routeBody(request, ROUTES.alert, ctx.limits.maxBodyBytes);
     requireWitness(actor);
+    // docs/design.md §8: the checkpoint the witness holds is a floor the log never signs below.
+    if (body.previous !== undefined) await checkpointer.heldByWitness(body.previous);
     const received = noteFacts(body.note);
     const previous = noteFacts(body.previous);
     const leaf = await ctx.store.appendAudit(

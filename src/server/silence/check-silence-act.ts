@@ -35,7 +35,7 @@ export async function checkSilenceAct(
     if (header.silenceDeadline !== undefined) {
       throw new ServerError(
         'INVALID_VALUE',
-        'a silence deadline belongs to a silence procedure: send it as format 2 with silence "open"',
+        'a silence deadline belongs to a silence procedure: send it as format 3 with silence "open"',
         { field: 'cable.header.silenceDeadline' },
       );
     }

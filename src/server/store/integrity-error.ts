@@ -14,12 +14,14 @@ export const INTEGRITY_ERROR_CODES = [
   'DIRECTORY_ENTRY_UNREADABLE',
   /** An index is missing from the run of rows. */
   'DIRECTORY_ENTRY_MISSING',
+  /** The stored log is smaller than, or not an extension of, a checkpoint a witness cosigned. */
+  'LOG_BEHIND_WITNESS',
 ] as const;
 export type IntegrityErrorCode = (typeof INTEGRITY_ERROR_CODES)[number];
 
 export interface IntegrityFinding {
   /** The table and the row's key. */
-  readonly table: 'directory_entries';
+  readonly table: 'directory_entries' | 'audit_events';
   readonly row: number;
   /** What failed, e.g. `BAD_SIGNATURE` (a directory rejection reason) or `NOT_CANONICAL`. */
   readonly check: string;

@@ -89,4 +89,6 @@ export interface LogStore extends HashReader {
   cosignatures(sizes: readonly number[]): Promise<StoredCosignature[]>;
   /** False when this witness's cosignature of that checkpoint is stored already. */
   addCosignature(cosignature: StoredCosignature): Promise<boolean>;
+  /** The newest checkpoint cosigned by witnesses of at least `quorum` (at least one) organisations. */
+  latestCosigned(quorum: number): Promise<StoredCheckpoint | undefined>;
 }

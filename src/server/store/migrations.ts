@@ -282,6 +282,45 @@ function watch(dialect: Dialect): Migration {
 }
 
 /**
+ * Attachment owners and quotas (docs/design.md §7): each blob records its uploader's
+ * organisation, its size and the one cable it is linked to (a blob is linked once, by the
+ * device that uploaded it). Blobs stored before keep their first link; their organisation is
+ * the uploading device's, read from the directory rows.
+ */
+function attachmentOwners(dialect: Dialect): Migration {
+  const t = typesOf(dialect);
+  const length = dialect === 'sqlite' ? sql`length(content)` : sql`octet_length(content)`;
+  return {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('attachments').addColumn('org', 'text').execute();
+      await db.schema.alterTable('attachments').addColumn('size', t.int).execute();
+      await db.schema.alterTable('attachments').addColumn('linked_seq', t.int).execute();
+      await sql`UPDATE attachments SET size = ${length},
+        linked_seq = (SELECT min(l.cable_seq) FROM cable_attachments l WHERE l.digest = attachments.digest),
+        org = (SELECT min(d.org) FROM directory_entries d WHERE d.kind = 'device' AND d.subject = attachments.uploaded_by)`.execute(
+        db,
+      );
+      // The quota sums and the sweep read the unlinked blobs by uploader, organisation and age.
+      await db.schema
+        .createIndex('attachments_unlinked_by_device')
+        .on('attachments')
+        .columns(['uploaded_by', 'linked_seq'])
+        .execute();
+      await db.schema
+        .createIndex('attachments_unlinked_by_org')
+        .on('attachments')
+        .columns(['org', 'linked_seq'])
+        .execute();
+      await db.schema
+        .createIndex('attachments_by_age')
+        .on('attachments')
+        .columns(['linked_seq', 'uploaded_at'])
+        .execute();
+    },
+  };
+}
+
+/**
  * The silence procedure (docs/design.md §2): the Presidency acts, each procedure act (keyed
  * by its cable, indexed by procedure), and the outcome recorded once per procedure (its
  * primary key makes a second verdict impossible).
@@ -334,7 +373,8 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0003-merkle-log': merkleLog(dialect),
         '0004-attachments': attachments(dialect),
         '0005-watch': watch(dialect),
-        '0006-silence-procedure': silenceProcedure(dialect),
+        '0006-attachment-owners': attachmentOwners(dialect),
+        '0007-silence-procedure': silenceProcedure(dialect),
       };
     },
   };

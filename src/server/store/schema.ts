@@ -77,6 +77,12 @@ export interface AttachmentsTable {
   content: Uint8Array;
   uploaded_by: string;
   uploaded_at: number;
+  /** The uploader's organisation (null only for a blob whose device the directory lacked). */
+  org: string | null;
+  /** The ciphertext's length in bytes: what the quotas count. */
+  size: number | null;
+  /** The one cable the blob is linked to; null until its uploader links it. */
+  linked_seq: number | null;
 }
 
 export interface CableAttachmentsTable {
@@ -149,9 +155,9 @@ export interface WebSessionsTable {
 /** Outstanding WebAuthn challenges: single use, short-lived. */
 export interface WebauthnChallengesTable {
   challenge: string;
-  /** 'enrol', 'sign-in' or 'step-up'. */
+  /** 'enrol', 'sign-in', 'step-up' or 'watch-step-up'. */
   purpose: string;
-  /** The invitation (enrol) or the device (sign-in, step-up) it was issued to. */
+  /** The invitation (enrol) or the device (sign-in, step-ups) it was issued to. */
   subject: string;
   expires_at: number;
 }

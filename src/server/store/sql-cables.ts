@@ -5,11 +5,12 @@
  * of the year, chained to the org's last cable, never back into an earlier year.
  */
 import type { Kysely } from 'kysely';
-import { constantTimeEqual, toHex } from '../../core/encoding/bytes.ts';
+import { constantTimeEqual } from '../../core/encoding/bytes.ts';
 import { canonicalize } from '../../core/encoding/canonical-json.ts';
 import { toJsonValue } from '../../core/encoding/to-json.ts';
 import { CABLE_COLUMNS, cableOf } from './cable-row.ts';
 import type { Database } from './schema.ts';
+import { linkIn, refusedLinkIn } from './sql-attachments.ts';
 import { insertSilenceAct } from './sql-procedures.ts';
 import { blob, bytesOf } from './sql-values.ts';
 import type {
@@ -70,6 +71,8 @@ export class SqlCables {
         : cable.prev !== undefined && constantTimeEqual(cable.prev, head.hash);
     const yearOk = head.lastYear === null || cable.year >= head.lastYear;
     if (!yearOk || cable.serial !== head.serial + 1 || !prevOk) return { kind: 'conflict', head };
+    const refusal = await refusedLinkIn(trx, this.#ctx.dialect, cable.attachments ?? [], cable.senderDevice);
+    if (refusal) return { kind: 'attachment-refused', refusal };
 
     const inserted = await trx
       .insertInto('cables')
@@ -106,13 +109,7 @@ export class SqlCables {
         )
         .execute();
     }
-    const linked = [...new Map((cable.attachments ?? []).map((d) => [toHex(d), d])).values()];
-    if (linked.length > 0) {
-      await trx
-        .insertInto('cable_attachments')
-        .values(linked.map((d) => ({ cable_seq: seq, digest: blob(d) })))
-        .execute();
-    }
+    await linkIn(trx, seq, cable.attachments ?? []);
     if (cable.silence) await insertSilenceAct(trx, cable.silence);
     await this.#ctx.audit(trx, audit);
     return { kind: 'accepted', seq };

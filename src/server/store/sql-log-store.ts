@@ -308,6 +308,26 @@ export class SqlLogStore implements LogStore {
     );
   }
 
+  latestCosigned(quorum: number): Promise<StoredCheckpoint | undefined> {
+    return this.#options.read(async () => {
+      const row = await this.#db
+        .selectFrom('cosignatures')
+        .select('size')
+        .groupBy('size')
+        .having(sql<number>`count(distinct org)`, '>=', Math.max(1, quorum))
+        .orderBy('size', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (row === undefined) return undefined;
+      const checkpoint = await this.#db
+        .selectFrom('checkpoints')
+        .selectAll()
+        .where('size', '=', Number(row.size))
+        .executeTakeFirst();
+      return checkpoint ? checkpointOf(checkpoint) : undefined;
+    });
+  }
+
   cosignatures(sizes: readonly number[]): Promise<StoredCosignature[]> {
     return this.#options.read(async () => {
       if (sizes.length === 0) return [];

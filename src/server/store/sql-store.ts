@@ -25,16 +25,20 @@ import { SqlWebStore } from './sql-web-store.ts';
 import type {
   AcceptOutcome,
   AckRecord,
+  AttachmentRefusal,
   AuditRecord,
   CableRecord,
   DirectoryRow,
   EnrolmentRecord,
   EnrolmentStatus,
+  ExpiredBlob,
   FetchedCable,
   InboxQuery,
   InboxRow,
   InvitationRecord,
+  NewAttachment,
   NewCable,
+  PutOutcome,
   RecordRead,
   RedeemOutcome,
   SeriesHead,
@@ -148,11 +152,18 @@ export class SqlStore implements Store {
     return this.#inbox.page(query);
   }
 
-  putAttachment(digest: Uint8Array, content: Uint8Array, uploadedBy: string, at: number): Promise<boolean> {
-    return this.#attachments.put(digest, content, uploadedBy, at);
+  putAttachment(upload: NewAttachment, audit: AuditRecord): Promise<PutOutcome> {
+    return this.#attachments.put(upload, audit);
   }
-  missingAttachments(digests: readonly Uint8Array[]): Promise<Uint8Array[]> {
-    return this.#attachments.missing(digests);
+  refusedAttachments(
+    digests: readonly Uint8Array[],
+    device: string,
+    since: number,
+  ): Promise<AttachmentRefusal[]> {
+    return this.#attachments.refused(digests, device, since);
+  }
+  sweepAttachments(before: number, expired: (blob: ExpiredBlob) => AuditRecord): Promise<number> {
+    return this.#attachments.sweep(before, expired);
   }
   fetchAttachment(
     seq: number,

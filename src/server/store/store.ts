@@ -141,7 +141,42 @@ export interface CableRecord {
 export type AcceptOutcome =
   | { readonly kind: 'accepted'; readonly seq: number }
   | { readonly kind: 'exists'; readonly cable: CableRecord }
-  | { readonly kind: 'conflict'; readonly head: SeriesHead };
+  | { readonly kind: 'conflict'; readonly head: SeriesHead }
+  | { readonly kind: 'attachment-refused'; readonly refusal: AttachmentRefusal };
+
+/** An encrypted attachment to store, with the quotas its uploader is held to. */
+export interface NewAttachment {
+  readonly digest: Uint8Array;
+  readonly content: Uint8Array;
+  /** The uploading device, and its organisation. */
+  readonly device: string;
+  readonly org: string;
+  readonly at: number;
+  readonly quota: {
+    /** Most bytes of unlinked blobs one device may hold, and one organisation. */
+    readonly deviceBytes: number;
+    readonly orgBytes: number;
+    /** Unlinked blobs uploaded before this instant have expired: they count for nothing. */
+    readonly since: number;
+  };
+}
+
+/** `created`; `exists` (the uploader's own blob again); `taken` (another device's blob). */
+export type PutOutcome = 'created' | 'exists' | 'taken' | 'device-quota' | 'org-quota';
+
+/** A blob the sweep removes, for its event. */
+export interface ExpiredBlob {
+  readonly digest: Uint8Array;
+  readonly device: string;
+  readonly org: string | undefined;
+  readonly size: number;
+}
+
+/** Why a blob may not be linked to a cable: not stored (or expired), another device's, linked already. */
+export interface AttachmentRefusal {
+  readonly digest: Uint8Array;
+  readonly reason: 'missing' | 'not-uploader' | 'linked';
+}
 
 export interface InboxQuery {
   readonly device: string;
@@ -225,10 +260,22 @@ export interface Store {
   fetchCable(seq: number, device: string, record: RecordRead): Promise<FetchedCable | undefined>;
   inbox(query: InboxQuery): Promise<InboxRow[]>;
 
-  /** Stores an encrypted attachment under its digest; false if it was already stored. */
-  putAttachment(digest: Uint8Array, content: Uint8Array, uploadedBy: string, at: number): Promise<boolean>;
-  /** The digests among `digests` that no blob is stored under. */
-  missingAttachments(digests: readonly Uint8Array[]): Promise<Uint8Array[]>;
+  /**
+   * Stores an encrypted attachment under its digest with its `attachment.uploaded` event,
+   * unless stored already or over a quota (sql-attachments.ts).
+   */
+  putAttachment(upload: NewAttachment, audit: AuditRecord): Promise<PutOutcome>;
+  /**
+   * Why `device` may not link each of `digests` to a cable now: not stored or unlinked
+   * since before `since` (expired), uploaded by another device, or linked already.
+   */
+  refusedAttachments(
+    digests: readonly Uint8Array[],
+    device: string,
+    since: number,
+  ): Promise<AttachmentRefusal[]>;
+  /** Removes unlinked blobs uploaded before `before`, each with the event `expired` makes; returns how many. */
+  sweepAttachments(before: number, expired: (blob: ExpiredBlob) => AuditRecord): Promise<number>;
   /**
    * The blob `digest` linked to cable `seq`, once `record` has put the read on record (as for
    * fetchCable); undefined, and `record` not called, when the device holds no wrap for the

@@ -38,7 +38,7 @@ export interface SessionRecord {
   readonly endedAt: number | undefined;
 }
 
-export const CHALLENGE_PURPOSES = ['enrol', 'sign-in', 'step-up'] as const;
+export const CHALLENGE_PURPOSES = ['enrol', 'sign-in', 'step-up', 'watch-step-up'] as const;
 export type ChallengePurpose = (typeof CHALLENGE_PURPOSES)[number];
 
 export interface ChallengeRecord {

@@ -13,6 +13,8 @@
  *   POST /api/v1/web/step-up               device + session + assertion → two minutes of step-up
  *   POST /api/v1/web/sign-out              device + session
  *   GET  /api/v1/web/session               device + session
+ *   POST /api/v1/watch/step-up/options     device, even held: a passkey challenge to release the hold
+ *   POST /api/v1/watch/step-up             device, even held + assertion → the hold released
  */
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../server-context.ts';
@@ -24,6 +26,7 @@ import { serveWebApp } from './serve-web-app.ts';
 import { signOutRoutes } from './sign-out.ts';
 import { startEnrolmentRoute } from './start-enrolment.ts';
 import { startSignInRoutes } from './start-sign-in.ts';
+import { watchStepUpRoutes } from './watch-step-up.ts';
 import type { WebContext } from './web-context.ts';
 import { resolveWebOptions, type WebOptions } from './web-options.ts';
 
@@ -42,6 +45,7 @@ export function registerWeb(app: FastifyInstance, ctx: ServerContext, options: W
       finishSignInRoute(api, web);
       finishStepUpRoute(api, web);
       signOutRoutes(api, web);
+      watchStepUpRoutes(api, web);
     },
     { prefix: '/api/v1' },
   );

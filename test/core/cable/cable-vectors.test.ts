@@ -32,3 +32,28 @@ describe('frozen cable vectors (test/vectors/cables.json)', () => {
     });
   }
 });
+
+const v2 = JSON.parse(
+  readFileSync(join(import.meta.dirname, '..', '..', 'vectors', 'cables-v2.json'), 'utf8'),
+) as {
+  vectors: CableVector[];
+};
+
+describe('frozen cable vectors of format 2 (test/vectors/cables-v2.json)', () => {
+  test('cover a sealed cable, a re-wrapped one read through a kept and a new wrap, and a revoked reader', () => {
+    const names = v2.vectors.map((v) => v.name);
+    for (const n of ['sealed at its epoch', 'a kept wrap', 'enrolled since', 'revoked since', 'relabelled']) {
+      assert.ok(
+        names.some((x) => x.includes(n)),
+        n,
+      );
+    }
+  });
+
+  for (const v of v2.vectors) {
+    test(v.name, async () => {
+      const [result] = await checkCableVectors([v]);
+      assert.equal(result!.problem, '');
+    });
+  }
+});

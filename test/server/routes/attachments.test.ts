@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sha256 } from '../../../src/core/crypto/sha256.ts';
 import { randomBytes, toBase64url } from '../../../src/core/encoding/bytes.ts';
+import { parseLogEvent } from '../../../src/core/log/log-event.ts';
 import { MAX_ATTACHMENT_BYTES } from '../../../src/server/routes/attachments.ts';
 import { backends } from '../fixtures/backends.ts';
 import { actCounts, auditTypesAfter, lastAuditSeq } from '../fixtures/counts.ts';
@@ -32,14 +33,17 @@ for (const backend of await backends()) {
         contentType: 'application/octet-stream',
       });
 
-    async function send(attachments: string[]) {
-      const anna = device(t.network, 'de.anna');
+    async function send(attachments: string[], sender = device(t.network, 'de.anna')) {
       const cable = await testCable(t.directory, {
-        sender: anna,
+        sender,
         distribution: [{ org: 'FR', role: 'action' }],
-        ...(await nextPosition(t.api, anna)),
+        ...(await nextPosition(t.api, sender)),
       });
-      const response = await t.api.post('/api/v1/cables', { ...cableBody(cable), attachments }, { as: anna });
+      const response = await t.api.post(
+        '/api/v1/cables',
+        { ...cableBody(cable), attachments },
+        { as: sender },
+      );
       return { id: cable.header.id, response };
     }
 
@@ -119,6 +123,68 @@ for (const backend of await backends()) {
       assert.equal(response.status, 400, response.text);
       assert.equal(response.json.error.field, 'attachments');
       assert.deepEqual(await actCounts(t.store), before);
+    });
+
+    test('an upload is an attachment.uploaded event naming its device, digest and size', async () => {
+      const anna = device(t.network, 'de.anna');
+      const blob = randomBytes(321);
+      const digest = toBase64url(sha256(blob));
+      const seq = await lastAuditSeq(t.store);
+      assert.equal((await put(blob, digest, anna)).status, 201);
+      const events = await t.store.auditEvents(seq, 10);
+      assert.deepEqual(
+        events.map((e) => e.type),
+        ['attachment.uploaded'],
+      );
+      const event = parseLogEvent(events[0]!.event);
+      assert.deepEqual(event.actor, { org: 'DE', user: 'de.anna', device: anna.id });
+      assert.deepEqual(event.object, { kind: 'attachment', id: digest, org: 'DE' });
+      assert.equal(event.detail.size, 321);
+    });
+
+    test("a device not entitled to a cable cannot link its attachment's digest to its own cable and fetch it", async () => {
+      const anna = device(t.network, 'de.anna');
+      const eva = device(t.network, 'cy.eva');
+      const blob = randomBytes(2000);
+      const digest = toBase64url(sha256(blob));
+      assert.equal((await put(blob, digest, anna)).status, 201);
+      const { id: annas } = await send([digest]);
+      // Eva learnt the digest (a header, a log line); she is not entitled to Anna's cable.
+      assert.equal(
+        (await t.api.get(`/api/v1/cables/${annas}/attachments/${digest}`, { as: eva })).status,
+        404,
+      );
+      const before = await actCounts(t.store);
+      const { id, response } = await send([digest], eva);
+      assert.equal(response.status, 403, response.text);
+      assert.equal(response.json.error.code, 'ATTACHMENT_NOT_YOURS');
+      assert.equal(response.json.error.field, 'attachments');
+      assert.deepEqual(await actCounts(t.store), before);
+      const through = await t.api.get(`/api/v1/cables/${id}/attachments/${digest}`, { as: eva });
+      assert.equal(through.status, 404);
+      // Uploading the same bytes again does not make her their uploader either.
+      const again = await put(blob, digest, eva);
+      assert.equal(again.status, 409, again.text);
+      assert.equal(again.json.error.code, 'ALREADY_EXISTS');
+      assert.equal((await send([digest], eva)).response.json.error.code, 'ATTACHMENT_NOT_YOURS');
+    });
+
+    test('a blob is linked once: its own uploader cannot link it to a second cable', async () => {
+      const anna = device(t.network, 'de.anna');
+      const blob = randomBytes(700);
+      const digest = toBase64url(sha256(blob));
+      assert.equal((await put(blob, digest, anna)).status, 201);
+      assert.equal((await send([digest])).response.status, 201);
+      const before = await actCounts(t.store);
+      const { response } = await send([digest]);
+      assert.equal(response.status, 409, response.text);
+      assert.equal(response.json.error.code, 'ATTACHMENT_LINKED');
+      assert.deepEqual(await actCounts(t.store), before);
+      // Another device of the same person is another device.
+      const other = randomBytes(50);
+      const otherDigest = toBase64url(sha256(other));
+      assert.equal((await put(other, otherDigest, device(t.network, 'de.anna.2'))).status, 201);
+      assert.equal((await send([otherDigest])).response.json.error.code, 'ATTACHMENT_NOT_YOURS');
     });
   });
 }

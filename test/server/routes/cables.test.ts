@@ -160,6 +160,7 @@ for (const backend of await backends()) {
           'EPOCH_INVALID',
         ],
         ['a date-time group in the future', 'de.anna', { sentAt: T0 + 3600 }, 422, 'DATE_INVALID'],
+        ['a date-time group an hour in the past', 'de.anna', { sentAt: T0 - 3600 }, 422, 'DATE_INVALID'],
       ];
       for (const [what, name, spec, status, code] of cases) {
         const before = await actCounts(t.store);
@@ -234,6 +235,39 @@ for (const backend of await backends()) {
       });
       assert.equal(missing.status, 404);
       assert.deepEqual(Object.keys(missing.json.error).sort(), ['code', 'message']);
+    });
+
+    test('a cable wrapped at an epoch before a revocation is 409 EPOCH_STALE with the current epoch; nothing is stored', async () => {
+      const anna = device(t.network, 'de.anna');
+      const old = device(t.network, 'de.anna.old');
+      // The last entry of the directory revokes de.anna.old: one epoch earlier it was in force.
+      const stale = t.directory.epoch - 1;
+      const before = await actCounts(t.store);
+      const { cable, response } = await send('de.anna', { epoch: stale });
+      assert.ok(cable.header.recipients.includes(old.id), 'the stale cable wraps for the revoked device');
+      assert.equal(response.status, 409, response.text);
+      assert.equal(response.json.error.code, 'EPOCH_STALE');
+      assert.equal(response.json.epoch, t.directory.epoch);
+      assert.deepEqual(await actCounts(t.store), before);
+      assert.equal((await t.api.get(`/api/v1/cables/${cable.header.id}`, { as: anna })).status, 404);
+      // At the current epoch the same sender is accepted.
+      assert.equal((await send('de.anna')).response.status, 201);
+    });
+
+    test('a cable asked for by its reference is 400 REFERENCE_NOT_ID, saying to use the id', async () => {
+      const { response } = await send('de.anna');
+      assert.equal(response.status, 201, response.text);
+      const reference = response.json.receipt.reference as string;
+      const claire = device(t.network, 'fr.claire');
+      for (const path of [
+        `/api/v1/cables/${encodeURIComponent(reference)}`,
+        `/api/v1/cables/${encodeURIComponent(reference)}/attachments/${'A'.repeat(43)}`,
+      ]) {
+        const answer = await t.api.get(path, { as: claire });
+        assert.equal(answer.status, 400, `${path}: ${answer.text}`);
+        assert.equal(answer.json.error.code, 'REFERENCE_NOT_ID');
+        assert.match(answer.json.error.message, /id/);
+      }
     });
   });
 }

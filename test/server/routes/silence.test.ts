@@ -257,10 +257,11 @@ for (const backend of await backends()) {
       const anna = await session('de.anna');
       const draft = { classification: 'RESTREINT UE', precedence: 'PRIORITY', groups: ['COEST'] } as const;
       const content = { subject: 'x', body: 'y' };
-      // Dated two hours ago, with a deadline an hour ago: the header is well formed, the deadline past.
-      const past = { ...anna, clock: { nowSeconds: () => now() - 2 * HOUR } };
+      // Dated four minutes ago (within the server's clock window), with a deadline a minute ago:
+      // the header is well formed and its date accepted, the deadline past.
+      const past = { ...anna, clock: { nowSeconds: () => now() - 4 * 60 } };
       await refused(
-        () => openSilence({ session: past, participants: ['FR'], deadline: now() - HOUR, draft, content }),
+        () => openSilence({ session: past, participants: ['FR'], deadline: now() - 60, draft, content }),
         'DEADLINE_INVALID',
       );
       await refused(

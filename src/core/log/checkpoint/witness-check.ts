@@ -28,6 +28,10 @@ export const WITNESS_REFUSALS = [
   'SPLIT_VIEW',
   /** The consistency proof does not link the two checkpoints (tlog-witness: 422). */
   'INCONSISTENT',
+  /** A leaf of the new range is not served: an event was deleted (docs/design.md §8). */
+  'MISSING_LEAF',
+  /** The served leaves of the new range do not build the checkpointed tree: one was altered. */
+  'ALTERED_LEAF',
 ] as const;
 
 export type WitnessRefusal = (typeof WITNESS_REFUSALS)[number];

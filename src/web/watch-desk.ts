@@ -1,0 +1,137 @@
+/**
+ * The watch in the worker (docs/design.md §9). For a security officer: the organisation's
+ * devices and their state, a device's reads over the day or the week, release and suspend
+ * (each with a reason), and the live stream, whose events the worker decodes with the log's
+ * own decoder and pushes to the page as they come. For a held browser device: the passkey
+ * step-up that releases it. For a stopped device: whom to call, read from the directory this
+ * device verified last (the server answers a stopped device nothing else).
+ */
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
+import { describeWatchEvent, followWatch, isAlarm } from '../client/follow-watch.ts';
+import { ROUTES } from '../core/api/routes.ts';
+import { openDirectory } from '../core/identity/directory.ts';
+import { passkeyJson } from './browser-enrolment.ts';
+import type { DeviceContext } from './device-context.ts';
+import type { OfficerContact, WatchActivityView, WatchDeviceRow, WatchEventView } from './device-protocol.ts';
+import { requestOptionsJson } from './passkey-options-json.ts';
+
+export async function watchedDevices(device: DeviceContext): Promise<readonly WatchDeviceRow[]> {
+  const answer = await device.live().api.call(ROUTES.watchedDevices);
+  return answer.items.map((d) => ({
+    device: d.device,
+    user: d.user,
+    label: d.label,
+    role: d.role,
+    state: d.state,
+    ...(d.since === undefined ? {} : { since: d.since }),
+    ...(d.reason === undefined ? {} : { reason: d.reason }),
+  }));
+}
+
+export async function watchActivity(
+  device: DeviceContext,
+  target: string,
+  period: 'day' | 'week',
+): Promise<WatchActivityView> {
+  const a = await device
+    .live()
+    .api.call(ROUTES.deviceActivity, { params: { device: target }, query: { period } });
+  return {
+    device: a.device,
+    period,
+    from: a.from,
+    slotSeconds: a.slotSeconds,
+    reads: a.reads,
+    limit: a.limit,
+  };
+}
+
+export async function setWatchState(
+  device: DeviceContext,
+  target: string,
+  act: 'release' | 'suspend',
+  reason: string,
+): Promise<void> {
+  const route = act === 'release' ? ROUTES.releaseDevice : ROUTES.suspendDevice;
+  await device.live().api.call(route, { params: { device: target }, body: { reason } });
+}
+
+/** The live stream: one open request, its events pushed; `stop` aborts it. */
+export class WatchFollower {
+  readonly #push: (event: WatchEventView) => void;
+  readonly #opened: () => void;
+  readonly #ended: (error: unknown) => void;
+  #abort: AbortController | undefined;
+  #last: number | undefined;
+
+  constructor(push: (event: WatchEventView) => void, opened: () => void, ended: (error: unknown) => void) {
+    this.#push = push;
+    this.#opened = opened;
+    this.#ended = ended;
+  }
+
+  start(device: DeviceContext): void {
+    if (this.#abort) return;
+    const abort = new AbortController();
+    this.#abort = abort;
+    void (async () => {
+      try {
+        for await (const { leaf, event } of followWatch(device.live().api, {
+          signal: abort.signal,
+          onOpen: this.#opened,
+          ...(this.#last === undefined ? {} : { after: this.#last }),
+        })) {
+          this.#last = leaf;
+          this.#push({
+            leaf,
+            at: event.at,
+            type: event.type,
+            device: event.object.id,
+            ...(event.actor.user === undefined ? {} : { user: event.actor.user }),
+            ...(event.object.org === undefined ? {} : { org: event.object.org }),
+            line: describeWatchEvent(event),
+            alarm: isAlarm(event),
+          });
+        }
+      } catch (error) {
+        if (!abort.signal.aborted) this.#ended(error);
+      } finally {
+        if (this.#abort === abort) this.#abort = undefined;
+      }
+    })();
+  }
+
+  stop(): void {
+    this.#abort?.abort();
+    this.#abort = undefined;
+  }
+}
+
+export async function startWatchStepUp(
+  device: DeviceContext,
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  await device.syncClock();
+  const { options } = await (await device.deviceApi()).call(ROUTES.startWatchStepUp, { body: {} });
+  return requestOptionsJson(options);
+}
+
+export async function finishWatchStepUp(device: DeviceContext, passkey: unknown): Promise<void> {
+  await (await device.deviceApi()).call(ROUTES.finishWatchStepUp, {
+    body: { passkey: passkeyJson(passkey) },
+  });
+}
+
+export async function securityOfficers(device: DeviceContext): Promise<readonly OfficerContact[]> {
+  const { keys } = await device.open();
+  const profile = await keys.loadProfile();
+  const org = profile.device?.org;
+  if (!profile.network || !org) return [];
+  const directory = await openDirectory(profile.network.root, await keys.loadDirectory());
+  const officers = new Map<string, OfficerContact>();
+  for (const d of directory.devices()) {
+    if (d.org.org === org && d.user.role === 'security-officer') {
+      officers.set(d.user.user, { user: d.user.user, name: d.user.name });
+    }
+  }
+  return [...officers.values()];
+}
