@@ -27,6 +27,8 @@ export interface OpenSilenceRequest {
   readonly deadline: number;
   readonly draft: Pick<CableDraft, 'classification' | 'precedence' | 'groups' | 'markings'>;
   readonly content: ContentDraft;
+  /** Re-syncs the directory when the server answers EPOCH_STALE (see `sendCable`). */
+  readonly resync?: SendRequest['resync'];
 }
 
 export function openSilence(request: OpenSilenceRequest): Promise<SentCable> {
@@ -60,6 +62,7 @@ export function openSilence(request: OpenSilenceRequest): Promise<SentCable> {
     session: request.session,
     draft: { ...request.draft, distribution, silence: 'open', silenceDeadline: request.deadline },
     content: request.content,
+    ...(request.resync ? { resync: request.resync } : {}),
   });
 }
 
@@ -72,6 +75,8 @@ export interface SilenceActRequest {
   readonly deadline?: number;
   /** Subject and body (an objection's reason). */
   readonly content: ContentDraft;
+  /** Re-syncs the directory when the server answers EPOCH_STALE (see `sendCable`). */
+  readonly resync?: SendRequest['resync'];
 }
 
 export async function sendSilenceAct(request: SilenceActRequest): Promise<SentCable> {
@@ -95,5 +100,6 @@ export async function sendSilenceAct(request: SilenceActRequest): Promise<SentCa
       ...(act === 'extend' && request.deadline !== undefined ? { silenceDeadline: request.deadline } : {}),
     },
     content: request.content,
+    ...(request.resync ? { resync: request.resync } : {}),
   });
 }

@@ -4,6 +4,7 @@
  * contradicts), the objections' reasons decrypted here, and breaking silence (an objection,
  * which the server lets a browser send only after a fresh passkey touch).
  */
+import { directoryAtLeast } from '../client/send-cable.ts';
 import { sendSilenceAct } from '../client/send-silence-act.ts';
 import { silenceStatus } from '../client/silence-status.ts';
 import type { DeviceContext } from './device-context.ts';
@@ -54,6 +55,13 @@ export async function breakSilence(
     procedure: id,
     act: 'object',
     content: { subject: 'Silence broken', body: reason },
+    // docs/design.md §6: a directory that moved on is synced again, and the cable re-wrapped.
+    resync: (epoch) =>
+      directoryAtLeast(
+        async () => (await device.fresh(0)).directory,
+        epoch,
+        () => new Promise((resolve) => setTimeout(resolve, 500)),
+      ),
   });
   return { reference: sent.reference };
 }

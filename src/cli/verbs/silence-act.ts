@@ -4,6 +4,7 @@
  * (breaking silence) is a participant's, with its reason as the encrypted body.
  */
 import { resolveCableId } from '../../client/resolve-cable-id.ts';
+import { directoryAtLeast } from '../../client/send-cable.ts';
 import { sendSilenceAct } from '../../client/send-silence-act.ts';
 import { CliError } from '../cli-error.ts';
 import { duration, instant, positional, text } from '../option-values.ts';
@@ -81,6 +82,13 @@ function actVerb(act: 'extend' | 'withdraw' | 'object'): Verb {
         act,
         ...(deadline !== undefined ? { deadline } : {}),
         content: { subject: SUBJECTS[act], body },
+        // docs/design.md §6: a directory that moved on is synced again, and the cable re-wrapped.
+        resync: (epoch) =>
+          directoryAtLeast(
+            async () => (await deviceSession(cli, profile)).directory,
+            epoch,
+            () => new Promise((resolve) => setTimeout(resolve, 500)),
+          ),
       });
       return {
         json: {

@@ -1,4 +1,5 @@
 /** `valise silence open`: the Presidency circulates a text under the silence procedure. */
+import { directoryAtLeast } from '../../client/send-cable.ts';
 import { openSilence } from '../../client/send-silence-act.ts';
 import { formatDateTimeGroup } from '../../core/encoding/date-time-group.ts';
 import { CliError } from '../cli-error.ts';
@@ -74,6 +75,13 @@ export const silenceOpenVerb: Verb = {
         groups: groups(list(values, 'groups')),
       },
       content: { subject, body },
+      // docs/design.md §6: a directory that moved on is synced again, and the cable re-wrapped.
+      resync: (epoch) =>
+        directoryAtLeast(
+          async () => (await deviceSession(cli, profile)).directory,
+          epoch,
+          () => new Promise((resolve) => setTimeout(resolve, 500)),
+        ),
     });
     return {
       json: {

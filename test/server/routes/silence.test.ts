@@ -12,6 +12,7 @@ import type { ExportableSigner } from '../../../src/client/key-store.ts';
 import { MemoryKeyStore } from '../../../src/client/memory-key-store.ts';
 import { type DeviceSession, openSession } from '../../../src/client/open-session.ts';
 import { readCable } from '../../../src/client/read-cable.ts';
+import { directoryAtLeast } from '../../../src/client/send-cable.ts';
 import { openSilence, sendSilenceAct } from '../../../src/client/send-silence-act.ts';
 import { silenceStatus } from '../../../src/client/silence-status.ts';
 import { encodeCanonical } from '../../../src/core/encoding/canonical-json.ts';
@@ -308,6 +309,59 @@ for (const backend of await backends()) {
             content: { subject: 'x', body: 'y' },
           }),
         'UNDELIVERABLE',
+      );
+    });
+
+    test('an objection sealed before the directory moved on is re-wrapped for the new epoch and still breaks silence', async () => {
+      const deadline = now() + HOUR;
+      const opened = await open(deadline);
+      await receive('fr.claire', opened.id);
+      await receive('cy.eva', opened.id);
+      const stale = await session('fr.claire');
+      // After claire synced, DE revokes anna's second device (a recipient of the objection).
+      const second = device(t.network, 'de.anna.2');
+      const revocation: Revocation = {
+        v: 1,
+        kind: 'revocation',
+        org: 'DE',
+        subject: 'device',
+        id: second.id,
+        reason: 'stolen',
+        issuedAt: now(),
+      };
+      const posted = await t.api.post(
+        '/api/v1/directory',
+        { entry: await issueCertificate(revocation, t.network.orgs.DE!.signer) },
+        { as: device(t.network, 'de.officer') },
+      );
+      assert.equal(posted.status, 201, posted.text);
+      await t.checkpointer.checkpoint();
+      const objection = {
+        procedure: opened.id,
+        act: 'object',
+        content: { subject: 'Silence broken', body: 'No.' },
+      } as const;
+      await refused(() => sendSilenceAct({ ...objection, session: stale }), 'EPOCH_STALE');
+      const sent = await sendSilenceAct({
+        ...objection,
+        session: stale,
+        resync: (epoch) =>
+          directoryAtLeast(
+            async () => (await session('fr.claire')).directory,
+            epoch,
+            async () => {},
+          ),
+      });
+      assert.equal(sent.header.v, 3);
+      assert.equal(sent.header.silence, 'object');
+      assert.ok(sent.header.epoch > stale.directory.epoch);
+      assert.ok(!sent.header.recipients.includes(second.id), 'the revoked device got no wrap');
+      setNow(deadline + GRACE);
+      const status = await silenceStatus(await session('de.anna'), opened.id);
+      assert.equal(status.recorded?.outcome, 'broken');
+      assert.deepEqual(
+        status.recorded?.objections.map((o) => o.cable),
+        [sent.id],
       );
     });
 
