@@ -250,7 +250,14 @@ export async function run(log: (line: string) => void): Promise<Figures> {
           '--label',
           'laptop',
         ]);
-        await valise(['--profile', `${org}-0`, 'approve', String(enrolled.device)]);
+        await valise([
+          '--profile',
+          `${org}-0`,
+          'approve',
+          String(enrolled.device),
+          '--code',
+          String(enrolled.comparisonCode),
+        ]);
       }
     }
     const bodyFile = join(configDir, 'body.txt');

@@ -3,7 +3,10 @@
  * RESTREINT UE cables addressed to 30 organisations / 300 devices, sent by 8 devices at
  * once, each answered with its receipt only after its commit is durable; then a page of 50
  * from an inbox of 10,000 listed over HTTP. On SQLite, and on PostgreSQL when one is at
- * 127.0.0.1:5432. Measures and prints; never asserts on time.
+ * 127.0.0.1:5432; on PostgreSQL also with two app processes of one node, the senders spread
+ * over both (`postgres_two_process_cables_per_s`). Besides throughput and p50/p99, the node's
+ * CPU time per cable (`<backend>_server_cpu_ms_per_cable`, from /proc), which a busy shared
+ * machine disturbs less. Measures and prints; never asserts on time.
  *
  * Sealing one cable for 300 devices takes 300 X-Wing encapsulations (about half a second),
  * far slower than ingest, so each sender seals ONE real cable up front and then re-signs
@@ -11,7 +14,7 @@
  * never opens a wrap); a recipient could not open the copies, since the wraps bind the id.
  * The 10,000-cable inbox is filled through the store directly; the listing goes through HTTP.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -46,6 +49,8 @@ const INBOX_SIZE = 10_000;
 const INBOX_REQUESTS = 200;
 const NOW = 1_772_445_600;
 const POSTGRES_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The origin two app processes of one node share (signatures name it, not a port). */
+const BENCH_ORIGIN = 'http://valise.bench';
 
 interface BenchDevice {
   readonly id: string;
@@ -180,6 +185,8 @@ async function postgresDatabase(): Promise<Database | undefined> {
 }
 
 interface SignedRequest {
+  /** Where to send it, when not to the origin it is signed for. */
+  readonly to?: string;
   readonly method: 'GET' | 'POST';
   readonly target: string;
   readonly headers: Record<string, string>;
@@ -187,6 +194,14 @@ interface SignedRequest {
 }
 
 /** Signs a request as a client device does. */
+/** Each bench device's request sequence numbers (docs/design.md §9): one higher per request. */
+const sequences = new Map<string, number>();
+function nextSequence(device: string): number {
+  const next = (sequences.get(device) ?? 0) + 1;
+  sequences.set(device, next);
+  return next;
+}
+
 async function sign(
   origin: string,
   device: BenchDevice,
@@ -197,7 +212,7 @@ async function sign(
   const headers: Record<string, string> = body ? { 'content-type': 'application/json' } : {};
   const signature = await signRequest(
     { method, url: `${origin}${target}`, headers, ...(body ? { body } : {}) },
-    { keyId: device.id, signer: device.signer, now: NOW, nonce: id() },
+    { keyId: device.id, signer: device.signer, now: NOW, nonce: id(), sequence: nextSequence(device.id) },
   );
   return { method, target, headers: { ...headers, ...signature }, ...(body ? { body } : {}) };
 }
@@ -246,6 +261,22 @@ class Series {
   }
 }
 
+/**
+ * CPU time (user + system, ms) the process has used so far, from /proc (Linux), or undefined
+ * elsewhere. On a shared machine the server's CPU per cable is steadier than cables per second.
+ */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name: state is 3rd, utime 14th, stime 15th (proc(5)), in ticks of 10 ms.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -259,18 +290,25 @@ const round = (n: number) => Math.round(n * 10) / 10;
  * so they stay fresh), so the timed part is the server's work, not the client's.
  */
 async function ingest(
-  server: ServerProcess,
+  node: ServerProcess | Node,
   senders: Series[],
-): Promise<{ perSecond: number; latencies: number[] }> {
+): Promise<{ perSecond: number; latencies: number[]; cpuMsPerCable: number | undefined }> {
+  // One process, or the app processes of one node: sender i goes to process i mod n.
+  const { processes, origin } = 'processes' in node ? node : { processes: [node], origin: node.origin };
+  const server = processes[0]!;
+  const at = (series: Series) => processes[senders.indexOf(series) % processes.length]!.origin;
   const prepare = async (series: Series, count: number) => {
     const out: SignedRequest[] = [];
     for (let i = 0; i < count; i++)
-      out.push(await sign(server.origin, series.sender, 'POST', '/api/v1/cables', await series.next()));
+      out.push({
+        ...(await sign(origin, series.sender, 'POST', '/api/v1/cables', await series.next())),
+        to: at(series),
+      });
     return out;
   };
   const post = async (request: SignedRequest) => {
     const started = performance.now();
-    const response = await send(server.origin, request);
+    const response = await send(request.to ?? origin, request);
     if (response.status !== 201) throw new Error(`send refused: ${response.status} ${response.text}`);
     return performance.now() - started;
   };
@@ -282,6 +320,7 @@ async function ingest(
     }),
   );
   const latencies: number[] = [];
+  const cpuBefore = cpuMs(server.child.pid);
   const started = performance.now();
   await Promise.all(
     timed.map(async (requests) => {
@@ -289,7 +328,15 @@ async function ingest(
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { perSecond: latencies.length / seconds, latencies: latencies.sort((a, b) => a - b) };
+  const cpuAfter = cpuMs(server.child.pid);
+  return {
+    perSecond: latencies.length / seconds,
+    latencies: latencies.sort((a, b) => a - b),
+    cpuMsPerCable:
+      cpuBefore === undefined || cpuAfter === undefined
+        ? undefined
+        : (cpuAfter - cpuBefore) / latencies.length,
+  };
 }
 
 /** Fills `reader`'s inbox to INBOX_SIZE with small cables from organisations that did not send. */
@@ -386,6 +433,12 @@ async function listInbox(server: ServerProcess, reader: BenchDevice, maxSeq: num
   return times.sort((a, b) => a - b);
 }
 
+/** App processes of one node over one database: one origin (what signatures name), one log key. */
+interface Node {
+  readonly processes: readonly ServerProcess[];
+  readonly origin: string;
+}
+
 async function stop(server: ServerProcess): Promise<void> {
   server.child.kill('SIGTERM');
   await server.exited;
@@ -443,22 +496,51 @@ export async function run(): Promise<Record<string, number>> {
         now: NOW,
       });
       const senders = senderDevices.map((sender, i) => new Series(sender, sealed[i]!));
-      const { perSecond, latencies } = await ingest(server, senders);
+      const { perSecond, latencies, cpuMsPerCable } = await ingest(server, senders);
       const p50 = percentile(latencies, 50);
       const p99 = percentile(latencies, 99);
       console.log(
-        `${name}: ${latencies.length} cables (${SENDERS} senders, ${sealed[0]!.wraps.length} wraps each): ${round(perSecond)} cables/s, p50 ${round(p50)} ms, p99 ${round(p99)} ms`,
+        `${name}: ${latencies.length} cables (${SENDERS} senders, ${sealed[0]!.wraps.length} wraps each): ${round(perSecond)} cables/s, p50 ${round(p50)} ms, p99 ${round(p99)} ms` +
+          (cpuMsPerCable === undefined ? '' : `, server CPU ${round(cpuMsPerCable)} ms per cable`),
       );
+      if (cpuMsPerCable !== undefined) figures[`${name}_server_cpu_ms_per_cable`] = round(cpuMsPerCable);
       figures[`${name}_cables_per_s`] = round(perSecond);
       figures[`${name}_p50_ms`] = round(p50);
       figures[`${name}_p99_ms`] = round(p99);
       worst.p50 = Math.max(worst.p50, p50);
       worst.p99 = Math.max(worst.p99, p99);
       await stop(server);
+      let received = SENDERS * (WARMUP_PER_SENDER + SENDS_PER_SENDER);
+
+      if (name === 'postgres') {
+        // Two app processes of one node over the same database, the senders spread over both
+        // (on 2 cores this shows the processes agree under contention more than it adds speed).
+        const logSeed = randomBytes(32);
+        const processes = await Promise.all(
+          [0, 1].map(() =>
+            spawnServer({
+              backend: name,
+              location: database.location,
+              root: network.root,
+              seed: serverSeed,
+              logSeed,
+              origin: BENCH_ORIGIN,
+              now: NOW,
+            }),
+          ),
+        );
+        const two = await ingest({ processes, origin: BENCH_ORIGIN }, senders);
+        console.log(
+          `${name}, two processes: ${two.latencies.length} cables: ${round(two.perSecond)} cables/s, p50 ${round(percentile(two.latencies, 50))} ms, p99 ${round(percentile(two.latencies, 99))} ms`,
+        );
+        figures.postgres_two_process_cables_per_s = round(two.perSecond);
+        figures.postgres_two_process_p99_ms = round(percentile(two.latencies, 99));
+        await Promise.all(processes.map(stop));
+        received += SENDERS * (WARMUP_PER_SENDER + SENDS_PER_SENDER);
+      }
 
       store = await database.open();
       started = performance.now();
-      const received = SENDERS * (WARMUP_PER_SENDER + SENDS_PER_SENDER);
       await fillInbox(store, network, reader, received);
       await store.close();
       console.log(

@@ -38,6 +38,7 @@ import {
   type TestDevice,
   type TestNetwork,
 } from '../test/server/fixtures/network.ts';
+import { nextSequence } from '../test/server/fixtures/sequence.ts';
 import { httpTransport, TestApi } from '../test/server/fixtures/test-api.ts';
 import { seedStore } from '../test/server/fixtures/test-app.ts';
 import { cableBody, nextPosition, testCable } from '../test/server/fixtures/test-cable.ts';
@@ -163,6 +164,7 @@ async function openStream(b: BenchApp, officer: TestDevice) {
       signer: officer.signer,
       now: Math.floor(b.clock.now() / 1000),
       nonce: toBase64url(randomBytes(16)),
+      sequence: nextSequence(officer.id),
     },
   );
   const abort = new AbortController();

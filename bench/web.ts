@@ -54,6 +54,14 @@ interface NodeDevice {
   readonly orgKey: Signer;
 }
 
+/** Each bench device's request sequence numbers (docs/design.md §9): one higher per request. */
+const sequences = new Map<string, number>();
+function nextSequence(device: string): number {
+  const next = (sequences.get(device) ?? 0) + 1;
+  sequences.set(device, next);
+  return next;
+}
+
 async function call(node: WebNode, method: string, path: string, body?: JsonValue, as?: NodeDevice) {
   const bytes = body === undefined ? undefined : encodeCanonical(body);
   const headers: Record<string, string> = bytes ? { 'content-type': 'application/json' } : {};
@@ -67,6 +75,7 @@ async function call(node: WebNode, method: string, path: string, body?: JsonValu
           signer: as.signer,
           now: Math.floor(Date.now() / 1000),
           nonce: toBase64url(randomBytes(16)),
+          sequence: nextSequence(as.id),
         },
       ),
     );

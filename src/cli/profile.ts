@@ -9,6 +9,7 @@ import { FileCableArchive } from '../client/cable-archive.ts';
 import { ClientError } from '../client/client-error.ts';
 import type { DirectoryCache } from '../client/directory-cache.ts';
 import { FileKeyStore, profileFolder } from '../client/file-key-store.ts';
+import { type InvitationBook, invitationBook } from '../client/invitation-book.ts';
 import type { ExportableSigner } from '../client/key-store.ts';
 import type { DeviceSession } from '../client/open-session.ts';
 import { openSession } from '../client/open-session.ts';
@@ -76,6 +77,28 @@ export function directoryCacheFile(store: FileKeyStore, cli: Pick<CliEnvironment
     read: () => readPrivateFile(path, { uid: cli.uid }),
     write: (data) => writePrivateFile(path, data, { uid: cli.uid }),
   };
+}
+
+/**
+ * The invitations this officer's device issued, with their binding keys
+ * (`<config>/<profile>/invitations.json`, 0600), checked at approval.
+ */
+export function invitationBookOf(
+  session: DeviceSession,
+  cli: Pick<CliEnvironment, 'uid' | 'clock'>,
+): InvitationBook {
+  const store = session.store;
+  if (!(store instanceof FileKeyStore)) {
+    throw new ClientError('NOT_CONFIGURED', `profile ${store.name} has no folder for its invitations`);
+  }
+  const path = join(store.dir, 'invitations.json');
+  return invitationBook(
+    {
+      read: () => readPrivateFile(path, { uid: cli.uid }),
+      write: (data) => writePrivateFile(path, data, { uid: cli.uid }),
+    },
+    () => cli.clock.nowSeconds(),
+  );
 }
 
 /** The organisation key of the session's organisation, for officers' acts. */

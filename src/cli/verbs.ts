@@ -6,6 +6,7 @@ import { approveVerb } from './verbs/approve.ts';
 import { auditEventsVerb } from './verbs/audit-events.ts';
 import { auditVerifyVerb } from './verbs/audit-verify.ts';
 import { auditWitnessVerb } from './verbs/audit-witness.ts';
+import { canaryListVerb, canaryPlantVerb } from './verbs/canary.ts';
 import { devicesVerb } from './verbs/devices.ts';
 import { enrolVerb } from './verbs/enrol.ts';
 import { inboxVerb } from './verbs/inbox.ts';
@@ -47,6 +48,8 @@ export const VERBS: readonly Verb[] = [
   auditWitnessVerb,
   watchVerb,
   serveVerb,
+  canaryPlantVerb,
+  canaryListVerb,
   networkPresidency,
   silenceOpenVerb,
   silenceExtendVerb,

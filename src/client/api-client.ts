@@ -29,9 +29,17 @@ export interface ApiClientOptions {
   readonly fetch: Fetch;
   readonly clock: Clock;
   /** The enrolled device that signs requests; absent before enrolment. */
-  readonly device?: { readonly id: string; readonly signer: RequestSigner };
+  readonly device?: SigningDevice;
   /** How long to wait for a server's answer to begin before calling it unreachable. */
   readonly timeoutMs?: number;
+}
+
+/** A device that signs requests: its id, its key, and where it takes its sequence numbers. */
+export interface SigningDevice {
+  readonly id: string;
+  readonly signer: RequestSigner;
+  /** The next request sequence number (KeyStore.takeSequence of this device). */
+  readonly sequence: () => Promise<number>;
 }
 
 export type QueryValue = string | number | boolean | undefined;
@@ -97,7 +105,7 @@ export class ApiClient {
   }
 
   /** The same server, signing as `device`. */
-  as(device: { readonly id: string; readonly signer: RequestSigner }): ApiClient {
+  as(device: SigningDevice): ApiClient {
     return new ApiClient({
       server: this.server,
       fetch: this.#fetch,
@@ -222,6 +230,7 @@ export class ApiClient {
           signer: this.#device.signer,
           now: this.#clock.nowSeconds(),
           nonce: toBase64url(randomBytes(16)),
+          sequence: await this.#device.sequence(),
         },
       );
       Object.assign(headers, signature);

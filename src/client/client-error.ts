@@ -63,6 +63,14 @@ export const CLIENT_ERROR_CODES = [
   'WITNESS_REFUSED',
   /** `valise audit verify` found the stored log differs from what was signed. */
   'AUDIT_FAILED',
+  /** No binding key for a pending enrolment: this device did not issue its invitation. */
+  'ENROLMENT_UNBOUND',
+  /** A pending enrolment's keys are not the ones the invitee's device bound: they were swapped. */
+  'ENROLMENT_TAMPERED',
+  /** An approval needs the comparison code the invitee's device shows. */
+  'COMPARISON_REQUIRED',
+  /** The comparison code given is not the one of the pending enrolment's keys. */
+  'COMPARISON_MISMATCH',
   /** The server's recorded silence-procedure outcome differs from the one the log proves. */
   'SILENCE_VERDICT_MISMATCH',
   /** The server's account of a silence procedure does not match its own proven log. */

@@ -10,7 +10,7 @@ import { ClientError } from './client-error.ts';
 import type { Clock } from './clock.ts';
 import { parseInvitationCode } from './invitation-code.ts';
 import type { KeyStore, PinnedNetwork } from './key-store.ts';
-import { enrolmentBody, prepareDevice } from './prepare-device.ts';
+import { deviceComparisonCode, enrolmentBody, prepareDevice } from './prepare-device.ts';
 
 export interface EnrolRequest {
   readonly store: KeyStore;
@@ -26,6 +26,8 @@ export interface EnrolRequest {
 export interface Enrolment {
   readonly device: string;
   readonly status: 'pending';
+  /** The code of this device's keys, for the invitee to read to their officer (docs/design.md §5). */
+  readonly comparisonCode: string;
   readonly network: PinnedNetwork;
   readonly trust: 'given' | 'first-use';
 }
@@ -46,5 +48,11 @@ export async function enrol(request: EnrolRequest): Promise<Enrolment> {
   });
   if (answer.device !== keys.device)
     throw new ClientError('BAD_RESPONSE', 'the server registered the enrolment under another device id');
-  return { device: keys.device, status: 'pending', network, trust };
+  return {
+    device: keys.device,
+    status: 'pending',
+    comparisonCode: deviceComparisonCode(keys),
+    network,
+    trust,
+  };
 }

@@ -6,6 +6,7 @@
  *   <config>/<profile>/directory.json     the newest verified directory
  *   <config>/<profile>/log-seen.json      the newest audit-log checkpoint verified
  *   <config>/<profile>/log-cosigned.json  the last checkpoint this witness cosigned
+ *   <config>/<profile>/sequence.json      the last request sequence number signed (file-sequence.ts)
  *   <config>/<profile>/log-witnessed.json the newest checkpoint the witness quorum cosigned
  * The files with private keys (keys.json, root-key.json) are encrypted under the profile's
  * passphrase (sealed-key-file.ts, docs/design.md §5 "Keys on disk"): a copy of the folder is
@@ -43,6 +44,7 @@ import type { SignedEntry } from '../core/identity/certificate.ts';
 import { decodeNetworkName, decodeSignedEntries } from '../core/identity/certificate.ts';
 import { CLASSIFICATIONS } from '../core/identity/classification.ts';
 import { ClientError } from './client-error.ts';
+import { takeFileSequence } from './file-sequence.ts';
 import { KeyFileLock } from './key-file-lock.ts';
 import {
   CHECKPOINT_PURPOSES,
@@ -256,6 +258,10 @@ export class FileKeyStore implements KeyStore {
       ...this.#fileOptions,
       clear: service,
     });
+  }
+
+  takeSequence(device: string): Promise<number> {
+    return takeFileSequence(this.dir, device, this.#fileOptions);
   }
 
   async loadRootKey(): Promise<RootKey | undefined> {

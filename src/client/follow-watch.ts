@@ -9,6 +9,7 @@ import { ROUTES } from '../core/api/routes.ts';
 import { type LogEvent, parseLogEvent } from '../core/log/log-event.ts';
 import type { ApiClient } from './api-client.ts';
 import { ClientError } from './client-error.ts';
+import { serverSentEvents } from './server-sent-events.ts';
 
 export interface WatchMessage {
   /** The event's leaf index in the audit log. */
@@ -102,45 +103,4 @@ export function describeWatchEvent(event: LogEvent): string {
         : '';
   const by = event.actor.device !== event.object.id && event.actor.user ? ` by ${event.actor.user}` : '';
   return `${when}Z  ${what.padEnd(10)} ${who} device ${event.object.id}${by}${why ? `: ${why}` : ''}`;
-}
-
-interface SseMessage {
-  readonly id: string;
-  readonly event: string;
-  readonly data: string;
-}
-
-/** The messages of a text/event-stream body (HTML Living Standard §9.2.6), comments skipped. */
-async function* serverSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
-      let end = buffer.indexOf('\n\n');
-      while (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        let id = '';
-        let event = 'message';
-        const data: string[] = [];
-        for (const line of block.split('\n')) {
-          if (line === '' || line.startsWith(':')) continue;
-          const colon = line.indexOf(':');
-          const field = colon < 0 ? line : line.slice(0, colon);
-          const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-          if (field === 'id') id = value;
-          else if (field === 'event') event = value;
-          else if (field === 'data') data.push(value);
-        }
-        if (data.length > 0) yield { id, event, data: data.join('\n') };
-        end = buffer.indexOf('\n\n');
-      }
-    }
-  } finally {
-    reader.releaseLock();
-  }
 }

@@ -1,13 +1,16 @@
 /**
  * The one-time enrolment code a security officer hands to an invitee:
- * `<invitation id>.<32-byte secret, base64url>`. The server keeps only SHA-256 of the
- * secret, so its database cannot enrol anyone.
+ * `<invitation id>.<32-byte secret, base64url>`. The device derives two keys from the
+ * secret (core/identity/enrolment-binding.ts): one it sends, of which the server keeps only
+ * the SHA-256, so its database cannot enrol anyone; and one the server never sees, with
+ * which the device binds its public keys for the officer.
  */
 import { fromBase64url, toBase64url } from '../core/encoding/bytes.ts';
 import { RANDOM_ID_PATTERN } from '../core/encoding/identifiers.ts';
+import { INVITATION_SECRET_BYTES } from '../core/identity/enrolment-binding.ts';
 import { ClientError } from './client-error.ts';
 
-export const INVITATION_SECRET_BYTES = 32;
+export { INVITATION_SECRET_BYTES };
 
 export interface InvitationCode {
   readonly invitation: string;

@@ -1,8 +1,9 @@
 /**
  * A security officer invites a person (docs/design.md §5): the user's certificate is issued with
  * the organisation key when the directory does not already hold it as asked, then a
- * one-time, expiring invitation is registered with only the SHA-256 of a fresh 32-byte
- * secret. The code returned is the only place the secret exists.
+ * one-time, expiring invitation is registered with only the SHA-256 of the redeem half of a
+ * fresh 32-byte secret. The code returned is the only place the secret exists; this device
+ * keeps the binding half in its book of invitations, to check the invitee's keys at approval.
  */
 
 import { ROUTES } from '../core/api/routes.ts';
@@ -13,8 +14,10 @@ import type { Role } from '../core/encoding/identifiers.ts';
 import { randomId } from '../core/encoding/identifiers.ts';
 import type { UserCertificate } from '../core/identity/certificate.ts';
 import type { Classification } from '../core/identity/classification.ts';
+import { invitationKeys } from '../core/identity/enrolment-binding.ts';
 import { issueCertificate } from '../core/identity/issue-certificate.ts';
 import { ClientError } from './client-error.ts';
+import type { InvitationBook } from './invitation-book.ts';
 import { formatInvitationCode, INVITATION_SECRET_BYTES } from './invitation-code.ts';
 import type { DeviceSession } from './open-session.ts';
 import { requireOrgKey, userCertificateFor } from './org-key.ts';
@@ -33,6 +36,8 @@ export interface InviteRequest {
   /** The organisation key of the officer's organisation. */
   readonly orgKey: Signer;
   readonly invitee: Invitee;
+  /** Where this device keeps the binding key of each invitation it issues. */
+  readonly invitations: InvitationBook;
   /** Seconds the invitation stays valid (default 24 h). */
   readonly validFor?: number;
 }
@@ -75,8 +80,23 @@ export async function invite(request: InviteRequest): Promise<Invitation> {
   }
   const id = randomId();
   const secret = randomBytes(INVITATION_SECRET_BYTES);
+  const keys = invitationKeys(secret);
+  // Kept before the server hears of the invitation, so no enrolment can outrun its check.
+  await request.invitations.keep({
+    invitation: id,
+    org,
+    user: wanted.user,
+    bindingKey: keys.binding,
+    expiresAt: now + validFor,
+  });
   const created = await api.call(ROUTES.invite, {
-    body: { id, org, user: wanted.user, secretHash: toBase64url(sha256(secret)), expiresAt: now + validFor },
+    body: {
+      id,
+      org,
+      user: wanted.user,
+      secretHash: toBase64url(sha256(keys.redeem)),
+      expiresAt: now + validFor,
+    },
   });
   if (created.id !== id)
     throw new ClientError('BAD_RESPONSE', 'the server registered the invitation under another id');

@@ -84,6 +84,12 @@ export interface KeyStore {
   /** The profile; an empty one when nothing was stored yet. */
   loadProfile(): Promise<Profile>;
   saveProfile(profile: Profile): Promise<void>;
+  /**
+   * Takes the next request sequence number of `device` (1 first), durably and atomically:
+   * no two requests this device signs, from any process or tab, ever carry the same
+   * number (docs/design.md §9, clone detection). The number outlives a restart.
+   */
+  takeSequence(device: string): Promise<number>;
   loadRootKey(): Promise<RootKey | undefined>;
   saveRootKey(key: RootKey): Promise<void>;
   loadOrgKey(org: string): Promise<ExportableSigner | undefined>;

@@ -12,6 +12,7 @@ export class MemoryKeyStore implements KeyStore {
   readonly #orgKeys = new Map<string, ExportableSigner>();
   #directory: readonly SignedEntry[] = [];
   readonly #checkpoints = new Map<CheckpointPurpose, string>();
+  readonly #sequences = new Map<string, number>();
 
   constructor(name = 'memory') {
     this.name = name;
@@ -23,6 +24,12 @@ export class MemoryKeyStore implements KeyStore {
 
   async saveProfile(profile: Profile): Promise<void> {
     this.#profile = profile;
+  }
+
+  async takeSequence(device: string): Promise<number> {
+    const next = (this.#sequences.get(device) ?? 0) + 1;
+    this.#sequences.set(device, next);
+    return next;
   }
 
   async loadRootKey(): Promise<RootKey | undefined> {

@@ -62,7 +62,7 @@ export async function openSession(request: SessionRequest): Promise<DeviceSessio
     server: profile.server,
     fetch: request.fetch,
     clock,
-    device: { id: keys.device, signer: keys.signer },
+    device: { id: keys.device, signer: keys.signer, sequence: () => store.takeSequence(keys.device) },
   });
   let synced: SyncedDirectory;
   let network = profile.network;

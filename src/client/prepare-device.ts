@@ -6,6 +6,7 @@
  * device then loses. Only the keys' public halves ever leave.
  */
 import { randomBytes, toBase64url } from '../core/encoding/bytes.ts';
+import { bindEnrolment, comparisonCode, invitationKeys } from '../core/identity/enrolment-binding.ts';
 import type { ApiClient } from './api-client.ts';
 import { ClientError } from './client-error.ts';
 import type { InvitationCode } from './invitation-code.ts';
@@ -57,14 +58,32 @@ export async function prepareDevice(request: PrepareDeviceRequest): Promise<Prep
   return { keys, network: pin.network, trust: pin.trust };
 }
 
-/** The body of an enrolment with an invitation: the code's secret and the public keys only. */
+/**
+ * The body of an enrolment with an invitation: the public keys, the part of the code's
+ * secret the server may see, and the keys' binding under the part it never sees
+ * (docs/design.md §5), which the officer's device checks before signing.
+ */
 export function enrolmentBody(code: InvitationCode, keys: DeviceKeys) {
+  const { redeem, binding } = invitationKeys(code.secret);
+  const mac = bindEnrolment(binding, {
+    invitation: code.invitation,
+    device: keys.device,
+    label: keys.label,
+    signingKey: keys.signer.publicKey,
+    kemKey: keys.kemPublicKey,
+  });
   return {
     invitation: code.invitation,
-    secret: toBase64url(code.secret),
+    secret: toBase64url(redeem),
     device: keys.device,
     label: keys.label,
     signingKey: toBase64url(keys.signer.publicKey),
     kemKey: toBase64url(keys.kemPublicKey),
+    binding: toBase64url(mac),
   };
+}
+
+/** The comparison code of this device's keys, for the invitee to read to their officer. */
+export function deviceComparisonCode(keys: DeviceKeys): string {
+  return comparisonCode(keys.signer.publicKey, keys.kemPublicKey);
 }

@@ -88,7 +88,7 @@ async function witnessContext(request: WitnessRequest) {
     server,
     fetch: request.fetch,
     clock: request.clock,
-    device: { id: keys.device, signer: keys.signer },
+    device: { id: keys.device, signer: keys.signer, sequence: () => store.takeSequence(keys.device) },
   });
   return { api, network, log: network.log, keys, org: entry.org.org };
 }

@@ -1,6 +1,7 @@
 /**
  * Node's native primitives for HPKE (docs/design.md §4): `node:crypto`'s synchronous ML-KEM-768
- * (Node ≥ 24.7, OpenSSL 3.5), X25519, SHA3-256 and AES-GCM, behind core's `Primitives` seam.
+ * (Node ≥ 24.7, OpenSSL 3.5), X25519, SHA3-256, HMAC-SHA256 (under HKDF) and AES-GCM, behind
+ * core's `Primitives` seam.
  * Core cannot import a Node built-in, so this module sits beside it and the Node entry points
  * (CLI, client in Node, benchmarks) pass its primitives to `valiseSuites`.
  *
@@ -9,6 +10,11 @@
  *
  * `nodePrimitives()` answers undefined on a runtime without ML-KEM in `node:crypto` (Node 20):
  * the caller then keeps core's portable primitives. It checks by running each primitive once.
+ *
+ * Importing a recipient's public keys cost more than the encapsulation itself (the ML-KEM
+ * import runs the FIPS 203 §7.2 check): each primitives object keeps the KeyObjects it
+ * imported, keyed by the key's bytes (never by the array, which a caller could refill), for
+ * the next cable to the same devices. Public keys only; a full cache is emptied, not grown.
  */
 import * as nodeCrypto from 'node:crypto';
 import { CryptoError, type CryptoErrorCode } from '../core/crypto/hpke/crypto-error.ts';
@@ -58,6 +64,39 @@ function rawPublic(
   return nodeCrypto.createPublicKey(input as unknown as nodeCrypto.PublicKeyInput);
 }
 
+const SHA256_LENGTH = 32;
+
+/**
+ * RFC 2104 HMAC-SHA256 of the concatenated `parts`. The key goes in as a KeyObject: handing
+ * `createHmac` raw bytes costs several times the MAC itself.
+ */
+function hmacSha256(key: Uint8Array, parts: readonly Uint8Array[]): Uint8Array {
+  const mac = nodeCrypto.createHmac('sha256', nodeCrypto.createSecretKey(key));
+  for (const part of parts) mac.update(part);
+  return copy(mac.digest());
+}
+
+/** Public keys imported before, by their bytes; a few thousand, emptied when full. */
+const CACHED_KEYS = 4096;
+
+class PublicKeyCache {
+  readonly #keys = new Map<string, nodeCrypto.KeyObject>();
+
+  constructor(readonly asymmetricKeyType: RawKeyInput['asymmetricKeyType']) {}
+
+  /** The imported key; a key that fails its import check throws and is not kept. */
+  get(key: Uint8Array): nodeCrypto.KeyObject {
+    const id = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('base64');
+    let imported = this.#keys.get(id);
+    if (imported === undefined) {
+      imported = rawPublic(key, this.asymmetricKeyType);
+      if (this.#keys.size >= CACHED_KEYS) this.#keys.clear();
+      this.#keys.set(id, imported);
+    }
+    return imported;
+  }
+}
+
 function exportRawPublic(key: nodeCrypto.KeyObject): Uint8Array {
   const options: RawExport = { format: 'raw-public' };
   return copy(key.export(options as unknown as nodeCrypto.KeyExportOptions<'der'>));
@@ -68,9 +107,11 @@ function startsWith(bytes: Uint8Array, prefix: Uint8Array, at = 0): boolean {
 }
 
 function makePrimitives(kem: KemApi): Primitives {
+  const mlKemKeys = new PublicKeyCache('ml-kem-768');
+  const x25519Keys = new PublicKeyCache('x25519');
   return Object.freeze({
     kind: 'Primitives',
-    name: 'node:crypto ML-KEM, X25519, SHA3-256, AES-GCM',
+    name: 'node:crypto ML-KEM, X25519, SHA3-256, HMAC, AES-GCM',
 
     async mlKem768Keygen(seed: Uint8Array): Promise<MlKemKeyPair> {
       const input: RawKeyInput = { key: seed, format: 'raw-seed', asymmetricKeyType: 'ml-kem-768' };
@@ -101,7 +142,7 @@ function makePrimitives(kem: KemApi): Primitives {
       let key: nodeCrypto.KeyObject;
       try {
         // The raw-public import runs the FIPS 203 §7.2 encapsulation key check.
-        key = rawPublic(publicKey, 'ml-kem-768');
+        key = mlKemKeys.get(publicKey);
       } catch (cause) {
         throw new CryptoError(
           'BAD_KEY',
@@ -140,7 +181,7 @@ function makePrimitives(kem: KemApi): Primitives {
       try {
         const sharedSecret = nodeCrypto.diffieHellman({
           privateKey: ephemeral.privateKey,
-          publicKey: rawPublic(peerPublicKey, 'x25519'),
+          publicKey: x25519Keys.get(peerPublicKey),
         });
         return { publicKey: exportRawPublic(ephemeral.publicKey), sharedSecret: copy(sharedSecret) };
       } catch (cause) {
@@ -157,6 +198,22 @@ function makePrimitives(kem: KemApi): Primitives {
 
     sha3_256: (message: Uint8Array): Uint8Array =>
       copy(nodeCrypto.createHash('sha3-256').update(message).digest()),
+
+    // RFC 5869 §2.2: PRK = HMAC-Hash(salt, IKM), an absent salt being HashLen zeros (HMAC pads a
+    // short key with zeros, so the empty key is that key already).
+    hkdfSha256Extract: (salt: Uint8Array, ikm: Uint8Array): Uint8Array => hmacSha256(salt, [ikm]),
+
+    // RFC 5869 §2.3: T(i) = HMAC-Hash(PRK, T(i-1) || info || i), OKM = the first L bytes of T(1) || T(2) …
+    hkdfSha256Expand(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+      const okm = new Uint8Array(length);
+      let block: Uint8Array = new Uint8Array(0);
+      for (let i = 1, at = 0; at < length; i++, at += SHA256_LENGTH) {
+        block = hmacSha256(prk, [block, info, Uint8Array.of(i)]);
+        okm.set(block.subarray(0, Math.min(SHA256_LENGTH, length - at)), at);
+      }
+      block.fill(0);
+      return okm;
+    },
 
     async aesGcmImportKey(key: Uint8Array): Promise<unknown> {
       return nodeCrypto.createSecretKey(key);
@@ -227,6 +284,7 @@ export async function nodePrimitives(): Promise<Primitives | undefined> {
     const peer = exportRawPublic(nodeCrypto.generateKeyPairSync('x25519').publicKey);
     await primitives.x25519Ephemeral(peer, 'UNSUPPORTED');
     primitives.sha3_256(opened);
+    primitives.hkdfSha256Expand(primitives.hkdfSha256Extract(opened, sharedSecret), opened, 64);
     const aes = await primitives.aesGcmImportKey(new Uint8Array(32));
     await primitives.aesGcmSeal(aes, new Uint8Array(12), opened, sharedSecret);
     return opened.every((b, i) => b === sharedSecret[i]) ? primitives : undefined;

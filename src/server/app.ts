@@ -90,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       new TokenBucketRateLimiter(deps.refusalAuditLimit ?? { capacity: 50, refillPerSecond: 1 }),
     ),
     limits,
+    requireAal3: deps.web?.requireAal3 ?? false,
   };
 
   const app = Fastify({

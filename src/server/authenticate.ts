@@ -12,7 +12,8 @@
  *    unsigned request to a route that allows one takes a token from its source address's
  *    limit. The body stream is wrapped to hash what is read.
  * 2. preHandler, once the route's content-type parser has read the body (within the route's
- *    limit): the hash must be the covered Content-Digest, and only then is the nonce used up.
+ *    limit): the hash must be the covered Content-Digest, and only then is the nonce used up;
+ *    then the watch observes the request's sequence number and origin (docs/design.md §9).
  *
  * The signed `@authority` is the node's configured origin, never the request's own Host
  * field, so a signature made for another host does not verify here.
@@ -39,6 +40,7 @@ import { refusalSource } from './refusal-source.ts';
 import type { ServerContext } from './server-context.ts';
 import { ServerError, type ServerErrorCode } from './server-error.ts';
 import { stoppedError } from './watch/meter-read.ts';
+import { observeRequest } from './watch/observe-request.ts';
 
 /** `device`: a signed request from an enrolled device; `optional`: signed or not; `none`: never read. */
 export const AUTH_MODES = ['device', 'optional', 'none'] as const;
@@ -135,10 +137,13 @@ export function registerAuthentication(
     const digest = entry.read
       ? new Uint8Array(entry.hash.digest())
       : new Uint8Array(createHash('sha256').update(rawBody(request)).digest());
-    await refusingAudited(request, ctx, (keyId) => {
+    const verified = await refusingAudited(request, ctx, (keyId) => {
       keyId.value = entry.head.keyId;
       return finishRequest(entry.head, digest, ctx.nonces);
     });
+    // docs/design.md §9: the watch observes every authenticated request (observe-request.ts).
+    const heldMayCall = request.routeOptions.config.heldMayCall === true;
+    await observeRequest(ctx, entry.actor, verified.sequence, request.ip, heldMayCall);
     request.actor = entry.actor;
   });
 }

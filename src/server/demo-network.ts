@@ -26,6 +26,7 @@ import type {
 } from '../core/identity/certificate.ts';
 import type { Classification } from '../core/identity/classification.ts';
 import type { NetworkRoot } from '../core/identity/directory.ts';
+import { invitationKeys } from '../core/identity/enrolment-binding.ts';
 import { issueCertificate } from '../core/identity/issue-certificate.ts';
 import { auditRecord, directoryEntryAudit } from './audit-event.ts';
 import { nameDemoPresidency } from './demo-presidency.ts';
@@ -249,7 +250,8 @@ async function writeDemoNetwork(
         id,
         org: person.org,
         user: person.user,
-        secretHash: sha256(secret),
+        // Only the redeem half's hash, as an officer's device registers it (docs/design.md §5).
+        secretHash: sha256(invitationKeys(secret).redeem),
         expiresAt: now + (request.validFor ?? 24 * 3600),
         createdAt: now,
         createdBy: 'demo',

@@ -55,6 +55,8 @@ export interface NewDevice {
   readonly label: string;
   readonly signingKey: Uint8Array;
   readonly kemKey: Uint8Array;
+  /** Its MAC over these keys, kept for the officer's device to check (docs/design.md §5). */
+  readonly binding: Uint8Array;
 }
 
 /** Refuses a device id that the directory already certifies (cheap; run before costly checks). */
@@ -95,6 +97,7 @@ export function pendingEnrolment(
       label: device.label,
       signingKey: device.signingKey,
       kemKey: device.kemKey,
+      binding: device.binding,
       createdAt: now,
       status: 'pending',
     },

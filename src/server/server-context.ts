@@ -47,4 +47,6 @@ export interface ServerContext {
   readonly limiter: RateLimiter;
   readonly refusals: RefusalRecorder;
   readonly limits: ServerLimits;
+  /** NIST SP 800-63B AAL3 (`VALISE_REQUIRE_AAL3=1`): officer-act-rule.ts. */
+  readonly requireAal3: boolean;
 }

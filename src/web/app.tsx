@@ -12,6 +12,7 @@ import type { DeviceStatus, Me } from './device-protocol.ts';
 import { EnrolPage } from './enrol-page.tsx';
 import { parseRoute, type Route } from './hash-route.ts';
 import { InboxPage } from './inbox-page.tsx';
+import { LiveInbox } from './live-inbox.tsx';
 import { OfficerPage } from './officer-page.tsx';
 import { errorCode, errorDetails, plainWords } from './plain-words.ts';
 import { ProcedurePage } from './procedure-page.tsx';
@@ -136,6 +137,7 @@ export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?
       current={route.page}
       onDismiss={() => setNotice('')}
     >
+      <LiveInbox device={device} onInbox={route.page === 'inbox'} />
       {route.page === 'inbox' && <InboxPage device={device} me={me} onError={onError} />}
       {route.page === 'cable' && <CablePage device={device} me={me} id={route.id} onError={onError} />}
       {route.page === 'compose' && (

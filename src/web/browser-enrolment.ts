@@ -11,15 +11,16 @@
 import { certifyDevice } from '../client/certify-device.ts';
 import { ClientError } from '../client/client-error.ts';
 import { parseInvitationCode } from '../client/invitation-code.ts';
-import { enrolmentBody, prepareDevice } from '../client/prepare-device.ts';
+import { deviceComparisonCode, enrolmentBody, prepareDevice } from '../client/prepare-device.ts';
 import { ROUTES } from '../core/api/routes.ts';
 import { decodeJsonValue } from '../core/api/shared-decoders.ts';
 import type { Invitee } from '../core/api/web-routes.ts';
 import { signerFromSeed } from '../core/crypto/ed25519.ts';
 import { toBase64url } from '../core/encoding/bytes.ts';
 import { EncodingError } from '../core/encoding/encoding-error.ts';
+import { invitationKeys } from '../core/identity/enrolment-binding.ts';
 import type { DeviceContext } from './device-context.ts';
-import type { EnrolmentStart } from './device-protocol.ts';
+import type { EnrolmentDone, EnrolmentStart } from './device-protocol.ts';
 import { orgKeySeed } from './org-key-seed.ts';
 import { creationOptionsJson } from './passkey-options-json.ts';
 
@@ -29,9 +30,11 @@ export async function startEnrolment(
 ): Promise<EnrolmentStart & { readonly invitee: Invitee }> {
   const { invitation, secret } = parseInvitationCode(code);
   await device.syncClock();
+  // Only the redeem half of the secret goes to the server (docs/design.md §5).
+  const { redeem } = invitationKeys(secret);
   const start = await device
     .api()
-    .call(ROUTES.startWebEnrolment, { body: { invitation, secret: toBase64url(secret) } });
+    .call(ROUTES.startWebEnrolment, { body: { invitation, secret: toBase64url(redeem) } });
   return { options: creationOptionsJson(start.options), invitee: start.invitee };
 }
 
@@ -58,7 +61,7 @@ export async function finishEnrolment(
   device: DeviceContext,
   invitee: Invitee | undefined,
   request: FinishEnrolment,
-): Promise<{ readonly device: string; readonly status: 'pending' | 'active' }> {
+): Promise<EnrolmentDone> {
   // docs/design.md §5: the organisation key in a link is a demo shortcut; checked before anything is made.
   if (request.orgKey !== undefined) await requireDemoNetwork(device);
   const { keys } = await device.open();
@@ -76,7 +79,8 @@ export async function finishEnrolment(
     elsewhere: 'use another browser profile',
   });
   await api.call(ROUTES.finishWebEnrolment, { body: { ...enrolmentBody(code, made), passkey } });
-  if (request.orgKey === undefined) return { device: made.device, status: 'pending' };
+  const comparisonCode = deviceComparisonCode(made);
+  if (request.orgKey === undefined) return { device: made.device, status: 'pending', comparisonCode };
   const orgKey = await signerFromSeed(orgKeySeed(request.orgKey), false);
   await certifyDevice(
     api,
@@ -92,7 +96,7 @@ export async function finishEnrolment(
     device.clock.nowSeconds(),
   );
   await keys.saveOrgKey(invitee.org, orgKey);
-  return { device: made.device, status: 'active' };
+  return { device: made.device, status: 'active', comparisonCode };
 }
 
 /** The page's passkey response as JSON, or INVALID_ARGUMENT (the page sent something else). */

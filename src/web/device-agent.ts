@@ -22,6 +22,7 @@ import * as compose from './compose-desk.ts';
 import { DeviceContext } from './device-context.ts';
 import type {
   AckRow,
+  ApprovalConfirmation,
   AuditView,
   CableView,
   DeviceApi,
@@ -30,6 +31,7 @@ import type {
   DeviceStatus,
   DirectoryView,
   Draft,
+  EnrolmentDone,
   EnrolmentStart,
   FileInput,
   InboxView,
@@ -45,6 +47,7 @@ import type {
 } from './device-protocol.ts';
 import { directoryView } from './directory-view.ts';
 import { errorView } from './error-view.ts';
+import { InboxFollower } from './inbox-follower.ts';
 import * as officer from './officer-desk.ts';
 import * as procedures from './procedure-desk.ts';
 import * as watch from './watch-desk.ts';
@@ -54,10 +57,16 @@ export class DeviceAgent implements DeviceApi {
   #invitee: Invitee | undefined;
   readonly #opened: cables.OpenedAttachments = new Map();
   readonly #watch: watch.WatchFollower;
+  readonly #inbox: InboxFollower;
 
   /** `push` carries what the worker sends unasked (the watch's live events) to the page. */
   constructor(origin: string, fetch: Fetch, push: (message: DevicePush) => void = () => {}) {
     this.#device = new DeviceContext(origin, fetch);
+    this.#inbox = new InboxFollower(
+      (cable) => push({ push: 'cable', cable }),
+      () => push({ push: 'inbox-open' }),
+      (error) => push({ push: 'inbox-ended', error: errorView(error) }),
+    );
     this.#watch = new watch.WatchFollower(
       (event) => push({ push: 'watch', event }),
       () => push({ push: 'watch-open' }),
@@ -96,9 +105,7 @@ export class DeviceAgent implements DeviceApi {
     return requireDemoNetwork(this.#device);
   }
 
-  finishEnrolment(
-    request: FinishEnrolment,
-  ): Promise<{ readonly device: string; readonly status: 'pending' | 'active' }> {
+  finishEnrolment(request: FinishEnrolment): Promise<EnrolmentDone> {
     return finishEnrolment(this.#device, this.#invitee, request);
   }
 
@@ -187,8 +194,8 @@ export class DeviceAgent implements DeviceApi {
     return officer.devices(this.#device);
   }
 
-  approve(device: string): Promise<void> {
-    return officer.approve(this.#device, device);
+  approve(device: string, confirmation: ApprovalConfirmation): Promise<void> {
+    return officer.approve(this.#device, device, confirmation);
   }
 
   revoke(target: string, reason: string): Promise<void> {
@@ -229,6 +236,23 @@ export class DeviceAgent implements DeviceApi {
 
   async stopWatch(): Promise<void> {
     this.#watch.stop();
+  }
+
+  plantCanary(request: {
+    readonly user: string;
+    readonly subject: string;
+    readonly body: string;
+    readonly reason: string;
+  }): Promise<{ readonly id: string; readonly reference: string }> {
+    return watch.plantCanaryFor(this.#device, request);
+  }
+
+  async followInbox(): Promise<void> {
+    this.#inbox.start(this.#device);
+  }
+
+  async stopInbox(): Promise<void> {
+    this.#inbox.stop();
   }
 
   startWatchStepUp(): Promise<PublicKeyCredentialRequestOptionsJSON> {

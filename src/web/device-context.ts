@@ -68,10 +68,12 @@ export class DeviceContext {
 
   /** The API, signed by this browser's device key. */
   async deviceApi(): Promise<ApiClient> {
-    const profile = await (await this.open()).keys.loadProfile();
+    const { keys } = await this.open();
+    const profile = await keys.loadProfile();
     if (!profile.device)
       throw new ClientError('NOT_CONFIGURED', 'this browser is not enrolled; open your enrolment link');
-    return this.api().as({ id: profile.device.device, signer: profile.device.signer });
+    const id = profile.device.device;
+    return this.api().as({ id, signer: profile.device.signer, sequence: () => keys.takeSequence(id) });
   }
 
   /** Opens the SDK's session: the pinned network, this device, the verified directory. */

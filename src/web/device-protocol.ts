@@ -9,6 +9,7 @@ import type {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/browser';
+import type { LiveCable } from '../client/follow-inbox.ts';
 import type { CablePresentation } from '../client/present-cable.ts';
 import type { Invitee } from '../core/api/web-routes.ts';
 
@@ -149,6 +150,25 @@ export interface PendingRow {
   readonly user: string;
   readonly label: string;
   readonly createdAt: number;
+  /** The code of the keys pending, which the invitee's device shows (docs/design.md §5). */
+  readonly comparisonCode: string;
+  /** This browser issued the invitation, so it holds its binding key. */
+  readonly bound: boolean;
+}
+
+/** An enrolled browser: pending approval, or certified by its own officer's key. */
+export interface EnrolmentDone {
+  readonly device: string;
+  readonly status: 'pending' | 'active';
+  /** The code of this device's keys, for the invitee to read to their officer. */
+  readonly comparisonCode: string;
+}
+
+/** What the officer confirms when approving: the code compared, and the link if needed. */
+export interface ApprovalConfirmation {
+  readonly comparisonCode: string;
+  /** The enrolment link handed over, when this browser did not issue the invitation. */
+  readonly invitationLink?: string;
 }
 
 export interface InvitationView {
@@ -282,7 +302,7 @@ export interface DeviceApi {
     readonly label: string;
     readonly passkey: unknown;
     readonly orgKey?: string;
-  }): Promise<{ readonly device: string; readonly status: 'pending' | 'active' }>;
+  }): Promise<EnrolmentDone>;
   startSignIn(): Promise<PublicKeyCredentialRequestOptionsJSON>;
   finishSignIn(passkey: unknown): Promise<Me>;
   resume(): Promise<Me | null>;
@@ -308,7 +328,7 @@ export interface DeviceApi {
   search(query: string): Promise<readonly SearchHit[]>;
   pendingEnrolments(): Promise<readonly PendingRow[]>;
   devices(): Promise<readonly DeviceRow[]>;
-  approve(device: string): Promise<void>;
+  approve(device: string, confirmation: ApprovalConfirmation): Promise<void>;
   revoke(target: string, reason: string): Promise<void>;
   invite(request: {
     readonly user: string;
@@ -327,6 +347,16 @@ export interface DeviceApi {
   suspendDevice(device: string, reason: string): Promise<void>;
   /** Opens the live stream; its events arrive as `watch` pushes until stopWatch. */
   followWatch(): Promise<void>;
+  /** Plants a canary watching one person of the officer's organisation. */
+  plantCanary(request: {
+    readonly user: string;
+    readonly subject: string;
+    readonly body: string;
+    readonly reason: string;
+  }): Promise<{ readonly id: string; readonly reference: string }>;
+  /** Opens the device's live inbox: new cables arrive as `cable` pushes. */
+  followInbox(): Promise<void>;
+  stopInbox(): Promise<void>;
   stopWatch(): Promise<void>;
   /** A held browser device: the passkey challenge, then the assertion that releases it. */
   startWatchStepUp(): Promise<PublicKeyCredentialRequestOptionsJSON>;
@@ -341,6 +371,9 @@ export interface DeviceApi {
 
 /** What the worker sends unasked: the watch's live events, and why the stream ended. */
 export type DevicePush =
+  | { readonly push: 'cable'; readonly cable: LiveCable }
+  | { readonly push: 'inbox-open' }
+  | { readonly push: 'inbox-ended'; readonly error: ErrorView }
   | { readonly push: 'watch'; readonly event: WatchEventView }
   | { readonly push: 'watch-open' }
   | { readonly push: 'watch-ended'; readonly error: ErrorView };

@@ -7,6 +7,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { DeviceClient } from './device-client.ts';
+import type { EnrolmentDone } from './device-protocol.ts';
 import { enrolWithPasskey } from './passkey-prompt.ts';
 import { errorCode, plainWords } from './plain-words.ts';
 
@@ -20,7 +21,7 @@ export function EnrolPage(props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [code, setCode] = useState<string | undefined>();
-  const [done, setDone] = useState<{ device: string; status: 'pending' | 'active' } | undefined>();
+  const [done, setDone] = useState<EnrolmentDone | undefined>();
   /** With an organisation key in the link: whether the node is the demo network (undefined: asking). */
   const [demo, setDemo] = useState<boolean | undefined>(props.orgKey === undefined ? true : undefined);
 
@@ -61,9 +62,15 @@ export function EnrolPage(props: {
           this browser.
         </p>
         {done.status === 'pending' ? (
-          <p data-testid="enrol-pending">
-            Your security officer must now approve it. Once they have, sign in with your passkey.
-          </p>
+          <>
+            <p data-testid="enrol-pending">
+              Your security officer must now approve it. Read them this code: they approve only if their
+              screen shows the same one. Once they have, sign in with your passkey.
+            </p>
+            <p className="comparison-code" data-testid="comparison-code">
+              {done.comparisonCode}
+            </p>
+          </>
         ) : (
           <p data-testid="enrol-active">As your organisation's security officer you certified it yourself.</p>
         )}

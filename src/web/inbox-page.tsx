@@ -12,7 +12,6 @@ import { go } from './hash-route.ts';
 import { count } from './plain-words.ts';
 
 const PAGE = 200;
-const SYNC_EVERY_MS = 30_000;
 
 export function InboxPage(props: {
   readonly device: DeviceClient;
@@ -38,11 +37,13 @@ export function InboxPage(props: {
   }, [device, onError]);
 
   useEffect(() => {
-    // The local snapshot at once, then the server's news; again every half minute.
+    // The local snapshot at once, then the server's news; then again whenever the live inbox
+    // says a cable arrived or its stream (re)opened (nothing polls).
     device.call('inbox', false).then((local) => setItems((shown) => shown ?? local.items), onError);
     void sync();
-    const timer = setInterval(() => void sync(), SYNC_EVERY_MS);
-    return () => clearInterval(timer);
+    return device.listen((message) => {
+      if (message.push === 'cable' || message.push === 'inbox-open') void sync();
+    });
   }, [device, onError, sync]);
 
   useEffect(() => {

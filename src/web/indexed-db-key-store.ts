@@ -70,6 +70,11 @@ export class IndexedDbKeyStore implements KeyStore {
     await this.#db.put('keys', 'profile', stored);
   }
 
+  /** The device's next request sequence number, kept beside its keys (docs/design.md §9). */
+  takeSequence(device: string): Promise<number> {
+    return this.#db.increment('keys', `sequence:${device}`);
+  }
+
   async loadRootKey(): Promise<RootKey | undefined> {
     return undefined;
   }

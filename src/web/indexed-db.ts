@@ -42,6 +42,28 @@ export class LocalDatabase {
     await this.#run(store, 'readwrite', (s) => s.delete(key));
   }
 
+  /**
+   * Adds one to the number under `key` (0 when absent) and returns the new value, in one
+   * read-write transaction: IndexedDB runs overlapping read-write transactions one at a
+   * time, so two tabs of one browser never take the same number.
+   */
+  increment(store: StoreName, key: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const transaction = this.#db.transaction(store, 'readwrite');
+      const objects = transaction.objectStore(store);
+      let next = 0;
+      const read = objects.get(key);
+      read.onsuccess = () => {
+        const current: unknown = read.result;
+        next = (typeof current === 'number' && Number.isSafeInteger(current) ? current : 0) + 1;
+        objects.put(next, key);
+      };
+      transaction.oncomplete = () => resolve(next);
+      transaction.onerror = () => reject(transaction.error ?? read.error);
+      transaction.onabort = () => reject(transaction.error ?? new Error('IndexedDB transaction aborted'));
+    });
+  }
+
   async clear(): Promise<void> {
     for (const store of STORES) await this.#run(store, 'readwrite', (s) => s.clear());
   }

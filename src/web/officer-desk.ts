@@ -4,8 +4,9 @@
  * browser holds, and importing that key.
  * Each act that changes the directory reopens the session, so the page sees it at once.
  */
-import { approve as approveDevice, listPending } from '../client/approve.ts';
+import { approve as approveDevice, listPending, pendingComparisonCode } from '../client/approve.ts';
 import { ClientError } from '../client/client-error.ts';
+import { type InvitationBook, invitationBook } from '../client/invitation-book.ts';
 import { invite as inviteUser } from '../client/invite.ts';
 import type { ExportableSigner } from '../client/key-store.ts';
 import { listDevices } from '../client/list-devices.ts';
@@ -13,17 +14,25 @@ import { requireOrgKey } from '../client/org-key.ts';
 import { revoke as revokeDevice } from '../client/revoke.ts';
 import { signerFromSeed } from '../core/crypto/ed25519.ts';
 import type { DeviceContext } from './device-context.ts';
-import type { DeviceRow, InvitationView, PendingRow } from './device-protocol.ts';
+import type { ApprovalConfirmation, DeviceRow, InvitationView, PendingRow } from './device-protocol.ts';
 import { classificationOf } from './draft-fields.ts';
+import type { SealedRecord } from './local-cipher.ts';
 import { orgKeySeed } from './org-key-seed.ts';
 
 export async function pendingEnrolments(device: DeviceContext): Promise<readonly PendingRow[]> {
-  return (await listPending(device.live())).map((p) => ({
-    device: p.device,
-    user: p.user,
-    label: p.label,
-    createdAt: p.createdAt,
-  }));
+  const book = await invitations(device);
+  const rows: PendingRow[] = [];
+  for (const p of await listPending(device.live())) {
+    rows.push({
+      device: p.device,
+      user: p.user,
+      label: p.label,
+      createdAt: p.createdAt,
+      comparisonCode: pendingComparisonCode(p),
+      bound: p.invitation !== undefined && (await book.find(p.invitation)) !== undefined,
+    });
+  }
+  return rows;
 }
 
 export async function devices(device: DeviceContext): Promise<readonly DeviceRow[]> {
@@ -35,9 +44,47 @@ export async function devices(device: DeviceContext): Promise<readonly DeviceRow
   }));
 }
 
-export async function approve(device: DeviceContext, target: string): Promise<void> {
-  await approveDevice({ session: device.live(), orgKey: await orgKey(device), device: target });
+/**
+ * Approves with the comparison code the officer saw on the row they approved (so keys that
+ * changed since the page listed them are refused), and the link they handed over when this
+ * browser did not issue the invitation.
+ */
+export async function approve(
+  device: DeviceContext,
+  target: string,
+  confirmation: ApprovalConfirmation,
+): Promise<void> {
+  const link = confirmation.invitationLink?.trim();
+  await approveDevice({
+    session: device.live(),
+    orgKey: await orgKey(device),
+    device: target,
+    invitations: await invitations(device),
+    comparisonCode: confirmation.comparisonCode,
+    ...(link ? { invitationCode: codeOfLink(link) } : {}),
+  });
   await device.startSession();
+}
+
+/** The code in an enrolment link (`…/#/enrol/<code>[/org-key/…]`), or the code itself. */
+function codeOfLink(link: string): string {
+  const at = link.indexOf('#/enrol/');
+  return at < 0 ? link : (link.slice(at + '#/enrol/'.length).split('/')[0] ?? '');
+}
+
+/** The invitations this browser issued, sealed in IndexedDB under the device's local key. */
+async function invitations(device: DeviceContext): Promise<InvitationBook> {
+  const { db, cipher } = await device.open();
+  return invitationBook(
+    {
+      read: async () => {
+        const record = await db.get<SealedRecord>('blobs', 'invitations');
+        return record ? cipher.open('invitations', record) : undefined;
+      },
+      write: async (data) => db.put('blobs', 'invitations', await cipher.seal('invitations', data)),
+    },
+    () => device.clock.nowSeconds(),
+  );
 }
 
 export async function revoke(device: DeviceContext, target: string, reason: string): Promise<void> {
@@ -58,6 +105,7 @@ export async function invite(device: DeviceContext, request: InviteRequest): Pro
   const made = await inviteUser({
     session: device.live(),
     orgKey: await orgKey(device),
+    invitations: await invitations(device),
     invitee: {
       user: request.user.trim(),
       name: request.name.trim(),

@@ -7,9 +7,16 @@
 import { useCallback, useEffect, useState } from 'react';
 import { CLASSIFICATIONS } from '../core/identity/classification.ts';
 import type { DeviceClient } from './device-client.ts';
-import type { DeviceRow, DirectoryView, InvitationView, Me, PendingRow } from './device-protocol.ts';
+import type {
+  ApprovalConfirmation,
+  DeviceRow,
+  DirectoryView,
+  InvitationView,
+  Me,
+  PendingRow,
+} from './device-protocol.ts';
 import { withStepUp } from './passkey-prompt.ts';
-import { plainWords } from './plain-words.ts';
+import { errorCode, plainWords } from './plain-words.ts';
 
 export function OfficerPage(props: {
   readonly device: DeviceClient;
@@ -21,6 +28,7 @@ export function OfficerPage(props: {
   const [devices, setDevices] = useState<readonly DeviceRow[]>([]);
   const [directory, setDirectory] = useState<DirectoryView | undefined>();
   const [message, setMessage] = useState('');
+  const [messageCode, setMessageCode] = useState<string | undefined>();
   const [hasKey, setHasKey] = useState(me.hasOrgKey);
 
   const load = useCallback(async () => {
@@ -44,12 +52,14 @@ export function OfficerPage(props: {
 
   const act = async (what: string, run: () => Promise<unknown>) => {
     setMessage('');
+    setMessageCode(undefined);
     try {
       await withStepUp(device, run);
       setMessage(`${what}: done.`);
       await load();
     } catch (error) {
       setMessage(`${what}: ${plainWords(error)}`);
+      setMessageCode(errorCode(error));
     }
   };
 
@@ -59,33 +69,24 @@ export function OfficerPage(props: {
     <section className="officer" data-testid="officer">
       <h1>Security officer · {me.orgName}</h1>
       {message && (
-        <p className="notice" data-testid="officer-message">
+        <p className="notice" data-testid="officer-message" data-code={messageCode}>
           {message}
         </p>
       )}
       {!hasKey && <OrgKeyImport device={device} onDone={() => setHasKey(true)} />}
       <h2>Pending enrolments</h2>
       {pending.length === 0 && <p className="muted">None.</p>}
-      <table data-testid="pending">
+      <table className="stack" data-testid="pending">
         <tbody>
           {pending.map((p) => (
-            <tr key={p.device} data-testid="pending-row" data-user={p.user}>
-              <td>{p.user}</td>
-              <td>{p.label}</td>
-              <td>
-                <code>{p.device}</code>
-              </td>
-              <td>{new Date(p.createdAt * 1000).toISOString().slice(0, 16).replace('T', ' ')}Z</td>
-              <td>
-                <button
-                  type="button"
-                  onClick={() => act(`Approve ${p.user}`, () => device.call('approve', p.device))}
-                  data-testid="approve"
-                >
-                  Approve
-                </button>
-              </td>
-            </tr>
+            <PendingApproval
+              key={p.device}
+              row={p}
+              person={people.find((person) => person.user === p.user)}
+              onApprove={(confirmation) =>
+                act(`Approve ${p.user}`, () => device.call('approve', p.device, confirmation))
+              }
+            />
           ))}
         </tbody>
       </table>
@@ -107,18 +108,15 @@ export function OfficerPage(props: {
                     <div key={d.device} data-testid="device-row" data-user={d.user} data-status={d.status}>
                       {d.label} <code>{d.device.slice(0, 8)}…</code> {d.status}
                       {d.status === 'active' && d.device !== me.device && (
-                        <button
-                          type="button"
-                          className="link"
-                          onClick={() =>
+                        <RevokeDevice
+                          label={d.label}
+                          owner={person.name}
+                          onRevoke={(reason) =>
                             act(`Revoke ${d.label} of ${d.user}`, () =>
-                              device.call('revoke', d.device, 'revoked by the security officer'),
+                              device.call('revoke', d.device, reason),
                             )
                           }
-                          data-testid="revoke"
-                        >
-                          revoke
-                        </button>
+                        />
                       )}
                     </div>
                   ))}
@@ -129,6 +127,81 @@ export function OfficerPage(props: {
       </table>
       <InviteForm device={device} groups={directory?.groups ?? []} onInvited={load} />
     </section>
+  );
+}
+
+/**
+ * One pending enrolment (docs/design.md §5): the officer approves only when the code the
+ * invitee reads from their device is the one shown here; when another device issued the
+ * invitation, they paste the link they handed over, whose hidden half checks the keys.
+ */
+function PendingApproval(props: {
+  readonly row: PendingRow;
+  readonly person: DirectoryView['people'][number] | undefined;
+  readonly onApprove: (confirmation: ApprovalConfirmation) => void;
+}) {
+  const { row: p, person } = props;
+  const [link, setLink] = useState('');
+  const [code, setCode] = useState('');
+  const who = person?.name ?? p.user;
+  return (
+    <tr data-testid="pending-row" data-user={p.user}>
+      <td data-label="Person">
+        <strong>{who}</strong> ({p.user})
+        {person && (
+          <div className="muted" data-testid="pending-person">
+            {person.role} · cleared {person.clearance} · {person.groups.join(', ') || 'no working group'}
+          </div>
+        )}
+      </td>
+      <td data-label="Device">
+        {p.label} <code>{p.device.slice(0, 8)}…</code>
+      </td>
+      <td data-label="Asked">{new Date(p.createdAt * 1000).toISOString().slice(0, 16).replace('T', ' ')}Z</td>
+      <td>
+        <span className="muted">Their device shows</span>{' '}
+        <strong className="comparison-code" data-testid="pending-code">
+          {p.comparisonCode}
+        </strong>
+        <label className="pending-check">
+          Ask {who} to read you the code on their screen, by phone or in person, and type it:
+          <input
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            placeholder="XXXX-XXXX-XXXX-XXXX"
+            autoComplete="off"
+            data-testid="pending-code-input"
+          />
+        </label>
+        {!p.bound && (
+          <input
+            className="pending-link"
+            value={link}
+            placeholder="enrolment link you handed over"
+            aria-label={`enrolment link you handed to ${p.user}`}
+            onChange={(e) => setLink(e.target.value)}
+            data-testid="pending-link"
+          />
+        )}
+      </td>
+      <td>
+        <button
+          type="button"
+          disabled={code.trim() === '' || (!p.bound && link.trim() === '')}
+          aria-label={`Approve ${p.label} of ${who}`}
+          onClick={() =>
+            props.onApprove({
+              // The code the person read out, as typed: the worker compares it with their keys'.
+              comparisonCode: code.trim().toUpperCase(),
+              ...(p.bound ? {} : { invitationLink: link }),
+            })
+          }
+          data-testid="approve"
+        >
+          Approve
+        </button>
+      </td>
+    </tr>
   );
 }
 
@@ -256,5 +329,50 @@ function OrgKeyImport(props: { readonly device: DeviceClient; readonly onDone: (
       </button>
       {error && <p className="error">{error}</p>}
     </section>
+  );
+}
+
+/**
+ * Revoking a device: a second step that names the device and asks why, since a revocation
+ * cannot be undone and its reason goes into the audit log.
+ */
+function RevokeDevice(props: {
+  readonly label: string;
+  readonly owner: string;
+  readonly onRevoke: (reason: string) => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  if (!open) {
+    return (
+      <button
+        type="button"
+        className="link"
+        aria-label={`Revoke ${props.label} of ${props.owner}`}
+        onClick={() => setOpen(true)}
+        data-testid="revoke"
+      >
+        revoke
+      </button>
+    );
+  }
+  return (
+    <span className="revoke-confirm" data-testid="revoke-confirm">
+      <label>
+        Why revoke {props.owner}'s {props.label}? (for the audit log; it cannot be undone)
+        <input value={reason} onChange={(e) => setReason(e.target.value)} data-testid="revoke-reason" />
+      </label>
+      <button
+        type="button"
+        disabled={reason.trim().length < 3}
+        onClick={() => props.onRevoke(reason.trim())}
+        data-testid="revoke-confirm-button"
+      >
+        Revoke {props.label}
+      </button>
+      <button type="button" className="link" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+    </span>
   );
 }

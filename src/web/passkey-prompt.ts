@@ -6,7 +6,7 @@
 import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
 import type { DeviceClient } from './device-client.ts';
 import { DeviceError } from './device-client.ts';
-import type { Me } from './device-protocol.ts';
+import type { EnrolmentDone, Me } from './device-protocol.ts';
 
 export async function signInWithPasskey(device: DeviceClient): Promise<Me> {
   const options = await device.call('startSignIn');
@@ -32,7 +32,7 @@ export async function enrolWithPasskey(
   code: string,
   label: string,
   orgKey: string | undefined,
-): Promise<{ readonly device: string; readonly status: 'pending' | 'active' }> {
+): Promise<EnrolmentDone> {
   if (orgKey !== undefined) await device.call('requireDemoNetwork');
   const start = await device.call('startEnrolment', code);
   const passkey = await prompt(() => startRegistration({ optionsJSON: start.options }));

@@ -8,7 +8,11 @@
  */
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { describeWatchEvent, followWatch, isAlarm } from '../client/follow-watch.ts';
+import { plantCanary } from '../client/plant-canary.ts';
 import { ROUTES } from '../core/api/routes.ts';
+import { inThreadWrapperFor } from '../core/cable/seal-cable.ts';
+import { valiseSuites } from '../core/crypto/hpke/valise-suites.ts';
+import { WEB_CRYPTO_PRIMITIVES } from '../core/crypto/hpke/web-crypto-primitives.ts';
 import { openDirectory } from '../core/identity/directory.ts';
 import { passkeyJson } from './browser-enrolment.ts';
 import type { DeviceContext } from './device-context.ts';
@@ -134,4 +138,27 @@ export async function securityOfficers(device: DeviceContext): Promise<readonly 
     }
   }
   return [...officers.values()];
+}
+
+/** Plants a canary watching `user` (docs/design.md §9): sealed in the worker like any cable. */
+export async function plantCanaryFor(
+  device: DeviceContext,
+  request: {
+    readonly user: string;
+    readonly subject: string;
+    readonly body: string;
+    readonly reason: string;
+  },
+): Promise<{ readonly id: string; readonly reference: string }> {
+  const session = await device.fresh(0);
+  const { sent } = await plantCanary({
+    session,
+    targets: { users: [request.user], groups: [] },
+    subject: request.subject,
+    body: request.body,
+    classification: 'RESTREINT UE',
+    reason: request.reason,
+    wrapper: inThreadWrapperFor(valiseSuites(WEB_CRYPTO_PRIMITIVES).xwing),
+  });
+  return { id: sent.id, reference: sent.reference };
 }

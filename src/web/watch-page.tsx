@@ -7,6 +7,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { ActivityChart } from './activity-chart.tsx';
+import { CanaryForm } from './canary-form.tsx';
 import type { DeviceClient } from './device-client.ts';
 import type { Me, WatchActivityView, WatchDeviceRow, WatchEventView } from './device-protocol.ts';
 import { withStepUp } from './passkey-prompt.ts';
@@ -44,6 +45,8 @@ export function WatchPage(props: {
     if (!officer) return;
     void loadDevices();
     const unlisten = device.listen((message) => {
+      // The inbox's pushes are the app shell's, not this page's.
+      if (message.push !== 'watch' && message.push !== 'watch-open' && message.push !== 'watch-ended') return;
       if (message.push === 'watch-ended') {
         setLive(plainWords(message.error));
         return;
@@ -183,6 +186,10 @@ export function WatchPage(props: {
           {chosen.device !== me.device && <DeviceActs device={device} target={chosen} onDone={loadDevices} />}
         </section>
       )}
+      <CanaryForm
+        device={device}
+        people={[...new Set(devices.filter((d) => d.device !== me.device).map((d) => d.user))].sort()}
+      />
     </section>
   );
 }

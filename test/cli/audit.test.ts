@@ -118,7 +118,7 @@ describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
       // The officer sees the declaration before approving.
       const pending = (await ok(so, ['approve'])).items as { device: string; label: string }[];
       assert.equal(pending.find((p) => p.device === enrolled.device)?.label, 'service: registry desk');
-      await ok(so, ['approve', String(enrolled.device)]);
+      await ok(so, ['approve', String(enrolled.device), '--code', String(enrolled.comparisonCode)]);
     }
   });
   after(async () => {

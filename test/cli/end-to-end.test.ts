@@ -10,7 +10,7 @@
  * any private key or invitation secret.
  */
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -301,17 +301,34 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
         'laptop',
       ]);
       assert.equal(enrolled.status, 'pending');
+      assert.match(String(enrolled.comparisonCode), /^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
       p.device = String(enrolled.device);
 
       // Before approval the device cannot act, and says why.
       failsWith(await valise(p.profile, ['inbox']), 'DEVICE_NOT_CERTIFIED', `${p.profile} before approval`);
 
-      const pending = (await ok(officer.profile, ['approve'])).items as { device: string; user: string }[];
-      assert.ok(
-        pending.some((x) => x.device === p.device && x.user === p.user),
-        `${p.device} is pending`,
+      const pending = (await ok(officer.profile, ['approve'])).items as {
+        device: string;
+        user: string;
+        comparisonCode: string;
+      }[];
+      assert.equal(
+        pending.find((x) => x.device === p.device && x.user === p.user)?.comparisonCode,
+        enrolled.comparisonCode,
+        `${p.device} is pending, listed with the code its device shows`,
       );
-      const approved = await ok(officer.profile, ['approve', p.device]);
+      // The officer must say which code the person read from their device.
+      failsWith(
+        await valise(officer.profile, ['approve', p.device]),
+        'COMPARISON_REQUIRED',
+        'an approval without the comparison code',
+      );
+      const approved = await ok(officer.profile, [
+        'approve',
+        p.device,
+        '--code',
+        String(enrolled.comparisonCode),
+      ]);
       assert.equal(approved.user, p.user);
     }
     // Seven devices, all active.
@@ -336,6 +353,54 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
       'thief',
     ]);
     failsWith(again, 'INVITATION_USED', 'a second enrolment with the same code');
+  });
+
+  test("keys swapped in the server's database are refused at the officer's approve", async () => {
+    const invitation = await ok('de-so', [
+      'invite',
+      '--user',
+      'de.eve',
+      '--name',
+      'Eve Neu',
+      '--clearance',
+      'RESTREINT UE',
+    ]);
+    // `--` before the code: a code may start with '-' (its id is random base64url).
+    const enrolling = await valise('de-eve', [
+      'enrol',
+      '--server',
+      server!.url,
+      '--root',
+      rootKey,
+      '--label',
+      'laptop',
+      '--json',
+      '--',
+      String(invitation.code),
+    ]);
+    assert.equal(enrolling.code, 0, enrolling.stderr);
+    const enrolled = JSON.parse(enrolling.stdout) as Record<string, unknown>;
+    // The operator replaces the pending keys with a key pair of their own (the same shape).
+    const { default: Sqlite } = await import('better-sqlite3');
+    const db = new Sqlite(join(dataDir, 'valise.db'));
+    try {
+      db.pragma('busy_timeout = 5000');
+      const swapped = db
+        .prepare(
+          'UPDATE enrolments SET signing_key = randomblob(32), kem_key = randomblob(1216) WHERE device = ?',
+        )
+        .run(String(enrolled.device));
+      assert.equal(swapped.changes, 1);
+    } finally {
+      db.close();
+    }
+    failsWith(
+      await valise('de-so', ['approve', String(enrolled.device), '--code', String(enrolled.comparisonCode)]),
+      'ENROLMENT_TAMPERED',
+      'approving swapped keys',
+    );
+    const devices = (await ok('de-so', ['devices'])).items as { device: string; status: string }[];
+    assert.notEqual(devices.find((d) => d.device === enrolled.device)?.status, 'active');
   });
 
   test('DE sends a RESTREINT UE cable to DE and FR for the working group COEST, sealed for exactly the entitled devices', async () => {
@@ -495,6 +560,44 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
     failsWith(await valise('cy-so', ['read', String(sent.id)]), 'NOT_FOUND', 'another organisation');
   });
 
+  test('a canary planted for a person suspends a copy of their key file at its first fetch', async () => {
+    const planted = await ok(
+      'fr-so',
+      [
+        'canary',
+        'plant',
+        '--for',
+        'fr.paul',
+        '--group',
+        'COEST',
+        '--subject',
+        'Minutes of the 2019 budget working party',
+        '--reason',
+        'a copy of the key of fr.paul is suspected',
+      ],
+      'Attached are the minutes as circulated.',
+    );
+    const id = String(planted.cable);
+    const quiet = await ok('fr-so', ['canary', 'list']);
+    assert.deepEqual(
+      (quiet.items as { cable: string; tripped?: unknown }[]).map((c) => [c.cable, c.tripped]),
+      [[id, undefined]],
+    );
+    // The real device keeps its request counter beside its key, owner-only.
+    const real = join(configDir, 'fr-paul');
+    const counter = JSON.parse(await readFile(join(real, 'sequence.json'), 'utf8')) as { last: number };
+    assert.ok(counter.last > 0);
+    assert.equal((await stat(join(real, 'sequence.json'))).mode & 0o777, 0o600);
+    // A thief copies the profile folder (and has watched the passphrase typed) and walks
+    // the archive; the canary stops the copy.
+    await cp(real, join(configDir, 'fr-paul-copy'), { recursive: true });
+    failsWith(await valise('fr-paul-copy', ['read', id]), 'DEVICE_SUSPENDED', 'the copy fetching the canary');
+    failsWith(await valise('fr-paul', ['inbox']), 'DEVICE_SUSPENDED', 'the device itself, afterwards');
+    const tripped = await ok('fr-so', ['canary', 'list']);
+    const [item] = tripped.items as { tripped?: { device: string } }[];
+    assert.equal(item?.tripped?.device, person('fr-paul').device);
+  });
+
   test('a copy of a profile folder without its passphrase cannot act as the device', async () => {
     // docs/design.md §5: the key file is encrypted; the folder alone is not the device.
     await cp(join(configDir, 'de-anna'), join(configDir, 'thief'), { recursive: true });
@@ -558,6 +661,14 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
     for (const [what, seed] of await privateKeys()) {
       secrets.push([`${what} (base64url)`, Buffer.from(toBase64url(seed))]);
       secrets.push([`${what} (raw)`, Buffer.from(seed)]);
+    }
+    // The binding keys of the invitations an officer issued never reach the server.
+    for (const profile of await readdir(configDir)) {
+      const path = join(configDir, profile, 'invitations.json');
+      const book = await readFile(path, 'utf8').catch(() => undefined);
+      for (const kept of book ? (JSON.parse(book).invitations as { bindingKey: string }[]) : []) {
+        secrets.push([`${path} binding key`, Buffer.from(fromBase64url(kept.bindingKey)!)]);
+      }
     }
     for (const code of codes) {
       const secret = code.split('.')[1]!;

@@ -93,7 +93,7 @@ describe('valise watch', { timeout: 300_000 }, () => {
       String(invitation.code),
     ]);
     annaDevice = String(enrolled.device);
-    await ok('de-so', ['approve', annaDevice]);
+    await ok('de-so', ['approve', annaDevice, '--code', String(enrolled.comparisonCode)]);
   });
   after(async () => {
     await server?.stop();

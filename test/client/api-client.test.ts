@@ -8,7 +8,7 @@ import { generateSigner } from '../../src/core/crypto/ed25519.ts';
 import { object, string } from '../../src/core/encoding/decode.ts';
 import { MemoryNonceStore } from '../../src/core/wire/memory-nonce-store.ts';
 import { verifyRequest } from '../../src/core/wire/verify-request.ts';
-import { errorResponse, fakeFetch, jsonResponse, wireRequestOf } from './fake-fetch.ts';
+import { counter, errorResponse, fakeFetch, jsonResponse, wireRequestOf } from './fake-fetch.ts';
 import { T0 } from './test-network.ts';
 
 const decodeOk = object({ ok: string({ max: 10 }) });
@@ -49,7 +49,7 @@ describe('ApiClient', () => {
       server: 'http://127.0.0.1:8080/',
       fetch,
       clock: fixedClock(T0),
-      device: { id: DEVICE, signer },
+      device: { id: DEVICE, signer, sequence: counter() },
     });
     assert.deepEqual(
       await api.request({ method: 'POST', path: '/api/v1/cables', body: { a: [1, 'x'] }, decode: decodeOk }),
@@ -85,7 +85,7 @@ describe('ApiClient', () => {
       server: 'http://127.0.0.1:8080',
       fetch,
       clock: fixedClock(T0),
-      device: { id: DEVICE, signer },
+      device: { id: DEVICE, signer, sequence: counter() },
     });
     await api.request({ method: 'POST', path: '/api/v1/cables', body: { amount: 1 }, decode: decodeOk });
     const tampered = { ...wireRequestOf(sent[0]!), body: new TextEncoder().encode('{"amount":2}') };
@@ -105,7 +105,7 @@ describe('ApiClient', () => {
       server: 'http://h',
       fetch,
       clock: fixedClock(T0),
-      device: { id: DEVICE, signer },
+      device: { id: DEVICE, signer, sequence: counter() },
     });
     await device.request({ method: 'GET', path: '/api/v1/network', decode: decodeOk, unsigned: true });
     await new ApiClient({ server: 'http://h', fetch, clock: fixedClock(T0) }).request({
@@ -210,7 +210,7 @@ describe('ApiClient', () => {
       server: 'http://h',
       fetch,
       clock: fixedClock(T0),
-      device: { id: DEVICE, signer },
+      device: { id: DEVICE, signer, sequence: counter() },
     });
     const answer = await api.call(ROUTES.acks, { params: { id: 'a/b?c' } });
     assert.equal(answer.items[0]?.org, 'FR');
@@ -226,7 +226,7 @@ describe('ApiClient', () => {
       server: 'http://h',
       fetch,
       clock: fixedClock(T0),
-      device: { id: DEVICE, signer },
+      device: { id: DEVICE, signer, sequence: counter() },
     });
     await api.call(ROUTES.log);
     assert.equal(sent[0]?.headers.signature, undefined);

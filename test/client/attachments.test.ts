@@ -20,7 +20,7 @@ import { sha256 } from '../../src/core/crypto/sha256.ts';
 import { randomBytes, toBase64url } from '../../src/core/encoding/bytes.ts';
 import { encodeCanonical } from '../../src/core/encoding/canonical-json.ts';
 import { openDirectory } from '../../src/core/identity/directory.ts';
-import { errorResponse, fakeFetch, jsonResponse, type SentRequest } from './fake-fetch.ts';
+import { counter, errorResponse, fakeFetch, jsonResponse, type SentRequest } from './fake-fetch.ts';
 import { T0, testNetwork } from './test-network.ts';
 
 describe('attachments through sendCable and fetchAttachment', () => {
@@ -74,7 +74,7 @@ describe('attachments through sendCable and fetchAttachment', () => {
         server: 'http://127.0.0.1:1',
         fetch,
         clock: fixedClock(T0),
-        device: { id: device.device, signer: device.signer },
+        device: { id: device.device, signer: device.signer, sequence: counter() },
       });
 
     const report = new TextEncoder().encode('Annex A: figures.\n'.repeat(10_000));

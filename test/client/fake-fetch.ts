@@ -65,3 +65,12 @@ export function wireRequestOf(request: SentRequest): WireRequest {
     body: request.body,
   };
 }
+
+/** A device's request sequence counter in memory (KeyStore.takeSequence's contract). */
+export function counter(): () => Promise<number> {
+  let last = 0;
+  return async () => {
+    last++;
+    return last;
+  };
+}

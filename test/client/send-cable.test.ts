@@ -16,7 +16,7 @@ import { randomBytes, toBase64url } from '../../src/core/encoding/bytes.ts';
 import { encodeCanonical } from '../../src/core/encoding/canonical-json.ts';
 import { openDirectory } from '../../src/core/identity/directory.ts';
 import type { Handler, SentRequest } from './fake-fetch.ts';
-import { errorResponse, fakeFetch, jsonResponse } from './fake-fetch.ts';
+import { counter, errorResponse, fakeFetch, jsonResponse } from './fake-fetch.ts';
 import { T0, testNetwork } from './test-network.ts';
 
 const YEAR = 2026;
@@ -59,7 +59,7 @@ const request = (ctx: Awaited<ReturnType<typeof setup>>, handler: Handler, attem
         server: 'http://127.0.0.1:1',
         fetch,
         clock: fixedClock(T0),
-        device: { id: ctx.anna.device, signer: ctx.anna.signer },
+        device: { id: ctx.anna.device, signer: ctx.anna.signer, sequence: counter() },
       }),
       device: ctx.anna,
       directory: ctx.directory,

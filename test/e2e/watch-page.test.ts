@@ -153,4 +153,41 @@ describe('the watch in the browser', { skip: skip ?? false, timeout: 300_000 }, 
     assert.equal(await claire.page.getByTestId('cable-body').count(), 0);
     await shoot(claire.page, 'watch-suspended');
   });
+
+  test('a canary planted from the Watch page suspends the person who opens it, before any text is served', async () => {
+    const officer = person('de.officer');
+    const anna = person('de.anna');
+    await officer.page.goto(`${node.origin}/#/watch`);
+    const form = officer.page.getByTestId('canary-form');
+    await form
+      .getByTestId('canary-user')
+      .locator('option', { hasText: 'de.anna' })
+      .waitFor({ state: 'attached' });
+    await form.getByTestId('canary-user').selectOption('de.anna');
+    await form.getByTestId('canary-subject').fill('Ministerial travel: revised programme');
+    await form.getByTestId('canary-body').fill('Please treat as restricted.');
+    await form.getByTestId('canary-reason').fill('suspected leak of travel plans');
+    await form.getByTestId('canary-plant').click();
+    const planted = form.getByTestId('canary-message').filter({ hasText: 'planted' });
+    await planted.waitFor();
+    const reference = /Canary (DE\/\d+\/\d\d) planted for de\.anna/.exec(
+      (await planted.textContent()) ?? '',
+    )?.[1];
+    assert.ok(reference, "the officer is told the canary's reference");
+
+    await anna.page.goto(`${node.origin}/#/`);
+    const row = anna.page.locator(`[data-testid="inbox-row"][data-reference="${reference}"]`);
+    await row.waitFor();
+    await row.getByRole('link').click();
+    await anna.page
+      .locator('[data-testid="cable-failure"], [data-testid="device-suspended"]')
+      .first()
+      .waitFor();
+    assert.equal(await anna.page.getByTestId('cable-body').count(), 0, 'no text of the canary is served');
+    await anna.page.reload();
+    await anna.page.getByTestId('device-suspended').waitFor();
+    await officer.page
+      .locator('[data-testid="watch-device"][data-user="de.anna"][data-state="suspended"]')
+      .waitFor();
+  });
 });

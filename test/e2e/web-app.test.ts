@@ -126,6 +126,33 @@ describe('the web app', { skip: skip ?? false, timeout: 240_000 }, () => {
     assert.doesNotMatch((await received.textContent()) ?? '', /action required|unacknowledged/);
   });
 
+  test('a FLASH cable reaches the recipient on any page at once: a banner, the count in the title, the inbox up to date', async () => {
+    const anna = person('de.anna');
+    const claire = person('fr.claire');
+    // Claire is busy writing: not on her inbox, and nothing polls.
+    await claire.page.goto(`${node.origin}/#/compose`);
+    await claire.page.getByTestId('subject').waitFor();
+    await anna.page.goto(`${node.origin}/#/compose`);
+    await anna.page.getByTestId('precedence').selectOption('FLASH');
+    const flash = await sendCable(
+      anna,
+      node.origin,
+      'Flash: consular emergency',
+      'Call the duty officer.',
+      false,
+    );
+
+    const banner = claire.page.locator(`[data-testid="urgent-cable"][data-reference="${flash.reference}"]`);
+    await banner.waitFor();
+    assert.match((await banner.textContent()) ?? '', /^FLASH RESTREINT UE cable .* from DE$/);
+    assert.doesNotMatch((await banner.textContent()) ?? '', /consular/, 'no subject in the banner');
+    assert.match(await claire.page.title(), /^\(1\) Valise$/);
+
+    await claire.page.locator('nav a', { hasText: 'Inbox' }).click();
+    await claire.page.locator(`[data-testid="inbox-row"][data-reference="${flash.reference}"]`).waitFor();
+    assert.equal(await claire.page.title(), 'Valise');
+  });
+
   test('a cable with an attachment: sizes and the limit shown on compose, decrypted in the worker on the cable page', async () => {
     const anna = person('de.anna');
     const claire = person('fr.claire');
@@ -271,7 +298,12 @@ describe('the web app', { skip: skip ?? false, timeout: 240_000 }, () => {
     await officer.page.goto(`${node.origin}/#/officer`);
     const row = officer.page.locator('[data-testid="device-row"][data-user="fr.dan"][data-status="active"]');
     await row.waitFor();
+    // Revoking asks which device and why; no reason, no revocation.
+    assert.match((await row.getByTestId('revoke').getAttribute('aria-label')) ?? '', /^Revoke .+ of Dan/);
     await row.getByTestId('revoke').click();
+    assert.equal(await row.getByTestId('revoke-confirm-button').isDisabled(), true);
+    await row.getByTestId('revoke-reason').fill('laptop lost on a train');
+    await row.getByTestId('revoke-confirm-button').click();
     await officer.page.getByTestId('officer-message').filter({ hasText: 'done' }).waitFor();
     const answer = dan.page.waitForResponse((r) => r.url().endsWith('/api/v1/web/session'));
     await dan.page.reload();
@@ -285,7 +317,9 @@ describe('the web app', { skip: skip ?? false, timeout: 240_000 }, () => {
     const pages: string[] = [];
     const check = async (who: Person, hash: string) => {
       await who.page.goto(`${node.origin}/${hash}`);
-      await who.page.waitForLoadState('networkidle');
+      // Not 'networkidle': a signed-in page keeps its live inbox stream open.
+      await who.page.waitForLoadState('load');
+      await who.page.locator('main > *').first().waitFor();
       const passwords = await who.page
         .locator('input[type="password"], [autocomplete~="current-password"], [autocomplete~="new-password"]')
         .count();

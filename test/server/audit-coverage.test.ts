@@ -139,6 +139,34 @@ for (const backend of await backends()) {
       assert.equal(suspended.status, 200, suspended.text);
       expected.set('watch.suspended', { actor: actor(frOfficer), object: danDevice });
 
+      // watch.canary, watch.hours: FR's officer plants a canary and sets FR's working hours.
+      const decoy = await testCable(t.directory, {
+        sender: frOfficer,
+        distribution: [{ org: 'FR', role: 'info' }],
+        groups: ['COEST'],
+        ...(await nextPosition(t.api, frOfficer)),
+      });
+      assert.equal((await t.api.post('/api/v1/cables', cableBody(decoy), { as: frOfficer })).status, 201);
+      const planted = await t.api.post(
+        '/api/v1/watch/canaries',
+        { cable: decoy.header.id, targets: { users: ['fr.claire'], groups: [] }, reason: 'decoy' },
+        { as: frOfficer },
+      );
+      assert.equal(planted.status, 201, planted.text);
+      expected.set('watch.canary', {
+        actor: actor(frOfficer),
+        object: { kind: 'cable', id: decoy.header.id, org: 'FR' },
+      });
+      const hours = {
+        timeZone: 'Europe/Paris',
+        days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+        start: 480,
+        end: 1140,
+      };
+      const set = await t.api.send('PUT', '/api/v1/watch/hours', { body: { hours }, as: frOfficer });
+      assert.equal(set.status, 200, set.text);
+      expected.set('watch.hours', { actor: actor(frOfficer), object: { kind: 'org', id: 'FR', org: 'FR' } });
+
       // request.refused: a device asking for a cable it is not entitled to.
       const eva = device(t.network, 'cy.eva');
       assert.equal((await t.api.get(`/api/v1/cables/${cable.header.id}`, { as: eva })).status, 404);

@@ -21,11 +21,13 @@ import { cosignatureSigner } from '../../src/core/log/checkpoint/signer.ts';
 import { witnessKeyName } from '../../src/core/log/log-names.ts';
 import { signPresidency } from '../../src/core/procedure/presidency.ts';
 import { DEFAULT_READ_THRESHOLDS } from '../../src/core/watch/read-thresholds.ts';
+import { DEFAULT_WORKING_HOURS } from '../../src/core/watch/working-hours.ts';
 import { signRequest } from '../../src/core/wire/sign-request.ts';
 import { auditRecord } from '../../src/server/audit-event.ts';
 import { backends } from './fixtures/backends.ts';
 import { newDeviceKeys } from './fixtures/enrol.ts';
 import { device, ISSUED_AT, randomId, T0 } from './fixtures/network.ts';
+import { nextSequence } from './fixtures/sequence.ts';
 import type { TestResponse } from './fixtures/test-api.ts';
 import { startTestApp, type TestApp } from './fixtures/test-app.ts';
 import { cableBody, nextPosition, testCable } from './fixtures/test-cable.ts';
@@ -104,6 +106,7 @@ async function streamStatus(
           signer: signer.signer,
           now: Math.floor(t.clock.now() / 1000),
           nonce: toBase64url(randomBytes(16)),
+          sequence: nextSequence(signer.id),
         },
       )
     : {};
@@ -243,6 +246,7 @@ const MATRIX: Record<string, Row> = {
         label: 'm',
         signingKey: keys.signer.publicKey,
         kemKey: keys.kem.publicKey,
+        binding: randomBytes(32),
       };
       return t.api.post('/api/v1/enrolments', body, as(actor, t));
     },
@@ -434,6 +438,7 @@ const MATRIX: Record<string, Row> = {
         label: 'm',
         signingKey: keys.signer.publicKey,
         kemKey: keys.kem.publicKey,
+        binding: randomBytes(32),
         passkey: fakePasskey('webauthn.create', { attestationObject: 'AA' }),
       };
       return t.api.post('/api/v1/web/enrolments', body, as(actor, t));
@@ -557,6 +562,42 @@ const MATRIX: Record<string, Row> = {
     levels: ['-'],
     expect: { ...all(403), anonymous: 401, 'fr.officer': 200, 'cy.authority': 200 },
     call: (t, actor) => streamStatus(t, actor),
+  },
+  'POST /api/v1/watch/canaries': {
+    levels: ['-'],
+    // Only an officer of the organisation that sent the cable, to itself only, plants it;
+    // another organisation's officer is not told the cable exists.
+    expect: { ...all(403), anonymous: 401, 'fr.officer': 201, 'de.officer': 404 },
+    async call(t, actor) {
+      const officer = device(t.network, 'fr.officer');
+      const cable = await testCable(t.directory, {
+        sender: officer,
+        distribution: [{ org: 'FR', role: 'info' }],
+        groups: ['COEST'],
+        ...(await nextPosition(t.api, officer)),
+      });
+      const sent = await t.api.post('/api/v1/cables', cableBody(cable), { as: officer });
+      if (sent.status !== 201) throw new Error(`send: ${sent.status} ${sent.text}`);
+      const body = { cable: cable.header.id, targets: { users: ['fr.dan'], groups: [] }, reason: 'matrix' };
+      return t.api.post('/api/v1/watch/canaries', body, as(actor, t));
+    },
+  },
+  'GET /api/v1/watch/canaries': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401, 'fr.officer': 200, 'cy.authority': 200 },
+    call: (t, actor) => t.api.get('/api/v1/watch/canaries?org=FR', as(actor, t)),
+  },
+  'GET /api/v1/watch/hours': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401, 'fr.officer': 200, 'cy.authority': 200 },
+    call: (t, actor) => t.api.get('/api/v1/watch/hours?org=FR', as(actor, t)),
+  },
+  'PUT /api/v1/watch/hours': {
+    levels: ['-'],
+    // Each officer sets their own organisation's hours; the defaults are sent.
+    expect: { ...all(403), anonymous: 401, 'de.officer': 200, 'fr.officer': 200 },
+    call: (t, actor) =>
+      t.api.send('PUT', '/api/v1/watch/hours', { body: { hours: DEFAULT_WORKING_HOURS }, ...as(actor, t) }),
   },
   // A held browser device's passkey step-up: these test devices have no passkey (403 NO_PASSKEY).
   'POST /api/v1/watch/step-up/options': {

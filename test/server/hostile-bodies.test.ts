@@ -18,6 +18,7 @@ import { parseNote } from '../../src/core/log/checkpoint/parse-note.ts';
 import { cosignatureSigner } from '../../src/core/log/checkpoint/signer.ts';
 import { witnessKeyName } from '../../src/core/log/log-names.ts';
 import { DEFAULT_READ_THRESHOLDS } from '../../src/core/watch/read-thresholds.ts';
+import { DEFAULT_WORKING_HOURS } from '../../src/core/watch/working-hours.ts';
 import { backends } from './fixtures/backends.ts';
 import { actCounts } from './fixtures/counts.ts';
 import { newDeviceKeys } from './fixtures/enrol.ts';
@@ -147,6 +148,7 @@ for (const backend of await backends()) {
               label: 'x',
               signingKey: keys.signer.publicKey,
               kemKey: keys.kem.publicKey,
+              binding: randomBytes(32),
             }) as Json,
         },
         { method: 'GET', path: '/api/v1/enrolments', as: 'de.officer' },
@@ -198,6 +200,24 @@ for (const backend of await backends()) {
           base: async () => ({ thresholds: structuredClone(DEFAULT_READ_THRESHOLDS.member) as Json }),
         },
         { method: 'GET', path: '/api/v1/watch/stream', as: 'fr.claire' },
+        {
+          method: 'POST',
+          path: '/api/v1/watch/canaries',
+          as: 'fr.officer',
+          base: async () => ({
+            cable: cableId,
+            targets: { users: ['fr.dan'], groups: ['COEST'] },
+            reason: 'decoy',
+          }),
+        },
+        { method: 'GET', path: '/api/v1/watch/canaries', as: 'fr.officer' },
+        { method: 'GET', path: '/api/v1/watch/hours', as: 'fr.officer' },
+        {
+          method: 'PUT',
+          path: '/api/v1/watch/hours',
+          as: 'fr.officer',
+          base: async () => ({ hours: structuredClone(DEFAULT_WORKING_HOURS) as unknown as Json }),
+        },
         { method: 'POST', path: '/api/v1/watch/step-up/options', as: 'de.anna' },
         { method: 'POST', path: '/api/v1/watch/step-up', as: 'de.anna' },
         { method: 'GET', path: '/api/v1/inbox/stream', as: 'de.anna.old' },

@@ -44,6 +44,7 @@ describe('logging', () => {
       label: 'x',
       signingKey: keys.signer.publicKey,
       kemKey: keys.kem.publicKey,
+      binding: randomBytes(32),
     });
     secrets.push(toBase64url(keys.kem.publicKey).slice(0, 40));
     const anna = device(t.network, 'de.anna');

@@ -231,6 +231,7 @@ for (const backend of await backends()) {
           label: 'x',
           signingKey: keys.signer.publicKey,
           kemKey: keys.kem.publicKey,
+          binding: randomBytes(32),
         });
       };
       assert.equal((await enrol()).status, 201);

@@ -1,21 +1,26 @@
 /** `valise approve`: list pending enrolments, or approve one (security officer). */
 
-import { approve, listPending } from '../../client/approve.ts';
+import { approve, listPending, pendingComparisonCode } from '../../client/approve.ts';
 import { toBase64url } from '../../core/encoding/bytes.ts';
 import { positiveInteger, text } from '../option-values.ts';
-import { deviceSession, orgKeyOf } from '../profile.ts';
+import { deviceSession, invitationBookOf, orgKeyOf } from '../profile.ts';
 import type { Verb } from '../verb.ts';
 
 export const approveVerb: Verb = {
   name: 'approve',
   summary: 'list pending enrolments, or certify one device (security officer)',
-  synopsis: '[<device>] [--days 365]',
+  synopsis: '[<device> --code <comparison code>] [--invitation <code>] [--days 365]',
   help: [
-    '(no argument)   list the devices waiting for approval in your organisation',
-    "<device>        sign that device's certificate with the organisation key",
-    '--days <n>      how long the certificate is valid (default 365)',
+    '(no argument)       list the devices waiting for approval, each with its comparison code',
+    "<device>            sign that device's certificate with the organisation key",
+    '--code <code>       the comparison code the device shows its user, as they read it to you;',
+    '                    required: it must be the code listed for the device',
+    '--invitation <code> the enrolment code you handed over, when another device issued it',
+    '--days <n>          how long the certificate is valid (default 365)',
+    'The device must prove its keys with the invitation this profile issued (or --invitation):',
+    'keys swapped on the server are refused (ENROLMENT_TAMPERED).',
   ],
-  options: { days: { type: 'string' } },
+  options: { days: { type: 'string' }, code: { type: 'string' }, invitation: { type: 'string' } },
   positionals: { min: 0, max: 1 },
   async run({ values, positionals, profile }, cli) {
     const days = text(values, 'days');
@@ -32,6 +37,7 @@ export const approveVerb: Verb = {
             org: p.org,
             label: p.label,
             signingKey: toBase64url(p.signingKey),
+            comparisonCode: pendingComparisonCode(p),
             createdAt: p.createdAt,
           })),
         },
@@ -40,11 +46,21 @@ export const approveVerb: Verb = {
             ? ['no device is waiting for approval']
             : pending.map(
                 (p) =>
-                  `${p.device}  ${p.user}  ${p.label}  requested ${new Date(p.createdAt * 1000).toISOString()}`,
+                  `${p.device}  ${p.user}  ${p.label}  code ${pendingComparisonCode(p)}  requested ${new Date(p.createdAt * 1000).toISOString()}`,
               ),
       };
     }
-    const entry = await approve({ session, orgKey: await orgKeyOf(session), device, ...validity });
+    const comparison = text(values, 'code');
+    const invitationCode = text(values, 'invitation');
+    const entry = await approve({
+      session,
+      orgKey: await orgKeyOf(session),
+      device,
+      invitations: invitationBookOf(session, cli),
+      ...(comparison !== undefined ? { comparisonCode: comparison } : {}),
+      ...(invitationCode !== undefined ? { invitationCode } : {}),
+      ...validity,
+    });
     const cert = entry.body;
     return {
       json: {

@@ -131,12 +131,14 @@ export const enrolVerb: Verb = {
       json: {
         device: enrolment.device,
         status: enrolment.status,
+        comparisonCode: enrolment.comparisonCode,
         trust: enrolment.trust,
         rootKey: toBase64url(enrolment.network.root.key),
       },
       text: [
         `device ${enrolment.device} (${label}) enrolled, waiting for approval`,
-        `ask your security officer to run: valise approve ${enrolment.device}`,
+        `read this code to your security officer: ${enrolment.comparisonCode}`,
+        `they run: valise approve ${enrolment.device} --code ${enrolment.comparisonCode}`,
         ...trustLine(enrolment.trust, enrolment.network.root.key),
       ],
     };

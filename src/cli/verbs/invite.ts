@@ -3,7 +3,7 @@
 import { invite } from '../../client/invite.ts';
 import { toBase64url } from '../../core/encoding/bytes.ts';
 import { classification, duration, groups, list, required, role, text } from '../option-values.ts';
-import { deviceSession, orgKeyOf } from '../profile.ts';
+import { deviceSession, invitationBookOf, orgKeyOf } from '../profile.ts';
 import type { Verb } from '../verb.ts';
 
 export const inviteVerb: Verb = {
@@ -40,7 +40,13 @@ export const inviteVerb: Verb = {
     };
     const validFor = expires ? { validFor: duration(expires, 'expires') } : {};
     const session = await deviceSession(cli, profile);
-    const result = await invite({ session, orgKey: await orgKeyOf(session), invitee, ...validFor });
+    const result = await invite({
+      session,
+      orgKey: await orgKeyOf(session),
+      invitee,
+      invitations: invitationBookOf(session, cli),
+      ...validFor,
+    });
     const rootKey = toBase64url(session.network.root.key);
     const server = session.api.server;
     const command = `valise enrol ${result.code} --server ${server} --root ${rootKey} --label <device label>`;
@@ -59,6 +65,7 @@ export const inviteVerb: Verb = {
         `invitation for ${result.user.name} (${result.user.user}, ${result.user.org}), valid until ${new Date(result.expiresAt * 1000).toISOString()}`,
         `code: ${result.code}`,
         `they run: ${command}`,
+        'keep this profile: approving their device checks its keys against this invitation',
       ],
     };
   },

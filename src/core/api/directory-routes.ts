@@ -72,6 +72,8 @@ export const decodeEnrolmentPost = object({
   label: string({ min: 1, max: 80 }),
   signingKey: decodeEd25519PublicKey,
   kemKey: decodeXWingPublicKey,
+  /** HMAC over the keys under the invitation's binding key, which the server never sees. */
+  binding: bytes({ length: 32 }),
 });
 export const decodeEnrolmentCreated = object({ device: decodeDeviceId, status: literal('pending') });
 
@@ -85,6 +87,9 @@ export const decodePendingEnrolment = object({
   kemKey: decodeXWingPublicKey,
   createdAt: decodeTime,
   status: enumOf(ENROLMENT_STATUSES),
+  /** The invitation redeemed and the device's binding MAC (absent on enrolments from before it). */
+  invitation: optional(decodeDeviceId),
+  binding: optional(bytes({ length: 32 })),
 });
 export type PendingEnrolment = Infer<typeof decodePendingEnrolment>;
 export const decodePendingList = object({ items: array(decodePendingEnrolment, { max: 100_000 }) });

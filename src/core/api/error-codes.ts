@@ -67,6 +67,11 @@ export const ERROR_CODES = {
   STEP_UP_REQUIRED: { status: 403, meaning: 'the act needs a fresh passkey assertion first' },
   NO_PASSKEY: { status: 403, meaning: 'the device was not enrolled in a browser: it has no passkey' },
   PASSKEY_SYNCED: { status: 403, meaning: 'the network demands AAL3 and the passkey is synced' },
+  AAL3_PASSKEY_REQUIRED: {
+    status: 403,
+    meaning: 'the network demands AAL3: a person enrols and an officer acts with a passkey (browser)',
+  },
+  SELF_APPROVAL: { status: 403, meaning: 'an officer may not approve, invite or re-certify their own user' },
   ATTACHMENT_NOT_YOURS: {
     status: 403,
     meaning: 'the attachment was uploaded by another device; only its uploader links it',

@@ -2,12 +2,33 @@
  * The watch's routes (docs/design.md §9): an organisation's security officers read the
  * state and the reads of their devices, release or suspend one with a reason, tune their
  * thresholds, and follow the watch's events live (server-sent events: the answer is a
+ * text/event-stream, read as bytes), plant canary cables for their people and set their
+ * organisation's working hours.
+  }),
  * text/event-stream, read as bytes). A browser device the watch held releases itself with a
  * fresh passkey touch (step-up), which malware in the browser cannot give.
  */
-import { array, boolean, enumOf, type Infer, integer, object, optional, string } from '../encoding/decode.ts';
-import { decodeDeviceId, decodeOrgId, decodeUserId, ROLES } from '../encoding/identifiers.ts';
+import {
+  array,
+  boolean,
+  enumOf,
+  type Infer,
+  integer,
+  object,
+  optional,
+  refine,
+  string,
+} from '../encoding/decode.ts';
+import {
+  decodeCableId,
+  decodeDeviceId,
+  decodeGroup,
+  decodeOrgId,
+  decodeUserId,
+  ROLES,
+} from '../encoding/identifiers.ts';
 import { decodeReadThresholds } from '../watch/read-thresholds.ts';
+import { decodeWorkingHours } from '../watch/working-hours.ts';
 import { route } from './route.ts';
 import { decodeCount, decodeTime } from './shared-decoders.ts';
 import { decodeEmptyPost, decodePasskeyOptions, decodePasskeyPost } from './web-routes.ts';
@@ -50,6 +71,47 @@ export const decodeOrgThresholds = object({
   items: array(object({ role: enumOf(ROLES), tuned: boolean(), thresholds: decodeReadThresholds }), {
     max: ROLES.length,
   }),
+});
+
+/**
+ * Whom a canary watches: the devices of these users and of the members of these groups.
+ * A fetch by any of them is a strong signal; at least one target, at most 100 of each.
+ */
+export const decodeCanaryTargets = refine(
+  object({
+    users: array(decodeUserId, { max: 100 }),
+    groups: array(decodeGroup, { max: 100 }),
+  }),
+  (targets) => {
+    if (targets.users.length + targets.groups.length === 0) return 'at least one user or group';
+    if (new Set(targets.users).size !== targets.users.length) return 'each user named once';
+    if (new Set(targets.groups).size !== targets.groups.length) return 'each group named once';
+    return undefined;
+  },
+);
+export type CanaryTargets = Infer<typeof decodeCanaryTargets>;
+
+/**
+ * A canary as officers see it: the cable, whom it watches, who planted it and why, and the
+ * first fetch by a watched device (the alarm), if any.
+ */
+export const decodeCanary = object({
+  cable: decodeCableId,
+  org: decodeOrgId,
+  targets: decodeCanaryTargets,
+  plantedBy: decodeDeviceId,
+  plantedAt: decodeTime,
+  reason: string({ min: 0, max: 500 }),
+  tripped: optional(object({ device: decodeDeviceId, at: decodeTime })),
+});
+export type Canary = Infer<typeof decodeCanary>;
+
+export const decodeCanaries = object({ org: decodeOrgId, items: array(decodeCanary, { max: 10_000 }) });
+
+export const decodeOrgWorkingHours = object({
+  org: decodeOrgId,
+  tuned: boolean(),
+  hours: decodeWorkingHours,
 });
 
 export const WATCH_ROUTES = {
@@ -101,6 +163,39 @@ export const WATCH_ROUTES = {
     auth: 'device',
     body: 'none',
     answer: 'bytes',
+  }),
+  /**
+   * Marks a cable the officer's organisation sent, to its own people only, as a canary. The
+   * cable itself is ordinary traffic (sealed and sent through POST /cables); the marking
+   * lives only in the watch's records.
+   */
+  plantCanary: route({
+    method: 'POST',
+    path: '/api/v1/watch/canaries',
+    auth: 'device',
+    body: object({ cable: decodeCableId, targets: decodeCanaryTargets, reason: decodeReason }),
+    answer: decodeCanary,
+  }),
+  watchCanaries: route({
+    method: 'GET',
+    path: '/api/v1/watch/canaries',
+    auth: 'device',
+    body: 'none',
+    answer: decodeCanaries,
+  }),
+  workingHours: route({
+    method: 'GET',
+    path: '/api/v1/watch/hours',
+    auth: 'device',
+    body: 'none',
+    answer: decodeOrgWorkingHours,
+  }),
+  setWorkingHours: route({
+    method: 'PUT',
+    path: '/api/v1/watch/hours',
+    auth: 'device',
+    body: object({ hours: decodeWorkingHours }),
+    answer: decodeOrgWorkingHours,
   }),
   startWatchStepUp: route({
     method: 'POST',

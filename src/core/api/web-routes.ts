@@ -56,6 +56,8 @@ export const decodeWebEnrolmentPost = object({
   label: string({ min: 1, max: 80 }),
   signingKey: decodeEd25519PublicKey,
   kemKey: decodeXWingPublicKey,
+  /** HMAC over the keys under the invitation's binding key, which the server never sees. */
+  binding: bytes({ length: 32 }),
   /** The WebAuthn registration response, checked by the server's passkey verifier. */
   passkey: decodeJsonValue,
 });

@@ -45,6 +45,19 @@ const decodeShape = object({
   wraps: array(decodeKeyWrap, { max: MAX_RECIPIENTS }),
 });
 
+/**
+ * The cables `decodeSealedCable` built. Such a cable is frozen all the way down to its byte
+ * arrays (whose lengths cannot change), so decoding it again would find what the decoder
+ * found: `isDecodedSealedCable` lets a checker skip that second pass over half a megabyte of
+ * wraps. A brand, like a class's private field: it holds no state anyone reads otherwise.
+ */
+const DECODED = new WeakSet<SealedCable>();
+
+/** True for a cable built by `decodeSealedCable` (never for a copy or a look-alike). */
+export function isDecodedSealedCable(value: unknown): value is SealedCable {
+  return typeof value === 'object' && value !== null && DECODED.has(value as SealedCable);
+}
+
 export const decodeSealedCable: Decoder<SealedCable> = (value, field) => {
   if (typeof field !== 'string') {
     throw new EncodingError('WRONG_TYPE', '', 'field: expected a path such as "cable" (a string)');
@@ -61,7 +74,9 @@ export const decodeSealedCable: Decoder<SealedCable> = (value, field) => {
     }
     previous = device;
   }
-  return Object.freeze({ kind: 'SealedCable', ...shape });
+  const cable: SealedCable = Object.freeze({ kind: 'SealedCable', ...shape });
+  DECODED.add(cable);
+  return cable;
 };
 
 /** The JSON form of a cable (without its `kind` tag), once it decodes: nothing malformed leaves. */

@@ -27,7 +27,7 @@ import type { CableErrorCode } from './cable-error.ts';
 import { CableError } from './cable-error.ts';
 import { cableHash, encodeHeader, FORMAT_VERSIONS, SUITES } from './cable-header.ts';
 import type { SealedCable } from './sealed-cable.ts';
-import { decodeSealedCable } from './sealed-cable.ts';
+import { decodeSealedCable, isDecodedSealedCable } from './sealed-cable.ts';
 
 /** A refusal: the first check that failed, and what to do about it. */
 export interface CableRefusal {
@@ -190,6 +190,8 @@ function refuse(code: CableErrorCode, message: string, cause?: unknown): CableRe
 }
 
 function decodeCable(sealed: unknown): { readonly ok: true; readonly cable: SealedCable } | CableRefusal {
+  // A cable the decoder built (a route's body) is held to the format already.
+  if (isDecodedSealedCable(sealed)) return { ok: true, cable: sealed };
   try {
     return { ok: true, cable: decodeSealedCable(withoutKind(sealed), 'cable') };
   } catch (error) {

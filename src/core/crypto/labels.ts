@@ -31,6 +31,14 @@ export const LABELS = {
   directoryChain: 'valise/v1/directory-chain',
   /** Ed25519 by a device over its own directory cache, so no one else can vouch for it. */
   directoryCache: 'valise/v1/directory-cache',
+  /** HKDF info: the part of an invitation secret the server sees (it keeps its SHA-256). */
+  invitationRedeem: 'valise/v1/invitation-redeem',
+  /** HKDF info: the part of an invitation secret the server never sees (the binding key). */
+  enrolmentBindingKey: 'valise/v1/enrolment-binding-key',
+  /** HMAC-SHA-256 by the invitee's device over the public keys it made, under the binding key. */
+  enrolmentBinding: 'valise/v1/enrolment-binding',
+  /** SHA-256 of a device's public keys, read aloud as the enrolment comparison code. */
+  comparisonCode: 'valise/v1/comparison-code',
   /** Ed25519 by the network root over the act naming the Presidency and its term. */
   presidency: 'valise/v1/presidency',
   /** scrypt salt prefix deriving the AES-256-GCM key of a CLI key file from its passphrase. */

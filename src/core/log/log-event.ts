@@ -45,13 +45,18 @@ export const SESSION_EVENT_TYPES = [
   'session.refused',
 ] as const;
 
-/** The watch (server/watch): its alerts, holds and suspensions, and officers' acts on them. */
+/**
+ * The watch (server/watch): its alerts, holds and suspensions, and officers' acts on them
+ * (releases, thresholds, canaries planted, working hours).
+ */
 export const WATCH_EVENT_TYPES = [
   'watch.alert',
   'watch.held',
   'watch.suspended',
   'watch.released',
   'watch.thresholds',
+  'watch.canary',
+  'watch.hours',
 ] as const;
 
 /** Attachments (server/routes/attachments.ts): each upload, and each unlinked blob the sweep removes. */

@@ -7,8 +7,11 @@
  * more than WINDOW below the highest, means two copies of one key are in use.
  */
 
-/** How far below the highest number a late request may still arrive. */
-export const SEQUENCE_WINDOW = 64;
+/**
+ * How far below the highest number a late request may still arrive: a client signs its
+ * requests in order but sends many at once, and the server may see them in another order.
+ */
+export const SEQUENCE_WINDOW = 256;
 
 export interface SequenceState {
   /** The highest sequence number seen; 0 before the first request. */

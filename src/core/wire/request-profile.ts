@@ -3,7 +3,9 @@
  * one signature labelled `sig1`, Ed25519 only, named by `alg`, a `tag` that says the
  * signature is for a Valise request and nothing else, a `created` time, a `nonce` for
  * replay protection, and a fixed set of covered components that binds the method, the
- * whole target and, through Content-Digest, the body.
+ * whole target, through Content-Digest the body, and the device's request sequence number
+ * (`Valise-Sequence`, docs/design.md §9: two copies of one key give themselves away by
+ * reusing numbers).
  */
 import type { HeaderFields } from './header-field.ts';
 
@@ -22,8 +24,23 @@ export const MAX_KEY_ID_LENGTH = 256;
 /** A nonce is 16 to 128 base64url characters (22 for the 16 random bytes clients use). */
 export const NONCE_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 
+/**
+ * The field carrying the device's request sequence number: a positive integer one higher
+ * for every request the device signs, so a copy of its key reuses numbers (docs/design.md §9).
+ */
+export const SEQUENCE_FIELD = 'valise-sequence';
+/** A sequence number: a positive integer of at most 15 digits (an RFC 8941 integer). */
+export const SEQUENCE_PATTERN = /^[1-9][0-9]{0,14}$/;
+
 /** Components every Valise request signature covers, in the order `signRequest` writes them. */
-export const REQUIRED_COMPONENTS = ['@method', '@authority', '@path', '@query', 'content-digest'] as const;
+export const REQUIRED_COMPONENTS = [
+  '@method',
+  '@authority',
+  '@path',
+  '@query',
+  'content-digest',
+  SEQUENCE_FIELD,
+] as const;
 /** Covered as well whenever the request has a body: the type says how to read the body. */
 export const BODY_COMPONENTS = ['content-type'] as const;
 

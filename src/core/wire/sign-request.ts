@@ -18,6 +18,7 @@ import {
   NONCE_PATTERN,
   REQUEST_SIGNATURE_ALG,
   REQUEST_SIGNATURE_TAG,
+  SEQUENCE_FIELD,
   SIGNATURE_LABEL,
 } from './request-profile.ts';
 import { RequestSignatureError } from './request-signature-error.ts';
@@ -50,11 +51,17 @@ export interface SignRequestOptions {
   readonly nonce: string;
   /** Unix seconds after which the server must refuse the request; optional. */
   readonly expires?: number;
+  /**
+   * This device's request sequence number: one higher than the last it signed (gaps are
+   * fine, reuse is not), kept by the device across runs (docs/design.md §9).
+   */
+  readonly sequence: number;
 }
 
 /** The fields `signRequest` adds to the request. */
 export interface SignatureHeaders {
   readonly 'Content-Digest': string;
+  readonly 'Valise-Sequence': string;
   readonly 'Signature-Input': string;
   readonly Signature: string;
 }
@@ -75,8 +82,8 @@ export async function signRequest(
   options: SignRequestOptions,
 ): Promise<SignatureHeaders> {
   if (typeof options !== 'object' || options === null)
-    malformed('options must be { keyId, signer, now, nonce }');
-  const { keyId, signer, now, nonce, expires } = options;
+    malformed('options must be { keyId, signer, now, nonce, sequence }');
+  const { keyId, signer, now, nonce, expires, sequence } = options;
   if (!isSfString(keyId) || keyId.length === 0 || keyId.length > MAX_KEY_ID_LENGTH) {
     malformed(`keyId must be 1 to ${MAX_KEY_ID_LENGTH} printable ASCII characters`);
   }
@@ -95,6 +102,9 @@ export async function signRequest(
   ) {
     malformed(`expires must be whole unix seconds after now, not ${String(expires)}`);
   }
+  if (!Number.isSafeInteger(sequence) || sequence < 1 || sequence > MAX_SF_INTEGER) {
+    malformed(`sequence must be a positive whole number of at most 15 digits, not ${String(sequence)}`);
+  }
   if (typeof request !== 'object' || request === null)
     malformed('request must be { method, url, headers, body }');
 
@@ -109,7 +119,7 @@ export async function signRequest(
     malformed('a request with a body must say its Content-Type; the signature covers it');
   }
 
-  const covered: Record<string, string> = { 'content-digest': digest };
+  const covered: Record<string, string> = { 'content-digest': digest, [SEQUENCE_FIELD]: String(sequence) };
   if (contentType !== undefined) covered['content-type'] = contentType;
   const params: SignatureParams = {
     created: now,
@@ -130,6 +140,7 @@ export async function signRequest(
   }
   return {
     'Content-Digest': digest,
+    'Valise-Sequence': String(sequence),
     'Signature-Input': `${SIGNATURE_LABEL}=${serializeSignatureParams(components, params)}`,
     Signature: `${SIGNATURE_LABEL}=${serializeByteSequence(signature)}`,
   };

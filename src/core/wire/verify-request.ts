@@ -29,6 +29,8 @@ import {
   REQUEST_SIGNATURE_ALG,
   REQUEST_SIGNATURE_TAG,
   REQUIRED_COMPONENTS,
+  SEQUENCE_FIELD,
+  SEQUENCE_PATTERN,
   type WireRequest,
 } from './request-profile.ts';
 import { RequestSignatureError, type RequestSignatureErrorCode } from './request-signature-error.ts';
@@ -50,6 +52,8 @@ export interface VerifiedRequest {
   readonly keyId: string;
   readonly created: number;
   readonly nonce: string;
+  /** The device's request sequence number, covered by the signature (docs/design.md §9). */
+  readonly sequence: number;
 }
 
 /** A request without its body: `hasBody` says whether one follows (content-length, chunked). */
@@ -61,6 +65,7 @@ export interface VerifiedHead {
   readonly keyId: string;
   readonly created: number;
   readonly nonce: string;
+  readonly sequence: number;
   /** The SHA-256 the covered Content-Digest field claims for the body. */
   readonly digest: Uint8Array;
   /** Until when the nonce must be remembered (the end of the freshness window). */
@@ -130,7 +135,7 @@ export async function finishRequest(
       'this request was already received (its nonce was used, or could not be recorded); sign it again',
     );
   }
-  return { keyId: head.keyId, created: head.created, nonce: head.nonce };
+  return { keyId: head.keyId, created: head.created, nonce: head.nonce, sequence: head.sequence };
 }
 
 async function checkHead(
@@ -164,6 +169,17 @@ async function checkHead(
   if (params.alg !== REQUEST_SIGNATURE_ALG) {
     fail('WRONG_ALG', `the signature's alg must be "${REQUEST_SIGNATURE_ALG}"`);
   }
+
+  // docs/design.md §9: the covered sequence number is a positive integer of at most 15 digits.
+  // RFC 9110 §5.5: whitespace around a field value is not part of it.
+  const sequenceField = readHeaderField(request.headers, SEQUENCE_FIELD, 'SIGNATURE_MALFORMED')?.replace(
+    /^[ \t]+|[ \t]+$/g,
+    '',
+  );
+  if (sequenceField === undefined || !SEQUENCE_PATTERN.test(sequenceField)) {
+    fail('SIGNATURE_MALFORMED', 'Valise-Sequence must be a positive whole number of at most 15 digits');
+  }
+  const sequence = Number(sequenceField);
 
   // 3. Freshness against the injected clock: the application sets the window (RFC 9421 §2.3, §3.2).
   if (params.created - now > maxSkewSeconds) {
@@ -218,6 +234,7 @@ async function checkHead(
     keyId: params.keyid,
     created: params.created,
     nonce: params.nonce,
+    sequence,
     digest,
     nonceExpiresAt: Math.min(params.created + maxAgeSeconds, params.expires ?? Number.POSITIVE_INFINITY),
   };

@@ -2,7 +2,8 @@
  * Signs the audit log's checkpoints (docs/design.md §8; C2SP tlog-checkpoint in a signed note):
  * on a timer while events arrive (main.ts wires the interval), and on demand when a client
  * asks for the newest one, so a device that has just acted sees its act under a signed
- * root. Signing is coalesced: one at a time, concurrent callers share it. Each checkpoint
+ * root. Signing is coalesced: one at a time, concurrent callers share it, and app processes
+ * over one database take turns (`LogStore.exclusively`). Each checkpoint
  * also commits the number of directory entries in its tree (`directory <N>`).
  *
  * Before signing, the server checks its own history: the new tree must extend the last
@@ -133,9 +134,11 @@ export class Checkpointer {
 
   /** The newest checkpoint, covering every leaf committed before the call. */
   checkpoint(): Promise<StoredCheckpoint> {
-    this.#signing ??= this.#sign().finally(() => {
-      this.#signing = undefined;
-    });
+    this.#signing ??= this.#log
+      .exclusively(() => this.#sign())
+      .finally(() => {
+        this.#signing = undefined;
+      });
     return this.#signing;
   }
 

@@ -99,6 +99,7 @@ export function attachmentRoutes(app: FastifyInstance, ctx: ServerContext): void
       meterRead(ctx, {
         actor,
         kind: 'attachment',
+        cable: { id: cable.id, seq: cable.seq, acceptedAt: cable.acceptedAt },
         fetched: auditRecord({
           at: unixSeconds(ctx.clock),
           type: 'attachment.fetched',

@@ -83,6 +83,7 @@ export function cableRoutes(app: FastifyInstance, ctx: ServerContext): void {
       meterRead(ctx, {
         actor,
         kind: 'cable',
+        cable: { id: cable.id, seq: cable.seq, acceptedAt: cable.acceptedAt },
         fetched: auditRecord({
           at: now,
           type: 'cable.fetched',

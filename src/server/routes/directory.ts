@@ -8,8 +8,8 @@
  *   authority's certificates, devices and revocations): anyone; the root's signature on the
  *   entry is the authority (the root key is offline), so the request may be unsigned;
  * - user, device and user/device revocation entries: a device of a security officer of the
- *   entry's organisation. A device certificate needs a pending enrolment with exactly its
- *   keys, unless it is the officer's own new device;
+ *   entry's organisation, never for the officer's own user (officer-act-rule.ts). A device
+ *   certificate needs a pending enrolment with exactly its keys;
  * - bootstrap: while an organisation has no officer device in force, its officer's user and
  *   device certificates may be posted unsigned (the organisation key's signature is the
  *   authority, as the root's is for organisations). The first officer device ends it.
@@ -29,6 +29,7 @@ import { actorOf, directoryEntryAudit } from '../audit-event.ts';
 import { hasOfficerDevice, isOfficerOf } from '../authorise.ts';
 import { unixSeconds } from '../clock.ts';
 import { inclusionProofs } from '../log/inclusion-proofs.ts';
+import { requireCertifiedPasskey, requireNotSelf, requireOfficerPresence } from '../officer-act-rule.ts';
 import { integerText, readQuery } from '../read-query.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
@@ -63,6 +64,7 @@ export function directoryRoutes(app: FastifyInstance, ctx: ServerContext): void 
     const { index, directory, added } = await ctx.directory.append(entry, {
       check: async (current) => {
         authorise(entry, actor, current);
+        await officerActRule(ctx, entry, actor, current);
         completes =
           entry.body.kind === 'device' ? await checkEnrolment(ctx, entry.body, actor, current) : undefined;
       },
@@ -135,6 +137,26 @@ function authorise(entry: SignedEntry, actor: DirectoryDevice | null, directory:
 }
 
 /**
+ * docs/design.md §5, officer acts (officer-act-rule.ts): a signed officer act under AAL3 comes
+ * from a passkey device; no officer certifies their own user or device; under AAL3 a person's
+ * device certificate names a device with a passkey (the bootstrap device too).
+ */
+async function officerActRule(
+  ctx: ServerContext,
+  entry: SignedEntry,
+  actor: DirectoryDevice | null,
+  directory: Directory,
+): Promise<void> {
+  const body = entry.body;
+  if (actor && issuerIn(body, directory) !== 'root') {
+    await requireOfficerPresence(ctx, actor);
+    if (body.kind === 'user') requireNotSelf(actor, body.user, 'issue a user certificate');
+    if (body.kind === 'device') requireNotSelf(actor, body.user, 'approve a device');
+  }
+  if (body.kind === 'device') await requireCertifiedPasskey(ctx, body, directory);
+}
+
+/**
  * docs/design.md §5: a device certificate certifies keys the device made itself, which the server
  * saw in its enrolment request. Returns the enrolment it completes, if any.
  */
@@ -154,9 +176,8 @@ async function checkEnrolment(
     }
     return cert.device;
   }
-  const ownDevice = actor !== null && actor.user.user === cert.user;
   const bootstrap = actor === null && !hasOfficerDevice(directory, cert.org);
-  if (!ownDevice && !bootstrap) {
+  if (!bootstrap) {
     throw new ServerError(
       'ENROLMENT_MISMATCH',
       `device ${cert.device} has no pending enrolment; the device must enrol with an invitation first`,

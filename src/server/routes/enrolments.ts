@@ -6,7 +6,8 @@
  *
  * Checks, in order: the invitation exists; the secret matches (constant time, before
  * anything about the invitation's state is revealed); not expired; not used; the device id
- * is new; the user is still in force. Single use is decided by the database transaction.
+ * is new; the user is still in force; under AAL3, the user is a declared service (a person
+ * enrols in a browser, with a passkey). Single use is decided by the database transaction.
  */
 
 import type { FastifyInstance } from 'fastify';
@@ -16,6 +17,7 @@ import { enumOf, optional } from '../../core/encoding/decode.ts';
 import { requireActor } from '../authenticate.ts';
 import { requireOfficerOf } from '../authorise.ts';
 import { unixSeconds } from '../clock.ts';
+import { requirePasskeyEnrolment } from '../officer-act-rule.ts';
 import { readQuery } from '../read-query.ts';
 import { checkInvitation, enrolmentRefusal, redeemInvitation } from '../redeem-invitation.ts';
 import type { ServerContext } from '../server-context.ts';
@@ -26,7 +28,9 @@ export function enrolmentRoutes(app: FastifyInstance, ctx: ServerContext): void 
   serve(app, ROUTES.enrol, {}, async (request, reply) => {
     const body = routeBody(request, ROUTES.enrol, ctx.limits.maxBodyBytes);
     const now = unixSeconds(ctx.clock);
-    const { invitation } = await checkInvitation(ctx, body.invitation, body.secret, now);
+    const { invitation, user } = await checkInvitation(ctx, body.invitation, body.secret, now);
+    // docs/design.md §5: under AAL3 a person enrols with a passkey; this route has none.
+    requirePasskeyEnrolment(ctx, user);
     const outcome = await redeemInvitation(ctx, invitation, body, now);
     if (outcome !== 'redeemed') throw enrolmentRefusal(outcome, body.device);
     return reply.status(201).send({ device: body.device, status: 'pending' });
@@ -47,6 +51,8 @@ export function enrolmentRoutes(app: FastifyInstance, ctx: ServerContext): void 
         kemKey: toBase64url(e.kemKey),
         createdAt: e.createdAt,
         status: e.status,
+        invitation: e.invitation,
+        ...(e.binding ? { binding: toBase64url(e.binding) } : {}),
       })),
     };
   });

@@ -10,6 +10,7 @@ import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { requireOfficerOf } from '../authorise.ts';
 import { unixSeconds } from '../clock.ts';
+import { requireNotSelf, requireOfficerPresence } from '../officer-act-rule.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
 import { routeBody, serve } from './serve-route.ts';
@@ -22,6 +23,9 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
     const actor = requireActor(request);
     const body = routeBody(request, ROUTES.invite, ctx.limits.maxBodyBytes);
     requireOfficerOf(actor, body.org);
+    // docs/design.md §5, officer acts: never for oneself; under AAL3, from a passkey device.
+    requireNotSelf(actor, body.user, 'invite a device');
+    await requireOfficerPresence(ctx, actor);
     const now = unixSeconds(ctx.clock);
     if (body.expiresAt <= now || body.expiresAt > now + MAX_INVITATION_SECONDS) {
       throw new ServerError('OUT_OF_RANGE', 'expiresAt must be in the future and at most 30 days away', {

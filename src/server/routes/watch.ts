@@ -2,7 +2,8 @@
  * The watch, for an organisation's security officers (docs/design.md §9): the state of each
  * of their devices, each device's reads over time, the acts that release or suspend a
  * device (each with a reason that goes into the log), the organisation's thresholds, and a
- * live stream of the watch's events (server-sent events, pushed as they commit).
+ * live stream of the watch's events (server-sent events, pushed as they commit), the
+ * organisation's canary cables and its working hours.
  *
  * Officers act on their own organisation only; the network authority reads every
  * organisation's watch but acts on none of its devices.
@@ -24,6 +25,9 @@ import { ServerError } from '../server-error.ts';
 import type { WatchState } from '../store/watch-store.ts';
 import { watchStream } from '../watch/watch-stream.ts';
 import { routeBody, serve } from './serve-route.ts';
+import { readableOrg } from './watch-access.ts';
+import { canaryRoutes } from './watch-canaries.ts';
+import { hoursRoutes } from './watch-hours.ts';
 
 /** The activity chart: reads per 10 minutes over the last day or week. */
 const PERIODS = { day: 86_400, week: 7 * 86_400 } as const;
@@ -141,16 +145,9 @@ export function watchRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const org = readableOrg(actor, readQuery(request, { org: optional(decodeOrgId) }).org);
     await watchStream(ctx, request, reply, org, closing.signal);
   });
-}
 
-/** The organisation `actor` may read the watch of: its own (officer) or any (authority). */
-function readableOrg(actor: DirectoryDevice, asked: string | undefined): string {
-  const org = asked ?? actor.org.org;
-  if (actor.user.role === 'network-authority' || isOfficerOf(actor, org)) return org;
-  throw new ServerError(
-    'FORBIDDEN',
-    `only a security officer of ${org} or the network authority may watch its devices`,
-  );
+  canaryRoutes(app, ctx);
+  hoursRoutes(app, ctx);
 }
 
 function deviceOf(ctx: ServerContext, device: string): DirectoryDevice {

@@ -4,6 +4,10 @@
  * cost about one durable commit, not N. Each caller's promise settles only after the batch
  * holding its item has committed (or failed), so nothing is acknowledged before it is on
  * disk. One batch is in flight at a time per instance.
+ *
+ * A batch starts on the next turn of the event loop, not at once: requests whose checks
+ * finished in this turn join it. Without that pause a synchronous driver (better-sqlite3
+ * commits, fsync included, without yielding) would write every item alone.
  */
 export class GroupCommit<I, O> {
   readonly #run: (batch: readonly I[]) => Promise<readonly O[]>;
@@ -27,7 +31,9 @@ export class GroupCommit<I, O> {
   async #drain(): Promise<void> {
     this.#running = true;
     try {
-      while (this.#queue.length > 0) {
+      for (;;) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.#queue.length === 0) break;
         const batch = this.#queue.splice(0, this.#maxBatch);
         try {
           const results = await this.#run(batch.map((b) => b.item));

@@ -85,6 +85,12 @@ export interface LogStore extends HashReader {
   checkpoints(after: number, limit: number): Promise<StoredCheckpoint[]>;
   /** False when a checkpoint of that size is stored already. */
   addCheckpoint(checkpoint: StoredCheckpoint): Promise<boolean>;
+  /**
+   * Runs `work` while no other app process over this database does (one checkpoint writer at
+   * a time, docs/design.md §7): without it, a process could read the tree size, then see a
+   * larger checkpoint another process signed meanwhile, and take it for a rewritten log.
+   */
+  exclusively<T>(work: () => Promise<T>): Promise<T>;
   /** The cosignatures of checkpoints of these sizes. */
   cosignatures(sizes: readonly number[]): Promise<StoredCosignature[]>;
   /** False when this witness's cosignature of that checkpoint is stored already. */

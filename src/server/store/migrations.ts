@@ -17,6 +17,7 @@ import {
   sql,
 } from 'kysely';
 import { merkleLog } from './merkle-log-migration.ts';
+import { watchSignals } from './watch-signals-migration.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -321,6 +322,20 @@ function attachmentOwners(dialect: Dialect): Migration {
 }
 
 /**
+ * The enrolment binding (docs/design.md §5): the MAC the invitee's device made over its
+ * public keys with the part of the invitation secret the server never sees. The server only
+ * stores it for the officer's device to check; rows from before it have none.
+ */
+function enrolmentBinding(dialect: Dialect): Migration {
+  const t = typesOf(dialect);
+  return {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('enrolments').addColumn('binding', t.bytes).execute();
+    },
+  };
+}
+
+/**
  * The silence procedure (docs/design.md §2): the Presidency acts, each procedure act (keyed
  * by its cable, indexed by procedure), and the outcome recorded once per procedure (its
  * primary key makes a second verdict impossible).
@@ -374,7 +389,9 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0004-attachments': attachments(dialect),
         '0005-watch': watch(dialect),
         '0006-attachment-owners': attachmentOwners(dialect),
-        '0007-silence-procedure': silenceProcedure(dialect),
+        '0007-enrolment-binding': enrolmentBinding(dialect),
+        '0008-watch-signals': watchSignals(dialect),
+        '0009-silence-procedure': silenceProcedure(dialect),
       };
     },
   };

@@ -40,6 +40,8 @@ export interface EnrolmentsTable {
   signing_key: Uint8Array;
   kem_key: Uint8Array;
   created_at: number;
+  /** The device's MAC over its keys (enrolment-binding.ts); null on rows from before it. */
+  binding: Uint8Array | null;
   /** 'pending' until the device certificate is in the directory, then 'done'. */
   status: string;
 }
@@ -217,6 +219,56 @@ export interface WatchThresholdsTable {
   thresholds: string;
 }
 
+export interface WatchRequestsTable {
+  device: string;
+  /** The highest request sequence number seen (core/watch/sequence-window.ts). */
+  seq_high: number;
+  /** Which numbers below it were seen: the window's bits as lowercase hex. */
+  seq_seen: string;
+  two_origins_at: number | null;
+}
+
+export interface WatchOriginsTable {
+  device: string;
+  /** The network, `192.0.2.0/24` or `2001:db8:1::/48` (core/watch/watch-signals.ts). */
+  prefix: string;
+  first_seen: number;
+  last_seen: number;
+}
+
+export interface WatchSignalsTable {
+  device: string;
+  era: number;
+  at: number;
+  /** One of SIGNAL_KINDS (core/watch/watch-signals.ts). */
+  kind: string;
+  weight: number;
+}
+
+export interface WatchOpenedTable {
+  device: string;
+  cable_seq: number;
+}
+
+export interface WatchCanariesTable {
+  cable: string;
+  cable_seq: number;
+  org: string;
+  /** Canonical JSON of the decoded targets `{ users, groups }`. */
+  targets: string;
+  planted_by: string;
+  planted_at: number;
+  reason: string;
+  tripped_device: string | null;
+  tripped_at: number | null;
+}
+
+export interface WatchHoursTable {
+  org: string;
+  /** Canonical JSON of the decoded working hours. */
+  hours: string;
+}
+
 /** The Presidency acts the network authority signed, newest last (sql-procedures.ts). */
 export interface PresidenciesTable {
   issued_at: number;
@@ -269,6 +321,12 @@ export interface Database {
   watch_reads: WatchReadsTable;
   watch_devices: WatchDevicesTable;
   watch_thresholds: WatchThresholdsTable;
+  watch_requests: WatchRequestsTable;
+  watch_origins: WatchOriginsTable;
+  watch_signals: WatchSignalsTable;
+  watch_opened: WatchOpenedTable;
+  watch_canaries: WatchCanariesTable;
+  watch_hours: WatchHoursTable;
   presidencies: PresidenciesTable;
   silence_acts: SilenceActsTable;
   silence_outcomes: SilenceOutcomesTable;
@@ -294,6 +352,12 @@ export const TABLES = [
   'watch_reads',
   'watch_devices',
   'watch_thresholds',
+  'watch_requests',
+  'watch_origins',
+  'watch_signals',
+  'watch_opened',
+  'watch_canaries',
+  'watch_hours',
   'presidencies',
   'silence_acts',
   'silence_outcomes',

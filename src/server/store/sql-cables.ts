@@ -3,14 +3,27 @@
  * links, and the fetch of its content. The series rule (docs/design.md §4) is enforced in the
  * accepting transaction, so it holds whatever the caller checked before: the next serial
  * of the year, chained to the org's last cable, never back into an earlier year.
+ *
+ * Accepting is group-committed (docs/design.md §7): cables that arrive while a batch is being
+ * written go together in the next transaction, each checked against the series as the ones
+ * before it in the batch left it, and their `cable.accepted` events appended as one run of
+ * leaves. Each caller hears its outcome only after the batch committed. A batch that fails
+ * as a whole (one cable's bad wraps, a lost race with another process) is run again one cable
+ * per transaction, so one bad cable never costs another its acceptance.
+ *
+ * On SQLite the wraps, hundreds per cable, go through one cached prepared statement on the
+ * connection under Kysely, inside Kysely's transaction (the same connection, so the same
+ * transaction): compiling and preparing a 300-row INSERT per cable cost more than running it.
  */
 import type { Kysely } from 'kysely';
 import { constantTimeEqual } from '../../core/encoding/bytes.ts';
 import { canonicalize } from '../../core/encoding/canonical-json.ts';
 import { toJsonValue } from '../../core/encoding/to-json.ts';
 import { CABLE_COLUMNS, cableOf } from './cable-row.ts';
+import { GroupCommit } from './group-commit.ts';
 import type { Database } from './schema.ts';
 import { linkIn, refusedLinkIn } from './sql-attachments.ts';
+import type { SqliteConnection } from './sql-log-store.ts';
 import { insertSilenceAct } from './sql-procedures.ts';
 import { blob, bytesOf } from './sql-values.ts';
 import type {
@@ -24,15 +37,38 @@ import type {
   WrapRecord,
 } from './store.ts';
 import type { StoreContext, Trx } from './store-context.ts';
+import { StoreError } from './store-error.ts';
 
 /** Rows per INSERT for wraps: stays under SQLite's 32,766 bound parameters. */
 const WRAP_BATCH = 1000;
+/** Most cables one group commit writes: bounds a transaction to a few MB of wraps. */
+const CABLE_BATCH = 32;
+
+const INSERT_WRAP = 'INSERT INTO wraps (device, cable_seq, enc, wrapped_key) VALUES (?, ?, ?, ?)';
+
+interface Accept {
+  readonly cable: NewCable;
+  readonly wraps: readonly WrapRecord[];
+  readonly audit: AuditRecord;
+}
+
+/** One cable's result in a batch: its outcome, or the error that refused it alone. */
+type Settled =
+  | { readonly ok: true; readonly outcome: AcceptOutcome }
+  | { readonly ok: false; readonly error: unknown };
 
 export class SqlCables {
   readonly #ctx: StoreContext;
+  readonly #batches: GroupCommit<Accept, Settled>;
+  readonly #insertWrap: ((...params: unknown[]) => unknown) | undefined;
 
-  constructor(ctx: StoreContext) {
+  constructor(ctx: StoreContext, sqlite?: SqliteConnection) {
     this.#ctx = ctx;
+    this.#batches = new GroupCommit((batch) => this.#acceptBatch(batch), CABLE_BATCH);
+    if (sqlite !== undefined && !ctx.readOnly) {
+      const statement = sqlite.prepare(INSERT_WRAP);
+      this.#insertWrap = (...params) => statement.run(...params);
+    }
   }
 
   seriesHead(org: string, year: number): Promise<SeriesHead> {
@@ -40,23 +76,60 @@ export class SqlCables {
   }
 
   async accept(cable: NewCable, wraps: readonly WrapRecord[], audit: AuditRecord): Promise<AcceptOutcome> {
+    const settled = await this.#batches.submit({ cable, wraps, audit });
+    if (!settled.ok) throw settled.error;
+    return settled.outcome;
+  }
+
+  async #acceptBatch(batch: readonly Accept[]): Promise<readonly Settled[]> {
+    if (batch.length > 1) {
+      try {
+        const outcomes = await this.#ctx.write((trx) => this.#acceptAllIn(trx, batch));
+        return outcomes.map((outcome) => ({ ok: true, outcome }));
+      } catch {
+        // Nothing of the batch committed; each cable is tried again on its own below, and
+        // reports its own error (a disk error stops the store, so they all report it).
+      }
+    }
+    const settled: Settled[] = [];
+    for (const item of batch) {
+      try {
+        settled.push({ ok: true, outcome: await this.#acceptOne(item) });
+      } catch (error) {
+        settled.push({ ok: false, error });
+      }
+    }
+    return settled;
+  }
+
+  async #acceptOne(item: Accept): Promise<AcceptOutcome> {
     // A unique violation means a concurrent writer won a race we could not see (another
     // app process on PostgreSQL); running again reports what it wrote.
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#ctx.write((trx) => this.#acceptIn(trx, cable, wraps, audit));
+        const [outcome] = await this.#ctx.write((trx) => this.#acceptAllIn(trx, [item]));
+        if (outcome === undefined) throw new StoreError('UNAVAILABLE', 'accepting a cable gave no outcome');
+        return outcome;
       } catch (error) {
         if (!(attempt < 2 && this.#ctx.isDuplicate(error))) throw error;
       }
     }
   }
 
-  async #acceptIn(
-    trx: Trx,
-    cable: NewCable,
-    wraps: readonly WrapRecord[],
-    audit: AuditRecord,
-  ): Promise<AcceptOutcome> {
+  /** Each cable in order, then the accepted ones' events as one append. */
+  async #acceptAllIn(trx: Trx, batch: readonly Accept[]): Promise<AcceptOutcome[]> {
+    const outcomes: AcceptOutcome[] = [];
+    const audits: AuditRecord[] = [];
+    for (const { cable, wraps, audit } of batch) {
+      const outcome = await this.#acceptIn(trx, cable, wraps);
+      outcomes.push(outcome);
+      if (outcome.kind === 'accepted') audits.push(audit);
+    }
+    if (audits.length > 0) await this.#ctx.auditAll(trx, audits);
+    return outcomes;
+  }
+
+  async #acceptIn(trx: Trx, cable: NewCable, wraps: readonly WrapRecord[]): Promise<AcceptOutcome> {
     const existing = await trx
       .selectFrom('cables as c')
       .select(CABLE_COLUMNS)
@@ -96,6 +169,19 @@ export class SqlCables {
       .returning('seq')
       .executeTakeFirstOrThrow();
     const seq = Number(inserted.seq);
+    await this.#insertWraps(trx, seq, wraps);
+    await linkIn(trx, seq, cable.attachments ?? []);
+    if (cable.silence) await insertSilenceAct(trx, cable.silence);
+    return { kind: 'accepted', seq };
+  }
+
+  async #insertWraps(trx: Trx, seq: number, wraps: readonly WrapRecord[]): Promise<void> {
+    const insertWrap = this.#insertWrap;
+    if (insertWrap !== undefined) {
+      // Inside `trx`: Kysely holds SQLite's one connection for this transaction's callback.
+      for (const w of wraps) insertWrap(w.device, seq, blob(w.enc), blob(w.key));
+      return;
+    }
     for (let i = 0; i < wraps.length; i += WRAP_BATCH) {
       await trx
         .insertInto('wraps')
@@ -109,10 +195,6 @@ export class SqlCables {
         )
         .execute();
     }
-    await linkIn(trx, seq, cable.attachments ?? []);
-    if (cable.silence) await insertSilenceAct(trx, cable.silence);
-    await this.#ctx.audit(trx, audit);
-    return { kind: 'accepted', seq };
   }
 
   cable(id: string): Promise<CableRecord | undefined> {

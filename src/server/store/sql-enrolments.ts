@@ -121,6 +121,7 @@ export async function redeemIn(trx: Trx, enrolment: EnrolmentRecord): Promise<Re
       label: enrolment.label,
       signing_key: blob(enrolment.signingKey),
       kem_key: blob(enrolment.kemKey),
+      binding: enrolment.binding ? blob(enrolment.binding) : null,
       created_at: enrolment.createdAt,
       status: enrolment.status,
     })
@@ -136,6 +137,7 @@ function enrolmentOf(row: {
   label: string;
   signing_key: Uint8Array;
   kem_key: Uint8Array;
+  binding: Uint8Array | null;
   created_at: number;
   status: string;
 }): EnrolmentRecord {
@@ -147,6 +149,7 @@ function enrolmentOf(row: {
     label: row.label,
     signingKey: bytesOf(row.signing_key),
     kemKey: bytesOf(row.kem_key),
+    binding: row.binding ? bytesOf(row.binding) : undefined,
     createdAt: Number(row.created_at),
     status: row.status === 'done' ? 'done' : 'pending',
   };

@@ -14,14 +14,18 @@ import type {
   StoredCosignature,
 } from './log-store.ts';
 import { MerkleAppender } from './merkle-appender.ts';
+import type { Dialect } from './migrations.ts';
 import type { Database } from './schema.ts';
 import { SqlHashReader } from './sql-hash-reader.ts';
+import { blob, bytesOf } from './sql-values.ts';
 import { StoreError } from './store-error.ts';
 
 type Write = <T>(work: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
 type Read = <T>(work: () => Promise<T>) => Promise<T>;
 
 export interface SqlLogStoreOptions {
+  /** PostgreSQL: several app processes may share the database, so `exclusively` takes a lock. */
+  readonly dialect: Dialect;
   readonly read: Read;
   readonly write: Write;
   /** True when the error is a unique-key violation (someone wrote that row first). */
@@ -40,17 +44,12 @@ export interface SqliteConnection {
 }
 export interface SqliteStatement {
   all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): unknown;
   raw(toggle?: boolean): SqliteStatement;
 }
 
-function bytesOf(value: Uint8Array): Uint8Array {
-  return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-}
-
-function blob(value: Uint8Array): Buffer {
-  return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-}
-
+/** pg_advisory_lock key of the checkpoint writer ("vckp"), beside the log's append lock. */
+const CHECKPOINT_LOCK = 0x76636b70;
 interface LeafRow {
   leaf_index: number | null;
   seq: number;
@@ -306,6 +305,31 @@ export class SqlLogStore implements LogStore {
         })
         .execute(),
     );
+  }
+
+  exclusively<T>(work: () => Promise<T>): Promise<T> {
+    // SQLite has one app process. PostgreSQL: a session lock on one pooled connection, freed
+    // on every path (by PostgreSQL if this process dies); `work` uses the other connections,
+    // and its own failure leaves as thrown (only the lock's is a store failure).
+    if (this.#options.dialect !== 'postgres') return work();
+    let failed: { readonly error: unknown } | undefined;
+    const done = this.#options.read(() =>
+      this.#db.connection().execute(async (connection) => {
+        await sql`SELECT pg_advisory_lock(${CHECKPOINT_LOCK})`.execute(connection);
+        try {
+          return await work();
+        } catch (error) {
+          failed = { error };
+          return undefined;
+        } finally {
+          await sql`SELECT pg_advisory_unlock(${CHECKPOINT_LOCK})`.execute(connection);
+        }
+      }),
+    );
+    return done.then((result) => {
+      if (failed) throw failed.error;
+      return result as T;
+    });
   }
 
   latestCosigned(quorum: number): Promise<StoredCheckpoint | undefined> {

@@ -54,7 +54,7 @@ export interface SqlStoreOptions {
   readonly onFatal: (error: unknown) => void;
   /** Close the underlying database too (the openers pass their own teardown). */
   readonly onClose?: () => Promise<void>;
-  /** SQLite: the connection under Kysely, for the log's hot reads (sql-log-store.ts). */
+  /** SQLite: the connection under Kysely, for the log's hot reads and the wraps insert. */
   readonly sqlite?: SqliteConnection;
   /** Refuse every write (an operator's audit opens the store so). */
   readonly readOnly?: boolean;
@@ -87,6 +87,7 @@ export class SqlStore implements Store {
     this.dialect = options.dialect;
     this.#onClose = options.onClose;
     this.log = new SqlLogStore(db, {
+      dialect: options.dialect,
       read: (work) => ctx.read(work),
       write: (work) => ctx.write(work),
       isDuplicate: (error) => ctx.isDuplicate(error),
@@ -97,7 +98,7 @@ export class SqlStore implements Store {
     this.procedures = new SqlProcedures(ctx);
     this.#directory = new SqlDirectory(ctx);
     this.#enrolments = new SqlEnrolments(ctx);
-    this.#cables = new SqlCables(ctx);
+    this.#cables = new SqlCables(ctx, options.sqlite);
     this.#inbox = new SqlInbox(ctx);
     this.#acks = new SqlAcks(ctx);
     this.#attachments = new SqlAttachments(ctx);

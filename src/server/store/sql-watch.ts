@@ -1,32 +1,58 @@
 /**
- * The watch aggregate (watch-store.ts) over SQL. Reads are metered in group-committed
- * batches: every read submitted while a batch is being written waits for the next one, and
- * one durable transaction counts, assesses and records them all, so the watch costs a fetch
- * about one shared commit, which the fetch event needed anyway.
+ * The watch aggregate (watch-store.ts) over SQL. Reads and requests are observed in
+ * group-committed batches: every item submitted while a batch is being written waits for
+ * the next one, and one durable transaction counts, assesses and records them all, so the
+ * watch costs a request about one shared commit.
  *
  * On PostgreSQL each device's row is locked (SELECT … FOR UPDATE) before its reads are
- * counted, so two app processes metering one device serialise on it and neither can let a
- * read past a limit the other has reached. SQLite has one writer at a time already.
+ * counted or its request sequence number checked, so two app processes observing one
+ * device serialise on it: neither can let a read past a limit the other has reached, and
+ * a number one process has seen is a duplicate to the other. SQLite has one writer at a
+ * time already. The signals' helpers are in sql-watch-signals.ts.
  */
-
-import { encodeCanonical } from '../../core/encoding/canonical-json.ts';
-import { decodeJson } from '../../core/encoding/decode.ts';
+import type { Canary } from '../../core/api/watch-routes.ts';
 import type { Role } from '../../core/encoding/identifiers.ts';
 import { assessReads, type ReadAssessment } from '../../core/watch/assess-reads.ts';
-import {
-  DEFAULT_READ_THRESHOLDS,
-  decodeReadThresholds,
-  type ReadThresholds,
-} from '../../core/watch/read-thresholds.ts';
+import { DEFAULT_READ_THRESHOLDS, type ReadThresholds } from '../../core/watch/read-thresholds.ts';
 import { BUCKET_SECONDS, bucketStart, type ReadBucket, windowTotals } from '../../core/watch/read-windows.ts';
+import { SIGNAL_WEIGHTS } from '../../core/watch/watch-signals.ts';
+import type { WorkingHours } from '../../core/watch/working-hours.ts';
 import { GroupCommit } from './group-commit.ts';
+import {
+  canaryOf,
+  canonicalText,
+  type DeviceRow,
+  endSessions,
+  ensureRow,
+  lockedRow,
+  thresholdsIn,
+  watchOf,
+} from './sql-watch-rows.ts';
+import {
+  describeFinding,
+  hoursIn,
+  originFindings,
+  readFindings,
+  type ScoredFindings,
+  scoreFindings,
+  sequenceVerdict,
+} from './sql-watch-signals.ts';
 import type { AuditRecord } from './store.ts';
 import type { StoreContext, Trx } from './store-context.ts';
-import type { DeviceWatch, MeteredRead, ReadOutcome, WatchState, WatchStore } from './watch-store.ts';
-import { WATCH_STATES } from './watch-store.ts';
+import type {
+  CanaryRecord,
+  DeviceWatch,
+  MeteredRead,
+  ObservedRequest,
+  ReadOutcome,
+  RequestOutcome,
+  SignalAlarm,
+  WatchState,
+  WatchStore,
+} from './watch-store.ts';
 
-/** Most reads one batch meters. */
-const READ_BATCH = 500;
+/** Most reads or requests one batch observes. */
+const BATCH = 500;
 
 /** One alert per device per this many seconds: officers see a scrape once, not per cable. */
 const ALERT_QUIET_SECONDS = 600;
@@ -34,27 +60,31 @@ const ALERT_QUIET_SECONDS = 600;
 /** The buckets a read's assessment looks at: the longest window and one bucket more. */
 const LOOKBACK_SECONDS = 86_400 + BUCKET_SECONDS;
 
-interface DeviceRow {
-  device: string;
-  org: string;
-  state: string;
-  since: number;
-  reason: string;
-  era: number;
-  alerted_at: number | null;
-}
+type Stop = { state: 'held' | 'suspended'; reason: string };
 
 export class SqlWatch implements WatchStore {
   readonly #ctx: StoreContext;
   readonly #reads: GroupCommit<MeteredRead, ReadOutcome>;
+  readonly #requests: GroupCommit<ObservedRequest, RequestOutcome>;
 
   constructor(ctx: StoreContext) {
     this.#ctx = ctx;
-    this.#reads = new GroupCommit((batch) => this.#meterBatch(batch), READ_BATCH);
+    this.#reads = new GroupCommit(
+      (batch) => this.#batch(batch, (trx, read) => this.#meterIn(trx, read)),
+      BATCH,
+    );
+    this.#requests = new GroupCommit(
+      (batch) => this.#batch(batch, (trx, request) => this.#observeIn(trx, request)),
+      BATCH,
+    );
   }
 
   meterRead(read: MeteredRead): Promise<ReadOutcome> {
     return this.#reads.submit(read);
+  }
+
+  observeRequest(request: ObservedRequest): Promise<RequestOutcome> {
+    return this.#requests.submit(request);
   }
 
   async device(device: string): Promise<DeviceWatch | undefined> {
@@ -81,7 +111,7 @@ export class SqlWatch implements WatchStore {
   ): Promise<void> {
     await this.#ctx.write(async (trx) => {
       await ensureRow(trx, device, org, at);
-      // A release starts a new era: the reads that tripped the watch no longer count.
+      // A release starts a new era: the reads and signals that tripped the watch no longer count.
       await trx
         .updateTable('watch_devices')
         .set((eb) => ({
@@ -107,7 +137,7 @@ export class SqlWatch implements WatchStore {
     thresholds: ReadThresholds,
     audit: AuditRecord,
   ): Promise<void> {
-    const value = new TextDecoder().decode(encodeCanonical(thresholds));
+    const value = canonicalText(thresholds);
     await this.#ctx.write(async (trx) => {
       await trx
         .insertInto('watch_thresholds')
@@ -133,37 +163,98 @@ export class SqlWatch implements WatchStore {
     return rows.map((r) => ({ start: Number(r.bucket), reads: Number(r.reads) }));
   }
 
-  async #meterBatch(batch: readonly MeteredRead[]): Promise<readonly ReadOutcome[]> {
+  async plantCanary(canary: CanaryRecord, audit: AuditRecord): Promise<boolean> {
     return this.#ctx.write(async (trx) => {
-      const outcomes: ReadOutcome[] = [];
+      const result = await trx
+        .insertInto('watch_canaries')
+        .values({
+          cable: canary.cable,
+          cable_seq: canary.cableSeq,
+          org: canary.org,
+          targets: canonicalText({ users: [...canary.targets.users], groups: [...canary.targets.groups] }),
+          planted_by: canary.plantedBy,
+          planted_at: canary.plantedAt,
+          reason: canary.reason,
+          tripped_device: null,
+          tripped_at: null,
+        })
+        .onConflict((oc) => oc.column('cable').doNothing())
+        .executeTakeFirst();
+      if (Number(result.numInsertedOrUpdatedRows ?? 0n) !== 1) return false;
+      await this.#ctx.audit(trx, audit);
+      return true;
+    });
+  }
+
+  async canaries(org: string): Promise<Canary[]> {
+    const rows = await this.#ctx.read((db) =>
+      db.selectFrom('watch_canaries').selectAll().where('org', '=', org).orderBy('planted_at').execute(),
+    );
+    return rows.map(canaryOf);
+  }
+
+  async hours(org: string): Promise<WorkingHours | undefined> {
+    return this.#ctx.read((db) => hoursIn(db, org));
+  }
+
+  async setHours(org: string, hours: WorkingHours, audit: AuditRecord): Promise<void> {
+    const value = canonicalText({ ...hours, days: [...hours.days] });
+    await this.#ctx.write(async (trx) => {
+      await trx
+        .insertInto('watch_hours')
+        .values({ org, hours: value })
+        .onConflict((oc) => oc.column('org').doUpdateSet({ hours: value }))
+        .execute();
+      await this.#ctx.audit(trx, audit);
+    });
+  }
+
+  /** One transaction for a batch; one log append for its events, in the order of its items. */
+  async #batch<I extends { events: (outcome: O) => readonly AuditRecord[] }, O>(
+    batch: readonly I[],
+    observe: (trx: Trx, item: I) => Promise<O>,
+  ): Promise<readonly O[]> {
+    return this.#ctx.write(async (trx) => {
+      const outcomes: O[] = [];
       const events: AuditRecord[] = [];
-      for (const read of batch) {
-        const outcome = await this.#meterIn(trx, read);
+      for (const item of batch) {
+        const outcome = await observe(trx, item);
         outcomes.push(outcome);
-        events.push(...read.events(outcome));
+        events.push(...item.events(outcome));
       }
-      // One log append per transaction: the batch's events, in the order of its reads.
       if (events.length > 0) await this.#ctx.auditAll(trx, events);
       return outcomes;
     });
   }
 
-  async #meterIn(trx: Trx, read: MeteredRead): Promise<ReadOutcome> {
-    await ensureRow(trx, read.device, read.org, read.at);
-    let query = trx.selectFrom('watch_devices').selectAll().where('device', '=', read.device);
-    if (this.#ctx.dialect === 'postgres') query = query.forUpdate();
-    const row = (await query.executeTakeFirstOrThrow()) as DeviceRow;
-    if (row.state !== 'active') {
-      return {
-        served: false,
-        state: row.state as Exclude<WatchState, 'active'>,
-        reason: row.reason,
-        since: Number(row.since),
-        changed: false,
-        assessment: { response: 'none' },
-      };
+  async #observeIn(trx: Trx, request: ObservedRequest): Promise<RequestOutcome> {
+    const row = await lockedRow(trx, this.#ctx.dialect, request.device, request.org, request.at);
+    // A held device still reaches its passkey step-up, and its numbers are still checked.
+    const mayPass = row.state === 'active' || (row.state === 'held' && request.heldMayCall === true);
+    if (!mayPass) return stopped(row);
+    const verdict = await sequenceVerdict(trx, request.device, request.sequence);
+    const findings = await originFindings(trx, request.device, request.origin, request.at);
+    const all = [
+      ...(verdict === 'duplicate' || verdict === 'regressed'
+        ? [{ kind: 'clone' as const, weight: 0, detail: { sequence: request.sequence, verdict } }]
+        : []),
+      ...findings.map((kind) => ({ kind, weight: SIGNAL_WEIGHTS[kind], detail: { origin: request.origin } })),
+    ];
+    const scored = await scoreFindings(trx, request.device, Number(row.era), request.at, all);
+    const stop = await this.#stopFor(trx, row, request.at, scored);
+    if (stop) {
+      return { allowed: false, ...stop.stop, since: request.at, changed: true, signal: stop.alarm };
     }
+    const alerted = await this.#alertFor(trx, row, request.at, scored);
+    return alerted?.signal ? { allowed: true, alert: alerted.signal } : { allowed: true };
+  }
 
+  async #meterIn(trx: Trx, read: MeteredRead): Promise<ReadOutcome> {
+    const row = await lockedRow(trx, this.#ctx.dialect, read.device, read.org, read.at);
+    if (row.state !== 'active') {
+      const { reason, state, since } = stopped(row) as Extract<RequestOutcome, { allowed: false }>;
+      return { served: false, state, reason, since, changed: false, assessment: { response: 'none' } };
+    }
     const era = Number(row.era);
     await trx
       .insertInto('watch_reads')
@@ -184,46 +275,93 @@ export class SqlWatch implements WatchStore {
     const buckets = rows.map((r) => ({ start: Number(r.bucket), reads: Number(r.reads) }));
     const thresholds = (await thresholdsIn(trx, read.org, read.role)) ?? DEFAULT_READ_THRESHOLDS[read.role];
     const all = assessReads(windowTotals(buckets, read.at), thresholds);
+    const scored = await scoreFindings(trx, read.device, era, read.at, await readFindings(trx, read));
 
-    const stop = stopFor(all);
+    // The read count first: a scrape is named as one even when a signal fires with it.
+    const countStop =
+      all.response === 'suspend' ? 'suspended' : all.response === 'step-up' ? 'held' : undefined;
+    if (countStop) {
+      const reason = describe(all, read.kind);
+      await this.#enter(trx, read.device, read.at, { state: countStop, reason });
+      return { served: false, state: countStop, reason, since: read.at, changed: true, assessment: all };
+    }
+    const stop = await this.#stopFor(trx, row, read.at, scored);
     if (stop) {
-      const reason = describe(stop.assessment, read.kind);
-      await trx
-        .updateTable('watch_devices')
-        .set({ state: stop.state, since: read.at, reason, alerted_at: read.at })
-        .where('device', '=', read.device)
-        .execute();
-      if (stop.state === 'suspended') await endSessions(trx, read.device, read.at);
       return {
         served: false,
-        state: stop.state,
-        reason,
+        ...stop.stop,
         since: read.at,
         changed: true,
-        assessment: stop.assessment,
+        assessment: all,
+        signal: stop.alarm,
       };
     }
-    const alert =
-      all.response === 'alert' &&
-      (row.alerted_at === null || read.at - Number(row.alerted_at) >= ALERT_QUIET_SECONDS);
-    if (alert) {
-      await trx
-        .updateTable('watch_devices')
-        .set({ alerted_at: read.at })
-        .where('device', '=', read.device)
-        .execute();
-    }
-    return { served: true, assessment: all, alert };
+    const alerted = await this.#alertFor(trx, row, read.at, scored, all.response === 'alert');
+    if (!alerted) return { served: true, assessment: all, alert: false };
+    return {
+      served: true,
+      assessment: all,
+      alert: true,
+      ...(alerted.signal ? { signal: alerted.signal } : {}),
+    };
+  }
+
+  /** Stops the device when the signals call for it; the alarm names what did. */
+  async #stopFor(
+    trx: Trx,
+    row: DeviceRow,
+    at: number,
+    scored: ScoredFindings,
+  ): Promise<{ stop: Stop; alarm: SignalAlarm } | undefined> {
+    if (!scored.finding || (scored.response !== 'suspend' && scored.response !== 'step-up')) return undefined;
+    const stop: Stop = {
+      state: scored.response === 'suspend' ? 'suspended' : 'held',
+      reason: describeFinding(scored.finding, scored.score),
+    };
+    await this.#enter(trx, row.device, at, stop);
+    return { stop, alarm: { finding: scored.finding, score: scored.score } };
+  }
+
+  /**
+   * Alerts the officers once per quiet period, for a signal's score or (`reads`) for the
+   * read count; the answer carries the signal when a signal raised the alert.
+   */
+  async #alertFor(
+    trx: Trx,
+    row: DeviceRow,
+    at: number,
+    scored: ScoredFindings,
+    reads = false,
+  ): Promise<{ signal?: SignalAlarm } | undefined> {
+    const signal =
+      scored.response === 'alert' && scored.finding
+        ? { finding: scored.finding, score: scored.score }
+        : undefined;
+    if (!signal && !reads) return undefined;
+    if (row.alerted_at !== null && at - Number(row.alerted_at) < ALERT_QUIET_SECONDS) return undefined;
+    await trx.updateTable('watch_devices').set({ alerted_at: at }).where('device', '=', row.device).execute();
+    row.alerted_at = at;
+    return signal ? { signal } : {};
+  }
+
+  async #enter(trx: Trx, device: string, at: number, stop: Stop): Promise<void> {
+    await trx
+      .updateTable('watch_devices')
+      .set({ state: stop.state, since: at, reason: stop.reason, alerted_at: at })
+      .where('device', '=', device)
+      .execute();
+    if (stop.state === 'suspended') await endSessions(trx, device, at);
   }
 }
 
-/** The stop a read's assessment calls for: a suspension, or a hold for an officer. */
-function stopFor(
-  assessment: ReadAssessment,
-): { state: 'held' | 'suspended'; assessment: ReadAssessment } | undefined {
-  if (assessment.response === 'suspend') return { state: 'suspended', assessment };
-  if (assessment.response === 'step-up') return { state: 'held', assessment };
-  return undefined;
+function stopped(row: DeviceRow): RequestOutcome {
+  return {
+    allowed: false,
+    state: row.state === 'held' ? 'held' : 'suspended',
+    reason: row.reason,
+    since: Number(row.since),
+    changed: false,
+  };
 }
 
 const KIND_WORDS = { cable: 'cables', attachment: 'attachments', listing: 'reads' } as const;
@@ -232,54 +370,4 @@ function describe(assessment: ReadAssessment, kind: MeteredRead['kind']): string
   if (assessment.response === 'none') return '';
   const reads = Math.round(assessment.reads);
   return `${reads} ${KIND_WORDS[kind]} read in a ${assessment.window} (limit ${assessment.limit})`;
-}
-
-async function ensureRow(trx: Trx, device: string, org: string, at: number): Promise<void> {
-  await trx
-    .insertInto('watch_devices')
-    .values({
-      device,
-      org,
-      state: 'active',
-      since: at,
-      reason: '',
-      era: 0,
-      alerted_at: null,
-    })
-    .onConflict((oc) => oc.column('device').doNothing())
-    .execute();
-}
-
-async function endSessions(trx: Trx, device: string, at: number): Promise<void> {
-  await trx
-    .updateTable('web_sessions')
-    .set({ ended_at: at })
-    .where('device', '=', device)
-    .where('ended_at', 'is', null)
-    .execute();
-}
-
-type Reader = Pick<Trx, 'selectFrom'>;
-
-async function thresholdsIn(db: Reader, org: string, role: Role): Promise<ReadThresholds | undefined> {
-  const row = await db
-    .selectFrom('watch_thresholds')
-    .select('thresholds')
-    .where('org', '=', org)
-    .where('role', '=', role)
-    .executeTakeFirst();
-  // Stored only after decoding, and decoded again on the way out: a row edited in the
-  // database is refused, never used half-read.
-  return row ? decodeJson(row.thresholds, decodeReadThresholds) : undefined;
-}
-
-function watchOf(row: DeviceRow): DeviceWatch {
-  const state = WATCH_STATES.find((s) => s === row.state) ?? 'suspended';
-  return {
-    device: row.device,
-    org: row.org,
-    state,
-    since: Number(row.since),
-    reason: row.reason,
-  };
 }

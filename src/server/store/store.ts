@@ -70,6 +70,8 @@ export interface EnrolmentRecord {
   readonly label: string;
   readonly signingKey: Uint8Array;
   readonly kemKey: Uint8Array;
+  /** The device's MAC over its keys under the invitation's binding key (docs/design.md §5). */
+  readonly binding: Uint8Array | undefined;
   readonly createdAt: number;
   readonly status: EnrolmentStatus;
 }

@@ -13,11 +13,18 @@
  * direction only (counted, not served); it can never serve a read past a limit.
  */
 
-import { WATCH_STATES, type WatchState } from '../../core/api/watch-routes.ts';
+import {
+  type Canary,
+  type CanaryTargets,
+  WATCH_STATES,
+  type WatchState,
+} from '../../core/api/watch-routes.ts';
 import type { Role } from '../../core/encoding/identifiers.ts';
 import type { ReadAssessment } from '../../core/watch/assess-reads.ts';
 import type { ReadThresholds } from '../../core/watch/read-thresholds.ts';
 import type { ReadBucket } from '../../core/watch/read-windows.ts';
+import type { SignalKind } from '../../core/watch/watch-signals.ts';
+import type { WorkingHours } from '../../core/watch/working-hours.ts';
 import type { AuditRecord } from './store.ts';
 
 /** A device's watch state (only an `active` device reads), as the API names it. */
@@ -37,17 +44,36 @@ export interface DeviceWatch {
   readonly reason: string;
 }
 
+/** One signal the watch saw (core/watch/watch-signals.ts), with what the officer is told. */
+export interface SignalFinding {
+  readonly kind: SignalKind;
+  /** What it adds to the score; 0 for the strong signals, which stop the device at once. */
+  readonly weight: number;
+  readonly detail: Readonly<Record<string, string | number>>;
+}
+
 export interface MeteredRead {
   readonly device: string;
   readonly org: string;
   readonly role: Role;
+  /** The device's user and that user's working groups (whom a canary watches). */
+  readonly user: string;
+  readonly groups: readonly string[];
   readonly at: number;
   readonly kind: ReadKind;
+  /** The cable read (its content or an attachment of it). */
+  readonly cable: { readonly id: string; readonly seq: number; readonly acceptedAt: number };
   /**
    * The audit events to write for this read once its outcome is known: the fetch event when
    * it is served, the watch's events when the state changes or officers are alerted.
    */
   readonly events: (outcome: ReadOutcome) => readonly AuditRecord[];
+}
+
+/** A signal that moved or alerted: the finding and the device's score when it did. */
+export interface SignalAlarm {
+  readonly finding: SignalFinding;
+  readonly score: number;
 }
 
 export type ReadOutcome =
@@ -56,6 +82,8 @@ export type ReadOutcome =
       readonly assessment: ReadAssessment;
       /** True when this read newly alerts the officers. */
       readonly alert: boolean;
+      /** The signal the alert is about, when a signal (not the read count) raised it. */
+      readonly signal?: SignalAlarm;
     }
   | {
       readonly served: false;
@@ -65,7 +93,48 @@ export type ReadOutcome =
       /** True when this read moved the device into `state` (write the event once). */
       readonly changed: boolean;
       readonly assessment: ReadAssessment;
+      /** The signal that stopped the device, when a signal (not the read count) did. */
+      readonly signal?: SignalAlarm;
     };
+
+/** A signed request the watch observes once it is authenticated (docs/design.md §9). */
+export interface ObservedRequest {
+  readonly device: string;
+  readonly org: string;
+  readonly at: number;
+  /** The device's request sequence number, covered by its signature. */
+  readonly sequence: number;
+  /** The network the request came from (core/watch/watch-signals.ts originPrefix). */
+  readonly origin: string;
+  /** A held device may make this request (the passkey step-up that releases it). */
+  readonly heldMayCall?: boolean;
+  /** The watch's events for this request's outcome (none when nothing happened). */
+  readonly events: (outcome: RequestOutcome) => readonly AuditRecord[];
+}
+
+export type RequestOutcome =
+  | { readonly allowed: true; readonly alert?: SignalAlarm }
+  | {
+      readonly allowed: false;
+      readonly state: Exclude<WatchState, 'active'>;
+      readonly reason: string;
+      readonly since: number;
+      readonly changed: boolean;
+      readonly signal?: SignalAlarm;
+    };
+
+/** A canary as the store keeps it. */
+export interface CanaryRecord {
+  readonly cable: string;
+  readonly cableSeq: number;
+  readonly org: string;
+  readonly targets: CanaryTargets;
+  readonly plantedBy: string;
+  readonly plantedAt: number;
+  readonly reason: string;
+}
+
+export type { Canary, WorkingHours };
 
 export interface WatchStore {
   /** Counts and assesses one read in the transaction that records it; see the header. */
@@ -91,4 +160,16 @@ export interface WatchStore {
   setThresholds(org: string, role: Role, thresholds: ReadThresholds, audit: AuditRecord): Promise<void>;
   /** The device's reads per bucket starting in [from, to), over all its eras. */
   buckets(device: string, from: number, to: number): Promise<ReadBucket[]>;
+  /**
+   * Observes one authenticated request (its sequence number and origin) in the transaction
+   * that records any response, so every app process shares one window per device.
+   */
+  observeRequest(request: ObservedRequest): Promise<RequestOutcome>;
+  /** Marks a cable as a canary, with its audit event; false if it already is one. */
+  plantCanary(canary: CanaryRecord, audit: AuditRecord): Promise<boolean>;
+  /** The canaries of `org`, oldest first. */
+  canaries(org: string): Promise<Canary[]>;
+  /** The working hours `org` set, if any. */
+  hours(org: string): Promise<WorkingHours | undefined>;
+  setHours(org: string, hours: WorkingHours, audit: AuditRecord): Promise<void>;
 }

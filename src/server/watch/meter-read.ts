@@ -10,11 +10,13 @@ import { unixSeconds } from '../clock.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
 import type { AuditRecord } from '../store/store.ts';
-import type { ReadKind, ReadOutcome } from '../store/watch-store.ts';
+import type { ReadKind, ReadOutcome, SignalAlarm } from '../store/watch-store.ts';
 
 export interface ReadRequest {
   readonly actor: DirectoryDevice;
   readonly kind: ReadKind;
+  /** The cable read: canaries and old archive are told by it. */
+  readonly cable: { readonly id: string; readonly seq: number; readonly acceptedAt: number };
   /** The event recording the read, written only if the read is served. */
   readonly fetched: AuditRecord;
 }
@@ -27,8 +29,11 @@ export async function meterRead(ctx: ServerContext, read: ReadRequest): Promise<
     device: actor.device.device,
     org: actor.org.org,
     role: actor.user.role,
+    user: actor.user.user,
+    groups: actor.user.groups,
     at,
     kind: read.kind,
+    cable: read.cable,
     events: (result) => watchEvents(actor, at, read, result),
   });
   if (!outcome.served) throw stoppedError(actor, outcome.state, outcome.reason, outcome.since);
@@ -68,16 +73,25 @@ function watchEvents(
     auditRecord({ at, type, actor: actorOf(actor), object, detail });
   if (outcome.served) {
     const events = [read.fetched];
-    if (outcome.alert && outcome.assessment.response !== 'none') {
+    if (outcome.alert && outcome.signal) {
+      events.push(event('watch.alert', signalDetail(outcome.signal)));
+    } else if (outcome.alert && outcome.assessment.response !== 'none') {
       events.push(event('watch.alert', assessmentDetail(outcome.assessment, read.kind)));
     }
     return events;
   }
   // A read refused in a state the device was already in is not an event: the state's event
   // was written when it was entered.
-  if (!outcome.changed || outcome.assessment.response === 'none') return [];
+  if (!outcome.changed) return [];
   const type = outcome.state === 'held' ? 'watch.held' : 'watch.suspended';
+  if (outcome.signal) return [event(type, { ...signalDetail(outcome.signal), reason: outcome.reason })];
+  if (outcome.assessment.response === 'none') return [];
   return [event(type, { ...assessmentDetail(outcome.assessment, read.kind), reason: outcome.reason })];
+}
+
+/** The detail of a signal's event: which signal, what it saw, the device's score. */
+export function signalDetail(alarm: SignalAlarm): Record<string, string | number> {
+  return { signal: alarm.finding.kind, ...alarm.finding.detail, score: alarm.score };
 }
 
 function assessmentDetail(

@@ -7,7 +7,7 @@
 import { parseJson } from '../../core/encoding/parse-json.ts';
 import { CLASSIFICATIONS, classificationRank } from '../../core/identity/classification.ts';
 
-const ADMIN_ROUTES = ['POST /api/v1/directory', 'POST /api/v1/invitations'];
+const ADMIN_ROUTES = ['POST /api/v1/directory', 'POST /api/v1/invitations', 'POST /api/v1/watch/canaries'];
 const STEP_UP_ABOVE = classificationRank('RESTREINT UE');
 
 /** Why `method route` with `body` needs step-up, or undefined when it does not. */

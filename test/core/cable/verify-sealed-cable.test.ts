@@ -11,7 +11,12 @@ import type { KemPrivateKey } from '../../../src/core/cable/key-wrap.ts';
 import { openCable } from '../../../src/core/cable/open-cable.ts';
 import { resignCable, sealCable } from '../../../src/core/cable/seal-cable.ts';
 import type { SealedCable } from '../../../src/core/cable/sealed-cable.ts';
-import { forDevice } from '../../../src/core/cable/sealed-cable.ts';
+import {
+  decodeSealedCable,
+  encodeSealedCable,
+  forDevice,
+  isDecodedSealedCable,
+} from '../../../src/core/cable/sealed-cable.ts';
 import { verifySealedCable } from '../../../src/core/cable/verify-sealed-cable.ts';
 import type { Directory } from '../../../src/core/identity/directory.ts';
 import { buildCableNetwork } from '../fixtures/cable-network.ts';
@@ -115,6 +120,22 @@ describe('verifySealedCable', () => {
     assert.equal(await codeOf(honest, dir, true), 'OK');
     const stranger = { ...one.wraps[0]!, device: device('cy.dora').id };
     assert.equal(await codeOf({ ...one, wraps: [stranger] }), 'WRAPPED_SET_MISMATCH');
+  });
+
+  test('a cable the decoder built is not decoded twice; any copy of it is held to the format again', async () => {
+    const decoded = decodeSealedCable(encodeSealedCable(honest), 'cable');
+    assert.equal(isDecodedSealedCable(decoded), true);
+    assert.equal(await codeOf(decoded, dir, true), 'OK');
+    // Frozen to the bytes: nothing can be swapped in place behind the brand.
+    assert.ok(
+      Object.isFrozen(decoded) && Object.isFrozen(decoded.wraps) && Object.isFrozen(decoded.wraps[0]),
+    );
+    assert.ok(Object.isFrozen(decoded.header) && Object.isFrozen(decoded.header.recipients));
+    const short = { ...decoded.wraps[0]!, enc: new Uint8Array(5) };
+    const copy = { ...decoded, wraps: [short, ...decoded.wraps.slice(1)] };
+    assert.equal(isDecodedSealedCable(copy), false);
+    assert.equal(await codeOf(copy, dir, true), 'MALFORMED');
+    assert.equal(isDecodedSealedCable(honest), false);
   });
 
   test('never throws: hostile cables and a missing directory are MALFORMED', async () => {

@@ -12,7 +12,7 @@ import {
 } from '../../../src/core/wire/sign-request.ts';
 import { parseDictionary } from '../../../src/core/wire/structured-field.ts';
 import { verifyRequest } from '../../../src/core/wire/verify-request.ts';
-import { DEVICES, freshNonce, NOW, rejectsWith, verifyOptions } from './wire-fixtures.ts';
+import { DEVICES, freshNonce, NOW, nextSequence, rejectsWith, verifyOptions } from './wire-fixtures.ts';
 
 const device = DEVICES[0]!;
 
@@ -22,6 +22,7 @@ function options(overrides: Partial<SignRequestOptions> = {}): SignRequestOption
     signer: cryptoKeySigner(device.privateKey),
     now: NOW,
     nonce: freshNonce(),
+    sequence: nextSequence(),
     ...overrides,
   };
 }
@@ -34,14 +35,20 @@ const POST: OutgoingRequest = {
 };
 
 describe('signRequest', () => {
-  test('covers method, authority, path, query, digest and type, with the Valise parameters in order', async () => {
+  test('covers method, authority, path, query, digest, sequence and type, with the Valise parameters in order', async () => {
     const nonce = 'AAAAAAAAAAAAAAAAAAAAAA';
-    const added = await signRequest(POST, options({ nonce }));
-    assert.deepEqual(Object.keys(added), ['Content-Digest', 'Signature-Input', 'Signature']);
+    const added = await signRequest(POST, options({ nonce, sequence: 42 }));
+    assert.deepEqual(Object.keys(added), [
+      'Content-Digest',
+      'Valise-Sequence',
+      'Signature-Input',
+      'Signature',
+    ]);
     assert.equal(added['Content-Digest'], contentDigest(POST.body!));
+    assert.equal(added['Valise-Sequence'], '42');
     assert.equal(
       added['Signature-Input'],
-      `sig1=("@method" "@authority" "@path" "@query" "content-digest" "content-type");created=${NOW};nonce="${nonce}";keyid="${device.keyId}";alg="ed25519";tag="valise-request-v1"`,
+      `sig1=("@method" "@authority" "@path" "@query" "content-digest" "valise-sequence" "content-type");created=${NOW};nonce="${nonce}";keyid="${device.keyId}";alg="ed25519";tag="valise-request-v1"`,
     );
     assert.match(added.Signature, /^sig1=:[A-Za-z0-9+/]{86}==:$/);
   });
@@ -51,7 +58,7 @@ describe('signRequest', () => {
     assert.equal(added['Content-Digest'], contentDigest(new Uint8Array(0)));
     assert.match(
       added['Signature-Input'],
-      /^sig1=\("@method" "@authority" "@path" "@query" "content-digest"\);created=/,
+      /^sig1=\("@method" "@authority" "@path" "@query" "content-digest" "valise-sequence"\);created=/,
     );
   });
 
@@ -78,6 +85,7 @@ describe('signRequest', () => {
         headers: {
           'content-type': 'application/json',
           'content-digest': added['Content-Digest'],
+          'valise-sequence': added['Valise-Sequence'],
           'signature-input': added['Signature-Input'],
           signature: added.Signature,
         },
@@ -91,20 +99,20 @@ describe('signRequest', () => {
   test('signs the method as fetch will send it', async () => {
     const lower = await signRequest(
       { ...POST, method: 'post' },
-      options({ nonce: 'BBBBBBBBBBBBBBBBBBBBBB' }),
+      options({ nonce: 'BBBBBBBBBBBBBBBBBBBBBB', sequence: 7 }),
     );
     const upper = await signRequest(
       { ...POST, method: 'POST' },
-      options({ nonce: 'BBBBBBBBBBBBBBBBBBBBBB' }),
+      options({ nonce: 'BBBBBBBBBBBBBBBBBBBBBB', sequence: 7 }),
     );
     assert.equal(lower.Signature, upper.Signature);
     const patch = await signRequest(
       { ...POST, method: 'patch' },
-      options({ nonce: 'BBBBBBBBBBBBBBBBBBBBBB' }),
+      options({ nonce: 'BBBBBBBBBBBBBBBBBBBBBB', sequence: 7 }),
     );
     const PATCH = await signRequest(
       { ...POST, method: 'PATCH' },
-      options({ nonce: 'BBBBBBBBBBBBBBBBBBBBBB' }),
+      options({ nonce: 'BBBBBBBBBBBBBBBBBBBBBB', sequence: 7 }),
     );
     assert.notEqual(patch.Signature, PATCH.Signature);
   });
@@ -113,11 +121,11 @@ describe('signRequest', () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.nat(63), async (body, at) => {
         const nonce = 'CCCCCCCCCCCCCCCCCCCCCC';
-        const first = await signRequest({ ...POST, body }, options({ nonce }));
-        assert.deepEqual(await signRequest({ ...POST, body }, options({ nonce })), first);
+        const first = await signRequest({ ...POST, body }, options({ nonce, sequence: 7 }));
+        assert.deepEqual(await signRequest({ ...POST, body }, options({ nonce, sequence: 7 })), first);
         const flipped = new Uint8Array(body);
         flipped[at % body.length]! ^= 0x80;
-        const other = await signRequest({ ...POST, body: flipped }, options({ nonce }));
+        const other = await signRequest({ ...POST, body: flipped }, options({ nonce, sequence: 7 }));
         assert.notEqual(other['Content-Digest'], first['Content-Digest']);
         assert.notEqual(other.Signature, first.Signature);
       }),

@@ -10,6 +10,7 @@ import {
   RequestSignatureError,
   type RequestSignatureErrorCode,
 } from '../../../src/core/wire/request-signature-error.ts';
+import { cryptoKeySigner, signRequest } from '../../../src/core/wire/sign-request.ts';
 import {
   buildSignatureBase,
   type SignatureParams,
@@ -23,6 +24,7 @@ import {
   freshNonce,
   JSON_POST,
   NOW,
+  nextSequence,
   type PlainRequest,
   rejectsWith,
   resolverFor,
@@ -71,9 +73,14 @@ async function signCustom(
   device: DeviceKey,
   components: readonly string[],
   params: SignatureParams,
+  fields: Record<string, string> = {},
 ): Promise<WireRequest> {
   const url = new URL(request.url);
-  const headers: Record<string, string> = { 'content-digest': contentDigest(request.body) };
+  const headers: Record<string, string> = {
+    'content-digest': contentDigest(request.body),
+    'valise-sequence': String(nextSequence()),
+    ...fields,
+  };
   if (request.contentType !== undefined) headers['content-type'] = request.contentType;
   const wire = {
     method: request.method,
@@ -93,7 +100,15 @@ async function signCustom(
   });
 }
 
-const FULL = ['@method', '@authority', '@path', '@query', 'content-digest', 'content-type'];
+const FULL = [
+  '@method',
+  '@authority',
+  '@path',
+  '@query',
+  'content-digest',
+  'valise-sequence',
+  'content-type',
+];
 function validParams(overrides: Partial<SignatureParams> = {}): SignatureParams {
   return {
     created: NOW,
@@ -106,7 +121,7 @@ function validParams(overrides: Partial<SignatureParams> = {}): SignatureParams 
 }
 
 describe('verifyRequest accepts what signRequest signs', () => {
-  test('property: verify(sign(r)) gives the signing key, time and nonce', async () => {
+  test('property: verify(sign(r)) gives the signing key, time, nonce and sequence number', async () => {
     await fc.assert(
       fc.asyncProperty(
         requestArb,
@@ -114,9 +129,10 @@ describe('verifyRequest accepts what signRequest signs', () => {
         fc.integer({ min: -5, max: 60 }),
         async (request, device, age) => {
           const nonce = freshNonce();
-          const { wire } = await signedWireRequest(request, device, NOW - age, nonce);
+          const { wire, added } = await signedWireRequest(request, device, NOW - age, nonce);
           const verified = await verifyRequest(wire, verifyOptions());
-          assert.deepEqual(verified, { keyId: device.keyId, created: NOW - age, nonce });
+          const sequence = Number(added['Valise-Sequence']);
+          assert.deepEqual(verified, { keyId: device.keyId, created: NOW - age, nonce, sequence });
         },
       ),
       { numRuns: RUNS },
@@ -147,6 +163,54 @@ describe('verifyRequest accepts what signRequest signs', () => {
     for (const [name, value] of Object.entries(wire.headers))
       headers[name.toUpperCase()] = ` ${value ?? ''}\t`;
     await verifyRequest({ ...wire, headers }, verifyOptions());
+  });
+});
+
+describe('the request sequence number (clone detection, docs/design.md §9)', () => {
+  test('a changed Valise-Sequence does not verify: the number is covered by the signature', async () => {
+    const { wire, added } = await signedWireRequest(JSON_POST);
+    const other = String(Number(added['Valise-Sequence']) + 1);
+    await rejectsWith(
+      () => verifyRequest(withHeaders(wire, { 'valise-sequence': other }), verifyOptions()),
+      'SIGNATURE_INVALID',
+    );
+  });
+
+  test('a request without Valise-Sequence is COMPONENTS_INCOMPLETE', async () => {
+    const request = { ...JSON_POST };
+    const wire = await signCustom(
+      request,
+      DEVICES[0]!,
+      FULL.filter((c) => c !== 'valise-sequence'),
+      validParams(),
+    );
+    await rejectsWith(() => verifyRequest(wire, verifyOptions()), 'COMPONENTS_INCOMPLETE');
+  });
+
+  for (const bad of ['0', '-1', '1.5', 'abc', '', '01', '1234567890123456', '1, 2']) {
+    test(`Valise-Sequence ${JSON.stringify(bad)}, even signed, is SIGNATURE_MALFORMED`, async () => {
+      const wire = await signCustom(JSON_POST, DEVICES[0]!, FULL, validParams(), { 'valise-sequence': bad });
+      await rejectsWith(() => verifyRequest(wire, verifyOptions()), 'SIGNATURE_MALFORMED');
+    });
+  }
+
+  test('signRequest refuses a sequence number that is not a positive 15-digit integer', async () => {
+    for (const sequence of [0, -1, 1.5, Number.NaN, 1e15, 2 ** 53]) {
+      await rejectsWith(
+        () =>
+          signRequest(
+            { method: 'GET', url: 'https://valise.example/api/v1/inbox' },
+            {
+              keyId: DEVICES[0]!.keyId,
+              signer: cryptoKeySigner(DEVICES[0]!.privateKey),
+              now: NOW,
+              nonce: freshNonce(),
+              sequence,
+            },
+          ),
+        'SIGNATURE_MALFORMED',
+      );
+    }
   });
 });
 

@@ -51,6 +51,13 @@ export function freshNonce(): string {
   return toBase64url(new TextEncoder().encode(`nonce-${nonceCounter.toString().padStart(10, '0')}`));
 }
 
+let sequenceCounter = 0;
+/** A request sequence number one higher than the last (one counter for all test devices). */
+export function nextSequence(): number {
+  sequenceCounter++;
+  return sequenceCounter;
+}
+
 export interface PlainRequest {
   readonly method: string;
   readonly url: string;
@@ -69,7 +76,13 @@ export async function signedWireRequest(
   if (request.contentType !== undefined) headers['content-type'] = request.contentType;
   const added = await signRequest(
     { method: request.method, url: request.url, headers, body: request.body },
-    { keyId: device.keyId, signer: cryptoKeySigner(device.privateKey), now: created, nonce },
+    {
+      keyId: device.keyId,
+      signer: cryptoKeySigner(device.privateKey),
+      now: created,
+      nonce,
+      sequence: nextSequence(),
+    },
   );
   const url = new URL(request.url);
   const wire: WireRequest = {
@@ -80,6 +93,7 @@ export async function signedWireRequest(
     headers: {
       ...headers,
       'content-digest': added['Content-Digest'],
+      'valise-sequence': added['Valise-Sequence'],
       'signature-input': added['Signature-Input'],
       signature: added.Signature,
     },

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { generateSigner } from '../../../src/core/crypto/ed25519.ts';
+import { randomBytes } from '../../../src/core/encoding/bytes.ts';
 import type {
   DeviceCertificate,
   OrgCertificate,
@@ -99,11 +100,10 @@ for (const backend of await backends()) {
       // Bootstrap is over: a second officer device needs a signed request.
       const { entry: second } = await makeDevice('eeas.officer.2', officer, signer);
       assert.equal((await t.api.post('/api/v1/directory', { entry: second })).status, 401);
-      // The officer's own new device, posted by the officer, needs no enrolment.
-      assert.equal(
-        (await t.api.post('/api/v1/directory', { entry: second }, { as: officerDevice })).status,
-        201,
-      );
+      // The officer may not certify their own new device: another officer must (officer-act-rule.ts).
+      const own = await t.api.post('/api/v1/directory', { entry: second }, { as: officerDevice });
+      assert.equal(own.status, 403, own.text);
+      assert.equal(own.json.error.code, 'SELF_APPROVAL');
       assert.equal(
         (
           await t.api.post(
@@ -172,6 +172,7 @@ for (const backend of await backends()) {
         label: 'phone',
         signingKey: keys.signer.publicKey,
         kemKey: keys.kem.publicKey,
+        binding: randomBytes(32),
       });
       assert.equal(enrolment.status, 201);
       const pending = await t.api.get('/api/v1/enrolments?status=pending', { as: officer });
@@ -201,7 +202,7 @@ for (const backend of await backends()) {
       assert.deepEqual(await actCounts(t.store), before);
     });
 
-    test("a device certificate with no enrolment is refused unless it is the officer's own device", async () => {
+    test("a device certificate with no enrolment is refused, and the officer's own device is not theirs to certify", async () => {
       const officer = device(network, 'de.officer');
       const { entry } = await makeDevice('unenrolled', network.users['de.carl']!, network.orgs.DE!.signer);
       const response = await t.api.post('/api/v1/directory', { entry }, { as: officer });
@@ -212,7 +213,9 @@ for (const backend of await backends()) {
         network.users['de.officer']!,
         network.orgs.DE!.signer,
       );
-      assert.equal((await t.api.post('/api/v1/directory', { entry: own }, { as: officer })).status, 201);
+      const self = await t.api.post('/api/v1/directory', { entry: own }, { as: officer });
+      assert.equal(self.status, 403, self.text);
+      assert.equal(self.json.error.code, 'SELF_APPROVAL');
     });
 
     test("a revocation takes effect at once: the revoked device's next request is refused", async () => {

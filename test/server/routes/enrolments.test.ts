@@ -32,6 +32,7 @@ for (const backend of await backends()) {
         label: 'laptop',
         signingKey: keys.signer.publicKey,
         kemKey: keys.kem.publicKey,
+        binding: randomBytes(32),
       });
     }
 

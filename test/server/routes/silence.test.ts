@@ -24,9 +24,20 @@ import { APP_ORIGIN, appFetch } from '../../client/app-fetch.ts';
 import { backends } from '../fixtures/backends.ts';
 import { actCounts } from '../fixtures/counts.ts';
 import { device, T0 } from '../fixtures/network.ts';
+import { nextSequence } from '../fixtures/sequence.ts';
 import { startTestApp, type TestApp } from '../fixtures/test-app.ts';
 
 const HOUR = 3600;
+
+/**
+ * A key store signing with the fixture's request numbers, which `t.api` signs with too: one
+ * device, one rising counter, whichever client speaks for it (docs/design.md §9).
+ */
+class FixtureKeyStore extends MemoryKeyStore {
+  override async takeSequence(device: string): Promise<number> {
+    return nextSequence(device);
+  }
+}
 const GRACE = 31;
 
 for (const backend of await backends()) {
@@ -37,7 +48,7 @@ for (const backend of await backends()) {
 
     async function session(name: string): Promise<DeviceSession> {
       const d = device(t.network, name);
-      const store = new MemoryKeyStore(d.name);
+      const store = new FixtureKeyStore(d.name);
       await store.saveProfile({
         server: APP_ORIGIN,
         network: { root: t.network.root, serverKey: t.serverSigner.publicKey },

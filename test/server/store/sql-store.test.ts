@@ -3,6 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import Sqlite from 'better-sqlite3';
 import { randomBytes, utf8 } from '../../../src/core/encoding/bytes.ts';
 import { auditRecord } from '../../../src/server/audit-event.ts';
 import type { SqlStore } from '../../../src/server/store/sql-store.ts';
@@ -110,6 +111,7 @@ for (const backend of await backends()) {
         label: 'laptop',
         signingKey: randomBytes(32),
         kemKey: randomBytes(1216),
+        binding: randomBytes(32),
         createdAt: T0,
         status: 'pending',
       });
@@ -191,6 +193,65 @@ for (const backend of await backends()) {
       ]);
       assert.deepEqual(outcomes.map((o) => o.kind).sort(), ['accepted', 'conflict']);
       assert.equal((await store.seriesHead('RC', 2026)).serial, 1);
+    });
+
+    test('cables sent at once are each judged on its own: a bad one costs the others nothing', async () => {
+      const before = await store.counts();
+      const size = await store.log.size();
+      const good: NewCable[] = [];
+      for (let i = 0; i < 6; i++) good.push(newCable({ org: 'GC', serial: i + 1, prev: good[i - 1]?.hash }));
+      const bad = newCable({ org: 'GB', serial: 1 });
+      const stale = newCable({ org: 'GC', serial: 1 });
+      // The bad cable's second wrap violates the wraps key after its cable row went in.
+      const results = await Promise.allSettled([
+        ...good.slice(0, 3).map((c) => store.acceptCable(c, wraps('r', `GC-${c.serial}`), audit())),
+        store.acceptCable(bad, wraps('d1', 'd1'), audit()),
+        ...good.slice(3).map((c) => store.acceptCable(c, wraps('r', `GC-${c.serial}`), audit())),
+        store.acceptCable(stale, wraps('r'), audit()),
+      ]);
+      assert.deepEqual(
+        results.map((r) => (r.status === 'fulfilled' ? r.value.kind : 'refused')),
+        ['accepted', 'accepted', 'accepted', 'refused', 'accepted', 'accepted', 'accepted', 'conflict'],
+      );
+      assert.equal(await store.cable(bad.id), undefined);
+      assert.equal(await store.cable(stale.id), undefined);
+      assert.equal((await store.seriesHead('GC', 2026)).serial, 6);
+      assert.equal((await store.seriesHead('GB', 2026)).serial, 0);
+      const after = await store.counts();
+      assert.equal(after.cables, before.cables + 6);
+      assert.equal(after.wraps, before.wraps + 12);
+      // One cable.accepted leaf per stored cable, in the order they were sent.
+      const leaves = await store.log.leaves(size, await store.log.size());
+      assert.equal(leaves.length, 6);
+      assert.ok(leaves.every((leaf) => leaf.type === 'cable.accepted'));
+    });
+
+    test('cables sent at once share one durable transaction (SQLite: one BEGIN for the batch)', {
+      skip: backend.name === 'sqlite' ? undefined : 'counts SQLite transactions',
+    }, async () => {
+      let begins = 0;
+      const counted = await database.open({
+        connect: (path) => {
+          const connection = new Sqlite(path);
+          const prepare = connection.prepare.bind(connection);
+          connection.prepare = ((source: string) => {
+            if (/^\s*begin/i.test(source)) begins += 1;
+            return prepare(source);
+          }) as typeof connection.prepare;
+          return connection;
+        },
+      });
+      try {
+        const cables: NewCable[] = [];
+        for (let i = 0; i < 8; i++)
+          cables.push(newCable({ org: 'TX', serial: i + 1, prev: cables[i - 1]?.hash }));
+        const outcomes = await Promise.all(cables.map((c) => counted.acceptCable(c, wraps('r'), audit())));
+        assert.ok(outcomes.every((o) => o.kind === 'accepted'));
+        // Sent in one turn of the event loop, they commit together.
+        assert.equal(begins, 1, `8 cables took ${begins} transactions`);
+      } finally {
+        await counted.close();
+      }
     });
 
     test('the same id again reports the stored cable instead of storing twice', async () => {

@@ -95,6 +95,7 @@ async function invitationFor(store: SqlStore, device: string): Promise<Enrolment
     label: 'laptop',
     signingKey: randomBytes(32),
     kemKey: randomBytes(1216),
+    binding: randomBytes(32),
     createdAt: T0,
     status: 'pending',
   };

@@ -13,6 +13,7 @@ import { signRequest } from '../../../src/core/wire/sign-request.ts';
 import { backends } from '../fixtures/backends.ts';
 import { actCounts, auditTypesAfter, lastAuditSeq } from '../fixtures/counts.ts';
 import { device, type TestDevice } from '../fixtures/network.ts';
+import { nextSequence } from '../fixtures/sequence.ts';
 import { startTestApp, type TestApp } from '../fixtures/test-app.ts';
 import { cableBody, nextPosition, testCable } from '../fixtures/test-cable.ts';
 
@@ -29,7 +30,13 @@ async function openStream(address: string, origin: string, officer: TestDevice, 
   const url = `${address}/api/v1/watch/stream`;
   const headers = await signRequest(
     { method: 'GET', url: `${origin}/api/v1/watch/stream`, headers: {} },
-    { keyId: officer.id, signer: officer.signer, now, nonce: toBase64url(randomBytes(16)) },
+    {
+      keyId: officer.id,
+      signer: officer.signer,
+      now,
+      nonce: toBase64url(randomBytes(16)),
+      sequence: nextSequence(officer.id),
+    },
   );
   const abort = new AbortController();
   const response = await fetch(url, { headers: { ...headers }, signal: abort.signal });

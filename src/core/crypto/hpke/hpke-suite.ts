@@ -8,7 +8,7 @@ import type { Aead } from './aead.ts';
 import { AesGcm } from './aes-gcm.ts';
 import { CryptoError } from './crypto-error.ts';
 import { DhkemX25519Kem } from './dhkem-x25519.ts';
-import { HkdfSha256 } from './hkdf-sha256.ts';
+import { HkdfSha256Kdf } from './hkdf-sha256.ts';
 import { ownValue } from './input-checks.ts';
 import type { Kdf } from './kdf.ts';
 import type { Kem, KemPrivateKey } from './kem.ts';
@@ -25,8 +25,6 @@ export interface HpkeSuite<P extends KemPrivateKey = KemPrivateKey> {
   /** e.g. "X-Wing (ML-KEM-768 + X25519), HKDF-SHA256, AES-256-GCM". */
   readonly name: string;
 }
-
-const KDFS: readonly Kdf[] = [HkdfSha256];
 
 /** Built by this folder's classes (their private-field brand), on whichever primitives. */
 const isKnownKem = (kem: unknown): boolean => XWingKem.is(kem) || DhkemX25519Kem.is(kem);
@@ -59,7 +57,7 @@ class Suite<P extends KemPrivateKey> implements HpkeSuite<P> {
 }
 
 export function hpkeSuite<P extends KemPrivateKey>(kem: Kem<P>, kdf: Kdf, aead: Aead): HpkeSuite<P> {
-  if (!isKnownKem(kem) || !KDFS.includes(kdf) || !isKnownAead(aead)) {
+  if (!isKnownKem(kem) || !HkdfSha256Kdf.is(kdf) || !isKnownAead(aead)) {
     throw new CryptoError(
       'UNSUPPORTED',
       'an HPKE suite must be built from the KEMs, KDFs and AEADs of core/crypto/hpke',
@@ -79,7 +77,7 @@ export function checkSuite<P extends KemPrivateKey>(value: HpkeSuite<P>): HpkeSu
   const kem = ownValue(candidate, 'kem');
   const kdf = ownValue(candidate, 'kdf');
   const aead = ownValue(candidate, 'aead');
-  if (!isKnownKem(kem) || !KDFS.includes(kdf as Kdf) || !isKnownAead(aead)) {
+  if (!isKnownKem(kem) || !HkdfSha256Kdf.is(kdf) || !isKnownAead(aead)) {
     throw new CryptoError(
       'BAD_ARGUMENT',
       'suite must be built by hpkeSuite() from the primitives of core/crypto/hpke',

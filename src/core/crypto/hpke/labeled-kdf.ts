@@ -6,11 +6,9 @@
  */
 import { concatBytes, i2osp, utf8 } from '../../encoding/bytes.ts';
 import { CryptoError } from './crypto-error.ts';
-import { HkdfSha256 } from './hkdf-sha256.ts';
+import { HkdfSha256Kdf } from './hkdf-sha256.ts';
 import { describe, requireBytes, requireInteger } from './input-checks.ts';
 import type { Kdf } from './kdf.ts';
-
-const KDFS: readonly Kdf[] = [HkdfSha256];
 
 const VERSION_LABEL = utf8('HPKE-v1');
 
@@ -30,7 +28,7 @@ export function hpkeSuiteId(kemId: number, kdfId: number, aeadId: number): Uint8
 }
 
 function checkCall(kdf: Kdf, suiteId: Uint8Array, label: string): Uint8Array {
-  if (!KDFS.includes(kdf))
+  if (!HkdfSha256Kdf.is(kdf))
     throw new CryptoError('BAD_ARGUMENT', 'kdf must be one of the KDFs of core/crypto/hpke');
   if (typeof label !== 'string')
     throw new CryptoError('BAD_ARGUMENT', `label must be a string, got ${describe(label)}`);

@@ -1,9 +1,11 @@
 /**
- * The audited portable primitives, the path every platform can run: ML-KEM-768 and SHA3-256
- * from noble, X25519 and AES-GCM from WebCrypto (so keys can stay non-extractable CryptoKeys).
+ * The audited portable primitives, the path every platform can run: ML-KEM-768, SHA3-256 and
+ * HKDF-SHA256 from noble, X25519 and AES-GCM from WebCrypto (so keys can stay non-extractable CryptoKeys).
  * This is the default under `VALISE_SUITE_XWING`, and the reference the faster paths are
  * cross-checked against.
  */
+import { expand, extract } from '@noble/hashes/hkdf.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { sha3_256 } from '@noble/hashes/sha3.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { CryptoError, type CryptoErrorCode } from './crypto-error.ts';
@@ -63,6 +65,11 @@ export const NOBLE_PRIMITIVES: Primitives = Object.freeze({
   },
 
   sha3_256: (message: Uint8Array): Uint8Array => sha3_256(message),
+
+  hkdfSha256Extract: (salt: Uint8Array, ikm: Uint8Array): Uint8Array => extract(sha256, ikm, salt),
+
+  hkdfSha256Expand: (prk: Uint8Array, info: Uint8Array, length: number): Uint8Array =>
+    expand(sha256, prk, info, length),
 
   async aesGcmImportKey(key: Uint8Array): Promise<unknown> {
     return subtle().importKey('raw', bufferSource(key), { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);

@@ -45,6 +45,10 @@ export interface Primitives {
   x25519Ephemeral(peerPublicKey: Uint8Array, failureCode: CryptoErrorCode): Promise<X25519Exchange>;
   /** FIPS 202 SHA3-256. */
   sha3_256(message: Uint8Array): Uint8Array;
+  /** RFC 5869 §2.2 HKDF-Extract with SHA-256; an empty salt is HashLen zeros. */
+  hkdfSha256Extract(salt: Uint8Array, ikm: Uint8Array): Uint8Array;
+  /** RFC 5869 §2.3 HKDF-Expand with SHA-256; `length` ≤ 255 × 32, checked by the caller. */
+  hkdfSha256Expand(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array;
   /** An AES-GCM key of 16 or 32 bytes, in this platform's own opaque form. */
   aesGcmImportKey(key: Uint8Array): Promise<unknown>;
   /** The key length in bytes of a key made by `aesGcmImportKey`, or undefined for anything else. */

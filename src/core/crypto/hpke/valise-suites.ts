@@ -9,7 +9,7 @@
  */
 import { Aes256Gcm, aes256Gcm } from './aes-gcm.ts';
 import { DhkemX25519, DhkemX25519Kem, type DhkemX25519PrivateKey } from './dhkem-x25519.ts';
-import { HkdfSha256 } from './hkdf-sha256.ts';
+import { HkdfSha256, hkdfSha256 } from './hkdf-sha256.ts';
 import { type HpkeSuite, hpkeSuite } from './hpke-suite.ts';
 import type { Primitives } from './primitives.ts';
 import { XWing, XWingKem, type XWingPrivateKey } from './x-wing.ts';
@@ -23,9 +23,10 @@ export interface ValiseSuites {
 
 export function valiseSuites(primitives: Primitives): ValiseSuites {
   const aead = aes256Gcm(primitives);
+  const kdf = hkdfSha256(primitives);
   return Object.freeze({
-    xwing: hpkeSuite(new XWingKem(primitives), HkdfSha256, aead),
-    classical: hpkeSuite(new DhkemX25519Kem(primitives), HkdfSha256, aead),
+    xwing: hpkeSuite(new XWingKem(primitives), kdf, aead),
+    classical: hpkeSuite(new DhkemX25519Kem(primitives), kdf, aead),
   });
 }
 
