@@ -55,9 +55,16 @@ for (const backend of (await backends()) as Backend[]) {
   }, () => {
     let t: TestApp;
     const book = memoryBook();
-    /** The officer's session as it opens now, with the directory as it stands. */
-    const officerNow = async (): Promise<DeviceSession> =>
-      appSession(await deviceStore(t.network, device(t.network, 'de.officer')), appFetch(t.app));
+    /**
+     * The officer's session as it opens now, with the directory as it stands. One profile for
+     * every opening, as a real device keeps: its request numbers go on rising (a second
+     * profile of the same key would be a clone to the watch).
+     */
+    let officerStore: MemoryKeyStore | undefined;
+    const officerNow = async (): Promise<DeviceSession> => {
+      officerStore ??= await deviceStore(t.network, device(t.network, 'de.officer'));
+      return appSession(officerStore, appFetch(t.app));
+    };
 
     before(async () => {
       t = await startTestApp(backend);

@@ -44,6 +44,21 @@ describe('the officer page refuses swapped enrolment keys', { skip: skip ?? fals
     const row = officer.page.locator('[data-testid="pending-row"][data-user="de.anna"]');
     await row.waitFor();
     assert.equal(await row.getByTestId('pending-code').textContent(), shown);
+    assert.match(
+      (await row.getByTestId('pending-person').textContent()) ?? '',
+      /member · cleared RESTREINT UE/,
+    );
+    const shots = process.env.VALISE_SCREENSHOTS;
+    if (shots) {
+      for (const [name, width] of [
+        ['wide', 1280],
+        ['narrow', 390],
+      ] as const) {
+        await officer.page.setViewportSize({ width, height: 900 });
+        await officer.page.screenshot({ path: `${shots}/officer-pending-${name}.png`, fullPage: true });
+      }
+      await officer.page.setViewportSize({ width: 1280, height: 900 });
+    }
 
     // The operator puts their own keys in Anna's pending enrolment.
     const signer = await generateSigner();
