@@ -338,7 +338,7 @@ export async function run(log: (line: string) => void) {
     const firstSlow = slow.alarms[0];
     const slowHours = firstSlow ? Number(((firstSlow.at - midnight) / 3600).toFixed(2)) : null;
     log(
-      `slow thief (one cable every 5 minutes): first alarm ${firstSlow ? `${firstSlow.type} after ${slowHours} simulated hours` : 'none in 48 hours'} (read-rate signal; the clone, origin and hours signals are not on this branch)`,
+      `slow thief (one cable every 5 minutes): first alarm ${firstSlow ? `${firstSlow.type} after ${slowHours} simulated hours` : 'none in 48 hours'} (every signal on: rate, hours, origin, old archive, clone)`,
     );
 
     // A normal week: a diplomat and a registry device, from the Monday after.
