@@ -13,12 +13,19 @@ import { inboxVerb } from './verbs/inbox.ts';
 import { inviteVerb } from './verbs/invite.ts';
 import { networkEnrol } from './verbs/network-enrol.ts';
 import { networkInit } from './verbs/network-init.ts';
+
+import { networkPresidency } from './verbs/network-presidency.ts';
+
 import { orgCertify } from './verbs/org-certify.ts';
 import { orgRequest } from './verbs/org-request.ts';
+
 import { readVerb } from './verbs/read.ts';
 import { revokeVerb } from './verbs/revoke.ts';
 import { sendVerb } from './verbs/send.ts';
 import { serveVerb } from './verbs/serve.ts';
+import { silenceExtendVerb, silenceObjectVerb, silenceWithdrawVerb } from './verbs/silence-act.ts';
+import { silenceOpenVerb } from './verbs/silence-open.ts';
+import { silenceStatusVerb } from './verbs/silence-status.ts';
 import { watchVerb } from './verbs/watch.ts';
 
 export const VERBS: readonly Verb[] = [
@@ -43,4 +50,10 @@ export const VERBS: readonly Verb[] = [
   serveVerb,
   canaryPlantVerb,
   canaryListVerb,
+  networkPresidency,
+  silenceOpenVerb,
+  silenceExtendVerb,
+  silenceWithdrawVerb,
+  silenceObjectVerb,
+  silenceStatusVerb,
 ];

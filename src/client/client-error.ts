@@ -71,6 +71,10 @@ export const CLIENT_ERROR_CODES = [
   'COMPARISON_REQUIRED',
   /** The comparison code given is not the one of the pending enrolment's keys. */
   'COMPARISON_MISMATCH',
+  /** The server's recorded silence-procedure outcome differs from the one the log proves. */
+  'SILENCE_VERDICT_MISMATCH',
+  /** The server's account of a silence procedure does not match its own proven log. */
+  'PROCEDURE_INVALID',
   /** A key file's passphrase is wrong, or the encrypted file was altered. */
   'PASSPHRASE_WRONG',
   /** A key file is encrypted and no passphrase can be asked for (no terminal, none configured). */

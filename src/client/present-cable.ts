@@ -38,6 +38,9 @@ export interface CablePresentation {
   readonly addressees: string;
   readonly groups: readonly string[];
   readonly replyTo?: string;
+  /** The silence-procedure act the cable is, and the deadline it sets. */
+  readonly silence?: string;
+  readonly silenceDeadline?: number;
   readonly subject: string;
   readonly tags: readonly string[];
   readonly body: string;
@@ -78,6 +81,8 @@ export function presentCable(read: {
     addressees: header.distribution.map((d) => `${d.org} (${d.role})`).join(', '),
     groups: header.groups,
     ...(header.replyTo ? { replyTo: header.replyTo } : {}),
+    ...(header.silence ? { silence: header.silence } : {}),
+    ...(header.silenceDeadline !== undefined ? { silenceDeadline: header.silenceDeadline } : {}),
     subject: content.subject,
     tags: content.tags,
     body: content.body,

@@ -15,7 +15,8 @@
  *  4. the header's epoch is the directory's current one (else 409 EPOCH_STALE with it);
  *  5. the date-time group is within a few minutes of the server's clock, either way;
  *  6. every listed attachment was uploaded by the sender device, unlinked and unexpired;
- *  7. the series: the next serial of the organisation's year, chained to its last cable
+ *  7. a silence-procedure act keeps the procedure's rules (silence/check-silence-act.ts);
+ *  8. the series: the next serial of the organisation's year, chained to its last cable
  *     (checked inside the store transaction, which decides races);
  * then cable, wraps and the `cable.accepted` event commit in one transaction, and only
  * then is the receipt signed and sent.
@@ -30,6 +31,7 @@ import { verifySealedCable } from '../core/cable/verify-sealed-cable.ts';
 import { constantTimeEqual, toBase64url } from '../core/encoding/bytes.ts';
 import { yearOf } from '../core/encoding/date-time-group.ts';
 import type { DirectoryDevice } from '../core/identity/directory.ts';
+import { actDetailJson } from '../core/procedure/silence-events.ts';
 import { actorOf, auditRecord } from './audit-event.ts';
 import { unixSeconds } from './clock.ts';
 import { type Receipt, signReceipt } from './receipt.ts';
@@ -37,6 +39,7 @@ import { headJson } from './series-head.ts';
 import type { ServerContext } from './server-context.ts';
 import type { ServerErrorCode } from './server-error.ts';
 import { ServerError } from './server-error.ts';
+import { checkSilenceAct } from './silence/check-silence-act.ts';
 import type { AttachmentRefusal, CableRecord } from './store/store.ts';
 
 export interface Accepted {
@@ -121,7 +124,10 @@ export async function acceptCable(
   );
   if (refused !== undefined) throw attachmentRefused(refused);
 
-  // 7. The series, then one transaction.
+  // 7. The silence procedure's rules; the act is recorded in the cable's transaction.
+  const silence = await checkSilenceAct(ctx, header, now);
+
+  // 8. The series, then one transaction.
   const year = yearOf(header.sentAt);
   const outcome = await ctx.store.acceptCable(
     {
@@ -142,6 +148,7 @@ export async function acceptCable(
       sentAt: header.sentAt,
       acceptedAt: now,
       attachments,
+      ...(silence ? { silence } : {}),
     },
     cable.wraps,
     auditRecord({
@@ -155,6 +162,7 @@ export async function acceptCable(
         classification: header.classification,
         precedence: header.precedence,
         recipients: header.recipients.length,
+        ...(silence ? { silence: actDetailJson(silence) } : {}),
       },
     }),
   );

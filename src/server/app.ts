@@ -29,6 +29,7 @@ import { inboxRoutes } from './routes/inbox.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { networkRoutes } from './routes/network.ts';
 import { orgRoutes } from './routes/orgs.ts';
+import { silenceRoutes } from './routes/silence.ts';
 import { watchRoutes } from './routes/watch.ts';
 import { addSecurityHeaders } from './security-headers.ts';
 import { DEFAULT_LIMITS, type ServerContext, type ServerLimits } from './server-context.ts';
@@ -152,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       inboxRoutes(api, ctx);
       deviceRoutes(api, ctx);
       watchRoutes(api, ctx);
+      silenceRoutes(api, ctx, deps.checkpointer);
     },
     { prefix: API_PREFIX },
   );

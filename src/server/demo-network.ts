@@ -29,6 +29,7 @@ import type { NetworkRoot } from '../core/identity/directory.ts';
 import { invitationKeys } from '../core/identity/enrolment-binding.ts';
 import { issueCertificate } from '../core/identity/issue-certificate.ts';
 import { auditRecord, directoryEntryAudit } from './audit-event.ts';
+import { nameDemoPresidency } from './demo-presidency.ts';
 import { entryRow } from './directory-cache.ts';
 import type { Store } from './store/store.ts';
 
@@ -239,6 +240,7 @@ async function writeDemoNetwork(
       throw new Error('the demo network needs an empty store');
     }
   }
+  await nameDemoPresidency(store, root, rootSigner, now);
   const links: DemoLink[] = [];
   for (const person of DEMO_PEOPLE) {
     const id = randomId();

@@ -22,6 +22,8 @@ export interface ServerLimits {
   readonly attachmentOrgBytes: number;
   /** How long an unlinked attachment is kept, in seconds (VALISE_ATTACHMENT_GRACE_HOURS). */
   readonly attachmentGraceSeconds: number;
+  /** The longest a silence procedure may run from now, in seconds (docs/design.md §2). */
+  readonly maxSilenceSeconds: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -32,6 +34,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   attachmentDeviceBytes: 256 * 1024 * 1024,
   attachmentOrgBytes: 2048 * 1024 * 1024,
   attachmentGraceSeconds: 24 * 3600,
+  maxSilenceSeconds: 14 * 86_400,
 };
 
 export interface ServerContext {

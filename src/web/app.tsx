@@ -15,6 +15,7 @@ import { InboxPage } from './inbox-page.tsx';
 import { LiveInbox } from './live-inbox.tsx';
 import { OfficerPage } from './officer-page.tsx';
 import { errorCode, errorDetails, plainWords } from './plain-words.ts';
+import { ProcedurePage } from './procedure-page.tsx';
 import { SignInPage } from './sign-in-page.tsx';
 import { StoppedPage } from './stopped-page.tsx';
 import { WatchPage } from './watch-page.tsx';
@@ -150,6 +151,7 @@ export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?
       {route.page === 'officer' && <OfficerPage device={device} me={me} onError={onError} />}
       {route.page === 'audit' && <AuditPage device={device} me={me} />}
       {route.page === 'watch' && <WatchPage device={device} me={me} onError={onError} />}
+      {route.page === 'procedure' && <ProcedurePage device={device} me={me} id={route.id} />}
     </Shell>
   );
 }

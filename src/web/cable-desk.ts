@@ -28,9 +28,16 @@ export async function readCable(
   id: string,
 ): Promise<CableView> {
   const { archive } = await device.open();
-  return openInboxCable(await device.fresh(), archive, id, (attachments) => {
+  const remember = (attachments: readonly AttachmentDescriptor[]) => {
     opened.set(id, attachments);
-  });
+  };
+  const view = await openInboxCable(await device.fresh(), archive, id, remember);
+  // A cable sealed at an epoch newer than the directory this device synced a moment ago
+  // (docs/design.md §6): sync now and verify once more, rather than show a false refusal.
+  if (!view.ok && view.code === 'UNKNOWN_DEVICE') {
+    return openInboxCable(await device.fresh(0), archive, id, remember);
+  }
+  return view;
 }
 
 export async function attachment(

@@ -137,6 +137,15 @@ export function CablePage(props: {
           From: {cable.from} · To: {cable.addressees}
           {cable.groups.length > 0 && ` · groups ${cable.groups.join(', ')}`}
           {cable.replyTo && ` · reply to ${cable.replyTo}`}
+          {cable.silence === 'open' && (
+            <>
+              {' · '}
+              <a href={`#/procedure/${cable.id}`} data-testid="procedure-link">
+                silence procedure
+              </a>
+            </>
+          )}
+          {cable.silence && cable.silence !== 'open' && ` · silence procedure: ${cable.silence}`}
         </div>
         <p className="verification good" data-testid="verification" data-code="OK">
           ✔ Signed by {cable.signature}: signature, certificate chain to the network root and recipient set

@@ -61,6 +61,17 @@ export async function send(
   if (distribution.length === 0)
     throw new ClientError('INVALID_ARGUMENT', 'name at least one action or info addressee');
   const replyTo = draft.replyTo.trim();
+  const hours = (draft.silenceHours ?? '').trim();
+  if (hours !== '' && !/^[1-9][0-9]{0,3}$/.test(hours)) {
+    throw new ClientError(
+      'INVALID_ARGUMENT',
+      'give the silence procedure a whole number of hours, or leave it empty',
+    );
+  }
+  const silence =
+    hours === ''
+      ? {}
+      : { silence: 'open' as const, silenceDeadline: device.clock.nowSeconds() + Number(hours) * 3600 };
   const sent = await sendCable({
     session,
     draft: {
@@ -70,6 +81,7 @@ export async function send(
       distribution,
       groups: [...draft.groups].sort(),
       ...(replyTo ? { replyTo } : {}),
+      ...silence,
     },
     content: { subject, body: draft.body },
     attachments: files,

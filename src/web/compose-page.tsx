@@ -189,6 +189,16 @@ export function ComposePage(props: {
             data-testid="reply-to"
           />
         </label>
+        <label>
+          Silence procedure (Presidency): adopted in hours
+          <input
+            value={draft.silenceHours ?? ''}
+            inputMode="numeric"
+            placeholder="none"
+            onChange={(e) => set({ silenceHours: e.target.value })}
+            data-testid="silence-hours"
+          />
+        </label>
       </div>
       <AddresseePicker
         title="Action addressees"

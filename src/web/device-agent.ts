@@ -39,6 +39,7 @@ import type {
   Me,
   OfficerContact,
   PendingRow,
+  ProcedureView,
   RecipientView,
   SearchHit,
   WatchActivityView,
@@ -48,6 +49,7 @@ import { directoryView } from './directory-view.ts';
 import { errorView } from './error-view.ts';
 import { InboxFollower } from './inbox-follower.ts';
 import * as officer from './officer-desk.ts';
+import * as procedures from './procedure-desk.ts';
 import * as watch from './watch-desk.ts';
 
 export class DeviceAgent implements DeviceApi {
@@ -263,5 +265,13 @@ export class DeviceAgent implements DeviceApi {
 
   securityOfficers(): Promise<readonly OfficerContact[]> {
     return watch.securityOfficers(this.#device);
+  }
+
+  procedure(id: string): Promise<ProcedureView> {
+    return procedures.procedure(this.#device, id);
+  }
+
+  breakSilence(id: string, reason: string): Promise<{ readonly reference: string }> {
+    return procedures.breakSilence(this.#device, id, reason);
   }
 }

@@ -111,6 +111,8 @@ export interface Draft {
   readonly info: readonly string[];
   readonly groups: readonly string[];
   readonly replyTo: string;
+  /** Opens a silence procedure adopted in this many hours (the Presidency only); empty: none. */
+  readonly silenceHours?: string;
   readonly subject: string;
   readonly body: string;
 }
@@ -262,6 +264,32 @@ export interface FileInput {
   readonly data: Uint8Array;
 }
 
+/** A silence procedure as this device decided it from the proven log (src/client/silence-status.ts). */
+export interface ProcedureView {
+  readonly id: string;
+  readonly reference: string;
+  readonly presidency: string;
+  readonly deadline: number;
+  /** The server's time when it answered: the countdown runs from it. */
+  readonly now: number;
+  readonly state: 'open' | 'closing' | 'closed';
+  readonly participants: readonly {
+    readonly org: string;
+    readonly receivedAt?: number;
+    readonly acknowledgedAt?: number;
+    readonly objectedAt?: number;
+  }[];
+  readonly objections: readonly { readonly org: string; readonly at: number; readonly reason?: string }[];
+  /** Once recorded by the server and confirmed here. */
+  readonly outcome?: {
+    readonly outcome: string;
+    readonly undelivered: readonly string[];
+    readonly withdrawnAt?: number;
+  };
+  /** This device's organisation is a participant that has not objected. */
+  readonly mayObject: boolean;
+}
+
 /** What the device worker does; each method is one message and one answer. */
 export interface DeviceApi {
   status(): Promise<DeviceStatus>;
@@ -335,6 +363,10 @@ export interface DeviceApi {
   finishWatchStepUp(passkey: unknown): Promise<void>;
   /** This device's organisation's security officers, from the directory it verified last. */
   securityOfficers(): Promise<readonly OfficerContact[]>;
+  /** A silence procedure, decided here from the proven log; objections' reasons decrypted here. */
+  procedure(id: string): Promise<ProcedureView>;
+  /** Breaks silence: an objection with `reason` (a step-up act). */
+  breakSilence(id: string, reason: string): Promise<{ readonly reference: string }>;
 }
 
 /** What the worker sends unasked: the watch's live events, and why the stream ended. */

@@ -10,6 +10,7 @@ export type Route =
   | { readonly page: 'officer' }
   | { readonly page: 'watch' }
   | { readonly page: 'audit' }
+  | { readonly page: 'procedure'; readonly id: string }
   | { readonly page: 'enrol'; readonly code: string };
 
 export function parseRoute(hash: string): Route {
@@ -25,6 +26,8 @@ export function parseRoute(hash: string): Route {
       return { page: 'audit' };
     case 'watch':
       return { page: 'watch' };
+    case 'procedure':
+      return parts[1] ? { page: 'procedure', id: parts[1] } : { page: 'inbox' };
     case 'enrol':
       return parts[1] ? { page: 'enrol', code: parts[1] } : { page: 'inbox' };
     default:

@@ -35,7 +35,17 @@ const CORE_PACKAGES = ['@noble/hashes', '@noble/curves', '@noble/post-quantum', 
  * The access rule (`policy.ts`) reads the cable header model, and sealing and opening ask it
  * who is entitled: the one two-way arrow, limited to the two model files the rule names.
  */
-const CORE_AREAS = ['encoding', 'crypto', 'identity', 'wire', 'log', 'policy', 'cable', 'api'] as const;
+const CORE_AREAS = [
+  'encoding',
+  'crypto',
+  'identity',
+  'wire',
+  'log',
+  'policy',
+  'cable',
+  'procedure',
+  'api',
+] as const;
 type CoreArea = (typeof CORE_AREAS)[number] | 'root';
 const CORE_ALLOWED: Record<(typeof CORE_AREAS)[number], readonly CoreArea[]> = {
   encoding: ['root'],
@@ -45,8 +55,10 @@ const CORE_ALLOWED: Record<(typeof CORE_AREAS)[number], readonly CoreArea[]> = {
   log: ['root', 'encoding', 'crypto', 'identity'],
   policy: ['root', 'encoding', 'identity'],
   cable: ['root', 'encoding', 'crypto', 'identity', 'policy'],
+  // The silence procedure reads cable headers and the audit log's events.
+  procedure: ['root', 'encoding', 'crypto', 'identity', 'log', 'cable'],
   // The API contract (routes, error codes) names the documents of every area below it.
-  api: ['root', 'encoding', 'crypto', 'identity', 'wire', 'log', 'policy', 'cable'],
+  api: ['root', 'encoding', 'crypto', 'identity', 'wire', 'log', 'policy', 'cable', 'procedure'],
 };
 const POLICY_READS_FROM_CABLE = ['cable/cable-header.ts', 'cable/precedence.ts'];
 

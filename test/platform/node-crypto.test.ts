@@ -54,6 +54,14 @@ describe('every primitives path passes the frozen vectors', () => {
           load('cables.json').vectors as CableVector[],
           valiseSuites(primitives).xwing,
         )),
+        ...(await checkCableVectors(
+          load('cables-v2.json').vectors as CableVector[],
+          valiseSuites(primitives).xwing,
+        )),
+        ...(await checkCableVectors(
+          load('cables-v3.json').vectors as CableVector[],
+          valiseSuites(primitives).xwing,
+        )),
       ];
       assert.ok(results.length >= 25, `ran ${results.length} vectors`);
       assert.deepEqual(

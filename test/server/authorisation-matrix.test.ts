@@ -19,6 +19,7 @@ import { cosign } from '../../src/core/log/checkpoint/cosign.ts';
 import { parseNote } from '../../src/core/log/checkpoint/parse-note.ts';
 import { cosignatureSigner } from '../../src/core/log/checkpoint/signer.ts';
 import { witnessKeyName } from '../../src/core/log/log-names.ts';
+import { signPresidency } from '../../src/core/procedure/presidency.ts';
 import { DEFAULT_READ_THRESHOLDS } from '../../src/core/watch/read-thresholds.ts';
 import { DEFAULT_WORKING_HOURS } from '../../src/core/watch/working-hours.ts';
 import { signRequest } from '../../src/core/wire/sign-request.ts';
@@ -685,7 +686,48 @@ const MATRIX: Record<string, Row> = {
     expect: { ...all(403), anonymous: 401, 'de.officer': 200, 'fr.officer': 200, 'cy.authority': 200 },
     call: (t, actor) => t.api.get('/api/v1/audit/events?limit=5', as(actor, t)),
   },
+  // The silence procedure: the network authority names the Presidency; a procedure is shown
+  // to the devices entitled to its text (DE opened it to FR, COEST, RESTREINT UE).
+  'PUT /api/v1/network/presidency': {
+    levels: ['-'],
+    // The root's signature is the authority, whoever carries the act.
+    expect: { ...all(200), 'de.anna.old': 403 },
+    async call(t, actor) {
+      presidencyActs += 1;
+      const act = await signPresidency(
+        {
+          v: 1,
+          kind: 'presidency',
+          network: t.network.root.network,
+          org: 'DE',
+          from: T0 - 86_400,
+          until: T0 + 180 * 86_400,
+          issuedAt: T0 + presidencyActs,
+        },
+        t.network.rootSigner,
+      );
+      return t.api.send('PUT', '/api/v1/network/presidency', { body: { act }, ...as(actor, t) });
+    },
+  },
+  'GET /api/v1/silence/:id': {
+    levels: ['-'],
+    expect: {
+      ...all(404),
+      anonymous: 401,
+      'de.anna': 200,
+      'de.anna.2': 200,
+      'de.registry': 200,
+      'fr.claire': 200,
+      'fr.dan': 200,
+      'fr.registry': 200,
+      'de.anna.old': 403,
+    },
+    call: (t, actor, _level, cables) => t.api.get(`/api/v1/silence/${cables.get('-')}`, as(actor, t)),
+  },
 };
+
+/** Presidency acts signed so far: each row call signs a newer one. */
+let presidencyActs = 0;
 
 /** A fresh invitation to de.bob, written straight to the store. */
 async function webInvitation(t: TestApp): Promise<{ id: string; secret: Uint8Array }> {
@@ -776,6 +818,35 @@ for (const backend of await backends()) {
         assert.equal(response.status, 201, response.text);
         cables.set(level, cable.header.id);
       }
+      // A silence procedure opened by DE (the Presidency) to FR, keyed '-' in `cables`.
+      presidencyActs += 1;
+      const act = await signPresidency(
+        {
+          v: 1,
+          kind: 'presidency',
+          network: t.network.root.network,
+          org: 'DE',
+          from: T0 - 86_400,
+          until: T0 + 180 * 86_400,
+          issuedAt: T0 + presidencyActs,
+        },
+        t.network.rootSigner,
+      );
+      const named = await t.api.send('PUT', '/api/v1/network/presidency', {
+        body: { act },
+        as: device(t.network, 'cy.authority'),
+      });
+      assert.equal(named.status, 200, named.text);
+      const procedure = await testCable(t.directory, {
+        sender: anna,
+        distribution: [{ org: 'FR', role: 'action' }],
+        groups: ['COEST'],
+        silence: { act: 'open', deadline: T0 + 86_400 },
+        ...(await nextPosition(t.api, anna)),
+      });
+      const opened = await t.api.post('/api/v1/cables', cableBody(procedure), { as: anna });
+      assert.equal(opened.status, 201, opened.text);
+      cables.set('-', procedure.header.id);
     });
     after(async () => {
       await t?.close();

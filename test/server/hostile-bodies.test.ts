@@ -270,6 +270,9 @@ for (const backend of await backends()) {
         { method: 'GET', path: '/api/v1/web/session', as: 'de.anna' },
         { method: 'GET', path: '/', as: undefined },
         { method: 'GET', path: '/assets/*', as: undefined },
+        // The silence procedure: the Presidency act (root-signed), a procedure's status.
+        { method: 'PUT', path: '/api/v1/network/presidency', as: 'cy.authority' },
+        { method: 'GET', path: `/api/v1/silence/${cableId}`, as: 'fr.claire' },
       ];
       before0 = await actCounts(t.store);
     });

@@ -56,6 +56,13 @@ export const readVerb: Verb = {
     }
     const shown = presentCable({ reference, cable, directory: session.directory });
     const { signedBy } = shown;
+    const { silence, silenceDeadline } = cable.header;
+    const procedureLine =
+      silence === undefined
+        ? []
+        : [
+            `SILENCE PROCEDURE ${silence.toUpperCase()}${silenceDeadline !== undefined ? ` deadline ${new Date(silenceDeadline * 1000).toISOString()}` : ''} (valise silence status ${silence === 'open' ? reference : (shown.replyTo ?? reference)})`,
+          ];
     return {
       json: {
         id: shown.id,
@@ -68,6 +75,8 @@ export const readVerb: Verb = {
         distribution: shown.distribution,
         groups: shown.groups,
         ...(shown.replyTo ? { replyTo: shown.replyTo } : {}),
+        ...(silence !== undefined ? { silence } : {}),
+        ...(silenceDeadline !== undefined ? { silenceDeadline } : {}),
         subject: shown.subject,
         tags: shown.tags,
         body: shown.body,
@@ -90,6 +99,7 @@ export const readVerb: Verb = {
         `${reference}  ${shown.dtg}  ${shown.precedence}`,
         `FROM ${shown.from}  TO ${shown.addressees}${shown.groups.length > 0 ? `  GROUPS ${shown.groups.join(', ')}` : ''}`,
         ...(shown.replyTo ? [`REPLY TO ${shown.replyTo}`] : []),
+        ...procedureLine,
         `SUBJECT ${shown.subject}`,
         ...(shown.tags.length > 0 ? [`TAGS ${shown.tags.join(', ')}`] : []),
         '',

@@ -48,7 +48,7 @@ export const decodeReceiptAnswer = object({ receipt: decodeReceipt });
 export const decodeCableAnswer = object({ cable: decodeSealedCable });
 
 /** The header arrives either as the canonical JSON value or as its canonical text. */
-const decodeSignedHeader: Decoder<CableHeader> = (value, field) =>
+export const decodeSignedHeader: Decoder<CableHeader> = (value, field) =>
   decodeCableHeader(
     typeof value === 'string' ? parseCanonical(value, { maxBytes: 2 * 1024 * 1024 }) : value,
     field,

@@ -23,6 +23,7 @@ import {
 } from '../encoding/identifiers.ts';
 import { decodeNetworkName, decodeSignedEntries, decodeSignedEntry } from '../identity/certificate.ts';
 import { CLASSIFICATIONS } from '../identity/classification.ts';
+import { decodeSignedPresidency } from '../procedure/presidency.ts';
 import { route } from './route.ts';
 import { decodeCount, decodeHashList, decodeTime, nullable } from './shared-decoders.ts';
 
@@ -32,6 +33,8 @@ export const decodeNetworkInfo = object({
   accreditation: enumOf(CLASSIFICATIONS),
   serverKey: decodeEd25519PublicKey,
   epoch: decodeCount,
+  /** The Presidency act in force (docs/design.md §2), signed by the network root. */
+  presidency: optional(decodeSignedPresidency),
 });
 export type NetworkInfo = Infer<typeof decodeNetworkInfo>;
 

@@ -121,6 +121,23 @@ export const ERROR_CODES = {
   COSIGNATURE_INVALID: { status: 422, meaning: "not this witness's cosignature of the stored checkpoint" },
   // 429
   RATE_LIMITED: { status: 429, meaning: 'too many requests from this device or source; slow down' },
+  // The silence procedure (docs/design.md §2)
+  NOT_PRESIDENCY: {
+    status: 403,
+    meaning: 'only the Presidency in office opens, extends or withdraws a silence procedure',
+  },
+  DEADLINE_INVALID: {
+    status: 422,
+    meaning:
+      "the silence deadline is in the past, not later than the one in force, or beyond the network's maximum",
+  },
+  PROCEDURE_UNKNOWN: { status: 422, meaning: 'the cable replies to no silence procedure this server holds' },
+  PROCEDURE_CLOSED: {
+    status: 409,
+    meaning: 'the silence procedure has reached its deadline or was withdrawn',
+  },
+  PRESIDENCY_INVALID: { status: 422, meaning: "the Presidency act is not signed by the network's root key" },
+  PRESIDENCY_OUTDATED: { status: 409, meaning: 'the Presidency act is not newer than the one in force' },
   // 5xx: the server's own faults, never the client's
   INTERNAL: { status: 500, meaning: 'the server failed; its log says why' },
   INTEGRITY_FAILED: {

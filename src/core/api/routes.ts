@@ -6,6 +6,7 @@ import { CABLE_ROUTES } from './cable-routes.ts';
 import { DIRECTORY_ROUTES } from './directory-routes.ts';
 import { LOG_ROUTES } from './log-routes.ts';
 import type { AnyRoute } from './route.ts';
+import { SILENCE_ROUTES } from './silence-routes.ts';
 import { WATCH_ROUTES } from './watch-routes.ts';
 import { WEB_ROUTES } from './web-routes.ts';
 
@@ -17,6 +18,7 @@ export const ROUTES = {
   ...LOG_ROUTES,
   ...WEB_ROUTES,
   ...WATCH_ROUTES,
+  ...SILENCE_ROUTES,
 } as const;
 export type RouteName = keyof typeof ROUTES;
 

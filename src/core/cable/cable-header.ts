@@ -39,12 +39,29 @@ export const SUITES = ['valise-v1/x-wing/hkdf-sha256/aes-256-gcm'] as const;
 export type Suite = (typeof SUITES)[number];
 export const CURRENT_SUITE: Suite = SUITES[0];
 /**
- * The format versions this build opens, and the one it seals. Version 2 leaves the
+/**
+ * The format versions this build opens, and the ones it seals. Version 2 leaves the
  * directory epoch out of the envelope hash (`envelopeHash`), so a cable refused for a stale
  * epoch is re-wrapped and re-signed for the current one without encrypting its content again.
+ * Version 3 is version 2 plus the optional `silence` field (the procedure act a cable is,
+ * docs/design.md §2); a header without it is written as version 2, so every reader of
+ * version 2 still reads it. `v` is inside every signed and hashed value, so a header of one
+ * version can never be read as another.
  */
-export const FORMAT_VERSIONS = [1, 2] as const;
+export const FORMAT_VERSIONS = [1, 2, 3] as const;
 export const FORMAT_VERSION = 2;
+/** The version of a header carrying a silence-procedure act. */
+export const SILENCE_FORMAT_VERSION = 3;
+
+/**
+ * The silence-procedure acts a cable can be (docs/design.md §2), in the header so the server
+ * can hold each to the procedure's rules and deadline without reading the content:
+ * `open` (the Presidency circulates a text with `silenceDeadline`), `extend` (a new, later
+ * `silenceDeadline`), `withdraw`, and `object` (a participant breaks silence); all but `open`
+ * reply to the procedure's cable.
+ */
+export const SILENCE_ACTS = ['open', 'extend', 'withdraw', 'object'] as const;
+export type SilenceAct = (typeof SILENCE_ACTS)[number];
 
 export const MAX_ADDRESSEES = 64;
 export const MAX_GROUPS = 16;
@@ -77,6 +94,8 @@ export interface CableEnvelope {
   readonly replyTo?: string;
   /** Silence procedure: adopted at this instant (Unix seconds) unless silence is broken. */
   readonly silenceDeadline?: number;
+  /** Format 3: the silence-procedure act this cable is. */
+  readonly silence?: SilenceAct;
   /** The directory epoch the sender computed the recipients at. */
   readonly epoch: number;
 }
@@ -110,6 +129,7 @@ const ENVELOPE_SHAPE = {
   groups: array(decodeGroup, { max: MAX_GROUPS, unique: true }),
   replyTo: optional(decodeReference),
   silenceDeadline: optional(decodeTime),
+  silence: optional(enumOf(SILENCE_ACTS)),
   epoch: integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
 };
 
@@ -156,6 +176,26 @@ function checkEnvelope(h: CableEnvelope, field: string): void {
       at('silenceDeadline'),
       'the silence deadline must be after the date-time group',
     );
+  }
+  checkSilenceAct(h, at);
+}
+
+/** Format 3's rules for the `silence` field (docs/design.md §2, "Silence procedure"). */
+function checkSilenceAct(h: CableEnvelope, at: (name: string) => string): void {
+  if (h.silence === undefined) return;
+  const refuse = (name: string, message: string) => {
+    throw new EncodingError('INVALID_VALUE', at(name), message);
+  };
+  if (h.v < SILENCE_FORMAT_VERSION) refuse('silence', 'a silence-procedure act needs format version 3');
+  const needsDeadline = h.silence === 'open' || h.silence === 'extend';
+  if (needsDeadline && h.silenceDeadline === undefined) {
+    refuse('silenceDeadline', `a silence ${h.silence} cable needs a silenceDeadline`);
+  }
+  if (!needsDeadline && h.silenceDeadline !== undefined) {
+    refuse('silenceDeadline', `a silence ${h.silence} cable carries no silenceDeadline`);
+  }
+  if (h.silence !== 'open' && h.replyTo === undefined) {
+    refuse('replyTo', `a silence ${h.silence} cable replies to the procedure's cable`);
   }
 }
 

@@ -37,7 +37,7 @@ import {
   MAX_TAGS,
 } from './cable-content.ts';
 import { CableError, decoded } from './cable-error.ts';
-import type { Addressee, CableEnvelope, CableHeader } from './cable-header.ts';
+import type { Addressee, CableEnvelope, CableHeader, SilenceAct } from './cable-header.ts';
 import {
   CURRENT_SUITE,
   decodeCableEnvelope,
@@ -47,6 +47,8 @@ import {
   FORMAT_VERSION,
   MAX_ADDRESSEES,
   MAX_GROUPS,
+  SILENCE_ACTS,
+  SILENCE_FORMAT_VERSION,
 } from './cable-header.ts';
 import type { WrapRequest } from './key-wrap.ts';
 import { wrapContentKey } from './key-wrap.ts';
@@ -65,6 +67,8 @@ export interface CableDraft {
   readonly groups?: readonly string[];
   readonly replyTo?: string;
   readonly silenceDeadline?: number;
+  /** The silence-procedure act this cable is (sealed as format 3). */
+  readonly silence?: SilenceAct;
   /** Unix seconds: the date-time group. */
   readonly sentAt: number;
 }
@@ -249,6 +253,7 @@ const decodeCableDraft = object({
   groups: optional(array(decodeGroup, { max: MAX_GROUPS, unique: true })),
   replyTo: optional(decodeReference),
   silenceDeadline: optional(integer({ min: MIN_TIME, max: MAX_TIME })),
+  silence: optional(enumOf(SILENCE_ACTS)),
   sentAt: integer({ min: MIN_TIME, max: MAX_TIME }),
 });
 
@@ -266,7 +271,7 @@ function buildEnvelope(request: SealRequest, org: string): CableEnvelope {
   return decoded(() =>
     decodeCableEnvelope(
       toJsonValue({
-        v: FORMAT_VERSION,
+        v: draft.silence === undefined ? FORMAT_VERSION : SILENCE_FORMAT_VERSION,
         suite: CURRENT_SUITE,
         id: request.id === undefined ? randomId() : request.id,
         org,
@@ -279,6 +284,7 @@ function buildEnvelope(request: SealRequest, org: string): CableEnvelope {
         groups: [...(draft.groups ?? [])].sort(),
         replyTo: draft.replyTo,
         silenceDeadline: draft.silenceDeadline,
+        silence: draft.silence,
         epoch: request.directory.epoch,
       }),
       'draft',

@@ -39,6 +39,8 @@ export const LABELS = {
   enrolmentBinding: 'valise/v1/enrolment-binding',
   /** SHA-256 of a device's public keys, read aloud as the enrolment comparison code. */
   comparisonCode: 'valise/v1/comparison-code',
+  /** Ed25519 by the network root over the act naming the Presidency and its term. */
+  presidency: 'valise/v1/presidency',
   /** scrypt salt prefix deriving the AES-256-GCM key of a CLI key file from its passphrase. */
   keyFile: 'valise/v1/key-file',
   /** Ed25519 by a new organisation key over its signing request (proof of possession). */

@@ -63,6 +63,11 @@ export const WATCH_EVENT_TYPES = [
 export const ATTACHMENT_EVENT_TYPES = ['attachment.uploaded', 'attachment.expired'] as const;
 /** The watch's events a passkey touch raises (exercised in Chromium, test/e2e). */
 export const WATCH_PASSKEY_EVENT_TYPES = ['watch.stepped-up'] as const;
+/**
+ * The network's configuration and the silence procedure (docs/design.md §2): the Presidency
+ * act the network authority signed, and the server's verdict at a procedure's deadline.
+ */
+export const PROCEDURE_EVENT_TYPES = ['network.presidency', 'silence.outcome'] as const;
 
 export const AUDIT_EVENT_TYPES = [
   ...API_EVENT_TYPES,
@@ -70,6 +75,7 @@ export const AUDIT_EVENT_TYPES = [
   ...WATCH_EVENT_TYPES,
   ...ATTACHMENT_EVENT_TYPES,
   ...WATCH_PASSKEY_EVENT_TYPES,
+  ...PROCEDURE_EVENT_TYPES,
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

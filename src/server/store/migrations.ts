@@ -335,6 +335,49 @@ function enrolmentBinding(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * The silence procedure (docs/design.md §2): the Presidency acts, each procedure act (keyed
+ * by its cable, indexed by procedure), and the outcome recorded once per procedure (its
+ * primary key makes a second verdict impossible).
+ */
+function silenceProcedure(dialect: Dialect): Migration {
+  const t = typesOf(dialect);
+  return {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('presidencies')
+        .addColumn('issued_at', t.int, (c) => c.primaryKey())
+        .addColumn('org', 'text', (c) => c.notNull())
+        .addColumn('from_at', t.int, (c) => c.notNull())
+        .addColumn('until_at', t.int, (c) => c.notNull())
+        .addColumn('act', t.bytes, (c) => c.notNull())
+        .addColumn('added_at', t.int, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('silence_acts')
+        .addColumn('cable_id', 'text', (c) => c.primaryKey())
+        .addColumn('procedure', 'text', (c) => c.notNull())
+        .addColumn('act', 'text', (c) => c.notNull())
+        .addColumn('org', 'text', (c) => c.notNull())
+        .addColumn('at', t.int, (c) => c.notNull())
+        .addColumn('deadline', t.int)
+        .execute();
+      await db.schema
+        .createIndex('silence_acts_by_procedure')
+        .on('silence_acts')
+        .column('procedure')
+        .execute();
+      await db.schema
+        .createTable('silence_outcomes')
+        .addColumn('procedure', 'text', (c) => c.primaryKey())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('at', t.int, (c) => c.notNull())
+        .addColumn('leaf_index', t.int, (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
 /** The migrations, by name in the order they run. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -348,6 +391,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0006-attachment-owners': attachmentOwners(dialect),
         '0007-enrolment-binding': enrolmentBinding(dialect),
         '0008-watch-signals': watchSignals(dialect),
+        '0009-silence-procedure': silenceProcedure(dialect),
       };
     },
   };

@@ -269,6 +269,38 @@ export interface WatchHoursTable {
   hours: string;
 }
 
+/** The Presidency acts the network authority signed, newest last (sql-procedures.ts). */
+export interface PresidenciesTable {
+  issued_at: number;
+  org: string;
+  from_at: number;
+  until_at: number;
+  /** The signed act in canonical JSON. */
+  act: Uint8Array;
+  added_at: number;
+}
+
+/** Each silence-procedure act, a cable, written in the cable's own transaction. */
+export interface SilenceActsTable {
+  cable_id: string;
+  /** The opening cable's id (its own, for `open`). */
+  procedure: string;
+  act: string;
+  org: string;
+  /** When the server accepted it (its `cable.accepted` event's time). */
+  at: number;
+  deadline: number | null;
+}
+
+/** The verdict recorded at a procedure's deadline, with its `silence.outcome` leaf. */
+export interface SilenceOutcomesTable {
+  procedure: string;
+  /** The event's detail, canonical JSON. */
+  outcome: string;
+  at: number;
+  leaf_index: number;
+}
+
 export interface Database {
   directory_entries: DirectoryEntriesTable;
   invitations: InvitationsTable;
@@ -295,6 +327,9 @@ export interface Database {
   watch_opened: WatchOpenedTable;
   watch_canaries: WatchCanariesTable;
   watch_hours: WatchHoursTable;
+  presidencies: PresidenciesTable;
+  silence_acts: SilenceActsTable;
+  silence_outcomes: SilenceOutcomesTable;
 }
 
 export const TABLES = [
@@ -323,5 +358,8 @@ export const TABLES = [
   'watch_opened',
   'watch_canaries',
   'watch_hours',
+  'presidencies',
+  'silence_acts',
+  'silence_outcomes',
 ] as const satisfies readonly (keyof Database)[];
 export type TableName = (typeof TABLES)[number];

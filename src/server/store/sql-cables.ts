@@ -24,6 +24,7 @@ import { GroupCommit } from './group-commit.ts';
 import type { Database } from './schema.ts';
 import { linkIn, refusedLinkIn } from './sql-attachments.ts';
 import type { SqliteConnection } from './sql-log-store.ts';
+import { insertSilenceAct } from './sql-procedures.ts';
 import { blob, bytesOf } from './sql-values.ts';
 import type {
   AcceptOutcome,
@@ -170,6 +171,7 @@ export class SqlCables {
     const seq = Number(inserted.seq);
     await this.#insertWraps(trx, seq, wraps);
     await linkIn(trx, seq, cable.attachments ?? []);
+    if (cable.silence) await insertSilenceAct(trx, cable.silence);
     return { kind: 'accepted', seq };
   }
 

@@ -19,6 +19,7 @@ import { SqlEnrolments } from './sql-enrolments.ts';
 import { SqlInbox } from './sql-inbox.ts';
 import { type SqliteConnection, SqlLogStore } from './sql-log-store.ts';
 import { SqlNonces } from './sql-nonces.ts';
+import { SqlProcedures } from './sql-procedures.ts';
 import { SqlWatch } from './sql-watch.ts';
 import { SqlWebStore } from './sql-web-store.ts';
 import type {
@@ -64,6 +65,7 @@ export class SqlStore implements Store {
   readonly log: SqlLogStore;
   readonly web: SqlWebStore;
   readonly watch: SqlWatch;
+  readonly procedures: SqlProcedures;
   readonly #ctx: StoreContext;
   readonly #onClose: (() => Promise<void>) | undefined;
   readonly #directory: SqlDirectory;
@@ -93,6 +95,7 @@ export class SqlStore implements Store {
     });
     this.web = new SqlWebStore(ctx);
     this.watch = new SqlWatch(ctx);
+    this.procedures = new SqlProcedures(ctx);
     this.#directory = new SqlDirectory(ctx);
     this.#enrolments = new SqlEnrolments(ctx);
     this.#cables = new SqlCables(ctx, options.sqlite);

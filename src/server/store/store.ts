@@ -14,6 +14,7 @@
 import type { Addressee } from '../../core/cable/cable-header.ts';
 import type { LogStore } from './log-store.ts';
 import type { Dialect } from './migrations.ts';
+import type { ProcedureStore, SilenceActRecord } from './procedure-store.ts';
 import type { TableName } from './schema.ts';
 import type { WatchStore } from './watch-store.ts';
 import type { WebStore } from './web-store.ts';
@@ -110,6 +111,8 @@ export interface NewCable {
   readonly acceptedAt: number;
   /** Digests of uploaded attachments to link to the cable (checked by the caller). */
   readonly attachments?: readonly Uint8Array[];
+  /** The silence-procedure act the cable is, recorded in its transaction (procedure-store.ts). */
+  readonly silence?: SilenceActRecord;
 }
 
 export interface WrapRecord {
@@ -221,6 +224,8 @@ export interface Store {
   readonly web: WebStore;
   /** What the watch keeps: read counts, device states, tuned thresholds (watch-store.ts). */
   readonly watch: WatchStore;
+  /** The Presidency and the silence procedure's acts and outcomes (procedure-store.ts). */
+  readonly procedures: ProcedureStore;
 
   /** Directory entries from index `from`, in order. */
   directoryEntries(from: number): Promise<DirectoryRow[]>;

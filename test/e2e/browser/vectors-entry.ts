@@ -20,11 +20,16 @@ import {
 } from '../../core/fixtures/check-primitive-vectors.ts';
 import cables from '../../vectors/cables.json' with { type: 'json' };
 import cablesV2 from '../../vectors/cables-v2.json' with { type: 'json' };
+import cablesV3 from '../../vectors/cables-v3.json' with { type: 'json' };
 import hpke from '../../vectors/hpke-rfc9180.json' with { type: 'json' };
 import xwing from '../../vectors/xwing.json' with { type: 'json' };
 
 async function main(): Promise<void> {
-  const cableVectors = [...cables.vectors, ...cablesV2.vectors] as unknown as CableVector[];
+  const cableVectors = [
+    ...cables.vectors,
+    ...cablesV2.vectors,
+    ...cablesV3.vectors,
+  ] as unknown as CableVector[];
   const results = [
     ...(await checkHpkeVectors(hpke.vectors as never)),
     ...(await checkXWingVectors(xwing.vectors as never)),
