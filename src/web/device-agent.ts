@@ -8,6 +8,7 @@
  */
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import type { Fetch } from '../client/api-client.ts';
+import { followInbox, type LiveCable } from '../client/follow-inbox.ts';
 import type { Invitee } from '../core/api/web-routes.ts';
 import { auditEvents } from './audit-desk.ts';
 import {
@@ -44,30 +45,33 @@ import type {
   SearchHit,
   WatchActivityView,
   WatchDeviceRow,
+  WatchEventView,
 } from './device-protocol.ts';
 import { directoryView } from './directory-view.ts';
 import { errorView } from './error-view.ts';
-import { InboxFollower } from './inbox-follower.ts';
 import * as officer from './officer-desk.ts';
 import * as procedures from './procedure-desk.ts';
+import { StreamFollower } from './stream-follower.ts';
 import * as watch from './watch-desk.ts';
 
 export class DeviceAgent implements DeviceApi {
   readonly #device: DeviceContext;
   #invitee: Invitee | undefined;
   readonly #opened: cables.OpenedAttachments = new Map();
-  readonly #watch: watch.WatchFollower;
-  readonly #inbox: InboxFollower;
+  readonly #watch: StreamFollower<WatchEventView>;
+  readonly #inbox: StreamFollower<LiveCable>;
 
-  /** `push` carries what the worker sends unasked (the watch's live events) to the page. */
+  /** `push` carries what the worker sends unasked (new cables, the watch's events) to the page. */
   constructor(origin: string, fetch: Fetch, push: (message: DevicePush) => void = () => {}) {
     this.#device = new DeviceContext(origin, fetch);
-    this.#inbox = new InboxFollower(
+    this.#inbox = new StreamFollower(
+      (device, signal, onOpen) => followInbox(device.live().api, { signal, onOpen }),
       (cable) => push({ push: 'cable', cable }),
       () => push({ push: 'inbox-open' }),
       (error) => push({ push: 'inbox-ended', error: errorView(error) }),
     );
-    this.#watch = new watch.WatchFollower(
+    this.#watch = new StreamFollower(
+      watch.followWatchEvents(),
       (event) => push({ push: 'watch', event }),
       () => push({ push: 'watch-open' }),
       (error) => push({ push: 'watch-ended', error: errorView(error) }),

@@ -18,6 +18,7 @@ import { passkeyJson } from './browser-enrolment.ts';
 import type { DeviceContext } from './device-context.ts';
 import type { OfficerContact, WatchActivityView, WatchDeviceRow, WatchEventView } from './device-protocol.ts';
 import { requestOptionsJson } from './passkey-options-json.ts';
+import type { Follow } from './stream-follower.ts';
 
 export async function watchedDevices(device: DeviceContext): Promise<readonly WatchDeviceRow[]> {
   const answer = await device.live().api.call(ROUTES.watchedDevices);
@@ -60,55 +61,31 @@ export async function setWatchState(
   await device.live().api.call(route, { params: { device: target }, body: { reason } });
 }
 
-/** The live stream: one open request, its events pushed; `stop` aborts it. */
-export class WatchFollower {
-  readonly #push: (event: WatchEventView) => void;
-  readonly #opened: () => void;
-  readonly #ended: (error: unknown) => void;
-  #abort: AbortController | undefined;
-  #last: number | undefined;
-
-  constructor(push: (event: WatchEventView) => void, opened: () => void, ended: (error: unknown) => void) {
-    this.#push = push;
-    this.#opened = opened;
-    this.#ended = ended;
-  }
-
-  start(device: DeviceContext): void {
-    if (this.#abort) return;
-    const abort = new AbortController();
-    this.#abort = abort;
-    void (async () => {
-      try {
-        for await (const { leaf, event } of followWatch(device.live().api, {
-          signal: abort.signal,
-          onOpen: this.#opened,
-          ...(this.#last === undefined ? {} : { after: this.#last }),
-        })) {
-          this.#last = leaf;
-          this.#push({
-            leaf,
-            at: event.at,
-            type: event.type,
-            device: event.object.id,
-            ...(event.actor.user === undefined ? {} : { user: event.actor.user }),
-            ...(event.object.org === undefined ? {} : { org: event.object.org }),
-            line: describeWatchEvent(event),
-            alarm: isAlarm(event),
-          });
-        }
-      } catch (error) {
-        if (!abort.signal.aborted) this.#ended(error);
-      } finally {
-        if (this.#abort === abort) this.#abort = undefined;
-      }
-    })();
-  }
-
-  stop(): void {
-    this.#abort?.abort();
-    this.#abort = undefined;
-  }
+/**
+ * The watch's live events as the page shows them; a reopened stream resumes after the last
+ * event seen, so nothing is missed or shown twice.
+ */
+export function followWatchEvents(): Follow<WatchEventView> {
+  let last: number | undefined;
+  return async function* (device, signal, onOpen) {
+    for await (const { leaf, event } of followWatch(device.live().api, {
+      signal,
+      onOpen,
+      ...(last === undefined ? {} : { after: last }),
+    })) {
+      last = leaf;
+      yield {
+        leaf,
+        at: event.at,
+        type: event.type,
+        device: event.object.id,
+        ...(event.actor.user === undefined ? {} : { user: event.actor.user }),
+        ...(event.object.org === undefined ? {} : { org: event.object.org }),
+        line: describeWatchEvent(event),
+        alarm: isAlarm(event),
+      };
+    }
+  };
 }
 
 export async function startWatchStepUp(

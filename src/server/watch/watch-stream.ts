@@ -7,10 +7,10 @@
  * leaf index as the message id (a reconnecting client sends it back as Last-Event-ID).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { serveEventStream } from '../event-stream.ts';
 import type { ServerContext } from '../server-context.ts';
 
 const POLL_MS = 500;
-const HEARTBEAT_MS = 15_000;
 const PAGE = 500;
 
 export async function watchStream(
@@ -25,52 +25,13 @@ export async function watchStream(
   const resume = Number(request.headers['last-event-id']);
   // A new stream starts at the log's end: officers want what happens from now on.
   let after = Number.isSafeInteger(resume) && resume >= -1 ? resume : (await log.size()) - 1;
-  reply.hijack();
-  const out = reply.raw;
-  out.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-  });
-  out.write(': valise watch stream\n\n');
-  let open = !closing.aborted;
-  const stop = () => {
-    open = false;
-  };
-  // The response's close, not the request's: a request emits 'close' once its (empty) body
-  // has been read, while the response closes when the client goes away.
-  out.on('close', stop);
-  closing.addEventListener('abort', stop);
-  let quiet = 0;
-  try {
-    await follow();
-  } catch (error) {
-    // The store closed or failed under the stream: end it; the client reconnects with
-    // Last-Event-ID and misses nothing.
-    request.log.warn({ err: error }, 'watch stream ended by a store error');
-  } finally {
-    closing.removeEventListener('abort', stop);
-    out.end();
-  }
-
-  async function follow(): Promise<void> {
-    while (open) {
-      const leaves = await log.events({ after, below: Number.MAX_SAFE_INTEGER, limit: PAGE, org });
-      for (const leaf of leaves) {
-        after = leaf.index;
-        if (!leaf.type.startsWith('watch.')) continue;
-        out.write(
-          `id: ${leaf.index}\nevent: ${leaf.type}\ndata: ${new TextDecoder().decode(leaf.event)}\n\n`,
-        );
-        quiet = 0;
-      }
-      if (leaves.length === PAGE) continue;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      quiet += POLL_MS;
-      if (quiet >= HEARTBEAT_MS) {
-        out.write(': still here\n\n');
-        quiet = 0;
-      }
+  await serveEventStream(request, reply, { name: 'watch stream', pollMs: POLL_MS, closing }, async (send) => {
+    const leaves = await log.events({ after, below: Number.MAX_SAFE_INTEGER, limit: PAGE, org });
+    for (const leaf of leaves) {
+      after = leaf.index;
+      if (!leaf.type.startsWith('watch.')) continue;
+      send({ id: leaf.index, event: leaf.type, data: new TextDecoder().decode(leaf.event) });
     }
-  }
+    return leaves.length === PAGE;
+  });
 }
