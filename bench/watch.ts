@@ -19,7 +19,9 @@
  *
  * Measures and prints; never asserts on time.
  */
+
 import { isAlarm } from '../src/client/follow-watch.ts';
+import { serverSentEvents } from '../src/client/server-sent-events.ts';
 import { generateSigner } from '../src/core/crypto/ed25519.ts';
 import { randomBytes, toBase64url } from '../src/core/encoding/bytes.ts';
 import { openDirectory } from '../src/core/identity/directory.ts';
@@ -171,26 +173,15 @@ async function openStream(b: BenchApp, officer: TestDevice) {
   const response = await fetch(`${b.origin}${target}`, { headers: { ...headers }, signal: abort.signal });
   const events: { type: string; device: string; detail: Record<string, unknown>; at: number }[] = [];
   const reading = (async () => {
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
     try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-          const data = /^data: (.+)$/m.exec(buffer.slice(0, end))?.[1];
-          buffer = buffer.slice(end + 2);
-          if (!data) continue;
-          const event = parseLogEvent(data);
-          events.push({
-            type: event.type,
-            device: event.object.id,
-            detail: event.detail,
-            at: performance.now(),
-          });
-        }
+      for await (const message of serverSentEvents(response.body!)) {
+        const event = parseLogEvent(message.data);
+        events.push({
+          type: event.type,
+          device: event.object.id,
+          detail: event.detail,
+          at: performance.now(),
+        });
       }
     } catch {
       // closed by the benchmark

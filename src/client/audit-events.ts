@@ -15,15 +15,15 @@
 import { ROUTES } from '../core/api/routes.ts';
 import { constantTimeEqual } from '../core/encoding/bytes.ts';
 import type { Checkpoint } from '../core/log/checkpoint/checkpoint.ts';
-import { type LogEvent, parseLogEvent } from '../core/log/log-event.ts';
+import type { LogEvent } from '../core/log/log-event.ts';
 import { leafHash } from '../core/log/merkle/merkle-hash.ts';
 import { verifyConsistency } from '../core/log/merkle/verify-consistency.ts';
-import { verifyInclusion } from '../core/log/merkle/verify-inclusion.ts';
 import type { ApiClient } from './api-client.ts';
 import { ClientError } from './client-error.ts';
 import { checkCheckpoint, proofHashes, rememberCheckpoint } from './follow-log.ts';
 import { readLeafRange } from './leaf-range.ts';
 import type { DeviceSession } from './open-session.ts';
+import { provenEvent } from './proven-event.ts';
 
 export interface AuditEventsRequest {
   readonly session: DeviceSession;
@@ -70,22 +70,10 @@ export async function auditEvents(request: AuditEventsRequest): Promise<AuditEve
     await store.loadCheckpoint?.('seen'),
   );
   const { size, rootHash } = view.checkpoint;
-  const items = answer.items.map((item) => {
-    const bytes = new TextEncoder().encode(item.event);
-    let event: LogEvent | undefined;
-    try {
-      event = parseLogEvent(bytes);
-    } catch {
-      event = undefined;
-    }
-    if (!event || !verifyInclusion(leafHash(bytes), item.leaf, size, proofHashes(item.proof), rootHash)) {
-      throw new ClientError(
-        'LOG_PROOF_INVALID',
-        `audit event ${item.leaf} is not proven in the log's checkpoint of ${size} entries: the server altered or invented it; tell your security officer`,
-      );
-    }
-    return { leaf: item.leaf, event };
-  });
+  const items = answer.items.map((item) => ({
+    leaf: item.leaf,
+    event: provenEvent(item, { size, rootHash }, `audit event ${item.leaf}`),
+  }));
   const from = (request.after ?? -1) + 1;
   const to = answer.next !== undefined ? answer.next + 1 : size;
   const gaps = await checkComplete(api, from, to, view.checkpoint, answer.items);

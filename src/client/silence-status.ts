@@ -13,9 +13,7 @@ import { constantTimeEqual, fromBase64url } from '../core/encoding/bytes.ts';
 import { canonicalize } from '../core/encoding/canonical-json.ts';
 import { toJsonValue } from '../core/encoding/to-json.ts';
 import type { Classification } from '../core/identity/classification.ts';
-import { type LogEvent, parseLogEvent } from '../core/log/log-event.ts';
-import { leafHash } from '../core/log/merkle/merkle-hash.ts';
-import { verifyInclusion } from '../core/log/merkle/verify-inclusion.ts';
+import type { LogEvent } from '../core/log/log-event.ts';
 import { actOf, decodeOutcomeDetail, SILENCE_OUTCOME_EVENT } from '../core/procedure/silence-events.ts';
 import {
   procedureOf,
@@ -26,8 +24,9 @@ import {
   silenceState,
 } from '../core/procedure/silence-outcome.ts';
 import { ClientError } from './client-error.ts';
-import { checkCheckpoint, proofHashes, rememberCheckpoint } from './follow-log.ts';
+import { checkCheckpoint, rememberCheckpoint } from './follow-log.ts';
 import type { DeviceSession } from './open-session.ts';
+import { provenEvent } from './proven-event.ts';
 
 export interface SilenceStatus {
   readonly procedure: SilenceProcedure;
@@ -64,20 +63,10 @@ export async function silenceStatus(
   // Every event proven in the checkpoint, or nothing is believed.
   const proven = new Map<number, LogEvent>();
   for (const item of answer.events) {
-    const bytes = new TextEncoder().encode(item.event);
-    let event: LogEvent | undefined;
-    try {
-      event = parseLogEvent(bytes);
-    } catch {
-      event = undefined;
-    }
-    if (!event || !verifyInclusion(leafHash(bytes), item.leaf, size, proofHashes(item.proof), rootHash)) {
-      throw new ClientError(
-        'LOG_PROOF_INVALID',
-        `event ${item.leaf} of silence procedure ${id} is not proven in the log's checkpoint of ${size} entries; tell your security officer`,
-      );
-    }
-    proven.set(item.leaf, event);
+    proven.set(
+      item.leaf,
+      provenEvent(item, { size, rootHash }, `event ${item.leaf} of silence procedure ${id}`),
+    );
   }
   await rememberCheckpoint(store, view);
   const leaves = [...proven.keys()].sort((a, b) => a - b);
