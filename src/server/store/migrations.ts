@@ -17,6 +17,7 @@ import {
   sql,
 } from 'kysely';
 import { merkleLog } from './merkle-log-migration.ts';
+import { officerActs } from './officer-acts-migration.ts';
 import { watchSignals } from './watch-signals-migration.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -392,6 +393,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0007-enrolment-binding': enrolmentBinding(dialect),
         '0008-watch-signals': watchSignals(dialect),
         '0009-silence-procedure': silenceProcedure(dialect),
+        '0010-officer-acts': officerActs(dialect),
       };
     },
   };

@@ -301,6 +301,30 @@ export interface SilenceOutcomesTable {
   leaf_index: number;
 }
 
+/** An officer act from a command-line device, held as signed until a second officer decides (sql-officer-acts.ts). */
+export interface HeldActsTable {
+  id: string;
+  org: string;
+  kind: string;
+  device: string;
+  user_id: string;
+  subject: string;
+  /** The route's body as posted, canonical JSON. */
+  body: Uint8Array;
+  created_at: number;
+  expires_at: number;
+}
+
+/** The one decision on a held act: `confirmed` (written with the act it applies) or `refused`. */
+export interface ActDecisionsTable {
+  act: string;
+  outcome: string;
+  device: string;
+  user_id: string;
+  reason: string | null;
+  at: number;
+}
+
 export interface Database {
   directory_entries: DirectoryEntriesTable;
   invitations: InvitationsTable;
@@ -330,6 +354,8 @@ export interface Database {
   presidencies: PresidenciesTable;
   silence_acts: SilenceActsTable;
   silence_outcomes: SilenceOutcomesTable;
+  held_acts: HeldActsTable;
+  act_decisions: ActDecisionsTable;
 }
 
 export const TABLES = [
@@ -361,5 +387,7 @@ export const TABLES = [
   'presidencies',
   'silence_acts',
   'silence_outcomes',
+  'held_acts',
+  'act_decisions',
 ] as const satisfies readonly (keyof Database)[];
 export type TableName = (typeof TABLES)[number];

@@ -15,7 +15,7 @@ import type {
 import { issueCertificate } from '../../../src/core/identity/issue-certificate.ts';
 import { backends } from '../fixtures/backends.ts';
 import { actCounts } from '../fixtures/counts.ts';
-import { addUser, enrolDevice, invite, newDeviceKeys } from '../fixtures/enrol.ts';
+import { addUser, enrolDevice, invite, newDeviceKeys, secondOfficer } from '../fixtures/enrol.ts';
 import {
   DEVICE_EXPIRES_AT,
   device,
@@ -163,7 +163,7 @@ for (const backend of await backends()) {
       const officer = device(network, 'de.officer');
       const user = userCert('DE', 'de.swapped');
       await addUser(t.api, network, officer, user);
-      const invitation = await invite(t.api, officer, user.user, T0 + 600);
+      const invitation = await invite(t.api, officer, user.user, T0 + 600, secondOfficer(network, officer));
       const keys = await newDeviceKeys('phone');
       const enrolment = await t.api.post('/api/v1/enrolments', {
         invitation: invitation.id,

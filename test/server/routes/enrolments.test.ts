@@ -37,14 +37,14 @@ for (const backend of await backends()) {
     }
 
     test('an invitation is stored as the hash of its secret only', async () => {
-      const invitation = await invite(t.api, device(t.network, 'de.officer'), 'de.bob', T0 + 600);
+      const invitation = await invite(t.api, device(t.network, 'de.officer'), 'de.bob', T0 + 600, device(t.network, 'de.officer.2'));
       const stored = await t.store.invitation(invitation.id);
       assert.deepEqual(stored?.secretHash, sha256(invitation.secret));
       assert.equal(stored?.usedAt, undefined);
     });
 
     test('an invitation is used once: the second use is INVITATION_USED and stores nothing', async () => {
-      const invitation = await invite(t.api, device(t.network, 'de.officer'), 'de.bob', T0 + 600);
+      const invitation = await invite(t.api, device(t.network, 'de.officer'), 'de.bob', T0 + 600, device(t.network, 'de.officer.2'));
       const first = await enrol(invitation);
       assert.equal(first.status, 201, first.text);
       assert.equal(first.json.status, 'pending');
@@ -56,13 +56,13 @@ for (const backend of await backends()) {
     });
 
     test('two enrolments racing on one invitation: exactly one wins', async () => {
-      const invitation = await invite(t.api, device(t.network, 'de.officer'), 'de.bob', T0 + 600);
+      const invitation = await invite(t.api, device(t.network, 'de.officer'), 'de.bob', T0 + 600, device(t.network, 'de.officer.2'));
       const answers = await Promise.all([enrol(invitation), enrol(invitation), enrol(invitation)]);
       assert.deepEqual(answers.map((a) => a.status).sort(), [201, 409, 409]);
     });
 
     test('an expired invitation is INVITATION_EXPIRED', async () => {
-      const invitation = await invite(t.api, device(t.network, 'de.officer'), 'de.bob', T0 + 60);
+      const invitation = await invite(t.api, device(t.network, 'de.officer'), 'de.bob', T0 + 60, device(t.network, 'de.officer.2'));
       t.clock.set((T0 + 60) * 1000);
       try {
         const response = await enrol(invitation);
@@ -75,7 +75,7 @@ for (const backend of await backends()) {
     });
 
     test("a wrong secret is FORBIDDEN, and says nothing of the invitation's state", async () => {
-      const invitation = await invite(t.api, device(t.network, 'de.officer'), 'de.bob', T0 + 600);
+      const invitation = await invite(t.api, device(t.network, 'de.officer'), 'de.bob', T0 + 600, device(t.network, 'de.officer.2'));
       const response = await enrol({ id: invitation.id, secret: randomBytes(32) });
       assert.equal(response.status, 403);
       assert.equal(response.json.error.code, 'FORBIDDEN');
@@ -86,7 +86,7 @@ for (const backend of await backends()) {
     test('an unknown invitation is NOT_FOUND; a device id already taken is ALREADY_EXISTS', async () => {
       const unknown = await enrol({ id: randomId(), secret: randomBytes(32) });
       assert.equal(unknown.status, 404);
-      const invitation = await invite(t.api, device(t.network, 'de.officer'), 'de.bob', T0 + 600);
+      const invitation = await invite(t.api, device(t.network, 'de.officer'), 'de.bob', T0 + 600, device(t.network, 'de.officer.2'));
       const taken = await enrol(invitation, device(t.network, 'de.anna').id);
       assert.equal(taken.status, 409);
       assert.equal(taken.json.error.code, 'ALREADY_EXISTS');

@@ -114,7 +114,7 @@ for (const backend of await backends()) {
       const second = userCert('DE', 'de.officer.two', 'security-officer');
       await addUser(t.api, t.network, officer, second);
       const colleague = await enrolDevice(t.api, t.network, officer, second, 'colleague laptop');
-      const invitation = await invite(t.api, colleague, 'de.officer', T0 + 600);
+      const invitation = await invite(t.api, colleague, 'de.officer', T0 + 600, device(t.network, 'de.officer.2'));
       const keys = await newDeviceKeys('tablet');
       const enrolled = await t.api.post('/api/v1/enrolments', {
         invitation: invitation.id,
