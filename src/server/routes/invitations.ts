@@ -39,6 +39,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
     // docs/design.md §5: a command-line officer's act waits for a second officer (held-act.ts).
     if (await mustHold(ctx, actor)) {
       requireSecondOfficer(ctx.directory.directory, actor);
+      if (await ctx.store.invitation(body.id)) throw invitationExists(body.id);
       const held = await holdAct(ctx, {
         kind: 'invitation',
         act: 'invitation',
@@ -98,6 +99,9 @@ export async function createInvitation(
     }),
     confirms,
   );
-  if (!created)
-    throw new ServerError('ALREADY_EXISTS', `invitation ${body.id} exists; use a fresh random id`);
+  if (!created) throw invitationExists(body.id);
+}
+
+function invitationExists(id: string): ServerError {
+  return new ServerError('ALREADY_EXISTS', `invitation ${id} exists; use a fresh random id`);
 }
