@@ -6,8 +6,10 @@
  */
 
 import type { FastifyInstance } from 'fastify';
+import { decodeEntryPost } from '../../core/api/directory-routes.ts';
 import type { BodyOf } from '../../core/api/route.ts';
 import { ROUTES } from '../../core/api/routes.ts';
+import { decodeCanonical } from '../../core/encoding/decode.ts';
 import { toJsonValue } from '../../core/encoding/to-json.ts';
 import type { DirectoryDevice } from '../../core/identity/directory.ts';
 import { actorOf, auditRecord } from '../audit-event.ts';
@@ -35,9 +37,10 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
     requireOfficerOf(actor, body.org);
     requireNotSelf(actor, body.user, 'invite a device');
     await requireOfficerPresence(ctx, actor);
-    checkInvitation(ctx, body, now);
     // docs/design.md §5: a command-line officer's act waits for a second officer (held-act.ts).
-    if (await mustHold(ctx, actor)) {
+    const hold = await mustHold(ctx, actor);
+    checkInvitation(ctx, body, now, hold && (await userHeld(ctx, body, now)));
+    if (hold) {
       requireSecondOfficer(ctx.directory.directory, actor);
       if (await ctx.store.invitation(body.id)) throw invitationExists(body.id);
       const held = await holdAct(ctx, {
@@ -55,20 +58,39 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
   });
 }
 
-/** docs/design.md §5: an invitation is short-lived, for a user the directory holds. */
-export function checkInvitation(ctx: ServerContext, body: InvitationPost, now: number): void {
+/**
+ * docs/design.md §5: an invitation is short-lived, for a user the directory holds; a held
+ * invitation may name a user whose own certificate is held too (`heldUser`): the second
+ * officer confirms the certificate first.
+ */
+export function checkInvitation(
+  ctx: ServerContext,
+  body: InvitationPost,
+  now: number,
+  heldUser = false,
+): void {
   if (body.expiresAt <= now || body.expiresAt > now + MAX_INVITATION_SECONDS) {
     throw new ServerError('OUT_OF_RANGE', 'expiresAt must be in the future and at most 30 days away', {
       field: 'expiresAt',
     });
   }
   const user = ctx.directory.directory.user(body.user);
-  if (!user || user.org !== body.org) {
+  if ((!user && !heldUser) || (user && user.org !== body.org)) {
     throw new ServerError(
       'UNKNOWN_USER',
-      `user ${body.user} of ${body.org} is not in the directory; add the user certificate first`,
+      `user ${body.user} of ${body.org} is not in the directory; add the user certificate first (or confirm it, if it is held)`,
     );
   }
+}
+
+/** Whether a user certificate for the invitee waits, held, in the organisation (held-act.ts). */
+async function userHeld(ctx: ServerContext, body: InvitationPost, now: number): Promise<boolean> {
+  const waiting = await ctx.store.officerActs.pending(body.org, now);
+  return waiting.some((act) => act.kind === 'entry' && act.subject === body.user && isUserEntry(act.body));
+}
+
+function isUserEntry(body: Uint8Array): boolean {
+  return decodeCanonical(body, decodeEntryPost).entry.body.kind === 'user';
 }
 
 /** Stores the invitation by `actor`, with the confirmation of a held act when there is one. */
