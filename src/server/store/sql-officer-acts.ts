@@ -79,7 +79,10 @@ export class SqlOfficerActs implements OfficerActStore {
         .where('h.org', '=', org)
         .where('h.expires_at', '>', now)
         .where('d.act', 'is', null)
+        // Oldest first; within one second, entries before invitations: an invitation may name
+        // a user whose certificate is held with it, which must be confirmed first.
         .orderBy('h.created_at')
+        .orderBy('h.kind')
         .orderBy('h.id')
         .limit(1000)
         .execute();
