@@ -204,14 +204,27 @@ export interface AuditRow {
   readonly reference?: string;
 }
 
+/** A served audit event that did not prove: shown in its place, marked, never as an event. */
+export interface AuditFailedRow {
+  readonly leaf: number;
+  /** What failed, in plain words. */
+  readonly what: string;
+}
+
 export interface AuditView {
   /** Newest first; every one proven in the checkpoint of `size` entries. */
   readonly items: readonly AuditRow[];
+  /** Events the server served that did not prove, newest first (docs/design.md §8). */
+  readonly failed: readonly AuditFailedRow[];
   readonly size: number;
+  /** Whether that checkpoint carries the witness quorum. */
+  readonly witnessing: 'WITNESSED' | 'NOT_YET_WITNESSED' | 'NO_WITNESSES';
   /** More events follow the ones shown (the page cap was reached). */
   readonly more: boolean;
   /** Leaves the server did not serve in the range shown: deleted or withheld (docs/design.md §8). */
   readonly gaps: readonly number[];
+  /** Runs of leaves that do not rebuild the checkpoint: events of them may be altered or left out. */
+  readonly unproven: readonly { readonly from: number; readonly to: number }[];
   /** Set while directory changes wait for the witness quorum: what to tell the officer. */
   readonly witnessLag?: string;
 }
