@@ -1,7 +1,9 @@
 /**
  * The app shell: finds out whether this browser is an enrolled device and whether its
  * session is live, then shows the page the URL fragment names. Signed out, the only ways in
- * are an enrolment link and the passkey: there is no password field anywhere.
+ * are an enrolment link and the passkey: there is no password field anywhere. A device the
+ * server holds as pending, revoked or not at all gets its own page (device-standing-page.tsx),
+ * never the sign-in button.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { AuditPage, canAudit } from './audit-page.tsx';
@@ -9,6 +11,7 @@ import { CablePage } from './cable-page.tsx';
 import { ComposePage } from './compose-page.tsx';
 import { type DeviceClient, DeviceError } from './device-client.ts';
 import type { DeviceStatus, Me } from './device-protocol.ts';
+import { DeviceStandingPage, isStanding } from './device-standing-page.tsx';
 import { EnrolPage } from './enrol-page.tsx';
 import { parseRoute, type Route } from './hash-route.ts';
 import { InboxPage } from './inbox-page.tsx';
@@ -36,6 +39,7 @@ export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?
   const [notice, setNotice] = useState<string>('');
   const [details, setDetails] = useState<string | undefined>();
   const [stopped, setStopped] = useState<DeviceError | undefined>();
+  const [standing, setStanding] = useState<DeviceError | undefined>();
 
   useEffect(() => {
     const onHash = () => setRoute(parseRoute(window.location.hash));
@@ -47,10 +51,15 @@ export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?
     try {
       const found = await device.call('status');
       setStatus(found);
+      setStanding(undefined);
       setMe(found.enrolled ? await device.call('resume') : null);
     } catch (error) {
       const stop = stoppedBy(error);
       if (stop) return setStopped(stop);
+      if (isStanding(error)) {
+        setMe(null);
+        return setStanding(error);
+      }
       setNotice(plainWords(error));
       setDetails(errorDetails(error));
       setMe(null);
@@ -65,6 +74,10 @@ export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?
   const onError = useCallback((error: unknown) => {
     const stop = stoppedBy(error);
     if (stop) return setStopped(stop);
+    if (isStanding(error)) {
+      setMe(null);
+      return setStanding(error);
+    }
     if (SESSION_CODES.includes(errorCode(error) ?? '')) setMe(null);
     setNotice(plainWords(error));
     setDetails(errorDetails(error));
@@ -96,6 +109,19 @@ export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?
       </Shell>
     );
   }
+  if (standing && status) {
+    return (
+      <Shell me={null} notice="">
+        <DeviceStandingPage
+          device={device}
+          status={status}
+          standing={standing}
+          onRetry={() => void refresh()}
+          onForgotten={() => void refresh()}
+        />
+      </Shell>
+    );
+  }
   if (status === undefined || me === undefined) {
     return (
       <Shell me={null} notice={notice}>
@@ -115,6 +141,7 @@ export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?
             setMe(signedIn);
           }}
           onForgotten={refresh}
+          onStanding={(error) => setStanding(error)}
         />
       </Shell>
     );

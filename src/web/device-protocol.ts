@@ -27,6 +27,8 @@ export type DeviceStatus =
       readonly enrolled: true;
       readonly device: string;
       readonly label: string;
+      /** The code the person reads to their officer, who approves only if theirs is the same. */
+      readonly comparisonCode: string;
       readonly user?: string;
       readonly org?: string;
       readonly network: string;
@@ -315,6 +317,8 @@ export interface DeviceApi {
     readonly label: string;
     readonly passkey: unknown;
     readonly orgKey?: string;
+    /** This browser holds an older device: the person agreed that enrolling removes it. */
+    readonly replace?: boolean;
   }): Promise<EnrolmentDone>;
   startSignIn(): Promise<PublicKeyCredentialRequestOptionsJSON>;
   finishSignIn(passkey: unknown): Promise<Me>;

@@ -78,12 +78,30 @@ describe('openSession', () => {
     const store = await enrolledProfile(keys, net.root);
     const { fetch } = fakeServer({ root: net.root, entries: net.entries }, (r) =>
       r.url.pathname === '/api/v1/directory'
-        ? errorResponse(401, 'UNKNOWN_KEY', 'unknown device')
+        ? errorResponse(403, 'DEVICE_PENDING', 'waits for approval')
         : undefined,
     );
     await assert.rejects(openSession({ store, fetch, clock: fixedClock(T0) }), (error: unknown) => {
       assert.ok(error instanceof ClientError && error.code === 'DEVICE_NOT_CERTIFIED');
       assert.match(error.message, new RegExp(`valise approve ${keys.device}`));
+      return true;
+    });
+  });
+
+  test('a device the server does not know is told so, not that it waits for approval', async () => {
+    const net = await testNetwork();
+    await net.addOrg('DE');
+    const keys = await makeDeviceKeys('laptop');
+    const store = await enrolledProfile(keys, net.root);
+    const { fetch } = fakeServer({ root: net.root, entries: net.entries }, (r) =>
+      r.url.pathname === '/api/v1/directory'
+        ? errorResponse(401, 'UNKNOWN_KEY', 'unknown device')
+        : undefined,
+    );
+    await assert.rejects(openSession({ store, fetch, clock: fixedClock(T0) }), (error: unknown) => {
+      assert.ok(error instanceof ClientError && error.code === 'UNKNOWN_KEY');
+      assert.match(error.message, /does not know device .*enrol again with a new invitation/);
+      assert.doesNotMatch(error.message, /approv/);
       return true;
     });
   });

@@ -122,7 +122,9 @@ describe('the audit page', { skip: skip ?? false, timeout: 240_000 }, () => {
   test('an event rewritten in the database is marked where it is, and every other event is still listed', async () => {
     const officer = person('fr.officer');
     await officer.page.goto(`${node.origin}/#/audit`);
+    await officer.page.reload();
     await officer.page.getByTestId('audit-row').first().waitFor();
+    await officer.page.getByTestId('audit-checkpoint').waitFor();
     const before = await officer.page.getByTestId('audit-row').count();
     // A hostile operator rewrites Claire's first sign-in as the officer's, lifting the trigger.
     const { default: Sqlite } = await import('better-sqlite3');
