@@ -5,7 +5,7 @@
  * server holds as pending, revoked or not at all gets its own page (device-standing-page.tsx),
  * never the sign-in button.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { AuditPage, canAudit } from './audit-page.tsx';
 import { CablePage } from './cable-page.tsx';
 import { ComposePage } from './compose-page.tsx';
@@ -51,8 +51,9 @@ export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?
     try {
       const found = await device.call('status');
       setStatus(found);
+      const resumed = found.enrolled ? await device.call('resume') : null;
       setStanding(undefined);
-      setMe(found.enrolled ? await device.call('resume') : null);
+      setMe(resumed);
     } catch (error) {
       const stop = stoppedBy(error);
       if (stop) return setStopped(stop);
@@ -69,6 +70,14 @@ export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?
   useEffect(() => {
     void refresh();
   }, [refresh]);
+
+  // On a standing page (pending, revoked, unknown), going to another page asks the server
+  // again: an officer may have approved the device meanwhile.
+  const standingNow = useRef(false);
+  standingNow.current = standing !== undefined;
+  useEffect(() => {
+    if (standingNow.current && route.page !== 'enrol') void refresh();
+  }, [route, refresh]);
 
   /** Every page reports failures here: an ended session sends the person back to sign-in. */
   const onError = useCallback((error: unknown) => {

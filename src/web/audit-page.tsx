@@ -255,7 +255,7 @@ function ProvenRow({ row }: { readonly row: AuditRow }) {
 function FailedRow({ row }: { readonly row: AuditFailedRow }) {
   return (
     <tr className="failed" data-testid="audit-row-failed" data-leaf={row.leaf}>
-      <td data-label="Time">
+      <td data-label="Check">
         <strong className="failed-mark">
           <span aria-hidden="true">⚠ </span>Not proven
         </strong>

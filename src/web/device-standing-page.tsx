@@ -86,7 +86,7 @@ export function DeviceStandingPage(props: {
     return (
       <section className="card stopped" data-testid="device-revoked">
         <h1>This device was revoked</h1>
-        <p>This browser holds {which}, and it was revoked: nothing can be read or sent from it.</p>
+        <p>This browser holds {which}.</p>
         <p data-testid="revoked-reason">{/[.!?]$/.test(said) ? said : `${said}.`}</p>
         <h2>What to do</h2>
         <p>
