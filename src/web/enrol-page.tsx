@@ -121,9 +121,12 @@ export function EnrolPage(props: {
       )}
       {old?.enrolled && (
         <p className="urgent" data-testid="enrol-replaces">
-          This browser still holds an older device, <strong>{old.label}</strong>
-          {old.user ? ` of ${old.user}` : ''} on network <strong>{old.network}</strong>. Enrolling removes its
-          keys and the cables it opened from this browser.
+          {/* One flex item: the box lays out its children in a row. */}
+          <span>
+            This browser still holds an older device, <strong>{old.label}</strong>
+            {old.user ? ` of ${old.user}` : ''} on network <strong>{old.network}</strong>. Enrolling removes
+            its keys and the cables it opened from this browser.
+          </span>
         </p>
       )}
       <button

@@ -136,6 +136,7 @@ describe('what a browser is told about its device', { skip: skip ?? false, timeo
     const replaces = anna.page.getByTestId('enrol-replaces');
     await replaces.waitFor();
     assert.match((await replaces.textContent()) ?? '', /Enrolling removes its keys and the cables it opened/);
+    await checkPage(anna.page, 'enrol-replaces');
     assert.equal(await enrol(anna, replacement.links.get('de.anna')!), 'pending');
     await anna.page.goto(`${replacement.origin}/#/`);
     await anna.page.reload();
