@@ -61,6 +61,8 @@ function rowOf(item: InboxEntry, known: Pick<InboxRow, 'read' | 'subject'> | und
       ? { acks: { done: item.acks, of: addresseeOrgs(header.distribution, header.org) } }
       : {}),
     verified: item.verified,
+    ...(header.replyTo !== undefined ? { replyTo: header.replyTo } : {}),
+    ...(header.silence !== undefined ? { silence: header.silence } : {}),
     read: known?.read ?? false,
     ...(known?.subject ? { subject: known.subject } : {}),
   };
