@@ -103,7 +103,11 @@ export function ProcedurePage(props: {
         </a>
       </p>
       <p className="countdown" data-testid="countdown" role="timer">
-        {view.state === 'open' ? countdown(left) : 'Deadline passed'}
+        {view.state === 'open'
+          ? countdown(left)
+          : view.outcome?.outcome === 'withdrawn'
+            ? 'Withdrawn before its deadline'
+            : 'Deadline passed'}
       </p>
       {!view.outcome && view.objections.length > 0 && (
         <p className="outcome broken" data-testid="broken-before-deadline">
