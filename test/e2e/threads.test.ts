@@ -268,6 +268,7 @@ describe('threads and the silence procedure between three organisations', {
     await claire.locator('[data-testid="outcome"][data-outcome="withdrawn"]').waitFor();
     assert.equal(await claire.getByTestId('presidency-acts').count(), 0, 'nothing more to do once withdrawn');
     await giulia.locator('[data-testid="outcome"][data-outcome="withdrawn"]').waitFor({ timeout: 20_000 });
+    assert.equal(await giulia.getByTestId('countdown').textContent(), 'Withdrawn before its deadline');
     await shoot(giulia, 'procedure-withdrawn');
 
     await claire.goto(`${node.origin}/#/cable/${opening.id}`);
