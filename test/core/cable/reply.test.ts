@@ -1,12 +1,14 @@
 /** What a reply takes from its original, and the rule that it is never classified lower. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import {
   isReplyDowngrade,
   replyAddressees,
   replyLevels,
   replySubject,
 } from '../../../src/core/cable/reply.ts';
+import { EncodingError } from '../../../src/core/encoding/encoding-error.ts';
 import type { Classification } from '../../../src/core/identity/classification.ts';
 
 const original = {
@@ -56,5 +58,25 @@ describe('replies', () => {
     assert.equal(replySubject('Re: re:RE : Elections'), 'RE: Elections');
     assert.equal(replySubject('Reform of the treaty'), 'RE: Reform of the treaty');
     assert.equal(replySubject('x'.repeat(300)).length, 300);
+  });
+
+  test('anything in every argument: an answer or an EncodingError, never a bare error', () => {
+    const settles = (run: () => unknown) => {
+      try {
+        return run();
+      } catch (error) {
+        assert.ok(error instanceof EncodingError, `not an EncodingError: ${String(error)}`);
+        return undefined;
+      }
+    };
+    fc.assert(
+      fc.property(fc.anything(), fc.anything(), (a, b) => {
+        assert.equal(typeof isReplyDowngrade(a as never, b as never), 'boolean');
+        assert.ok(Array.isArray(replyLevels(a as never, b as never)));
+        settles(() => replySubject(a as never));
+        settles(() => replyAddressees(a as never, b as never));
+        settles(() => replyAddressees({ ...original, distribution: [a] } as never, 'FR'));
+      }),
+    );
   });
 });
