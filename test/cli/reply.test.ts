@@ -168,4 +168,10 @@ describe('valise send --reply-to', () => {
       /^valise: USAGE: --subject is required: FR\/999\/26 is not in this device's inbox/,
     );
   });
+
+  test('a reply-to that is not a reference is a USAGE error before anything is sent', async () => {
+    const reply = await run('de.anna', 'send', '--reply-to', 'yesterday', '--subject', 's');
+    assert.equal(reply.code, 2);
+    assert.match(reply.stderr, /^valise: USAGE: --reply-to must be a reference such as DE\/42\/26/);
+  });
 });

@@ -7,9 +7,11 @@ import { checkReplyLevel, findReplyOriginal } from '../../client/reply-original.
 import { directoryAtLeast, sendCable } from '../../client/send-cable.ts';
 import { undeliverableAddressees, undeliverableWarning } from '../../client/undeliverable-addressees.ts';
 import { DEFAULT_ATTACHMENT_LIMIT } from '../../core/cable/cable-content.ts';
+import { formatReference, parseReference } from '../../core/cable/reference.ts';
 import { replyAddressees, replySubject } from '../../core/cable/reply.ts';
 import { fromUtf8 } from '../../core/encoding/bytes.ts';
 import { formatDateTimeGroup } from '../../core/encoding/date-time-group.ts';
+import { EncodingError } from '../../core/encoding/encoding-error.ts';
 import type { Marking } from '../../core/identity/classification.ts';
 import { MARKINGS } from '../../core/identity/classification.ts';
 import type { CliEnvironment } from '../cli-environment.ts';
@@ -55,7 +57,7 @@ export const sendVerb: Verb = {
   async run({ values, profile }, cli) {
     // Check every argument before any network work or reading a long body. A reply may leave
     // out subject, classification, addressees and groups: they come from the original.
-    const replyTo = text(values, 'reply-to');
+    const replyTo = replyReference(text(values, 'reply-to'));
     const subjectText = replyTo ? text(values, 'subject') : required(values, 'subject');
     const levelText = replyTo ? text(values, 'classification') : required(values, 'classification');
     const level = levelText === undefined ? undefined : classification(levelText);
@@ -65,6 +67,7 @@ export const sendVerb: Verb = {
     const markings = list(values, 'marking').map(marking);
     const groupsGiven = groups(list(values, 'groups'));
     const precedenceText = text(values, 'precedence');
+    const chosenPrecedence = precedenceText ? precedence(precedenceText) : 'ROUTINE';
     const attachments = await Promise.all(list(values, 'attach').map((path) => readAttachment(cli, path)));
     const body = await readBody(cli, text(values, 'body-file'));
     const session = await deviceSession(cli, profile);
@@ -80,7 +83,7 @@ export const sendVerb: Verb = {
     if (subject === undefined) throw missing('--subject');
     const draft = {
       classification: level ?? original?.classification ?? fail(missing('--classification')),
-      precedence: precedenceText ? precedence(precedenceText) : 'ROUTINE',
+      precedence: chosenPrecedence,
       distribution:
         to.length > 0 ? to : original ? replyAddressees(original, session.device.org) : fail(missing('--to')),
       groups: groupsGiven.length > 0 || !original ? groupsGiven : [...original.groups],
@@ -197,6 +200,20 @@ async function readAttachment(
   }
   const extension = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
   return { name, type: TYPES[extension] ?? 'application/octet-stream', data };
+}
+
+/** The canonical form of --reply-to, checked before anything else is done. */
+function replyReference(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return formatReference(parseReference(value.trim(), 'reply-to'));
+  } catch (cause) {
+    if (!(cause instanceof EncodingError)) throw cause;
+    throw new CliError(
+      'USAGE',
+      `--reply-to must be a reference such as DE/42/26, not ${JSON.stringify(value)}`,
+    );
+  }
 }
 
 function fail(error: Error): never {
