@@ -575,6 +575,19 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
   });
 
   test('a revoked device is refused from then on', async () => {
+    // A revocation the second officer refuses applies nothing.
+    const first = await ok('de-so', ['revoke', person('de-bob').device!, '--reason', 'laptop lost']);
+    const refused = await ok('de-so2', [
+      'officer',
+      'refuse',
+      (first.held as { id: string }).id,
+      '--reason',
+      'Bob has his laptop; I called him',
+    ]);
+    assert.equal(refused.outcome, 'refused');
+    const stillActive = (await ok('de-so', ['devices'])).items as { device: string; status: string }[];
+    assert.equal(stillActive.find((d) => d.device === person('de-bob').device)?.status, 'active');
+
     const held = await ok('de-so', ['revoke', person('de-bob').device!, '--reason', 'laptop lost']);
     assert.equal(held.status, 'held');
     assert.equal((await ok('de-bob', ['inbox'])).items !== undefined, true, 'held: not revoked yet');

@@ -12,7 +12,11 @@
  *   certificate needs a pending enrolment with exactly its keys;
  * - bootstrap: while an organisation has no officer device in force, its officer's user and
  *   device certificates may be posted unsigned (the organisation key's signature is the
- *   authority, as the root's is for organisations). The first officer device ends it.
+ *   authority, as the root's is for organisations). The first officer device ends it, but
+ *   for the founding of a second officer on the organisation's first day (authorise.ts).
+ * An officer's entry posted from a command-line device (no passkey) passes every check and is
+ * then held for a second officer's confirmation instead of appended (held-act.ts); confirming
+ * it (routes/officer-acts.ts) appends it through `appendEntry` with the same checks.
  * Unsigned requests are limited per source address (authenticate.ts). A re-post of an entry
  * the directory holds answers 200 with its index and writes nothing.
  */
@@ -114,7 +118,7 @@ export async function appendEntry(
       if (hold) {
         held = await holdAct(ctx, {
           kind: 'entry',
-          act: entry.body.kind === 'org' ? 'revocation' : entry.body.kind,
+          act: heldActType(entry),
           actor: hold.actor,
           subject: hold.subject,
           body: { entry: toJsonValue(entry) },
@@ -134,6 +138,12 @@ export async function appendEntry(
     },
   });
   return { index, epoch: directory.epoch, added, ...(held ? { held } : {}) };
+}
+
+/** An officer's entry is a user, device or revocation entry (an `org` one is the root's). */
+function heldActType(entry: SignedEntry): 'user' | 'device' | 'revocation' {
+  const kind = entry.body.kind;
+  return kind === 'user' || kind === 'device' ? kind : 'revocation';
 }
 
 /** The user a held entry is about; an officer's entry about no user of theirs is not held but refused. */
