@@ -32,6 +32,8 @@ describe("a second officer's confirmation on the officer page", {
   let api: TestApi;
   let cli: TestDevice;
   let orgKey: Awaited<ReturnType<typeof signerFromSeed>>;
+  /** How far the node's clock was moved on: the command-line device signs with the node's time. */
+  let skew = 0;
 
   const user = (id: string, name: string, role: UserCertificate['role']): UserCertificate => ({
     v: 1,
@@ -69,7 +71,7 @@ describe("a second officer's confirmation on the officer page", {
     await signIn(officer, node.origin);
     // DEMO ONLY: the officer's link carries DE's key; with it, the founding day's second officer.
     orgKey = await signerFromSeed(fromBase64url(/\/org-key\/([^/]+)/.exec(link)![1]!)!);
-    api = new TestApi(httpTransport(node.origin), { now: () => Date.now() });
+    api = new TestApi(httpTransport(node.origin), { now: () => Date.now() + skew });
     const second = user('de.officer.2', 'Grete Lang', 'security-officer');
     const certified = await api.post('/api/v1/directory', { entry: await issueCertificate(second, orgKey) });
     assert.equal(certified.status, 201, certified.text);
@@ -129,10 +131,20 @@ describe("a second officer's confirmation on the officer page", {
       }
       await officer.page.setViewportSize({ width: 1280, height: 900 });
     }
+    // Past the step-up window of the sign-in: confirming asks for a fresh passkey touch.
+    await node.advance(3 * 60_000);
+    skew += 3 * 60_000;
+    const stepUps = async () => {
+      const listed = await api.get('/api/v1/audit/events?type=session.stepped-up&limit=1000', { as: cli });
+      assert.equal(listed.status, 200, listed.text);
+      return (listed.json.items as unknown[]).length;
+    };
+    const before = await stepUps();
     await row.getByTestId('held-act-confirm').click();
     await officer.page.getByTestId('officer-message').filter({ hasText: 'Confirm' }).waitFor();
     const message = (await officer.page.getByTestId('officer-message').textContent()) ?? '';
     assert.match(message, /done/, message);
+    assert.equal(await stepUps(), before + 1, 'the confirmation took a passkey touch');
     assert.ok(await directoryUser('de.paul'), 'confirmed: in the directory');
     assert.equal(await officer.page.locator('[data-testid="held-act"]').count(), 0);
   });
