@@ -141,7 +141,7 @@ export async function appendEntry(
 }
 
 /** An officer's entry is a user, device or revocation entry (an `org` one is the root's). */
-function heldActType(entry: SignedEntry): 'user' | 'device' | 'revocation' {
+export function heldActType(entry: SignedEntry): 'user' | 'device' | 'revocation' {
   const kind = entry.body.kind;
   return kind === 'user' || kind === 'device' ? kind : 'revocation';
 }

@@ -19,7 +19,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { decodeEntryPost, decodeInvitationPost } from '../../core/api/directory-routes.ts';
-import type { HeldAct, HeldActType } from '../../core/api/officer-act-routes.ts';
+import type { HeldAct } from '../../core/api/officer-act-routes.ts';
 import { ROUTES } from '../../core/api/routes.ts';
 import { decodeCanonical } from '../../core/encoding/decode.ts';
 import { decodeDeviceId } from '../../core/encoding/identifiers.ts';
@@ -35,7 +35,7 @@ import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
 import type { HeldActRecord } from '../store/officer-act-store.ts';
 import type { ConfirmedAct } from '../store/store.ts';
-import { appendEntry } from './directory.ts';
+import { appendEntry, heldActType } from './directory.ts';
 import { checkInvitation, createInvitation } from './invitations.ts';
 import { routeBody, serve } from './serve-route.ts';
 
@@ -81,6 +81,8 @@ export function officerActRoutes(app: FastifyInstance, ctx: ServerContext): void
     const decided = () =>
       new ServerError('ACT_DECIDED', `act ${act.id} was decided already; list the waiting acts again`);
     if (view.invitation) {
+      // The invitation route's checks, now, for the officer who posted it (appendEntry does this for entries).
+      await requireOfficerPresence(ctx, author);
       checkInvitation(ctx, view.invitation, now);
       try {
         await createInvitation(ctx, author, view.invitation, now, confirms);
@@ -194,9 +196,7 @@ function requireSecondPerson(actor: DirectoryDevice, act: HeldActRecord, what: s
 }
 
 /** The act as listed: who posted it, about whom, and exactly what they signed. */
-function heldActView(
-  act: HeldActRecord,
-): HeldAct & { readonly invitation?: ReturnType<typeof decodeInvitationPost> } {
+function heldActView(act: HeldActRecord): HeldAct {
   const common = {
     id: act.id,
     org: act.org,
@@ -210,9 +210,7 @@ function heldActView(
     return { ...common, act: 'invitation', invitation: decodeCanonical(act.body, decodeInvitationPost) };
   }
   const entry = decodeCanonical(act.body, decodeEntryPost).entry;
-  const type: HeldActType =
-    entry.body.kind === 'user' || entry.body.kind === 'device' ? entry.body.kind : 'revocation';
-  return { ...common, act: type, entry };
+  return { ...common, act: heldActType(entry), entry };
 }
 
 /** The listed form, as JSON. */
