@@ -30,6 +30,8 @@ export function auditSentence(event: AuditEventFields, names: AuditNames): strin
       return `${who} sent ${cable}${text(detail.classification) ? ` (${text(detail.classification)})` : ''}${from}`;
     case 'cable.acknowledged':
       return `${who} acknowledged ${cable} for ${event.actor.org ?? 'their organisation'}${from}`;
+    case 'cable.overdue':
+      return `${cable} (${text(detail.precedence) ?? 'urgent'}) was not acknowledged by ${text(detail.org) ?? 'an addressee'} within ${text(detail.limit) ?? 'its limit'}: its registry and the sender were told`;
     case 'attachment.fetched':
       return `${who} downloaded an attachment of ${cable}${from}`;
     case 'session.started':

@@ -4,7 +4,8 @@
  */
 import { MAX_ATTACHMENTS } from '../cable/cable-content.ts';
 import { type CableHeader, decodeCableHeader } from '../cable/cable-header.ts';
-import { ADDRESSEE_ROLES } from '../cable/precedence.ts';
+import { LIMIT_UNITS } from '../cable/escalation.ts';
+import { ADDRESSEE_ROLES, PRECEDENCES } from '../cable/precedence.ts';
 import { decodeSealedCable } from '../cable/sealed-cable.ts';
 import { parseCanonical } from '../encoding/canonical-json.ts';
 import {
@@ -90,15 +91,37 @@ const decodeAckBy: Decoder<string | { readonly user: string; readonly device?: s
     ? decodeUserId(value, field)
     : object({ user: decodeUserId, device: optional(decodeDeviceId) })(value, field);
 
+export const decodeEscalationLimit = object({
+  amount: integer({ min: 1, max: 43_200 }),
+  unit: enumOf(LIMIT_UNITS),
+});
+
+/** One addressee on the sender's delivery board (docs/design.md §2). */
 export const decodeAckStatus = object({
   org: decodeOrgId,
   role: enumOf(ADDRESSEE_ROLES),
   acknowledged: boolean(),
   by: optional(decodeAckBy),
   at: optional(decodeTime),
+  /** The first fetch of the cable by a device of the organisation. */
+  delivered: optional(object({ at: decodeTime, device: decodeDeviceId })),
+  /** An action addressee of an escalating cable: when its acknowledgement is due. */
+  due: optional(decodeTime),
+  /** Not acknowledged, and past its due time by the server's clock (action addressees only). */
+  overdue: boolean(),
+  /** When the node recorded it overdue and told its registry and the sender (`cable.overdue`). */
+  escalated: optional(decodeTime),
 });
 export type AckStatus = Infer<typeof decodeAckStatus>;
-export const decodeAckList = object({ items: array(decodeAckStatus, { max: 1000 }) });
+export const decodeAckList = object({
+  items: array(decodeAckStatus, { max: 1000 }),
+  precedence: enumOf(PRECEDENCES),
+  /** The network's limit for the cable's precedence; absent when it never escalates. */
+  limit: optional(decodeEscalationLimit),
+  /** The server's clock when it answered. */
+  now: decodeTime,
+});
+export type AckBoard = Infer<typeof decodeAckList>;
 
 export const decodeAttachmentStored = object({ digest: decodeDigest });
 

@@ -1,7 +1,8 @@
 /**
  * Acknowledgements (docs/design.md §2): an addressee organisation acknowledges a cable once, by any
  * of its entitled devices; action addressees must, info addressees may. The sender's
- * organisation sees, per addressee, who has and who has not.
+ * organisation sees the delivery board: per addressee, delivered, acknowledged, overdue
+ * (delivery/delivery-board.ts).
  */
 
 import type { FastifyInstance } from 'fastify';
@@ -10,6 +11,7 @@ import { formatReference } from '../../core/cable/reference.ts';
 import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
+import { deliveryBoard } from '../delivery/delivery-board.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
 import { entitledCable } from './cables.ts';
@@ -51,20 +53,6 @@ export function ackRoutes(app: FastifyInstance, ctx: ServerContext): void {
         `only ${cable.org}, the sender's organisation, sees who acknowledged`,
       );
     }
-    const acks = new Map((await ctx.store.acks(cable.seq)).map((a) => [a.org, a]));
-    return {
-      items: cable.distribution.map((d) => {
-        const ack = acks.get(d.org);
-        return ack
-          ? {
-              org: d.org,
-              role: d.role,
-              acknowledged: true,
-              by: { user: ack.user, device: ack.device },
-              at: ack.at,
-            }
-          : { org: d.org, role: d.role, acknowledged: false };
-      }),
-    };
+    return deliveryBoard(ctx, cable);
   });
 }

@@ -301,6 +301,27 @@ export interface SilenceOutcomesTable {
   leaf_index: number;
 }
 
+/** The first fetch of a cable by a device of each organisation (delivery-migration.ts). */
+export interface DeliveriesTable {
+  cable_seq: number;
+  org: string;
+  device: string;
+  at: number;
+}
+
+/** Each (cable, action addressee) found overdue, once, with its `cable.overdue` leaf. */
+export interface EscalationsTable {
+  seq: Generated<number>;
+  cable_seq: number;
+  /** The addressee organisation that did not acknowledge in time. */
+  org: string;
+  sender_org: string;
+  sender_user: string;
+  due_at: number;
+  at: number;
+  leaf_index: number;
+}
+
 export interface Database {
   directory_entries: DirectoryEntriesTable;
   invitations: InvitationsTable;
@@ -330,6 +351,8 @@ export interface Database {
   presidencies: PresidenciesTable;
   silence_acts: SilenceActsTable;
   silence_outcomes: SilenceOutcomesTable;
+  deliveries: DeliveriesTable;
+  escalations: EscalationsTable;
 }
 
 export const TABLES = [
@@ -361,5 +384,7 @@ export const TABLES = [
   'presidencies',
   'silence_acts',
   'silence_outcomes',
+  'deliveries',
+  'escalations',
 ] as const satisfies readonly (keyof Database)[];
 export type TableName = (typeof TABLES)[number];

@@ -14,6 +14,7 @@ import { SqlAcks } from './sql-acks.ts';
 import { SqlAttachments } from './sql-attachments.ts';
 import { SqlAuditEvents } from './sql-audit-events.ts';
 import { SqlCables } from './sql-cables.ts';
+import { SqlDeliveries } from './sql-deliveries.ts';
 import { SqlDirectory } from './sql-directory.ts';
 import { SqlEnrolments } from './sql-enrolments.ts';
 import { SqlInbox } from './sql-inbox.ts';
@@ -66,6 +67,7 @@ export class SqlStore implements Store {
   readonly web: SqlWebStore;
   readonly watch: SqlWatch;
   readonly procedures: SqlProcedures;
+  readonly deliveries: SqlDeliveries;
   readonly #ctx: StoreContext;
   readonly #onClose: (() => Promise<void>) | undefined;
   readonly #directory: SqlDirectory;
@@ -96,6 +98,7 @@ export class SqlStore implements Store {
     this.web = new SqlWebStore(ctx);
     this.watch = new SqlWatch(ctx);
     this.procedures = new SqlProcedures(ctx);
+    this.deliveries = new SqlDeliveries(ctx);
     this.#directory = new SqlDirectory(ctx);
     this.#enrolments = new SqlEnrolments(ctx);
     this.#cables = new SqlCables(ctx, options.sqlite);

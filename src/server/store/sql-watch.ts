@@ -18,6 +18,7 @@ import { BUCKET_SECONDS, bucketStart, type ReadBucket, windowTotals } from '../.
 import { SIGNAL_WEIGHTS } from '../../core/watch/watch-signals.ts';
 import type { WorkingHours } from '../../core/watch/working-hours.ts';
 import { GroupCommit } from './group-commit.ts';
+import { recordDeliveryIn } from './sql-deliveries.ts';
 import {
   canaryOf,
   canonicalText,
@@ -70,7 +71,15 @@ export class SqlWatch implements WatchStore {
   constructor(ctx: StoreContext) {
     this.#ctx = ctx;
     this.#reads = new GroupCommit(
-      (batch) => this.#batch(batch, (trx, read) => this.#meterIn(trx, read)),
+      (batch) =>
+        this.#batch(batch, async (trx, read) => {
+          const outcome = await this.#meterIn(trx, read);
+          // A served cable read is its organisation's delivery (the board's), in the fetch's commit.
+          if (outcome.served && read.kind === 'cable') {
+            await recordDeliveryIn(trx, { cableSeq: read.cable.seq, org: read.org, device: read.device, at: read.at });
+          }
+          return outcome;
+        }),
       BATCH,
     );
     this.#requests = new GroupCommit(

@@ -12,6 +12,7 @@
  *   written with its tree nodes in the same transaction (docs/design.md §8; see `log`).
  */
 import type { Addressee } from '../../core/cable/cable-header.ts';
+import type { DeliveryStore } from './delivery-store.ts';
 import type { LogStore } from './log-store.ts';
 import type { Dialect } from './migrations.ts';
 import type { ProcedureStore, SilenceActRecord } from './procedure-store.ts';
@@ -226,6 +227,8 @@ export interface Store {
   readonly watch: WatchStore;
   /** The Presidency and the silence procedure's acts and outcomes (procedure-store.ts). */
   readonly procedures: ProcedureStore;
+  /** First fetches per organisation and escalations by precedence (delivery-store.ts). */
+  readonly deliveries: DeliveryStore;
 
   /** Directory entries from index `from`, in order. */
   directoryEntries(from: number): Promise<DirectoryRow[]>;
