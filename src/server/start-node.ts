@@ -37,8 +37,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exportSeed, generateSigner, type Signer, signerFromSeed } from '../core/crypto/ed25519.ts';
 import { parseEscalationLimits } from '../core/cable/escalation.ts';
+import { exportSeed, generateSigner, type Signer, signerFromSeed } from '../core/crypto/ed25519.ts';
 import { fromBase64url, toBase64url } from '../core/encoding/bytes.ts';
 import {
   CLASSIFICATIONS,
@@ -48,9 +48,9 @@ import {
 import type { NetworkRoot } from '../core/identity/directory.ts';
 import { buildApp } from './app.ts';
 import { SystemClock } from './clock.ts';
+import { startEscalation } from './delivery/escalate-overdue.ts';
 import { type DemoWitnessKey, formatDemoLinks, setUpWitnessedDemoNetwork } from './demo-network.ts';
 import { DemoWitnesses } from './demo-witnesses.ts';
-import { startEscalation } from './delivery/escalate-overdue.ts';
 import { Checkpointer, IntervalTimer } from './log/checkpointer.ts';
 import { NodeConfigError } from './node-config-error.ts';
 import { sweepAttachments } from './routes/attachments.ts';

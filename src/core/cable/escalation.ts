@@ -11,7 +11,7 @@
  * Monday at 10:00 on Tuesday at 10:00.
  */
 import { EncodingError } from '../encoding/encoding-error.ts';
-import { type Weekday, type WorkingHours } from '../watch/working-hours.ts';
+import type { Weekday, WorkingHours } from '../watch/working-hours.ts';
 import type { Precedence } from './precedence.ts';
 
 export const LIMIT_UNITS = ['minutes', 'hours', 'working-days'] as const;
@@ -54,7 +54,10 @@ export function escalationLimit(limits: EscalationLimits, precedence: string): E
 export function parseEscalationLimits(text: string, field = 'VALISE_ESCALATION'): EscalationLimits {
   const limits: Record<string, EscalationLimit | undefined> = { ...DEFAULT_ESCALATION_LIMITS };
   const seen = new Set<string>();
-  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     const match = /^([A-Z]+)=(?:(off)|(\d{1,6})(m|h|wd))$/.exec(part);
     const precedence = match?.[1] ?? '';
     if (!match || !(ESCALATING as readonly string[]).includes(precedence) || seen.has(precedence)) {

@@ -16,10 +16,10 @@
  * work of a run grows with the urgent cables of the last days, not with the archive.
  */
 import {
+  describeLimit,
   dueAt,
   type EscalationLimit,
   type EscalationLimits,
-  describeLimit,
   escalationLimit,
 } from '../../core/cable/escalation.ts';
 import { PRECEDENCES } from '../../core/cable/precedence.ts';
@@ -50,7 +50,12 @@ export async function escalateOverdue(ctx: EscalationContext): Promise<number> {
     const window = windowOf(limit, now);
     let after = 0;
     for (;;) {
-      const page = await ctx.store.deliveries.candidates({ precedences: [precedence], ...window, after, limit: PAGE });
+      const page = await ctx.store.deliveries.candidates({
+        precedences: [precedence],
+        ...window,
+        after,
+        limit: PAGE,
+      });
       for (const { cable, acks, escalated } of page) {
         after = cable.seq;
         for (const addressee of cable.distribution) {

@@ -76,7 +76,12 @@ export class SqlWatch implements WatchStore {
           const outcome = await this.#meterIn(trx, read);
           // A served cable read is its organisation's delivery (the board's), in the fetch's commit.
           if (outcome.served && read.kind === 'cable') {
-            await recordDeliveryIn(trx, { cableSeq: read.cable.seq, org: read.org, device: read.device, at: read.at });
+            await recordDeliveryIn(trx, {
+              cableSeq: read.cable.seq,
+              org: read.org,
+              device: read.device,
+              at: read.at,
+            });
           }
           return outcome;
         }),
