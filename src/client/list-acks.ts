@@ -1,16 +1,79 @@
 /**
  * The sender's delivery board of a cable the caller's organisation sent (docs/design.md §2):
  * per addressee, delivered (first fetch), acknowledged (by whom, when), due and overdue by
- * the server's clock; and the board as lines of plain words, the same for every client.
+ * the server's clock, each checked against the audit log; and the board as lines of plain
+ * words, the same for every client.
  */
 
 import type { AckBoard, AckStatus } from '../core/api/cable-routes.ts';
 import { ROUTES } from '../core/api/routes.ts';
 import { describeLimit } from '../core/cable/escalation.ts';
+import type { LogEvent } from '../core/log/log-event.ts';
+import { ClientError } from './client-error.ts';
+import { checkCheckpoint, rememberCheckpoint } from './follow-log.ts';
 import type { DeviceSession } from './open-session.ts';
+import { provenEvent } from './proven-event.ts';
 
-export async function listAcks(session: Pick<DeviceSession, 'api'>, id: string): Promise<AckBoard> {
-  return session.api.call(ROUTES.acks, { params: { id } });
+/**
+ * The board, believed only as far as the log proves it: every delivery, acknowledgement and
+ * escalation it shows must be an event proven in a checkpoint signed by the pinned log key
+ * and consistent with what this device saw (docs/design.md §8), naming this cable, that
+ * organisation, that device or user and that second. A server can still withhold an event
+ * (the board then shows less, the safe direction: the sender chases), never invent one.
+ */
+export async function listAcks(
+  session: Pick<DeviceSession, 'api' | 'store' | 'network'>,
+  id: string,
+): Promise<AckBoard> {
+  const { api, store, network } = session;
+  if (!network.log) throw new ClientError('NOT_CONFIGURED', 'this profile has no pinned audit log');
+  const board = await api.call(ROUTES.acks, { params: { id } });
+  const view = await checkCheckpoint(
+    api,
+    network.log,
+    board.checkpoint.note,
+    await store.loadCheckpoint?.('seen'),
+  );
+  const { size, rootHash } = view.checkpoint;
+  const events = board.events.map((item) =>
+    provenEvent(item, { size, rootHash }, `event ${item.leaf} of the delivery board of ${id}`),
+  );
+  await rememberCheckpoint(store, view);
+  const proves = (check: (event: LogEvent) => boolean) => events.some((e) => e.object.id === id && check(e));
+  for (const item of board.items) {
+    const { delivered, at, escalated } = item;
+    const by = acknowledgedBy(item);
+    const unproven = [
+      delivered &&
+        !proves(
+          (e) =>
+            e.type === 'cable.fetched' &&
+            e.actor.org === item.org &&
+            e.actor.device === delivered.device &&
+            e.at === delivered.at,
+        ) &&
+        'delivered',
+      item.acknowledged &&
+        !proves(
+          (e) =>
+            e.type === 'cable.acknowledged' &&
+            e.actor.org === item.org &&
+            e.at === at &&
+            (by === undefined || e.actor.user === by),
+        ) &&
+        'acknowledged',
+      escalated !== undefined &&
+        !proves((e) => e.type === 'cable.overdue' && e.detail.org === item.org && e.at === escalated) &&
+        'escalated',
+    ].filter((word) => typeof word === 'string');
+    if (unproven.length > 0) {
+      throw new ClientError(
+        'LOG_PROOF_INVALID',
+        `the server says ${item.org} was ${unproven.join(' and ')} for cable ${id}, but its audit log does not prove it; do not rely on the board, tell your security officer`,
+      );
+    }
+  }
+  return board;
 }
 
 /** Who acknowledged for an organisation, as a user id. */

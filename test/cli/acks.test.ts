@@ -30,6 +30,8 @@ describe('valise acks', () => {
   let cli: CliEnvironment;
   let out = '';
   let err = '';
+  /** Plays a malicious server: rewrites the board's answer before the client reads it. */
+  let tamper: ((board: { items: Record<string, unknown>[] }) => void) | undefined;
   const now = () => Math.floor(t.clock.now() / 1000);
 
   async function run(profile: string, ...argv: string[]) {
@@ -65,7 +67,16 @@ describe('valise acks', () => {
     cli = {
       configDir,
       defaultProfile: 'default',
-      fetch: appFetch(t.app),
+      fetch: async (input, init) => {
+        const response = await appFetch(t.app)(input, init);
+        if (!tamper || !new URL(input).pathname.endsWith('/acks') || response.status !== 200) return response;
+        const board = await response.json();
+        tamper(board);
+        return new Response(JSON.stringify(board), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        });
+      },
       clock: { nowSeconds: now },
       uid: process.getuid?.(),
       passphrase: passphraseFromEnvironment({ VALISE_PASSPHRASE: TEST_PASSPHRASE }, undefined),
@@ -159,6 +170,53 @@ describe('valise acks', () => {
       done.stdout,
       /^ {2}FR +action {2}delivered 2026-03-02 10:02Z; {2}acknowledged by fr\.claire 2026-03-02 10:11Z$/m,
     );
+  });
+
+  test('a board the audit log does not prove is refused, whatever it claims', async () => {
+    const sent = await run(
+      'de.anna',
+      'send',
+      '--to',
+      'FR:action',
+      '--to',
+      'CY:info',
+      '--subject',
+      'y',
+      '--classification',
+      'RESTREINT UE',
+      '--groups',
+      'COEST',
+      '--json',
+    );
+    assert.equal(sent.code, EXIT_OK, sent.stderr);
+    const honest = await run('de.anna', 'acks', sent.json.id);
+    assert.equal(honest.code, EXIT_OK, honest.stderr);
+    const forgeries: [string, (item: Record<string, unknown>) => void][] = [
+      [
+        'acknowledged',
+        (item) => Object.assign(item, { acknowledged: true, by: { user: 'fr.claire' }, at: now() }),
+      ],
+      [
+        'delivered',
+        (item) =>
+          Object.assign(item, { delivered: { at: now(), device: device(t.network, 'fr.claire').id } }),
+      ],
+      ['escalated', (item) => Object.assign(item, { overdue: true, escalated: now() })],
+    ];
+    try {
+      for (const [what, forge] of forgeries) {
+        tamper = (board) => forge(board.items.find((i) => i.org === 'FR')!);
+        const refused = await run('de.anna', 'acks', sent.json.id);
+        assert.notEqual(refused.code, EXIT_OK, what);
+        assert.match(
+          refused.stderr,
+          new RegExp(`^valise: LOG_PROOF_INVALID: the server says FR was ${what} for cable`),
+          what,
+        );
+      }
+    } finally {
+      tamper = undefined;
+    }
   });
 
   test('an addressee does not see the board', async () => {

@@ -27,8 +27,10 @@ import {
   decodeOrgId,
   decodeUserId,
 } from '../encoding/identifiers.ts';
+import { MAX_EVENT_BYTES } from '../log/log-event.ts';
+import { decodeCheckpointAnswer } from './log-routes.ts';
 import { route } from './route.ts';
-import { decodeTime } from './shared-decoders.ts';
+import { decodeCount, decodeHashList, decodeTime } from './shared-decoders.ts';
 
 export const decodeCablePost = object({
   cable: decodeSealedCable,
@@ -120,6 +122,16 @@ export const decodeAckList = object({
   limit: optional(decodeEscalationLimit),
   /** The server's clock when it answered. */
   now: decodeTime,
+  /**
+   * The newest checkpoint, and the log events the board rests on (each delivery's
+   * `cable.fetched`, each `cable.acknowledged`, each `cable.overdue`) with their inclusion
+   * proofs in it: the client believes the board only as far as they prove it.
+   */
+  checkpoint: decodeCheckpointAnswer,
+  events: array(
+    object({ leaf: decodeCount, event: string({ min: 1, max: MAX_EVENT_BYTES }), proof: decodeHashList }),
+    { max: 3000 },
+  ),
 });
 export type AckBoard = Infer<typeof decodeAckList>;
 

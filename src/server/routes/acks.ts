@@ -12,12 +12,13 @@ import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
 import { deliveryBoard } from '../delivery/delivery-board.ts';
+import type { Checkpointer } from '../log/checkpointer.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
 import { entitledCable } from './cables.ts';
 import { routeBody, serve } from './serve-route.ts';
 
-export function ackRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function ackRoutes(app: FastifyInstance, ctx: ServerContext, checkpointer: Checkpointer): void {
   serve(app, ROUTES.acknowledge, {}, async (request, reply) => {
     const actor = requireActor(request);
     routeBody(request, ROUTES.acknowledge, ctx.limits.maxBodyBytes, { mayBeEmpty: true });
@@ -53,6 +54,6 @@ export function ackRoutes(app: FastifyInstance, ctx: ServerContext): void {
         `only ${cable.org}, the sender's organisation, sees who acknowledged`,
       );
     }
-    return deliveryBoard(ctx, cable);
+    return deliveryBoard(ctx, checkpointer, cable);
   });
 }

@@ -1,8 +1,11 @@
 /**
  * The sender's delivery board and escalation by precedence (docs/design.md §2):
+ * - acks.leaf_index: the leaf of each acknowledgement's event, so the board can prove it
+ *   (null on rows from before; the board then finds the event by its time);
  * - deliveries: the first fetch of a cable by a device of each organisation, written in the
- *   commit that records the fetch (its `cable.fetched` event), keyed (cable, organisation)
- *   so the first stands and every later fetch changes nothing;
+ *   commit that records the fetch, with the leaf of its `cable.fetched` event (the proof a
+ *   client checks), keyed (cable, organisation) so the first stands and every later fetch
+ *   changes nothing;
  * - escalations: each (cable, addressee organisation) found overdue, keyed so, with its
  *   `cable.overdue` leaf. The key is what makes escalation happen once: two app processes
  *   over one PostgreSQL that both find a cable overdue race on it, and the loser writes
@@ -18,12 +21,14 @@ export function delivery(dialect: Dialect): Migration {
   const int = dialect === 'sqlite' ? 'integer' : 'bigint';
   return {
     async up(db: AnyDb) {
+      await db.schema.alterTable('acks').addColumn('leaf_index', int).execute();
       await db.schema
         .createTable('deliveries')
         .addColumn('cable_seq', int, (c) => c.notNull())
         .addColumn('org', 'text', (c) => c.notNull())
         .addColumn('device', 'text', (c) => c.notNull())
         .addColumn('at', int, (c) => c.notNull())
+        .addColumn('leaf_index', int, (c) => c.notNull())
         .addPrimaryKeyConstraint('deliveries_pk', ['cable_seq', 'org'])
         .execute();
       await db.schema

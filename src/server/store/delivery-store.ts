@@ -10,6 +10,8 @@ export interface DeliveryRecord {
   readonly org: string;
   readonly device: string;
   readonly at: number;
+  /** The leaf of its `cable.fetched` event. */
+  readonly leaf: number;
 }
 
 export interface NewEscalation {
@@ -78,4 +80,9 @@ export interface DeliveryStore {
   notices(query: NoticeQuery): Promise<OverdueNotice[]>;
   /** The newest escalation's seq (0 when none): where a new stream starts. */
   lastNotice(): Promise<number>;
+  /**
+   * The leaf of an acknowledgement stored before its leaf was kept: its `cable.acknowledged`
+   * event, found by the organisation, the second and the cable.
+   */
+  ackLeaf(cable: { readonly id: string; readonly org: string }, ack: AckRecord): Promise<number | undefined>;
 }

@@ -98,6 +98,8 @@ export interface AcksTable {
   user_id: string;
   device: string;
   at: number;
+  /** The leaf of its `cable.acknowledged` event; null on rows from before it was kept. */
+  leaf_index: number | null;
 }
 
 export interface AuditEventsTable {
@@ -307,6 +309,8 @@ export interface DeliveriesTable {
   org: string;
   device: string;
   at: number;
+  /** The leaf of the fetch's `cable.fetched` event. */
+  leaf_index: number;
 }
 
 /** Each (cable, action addressee) found overdue, once, with its `cable.overdue` leaf. */

@@ -5,6 +5,7 @@
  * an escalation is an act of its own, written with its `cable.overdue` event.
  */
 import { formatReference } from '../../core/cable/reference.ts';
+import { parseLogEvent } from '../../core/log/log-event.ts';
 import { CABLE_COLUMNS, cableOf } from './cable-row.ts';
 import type {
   CandidateQuery,
@@ -16,17 +17,31 @@ import type {
   NoticeQuery,
   OverdueNotice,
 } from './delivery-store.ts';
-import type { AuditRecord } from './store.ts';
+import { bytesOf } from './sql-values.ts';
+import type { AckRecord, AuditRecord } from './store.ts';
 import type { StoreContext, Trx } from './store-context.ts';
 
 /** Records the first fetch of cable `cableSeq` by a device of `org`; a later one changes nothing. */
 export async function recordDeliveryIn(
   trx: Trx,
-  delivery: { readonly cableSeq: number; readonly org: string; readonly device: string; readonly at: number },
+  delivery: {
+    readonly cableSeq: number;
+    readonly org: string;
+    readonly device: string;
+    readonly at: number;
+    /** The leaf of the fetch's `cable.fetched` event. */
+    readonly leaf: number;
+  },
 ): Promise<void> {
   await trx
     .insertInto('deliveries')
-    .values({ cable_seq: delivery.cableSeq, org: delivery.org, device: delivery.device, at: delivery.at })
+    .values({
+      cable_seq: delivery.cableSeq,
+      org: delivery.org,
+      device: delivery.device,
+      at: delivery.at,
+      leaf_index: delivery.leaf,
+    })
     .onConflict((oc) => oc.columns(['cable_seq', 'org']).doNothing())
     .execute();
 }
@@ -53,11 +68,16 @@ export class SqlDeliveries implements DeliveryStore {
     return this.#ctx.read(async (db) => {
       const rows = await db
         .selectFrom('deliveries')
-        .select(['org', 'device', 'at'])
+        .select(['org', 'device', 'at', 'leaf_index'])
         .where('cable_seq', '=', cableSeq)
         .orderBy('org')
         .execute();
-      return rows.map((r) => ({ org: r.org, device: r.device, at: Number(r.at) }));
+      return rows.map((r) => ({
+        org: r.org,
+        device: r.device,
+        at: Number(r.at),
+        leaf: Number(r.leaf_index),
+      }));
     });
   }
 
@@ -163,6 +183,24 @@ export class SqlDeliveries implements DeliveryStore {
         reference: formatReference({ org: r.cable_org, year: Number(r.year), serial: Number(r.serial) }),
         precedence: r.precedence,
       }));
+    });
+  }
+
+  ackLeaf(cable: { readonly id: string; readonly org: string }, ack: AckRecord): Promise<number | undefined> {
+    return this.#ctx.read(async (db) => {
+      const rows = await db
+        .selectFrom('audit_events')
+        .select(['leaf_index', 'event'])
+        .where('type', '=', 'cable.acknowledged')
+        .where('object_org', '=', cable.org)
+        .where('actor_org', '=', ack.org)
+        .where('at', '=', ack.at)
+        .execute();
+      const found = rows.find((r) => {
+        const event = parseLogEvent(bytesOf(r.event));
+        return event.object.id === cable.id && event.actor.device === ack.device;
+      });
+      return found?.leaf_index == null ? undefined : Number(found.leaf_index);
     });
   }
 

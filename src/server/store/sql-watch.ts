@@ -72,19 +72,23 @@ export class SqlWatch implements WatchStore {
     this.#ctx = ctx;
     this.#reads = new GroupCommit(
       (batch) =>
-        this.#batch(batch, async (trx, read) => {
-          const outcome = await this.#meterIn(trx, read);
-          // A served cable read is its organisation's delivery (the board's), in the fetch's commit.
-          if (outcome.served && read.kind === 'cable') {
+        this.#batch(
+          batch,
+          (trx, read) => this.#meterIn(trx, read),
+          async (trx, read, outcome, leaves) => {
+            // A served cable read is its organisation's delivery (the sender's board), written
+            // in the fetch's commit with the leaf of its `cable.fetched` event (the first).
+            const leaf = leaves[0];
+            if (!outcome.served || read.kind !== 'cable' || leaf === undefined) return;
             await recordDeliveryIn(trx, {
               cableSeq: read.cable.seq,
               org: read.org,
               device: read.device,
               at: read.at,
+              leaf,
             });
-          }
-          return outcome;
-        }),
+          },
+        ),
       BATCH,
     );
     this.#requests = new GroupCommit(
@@ -223,20 +227,35 @@ export class SqlWatch implements WatchStore {
     });
   }
 
-  /** One transaction for a batch; one log append for its events, in the order of its items. */
+  /**
+   * One transaction for a batch; one log append for its events, in the order of its items;
+   * then `appended`, if given, for each item with the leaves of its own events.
+   */
   async #batch<I extends { events: (outcome: O) => readonly AuditRecord[] }, O>(
     batch: readonly I[],
     observe: (trx: Trx, item: I) => Promise<O>,
+    appended?: (trx: Trx, item: I, outcome: O, leaves: readonly number[]) => Promise<void>,
   ): Promise<readonly O[]> {
     return this.#ctx.write(async (trx) => {
       const outcomes: O[] = [];
       const events: AuditRecord[] = [];
+      const counts: number[] = [];
       for (const item of batch) {
         const outcome = await observe(trx, item);
+        const own = item.events(outcome);
         outcomes.push(outcome);
-        events.push(...item.events(outcome));
+        events.push(...own);
+        counts.push(own.length);
       }
-      if (events.length > 0) await this.#ctx.auditAll(trx, events);
+      const leaves = events.length > 0 ? await this.#ctx.auditAll(trx, events) : [];
+      if (appended) {
+        let next = 0;
+        for (const [i, item] of batch.entries()) {
+          const count = counts[i] ?? 0;
+          await appended(trx, item, outcomes[i] as O, leaves.slice(next, next + count));
+          next += count;
+        }
+      }
       return outcomes;
     });
   }

@@ -210,6 +210,8 @@ export interface AckRecord {
   readonly user: string;
   readonly device: string;
   readonly at: number;
+  /** The leaf of its `cable.acknowledged` event (absent on rows from before it was kept). */
+  readonly leaf?: number;
 }
 
 export interface FetchedCable {

@@ -156,6 +156,15 @@ for (const backend of await backends()) {
       assert.equal((await row('immediate', 'CY')).overdue, true);
     });
 
+    test('an acknowledgement stored without its leaf (before it was kept) is found by its event', async () => {
+      const cable = await t.store.cable(ids.get('immediate')!);
+      const [ack] = await t.store.acks(cable!.seq);
+      assert.ok(ack?.leaf !== undefined);
+      const { leaf, ...legacy } = ack;
+      assert.equal(await t.store.deliveries.ackLeaf(cable!, legacy), leaf);
+      assert.equal(await t.store.deliveries.ackLeaf(cable!, { ...legacy, at: legacy.at + 1 }), undefined);
+    });
+
     test('PRIORITY is due one working day later in the addressee’s working hours; ROUTINE never', async () => {
       // Monday 11:00 in Brussels + 13 working hours (07:00–20:00) = Tuesday 11:00.
       const due = T0 + 86_400;
