@@ -42,7 +42,10 @@ export function ackRoutes(app: FastifyInstance, ctx: ServerContext, checkpointer
         detail: { reference: formatReference(cable), org },
       }),
     );
-    return reply.status(created ? 201 : 200).send(ack);
+    // The answer is the acknowledgement itself: who, for which organisation, when.
+    return reply
+      .status(created ? 201 : 200)
+      .send({ org: ack.org, user: ack.user, device: ack.device, at: ack.at });
   });
 
   serve(app, ROUTES.acks, {}, async (request) => {

@@ -23,7 +23,7 @@ export class SqlAcks {
         return await this.#ctx.write(async (trx) => {
           const existing = await trx
             .selectFrom('acks')
-            .select(['org', 'user_id', 'device', 'at'])
+            .select(['org', 'user_id', 'device', 'at', 'leaf_index'])
             .where('cable_seq', '=', seq)
             .where('org', '=', ack.org)
             .executeTakeFirst();
@@ -40,7 +40,7 @@ export class SqlAcks {
               leaf_index: leaf,
             })
             .execute();
-          return { created: true, ack };
+          return { created: true, ack: { ...ack, leaf } };
         });
       } catch (error) {
         // Another app process acknowledged between our read and insert: read theirs.
