@@ -59,7 +59,10 @@ export async function listAcks(
             e.type === 'cable.acknowledged' &&
             e.actor.org === item.org &&
             e.at === at &&
-            (by === undefined || e.actor.user === by),
+            (by === undefined || e.actor.user === by) &&
+            (typeof item.by !== 'object' ||
+              item.by.device === undefined ||
+              e.actor.device === item.by.device),
         ) &&
         'acknowledged',
       escalated !== undefined &&

@@ -20,27 +20,29 @@ import type {
 import { bytesOf } from './sql-values.ts';
 import type { AckRecord, AuditRecord } from './store.ts';
 import type { StoreContext, Trx } from './store-context.ts';
+import type { MeteredRead, ReadOutcome } from './watch-store.ts';
 
-/** Records the first fetch of cable `cableSeq` by a device of `org`; a later one changes nothing. */
+/**
+ * After a read's commit appended its events: a served cable read is its organisation's
+ * delivery (the sender's board), recorded with the time and leaf of its `cable.fetched`
+ * event (the read's first) unless that organisation fetched the cable before.
+ */
 export async function recordDeliveryIn(
   trx: Trx,
-  delivery: {
-    readonly cableSeq: number;
-    readonly org: string;
-    readonly device: string;
-    readonly at: number;
-    /** The leaf of the fetch's `cable.fetched` event. */
-    readonly leaf: number;
-  },
+  read: MeteredRead,
+  outcome: ReadOutcome,
+  appended: readonly { readonly event: AuditRecord; readonly leaf: number }[],
 ): Promise<void> {
+  const fetched = appended[0];
+  if (!outcome.served || read.kind !== 'cable' || fetched === undefined) return;
   await trx
     .insertInto('deliveries')
     .values({
-      cable_seq: delivery.cableSeq,
-      org: delivery.org,
-      device: delivery.device,
-      at: delivery.at,
-      leaf_index: delivery.leaf,
+      cable_seq: read.cable.seq,
+      org: read.org,
+      device: read.device,
+      at: fetched.event.at,
+      leaf_index: fetched.leaf,
     })
     .onConflict((oc) => oc.columns(['cable_seq', 'org']).doNothing())
     .execute();

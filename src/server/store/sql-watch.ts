@@ -40,6 +40,7 @@ import {
 } from './sql-watch-signals.ts';
 import type { AuditRecord } from './store.ts';
 import type { StoreContext, Trx } from './store-context.ts';
+import { StoreError } from './store-error.ts';
 import type {
   CanaryRecord,
   DeviceWatch,
@@ -70,25 +71,9 @@ export class SqlWatch implements WatchStore {
 
   constructor(ctx: StoreContext) {
     this.#ctx = ctx;
+    // A served cable read is also its organisation's delivery, in the same commit (sql-deliveries.ts).
     this.#reads = new GroupCommit(
-      (batch) =>
-        this.#batch(
-          batch,
-          (trx, read) => this.#meterIn(trx, read),
-          async (trx, read, outcome, leaves) => {
-            // A served cable read is its organisation's delivery (the sender's board), written
-            // in the fetch's commit with the leaf of its `cable.fetched` event (the first).
-            const leaf = leaves[0];
-            if (!outcome.served || read.kind !== 'cable' || leaf === undefined) return;
-            await recordDeliveryIn(trx, {
-              cableSeq: read.cable.seq,
-              org: read.org,
-              device: read.device,
-              at: read.at,
-              leaf,
-            });
-          },
-        ),
+      (batch) => this.#batch(batch, (trx, read) => this.#meterIn(trx, read), recordDeliveryIn),
       BATCH,
     );
     this.#requests = new GroupCommit(
@@ -229,12 +214,17 @@ export class SqlWatch implements WatchStore {
 
   /**
    * One transaction for a batch; one log append for its events, in the order of its items;
-   * then `appended`, if given, for each item with the leaves of its own events.
+   * then `appended`, if given, for each item with its own events and their leaves.
    */
   async #batch<I extends { events: (outcome: O) => readonly AuditRecord[] }, O>(
     batch: readonly I[],
     observe: (trx: Trx, item: I) => Promise<O>,
-    appended?: (trx: Trx, item: I, outcome: O, leaves: readonly number[]) => Promise<void>,
+    appended?: (
+      trx: Trx,
+      item: I,
+      outcome: O,
+      events: readonly { readonly event: AuditRecord; readonly leaf: number }[],
+    ) => Promise<void>,
   ): Promise<readonly O[]> {
     return this.#ctx.write(async (trx) => {
       const outcomes: O[] = [];
@@ -252,7 +242,13 @@ export class SqlWatch implements WatchStore {
         let next = 0;
         for (const [i, item] of batch.entries()) {
           const count = counts[i] ?? 0;
-          await appended(trx, item, outcomes[i] as O, leaves.slice(next, next + count));
+          const own = events.slice(next, next + count).map((event, j) => {
+            const leaf = leaves[next + j];
+            if (leaf === undefined)
+              throw new StoreError('UNAVAILABLE', 'the log appended fewer leaves than events');
+            return { event, leaf };
+          });
+          await appended(trx, item, outcomes[i] as O, own);
           next += count;
         }
       }
