@@ -129,7 +129,7 @@ function Acknowledged(props: { readonly row: AckRow }) {
         {a.due !== undefined && (
           <>
             {' '}
-            by <Time at={a.due} />
+            (due <Time at={a.due} />)
           </>
         )}
         {a.escalated !== undefined && <>; its registry and the sender were told</>}
