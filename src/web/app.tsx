@@ -16,6 +16,7 @@ import { LiveInbox } from './live-inbox.tsx';
 import { OfficerPage } from './officer-page.tsx';
 import { errorCode, errorDetails, plainWords } from './plain-words.ts';
 import { ProcedurePage } from './procedure-page.tsx';
+import { isReference, OpenReference } from './reference-link.tsx';
 import { SignInPage } from './sign-in-page.tsx';
 import { StoppedPage } from './stopped-page.tsx';
 import { WatchPage } from './watch-page.tsx';
@@ -139,7 +140,12 @@ export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?
     >
       <LiveInbox device={device} onInbox={route.page === 'inbox'} />
       {route.page === 'inbox' && <InboxPage device={device} me={me} onError={onError} />}
-      {route.page === 'cable' && <CablePage device={device} me={me} id={route.id} onError={onError} />}
+      {route.page === 'cable' &&
+        (isReference(route.id) ? (
+          <OpenReference device={device} reference={route.id} />
+        ) : (
+          <CablePage device={device} me={me} id={route.id} onError={onError} />
+        ))}
       {route.page === 'compose' && (
         <ComposePage
           device={device}

@@ -6,12 +6,14 @@
  * the sender's organisation sees the delivery board (delivery-board.tsx).
  */
 import { useEffect, useRef, useState } from 'react';
+import { CableThread } from './cable-thread.tsx';
 import { ClassificationBanner } from './classification-banner.tsx';
 import { formatSize } from './compose-page.tsx';
 import { DeliveryBoard } from './delivery-board.tsx';
 import type { DeviceClient } from './device-client.ts';
 import type { CableView, Me } from './device-protocol.ts';
 import { errorCode, plainWords } from './plain-words.ts';
+import { ReferenceLink } from './reference-link.tsx';
 
 export function CablePage(props: {
   readonly device: DeviceClient;
@@ -126,7 +128,12 @@ export function CablePage(props: {
         <div>
           From: {cable.from} · To: {cable.addressees}
           {cable.groups.length > 0 && ` · groups ${cable.groups.join(', ')}`}
-          {cable.replyTo && ` · reply to ${cable.replyTo}`}
+          {cable.replyTo && (
+            <>
+              {' · reply to '}
+              <ReferenceLink reference={cable.replyTo} />
+            </>
+          )}
           {cable.silence === 'open' && (
             <>
               {' · '}
@@ -192,12 +199,13 @@ export function CablePage(props: {
               Acknowledge for {props.me.org}
             </button>
           ))}
-        <a className="button" href={`#/compose/${cable.reference}`}>
+        <a className="button" href={`#/compose/${cable.reference}`} data-testid="reply">
           Reply
         </a>
         {ackError && <span className="error">{ackError}</span>}
       </div>
       {cable.isSender && !cable.offline && <DeliveryBoard device={device} id={id} onError={onError} />}
+      <CableThread device={device} id={cable.id} />
       <ClassificationBanner classification={cable.classification} markings={cable.markings} />
     </article>
   );

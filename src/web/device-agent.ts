@@ -42,7 +42,9 @@ import type {
   PendingRow,
   ProcedureView,
   RecipientView,
+  ReplyStart,
   SearchHit,
+  ThreadEntry,
   WatchActivityView,
   WatchDeviceRow,
   WatchEventView,
@@ -52,6 +54,7 @@ import { errorView } from './error-view.ts';
 import * as officer from './officer-desk.ts';
 import * as procedures from './procedure-desk.ts';
 import { StreamFollower } from './stream-follower.ts';
+import * as threads from './thread-desk.ts';
 import * as watch from './watch-desk.ts';
 
 export class DeviceAgent implements DeviceApi {
@@ -282,5 +285,25 @@ export class DeviceAgent implements DeviceApi {
 
   breakSilence(id: string, reason: string): Promise<{ readonly reference: string }> {
     return procedures.breakSilence(this.#device, id, reason);
+  }
+
+  extendSilence(id: string, deadline: number, note: string): Promise<{ readonly reference: string }> {
+    return procedures.extendSilence(this.#device, id, deadline, note);
+  }
+
+  withdrawSilence(id: string, reason: string): Promise<{ readonly reference: string }> {
+    return procedures.withdrawSilence(this.#device, id, reason);
+  }
+
+  thread(id: string): Promise<readonly ThreadEntry[]> {
+    return threads.thread(this.#device, id);
+  }
+
+  replyDraft(reference: string): Promise<ReplyStart> {
+    return threads.replyDraft(this.#device, reference);
+  }
+
+  resolveReference(reference: string): Promise<string> {
+    return threads.resolveReference(this.#device, reference);
   }
 }

@@ -68,6 +68,10 @@ export interface InboxRow {
   readonly verified: boolean;
   readonly subject?: string;
   readonly read: boolean;
+  /** The reference this cable replies to, from its signed header. */
+  readonly replyTo?: string;
+  /** The silence-procedure act the cable is, from its signed header. */
+  readonly silence?: string;
 }
 
 export interface InboxView {
@@ -305,6 +309,40 @@ export interface ProcedureView {
   };
   /** This device's organisation is a participant that has not objected. */
   readonly mayObject: boolean;
+  /** This device's organisation opened the procedure and it is still open: it may extend or withdraw. */
+  readonly mayManage: boolean;
+}
+
+/** One step of a thread (src/web/thread-desk.ts): a cable, or an acknowledgement of one. */
+export type ThreadEntry =
+  | {
+      readonly kind: 'cable';
+      readonly id: string;
+      readonly reference: string;
+      readonly from: string;
+      readonly sentAt: number;
+      readonly dtg: string;
+      readonly classification: string;
+      readonly subject?: string;
+      readonly replyTo?: string;
+      readonly silence?: string;
+    }
+  | {
+      readonly kind: 'ack';
+      /** The acknowledged cable. */
+      readonly id: string;
+      readonly reference: string;
+      readonly org: string;
+      readonly by?: string;
+      readonly at: number;
+      readonly dtg: string;
+    };
+
+/** A reply as compose starts it, and the lowest classification it may take. */
+export interface ReplyStart {
+  readonly draft: Draft;
+  /** The original's classification, when this device knows the original. */
+  readonly floor?: string;
 }
 
 /** What the device worker does; each method is one message and one answer. */
@@ -384,6 +422,16 @@ export interface DeviceApi {
   procedure(id: string): Promise<ProcedureView>;
   /** Breaks silence: an objection with `reason` (a step-up act). */
   breakSilence(id: string, reason: string): Promise<{ readonly reference: string }>;
+  /** The Presidency moves the deadline later (a step-up act); `deadline` in Unix seconds. */
+  extendSilence(id: string, deadline: number, note: string): Promise<{ readonly reference: string }>;
+  /** The Presidency withdraws the text, saying why (a step-up act). */
+  withdrawSilence(id: string, reason: string): Promise<{ readonly reference: string }>;
+  /** The thread of a cable, from the headers this device holds, with the acknowledgements it may see. */
+  thread(id: string): Promise<readonly ThreadEntry[]>;
+  /** A reply to `reference`, pre-filled from the original. */
+  replyDraft(reference: string): Promise<ReplyStart>;
+  /** The id of the cable with this reference, from what this device holds or its inbox. */
+  resolveReference(reference: string): Promise<string>;
 }
 
 /** What the worker sends unasked: the watch's live events, and why the stream ended. */

@@ -118,6 +118,10 @@ export const ERROR_CODES = {
   },
   DATE_INVALID: { status: 422, meaning: "sentAt is more than a few minutes from the server's clock" },
   WRAPPED_SET_MISMATCH: { status: 422, meaning: 'the wrapped devices are not the entitled set' },
+  REPLY_DOWNGRADE: {
+    status: 422,
+    meaning: 'a reply is classified lower than the cable it replies to; classify it at least as high',
+  },
   COSIGNATURE_INVALID: { status: 422, meaning: "not this witness's cosignature of the stored checkpoint" },
   // 429
   RATE_LIMITED: { status: 429, meaning: 'too many requests from this device or source; slow down' },
