@@ -45,6 +45,13 @@ export function delivery(dialect: Dialect): Migration {
         .addColumn('leaf_index', int, (c) => c.notNull())
         .addUniqueConstraint('escalations_once', ['cable_seq', 'org'])
         .execute();
+      // The escalation job reads the recent cables of one precedence: a range of this index,
+      // whatever the size of the archive.
+      await db.schema
+        .createIndex('cables_by_precedence')
+        .on('cables')
+        .columns(['precedence', 'accepted_at'])
+        .execute();
       await db.schema.createIndex('escalations_by_org').on('escalations').columns(['org', 'seq']).execute();
       await db.schema
         .createIndex('escalations_by_sender')
