@@ -12,8 +12,9 @@
  *
  * Bounded work: a run reads the candidates in pages and records at most `MAX_PER_RUN`
  * escalations (the rest wait for the next run); a cable is looked at only within its
- * precedence's window (its limit plus a week's grace, for a node that was down), so the
- * work of a run grows with the urgent cables of the last days, not with the archive.
+ * precedence's window (its limit plus a day's grace, for a node that was down; later, the
+ * board still says overdue, but nobody is told), read through an index, so the work of a
+ * run grows with the urgent cables of the last days, not with the archive.
  */
 import {
   describeLimit,
@@ -31,7 +32,7 @@ import type { Store } from '../store/store.ts';
 
 const PAGE = 200;
 const MAX_PER_RUN = 500;
-const GRACE_SECONDS = 7 * 86_400;
+const GRACE_SECONDS = 86_400;
 
 export interface EscalationContext {
   readonly store: Store;
