@@ -9,6 +9,7 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import type { Fetch } from '../client/api-client.ts';
 import { followInbox, type InboxNews } from '../client/follow-inbox.ts';
+import { deviceComparisonCode } from '../client/prepare-device.ts';
 import type { Invitee } from '../core/api/web-routes.ts';
 import { auditEvents } from './audit-desk.ts';
 import {
@@ -97,6 +98,7 @@ export class DeviceAgent implements DeviceApi {
       enrolled: true,
       device: profile.device.device,
       label: profile.device.label,
+      comparisonCode: deviceComparisonCode(profile.device),
       network: profile.network.root.network,
       ...(profile.device.user ? { user: profile.device.user } : {}),
       ...(profile.device.org ? { org: profile.device.org } : {}),

@@ -27,6 +27,8 @@ export type DeviceStatus =
       readonly enrolled: true;
       readonly device: string;
       readonly label: string;
+      /** The code the person reads to their officer, who approves only if theirs is the same. */
+      readonly comparisonCode: string;
       readonly user?: string;
       readonly org?: string;
       readonly network: string;
@@ -225,14 +227,27 @@ export interface AuditRow {
   readonly reference?: string;
 }
 
+/** A served audit event that did not prove: shown in its place, marked, never as an event. */
+export interface AuditFailedRow {
+  readonly leaf: number;
+  /** What failed, in plain words. */
+  readonly what: string;
+}
+
 export interface AuditView {
   /** Newest first; every one proven in the checkpoint of `size` entries. */
   readonly items: readonly AuditRow[];
+  /** Events the server served that did not prove, newest first (docs/design.md §8). */
+  readonly failed: readonly AuditFailedRow[];
   readonly size: number;
+  /** Whether that checkpoint carries the witness quorum. */
+  readonly witnessing: 'WITNESSED' | 'NOT_YET_WITNESSED' | 'NO_WITNESSES';
   /** More events follow the ones shown (the page cap was reached). */
   readonly more: boolean;
   /** Leaves the server did not serve in the range shown: deleted or withheld (docs/design.md §8). */
   readonly gaps: readonly number[];
+  /** Runs of leaves that do not rebuild the checkpoint: events of them may be altered or left out. */
+  readonly unproven: readonly { readonly from: number; readonly to: number }[];
   /** Set while directory changes wait for the witness quorum: what to tell the officer. */
   readonly witnessLag?: string;
 }
@@ -357,6 +372,8 @@ export interface DeviceApi {
     readonly label: string;
     readonly passkey: unknown;
     readonly orgKey?: string;
+    /** This browser holds an older device: the person agreed that enrolling removes it. */
+    readonly replace?: boolean;
   }): Promise<EnrolmentDone>;
   startSignIn(): Promise<PublicKeyCredentialRequestOptionsJSON>;
   finishSignIn(passkey: unknown): Promise<Me>;

@@ -52,6 +52,10 @@ export const ERROR_CODES = {
   // 403: authenticated, not allowed
   FORBIDDEN: { status: 403, meaning: "the device's role or the policy does not allow this" },
   DEVICE_REVOKED: { status: 403, meaning: 'the signing device is revoked' },
+  DEVICE_PENDING: {
+    status: 403,
+    meaning: "the signing device's enrolment waits for its security officer's approval",
+  },
   DEVICE_EXPIRED: { status: 403, meaning: "the signing device's certificate has expired" },
   DEVICE_HELD: {
     status: 403,
