@@ -73,7 +73,12 @@ async function seal(
   });
 }
 
-async function vector(name: string, cable: SealedCable, reader: FixtureDevice, expect: CableVector['expect']) {
+async function vector(
+  name: string,
+  cable: SealedCable,
+  reader: FixtureDevice,
+  expect: CableVector['expect'],
+) {
   return {
     name,
     root: {

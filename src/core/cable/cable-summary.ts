@@ -42,7 +42,9 @@ export function summaryOf(content: CableContent): CableSummary {
 
 /** True when two summaries say the same, tag for tag in the same order. */
 export function sameSummary(a: CableSummary, b: CableSummary): boolean {
-  return a.subject === b.subject && a.tags.length === b.tags.length && a.tags.every((t, i) => t === b.tags[i]);
+  return (
+    a.subject === b.subject && a.tags.length === b.tags.length && a.tags.every((t, i) => t === b.tags[i])
+  );
 }
 
 /** Encrypts the canonical summary under the content key; `aad` is the envelope hash. */

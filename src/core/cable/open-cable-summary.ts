@@ -57,7 +57,10 @@ export async function openCableSummary(
   const cable = decodeListed(listed);
   const { header } = cable;
   if (header.v < SUMMARY_FORMAT_VERSION) {
-    throw new CableError('UNSUPPORTED_SUITE', 'a cable before format 4 has no summary; open it to read its subject');
+    throw new CableError(
+      'UNSUPPORTED_SUITE',
+      'a cable before format 4 has no summary; open it to read its subject',
+    );
   }
   // 2–7. Format, sender, signature.
   const signed = await verifySignedHeader(header, cable.signature, directory);

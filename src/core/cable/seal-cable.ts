@@ -164,7 +164,10 @@ export async function sealCableKeepingKey(
     recipients,
   });
   const signature = await signLabelled(sender.signer, LABELS.cableHeader, encodeHeader(header));
-  return { cable: { kind: 'SealedCable', header, signature, content: ciphertext, summary, wraps }, contentKey };
+  return {
+    cable: { kind: 'SealedCable', header, signature, content: ciphertext, summary, wraps },
+    contentKey,
+  };
 }
 
 /**

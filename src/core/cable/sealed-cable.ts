@@ -11,7 +11,12 @@ import { childField, EncodingError } from '../encoding/encoding-error.ts';
 import { decodeDeviceId, decodeEd25519Signature } from '../encoding/identifiers.ts';
 import { toJsonValue } from '../encoding/to-json.ts';
 import type { CableHeader } from './cable-header.ts';
-import { decodeCableHeader, MAX_CONTENT_BYTES, MAX_RECIPIENTS, SUMMARY_FORMAT_VERSION } from './cable-header.ts';
+import {
+  decodeCableHeader,
+  MAX_CONTENT_BYTES,
+  MAX_RECIPIENTS,
+  SUMMARY_FORMAT_VERSION,
+} from './cable-header.ts';
 import { MAX_SUMMARY_BYTES } from './cable-summary.ts';
 
 /** X-Wing encapsulation (1120 bytes) and the AEAD-wrapped 32-byte content key. */

@@ -94,7 +94,12 @@ export async function verifySealedCable(
     return refuse('CIPHERTEXT_MISMATCH', 'the summary is not the one the sender signed');
   }
   // 9. docs/design.md §6: the recipients are exactly what policy entitles.
-  const wrapped = checkWrappedSet(header, cable.wraps.map((w) => w.device), directory, options);
+  const wrapped = checkWrappedSet(
+    header,
+    cable.wraps.map((w) => w.device),
+    directory,
+    options,
+  );
   if (!wrapped.ok) return wrapped;
   return { ok: true, cable, signedBy, hash: cableHash(header, cable.signature) };
 }

@@ -36,9 +36,11 @@ import type {
   InboxQuery,
   InboxRow,
   InvitationRecord,
+  ListedSummary,
   NewAttachment,
   NewCable,
   PutOutcome,
+  RecordListing,
   RecordRead,
   RedeemOutcome,
   SeriesHead,
@@ -151,6 +153,9 @@ export class SqlStore implements Store {
   }
   inbox(query: InboxQuery): Promise<InboxRow[]> {
     return this.#inbox.page(query);
+  }
+  summaries(device: string, ids: readonly string[], record: RecordListing): Promise<ListedSummary[]> {
+    return this.#inbox.summaries(device, ids, record);
   }
 
   putAttachment(upload: NewAttachment, audit: AuditRecord): Promise<PutOutcome> {

@@ -8,16 +8,22 @@
  * counted or its request sequence number checked, so two app processes observing one
  * device serialise on it: neither can let a read past a limit the other has reached, and
  * a number one process has seen is a duplicate to the other. SQLite has one writer at a
- * time already. The signals' helpers are in sql-watch-signals.ts.
+ * time already. The signals' helpers are in sql-watch-signals.ts; the count of listed
+ * subjects, assessed here against the listing thresholds, in sql-watch-listings.ts.
  */
 import type { Canary } from '../../core/api/watch-routes.ts';
 import type { Role } from '../../core/encoding/identifiers.ts';
 import { assessReads, type ReadAssessment } from '../../core/watch/assess-reads.ts';
-import { DEFAULT_READ_THRESHOLDS, type ReadThresholds } from '../../core/watch/read-thresholds.ts';
+import {
+  DEFAULT_READ_THRESHOLDS,
+  listingThresholds,
+  type ReadThresholds,
+} from '../../core/watch/read-thresholds.ts';
 import { BUCKET_SECONDS, bucketStart, type ReadBucket, windowTotals } from '../../core/watch/read-windows.ts';
 import { SIGNAL_WEIGHTS } from '../../core/watch/watch-signals.ts';
 import type { WorkingHours } from '../../core/watch/working-hours.ts';
 import { GroupCommit } from './group-commit.ts';
+import { countListed } from './sql-watch-listings.ts';
 import {
   canaryOf,
   canonicalText,
@@ -42,6 +48,7 @@ import type { StoreContext, Trx } from './store-context.ts';
 import type {
   CanaryRecord,
   DeviceWatch,
+  MeteredListing,
   MeteredRead,
   ObservedRequest,
   ReadOutcome,
@@ -66,6 +73,7 @@ export class SqlWatch implements WatchStore {
   readonly #ctx: StoreContext;
   readonly #reads: GroupCommit<MeteredRead, ReadOutcome>;
   readonly #requests: GroupCommit<ObservedRequest, RequestOutcome>;
+  readonly #listings: GroupCommit<MeteredListing, ReadOutcome>;
 
   constructor(ctx: StoreContext) {
     this.#ctx = ctx;
@@ -77,6 +85,14 @@ export class SqlWatch implements WatchStore {
       (batch) => this.#batch(batch, (trx, request) => this.#observeIn(trx, request)),
       BATCH,
     );
+    this.#listings = new GroupCommit(
+      (batch) => this.#batch(batch, (trx, listing) => this.#meterListingIn(trx, listing)),
+      BATCH,
+    );
+  }
+
+  meterListing(listing: MeteredListing): Promise<ReadOutcome> {
+    return this.#listings.submit(listing);
   }
 
   meterRead(read: MeteredRead): Promise<ReadOutcome> {
@@ -249,6 +265,33 @@ export class SqlWatch implements WatchStore {
     return alerted?.signal ? { allowed: true, alert: alerted.signal } : { allowed: true };
   }
 
+  async #meterListingIn(trx: Trx, listing: MeteredListing): Promise<ReadOutcome> {
+    const row = await lockedRow(trx, this.#ctx.dialect, listing.device, listing.org, listing.at);
+    if (row.state !== 'active') {
+      const { reason, state, since } = stopped(row) as Extract<RequestOutcome, { allowed: false }>;
+      return { served: false, state, reason, since, changed: false, assessment: { response: 'none' } };
+    }
+    const totals = await countListed(trx, listing.device, Number(row.era), listing.at, listing.cables);
+    const reads =
+      (await thresholdsIn(trx, listing.org, listing.role)) ?? DEFAULT_READ_THRESHOLDS[listing.role];
+    const all = assessReads(totals, listingThresholds(reads));
+    const countStop =
+      all.response === 'suspend' ? 'suspended' : all.response === 'step-up' ? 'held' : undefined;
+    if (countStop) {
+      const reason = describe(all, 'listing');
+      await this.#enter(trx, listing.device, listing.at, { state: countStop, reason });
+      return { served: false, state: countStop, reason, since: listing.at, changed: true, assessment: all };
+    }
+    const alerted = await this.#alertFor(
+      trx,
+      row,
+      listing.at,
+      { response: 'none', score: 0 },
+      all.response === 'alert',
+    );
+    return { served: true, assessment: all, alert: alerted !== undefined };
+  }
+
   async #meterIn(trx: Trx, read: MeteredRead): Promise<ReadOutcome> {
     const row = await lockedRow(trx, this.#ctx.dialect, read.device, read.org, read.at);
     if (row.state !== 'active') {
@@ -364,10 +407,14 @@ function stopped(row: DeviceRow): RequestOutcome {
   };
 }
 
-const KIND_WORDS = { cable: 'cables', attachment: 'attachments', listing: 'reads' } as const;
+const KIND_WORDS = {
+  cable: 'cables read',
+  attachment: 'attachments read',
+  listing: 'subjects listed',
+} as const;
 
 function describe(assessment: ReadAssessment, kind: MeteredRead['kind']): string {
   if (assessment.response === 'none') return '';
   const reads = Math.round(assessment.reads);
-  return `${reads} ${KIND_WORDS[kind]} read in a ${assessment.window} (limit ${assessment.limit})`;
+  return `${reads} ${KIND_WORDS[kind]} in a ${assessment.window} (limit ${assessment.limit})`;
 }

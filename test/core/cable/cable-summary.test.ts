@@ -86,7 +86,10 @@ describe('the sealed summary of format 4', () => {
     assert.equal(cable.header.v, 4);
     assert.ok(cable.summary && cable.header.summaryHash);
     const bruno = device('fr.bruno');
-    const opened = await openCableSummary(listing(cable, bruno), { directory: dir, recipient: recipient(bruno) });
+    const opened = await openCableSummary(listing(cable, bruno), {
+      directory: dir,
+      recipient: recipient(bruno),
+    });
     assert.equal(opened.summary.subject, CONTENT.subject);
     assert.deepEqual([...opened.summary.tags], CONTENT.tags);
     assert.equal(opened.signedBy.user.user, 'de.anna');
@@ -141,7 +144,9 @@ describe('the sealed summary of format 4', () => {
     const bruno = device('fr.bruno');
     const swapped = { ...one, summary: other.summary! };
     assert.equal(
-      await code(() => openCableSummary(listing(swapped, bruno), { directory: dir, recipient: recipient(bruno) })),
+      await code(() =>
+        openCableSummary(listing(swapped, bruno), { directory: dir, recipient: recipient(bruno) }),
+      ),
       'CIPHERTEXT_MISMATCH',
     );
     const { summary: _s, ...without } = one;
@@ -163,7 +168,10 @@ describe('the sealed summary of format 4', () => {
       anna.signer,
     );
     const bruno = device('fr.bruno');
-    const listed = await openCableSummary(listing(lying, bruno), { directory: dir, recipient: recipient(bruno) });
+    const listed = await openCableSummary(listing(lying, bruno), {
+      directory: dir,
+      recipient: recipient(bruno),
+    });
     assert.equal(listed.summary.subject, 'Canteen menu');
     assert.equal(
       await code(() => openCable(lying, { directory: dir, recipient: recipient(bruno) })),
