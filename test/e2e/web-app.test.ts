@@ -85,6 +85,10 @@ describe('the web app', { skip: skip ?? false, timeout: 240_000 }, () => {
     const row = claire.page.locator(`[data-testid="inbox-row"][data-reference="${first.reference}"]`);
     await row.waitFor();
     assert.match((await row.textContent()) ?? '', /action required/);
+    // Before it is opened: its subject, from the sealed summary opened in the worker, and unread.
+    await row.getByText('Eastern Partnership: ministerial preparations').waitFor();
+    assert.equal(await row.getAttribute('class'), 'unread');
+    assert.doesNotMatch((await row.textContent()) ?? '', /opens on this device/);
     await row.click();
     await claire.page.getByTestId('cable').waitFor();
     assert.equal(
@@ -120,6 +124,9 @@ describe('the web app', { skip: skip ?? false, timeout: 240_000 }, () => {
     const sent = anna.page.locator(`[data-testid="inbox-row"][data-reference="${first.reference}"]`);
     await sent.getByTestId('ack-count').waitFor();
     assert.equal(await sent.getByTestId('ack-count').textContent(), '1/1 acknowledged');
+    // The sender knows what it sent: read, with its subject.
+    assert.equal(await sent.getAttribute('class'), 'read');
+    assert.match((await sent.textContent()) ?? '', /Eastern Partnership: ministerial preparations/);
     await claire.page.goto(`${node.origin}/#/`);
     const received = claire.page.locator(`[data-testid="inbox-row"][data-reference="${first.reference}"]`);
     await received.getByTestId('acknowledged-marker').waitFor();
