@@ -160,6 +160,23 @@ describe('the web app', { skip: skip ?? false, timeout: 240_000 }, () => {
     assert.equal(await claire.page.title(), 'Valise');
   });
 
+  test("a cable sent from one tab is in the sender's live inbox in another, read and with its subject", async () => {
+    const anna = person('de.anna');
+    const inboxTab = await anna.page.context().newPage();
+    try {
+      await inboxTab.goto(`${node.origin}/#/`);
+      await inboxTab.getByTestId('inbox-row').first().waitFor();
+      const sent = await sendCable(anna, node.origin, 'Sanctions: the next package', 'The draft follows.');
+      const row = inboxTab.locator(`[data-testid="inbox-row"][data-reference="${sent.reference}"]`);
+      await row.getByText('Sanctions: the next package').waitFor();
+      assert.equal(await row.getAttribute('class'), 'read');
+      assert.match((await row.textContent()) ?? '', /sent/);
+      assert.doesNotMatch((await row.textContent()) ?? '', /unread/);
+    } finally {
+      await inboxTab.close();
+    }
+  });
+
   test('a cable with an attachment: sizes and the limit shown on compose, decrypted in the worker on the cable page', async () => {
     const anna = person('de.anna');
     const claire = person('fr.claire');
