@@ -11,6 +11,7 @@ import { count, plainWords } from './plain-words.ts';
 
 const TYPES = [
   'cable.fetched',
+  'cable.listed',
   'cable.accepted',
   'cable.acknowledged',
   'attachment.fetched',
@@ -29,6 +30,7 @@ const TYPES = [
 /** Event types as the filter names them. */
 const TYPE_NAMES: { readonly [type in (typeof TYPES)[number]]: string } = {
   'cable.fetched': 'cable opened',
+  'cable.listed': 'subjects listed',
   'cable.accepted': 'cable sent',
   'cable.acknowledged': 'cable acknowledged',
   'attachment.fetched': 'attachment downloaded',
