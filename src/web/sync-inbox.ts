@@ -49,7 +49,8 @@ export async function syncInbox(
       rows.set(item.id, row);
       if (needsListing(row, item)) unlisted.push(item);
     }
-    if (!fresh || !answer.next) break;
+    // A snapshot kept before rows carried reply-to is brought up to date once, to its end.
+    if ((!fresh && snapshot.rows === 2) || !answer.next) break;
     before = answer.next;
   }
   // One listing for what has no subject yet; each summary is checked and opened here.
@@ -67,6 +68,7 @@ export async function syncInbox(
   const next: InboxSnapshot = {
     items: [...rows.values()].sort(byPrecedenceThenTime),
     syncedAt: session.clock.nowSeconds(),
+    rows: 2,
   };
   archive.setInbox(next);
   return next;
@@ -100,6 +102,8 @@ function rowOf(
       ? { acks: { done: item.acks, of: addresseeOrgs(header.distribution, header.org) } }
       : {}),
     verified: item.verified,
+    ...(header.replyTo !== undefined ? { replyTo: header.replyTo } : {}),
+    ...(header.silence !== undefined ? { silence: header.silence } : {}),
     // The sender knows what it sent: a cable this device sent is never unread here.
     read: (known?.read ?? false) || header.sender.device === me,
     ...(known?.subject ? { subject: known.subject } : {}),
