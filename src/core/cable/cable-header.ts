@@ -43,8 +43,7 @@ export const CURRENT_SUITE: Suite = SUITES[0];
  * directory epoch out of the envelope hash (`envelopeHash`), so a cable refused for a stale
  * epoch is re-wrapped and re-signed for the current one without encrypting its content again.
  * Version 3 is version 2 plus the optional `silence` field (the procedure act a cable is,
- * docs/design.md §2); a header without it is written as version 2, so every reader of
- * version 2 still reads it. Version 4 is version 3 plus the sealed summary (the subject and
+ * docs/design.md §2); until version 4, a header without it was written as version 2. Version 4 is version 3 plus the sealed summary (the subject and
  * tags, encrypted apart so an inbox can list them without the body: cable-summary.ts); its
  * header commits to the summary's ciphertext by `summaryHash`, and every cable is sealed as
  * version 4, silence act or not. `v` is inside every signed and hashed value, so a header of
