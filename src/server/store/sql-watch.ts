@@ -267,37 +267,36 @@ export class SqlWatch implements WatchStore {
 
   async #meterListingIn(trx: Trx, listing: MeteredListing): Promise<ReadOutcome> {
     const row = await lockedRow(trx, this.#ctx.dialect, listing.device, listing.org, listing.at);
-    if (row.state !== 'active') {
-      const { reason, state, since } = stopped(row) as Extract<RequestOutcome, { allowed: false }>;
-      return { served: false, state, reason, since, changed: false, assessment: { response: 'none' } };
-    }
+    if (row.state !== 'active') return stoppedRead(row);
     const totals = await countListed(trx, listing.device, Number(row.era), listing.at, listing.cables);
     const reads =
       (await thresholdsIn(trx, listing.org, listing.role)) ?? DEFAULT_READ_THRESHOLDS[listing.role];
     const all = assessReads(totals, listingThresholds(reads));
-    const countStop =
-      all.response === 'suspend' ? 'suspended' : all.response === 'step-up' ? 'held' : undefined;
-    if (countStop) {
-      const reason = describe(all, 'listing');
-      await this.#enter(trx, listing.device, listing.at, { state: countStop, reason });
-      return { served: false, state: countStop, reason, since: listing.at, changed: true, assessment: all };
-    }
-    const alerted = await this.#alertFor(
-      trx,
-      row,
-      listing.at,
-      { response: 'none', score: 0 },
-      all.response === 'alert',
-    );
+    const stop = await this.#stopOnCount(trx, listing.device, listing.at, all, 'listing');
+    if (stop) return stop;
+    const none = { response: 'none', score: 0 } as const;
+    const alerted = await this.#alertFor(trx, row, listing.at, none, all.response === 'alert');
     return { served: true, assessment: all, alert: alerted !== undefined };
+  }
+
+  /** Holds or suspends the device when its count calls for it: the read is not served. */
+  async #stopOnCount(
+    trx: Trx,
+    device: string,
+    at: number,
+    all: ReadAssessment,
+    kind: MeteredRead['kind'],
+  ): Promise<ReadOutcome | undefined> {
+    const state = all.response === 'suspend' ? 'suspended' : all.response === 'step-up' ? 'held' : undefined;
+    if (!state) return undefined;
+    const reason = describe(all, kind);
+    await this.#enter(trx, device, at, { state, reason });
+    return { served: false, state, reason, since: at, changed: true, assessment: all };
   }
 
   async #meterIn(trx: Trx, read: MeteredRead): Promise<ReadOutcome> {
     const row = await lockedRow(trx, this.#ctx.dialect, read.device, read.org, read.at);
-    if (row.state !== 'active') {
-      const { reason, state, since } = stopped(row) as Extract<RequestOutcome, { allowed: false }>;
-      return { served: false, state, reason, since, changed: false, assessment: { response: 'none' } };
-    }
+    if (row.state !== 'active') return stoppedRead(row);
     const era = Number(row.era);
     await trx
       .insertInto('watch_reads')
@@ -321,13 +320,8 @@ export class SqlWatch implements WatchStore {
     const scored = await scoreFindings(trx, read.device, era, read.at, await readFindings(trx, read));
 
     // The read count first: a scrape is named as one even when a signal fires with it.
-    const countStop =
-      all.response === 'suspend' ? 'suspended' : all.response === 'step-up' ? 'held' : undefined;
-    if (countStop) {
-      const reason = describe(all, read.kind);
-      await this.#enter(trx, read.device, read.at, { state: countStop, reason });
-      return { served: false, state: countStop, reason, since: read.at, changed: true, assessment: all };
-    }
+    const countStop = await this.#stopOnCount(trx, read.device, read.at, all, read.kind);
+    if (countStop) return countStop;
     const stop = await this.#stopFor(trx, row, read.at, scored);
     if (stop) {
       return {
@@ -395,6 +389,12 @@ export class SqlWatch implements WatchStore {
       .execute();
     if (stop.state === 'suspended') await endSessions(trx, device, at);
   }
+}
+
+/** A read (or listing) by a device already stopped: refused, and no new event. */
+function stoppedRead(row: DeviceRow): ReadOutcome {
+  const { reason, state, since } = stopped(row) as Extract<RequestOutcome, { allowed: false }>;
+  return { served: false, state, reason, since, changed: false, assessment: { response: 'none' } };
 }
 
 function stopped(row: DeviceRow): RequestOutcome {
