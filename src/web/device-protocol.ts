@@ -68,7 +68,11 @@ export interface InboxRow {
   /** For the sender and its registry: how many addressee organisations acknowledged, of how many. */
   readonly acks?: { readonly done: number; readonly of: number };
   readonly verified: boolean;
+  /** From the cable once opened here or sent from here, or from its sealed summary (format 4). */
   readonly subject?: string;
+  readonly tags?: readonly string[];
+  /** Why the cable's sealed summary was refused (a CableError code): it is not listed again. */
+  readonly summaryRefused?: string;
   readonly read: boolean;
   /** The reference this cable replies to, from its signed header. */
   readonly replyTo?: string;

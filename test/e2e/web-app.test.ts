@@ -85,6 +85,10 @@ describe('the web app', { skip: skip ?? false, timeout: 240_000 }, () => {
     const row = claire.page.locator(`[data-testid="inbox-row"][data-reference="${first.reference}"]`);
     await row.waitFor();
     assert.match((await row.textContent()) ?? '', /action required/);
+    // Before it is opened: its subject, from the sealed summary opened in the worker, and unread.
+    await row.getByText('Eastern Partnership: ministerial preparations').waitFor();
+    assert.equal(await row.getAttribute('class'), 'unread');
+    assert.doesNotMatch((await row.textContent()) ?? '', /opens on this device/);
     await row.click();
     await claire.page.getByTestId('cable').waitFor();
     assert.equal(
@@ -121,6 +125,9 @@ describe('the web app', { skip: skip ?? false, timeout: 240_000 }, () => {
     const sent = anna.page.locator(`[data-testid="inbox-row"][data-reference="${first.reference}"]`);
     await sent.getByTestId('ack-count').waitFor();
     assert.equal(await sent.getByTestId('ack-count').textContent(), '1/1 acknowledged');
+    // The sender knows what it sent: read, with its subject.
+    assert.equal(await sent.getAttribute('class'), 'read');
+    assert.match((await sent.textContent()) ?? '', /Eastern Partnership: ministerial preparations/);
     await claire.page.goto(`${node.origin}/#/`);
     const received = claire.page.locator(`[data-testid="inbox-row"][data-reference="${first.reference}"]`);
     await received.getByTestId('acknowledged-marker').waitFor();
@@ -152,6 +159,23 @@ describe('the web app', { skip: skip ?? false, timeout: 240_000 }, () => {
     await claire.page.locator('nav a', { hasText: 'Inbox' }).click();
     await claire.page.locator(`[data-testid="inbox-row"][data-reference="${flash.reference}"]`).waitFor();
     assert.equal(await claire.page.title(), 'Valise');
+  });
+
+  test("a cable sent from one tab is in the sender's live inbox in another, read and with its subject", async () => {
+    const anna = person('de.anna');
+    const inboxTab = await anna.page.context().newPage();
+    try {
+      await inboxTab.goto(`${node.origin}/#/`);
+      await inboxTab.getByTestId('inbox-row').first().waitFor();
+      const sent = await sendCable(anna, node.origin, 'Sanctions: the next package', 'The draft follows.');
+      const row = inboxTab.locator(`[data-testid="inbox-row"][data-reference="${sent.reference}"]`);
+      await row.getByText('Sanctions: the next package').waitFor();
+      assert.equal(await row.getAttribute('class'), 'read');
+      assert.match((await row.textContent()) ?? '', /sent/);
+      assert.doesNotMatch((await row.textContent()) ?? '', /unread/);
+    } finally {
+      await inboxTab.close();
+    }
   });
 
   test('a cable with an attachment: sizes and the limit shown on compose, decrypted in the worker on the cable page', async () => {

@@ -4,13 +4,15 @@
  */
 import { MAX_ATTACHMENTS } from '../cable/cable-content.ts';
 import { type CableHeader, decodeCableHeader } from '../cable/cable-header.ts';
+import { MAX_SUMMARY_BYTES } from '../cable/cable-summary.ts';
 import { LIMIT_UNITS } from '../cable/escalation.ts';
 import { ADDRESSEE_ROLES, PRECEDENCES } from '../cable/precedence.ts';
-import { decodeSealedCable } from '../cable/sealed-cable.ts';
+import { decodeKeyWrap, decodeSealedCable } from '../cable/sealed-cable.ts';
 import { parseCanonical } from '../encoding/canonical-json.ts';
 import {
   array,
   boolean,
+  bytes,
   type Decoder,
   enumOf,
   type Infer,
@@ -76,6 +78,22 @@ export const decodeInboxPage = object({
   items: array(decodeInboxItem, { max: 1000 }),
   next: optional(string({ min: 1, max: 512 })),
 });
+
+/** Most cables whose subjects one listing asks for (a page of the inbox). */
+export const MAX_LISTED = 100;
+
+/** Listing subjects: the ids of inbox cables whose sealed summaries the device asks for. */
+export const decodeSummariesPost = object({
+  ids: array(decodeCableId, { min: 1, max: MAX_LISTED, unique: true }),
+});
+/** A format-4 cable's sealed summary with the asking device's wrap of its content key. */
+export const decodeListedSummary = object({
+  id: decodeCableId,
+  summary: bytes({ min: 1, max: MAX_SUMMARY_BYTES }),
+  wrap: decodeKeyWrap,
+});
+export type ListedSummaryItem = Infer<typeof decodeListedSummary>;
+export const decodeSummariesAnswer = object({ items: array(decodeListedSummary, { max: MAX_LISTED }) });
 
 /** An acknowledgement's body: nothing, or `{}`. */
 export const decodeAckPost = object({});
@@ -151,6 +169,13 @@ export const CABLE_ROUTES = {
     auth: 'device',
     body: 'none',
     answer: decodeInboxPage,
+  }),
+  inboxSummaries: route({
+    method: 'POST',
+    path: '/api/v1/inbox/summaries',
+    auth: 'device',
+    body: decodeSummariesPost,
+    answer: decodeSummariesAnswer,
   }),
   inboxStream: route({
     method: 'GET',

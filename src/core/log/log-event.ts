@@ -31,6 +31,7 @@ export const API_EVENT_TYPES = [
   'request.refused',
   'cable.accepted',
   'cable.fetched',
+  'cable.listed',
   'cable.acknowledged',
   'attachment.fetched',
   'log.alert',

@@ -59,6 +59,8 @@ export interface CablesTable {
   header: Uint8Array;
   signature: Uint8Array;
   content: Uint8Array;
+  /** Format 4's sealed summary (subject and tags); null before format 4. */
+  summary: Uint8Array | null;
   hash: Uint8Array;
   classification: string;
   precedence: string;
@@ -247,6 +249,20 @@ export interface WatchSignalsTable {
   weight: number;
 }
 
+/** The cables whose subjects a device has been served (counted once each). */
+export interface WatchListedTable {
+  device: string;
+  cable_seq: number;
+}
+
+/** Subjects a device was served for the first time, per era and minute. */
+export interface WatchListingsTable {
+  device: string;
+  era: number;
+  bucket: number;
+  listed: number;
+}
+
 export interface WatchOpenedTable {
   device: string;
   cable_seq: number;
@@ -350,6 +366,8 @@ export interface Database {
   watch_origins: WatchOriginsTable;
   watch_signals: WatchSignalsTable;
   watch_opened: WatchOpenedTable;
+  watch_listed: WatchListedTable;
+  watch_listings: WatchListingsTable;
   watch_canaries: WatchCanariesTable;
   watch_hours: WatchHoursTable;
   presidencies: PresidenciesTable;
@@ -383,6 +401,8 @@ export const TABLES = [
   'watch_origins',
   'watch_signals',
   'watch_opened',
+  'watch_listed',
+  'watch_listings',
   'watch_canaries',
   'watch_hours',
   'presidencies',

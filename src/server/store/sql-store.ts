@@ -37,9 +37,11 @@ import type {
   InboxQuery,
   InboxRow,
   InvitationRecord,
+  ListedSummary,
   NewAttachment,
   NewCable,
   PutOutcome,
+  RecordListing,
   RecordRead,
   RedeemOutcome,
   SeriesHead,
@@ -157,6 +159,9 @@ export class SqlStore implements Store {
   }
   inbox(query: InboxQuery): Promise<InboxRow[]> {
     return this.#inbox.page(query);
+  }
+  summaries(device: string, ids: readonly string[], record: RecordListing): Promise<ListedSummary[]> {
+    return this.#inbox.summaries(device, ids, record);
   }
 
   putAttachment(upload: NewAttachment, audit: AuditRecord): Promise<PutOutcome> {

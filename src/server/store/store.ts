@@ -33,6 +33,9 @@ export interface AuditRecord {
  */
 export type RecordRead = () => Promise<void>;
 
+/** Puts a listing of subjects on record before it is served: as RecordRead, for the cables listed. */
+export type RecordListing = (listed: readonly ListedSummary[]) => Promise<void>;
+
 export interface StoredAuditEvent {
   readonly seq: number;
   readonly at: number;
@@ -104,6 +107,8 @@ export interface NewCable {
   readonly header: Uint8Array;
   readonly signature: Uint8Array;
   readonly content: Uint8Array;
+  /** Format 4's sealed summary, served when an inbox lists subjects. */
+  readonly summary?: Uint8Array;
   /** `cableHash(header, signature)`. */
   readonly hash: Uint8Array;
   readonly classification: string;
@@ -216,6 +221,17 @@ export interface AckRecord {
 
 export interface FetchedCable {
   readonly content: Uint8Array;
+  /** Format 4's sealed summary; absent before format 4. */
+  readonly summary?: Uint8Array;
+  readonly wrap: WrapRecord;
+}
+
+/** A cable's sealed summary with one device's wrap: what listing its subject serves. */
+export interface ListedSummary {
+  readonly seq: number;
+  readonly id: string;
+  readonly org: string;
+  readonly summary: Uint8Array;
   readonly wrap: WrapRecord;
 }
 
@@ -268,6 +284,13 @@ export interface Store {
    */
   fetchCable(seq: number, device: string, record: RecordRead): Promise<FetchedCable | undefined>;
   inbox(query: InboxQuery): Promise<InboxRow[]>;
+  /**
+   * The sealed summaries of those of `ids` that `device` holds a wrap for and that have one
+   * (format 4), in the order asked, once `record` has put the listing on record (it commits
+   * the `cable.listed` event and may refuse by throwing: server/watch/meter-listing.ts);
+   * empty, and `record` not called, when there is none to serve.
+   */
+  summaries(device: string, ids: readonly string[], record: RecordListing): Promise<ListedSummary[]>;
 
   /**
    * Stores an encrypted attachment under its digest with its `attachment.uploaded` event,
