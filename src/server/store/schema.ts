@@ -59,6 +59,8 @@ export interface CablesTable {
   header: Uint8Array;
   signature: Uint8Array;
   content: Uint8Array;
+  /** Format 4's sealed summary (subject and tags); null before format 4. */
+  summary: Uint8Array | null;
   hash: Uint8Array;
   classification: string;
   precedence: string;
@@ -98,6 +100,8 @@ export interface AcksTable {
   user_id: string;
   device: string;
   at: number;
+  /** The leaf of its `cable.acknowledged` event; null on rows from before it was kept. */
+  leaf_index: number | null;
 }
 
 export interface AuditEventsTable {
@@ -245,6 +249,20 @@ export interface WatchSignalsTable {
   weight: number;
 }
 
+/** The cables whose subjects a device has been served (counted once each). */
+export interface WatchListedTable {
+  device: string;
+  cable_seq: number;
+}
+
+/** Subjects a device was served for the first time, per era and minute. */
+export interface WatchListingsTable {
+  device: string;
+  era: number;
+  bucket: number;
+  listed: number;
+}
+
 export interface WatchOpenedTable {
   device: string;
   cable_seq: number;
@@ -325,6 +343,29 @@ export interface ActDecisionsTable {
   at: number;
 }
 
+/** The first fetch of a cable by a device of each organisation (delivery-migration.ts). */
+export interface DeliveriesTable {
+  cable_seq: number;
+  org: string;
+  device: string;
+  at: number;
+  /** The leaf of the fetch's `cable.fetched` event. */
+  leaf_index: number;
+}
+
+/** Each (cable, action addressee) found overdue, once, with its `cable.overdue` leaf. */
+export interface EscalationsTable {
+  seq: Generated<number>;
+  cable_seq: number;
+  /** The addressee organisation that did not acknowledge in time. */
+  org: string;
+  sender_org: string;
+  sender_user: string;
+  due_at: number;
+  at: number;
+  leaf_index: number;
+}
+
 export interface Database {
   directory_entries: DirectoryEntriesTable;
   invitations: InvitationsTable;
@@ -349,6 +390,8 @@ export interface Database {
   watch_origins: WatchOriginsTable;
   watch_signals: WatchSignalsTable;
   watch_opened: WatchOpenedTable;
+  watch_listed: WatchListedTable;
+  watch_listings: WatchListingsTable;
   watch_canaries: WatchCanariesTable;
   watch_hours: WatchHoursTable;
   presidencies: PresidenciesTable;
@@ -356,6 +399,8 @@ export interface Database {
   silence_outcomes: SilenceOutcomesTable;
   held_acts: HeldActsTable;
   act_decisions: ActDecisionsTable;
+  deliveries: DeliveriesTable;
+  escalations: EscalationsTable;
 }
 
 export const TABLES = [
@@ -382,6 +427,8 @@ export const TABLES = [
   'watch_origins',
   'watch_signals',
   'watch_opened',
+  'watch_listed',
+  'watch_listings',
   'watch_canaries',
   'watch_hours',
   'presidencies',
@@ -389,5 +436,7 @@ export const TABLES = [
   'silence_outcomes',
   'held_acts',
   'act_decisions',
+  'deliveries',
+  'escalations',
 ] as const satisfies readonly (keyof Database)[];
 export type TableName = (typeof TABLES)[number];

@@ -14,6 +14,7 @@ import { SqlAcks } from './sql-acks.ts';
 import { SqlAttachments } from './sql-attachments.ts';
 import { SqlAuditEvents } from './sql-audit-events.ts';
 import { SqlCables } from './sql-cables.ts';
+import { SqlDeliveries } from './sql-deliveries.ts';
 import { SqlDirectory } from './sql-directory.ts';
 import { SqlEnrolments } from './sql-enrolments.ts';
 import { SqlInbox } from './sql-inbox.ts';
@@ -38,9 +39,11 @@ import type {
   InboxQuery,
   InboxRow,
   InvitationRecord,
+  ListedSummary,
   NewAttachment,
   NewCable,
   PutOutcome,
+  RecordListing,
   RecordRead,
   RedeemOutcome,
   SeriesHead,
@@ -69,6 +72,7 @@ export class SqlStore implements Store {
   readonly watch: SqlWatch;
   readonly procedures: SqlProcedures;
   readonly officerActs: SqlOfficerActs;
+  readonly deliveries: SqlDeliveries;
   readonly #ctx: StoreContext;
   readonly #onClose: (() => Promise<void>) | undefined;
   readonly #directory: SqlDirectory;
@@ -100,6 +104,7 @@ export class SqlStore implements Store {
     this.watch = new SqlWatch(ctx);
     this.procedures = new SqlProcedures(ctx);
     this.officerActs = new SqlOfficerActs(ctx);
+    this.deliveries = new SqlDeliveries(ctx);
     this.#directory = new SqlDirectory(ctx);
     this.#enrolments = new SqlEnrolments(ctx);
     this.#cables = new SqlCables(ctx, options.sqlite);
@@ -163,6 +168,9 @@ export class SqlStore implements Store {
   }
   inbox(query: InboxQuery): Promise<InboxRow[]> {
     return this.#inbox.page(query);
+  }
+  summaries(device: string, ids: readonly string[], record: RecordListing): Promise<ListedSummary[]> {
+    return this.#inbox.summaries(device, ids, record);
   }
 
   putAttachment(upload: NewAttachment, audit: AuditRecord): Promise<PutOutcome> {
