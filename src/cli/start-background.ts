@@ -1,9 +1,9 @@
 /**
  * Starts `valise <argv>` as a background process in a session of its own (the key agent),
  * as ssh-agent forks: it outlives this command and no terminal signal reaches it. `input` is
- * written to its standard input, which it reads as its passphrase file (`/dev/fd/0`), so the
- * passphrase is in no argument or environment variable; VALISE_PASSPHRASE is removed from its
- * environment. Resolves with the first line it prints (its readiness, or its failure as JSON),
+ * written to its standard input (`agent start --passphrase-stdin` reads it there), so the
+ * passphrase is in no argument or environment variable; VALISE_PASSPHRASE and
+ * VALISE_PASSPHRASE_FILE are removed from its environment. Resolves with the first line it prints (its readiness, or its failure as JSON),
  * then lets it go.
  */
 export async function startBackground(
@@ -14,8 +14,9 @@ export async function startBackground(
 ): Promise<string> {
   // Loaded only here: node:child_process costs every command's start a noticeable time.
   const { spawn } = await import('node:child_process');
-  const env: Record<string, string | undefined> = { ...process.env, VALISE_PASSPHRASE_FILE: '/dev/fd/0' };
+  const env: Record<string, string | undefined> = { ...process.env };
   delete env.VALISE_PASSPHRASE;
+  delete env.VALISE_PASSPHRASE_FILE;
   const child = spawn(node, [entry, ...argv], { detached: true, stdio: ['pipe', 'pipe', 'ignore'], env });
   child.stdin.end(input);
   return new Promise((done, fail) => {

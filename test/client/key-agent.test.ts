@@ -128,10 +128,20 @@ describe('key agent', () => {
       contentKey,
     });
     assert.ok(isContentKeyUnwrapper(device.kemPrivateKey));
-    const opened = await device.kemPrivateKey.unwrap({ cableId: 'c1', device: device.device, envelopeHash, wrap });
+    const opened = await device.kemPrivateKey.unwrap({
+      cableId: 'c1',
+      device: device.device,
+      envelopeHash,
+      wrap,
+    });
     assert.deepEqual(opened, contentKey);
     // A wrap bound to another cable does not open: the agent checks what HPKE checks.
-    const other = await device.kemPrivateKey.unwrap({ cableId: 'c2', device: device.device, envelopeHash, wrap });
+    const other = await device.kemPrivateKey.unwrap({
+      cableId: 'c2',
+      device: device.device,
+      envelopeHash,
+      wrap,
+    });
     assert.equal(other, undefined);
   });
 
@@ -171,7 +181,10 @@ describe('key agent', () => {
     await assert.rejects(lstat(agentSocketPath(dir)), { code: 'ENOENT' });
     await assert.rejects(storeWithAgent(dir).loadProfile(), rejectsWith('PASSPHRASE_REQUIRED'));
     const withPassphrase = await storeWithAgent(dir, source).loadProfile();
-    assert.ok(withPassphrase.device && heldKeys(withPassphrase.device), 'the passphrase opens the file itself');
+    assert.ok(
+      withPassphrase.device && heldKeys(withPassphrase.device),
+      'the passphrase opens the file itself',
+    );
   });
 
   test('use restarts the idle time, but not the lifetime', async () => {

@@ -25,6 +25,7 @@ import {
   DEFAULT_AGENT_LIFETIME_SECONDS,
   startKeyAgent,
 } from '../../client/key-agent.ts';
+import type { PassphraseSource } from '../../client/passphrase-source.ts';
 import { readPrivateFile } from '../../client/private-file.ts';
 import { isSealedKeyFile } from '../../client/sealed-key-file.ts';
 import { constantTimeEqual } from '../../core/encoding/bytes.ts';
@@ -64,6 +65,8 @@ export const agentStartVerb: Verb = {
     '--idle <duration>      stop after this long unused (default 15m)',
     '--lifetime <duration>  stop after this long in all (default 12h)',
     '--foreground           serve in this process until stopped (Ctrl-C), e.g. under systemd',
+    '--passphrase-stdin     read the passphrase from standard input (how start hands it to its',
+    '                       background process)',
     'Asks the passphrase once (prompt, VALISE_PASSPHRASE_FILE or VALISE_PASSPHRASE). The agent',
     'signs and opens key wraps for the commands of this user; it never hands out the keys, and',
     'stops when its key file changes. A copy of the profile folder still needs the passphrase.',
@@ -72,6 +75,7 @@ export const agentStartVerb: Verb = {
     idle: { type: 'string' },
     lifetime: { type: 'string' },
     foreground: { type: 'boolean' },
+    'passphrase-stdin': { type: 'boolean' },
   },
   positionals: { min: 0, max: 0 },
   async run({ values, profile }, cli) {
@@ -105,9 +109,20 @@ export const agentStartVerb: Verb = {
     if (!flag(values, 'foreground')) {
       return startInBackground(cli, profile, { idle, lifetime, json });
     }
-    return serveInForeground(cli, profile, place, { idleSeconds, lifetimeSeconds, json });
+    const given = flag(values, 'passphrase-stdin') ? { ...cli, passphrase: await stdinPassphrase(cli) } : cli;
+    return serveInForeground(given, profile, place, { idleSeconds, lifetimeSeconds, json });
   },
 };
+
+/** The first line of standard input, as the passphrase (never a new one: the file exists). */
+async function stdinPassphrase(cli: CliEnvironment): Promise<PassphraseSource> {
+  const line = new TextDecoder().decode(await cli.readStdin()).split(/\r?\n/)[0] ?? '';
+  const given = async () => {
+    if (line === '') throw new ClientError('PASSPHRASE_REQUIRED', 'no passphrase on standard input');
+    return line;
+  };
+  return { unlock: given, choose: given };
+}
 
 /** Starts `agent start --foreground` in its own session, the passphrase on its standard input. */
 async function startInBackground(
@@ -129,6 +144,7 @@ async function startInBackground(
       'agent',
       'start',
       '--foreground',
+      '--passphrase-stdin',
       '--json',
       ...(options.idle ? ['--idle', options.idle] : []),
       ...(options.lifetime ? ['--lifetime', options.lifetime] : []),
