@@ -8,11 +8,14 @@
  *   <config>/<profile>/log-cosigned.json  the last checkpoint this witness cosigned
  *   <config>/<profile>/sequence.json      the last request sequence number signed (file-sequence.ts)
  *   <config>/<profile>/log-witnessed.json the newest checkpoint the witness quorum cosigned
+ *   <config>/<profile>/agent/             the key agent's socket and log (0700; key-agent.ts)
  * The files with private keys (keys.json, root-key.json) are encrypted under the profile's
  * passphrase (sealed-key-file.ts, docs/design.md §5 "Keys on disk"): a copy of the folder is
  * not the device. Only a profile declared a service device at enrolment (`enrol --service`,
  * a registry desk or a witness that must start unattended) keeps keys.json in clear, and says
- * so in the file and in its device label. An organisation key is never in a profile: it has its
+ * so in the file and in its device label. While the profile's key agent runs, an encrypted
+ * keys.json is not opened here: the agent answers for that very file (its SHA-256) and does
+ * the private-key operations; without it, the passphrase. An organisation key is never in a profile: it has its
  * own encrypted file (org-key-file.ts), which the profile only names.
  * Files are canonical JSON read back through strict decoders, so a hand-edited or corrupt
  * file is a clear error, never a half-read key.
@@ -23,23 +26,8 @@ import { XWing } from '../core/crypto/hpke/x-wing.ts';
 import { sha256 } from '../core/crypto/sha256.ts';
 import { encodeCanonical } from '../core/encoding/canonical-json.ts';
 import type { Decoder } from '../core/encoding/decode.ts';
-import {
-  bytes,
-  decodeCanonical,
-  enumOf,
-  integer,
-  literal,
-  object,
-  optional,
-  string,
-} from '../core/encoding/decode.ts';
+import { bytes, decodeCanonical, enumOf, literal, object, string } from '../core/encoding/decode.ts';
 import { EncodingError } from '../core/encoding/encoding-error.ts';
-import {
-  decodeDeviceId,
-  decodeEd25519PublicKey,
-  decodeOrgId,
-  decodeUserId,
-} from '../core/encoding/identifiers.ts';
 import { toJsonValue } from '../core/encoding/to-json.ts';
 import type { SignedEntry } from '../core/identity/certificate.ts';
 import { decodeNetworkName, decodeSignedEntries } from '../core/identity/certificate.ts';
