@@ -15,8 +15,8 @@
  * a registry desk or a witness that must start unattended) keeps keys.json in clear, and says
  * so in the file and in its device label. While the profile's key agent runs, an encrypted
  * keys.json is not opened here: the agent answers for that very file (its SHA-256) and does
- * the private-key operations; without it, the passphrase. An organisation key is never in a profile: it has its
- * own encrypted file (org-key-file.ts), which the profile only names.
+ * the private-key operations; without it, the passphrase. An organisation key is never in a
+ * profile: it has its own encrypted file (org-key-file.ts), which the profile only names.
  * Files are canonical JSON read back through strict decoders, so a hand-edited or corrupt
  * file is a clear error, never a half-read key.
  */

@@ -26,6 +26,7 @@ describe('valise agent', { timeout: 300_000 }, () => {
   let configDir: string;
   let dataDir: string;
   let server: RunningServer | undefined;
+  let rootKey: string;
 
   const valise = (profile: string, argv: readonly string[], env: Record<string, string> = {}, stdin = '') =>
     runValise(['--profile', profile, ...argv], { VALISE_CONFIG_DIR: configDir, ...env }, stdin);
@@ -59,7 +60,7 @@ describe('valise agent', { timeout: 300_000 }, () => {
   before(async () => {
     configDir = await mkdtemp(join(tmpdir(), 'valise-agent-config-'));
     dataDir = await mkdtemp(join(tmpdir(), 'valise-agent-data-'));
-    const rootKey = String(
+    rootKey = String(
       (await ok('authority', ['network', 'init', '--network', 'agent', '--accreditation', 'RESTREINT UE']))
         .rootKey,
     );
@@ -217,6 +218,37 @@ describe('valise agent', { timeout: 300_000 }, () => {
       assert.equal((await valise('de-anna', ['agent', 'stop'], NONE)).code, 0);
       await serving;
     }
+  });
+
+  test('a service device keeps its key file in clear: it needs no agent, and start says so', async () => {
+    const invitation = await ok('de-so', [
+      'invite',
+      '--user',
+      'de.registry',
+      '--name',
+      'DE registry desk',
+      '--clearance',
+      'RESTREINT UE',
+      '--role',
+      'registry',
+    ]);
+    const enrolled = await ok('de-desk', [
+      'enrol',
+      '--service',
+      '--server',
+      server!.url,
+      '--root',
+      rootKey,
+      '--label',
+      'desk',
+      '--',
+      String(invitation.code),
+    ]);
+    await ok('de-so', ['approve', String(enrolled.device), '--code', String(enrolled.comparisonCode)]);
+    const start = await valise('de-desk', ['agent', 'start', '--foreground'], NONE);
+    assert.equal(start.code, 1);
+    assert.match(start.stderr, /^valise: INVALID_ARGUMENT: .*in clear.*no agent/);
+    assert.equal((await valise('de-desk', ['inbox'], NONE)).code, 0, 'its commands need no passphrase');
   });
 
   test('npx valise agent start runs it in the background until agent stop', async () => {
