@@ -108,7 +108,8 @@ function rejectsWith(code: string) {
   };
 }
 
-describe('key agent', () => {
+// A bound, not a measure: an agent that never stops fails its test instead of hanging the run.
+describe('key agent', { timeout: 60_000 }, () => {
   test('a store with the agent signs and opens wraps with no passphrase, and holds no private key', async () => {
     const { dir } = await running();
     const profile = await storeWithAgent(dir).loadProfile();
