@@ -15,8 +15,8 @@
  * number of runs (default 7), VALISE_NODE_FLAGS node flags for the timed commands. Measures and
  * prints; never fails on a time.
  * Key files are encrypted (scrypt, docs/design.md §5): the two timed profiles (AA-1, BB-3) are
- * made with the real work factor, so each timed command pays for one unlock as a user's does;
- * the other profiles of the setup use a low one, only to keep the setup short.
+ * made with the real work factor, so each timed command without the agent pays for one unlock
+ * as a user's does, and each agent's start pays for one; the other profiles of the setup use a low one, only to keep the setup short.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
