@@ -17,6 +17,7 @@
 import { chmod, unlink } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { type UnwrapRequest, unwrapContentKey } from '../core/cable/key-wrap.ts';
+import type { HpkeSuite } from '../core/crypto/hpke/hpke-suite.ts';
 import { sha256 } from '../core/crypto/sha256.ts';
 import { constantTimeEqual } from '../core/encoding/bytes.ts';
 import { decodeCanonical } from '../core/encoding/decode.ts';
@@ -52,6 +53,8 @@ export interface KeyAgentOptions {
   readonly lifetimeSeconds?: number;
   readonly pid: number;
   readonly log: (line: string) => void;
+  /** The X-Wing suite on this platform's primitives (`nodeSuites`); the portable one by default. */
+  readonly suite?: HpkeSuite;
 }
 
 export interface KeyAgent {
@@ -148,7 +151,7 @@ export async function startKeyAgent(options: KeyAgentOptions): Promise<KeyAgent>
       envelopeHash,
       wrap: { device: wrapDevice, enc, key },
     };
-    const contentKey = await unwrapContentKey(unwrap, current.kemPrivateKey);
+    const contentKey = await unwrapContentKey(unwrap, current.kemPrivateKey, options.suite);
     return { v: 1, ok: true, ...(contentKey ? { contentKey } : {}) };
   };
 

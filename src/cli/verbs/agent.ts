@@ -29,6 +29,7 @@ import type { PassphraseSource } from '../../client/passphrase-source.ts';
 import { readPrivateFile } from '../../client/private-file.ts';
 import { isSealedKeyFile } from '../../client/sealed-key-file.ts';
 import { constantTimeEqual } from '../../core/encoding/bytes.ts';
+import { nodeSuites } from '../../platform/node-suites.ts';
 import type { CliEnvironment } from '../cli-environment.ts';
 import { duration, flag, text } from '../option-values.ts';
 import { keyStore } from '../profile.ts';
@@ -210,6 +211,7 @@ async function serveInForeground(
     lifetimeSeconds: options.lifetimeSeconds,
     pid: cli.pid ?? 0,
     log,
+    suite: (await nodeSuites()).xwing,
   });
   const status = agent.status();
   cli.stdout(
