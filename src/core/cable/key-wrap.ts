@@ -104,3 +104,15 @@ export async function unwrapContentKey(
     throw error;
   }
 }
+
+/**
+ * This device's content key through whatever holds its X-Wing key: the key itself (HPKE here)
+ * or an unwrapper (a key agent). Undefined when the wrap does not open, either way.
+ */
+export function unwrapWith(
+  holder: KemPrivateKey | ContentKeyUnwrapper,
+  request: UnwrapRequest,
+  suite?: HpkeSuite,
+): Promise<Uint8Array | undefined> {
+  return isContentKeyUnwrapper(holder) ? holder.unwrap(request) : unwrapContentKey(request, holder, suite);
+}
