@@ -159,6 +159,14 @@ describe('valise agent', { timeout: 300_000 }, () => {
     );
     const inbox = await ok('de-anna', ['inbox'], NONE);
     assert.ok((inbox.items as { id: string }[]).some((item) => item.id === sent.id));
+    // Another recipient who never opened it lists its subject from the sealed summary, whose
+    // wrap its own agent opens.
+    const officer = await startAgent('de-so');
+    const officerInbox = await ok('de-so', ['inbox'], NONE);
+    const listed = (officerInbox.items as { id: string; subject?: string }[]).find((i) => i.id === sent.id);
+    assert.equal(listed?.subject, 'Through the agent');
+    assert.equal((await valise('de-so', ['agent', 'stop'], NONE)).code, 0);
+    assert.equal((await officer.serving).code, 0);
     const read = await ok('de-anna', ['read', String(sent.id)], NONE);
     assert.match(JSON.stringify(read), /Signed by the agent\./);
     const status = await ok('de-anna', ['agent', 'status'], NONE);
