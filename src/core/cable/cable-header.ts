@@ -255,8 +255,16 @@ export function envelopeHash(envelope: CableEnvelope): Uint8Array {
 
 /** SHA-256 over a signed header: what the next cable of the series names as `prev`. */
 export function cableHash(header: CableHeader, signature: Uint8Array): Uint8Array {
+  return signedHeaderHash(encodeHeader(header), signature);
+}
+
+/**
+ * `cableHash` of a header already encoded by `encodeHeader` (a checker that verified the
+ * signature over those bytes hashes them without encoding the header again).
+ */
+export function signedHeaderHash(encodedHeader: Uint8Array, signature: Uint8Array): Uint8Array {
   if (!isBytes(signature) || signature.length !== 64) {
     throw new EncodingError('WRONG_TYPE', 'signature', 'signature: expected the 64-byte Ed25519 signature');
   }
-  return sha256(concatBytes(utf8(LABELS.headerHash), Uint8Array.of(0), encodeHeader(header), signature));
+  return sha256(concatBytes(utf8(LABELS.headerHash), Uint8Array.of(0), encodedHeader, signature));
 }

@@ -25,7 +25,7 @@ import { isDirectory } from '../identity/directory.ts';
 import { entitledDevices } from '../policy.ts';
 import type { CableErrorCode } from './cable-error.ts';
 import { CableError } from './cable-error.ts';
-import { cableHash, encodeHeader, FORMAT_VERSIONS, SUITES } from './cable-header.ts';
+import { encodeHeader, FORMAT_VERSIONS, SUITES, signedHeaderHash } from './cable-header.ts';
 import type { SealedCable } from './sealed-cable.ts';
 import { decodeSealedCable, isDecodedSealedCable } from './sealed-cable.ts';
 
@@ -46,6 +46,8 @@ export interface VerifiedCable {
   readonly signedBy: DirectoryDevice;
   /** This cable's hash: the `prev` the organisation's next cable must name. */
   readonly hash: Uint8Array;
+  /** The header's canonical encoding (`encodeHeader`), the bytes the signature verified over. */
+  readonly encodedHeader: Uint8Array;
 }
 
 export type CableVerdict = VerifiedCable | CableRefusal;
@@ -89,10 +91,11 @@ export async function verifySealedCable(
   if (!sender.ok) return sender;
   const { signedBy } = sender;
   // 7. The signature over the canonical header, by the key certified for that device.
+  const encodedHeader = encodeHeader(header);
   const signatureOk = await verifyLabelled(
     signedBy.device.signingKey,
     LABELS.cableHeader,
-    encodeHeader(header),
+    encodedHeader,
     cable.signature,
   );
   if (!signatureOk) {
@@ -113,9 +116,10 @@ export async function verifySealedCable(
   //    recipient's (the decoder has made them sorted and unique).
   const entitled = entitledDevices(header, directory);
   const wrapped = cable.wraps.map((w) => w.device);
+  const recipients = new Set(header.recipients);
   if (
     !sameList(entitled, header.recipients) ||
-    !wrapped.every((device) => header.recipients.includes(device)) ||
+    !wrapped.every((device) => recipients.has(device)) ||
     (options.everyWrap === true && !sameList(wrapped, header.recipients))
   ) {
     return refuse(
@@ -123,7 +127,7 @@ export async function verifySealedCable(
       'the cable is wrapped for a different set of devices than policy entitles; seal again with a current directory',
     );
   }
-  return { ok: true, cable, signedBy, hash: cableHash(header, cable.signature) };
+  return { ok: true, cable, signedBy, hash: signedHeaderHash(encodedHeader, cable.signature), encodedHeader };
 }
 
 /**
