@@ -206,13 +206,27 @@ export const decodeCableEnvelope: Decoder<CableEnvelope> = (value, field) => {
   return envelope;
 };
 
+/**
+ * The headers `decodeCableHeader` built. Such a header is frozen all the way down to its byte
+ * arrays (whose lengths cannot change), so checking it again would find what the decoder
+ * found: the encoders below skip that second pass over its hundreds of recipients. A brand,
+ * like a class's private field: it holds no state anyone reads otherwise.
+ */
+const DECODED_HEADERS = new WeakSet<CableHeader>();
+
 export const decodeCableHeader: Decoder<CableHeader> = (value, field) => {
   requireField(field);
   const header = decodeHeaderShape(value, field) as CableHeader;
   checkEnvelope(header, field);
   requireSorted(header.recipients, childField(field, 'recipients'));
+  DECODED_HEADERS.add(header);
   return header;
 };
+
+/** `header` held to the format: as it is when the decoder built it, else decoded again. */
+function checkedHeader(header: CableHeader, json: JsonValue): CableHeader {
+  return DECODED_HEADERS.has(header) ? header : decodeCableHeader(json, 'header');
+}
 
 // The field path is the caller's, not the document's; a non-string could not be reported.
 function requireField(field: unknown): void {
@@ -226,14 +240,14 @@ function requireField(field: unknown): void {
 
 /** The envelope part of a header (drops series position and digests). */
 export function envelopeOf(header: CableHeader): CableEnvelope {
-  const checked = decodeCableHeader(toJsonValue(header), 'header');
+  const checked = DECODED_HEADERS.has(header) ? header : decodeCableHeader(toJsonValue(header), 'header');
   const { serial: _s, prev: _p, contentHash: _c, contentLength: _l, recipients: _r, ...envelope } = checked;
   return envelope;
 }
 
 export function encodeHeader(header: CableHeader): Uint8Array {
   const json = toJsonValue(header);
-  decodeCableHeader(json, 'header');
+  checkedHeader(header, json);
   return encodeCanonical(json);
 }
 
