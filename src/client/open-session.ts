@@ -84,11 +84,18 @@ export async function openSession(request: SessionRequest): Promise<DeviceSessio
       ...(request.directoryCache ? { cache: { file: request.directoryCache, signer: keys.signer } } : {}),
     });
   } catch (error) {
-    // A device the org has not approved yet is unknown to the server: say so plainly.
-    if (error instanceof ClientError && error.status === 401 && !keys.org) {
+    // The server tells a pending device from one it does not know (docs/api.md, "Authentication").
+    if (error instanceof ClientError && error.code === 'DEVICE_PENDING') {
       throw new ClientError(
         'DEVICE_NOT_CERTIFIED',
         `device ${keys.device} (${keys.label}) is waiting for approval by your security officer; ask them to run valise approve ${keys.device}`,
+        { cause: error },
+      );
+    }
+    if (error instanceof ClientError && error.code === 'UNKNOWN_KEY') {
+      throw new ClientError(
+        'UNKNOWN_KEY',
+        `this server does not know device ${keys.device} (${keys.label}): it was never enrolled here, was removed, or the network was started afresh; enrol again with a new invitation from your security officer`,
         { cause: error },
       );
     }

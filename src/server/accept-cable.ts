@@ -15,8 +15,9 @@
  *  4. the header's epoch is the directory's current one (else 409 EPOCH_STALE with it);
  *  5. the date-time group is within a few minutes of the server's clock, either way;
  *  6. every listed attachment was uploaded by the sender device, unlinked and unexpired;
- *  7. a silence-procedure act keeps the procedure's rules (silence/check-silence-act.ts);
- *  8. the series: the next serial of the organisation's year, chained to its last cable
+ *  7. a reply is not classified lower than the cable it replies to (check-reply.ts);
+ *  8. a silence-procedure act keeps the procedure's rules (silence/check-silence-act.ts);
+ *  9. the series: the next serial of the organisation's year, chained to its last cable
  *     (checked inside the store transaction, which decides races);
  * then cable, wraps and the `cable.accepted` event commit in one transaction, and only
  * then is the receipt signed and sent.
@@ -32,6 +33,7 @@ import { yearOf } from '../core/encoding/date-time-group.ts';
 import type { DirectoryDevice } from '../core/identity/directory.ts';
 import { actDetailJson } from '../core/procedure/silence-events.ts';
 import { actorOf, auditRecord } from './audit-event.ts';
+import { checkReply } from './check-reply.ts';
 import { unixSeconds } from './clock.ts';
 import { type Receipt, signReceipt } from './receipt.ts';
 import { headJson } from './series-head.ts';
@@ -122,10 +124,13 @@ export async function acceptCable(
   );
   if (refused !== undefined) throw attachmentRefused(refused);
 
-  // 7. The silence procedure's rules; the act is recorded in the cable's transaction.
+  // 7. A reply keeps the original's classification or goes higher.
+  await checkReply(ctx, header);
+
+  // 8. The silence procedure's rules; the act is recorded in the cable's transaction.
   const silence = await checkSilenceAct(ctx, header, now);
 
-  // 8. The series, then one transaction.
+  // 9. The series, then one transaction.
   const year = yearOf(header.sentAt);
   const outcome = await ctx.store.acceptCable(
     {

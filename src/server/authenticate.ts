@@ -19,11 +19,18 @@
  * field, so a signature made for another host does not verify here.
  *
  * The order is deliberate: a revoked device's key still verifies, so only the holder of
- * that key learns the device is revoked; anyone else gets the signature error.
+ * that key learns the device is revoked (when, and by whom); anyone else gets the signature
+ * error. Likewise a device whose enrolment waits for its officer: its request is verified
+ * under the keys it enrolled with, and only then is it told DEVICE_PENDING. A request that
+ * names a pending device but does not verify under its keys is answered UNKNOWN_KEY, as for
+ * an id the server never saw, so a pending enrolment is not revealed to anyone but its holder.
+ * UNKNOWN_KEY therefore means, to the holder of a key, that this server knows nothing of its
+ * device (never enrolled here, removed, or a network started afresh).
  */
 import { createHash, type Hash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { RANDOM_ID_PATTERN } from '../core/encoding/identifiers.ts';
 import type { DirectoryDevice } from '../core/identity/directory.ts';
 import { RequestSignatureError } from '../core/wire/request-signature-error.ts';
 import {
@@ -37,6 +44,7 @@ import type { RateLimit } from './rate-limiter.ts';
 import { TokenBucketRateLimiter } from './rate-limiter.ts';
 import { rawBody } from './read-body.ts';
 import { refusalSource } from './refusal-source.ts';
+import { revokedError } from './revoked-error.ts';
 import type { ServerContext } from './server-context.ts';
 import { ServerError, type ServerErrorCode } from './server-error.ts';
 import { stoppedError } from './watch/meter-read.ts';
@@ -168,14 +176,27 @@ async function authenticateHead(
 ): Promise<{ head: VerifiedHead; actor: DirectoryDevice }> {
   const now = unixSeconds(ctx.clock);
   const directory = await ctx.directory.refresh();
+  // Where the key came from: a certificate (in force or not), or an enrolment still pending.
+  let pending = false;
   const head = await verifyRequestHead(wireRequestHead(request, authority), {
     now,
     nonces: ctx.nonces,
     resolveKey: async (id) => {
       keyId.value = id;
-      return ctx.directory.deviceCertificate(id)?.signingKey;
+      const certified = ctx.directory.deviceCertificate(id)?.signingKey;
+      if (certified !== undefined || !RANDOM_ID_PATTERN.test(id)) return certified;
+      const enrolment = await ctx.store.enrolment(id);
+      pending = enrolment?.status === 'pending';
+      return pending ? enrolment?.signingKey : undefined;
     },
   }).catch((error: unknown) => {
+    // A pending enrolment is revealed only to a request its keys verify: otherwise, unknown.
+    if (pending && error instanceof RequestSignatureError) {
+      throw new RequestSignatureError(
+        'UNKNOWN_KEY',
+        `no device key is known as "${keyId.value}"; enrol the device first`,
+      );
+    }
     // Reached by another name than its origin, the node says which name signatures must use.
     if (
       error instanceof RequestSignatureError &&
@@ -190,8 +211,16 @@ async function authenticateHead(
     }
     throw error;
   });
+  if (pending) {
+    throw new ServerError(
+      'DEVICE_PENDING',
+      "this device's enrolment waits for approval by its security officer; read them its comparison code, then try again once they approved it",
+    );
+  }
   // The key verified; now the device must still be in force (docs/design.md §5: revocation is at once).
   const actor = directory.device(head.keyId);
+  const certificate = ctx.directory.deviceCertificate(head.keyId);
+  if (!actor && certificate) throw revokedError(directory, certificate);
   if (!actor) {
     throw new ServerError('DEVICE_REVOKED', 'this device, its user or its organisation has been revoked');
   }
@@ -222,7 +251,10 @@ async function refusingAudited<T>(
     const code: ServerErrorCode | undefined =
       error instanceof RequestSignatureError
         ? error.code
-        : error instanceof ServerError && (error.code === 'DEVICE_REVOKED' || error.code === 'DEVICE_EXPIRED')
+        : error instanceof ServerError &&
+            (error.code === 'DEVICE_REVOKED' ||
+              error.code === 'DEVICE_EXPIRED' ||
+              error.code === 'DEVICE_PENDING')
           ? error.code
           : undefined;
     if (code === undefined) throw error;

@@ -68,7 +68,7 @@ export const DEMO_ORGS: readonly (readonly [string, string])[] = [
 
 export const DEMO_GROUPS = ['COEST', 'CONUN', 'COREPER', 'PSC'] as const;
 
-interface DemoPerson {
+export interface DemoPerson {
   readonly user: string;
   readonly name: string;
   readonly org: string;
@@ -135,6 +135,8 @@ export interface DemoNetworkRequest {
   readonly now: number;
   /** How long the links stay valid (default one day). */
   readonly validFor?: number;
+  /** The people to invite (default DEMO_PEOPLE); a test may add some of other organisations. */
+  readonly people?: readonly DemoPerson[];
 }
 
 /** Writes the demo directory and invitations to an empty store; returns the enrolment links. */
@@ -166,6 +168,7 @@ async function writeDemoNetwork(
   registries: boolean,
 ): Promise<{ links: DemoLink[]; witnesses: DemoWitnessKey[] }> {
   const { store, root, rootSigner, now } = request;
+  const people = request.people ?? DEMO_PEOPLE;
   const entries: SignedEntry[] = [];
   const orgKeys = new Map<string, Signer & { privateKey: CryptoKey }>();
   for (const [org, name] of DEMO_ORGS) {
@@ -188,7 +191,7 @@ async function writeDemoNetwork(
     if (!key) throw new RangeError(`demo person of ${org}, which is not a demo organisation`);
     return key;
   };
-  for (const person of DEMO_PEOPLE) {
+  for (const person of people) {
     const cert: UserCertificate = {
       v: 1,
       kind: 'user',
@@ -203,7 +206,7 @@ async function writeDemoNetwork(
     entries.push(await issueCertificate(cert, orgKeyOf(person.org)));
   }
   const witnesses: DemoWitnessKey[] = [];
-  const orgsWithPeople = [...new Set(DEMO_PEOPLE.map((p) => p.org))];
+  const orgsWithPeople = [...new Set(people.map((p) => p.org))];
   for (const org of registries ? orgsWithPeople : []) {
     const user: UserCertificate = {
       v: 1,
@@ -242,7 +245,7 @@ async function writeDemoNetwork(
   }
   await nameDemoPresidency(store, root, rootSigner, now);
   const links: DemoLink[] = [];
-  for (const person of DEMO_PEOPLE) {
+  for (const person of people) {
     const id = randomId();
     const secret = randomBytes(32);
     await store.createInvitation(

@@ -1,14 +1,17 @@
 /**
  * The app shell: finds out whether this browser is an enrolled device and whether its
  * session is live, then shows the page the URL fragment names. Signed out, the only ways in
- * are an enrolment link and the passkey: there is no password field anywhere.
+ * are an enrolment link and the passkey: there is no password field anywhere. A device the
+ * server holds as pending, revoked or not at all gets its own page (device-standing-page.tsx),
+ * never the sign-in button.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { AuditPage, canAudit } from './audit-page.tsx';
 import { CablePage } from './cable-page.tsx';
 import { ComposePage } from './compose-page.tsx';
 import { type DeviceClient, DeviceError } from './device-client.ts';
 import type { DeviceStatus, Me } from './device-protocol.ts';
+import { DeviceStandingPage, isStanding } from './device-standing-page.tsx';
 import { EnrolPage } from './enrol-page.tsx';
 import { parseRoute, type Route } from './hash-route.ts';
 import { InboxPage } from './inbox-page.tsx';
@@ -16,6 +19,7 @@ import { LiveInbox } from './live-inbox.tsx';
 import { OfficerPage } from './officer-page.tsx';
 import { errorCode, errorDetails, plainWords } from './plain-words.ts';
 import { ProcedurePage } from './procedure-page.tsx';
+import { isReference, OpenReference } from './reference-link.tsx';
 import { SignInPage } from './sign-in-page.tsx';
 import { StoppedPage } from './stopped-page.tsx';
 import { WatchPage } from './watch-page.tsx';
@@ -36,6 +40,7 @@ export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?
   const [notice, setNotice] = useState<string>('');
   const [details, setDetails] = useState<string | undefined>();
   const [stopped, setStopped] = useState<DeviceError | undefined>();
+  const [standing, setStanding] = useState<DeviceError | undefined>();
 
   useEffect(() => {
     const onHash = () => setRoute(parseRoute(window.location.hash));
@@ -47,10 +52,16 @@ export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?
     try {
       const found = await device.call('status');
       setStatus(found);
-      setMe(found.enrolled ? await device.call('resume') : null);
+      const resumed = found.enrolled ? await device.call('resume') : null;
+      setStanding(undefined);
+      setMe(resumed);
     } catch (error) {
       const stop = stoppedBy(error);
       if (stop) return setStopped(stop);
+      if (isStanding(error)) {
+        setMe(null);
+        return setStanding(error);
+      }
       setNotice(plainWords(error));
       setDetails(errorDetails(error));
       setMe(null);
@@ -61,10 +72,22 @@ export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?
     void refresh();
   }, [refresh]);
 
+  // On a standing page (pending, revoked, unknown), going to another page asks the server
+  // again: an officer may have approved the device meanwhile.
+  const standingNow = useRef(false);
+  standingNow.current = standing !== undefined;
+  useEffect(() => {
+    if (standingNow.current && route.page !== 'enrol') void refresh();
+  }, [route, refresh]);
+
   /** Every page reports failures here: an ended session sends the person back to sign-in. */
   const onError = useCallback((error: unknown) => {
     const stop = stoppedBy(error);
     if (stop) return setStopped(stop);
+    if (isStanding(error)) {
+      setMe(null);
+      return setStanding(error);
+    }
     if (SESSION_CODES.includes(errorCode(error) ?? '')) setMe(null);
     setNotice(plainWords(error));
     setDetails(errorDetails(error));
@@ -96,6 +119,19 @@ export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?
       </Shell>
     );
   }
+  if (standing && status) {
+    return (
+      <Shell me={null} notice="">
+        <DeviceStandingPage
+          device={device}
+          status={status}
+          standing={standing}
+          onRetry={() => void refresh()}
+          onForgotten={() => void refresh()}
+        />
+      </Shell>
+    );
+  }
   if (status === undefined || me === undefined) {
     return (
       <Shell me={null} notice={notice}>
@@ -115,6 +151,7 @@ export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?
             setMe(signedIn);
           }}
           onForgotten={refresh}
+          onStanding={(error) => setStanding(error)}
         />
       </Shell>
     );
@@ -139,7 +176,12 @@ export function App(props: { readonly device: DeviceClient; readonly demoOrgKey?
     >
       <LiveInbox device={device} onInbox={route.page === 'inbox'} />
       {route.page === 'inbox' && <InboxPage device={device} me={me} onError={onError} />}
-      {route.page === 'cable' && <CablePage device={device} me={me} id={route.id} onError={onError} />}
+      {route.page === 'cable' &&
+        (isReference(route.id) ? (
+          <OpenReference device={device} reference={route.id} />
+        ) : (
+          <CablePage device={device} me={me} id={route.id} onError={onError} />
+        ))}
       {route.page === 'compose' && (
         <ComposePage
           device={device}

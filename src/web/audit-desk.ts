@@ -1,9 +1,16 @@
 /**
  * The audit page's work in the worker (docs/design.md §8): the organisation's events read page
  * by page, each proven against a signed checkpoint, and written as sentences with names from
- * the verified directory.
+ * the verified directory. An event that does not prove is kept, in its place, as a failed row
+ * saying what failed: the page lists every other event all the same.
  */
-import { type ProvenEvent, auditEvents as provenEvents } from '../client/audit-events.ts';
+import {
+  type CheckpointWitnessing,
+  EVENT_FAILURE_WORDS,
+  type FailedEvent,
+  type ProvenEvent,
+  auditEvents as provenEvents,
+} from '../client/audit-events.ts';
 import type { DeviceSession } from '../client/open-session.ts';
 import { formatDateTimeGroup } from '../core/encoding/date-time-group.ts';
 import { type AuditNames, auditSentence } from './audit-sentence.ts';
@@ -22,8 +29,11 @@ export async function auditEvents(
   const type = filter.type?.trim();
   const org = filter.org?.trim();
   const items: ProvenEvent[] = [];
+  const failed: FailedEvent[] = [];
   const gaps: number[] = [];
+  const unproven: { from: number; to: number }[] = [];
   let size = 0;
+  let witnessing: CheckpointWitnessing = 'NO_WITNESSES';
   let after: number | undefined;
   let pages = 0;
   do {
@@ -35,8 +45,11 @@ export async function auditEvents(
       ...(org ? { org } : {}),
     });
     items.push(...page.items);
+    failed.push(...page.failed);
     gaps.push(...page.gaps);
+    if (page.unproven) unproven.push(page.unproven);
     size = page.size;
+    witnessing = page.witnessing;
     after = page.next;
     pages += 1;
   } while (after !== undefined && pages < AUDIT_PAGES);
@@ -44,7 +57,10 @@ export async function auditEvents(
   const witness = session.witness;
   return {
     items: items.reverse().map((proven) => auditRow(proven, names)),
+    failed: failed.reverse().map(({ leaf, failure }) => ({ leaf, what: EVENT_FAILURE_WORDS[failure] })),
     size,
+    witnessing,
+    unproven,
     more: after !== undefined,
     // docs/design.md §8: leaves the server did not serve are shown, never skipped.
     gaps,

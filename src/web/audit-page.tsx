@@ -2,12 +2,15 @@
  * The audit page (docs/design.md §1, §8): who read which cable when, from which device, sign-ins and
  * refusals. A security officer sees their organisation's events, the network authority all.
  * The worker checks every event against its inclusion proof in a signed checkpoint before it
- * is shown; a page whose proofs fail shows the failure, never the events.
+ * is shown. An event whose proof fails is never shown as an event: its row is marked, in words,
+ * with what failed and what to do, and the page lists every other event; a checkpoint that
+ * fails shows the failure alone, since then nothing is proven.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { auditSummary } from './audit-summary.ts';
 import type { DeviceClient } from './device-client.ts';
-import type { AuditRow, AuditView, Me } from './device-protocol.ts';
-import { count, plainWords } from './plain-words.ts';
+import type { AuditFailedRow, AuditRow, AuditView, Me } from './device-protocol.ts';
+import { plainWords } from './plain-words.ts';
 
 const TYPES = [
   'cable.fetched',
@@ -90,6 +93,17 @@ export function AuditPage(props: { readonly device: DeviceClient; readonly me: M
     () => (view?.items ?? []).filter(matches({ person, cable: cable.trim().toUpperCase(), from, to })),
     [view, person, cable, from, to],
   );
+  // A failed row stays whatever the filters: nothing it claims can be matched, and it must be seen.
+  const rows = useMemo(
+    () =>
+      [
+        ...shown.map((row) => ({ kind: 'proven' as const, row })),
+        ...(view?.failed ?? []).map((row) => ({ kind: 'failed' as const, row })),
+      ].sort((a, b) => b.row.leaf - a.row.leaf),
+    [shown, view],
+  );
+  const troubled =
+    view !== undefined && (view.failed.length > 0 || view.gaps.length > 0 || view.unproven.length > 0);
 
   if (!allowed) return <p>Only security officers and the network authority see this page.</p>;
   return (
@@ -159,12 +173,11 @@ export function AuditPage(props: { readonly device: DeviceClient; readonly me: M
       )}
       {view && (
         <p
-          className={view.gaps.length > 0 ? 'verification' : 'verification good'}
+          className={troubled ? 'verification bad' : 'verification good'}
+          role={troubled ? 'alert' : 'status'}
           data-testid="audit-checkpoint"
         >
-          {count(shown.length, 'event')} shown of {view.items.length}, newest first. Every event read is
-          proven in the log's signed checkpoint of {count(view.size, 'entry', 'entries')}.
-          {view.more && ' Older events follow; narrow by type to see them.'}
+          {auditSummary(view, shown.length)}
         </p>
       )}
       {view && view.gaps.length > 0 && (
@@ -180,8 +193,15 @@ export function AuditPage(props: { readonly device: DeviceClient; readonly me: M
           Witnesses lag: {view.witnessLag}.
         </p>
       )}
-      {view && shown.length === 0 && <p className="muted">No events.</p>}
-      {shown.length > 0 && (
+      {view && view.unproven.length > 0 && (
+        <p className="error" role="alert" data-testid="audit-unproven">
+          {view.failed.length > 0
+            ? `Because of the failed ${view.failed.length === 1 ? 'row' : 'rows'}, whether events are missing from this listing could not be checked either.`
+            : `The log's entries ${view.unproven.map((r) => `#${r.from}–#${r.to - 1}`).join(', ')} do not rebuild its signed checkpoint: events of this listing may have been altered or left out. Tell the network authority and the security officers of every organisation.`}
+        </p>
+      )}
+      {view && rows.length === 0 && <p className="muted">No events.</p>}
+      {rows.length > 0 && (
         <table className="stack" data-testid="audit-events">
           <thead>
             <tr>
@@ -191,33 +211,63 @@ export function AuditPage(props: { readonly device: DeviceClient; readonly me: M
             </tr>
           </thead>
           <tbody>
-            {shown.map((row) => (
-              <tr
-                key={row.leaf}
-                data-testid="audit-row"
-                data-type={row.type}
-                data-user={row.actor.user ?? ''}
-                data-object={row.object.id}
-              >
-                <td data-label="Time" className="nowrap">
-                  <time dateTime={isoTime(row.at)} title={`${row.dtg} · ${localTime(row.at)} your time`}>
-                    {utcTime(row.at)}
-                  </time>
-                </td>
-                <td data-label="What happened" data-testid="audit-sentence">
-                  {row.sentence}
-                </td>
-                <td data-label="Event" className="muted">
-                  <span data-testid="audit-proof" title={`proven: leaf ${row.leaf} of the log`}>
-                    {TYPE_NAMES[row.type as (typeof TYPES)[number]] ?? row.type} · #{row.leaf}
-                  </span>
-                </td>
-              </tr>
-            ))}
+            {rows.map((entry) =>
+              entry.kind === 'failed' ? (
+                <FailedRow key={entry.row.leaf} row={entry.row} />
+              ) : (
+                <ProvenRow key={entry.row.leaf} row={entry.row} />
+              ),
+            )}
           </tbody>
         </table>
       )}
     </section>
+  );
+}
+
+/** One proven event. */
+function ProvenRow({ row }: { readonly row: AuditRow }) {
+  return (
+    <tr
+      data-testid="audit-row"
+      data-type={row.type}
+      data-user={row.actor.user ?? ''}
+      data-object={row.object.id}
+    >
+      <td data-label="Time" className="nowrap">
+        <time dateTime={isoTime(row.at)} title={`${row.dtg} · ${localTime(row.at)} your time`}>
+          {utcTime(row.at)}
+        </time>
+      </td>
+      <td data-label="What happened" data-testid="audit-sentence">
+        {row.sentence}
+      </td>
+      <td data-label="Event" className="muted">
+        <span data-testid="audit-proof" title={`proven: leaf ${row.leaf} of the log`}>
+          {TYPE_NAMES[row.type as (typeof TYPES)[number]] ?? row.type} · #{row.leaf}
+        </span>
+      </td>
+    </tr>
+  );
+}
+
+/** An event the server served that did not prove: marked in words, with what to do. */
+function FailedRow({ row }: { readonly row: AuditFailedRow }) {
+  return (
+    <tr className="failed" data-testid="audit-row-failed" data-leaf={row.leaf}>
+      <td data-label="Check">
+        <strong className="failed-mark">
+          <span aria-hidden="true">⚠ </span>Not proven
+        </strong>
+      </td>
+      <td data-label="What happened" data-testid="audit-failed-what">
+        Event #{row.leaf} failed its check: {row.what}. The log may have been altered. Do not rely on this
+        event: keep this page, and tell the network authority and the security officers of every organisation.
+      </td>
+      <td data-label="Event">
+        <span data-testid="audit-proof">not proven · #{row.leaf}</span>
+      </td>
+    </tr>
   );
 }
 

@@ -44,6 +44,8 @@ export interface FinishEnrolment {
   /** What the page's passkey prompt gave: checked to be JSON here, verified by the server. */
   readonly passkey: unknown;
   readonly orgKey?: string;
+  /** Remove the device this browser holds first: the person agreed to it on the page. */
+  readonly replace?: boolean;
 }
 
 /** DEMO_ONLY unless the node says it runs the throw-away demo network. */
@@ -64,6 +66,8 @@ export async function finishEnrolment(
 ): Promise<EnrolmentDone> {
   // docs/design.md §5: the organisation key in a link is a demo shortcut; checked before anything is made.
   if (request.orgKey !== undefined) await requireDemoNetwork(device);
+  // The old device's keys and what it opened go only now, once the new passkey exists.
+  if (request.replace === true) await device.forget();
   const { keys } = await device.open();
   if (!invitee) throw new ClientError('NOT_CONFIGURED', 'start the enrolment again from your link');
   const code = parseInvitationCode(request.code);

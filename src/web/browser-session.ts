@@ -14,24 +14,25 @@ import type { DeviceContext } from './device-context.ts';
 import type { Me } from './device-protocol.ts';
 import { requestOptionsJson } from './passkey-options-json.ts';
 
-const STOPPED_CODES: readonly string[] = ['DEVICE_HELD', 'DEVICE_SUSPENDED'];
+/**
+ * Answers that say where this device stands with the server, not that a session ended:
+ * the watch stopped it (docs/design.md §9), its enrolment waits for approval, it was revoked,
+ * or the server does not know it at all. Signing in would not help with any of them.
+ */
+const STANDING_CODES: readonly string[] = [
+  'DEVICE_HELD',
+  'DEVICE_SUSPENDED',
+  'DEVICE_PENDING',
+  'DEVICE_REVOKED',
+];
 
 export async function startSignIn(device: DeviceContext): Promise<PublicKeyCredentialRequestOptionsJSON> {
   await device.syncClock();
   await checkPinnedRoot(device);
-  try {
-    const { options } = await (await device.deviceApi()).call(ROUTES.startSignIn, { body: {} });
-    return requestOptionsJson(options);
-  } catch (error) {
-    if (error instanceof ClientError && error.code === 'UNKNOWN_KEY') {
-      throw new ClientError(
-        'DEVICE_NOT_CERTIFIED',
-        'this browser is enrolled but not approved yet: ask your security officer to approve it, then sign in',
-        { cause: error },
-      );
-    }
-    throw error;
-  }
+  // DEVICE_PENDING, DEVICE_REVOKED and UNKNOWN_KEY (the server does not know this device) are
+  // told apart by the server (authenticate.ts) and passed on as they are.
+  const { options } = await (await device.deviceApi()).call(ROUTES.startSignIn, { body: {} });
+  return requestOptionsJson(options);
 }
 
 export async function finishSignIn(device: DeviceContext, passkey: unknown): Promise<Me> {
@@ -64,8 +65,13 @@ export async function resume(device: DeviceContext): Promise<Me | null> {
   try {
     await (await device.deviceApi()).call(ROUTES.webSession);
   } catch (error) {
-    // A device the watch stopped is told so (docs/design.md §9): signing in would not help.
-    if (error instanceof ClientError && STOPPED_CODES.includes(error.code)) throw error;
+    // A device the watch stopped, pending or revoked is told so: signing in would not help.
+    if (error instanceof ClientError && STANDING_CODES.includes(error.code)) throw error;
+    // Unknown to the server: said as another network when the server now serves one.
+    if (error instanceof ClientError && error.code === 'UNKNOWN_KEY') {
+      await checkPinnedRoot(device);
+      throw error;
+    }
     if (
       error instanceof ClientError &&
       error.status !== undefined &&

@@ -7,11 +7,13 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { formatDateTimeGroup } from '../core/encoding/date-time-group.ts';
+import { CableThread } from './cable-thread.tsx';
 import { ClassificationBanner } from './classification-banner.tsx';
 import { formatSize } from './compose-page.tsx';
 import type { DeviceClient } from './device-client.ts';
 import type { AckRow, CableView, Me } from './device-protocol.ts';
 import { errorCode, plainWords } from './plain-words.ts';
+import { ReferenceLink } from './reference-link.tsx';
 
 export function CablePage(props: {
   readonly device: DeviceClient;
@@ -136,7 +138,12 @@ export function CablePage(props: {
         <div>
           From: {cable.from} · To: {cable.addressees}
           {cable.groups.length > 0 && ` · groups ${cable.groups.join(', ')}`}
-          {cable.replyTo && ` · reply to ${cable.replyTo}`}
+          {cable.replyTo && (
+            <>
+              {' · reply to '}
+              <ReferenceLink reference={cable.replyTo} />
+            </>
+          )}
           {cable.silence === 'open' && (
             <>
               {' · '}
@@ -202,7 +209,7 @@ export function CablePage(props: {
               Acknowledge for {props.me.org}
             </button>
           ))}
-        <a className="button" href={`#/compose/${cable.reference}`}>
+        <a className="button" href={`#/compose/${cable.reference}`} data-testid="reply">
           Reply
         </a>
         {ackError && <span className="error">{ackError}</span>}
@@ -244,6 +251,7 @@ export function CablePage(props: {
           </table>
         </section>
       )}
+      <CableThread device={device} id={cable.id} />
       <ClassificationBanner classification={cable.classification} markings={cable.markings} />
     </article>
   );

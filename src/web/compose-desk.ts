@@ -5,6 +5,7 @@
  */
 
 import { ClientError } from '../client/client-error.ts';
+import { checkReplyLevel } from '../client/reply-original.ts';
 import { directoryAtLeast, sendCable } from '../client/send-cable.ts';
 import { inThreadWrapperFor } from '../core/cable/seal-cable.ts';
 import { valiseSuites } from '../core/crypto/hpke/valise-suites.ts';
@@ -61,6 +62,16 @@ export async function send(
   if (distribution.length === 0)
     throw new ClientError('INVALID_ARGUMENT', 'name at least one action or info addressee');
   const replyTo = draft.replyTo.trim();
+  const classification = classificationOf(draft.classification);
+  // docs/design.md §2: a reply is never classified lower than its original (the server
+  // refuses it too); checked against the original's verified header before any sealing.
+  const { archive } = await device.open();
+  const original = (await archive.inbox()).items.find((i) => i.reference === replyTo && i.verified);
+  if (original)
+    checkReplyLevel(
+      { reference: replyTo, classification: classificationOf(original.classification) },
+      classification,
+    );
   const hours = (draft.silenceHours ?? '').trim();
   if (hours !== '' && !/^[1-9][0-9]{0,3}$/.test(hours)) {
     throw new ClientError(
@@ -75,7 +86,7 @@ export async function send(
   const sent = await sendCable({
     session,
     draft: {
-      classification: classificationOf(draft.classification),
+      classification,
       markings: markingsOf(draft.markings),
       precedence: precedenceOf(draft.precedence),
       distribution,
@@ -95,7 +106,6 @@ export async function send(
         () => new Promise((resolve) => setTimeout(resolve, 500)),
       ),
   });
-  const { archive } = await device.open();
   const me = session.directory.device(session.device.device);
   if (me) {
     await archive.add({

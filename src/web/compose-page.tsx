@@ -48,12 +48,21 @@ export function ComposePage(props: {
   const [sent, setSent] = useState<{ id: string; reference: string } | undefined>();
   const [files, setFiles] = useState<readonly File[]>([]);
   const [fileProblem, setFileProblem] = useState('');
+  // A reply's original: its classification is the lowest the reply may take (docs/design.md §2).
+  const [floor, setFloor] = useState<{ reference: string; level: string } | undefined>();
 
   useEffect(() => {
-    Promise.all([device.call('loadDraft'), device.call('directory')]).then(([saved, dir]) => {
+    // A reply is pre-filled from its original, unless a draft of that very reply was kept.
+    const reply = props.replyTo
+      ? device.call('replyDraft', props.replyTo).catch(() => undefined)
+      : Promise.resolve(undefined);
+    Promise.all([device.call('loadDraft'), device.call('directory'), reply]).then(([saved, dir, start]) => {
       setDirectory(dir);
       const base = saved ?? EMPTY;
-      setDraft(props.replyTo ? { ...base, replyTo: props.replyTo } : base);
+      setFloor(start?.floor ? { reference: start.draft.replyTo, level: start.floor } : undefined);
+      if (!props.replyTo) setDraft(base);
+      else if (start && saved?.replyTo !== start.draft.replyTo) setDraft(start.draft);
+      else setDraft({ ...base, replyTo: start?.draft.replyTo ?? props.replyTo });
     }, onError);
   }, [device, onError, props.replyTo]);
 
@@ -77,6 +86,8 @@ export function ComposePage(props: {
     [me],
   );
   if (!draft || !directory) return <p className="muted">Preparing compose…</p>;
+  const replyFloor = floor && draft.replyTo.trim() === floor.reference ? floor : undefined;
+  const offered = replyFloor ? levels.filter((c) => rank(c) >= rank(replyFloor.level)) : levels;
   const set = (change: Partial<Draft>) => {
     setSent(undefined);
     setDraft({ ...draft, ...change });
@@ -92,6 +103,9 @@ export function ComposePage(props: {
     }
     if (draft.replyTo.trim() !== '' && !/^[A-Z][A-Z0-9]{1,7}\/\d{1,6}\/\d{2}$/.test(draft.replyTo.trim())) {
       return 'Reply-to must be a reference such as DE/42/26.';
+    }
+    if (replyFloor && rank(draft.classification) < rank(replyFloor.level)) {
+      return `A reply to ${replyFloor.reference} cannot be classified lower than it (${replyFloor.level}).`;
     }
     return '';
   };
@@ -150,10 +164,17 @@ export function ComposePage(props: {
             onChange={(e) => set({ classification: e.target.value })}
             data-testid="classification"
           >
-            {levels.map((c) => (
+            {offered.map((c) => (
               <option key={c}>{c}</option>
             ))}
           </select>
+          {replyFloor && (
+            <span className="muted" data-testid="reply-floor">
+              {offered.length > 0
+                ? `A reply to ${replyFloor.reference} is classified ${replyFloor.level} or higher.`
+                : `${replyFloor.reference} is ${replyFloor.level}, above what you may send: you cannot reply to it.`}
+            </span>
+          )}
         </label>
         <label>
           Precedence

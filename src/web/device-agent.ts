@@ -9,6 +9,7 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import type { Fetch } from '../client/api-client.ts';
 import { followInbox, type LiveCable } from '../client/follow-inbox.ts';
+import { deviceComparisonCode } from '../client/prepare-device.ts';
 import type { Invitee } from '../core/api/web-routes.ts';
 import { auditEvents } from './audit-desk.ts';
 import {
@@ -42,7 +43,9 @@ import type {
   PendingRow,
   ProcedureView,
   RecipientView,
+  ReplyStart,
   SearchHit,
+  ThreadEntry,
   WatchActivityView,
   WatchDeviceRow,
   WatchEventView,
@@ -52,6 +55,7 @@ import { errorView } from './error-view.ts';
 import * as officer from './officer-desk.ts';
 import * as procedures from './procedure-desk.ts';
 import { StreamFollower } from './stream-follower.ts';
+import * as threads from './thread-desk.ts';
 import * as watch from './watch-desk.ts';
 
 export class DeviceAgent implements DeviceApi {
@@ -89,6 +93,7 @@ export class DeviceAgent implements DeviceApi {
       enrolled: true,
       device: profile.device.device,
       label: profile.device.label,
+      comparisonCode: deviceComparisonCode(profile.device),
       network: profile.network.root.network,
       ...(profile.device.user ? { user: profile.device.user } : {}),
       ...(profile.device.org ? { org: profile.device.org } : {}),
@@ -277,5 +282,25 @@ export class DeviceAgent implements DeviceApi {
 
   breakSilence(id: string, reason: string): Promise<{ readonly reference: string }> {
     return procedures.breakSilence(this.#device, id, reason);
+  }
+
+  extendSilence(id: string, deadline: number, note: string): Promise<{ readonly reference: string }> {
+    return procedures.extendSilence(this.#device, id, deadline, note);
+  }
+
+  withdrawSilence(id: string, reason: string): Promise<{ readonly reference: string }> {
+    return procedures.withdrawSilence(this.#device, id, reason);
+  }
+
+  thread(id: string): Promise<readonly ThreadEntry[]> {
+    return threads.thread(this.#device, id);
+  }
+
+  replyDraft(reference: string): Promise<ReplyStart> {
+    return threads.replyDraft(this.#device, reference);
+  }
+
+  resolveReference(reference: string): Promise<string> {
+    return threads.resolveReference(this.#device, reference);
   }
 }

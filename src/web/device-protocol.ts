@@ -27,6 +27,8 @@ export type DeviceStatus =
       readonly enrolled: true;
       readonly device: string;
       readonly label: string;
+      /** The code the person reads to their officer, who approves only if theirs is the same. */
+      readonly comparisonCode: string;
       readonly user?: string;
       readonly org?: string;
       readonly network: string;
@@ -68,6 +70,10 @@ export interface InboxRow {
   readonly verified: boolean;
   readonly subject?: string;
   readonly read: boolean;
+  /** The reference this cable replies to, from its signed header. */
+  readonly replyTo?: string;
+  /** The silence-procedure act the cable is, from its signed header. */
+  readonly silence?: string;
 }
 
 export interface InboxView {
@@ -204,14 +210,27 @@ export interface AuditRow {
   readonly reference?: string;
 }
 
+/** A served audit event that did not prove: shown in its place, marked, never as an event. */
+export interface AuditFailedRow {
+  readonly leaf: number;
+  /** What failed, in plain words. */
+  readonly what: string;
+}
+
 export interface AuditView {
   /** Newest first; every one proven in the checkpoint of `size` entries. */
   readonly items: readonly AuditRow[];
+  /** Events the server served that did not prove, newest first (docs/design.md §8). */
+  readonly failed: readonly AuditFailedRow[];
   readonly size: number;
+  /** Whether that checkpoint carries the witness quorum. */
+  readonly witnessing: 'WITNESSED' | 'NOT_YET_WITNESSED' | 'NO_WITNESSES';
   /** More events follow the ones shown (the page cap was reached). */
   readonly more: boolean;
   /** Leaves the server did not serve in the range shown: deleted or withheld (docs/design.md §8). */
   readonly gaps: readonly number[];
+  /** Runs of leaves that do not rebuild the checkpoint: events of them may be altered or left out. */
+  readonly unproven: readonly { readonly from: number; readonly to: number }[];
   /** Set while directory changes wait for the witness quorum: what to tell the officer. */
   readonly witnessLag?: string;
 }
@@ -288,6 +307,40 @@ export interface ProcedureView {
   };
   /** This device's organisation is a participant that has not objected. */
   readonly mayObject: boolean;
+  /** This device's organisation opened the procedure and it is still open: it may extend or withdraw. */
+  readonly mayManage: boolean;
+}
+
+/** One step of a thread (src/web/thread-desk.ts): a cable, or an acknowledgement of one. */
+export type ThreadEntry =
+  | {
+      readonly kind: 'cable';
+      readonly id: string;
+      readonly reference: string;
+      readonly from: string;
+      readonly sentAt: number;
+      readonly dtg: string;
+      readonly classification: string;
+      readonly subject?: string;
+      readonly replyTo?: string;
+      readonly silence?: string;
+    }
+  | {
+      readonly kind: 'ack';
+      /** The acknowledged cable. */
+      readonly id: string;
+      readonly reference: string;
+      readonly org: string;
+      readonly by?: string;
+      readonly at: number;
+      readonly dtg: string;
+    };
+
+/** A reply as compose starts it, and the lowest classification it may take. */
+export interface ReplyStart {
+  readonly draft: Draft;
+  /** The original's classification, when this device knows the original. */
+  readonly floor?: string;
 }
 
 /** What the device worker does; each method is one message and one answer. */
@@ -302,6 +355,8 @@ export interface DeviceApi {
     readonly label: string;
     readonly passkey: unknown;
     readonly orgKey?: string;
+    /** This browser holds an older device: the person agreed that enrolling removes it. */
+    readonly replace?: boolean;
   }): Promise<EnrolmentDone>;
   startSignIn(): Promise<PublicKeyCredentialRequestOptionsJSON>;
   finishSignIn(passkey: unknown): Promise<Me>;
@@ -367,6 +422,16 @@ export interface DeviceApi {
   procedure(id: string): Promise<ProcedureView>;
   /** Breaks silence: an objection with `reason` (a step-up act). */
   breakSilence(id: string, reason: string): Promise<{ readonly reference: string }>;
+  /** The Presidency moves the deadline later (a step-up act); `deadline` in Unix seconds. */
+  extendSilence(id: string, deadline: number, note: string): Promise<{ readonly reference: string }>;
+  /** The Presidency withdraws the text, saying why (a step-up act). */
+  withdrawSilence(id: string, reason: string): Promise<{ readonly reference: string }>;
+  /** The thread of a cable, from the headers this device holds, with the acknowledgements it may see. */
+  thread(id: string): Promise<readonly ThreadEntry[]>;
+  /** A reply to `reference`, pre-filled from the original. */
+  replyDraft(reference: string): Promise<ReplyStart>;
+  /** The id of the cable with this reference, from what this device holds or its inbox. */
+  resolveReference(reference: string): Promise<string>;
 }
 
 /** What the worker sends unasked: the watch's live events, and why the stream ended. */

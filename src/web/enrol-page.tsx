@@ -4,10 +4,12 @@
  * code leaves the address bar once used. A demo officer's link also brought the organisation
  * key (already out of the address bar, demo-org-key.ts): the page asks the node first whether
  * it is the demo network, and refuses the link otherwise, before any key or passkey is made.
+ * A browser that still holds an older device (a network started afresh, a revoked device) says
+ * so before enrolling: enrolling removes that device's keys and what it opened from this browser.
  */
 import { useEffect, useState } from 'react';
 import type { DeviceClient } from './device-client.ts';
-import type { EnrolmentDone } from './device-protocol.ts';
+import type { DeviceStatus, EnrolmentDone } from './device-protocol.ts';
 import { enrolWithPasskey } from './passkey-prompt.ts';
 import { errorCode, plainWords } from './plain-words.ts';
 
@@ -22,8 +24,17 @@ export function EnrolPage(props: {
   const [error, setError] = useState('');
   const [code, setCode] = useState<string | undefined>();
   const [done, setDone] = useState<EnrolmentDone | undefined>();
+  /** The device this browser holds already, if any: enrolling replaces it. */
+  const [old, setOld] = useState<DeviceStatus | undefined>();
   /** With an organisation key in the link: whether the node is the demo network (undefined: asking). */
   const [demo, setDemo] = useState<boolean | undefined>(props.orgKey === undefined ? true : undefined);
+
+  useEffect(() => {
+    props.device.call('status').then(
+      (status) => setOld(status.enrolled ? status : undefined),
+      () => setOld(undefined),
+    );
+  }, [props.device]);
 
   useEffect(() => {
     if (props.orgKey === undefined) return;
@@ -41,7 +52,13 @@ export function EnrolPage(props: {
     setBusy(true);
     setError('');
     try {
-      const result = await enrolWithPasskey(props.device, props.code, label.trim(), props.orgKey);
+      const result = await enrolWithPasskey(
+        props.device,
+        props.code,
+        label.trim(),
+        props.orgKey,
+        old !== undefined,
+      );
       setDone(result);
       window.history.replaceState(null, '', `${window.location.pathname}#/enrolled`);
       props.onDone();
@@ -102,13 +119,27 @@ export function EnrolPage(props: {
           real organisation key never travels in a link.
         </p>
       )}
+      {old?.enrolled && (
+        <p className="urgent" data-testid="enrol-replaces">
+          {/* One flex item: the box lays out its children in a row. */}
+          <span>
+            This browser still holds an older device, <strong>{old.label}</strong>
+            {old.user ? ` of ${old.user}` : ''} on network <strong>{old.network}</strong>. Enrolling removes
+            its keys and the cables it opened from this browser.
+          </span>
+        </p>
+      )}
       <button
         type="button"
         disabled={busy || label.trim() === '' || demo !== true}
         onClick={enrol}
         data-testid="enrol"
       >
-        {busy ? 'Enrolling…' : 'Create passkey and enrol'}
+        {busy
+          ? 'Enrolling…'
+          : old
+            ? 'Remove the old device, create passkey and enrol'
+            : 'Create passkey and enrol'}
       </button>
       {error && (
         <p className="error" role="alert" data-testid="enrol-error" data-code={code}>

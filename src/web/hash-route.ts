@@ -17,7 +17,8 @@ export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   switch (parts[0]) {
     case 'cable':
-      return parts[1] ? { page: 'cable', id: parts[1] } : { page: 'inbox' };
+      // An id, or a reference (`#/cable/DE/1/26`, see reference-link.tsx).
+      return parts[1] ? { page: 'cable', id: parts.slice(1).join('/') } : { page: 'inbox' };
     case 'compose':
       return parts[1] ? { page: 'compose', replyTo: parts.slice(1).join('/') } : { page: 'compose' };
     case 'officer':

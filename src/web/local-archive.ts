@@ -16,6 +16,8 @@ const SAVE_DELAY_MS = 400;
 export interface InboxSnapshot {
   readonly items: InboxRow[];
   readonly syncedAt: number;
+  /** 2 once every row carries its header's reply-to and silence act (thread-of.ts needs them). */
+  readonly rows?: 2;
 }
 
 export class LocalArchive implements CableArchive {

@@ -32,11 +32,19 @@ export async function enrolWithPasskey(
   code: string,
   label: string,
   orgKey: string | undefined,
+  /** This browser holds an older device, which the person agreed to remove. */
+  replace = false,
 ): Promise<EnrolmentDone> {
   if (orgKey !== undefined) await device.call('requireDemoNetwork');
   const start = await device.call('startEnrolment', code);
   const passkey = await prompt(() => startRegistration({ optionsJSON: start.options }));
-  return device.call('finishEnrolment', { code, label, passkey, ...(orgKey ? { orgKey } : {}) });
+  return device.call('finishEnrolment', {
+    code,
+    label,
+    passkey,
+    ...(orgKey ? { orgKey } : {}),
+    ...(replace ? { replace } : {}),
+  });
 }
 
 /** Runs `act`, and when the server asks for a fresh passkey touch, asks for it and runs `act` again. */

@@ -9,7 +9,7 @@ const ADVICE: { readonly [code: string]: string } = {
     'The Valise server cannot be reached. Check your connection; nothing you typed is lost.',
   SESSION_EXPIRED: 'Your session has ended. Sign in again with your passkey; your draft is kept.',
   SESSION_REQUIRED: 'Sign in with your passkey first.',
-  DEVICE_NOT_CERTIFIED: 'This browser waits for approval by your security officer.',
+  DEVICE_PENDING: 'This browser waits for approval by your security officer.',
   ROOT_MISMATCH:
     'This server now serves another network than the one this browser was enrolled in (a demo node started afresh does this). Do not sign in here: ask your security officer, and if the network really was replaced, forget this device and enrol again with a new link.',
   STEP_UP_REQUIRED: 'This needs a fresh touch of your passkey.',

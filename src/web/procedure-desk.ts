@@ -1,9 +1,11 @@
 /**
  * The silence procedure in the worker (docs/design.md §2): its standing decided here from the
  * proven log (src/client/silence-status.ts, which refuses a server verdict the log
- * contradicts), the objections' reasons decrypted here, and breaking silence (an objection,
- * which the server lets a browser send only after a fresh passkey touch).
+ * contradicts), the objections' reasons decrypted here, breaking silence (an objection), and
+ * the Presidency's extending and withdrawing: each act a signed cable replying to the opening
+ * one, which the server lets a browser send only after a fresh passkey touch.
  */
+import { ClientError } from '../client/client-error.ts';
 import { directoryAtLeast } from '../client/send-cable.ts';
 import { sendSilenceAct } from '../client/send-silence-act.ts';
 import { silenceStatus } from '../client/silence-status.ts';
@@ -42,19 +44,52 @@ export async function procedure(device: DeviceContext, id: string): Promise<Proc
         }
       : {}),
     mayObject: status.state === 'open' && me !== undefined && me.objectedAt === undefined,
+    mayManage: status.state === 'open' && status.procedure.org === mine && outcome === undefined,
   };
 }
 
-export async function breakSilence(
+export function breakSilence(
   device: DeviceContext,
   id: string,
   reason: string,
 ): Promise<{ reference: string }> {
+  return act(device, id, 'object', { subject: 'Silence broken', body: reason });
+}
+
+export function extendSilence(
+  device: DeviceContext,
+  id: string,
+  deadline: number,
+  note: string,
+): Promise<{ reference: string }> {
+  if (!Number.isSafeInteger(deadline)) {
+    return Promise.reject(new ClientError('INVALID_ARGUMENT', 'choose the new deadline'));
+  }
+  return act(device, id, 'extend', { subject: 'Silence procedure: deadline extended', body: note }, deadline);
+}
+
+export function withdrawSilence(
+  device: DeviceContext,
+  id: string,
+  reason: string,
+): Promise<{ reference: string }> {
+  return act(device, id, 'withdraw', { subject: 'Silence procedure: text withdrawn', body: reason });
+}
+
+/** One act of the procedure, the same way as `valise silence object | extend | withdraw`. */
+async function act(
+  device: DeviceContext,
+  id: string,
+  kind: 'object' | 'extend' | 'withdraw',
+  content: { subject: string; body: string },
+  deadline?: number,
+): Promise<{ reference: string }> {
   const sent = await sendSilenceAct({
     session: await device.fresh(0),
     procedure: id,
-    act: 'object',
-    content: { subject: 'Silence broken', body: reason },
+    act: kind,
+    ...(deadline !== undefined ? { deadline } : {}),
+    content,
     // docs/design.md §6: a directory that moved on is synced again, and the cable re-wrapped.
     resync: (epoch) =>
       directoryAtLeast(

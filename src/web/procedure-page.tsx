@@ -2,14 +2,17 @@
  * A silence procedure (docs/design.md §2): the deadline counting down, each participant's
  * status (received, acknowledged, objected), the objections with their reasons, and the
  * outcome once the server recorded it and this device confirmed it from the proven log. A
- * participant breaks silence here with a reason and a fresh passkey touch. The page asks the
- * worker again every few seconds, so a broken silence shows without a reload.
+ * participant breaks silence here with a reason and a fresh passkey touch; the Presidency
+ * extends the deadline (a new one, later) or withdraws the text (with a reason) the same way:
+ * each act is a signed cable in the procedure's thread. The page asks the worker again every
+ * few seconds, so a broken silence shows without a reload.
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { DeviceClient } from './device-client.ts';
 import type { Me, ProcedureView } from './device-protocol.ts';
 import { withStepUp } from './passkey-prompt.ts';
 import { plainWords } from './plain-words.ts';
+import { PresidencyActs } from './presidency-acts.tsx';
 
 const REFRESH_MS = 5000;
 const OUTCOMES: Record<string, string> = {
@@ -100,7 +103,11 @@ export function ProcedurePage(props: {
         </a>
       </p>
       <p className="countdown" data-testid="countdown" role="timer">
-        {view.state === 'open' ? countdown(left) : 'Deadline passed'}
+        {view.state === 'open'
+          ? countdown(left)
+          : view.outcome?.outcome === 'withdrawn'
+            ? 'Withdrawn before its deadline'
+            : 'Deadline passed'}
       </p>
       {!view.outcome && view.objections.length > 0 && (
         <p className="outcome broken" data-testid="broken-before-deadline">
@@ -178,6 +185,7 @@ export function ProcedurePage(props: {
           <p className="muted">Your passkey confirms it: an objection commits your government.</p>
         </div>
       )}
+      {view.mayManage && <PresidencyActs device={device} view={view} onDone={load} />}
       {message && (
         <p role="status" data-testid="procedure-message">
           {message}

@@ -3,8 +3,9 @@
  * signs. No password, nothing to type, nothing a look-alike page could collect.
  */
 import { useState } from 'react';
-import type { DeviceClient } from './device-client.ts';
+import type { DeviceClient, DeviceError } from './device-client.ts';
 import type { DeviceStatus, Me } from './device-protocol.ts';
+import { isStanding } from './device-standing-page.tsx';
 import { signInWithPasskey } from './passkey-prompt.ts';
 import { errorCode, plainWords } from './plain-words.ts';
 
@@ -13,6 +14,8 @@ export function SignInPage(props: {
   readonly status: DeviceStatus;
   readonly onSignedIn: (me: Me) => void;
   readonly onForgotten: () => void;
+  /** The server says this device is pending, revoked or unknown: the page for that, not an error here. */
+  readonly onStanding: (error: DeviceError) => void;
 }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
@@ -32,6 +35,7 @@ export function SignInPage(props: {
     try {
       props.onSignedIn(await signInWithPasskey(props.device));
     } catch (e) {
+      if (isStanding(e)) return props.onStanding(e);
       setError(plainWords(e));
       setCode(errorCode(e));
     } finally {

@@ -33,12 +33,14 @@ export async function syncInbox(
       const archived = known ? undefined : await archive.get(item.id);
       rows.set(item.id, rowOf(item, known ?? (archived && { read: true, subject: archived.subject })));
     }
-    if (!fresh || !answer.next) break;
+    // A snapshot kept before rows carried reply-to is brought up to date once, to its end.
+    if ((!fresh && snapshot.rows === 2) || !answer.next) break;
     before = answer.next;
   }
   const next: InboxSnapshot = {
     items: [...rows.values()].sort(byPrecedenceThenTime),
     syncedAt: session.clock.nowSeconds(),
+    rows: 2,
   };
   archive.setInbox(next);
   return next;
@@ -61,6 +63,8 @@ function rowOf(item: InboxEntry, known: Pick<InboxRow, 'read' | 'subject'> | und
       ? { acks: { done: item.acks, of: addresseeOrgs(header.distribution, header.org) } }
       : {}),
     verified: item.verified,
+    ...(header.replyTo !== undefined ? { replyTo: header.replyTo } : {}),
+    ...(header.silence !== undefined ? { silence: header.silence } : {}),
     read: known?.read ?? false,
     ...(known?.subject ? { subject: known.subject } : {}),
   };

@@ -4,7 +4,8 @@
  * the log; a security officer reads its organisation's events (each proven) and verifies
  * the whole log through the API and, as an operator, straight from the database file; a
  * device that is not a registry device is no witness; and after a leaf is edited in the
- * database, `valise audit verify --database` fails, naming it.
+ * database, `valise audit verify --database` fails, naming it, and `valise audit events`
+ * lists every other event, marks that one NOT PROVEN and exits non-zero.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -21,6 +22,13 @@ describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
   let dataDir: string;
   let server: RunningServer | undefined;
   let rootKey: string;
+  const serverEnv = () => ({
+    VALISE_DATA_DIR: dataDir,
+    VALISE_NETWORK: 'audit',
+    VALISE_ROOT_KEY: rootKey,
+    VALISE_CHECKPOINT_MS: '200',
+  });
+  let port = '0';
 
   const valise = (profile: string, argv: readonly string[]) =>
     runValise(['--profile', profile, ...argv], { VALISE_CONFIG_DIR: configDir });
@@ -46,12 +54,8 @@ describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
       (await ok('authority', ['network', 'init', '--network', 'audit', '--accreditation', 'RESTREINT UE']))
         .rootKey,
     );
-    server = await startServer({
-      VALISE_DATA_DIR: dataDir,
-      VALISE_NETWORK: 'audit',
-      VALISE_ROOT_KEY: rootKey,
-      VALISE_CHECKPOINT_MS: '200',
-    });
+    server = await startServer(serverEnv());
+    port = new URL(server.url).port;
     for (const org of ['DE', 'FR']) {
       const orgKeyFile = join(configDir, `${org}-org-key.json`);
       const requested = await ok(`${org.toLowerCase()}-so`, [
@@ -267,5 +271,18 @@ describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
     }
     const line = await failsWith('de-so', ['audit', 'verify', '--database', file], 'AUDIT_FAILED');
     assert.match(line, /leaf 5/);
+  });
+
+  test('after a leaf is edited, audit events lists every other event, marks it NOT PROVEN and exits non-zero', async () => {
+    // The same node again, on the same port the profiles know, over the edited database.
+    server = await startServer({ ...serverEnv(), PORT: port });
+    const run = await valise('authority', ['audit', 'events', '--all', '--limit', '1000']);
+    assert.notEqual(run.code, 0, 'a listing with an event that does not prove is a failure');
+    assert.match(run.stdout, /^5 {2}NOT PROVEN: the server's copy of this event does not match/m);
+    for (const leaf of [4, 6]) assert.match(run.stdout, new RegExp(`^${leaf} {2}\\d{6}Z`, 'm'));
+    assert.match(run.stdout, /^\d+ of \d+ events proven against the checkpoint of \d+ entries$/m);
+    const lines = run.stderr.split('\n').filter((l) => l !== '');
+    assert.equal(lines.length, 1, run.stderr);
+    assert.match(lines[0]!, /^valise: LOG_PROOF_INVALID: event 5 of the audit log did not prove/);
   });
 });

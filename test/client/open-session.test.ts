@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { Fetch } from '../../src/client/api-client.ts';
 import { ClientError } from '../../src/client/client-error.ts';
 import { fixedClock } from '../../src/client/clock.ts';
 import type { DeviceKeys } from '../../src/client/key-store.ts';
@@ -76,14 +77,30 @@ describe('openSession', () => {
     await net.addOrg('DE');
     const keys = await makeDeviceKeys('laptop');
     const store = await enrolledProfile(keys, net.root);
-    const { fetch } = fakeServer({ root: net.root, entries: net.entries }, (r) =>
-      r.url.pathname === '/api/v1/directory'
-        ? errorResponse(401, 'UNKNOWN_KEY', 'unknown device')
-        : undefined,
+    const fetch = refusingDirectory(
+      fakeServer({ root: net.root, entries: net.entries }).fetch,
+      errorResponse(403, 'DEVICE_PENDING', 'waits for approval'),
     );
     await assert.rejects(openSession({ store, fetch, clock: fixedClock(T0) }), (error: unknown) => {
       assert.ok(error instanceof ClientError && error.code === 'DEVICE_NOT_CERTIFIED');
       assert.match(error.message, new RegExp(`valise approve ${keys.device}`));
+      return true;
+    });
+  });
+
+  test('a device the server does not know is told so, not that it waits for approval', async () => {
+    const net = await testNetwork();
+    await net.addOrg('DE');
+    const keys = await makeDeviceKeys('laptop');
+    const store = await enrolledProfile(keys, net.root);
+    const fetch = refusingDirectory(
+      fakeServer({ root: net.root, entries: net.entries }).fetch,
+      errorResponse(401, 'UNKNOWN_KEY', 'unknown device'),
+    );
+    await assert.rejects(openSession({ store, fetch, clock: fixedClock(T0) }), (error: unknown) => {
+      assert.ok(error instanceof ClientError && error.code === 'UNKNOWN_KEY', String(error));
+      assert.match(error.message, /does not know device .*enrol again with a new invitation/);
+      assert.doesNotMatch(error.message, /approv/);
       return true;
     });
   });
@@ -123,3 +140,9 @@ describe('openSession', () => {
     );
   });
 });
+
+/** The fake server, except that the signed directory read is answered with `refusal`. */
+function refusingDirectory(fetch: Fetch, refusal: Response): Fetch {
+  return (input, init) =>
+    new URL(input).pathname === '/api/v1/directory' ? Promise.resolve(refusal.clone()) : fetch(input, init);
+}

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { auditEvents } from '../../src/client/audit-events.ts';
 import { ClientError } from '../../src/client/client-error.ts';
 import { fixedClock } from '../../src/client/clock.ts';
 import type { MemoryKeyStore } from '../../src/client/memory-key-store.ts';
@@ -67,6 +68,15 @@ for (const backend of await backends()) {
     const cosign = () => witnessLog({ store: witness, fetch: appFetch(t.app), clock: fixedClock(T0) });
 
     test('until a witness cosigned, the directory waits and the session says the witnesses lag', async () => {
+      // FR's officer: de.officer signs through t.api below, and one key in two places is a clone.
+      const officer = await deviceStore(t.network, device(t.network, 'fr.officer'));
+      const listing = async () =>
+        (await auditEvents({ session: await appSession(officer, appFetch(t.app)), limit: 1000 })).witnessing;
+      assert.equal(
+        await listing(),
+        'NOT_YET_WITNESSED',
+        'the audit listing says its checkpoint is not witnessed',
+      );
       const waiting = await appSession(alice, appFetch(t.app));
       assert.equal(waiting.witness.kind, 'WITNESSES_LAG');
       assert.equal(waiting.witnessed.epoch, 0, 'nothing is witnessed yet');
@@ -76,6 +86,7 @@ for (const backend of await backends()) {
       const witnessed = await appSession(alice, appFetch(t.app));
       assert.equal(witnessed.witness.kind, 'WITNESSED');
       assert.equal(witnessed.witnessed.epoch, t.network.entries.length);
+      assert.equal(await listing(), 'WITNESSED', 'and now that it is');
     });
 
     test('a new device is wrapped for only once the witnesses cosigned its certificate', async () => {

@@ -142,6 +142,16 @@ for (const backend of await backends()) {
         t.database.backend === 'sqlite' ? `X'${toHex(changed)}'` : `'\\x${toHex(changed)}'::bytea`;
       await operator(t, [`UPDATE audit_events SET event = ${literal} WHERE leaf_index = ${victim}`]);
       await assert.rejects(witnessRun(), refusedAs('ALTERED_LEAF'));
+      // The officer's listing marks the altered event where it is and still lists every other.
+      const officer = await deviceStore(t.network, device(t.network, 'de.officer'));
+      const listed = await auditEvents({ session: await appSession(officer, appFetch(t.app)), limit: 1000 });
+      assert.deepEqual(listed.failed, [{ leaf: victim, failure: 'NOT_PROVEN' }]);
+      assert.ok(!listed.items.some((e) => e.leaf === victim));
+      assert.ok(
+        listed.items.some((e) => e.leaf === victim - 1) && listed.items.some((e) => e.leaf === victim + 1),
+      );
+      // The altered leaf is served by the leaves route too, so the run cannot rebuild: said so.
+      assert.deepEqual(listed.unproven, listed.range);
     });
 
     test("the log's tail cut after a witness cosigned it: the server will not sign it, the witness, the officer and a member each refuse it", async () => {

@@ -1,13 +1,16 @@
 /**
  * The audit page in Chromium against a real node: the FR security officer sees
  * that Claire (FR) read Anna's (DE) cable, each event proven in the worker against the log's
- * signed checkpoint; Claire, a member, has no Audit page.
+ * signed checkpoint; Claire, a member, has no Audit page. A hostile operator then rewrites one
+ * stored event: the page still lists every other event, its summary says how many proved and
+ * how many failed, and the failed row is marked in words; then deletes one: a gap.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { browserSkipReason, launchChromium } from './chromium.ts';
+import { seriousViolations } from './fixtures/axe.ts';
 import { startWebNode, type WebNode } from './fixtures/web-node.ts';
 import { enrolAndSignIn, type Person } from './fixtures/web-person.ts';
 
@@ -70,10 +73,12 @@ describe('the audit page', { skip: skip ?? false, timeout: 240_000 }, () => {
     );
     assert.match((await row.locator('time').textContent()) ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
     assert.match((await row.getByTestId('audit-proof').textContent()) ?? '', /^cable opened · #\d+$/);
-    assert.match(
-      (await officer.page.getByTestId('audit-checkpoint').textContent()) ?? '',
-      /Every event read is proven in the log's signed checkpoint of \d+ entries/,
-    );
+    const summary = (await officer.page.getByTestId('audit-checkpoint').textContent()) ?? '';
+    const [, proven, read] =
+      /^(\d+) of (\d+) events? proven against the log's checkpoint of \d+ entries \(/.exec(summary) ?? [
+        summary,
+      ];
+    assert.ok(proven !== undefined && proven === read, summary);
     assert.equal(await officer.page.getByTestId('audit-failure').count(), 0);
 
     // Filters by person and by cable narrow the proven rows; CSV export hands them over.
@@ -112,6 +117,70 @@ describe('the audit page', { skip: skip ?? false, timeout: 240_000 }, () => {
     await claire.page.goto(`${node.origin}/#/audit`);
     await claire.page.getByText('Only security officers and the network authority see this page.').waitFor();
     assert.equal(await claire.page.getByTestId('audit-row').count(), 0);
+  });
+
+  test('an event rewritten in the database is marked where it is, and every other event is still listed', async () => {
+    const officer = person('fr.officer');
+    await officer.page.goto(`${node.origin}/#/audit`);
+    await officer.page.reload();
+    await officer.page.getByTestId('audit-row').first().waitFor();
+    await officer.page.getByTestId('audit-checkpoint').waitFor();
+    const before = await officer.page.getByTestId('audit-row').count();
+    // A hostile operator rewrites Claire's first sign-in as the officer's, lifting the trigger.
+    const { default: Sqlite } = await import('better-sqlite3');
+    const db = new Sqlite(node.sqlitePath);
+    let victim: number;
+    try {
+      const row = db
+        .prepare(
+          `SELECT leaf_index, event FROM audit_events WHERE type = 'session.started' AND CAST(event AS TEXT) LIKE '%"user":"fr.claire"%' ORDER BY leaf_index LIMIT 1`,
+        )
+        .get() as { leaf_index: number; event: Buffer };
+      victim = row.leaf_index;
+      const rewritten = Buffer.from(row.event.toString('utf8').replace('"fr.claire"', '"fr.officer"'));
+      assert.notDeepEqual(rewritten, row.event);
+      db.exec('DROP TRIGGER IF EXISTS audit_events_no_update');
+      db.prepare('UPDATE audit_events SET event = ? WHERE leaf_index = ?').run(rewritten, victim);
+    } finally {
+      db.close();
+    }
+    await officer.page.getByTestId('audit-refresh').click();
+    const failed = officer.page.getByTestId('audit-row-failed');
+    await failed.waitFor();
+    assert.equal(await officer.page.getByTestId('audit-failure').count(), 0, 'the page did not stop');
+    // Every other event is listed, proven; the rewritten one is not among them.
+    assert.equal(await officer.page.getByTestId('audit-row').count(), before - 1);
+    assert.equal(await failed.count(), 1);
+    assert.equal(await failed.getAttribute('data-leaf'), String(victim));
+    assert.match(
+      (await failed.textContent()) ?? '',
+      new RegExp(
+        `Not proven.*Event #${victim} failed its check: .*The log may have been altered.*tell the network authority`,
+      ),
+    );
+    assert.equal(
+      await officer.page
+        .locator(`[data-testid="audit-row"] [data-testid="audit-proof"]`)
+        .filter({ hasText: `#${victim}` })
+        .count(),
+      0,
+    );
+    const summary = officer.page.getByTestId('audit-checkpoint');
+    assert.equal(await summary.getAttribute('role'), 'alert');
+    assert.match(
+      (await summary.textContent()) ?? '',
+      new RegExp(
+        `^${before - 1} of ${before} events proven against the log's checkpoint of \\d+ entries \\([^)]+\\); 1 failed — see the marked row\\.`,
+      ),
+    );
+    for (const width of [1280, 390]) {
+      await officer.page.setViewportSize({ width, height: 900 });
+      assert.deepEqual(await seriousViolations(officer.page), [], `at ${width} px`);
+      const shots = process.env.VALISE_SCREENSHOTS;
+      if (shots)
+        await officer.page.screenshot({ path: `${shots}/audit-failed-row-${width}.png`, fullPage: true });
+    }
+    await officer.page.setViewportSize({ width: 1280, height: 900 });
   });
 
   test('an event deleted from the database is shown as a gap where it was, not skipped', async () => {

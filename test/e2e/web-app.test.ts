@@ -310,7 +310,8 @@ describe('the web app', { skip: skip ?? false, timeout: 240_000 }, () => {
     const response = await answer;
     assert.equal(response.status(), 403);
     assert.equal((await response.json()).error.code, 'DEVICE_REVOKED');
-    await dan.page.getByTestId('sign-in').waitFor();
+    await dan.page.getByTestId('device-revoked').waitFor();
+    assert.equal(await dan.page.getByTestId('sign-in').count(), 0);
   });
 
   test('no page of the app has a password field', async () => {

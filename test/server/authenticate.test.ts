@@ -1,12 +1,14 @@
 /**
  * Request authentication around the core verifier: the per-device rate limit (keyed on the
- * device, not the address) and the bounded audit of refused requests.
+ * device, not the address), the bounded audit of refused requests, and what a device that
+ * is not in force is told — pending, unknown or revoked — each only to the holder of its key.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { backends } from './fixtures/backends.ts';
 import { auditTypesAfter, lastAuditSeq } from './fixtures/counts.ts';
-import { device } from './fixtures/network.ts';
+import { invite, newDeviceKeys } from './fixtures/enrol.ts';
+import { device, type TestDevice } from './fixtures/network.ts';
 import { TestApi, type Transport } from './fixtures/test-api.ts';
 import { startTestApp, type TestApp } from './fixtures/test-app.ts';
 
@@ -99,5 +101,68 @@ describe('@authority', () => {
     // Signed for the node's configured origin, it passes whatever the Host header says.
     const here = await apiFor('valise.test').get('/api/v1/inbox', { as: anna });
     assert.equal(here.status, 200, here.text);
+  });
+});
+
+describe('a device not in force: pending, unknown or revoked', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp(sqlite);
+  });
+  after(async () => {
+    await t?.close();
+  });
+
+  test('a pending device hears DEVICE_PENDING under its own keys; anyone else naming it hears UNKNOWN_KEY, as for an id never seen', async () => {
+    const officer = device(t.network, 'de.officer');
+    const invitation = await invite(t.api, officer, 'de.anna', Math.floor(t.clock.now() / 1000) + 3600);
+    const keys = await newDeviceKeys('anna tablet');
+    const enrolled = await t.api.post('/api/v1/enrolments', {
+      invitation: invitation.id,
+      secret: invitation.secret,
+      device: keys.id,
+      label: 'anna tablet',
+      signingKey: keys.signer.publicKey,
+      kemKey: keys.kem.publicKey,
+      binding: new Uint8Array(32),
+    });
+    assert.equal(enrolled.status, 201, enrolled.text);
+    const anna = device(t.network, 'de.anna');
+    const as = (id: string, signer: TestDevice['signer'] = keys.signer): TestDevice => ({
+      ...anna,
+      id,
+      signer,
+    });
+
+    const holder = await t.api.get('/api/v1/inbox', { as: as(keys.id) });
+    assert.equal(holder.status, 403, holder.text);
+    assert.equal(holder.json.error.code, 'DEVICE_PENDING');
+    assert.match(holder.json.error.message, /waits for approval by its security officer/);
+
+    // Someone who knows the id but not the keys learns nothing of the enrolment.
+    const impostor = await t.api.get('/api/v1/inbox', { as: as(keys.id, anna.signer) });
+    const never = await t.api.get('/api/v1/inbox', { as: as((await newDeviceKeys('x')).id, anna.signer) });
+    assert.equal(impostor.status, 401);
+    assert.equal(impostor.json.error.code, 'UNKNOWN_KEY');
+    assert.equal(never.json.error.code, 'UNKNOWN_KEY');
+    assert.equal(
+      impostor.json.error.message.replace(keys.id, 'ID'),
+      never.json.error.message.replace(/"[^"]+"/, '"ID"'),
+    );
+  });
+
+  test('a revoked device hears when it was revoked, by whom and why', async () => {
+    const revoked = await t.api.get('/api/v1/inbox', { as: device(t.network, 'de.anna.old') });
+    assert.equal(revoked.status, 403, revoked.text);
+    assert.equal(revoked.json.error.code, 'DEVICE_REVOKED');
+    assert.match(
+      revoked.json.error.message,
+      /^this device was revoked on \d{4}-\d\d-\d\d \d\d:\d\dZ by a security officer of DE \(reason given: laptop lost\)/,
+    );
+    // Without its key, the same id is only a signature that does not verify.
+    const impostor = await t.api.get('/api/v1/inbox', {
+      as: { ...device(t.network, 'de.anna.old'), signer: device(t.network, 'de.anna').signer },
+    });
+    assert.equal(impostor.json.error.code, 'SIGNATURE_INVALID');
   });
 });

@@ -1,5 +1,5 @@
 /** `valise audit events`: the audit log's events of your organisation (all, for the network authority), each proven. */
-import { auditEvents } from '../../client/audit-events.ts';
+import { auditEvents, EVENT_FAILURE_WORDS, type FailedEvent } from '../../client/audit-events.ts';
 import { ClientError } from '../../client/client-error.ts';
 import { formatDateTimeGroup } from '../../core/encoding/date-time-group.ts';
 import { CliError } from '../cli-error.ts';
@@ -35,7 +35,9 @@ export const auditEventsVerb: Verb = {
     const org = text(values, 'org');
     const session = await deviceSession(cli, profile);
     const items = [];
+    const failed: FailedEvent[] = [];
     const gaps: number[] = [];
+    const unproven: { from: number; to: number }[] = [];
     let next: number | undefined = after === undefined ? undefined : leafIndex(after);
     let size = 0;
     do {
@@ -47,7 +49,9 @@ export const auditEventsVerb: Verb = {
         ...(org ? { org: orgId(org, '--org') } : {}),
       });
       items.push(...page.items);
+      failed.push(...page.failed);
       gaps.push(...page.gaps);
+      if (page.unproven) unproven.push(page.unproven);
       size = page.size;
       next = page.next;
     } while (flag(values, 'all') && next !== undefined);
@@ -59,16 +63,22 @@ export const auditEventsVerb: Verb = {
         line: `${leaf}  ${formatDateTimeGroup(event.at)}  ${event.type}  ${who}  ${what}  ${JSON.stringify(event.detail)}`,
       };
     });
-    // docs/design.md §8: a gap is shown where it is, never skipped.
+    // docs/design.md §8: a gap or an event that does not prove is shown where it is, never
+    // skipped, and the listing ends in an error once every line is printed.
     for (const leaf of gaps)
       rows.push({ leaf, line: `${leaf}  MISSING: the server did not serve this event` });
+    for (const { leaf, failure } of failed)
+      rows.push({ leaf, line: `${leaf}  NOT PROVEN: ${EVENT_FAILURE_WORDS[failure]}` });
     const lines = rows.sort((a, b) => a.leaf - b.leaf).map((r) => r.line);
-    if (gaps.length > 0) {
-      if (!values.json) cli.stdout(`${lines.join('\n')}\n`);
-      throw new ClientError(
-        'LOG_INCOMPLETE',
-        `the audit log is missing ${gaps.length === 1 ? 'event' : 'events'} ${gaps.join(', ')}: they were deleted or withheld; keep the database as it is and tell the security officers`,
-      );
+    const problem = listingProblem(failed, gaps, unproven);
+    if (problem) {
+      if (!values.json) {
+        lines.push(
+          `${items.length} of ${items.length + failed.length} events proven against the checkpoint of ${size} entries`,
+        );
+        cli.stdout(`${lines.join('\n')}\n`);
+      }
+      throw problem;
     }
     if (lines.length === 0) lines.push('no events');
     lines.push(`proven against the checkpoint of ${size} entries`);
@@ -79,6 +89,36 @@ export const auditEventsVerb: Verb = {
     };
   },
 };
+
+/** What is wrong with the listing as a whole, if anything: the error the command ends with. */
+function listingProblem(
+  failed: readonly FailedEvent[],
+  gaps: readonly number[],
+  unproven: readonly { readonly from: number; readonly to: number }[],
+): ClientError | undefined {
+  const advice = 'the log may have been altered; keep the database as it is and tell the security officers';
+  if (failed.length > 0) {
+    const leaves = failed.map((f) => f.leaf).join(', ');
+    return new ClientError(
+      'LOG_PROOF_INVALID',
+      `${failed.length === 1 ? 'event' : 'events'} ${leaves} of the audit log did not prove (marked NOT PROVEN above): ${advice}`,
+    );
+  }
+  if (gaps.length > 0) {
+    return new ClientError(
+      'LOG_INCOMPLETE',
+      `the audit log is missing ${gaps.length === 1 ? 'event' : 'events'} ${gaps.join(', ')}: they were deleted or withheld; keep the database as it is and tell the security officers`,
+    );
+  }
+  if (unproven.length > 0) {
+    const runs = unproven.map((r) => `${r.from}–${r.to - 1}`).join(', ');
+    return new ClientError(
+      'LOG_PROOF_INVALID',
+      `the audit log's leaves ${runs} do not rebuild its checkpoint, so events may be left out: ${advice}`,
+    );
+  }
+  return undefined;
+}
 
 function leafIndex(value: string): number {
   if (!/^(0|[1-9][0-9]{0,15})$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) {

@@ -3,11 +3,15 @@
 import { basename } from 'node:path';
 import { cliWrapper } from '../../client/cli-wrapper.ts';
 import { ClientError } from '../../client/client-error.ts';
+import { checkReplyLevel, findReplyOriginal } from '../../client/reply-original.ts';
 import { directoryAtLeast, sendCable } from '../../client/send-cable.ts';
 import { undeliverableAddressees, undeliverableWarning } from '../../client/undeliverable-addressees.ts';
 import { DEFAULT_ATTACHMENT_LIMIT } from '../../core/cable/cable-content.ts';
+import { formatReference, parseReference } from '../../core/cable/reference.ts';
+import { replyAddressees, replySubject } from '../../core/cable/reply.ts';
 import { fromUtf8 } from '../../core/encoding/bytes.ts';
 import { formatDateTimeGroup } from '../../core/encoding/date-time-group.ts';
+import { EncodingError } from '../../core/encoding/encoding-error.ts';
 import type { Marking } from '../../core/identity/classification.ts';
 import { MARKINGS } from '../../core/identity/classification.ts';
 import type { CliEnvironment } from '../cli-environment.ts';
@@ -20,14 +24,16 @@ export const sendVerb: Verb = {
   name: 'send',
   summary: 'send a cable (body from --body-file or standard input)',
   synopsis:
-    '--subject <text> --classification <level> --to ORG[:action|info] ... [--precedence ROUTINE] [--groups A,B] [--reply-to REF] [--tag T] [--marking M] [--attach <file>] [--body-file <path>]',
+    '--subject <text> --classification <level> --to ORG[:action|info] ... [--precedence ROUTINE] [--groups A,B] [--reply-to REF] [--tag T] [--marking M] [--attach <file>] [--body-file <path>]; with --reply-to, subject, classification and --to may be left out',
   help: [
     '--subject <text>          the subject (encrypted, never seen by the server)',
     '--classification <level>  UNCLASSIFIED, RESTREINT UE, CONFIDENTIEL UE or SECRET UE',
     '--to ORG[:action|info]    an addressee organisation, action by default; repeatable',
     '--precedence <p>          ROUTINE (default), PRIORITY, IMMEDIATE or FLASH',
     '--groups <A,B>            working groups (need-to-know); none means every cleared person of each org',
-    '--reply-to <REF>          the reference this cable answers, e.g. DE/41/26',
+    '--reply-to <REF>          the reference this cable answers, e.g. DE/41/26; subject (RE: …),',
+    "                          classification, addressees and groups default to the original's,",
+    "                          and the classification may not be lower than the original's",
     '--tag <tag>               a tag; repeatable',
     `--marking <m>             ${MARKINGS.join(', ')}; repeatable`,
     '--attach <file>           attach a file (encrypted, at most 25 MiB); repeatable',
@@ -49,26 +55,44 @@ export const sendVerb: Verb = {
   },
   positionals: { min: 0, max: 0 },
   async run({ values, profile }, cli) {
-    // Check every argument before any network work or reading a long body.
-    const subject = required(values, 'subject');
-    const level = classification(required(values, 'classification'));
+    // Check every argument before any network work or reading a long body. A reply may leave
+    // out subject, classification, addressees and groups: they come from the original.
+    const replyTo = replyReference(text(values, 'reply-to'));
+    const subjectText = replyTo ? text(values, 'subject') : required(values, 'subject');
+    const levelText = replyTo ? text(values, 'classification') : required(values, 'classification');
+    const level = levelText === undefined ? undefined : classification(levelText);
     const to = list(values, 'to').map(addressee);
-    if (to.length === 0)
+    if (to.length === 0 && !replyTo)
       throw new CliError('USAGE', '--to is required: name at least one addressee organisation');
     const markings = list(values, 'marking').map(marking);
-    const replyTo = text(values, 'reply-to');
+    const groupsGiven = groups(list(values, 'groups'));
     const precedenceText = text(values, 'precedence');
-    const draft = {
-      classification: level,
-      precedence: precedenceText ? precedence(precedenceText) : 'ROUTINE',
-      distribution: to,
-      groups: groups(list(values, 'groups')),
-      ...(markings.length > 0 ? { markings } : {}),
-      ...(replyTo ? { replyTo } : {}),
-    } as const;
+    const chosenPrecedence = precedenceText ? precedence(precedenceText) : 'ROUTINE';
     const attachments = await Promise.all(list(values, 'attach').map((path) => readAttachment(cli, path)));
     const body = await readBody(cli, text(values, 'body-file'));
     const session = await deviceSession(cli, profile);
+    const original = replyTo ? await findReplyOriginal(session, archiveOf(cli, session), replyTo) : undefined;
+    const missing = (what: string) =>
+      new CliError(
+        'USAGE',
+        original
+          ? `${what} is required: ${replyTo} was never opened on this device, so its subject is unknown here`
+          : `${what} is required: ${replyTo} is not in this device's inbox, so nothing can be taken from it`,
+      );
+    const subject = subjectText ?? (original?.subject ? replySubject(original.subject) : undefined);
+    if (subject === undefined) throw missing('--subject');
+    const draft = {
+      classification: level ?? original?.classification ?? fail(missing('--classification')),
+      precedence: chosenPrecedence,
+      distribution:
+        to.length > 0 ? to : original ? replyAddressees(original, session.device.org) : fail(missing('--to')),
+      groups: groupsGiven.length > 0 || !original ? groupsGiven : [...original.groups],
+      ...(markings.length > 0 ? { markings } : {}),
+      ...(replyTo ? { replyTo } : {}),
+    } as const;
+    // docs/design.md §2: a reply is never classified lower than its original (the server
+    // refuses it too); said before any sealing work.
+    if (original) checkReplyLevel(original, draft.classification);
     // docs/design.md §6: an addressee with nobody entitled gets nothing; say so before sealing.
     const unreachable = undeliverableAddressees(
       {
@@ -176,6 +200,24 @@ async function readAttachment(
   }
   const extension = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
   return { name, type: TYPES[extension] ?? 'application/octet-stream', data };
+}
+
+/** The canonical form of --reply-to, checked before anything else is done. */
+function replyReference(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return formatReference(parseReference(value.trim(), 'reply-to'));
+  } catch (cause) {
+    if (!(cause instanceof EncodingError)) throw cause;
+    throw new CliError(
+      'USAGE',
+      `--reply-to must be a reference such as DE/42/26, not ${JSON.stringify(value)}`,
+    );
+  }
+}
+
+function fail(error: Error): never {
+  throw error;
 }
 
 function marking(value: string): Marking {

@@ -52,6 +52,10 @@ export const ERROR_CODES = {
   // 403: authenticated, not allowed
   FORBIDDEN: { status: 403, meaning: "the device's role or the policy does not allow this" },
   DEVICE_REVOKED: { status: 403, meaning: 'the signing device is revoked' },
+  DEVICE_PENDING: {
+    status: 403,
+    meaning: "the signing device's enrolment waits for its security officer's approval",
+  },
   DEVICE_EXPIRED: { status: 403, meaning: "the signing device's certificate has expired" },
   DEVICE_HELD: {
     status: 403,
@@ -118,6 +122,10 @@ export const ERROR_CODES = {
   },
   DATE_INVALID: { status: 422, meaning: "sentAt is more than a few minutes from the server's clock" },
   WRAPPED_SET_MISMATCH: { status: 422, meaning: 'the wrapped devices are not the entitled set' },
+  REPLY_DOWNGRADE: {
+    status: 422,
+    meaning: 'a reply is classified lower than the cable it replies to; classify it at least as high',
+  },
   COSIGNATURE_INVALID: { status: 422, meaning: "not this witness's cosignature of the stored checkpoint" },
   // 429
   RATE_LIMITED: { status: 429, meaning: 'too many requests from this device or source; slow down' },

@@ -197,6 +197,19 @@ export class SqlCables {
     });
   }
 
+  byReference(org: string, year: number, serial: number): Promise<CableRecord | undefined> {
+    return this.#ctx.read(async (db) => {
+      const row = await db
+        .selectFrom('cables as c')
+        .select(CABLE_COLUMNS)
+        .where('c.org', '=', org)
+        .where('c.year', '=', year)
+        .where('c.serial', '=', serial)
+        .executeTakeFirst();
+      return row ? cableOf(row) : undefined;
+    });
+  }
+
   wrap(seq: number, device: string): Promise<WrapRecord | undefined> {
     return this.#ctx.read((db) => wrapIn(db, seq, device));
   }

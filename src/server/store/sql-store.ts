@@ -143,6 +143,9 @@ export class SqlStore implements Store {
   cable(id: string): Promise<CableRecord | undefined> {
     return this.#cables.cable(id);
   }
+  cableByReference(org: string, year: number, serial: number): Promise<CableRecord | undefined> {
+    return this.#cables.byReference(org, year, serial);
+  }
   wrap(seq: number, device: string): Promise<WrapRecord | undefined> {
     return this.#cables.wrap(seq, device);
   }

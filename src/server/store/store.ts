@@ -253,6 +253,8 @@ export interface Store {
   /** Cable, every wrap and the event in one transaction, if the series rule holds. */
   acceptCable(cable: NewCable, wraps: readonly WrapRecord[], audit: AuditRecord): Promise<AcceptOutcome>;
   cable(id: string): Promise<CableRecord | undefined>;
+  /** The cable with reference `org/serial/yy` (`year` in full), if stored. */
+  cableByReference(org: string, year: number, serial: number): Promise<CableRecord | undefined>;
   wrap(seq: number, device: string): Promise<WrapRecord | undefined>;
   /**
    * The content and `device`'s wrap, once `record` has put the read on record (it commits

@@ -138,6 +138,15 @@ for (const backend of await backends()) {
       assert.deepEqual((await store.wrap(stored!.seq, 'd2'))?.device, 'd2');
     });
 
+    test('a cable is found by its reference, and only by its own', async () => {
+      const cable = newCable({ org: 'AR', serial: 1 });
+      assert.equal((await store.acceptCable(cable, wraps('d1'), audit())).kind, 'accepted');
+      assert.equal((await store.cableByReference('AR', 2026, 1))?.id, cable.id);
+      assert.equal(await store.cableByReference('AR', 2026, 2), undefined);
+      assert.equal(await store.cableByReference('AR', 2025, 1), undefined);
+      assert.equal(await store.cableByReference('AS', 2026, 1), undefined);
+    });
+
     test('a cable that fails half-way leaves nothing behind', async () => {
       const before = await store.counts();
       const cable = newCable({ org: 'AB', serial: 1 });
