@@ -72,7 +72,7 @@ export async function acceptCable(
 
   // 3. The cable's checklist (core/cable/verify-sealed-cable.ts): suite, network cap,
   //    sender certified and in force at the header's epoch, accreditation, clearance,
-  //    header signature, content digests, and the wrapped set = recipients = entitled set.
+  //    header signature, content and summary digests, and the wrapped set = recipients = entitled set.
   const directory = ctx.directory.directory;
   const verdict = await verifySealedCable(cable, directory, { everyWrap: true });
   if (!verdict.ok) {
@@ -145,6 +145,7 @@ export async function acceptCable(
       header: headerBytes,
       signature: cable.signature,
       content: cable.content,
+      ...(cable.summary !== undefined ? { summary: cable.summary } : {}),
       hash,
       classification: header.classification,
       precedence: header.precedence,
@@ -245,6 +246,7 @@ const ACCEPT_CODES: { readonly [C in CableErrorCode]: ServerErrorCode } = {
   NOT_A_RECIPIENT: 'MALFORMED',
   WRAP_INVALID: 'MALFORMED',
   DECRYPT_FAILED: 'MALFORMED',
+  SUMMARY_MISMATCH: 'MALFORMED',
   SERIES_GAP: 'SERIES_CONFLICT',
   ATTACHMENT_INVALID: 'MALFORMED',
   TOO_LARGE: 'TOO_LARGE',

@@ -453,6 +453,9 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
 
   test('every entitled device reads it, verified locally, and is told who signed it', async () => {
     for (const profile of ENTITLED) {
+      // Before opening: the subject from the cable's sealed summary (format 4), opened here.
+      const listed = (await ok(profile, ['inbox'])).items as { id: string; subject?: string }[];
+      assert.equal(listed.find((i) => i.id === cable!.id)?.subject, SUBJECT, `${profile} listed subject`);
       const read = await ok(profile, ['read', cable!.reference]);
       assert.equal(read.id, cable!.id);
       assert.equal(read.subject, SUBJECT);

@@ -17,6 +17,7 @@ import { decodeCableContent } from './cable-content.ts';
 import { CableError, decoded } from './cable-error.ts';
 import type { CableHeader } from './cable-header.ts';
 import { envelopeHash, envelopeOf } from './cable-header.ts';
+import { openSummary, sameSummary, summaryOf } from './cable-summary.ts';
 import type { KemPrivateKey } from './key-wrap.ts';
 import { unwrapContentKey } from './key-wrap.ts';
 import type { SealedCable } from './sealed-cable.ts';
@@ -71,18 +72,37 @@ export async function openCable(sealed: SealedCable, request: OpenRequest): Prom
   );
   if (!contentKey) throw new CableError('WRAP_INVALID', "this device's key wrap does not open");
   const cipher = await deriveContentCipher(contentKey, LABELS.contentKey);
-  contentKey.fill(0);
-  const plaintext = await cipher.decrypt(cipher.nonce, cable.content, aad);
-  if (!plaintext) throw new CableError('DECRYPT_FAILED', 'the content does not decrypt under its key');
-  const content = decoded(() => decodeCableContent(parseCanonical(plaintext), 'content'));
-  // 12. The series: the cable must follow the last one seen from its organisation.
-  if (request.expectedPrev && !(header.prev && constantTimeEqual(header.prev, request.expectedPrev))) {
+  try {
+    const plaintext = await cipher.decrypt(cipher.nonce, cable.content, aad);
+    if (!plaintext) throw new CableError('DECRYPT_FAILED', 'the content does not decrypt under its key');
+    const content = decoded(() => decodeCableContent(parseCanonical(plaintext), 'content'));
+    // 12. Format 4: what the inbox listed is what the body says (the checklist has tied
+    //     the summary's bytes to the signed header already).
+    if (cable.summary !== undefined) {
+      const summary = await openSummary(contentKey, cable.summary, aad);
+      if (!sameSummary(summary, summaryOf(content))) {
+        throw new CableError(
+          'SUMMARY_MISMATCH',
+          'the subject or tags listed for this cable differ from its content; report it to your security officer',
+        );
+      }
+    }
+    return checkSeries({ kind: 'OpenedCable', header, content, signedBy, hash }, request.expectedPrev);
+  } finally {
+    contentKey.fill(0);
+  }
+}
+
+function checkSeries(opened: OpenedCable, expectedPrev: Uint8Array | undefined): OpenedCable {
+  const { header } = opened;
+  // 13. The series: the cable must follow the last one seen from its organisation.
+  if (expectedPrev && !(header.prev && constantTimeEqual(header.prev, expectedPrev))) {
     throw new CableError(
       'SERIES_GAP',
       `cable ${header.org}/${header.serial} does not follow the last cable seen from ${header.org}`,
     );
   }
-  return { kind: 'OpenedCable', header, content, signedBy, hash };
+  return opened;
 }
 
 function checkRequest(request: OpenRequest): OpenRequest {

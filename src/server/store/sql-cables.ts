@@ -158,6 +158,7 @@ export class SqlCables {
         header: blob(cable.header),
         signature: blob(cable.signature),
         content: blob(cable.content),
+        summary: cable.summary === undefined ? null : blob(cable.summary),
         hash: blob(cable.hash),
         classification: cable.classification,
         precedence: cable.precedence,
@@ -221,10 +222,11 @@ export class SqlCables {
       if (!wrap) return undefined;
       const row = await db
         .selectFrom('cables')
-        .select('content')
+        .select(['content', 'summary'])
         .where('seq', '=', seq)
         .executeTakeFirstOrThrow();
-      return { wrap, content: bytesOf(row.content) };
+      const content = bytesOf(row.content);
+      return row.summary === null ? { wrap, content } : { wrap, content, summary: bytesOf(row.summary) };
     });
     if (!found) return undefined;
     // docs/design.md §8: the read is on record (group-committed with other reads) before a
