@@ -94,6 +94,12 @@ export const CLIENT_ERROR_CODES = [
    * confirms it (a command-line device's act, docs/design.md §5); `detail.held` names it.
    */
   'ACT_HELD',
+  /** No key agent answers on the profile's socket (none started, stopped, or gone). */
+  'AGENT_UNAVAILABLE',
+  /** The key agent refused: another key file, its file changed, or it expired. */
+  'AGENT_REFUSED',
+  /** A key agent already runs for this profile. */
+  'AGENT_RUNNING',
 ] as const;
 export type LocalErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 

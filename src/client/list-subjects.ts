@@ -41,11 +41,15 @@ export async function listSubjects(
   for (let i = 0; i < wanted.length; i += MAX_LISTED) {
     const ids = wanted.slice(i, i + MAX_LISTED).map((item) => item.id);
     const answer = await session.api.call(ROUTES.inboxSummaries, { body: { ids } });
-    for (const listed of answer.items) {
-      const item = byId.get(listed.id);
-      if (!item) continue;
-      out.set(listed.id, await openOne(session, item, listed, suite));
-    }
+    // A page's summaries open side by side: with a key agent each unwrap is a round trip to
+    // it, and these overlap instead of queueing (with a local key it changes nothing).
+    const opened = await Promise.all(
+      answer.items.map(async (listed) => {
+        const item = byId.get(listed.id);
+        return item && ([listed.id, await openOne(session, item, listed, suite)] as const);
+      }),
+    );
+    for (const entry of opened) if (entry) out.set(entry[0], entry[1]);
   }
   return out;
 }

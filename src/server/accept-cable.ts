@@ -24,7 +24,6 @@
  */
 
 import type { CableErrorCode } from '../core/cable/cable-error.ts';
-import { encodeHeader } from '../core/cable/cable-header.ts';
 import { formatReference } from '../core/cable/reference.ts';
 import type { SealedCable } from '../core/cable/sealed-cable.ts';
 import type { CableRefusal } from '../core/cable/verify-sealed-cable.ts';
@@ -84,8 +83,7 @@ export async function acceptCable(
       field,
     );
   }
-  const { hash } = verdict;
-  const headerBytes = encodeHeader(header);
+  const { hash, encodedHeader: headerBytes } = verdict;
   // The same cable again is answered with its receipt; other bytes under its id are refused.
   const existing = await ctx.store.cable(header.id);
   if (existing) return resubmitted(ctx, existing, hash);

@@ -17,6 +17,7 @@ import { after, before, describe, test } from 'node:test';
 import { passphraseFromEnvironment } from '../../src/cli/passphrase-from-environment.ts';
 import { FileKeyStore } from '../../src/client/file-key-store.ts';
 import { KeyFileLock } from '../../src/client/key-file-lock.ts';
+import { heldKeys } from '../../src/client/key-store.ts';
 import { readOrgKeyFile } from '../../src/client/org-key-file.ts';
 import { exportSeed } from '../../src/core/crypto/ed25519.ts';
 import { XWing } from '../../src/core/crypto/hpke/x-wing.ts';
@@ -238,9 +239,10 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
         passphrase: TEST_PASSPHRASES,
       });
       const { device, archiveKey } = await store.loadProfile();
-      if (device) {
-        keys.push([`${profile} signing key`, await exportSeed(device.signer.privateKey)]);
-        keys.push([`${profile} X-Wing key`, await XWing.exportPrivateKey(device.kemPrivateKey)]);
+      const held = device && heldKeys(device);
+      if (held) {
+        keys.push([`${profile} signing key`, await exportSeed(held.signer.privateKey)]);
+        keys.push([`${profile} X-Wing key`, await XWing.exportPrivateKey(held.kemPrivateKey)]);
       }
       if (archiveKey) keys.push([`${profile} archive key`, archiveKey]);
       const root = await store.loadRootKey();

@@ -212,6 +212,14 @@ export const decodeCableEnvelope: Decoder<CableEnvelope> = (value, field) => {
   return envelope;
 };
 
+/**
+ * The headers `decodeCableHeader` built. Such a header is frozen all the way down to its byte
+ * arrays (whose lengths cannot change), so checking it again would find what the decoder
+ * found: the encoders below skip that second pass over its hundreds of recipients. A brand,
+ * like a class's private field: it holds no state anyone reads otherwise.
+ */
+const DECODED_HEADERS = new WeakSet<CableHeader>();
+
 export const decodeCableHeader: Decoder<CableHeader> = (value, field) => {
   requireField(field);
   const header = decodeHeaderShape(value, field) as CableHeader;
@@ -227,8 +235,14 @@ export const decodeCableHeader: Decoder<CableHeader> = (value, field) => {
       'a sealed summary needs format version 4',
     );
   }
+  DECODED_HEADERS.add(header);
   return header;
 };
+
+/** `header` held to the format: as it is when the decoder built it, else decoded again. */
+function checkedHeader(header: CableHeader, json: JsonValue): CableHeader {
+  return DECODED_HEADERS.has(header) ? header : decodeCableHeader(json, 'header');
+}
 
 // The field path is the caller's, not the document's; a non-string could not be reported.
 function requireField(field: unknown): void {
@@ -242,7 +256,7 @@ function requireField(field: unknown): void {
 
 /** The envelope part of a header (drops series position and digests). */
 export function envelopeOf(header: CableHeader): CableEnvelope {
-  const checked = decodeCableHeader(toJsonValue(header), 'header');
+  const checked = DECODED_HEADERS.has(header) ? header : decodeCableHeader(toJsonValue(header), 'header');
   const {
     serial: _s,
     prev: _p,
@@ -257,7 +271,7 @@ export function envelopeOf(header: CableHeader): CableEnvelope {
 
 export function encodeHeader(header: CableHeader): Uint8Array {
   const json = toJsonValue(header);
-  decodeCableHeader(json, 'header');
+  checkedHeader(header, json);
   return encodeCanonical(json);
 }
 
@@ -279,8 +293,16 @@ export function envelopeHash(envelope: CableEnvelope): Uint8Array {
 
 /** SHA-256 over a signed header: what the next cable of the series names as `prev`. */
 export function cableHash(header: CableHeader, signature: Uint8Array): Uint8Array {
+  return signedHeaderHash(encodeHeader(header), signature);
+}
+
+/**
+ * `cableHash` of a header already encoded by `encodeHeader` (a checker that verified the
+ * signature over those bytes hashes them without encoding the header again).
+ */
+export function signedHeaderHash(encodedHeader: Uint8Array, signature: Uint8Array): Uint8Array {
   if (!isBytes(signature) || signature.length !== 64) {
     throw new EncodingError('WRONG_TYPE', 'signature', 'signature: expected the 64-byte Ed25519 signature');
   }
-  return sha256(concatBytes(utf8(LABELS.headerHash), Uint8Array.of(0), encodeHeader(header), signature));
+  return sha256(concatBytes(utf8(LABELS.headerHash), Uint8Array.of(0), encodedHeader, signature));
 }

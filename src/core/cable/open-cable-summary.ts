@@ -21,7 +21,7 @@ import type { CableHeader } from './cable-header.ts';
 import { envelopeHash, envelopeOf, SUMMARY_FORMAT_VERSION } from './cable-header.ts';
 import type { CableSummary } from './cable-summary.ts';
 import { openSummary } from './cable-summary.ts';
-import { unwrapContentKey } from './key-wrap.ts';
+import { unwrapWith } from './key-wrap.ts';
 import type { ListedCable } from './listed-cable.ts';
 import { decodeListedCable } from './listed-cable.ts';
 import type { RecipientDevice } from './open-cable.ts';
@@ -77,9 +77,9 @@ export async function openCableSummary(
   }
   // 10. Unwrap, then decrypt the summary alone.
   const aad = envelopeHash(envelopeOf(header));
-  const contentKey = await unwrapContentKey(
-    { cableId: header.id, device: recipient.device, envelopeHash: aad, wrap: cable.wrap },
+  const contentKey = await unwrapWith(
     recipient.privateKey,
+    { cableId: header.id, device: recipient.device, envelopeHash: aad, wrap: cable.wrap },
     request.suite,
   );
   if (!contentKey) throw new CableError('WRAP_INVALID', "this device's key wrap does not open");

@@ -18,15 +18,15 @@ import { CableError, decoded } from './cable-error.ts';
 import type { CableHeader } from './cable-header.ts';
 import { envelopeHash, envelopeOf } from './cable-header.ts';
 import { openSummary, sameSummary, summaryOf } from './cable-summary.ts';
-import type { KemPrivateKey } from './key-wrap.ts';
-import { unwrapContentKey } from './key-wrap.ts';
+import type { ContentKeyUnwrapper, KemPrivateKey } from './key-wrap.ts';
+import { unwrapWith } from './key-wrap.ts';
 import type { SealedCable } from './sealed-cable.ts';
 import { refusalError, verifySealedCable } from './verify-sealed-cable.ts';
 
-/** The device opening the cable: its id and its X-Wing private key. */
+/** The device opening the cable: its id and its X-Wing private key, or what holds it (a key agent). */
 export interface RecipientDevice {
   readonly device: string;
-  readonly privateKey: KemPrivateKey;
+  readonly privateKey: KemPrivateKey | ContentKeyUnwrapper;
 }
 
 export interface OpenRequest {
@@ -65,9 +65,9 @@ export async function openCable(sealed: SealedCable, request: OpenRequest): Prom
   }
   // 11. Unwrap, then decrypt.
   const aad = envelopeHash(envelopeOf(header));
-  const contentKey = await unwrapContentKey(
-    { cableId: header.id, device: recipient.device, envelopeHash: aad, wrap },
+  const contentKey = await unwrapWith(
     recipient.privateKey,
+    { cableId: header.id, device: recipient.device, envelopeHash: aad, wrap },
     request.suite,
   );
   if (!contentKey) throw new CableError('WRAP_INVALID', "this device's key wrap does not open");

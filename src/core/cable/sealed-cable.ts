@@ -104,7 +104,13 @@ export function encodeSealedCable(cable: SealedCable): JsonValue {
 export function forDevice(cable: SealedCable, device: string): SealedCable {
   const id = decodeDeviceId(device, 'device');
   const whole = checked(cable).cable;
-  return Object.freeze({ ...whole, wraps: Object.freeze(whole.wraps.filter((w) => w.device === id)) });
+  // Decoded parts, and a subset of sorted unique wraps is sorted and unique: decoded too.
+  const delivered: SealedCable = Object.freeze({
+    ...whole,
+    wraps: Object.freeze(whole.wraps.filter((w) => w.device === id)),
+  });
+  DECODED.add(delivered);
+  return delivered;
 }
 
 // The wire JSON of a cable, without `kind` (the type's tag), and the cable it decodes to.

@@ -26,7 +26,13 @@ import { entitledDevices } from '../policy.ts';
 import type { CableErrorCode } from './cable-error.ts';
 import { CableError } from './cable-error.ts';
 import type { CableHeader } from './cable-header.ts';
-import { cableHash, encodeHeader, FORMAT_VERSIONS, SUITES, SUMMARY_FORMAT_VERSION } from './cable-header.ts';
+import {
+  encodeHeader,
+  FORMAT_VERSIONS,
+  SUITES,
+  SUMMARY_FORMAT_VERSION,
+  signedHeaderHash,
+} from './cable-header.ts';
 import type { SealedCable } from './sealed-cable.ts';
 import { decodeSealedCable, isDecodedSealedCable } from './sealed-cable.ts';
 
@@ -47,6 +53,8 @@ export interface VerifiedCable {
   readonly signedBy: DirectoryDevice;
   /** This cable's hash: the `prev` the organisation's next cable must name. */
   readonly hash: Uint8Array;
+  /** The header's canonical encoding (`encodeHeader`), the bytes the signature verified over. */
+  readonly encodedHeader: Uint8Array;
 }
 
 export type CableVerdict = VerifiedCable | CableRefusal;
@@ -81,7 +89,7 @@ export async function verifySealedCable(
   // 2–7. Format, sender and signature: the header's own checks.
   const signed = await verifySignedHeader(header, cable.signature, directory);
   if (!signed.ok) return signed;
-  const { signedBy } = signed;
+  const { signedBy, encodedHeader } = signed;
   // 8. The content is the one the signed header commits to (length, then SHA-256), and so
   //    is the sealed summary of format 4.
   if (
@@ -101,7 +109,7 @@ export async function verifySealedCable(
     options,
   );
   if (!wrapped.ok) return wrapped;
-  return { ok: true, cable, signedBy, hash: cableHash(header, cable.signature) };
+  return { ok: true, cable, signedBy, hash: signedHeaderHash(encodedHeader, cable.signature), encodedHeader };
 }
 
 /**
@@ -113,7 +121,9 @@ export async function verifySignedHeader(
   header: CableHeader,
   signature: Uint8Array,
   directory: Directory,
-): Promise<{ readonly ok: true; readonly signedBy: DirectoryDevice } | CableRefusal> {
+): Promise<
+  { readonly ok: true; readonly signedBy: DirectoryDevice; readonly encodedHeader: Uint8Array } | CableRefusal
+> {
   // 2. Format: a version or suite this build does not know is refused, never guessed at. A
   //    version-4 header without its summary digest is no format this build knows either.
   if (
@@ -127,10 +137,11 @@ export async function verifySignedHeader(
   const sender = checkSender(header, directory);
   if (!sender.ok) return sender;
   // 7. The signature over the canonical header, by the key certified for that device.
+  const encodedHeader = encodeHeader(header);
   const signatureOk = await verifyLabelled(
     sender.signedBy.device.signingKey,
     LABELS.cableHeader,
-    encodeHeader(header),
+    encodedHeader,
     signature,
   );
   if (!signatureOk) {
@@ -139,7 +150,7 @@ export async function verifySignedHeader(
       "the sender's signature over the header does not verify; the cable was altered",
     );
   }
-  return sender;
+  return { ok: true, signedBy: sender.signedBy, encodedHeader };
 }
 
 /** Step 8 for the summary: present exactly when the header commits to one, and the one it commits to. */
@@ -160,9 +171,10 @@ export function checkWrappedSet(
   options: VerifyOptions = {},
 ): { readonly ok: true } | CableRefusal {
   const entitled = entitledDevices(header, directory);
+  const recipients = new Set(header.recipients);
   if (
     !sameList(entitled, header.recipients) ||
-    !wrapped.every((device) => header.recipients.includes(device)) ||
+    !wrapped.every((device) => recipients.has(device)) ||
     (options.everyWrap === true && !sameList(wrapped, header.recipients))
   ) {
     return refuse(
