@@ -7,8 +7,13 @@
  *   checked in the worker), then opening the inbox again from the encrypted local snapshot
  *   (reload to the first row shown, sign-in session resumed);
  * - seal_600_ms: sealing a 10 KiB cable for 600 devices in a worker, as the app seals (on
- *   WebCrypto's ML-KEM where the browser has it: seal_webcrypto_ml_kem is 1), and the longest
- *   task the main thread ran meanwhile (PerformanceObserver, long tasks are > 50 ms);
+ *   WebCrypto's ML-KEM where the browser has it: seal_webcrypto_ml_kem is 1; over
+ *   seal_fan_out_workers fan-out workers started for the cable, counted in the time), with
+ *   seal_600_cpu_ms the CPU time Chromium spent on it (all its processes, from /proc: the
+ *   machine may be shared, and a wall-clock figure alone measures the neighbours too);
+ *   seal_600_one_worker_ms the same on the device worker alone; medians of 3 alternating
+ *   runs; and the longest task the main thread ran meanwhile (PerformanceObserver, long tasks
+ *   are > 50 ms);
  * - search_p95_ms: the app's search index over 10,000 cables, prefix and typo queries, and
  *   loading it from its encrypted at-rest form.
  *
@@ -36,6 +41,7 @@ import { yearOf } from '../src/core/encoding/date-time-group.ts';
 import { toJsonValue } from '../src/core/encoding/to-json.ts';
 import type { DeviceCertificate } from '../src/core/identity/certificate.ts';
 import { openDirectory } from '../src/core/identity/directory.ts';
+import { bindEnrolment, invitationKeys } from '../src/core/identity/enrolment-binding.ts';
 import { issueCertificate } from '../src/core/identity/issue-certificate.ts';
 import { signRequest } from '../src/core/wire/sign-request.ts';
 import { auditRecord } from '../src/server/audit-event.ts';
@@ -43,6 +49,7 @@ import { openSqliteStore } from '../src/server/store/open-sqlite.ts';
 import { launchChromium } from '../test/e2e/chromium.ts';
 import { buildWebApp, startWebNode, type WebNode } from '../test/e2e/fixtures/web-node.ts';
 import { enrol, newPerson, signIn } from '../test/e2e/fixtures/web-person.ts';
+import { treeCpuMs } from './web-browser/process-cpu.ts';
 
 const INBOX = Number(process.env.BENCH_INBOX ?? 10_000);
 
@@ -98,13 +105,24 @@ async function officerDevice(node: WebNode, user: string): Promise<NodeDevice> {
   const kem = await XWing.generateKeyPair();
   const id = toBase64url(randomBytes(16));
   const org = user.split('.')[0]!.toUpperCase();
+  // As a device enrols (docs/design.md §5): the redeem half of the secret, and the keys bound
+  // to the invitation by the binding half.
+  const { redeem, binding } = invitationKeys(fromBase64url(match[2]!)!);
+  const bound = {
+    invitation: match[1]!,
+    device: id,
+    label: 'bench',
+    signingKey: signer.publicKey,
+    kemKey: kem.publicKey,
+  };
   await call(node, 'POST', '/api/v1/enrolments', {
     invitation: match[1]!,
-    secret: match[2]!,
+    secret: toBase64url(redeem),
     device: id,
     label: 'bench',
     signingKey: toBase64url(signer.publicKey),
     kemKey: toBase64url(kem.publicKey),
+    binding: toBase64url(bindEnrolment(binding, bound)),
   });
   const now = Math.floor(Date.now() / 1000);
   const cert: DeviceCertificate = {
@@ -240,12 +258,14 @@ function firstLoadKb(appDir: string): number {
   return Math.round(bytes / 102.4) / 10;
 }
 
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+
 async function workerFigures(log: (line: string) => void): Promise<Record<string, number>> {
   const dir = join(import.meta.dirname, 'web-browser');
   const bundle = async (entry: string) =>
     (
       await build({
-        entryPoints: [join(dir, entry)],
+        entryPoints: [entry],
         bundle: true,
         format: 'esm',
         platform: 'browser',
@@ -253,12 +273,15 @@ async function workerFigures(log: (line: string) => void): Promise<Record<string
         write: false,
       })
     ).outputFiles[0]!.contents;
-  const page = await bundle('bench-page.ts');
-  const worker = await bundle('bench-worker.ts');
+  const files = new Map([
+    ['/bench-page.js', await bundle(join(dir, 'bench-page.ts'))],
+    ['/bench-worker.js', await bundle(join(dir, 'bench-worker.ts'))],
+    // The app's own fan-out worker.
+    ['/bench-wrap-worker.js', await bundle(join(import.meta.dirname, '../src/web/wrap-worker.ts'))],
+  ]);
   const server = createServer((req, res) => {
-    if (req.url === '/bench-page.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(page);
-    else if (req.url === '/bench-worker.js')
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(worker);
+    const file = files.get(req.url ?? '');
+    if (file) res.writeHead(200, { 'content-type': 'text/javascript' }).end(file);
     else
       res
         .writeHead(200, { 'content-type': 'text/html' })
@@ -269,35 +292,77 @@ async function workerFigures(log: (line: string) => void): Promise<Record<string
   try {
     const tab = await browser.newPage();
     await tab.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    await tab.waitForFunction(
-      () => (window as unknown as { benchResult?: unknown }).benchResult !== undefined,
-      undefined,
-      { timeout: 300_000 },
-    );
-    const r = (await tab.evaluate(
-      () => (window as unknown as { benchResult: Record<string, unknown> }).benchResult,
-    )) as {
-      seal600: number;
-      webCryptoMlKem: boolean;
-      mainThreadLongestTaskMs: number;
-      longTasks: number;
-      error?: string;
-      search: { buildMs: number; loadMs: number; indexBytes: number; p50: number; p95: number; hits: number };
+    await tab.waitForFunction(() => (window as unknown as { benchStep?: unknown }).benchStep !== undefined);
+    /** One step in the bench worker, with the CPU time all of Chromium's processes spent on it. */
+    const step = async (what: string) => {
+      const cpuBefore = treeCpuMs();
+      const answer = (await tab.evaluate(
+        (w) => (window as unknown as { benchStep(w: string): Promise<unknown> }).benchStep(w),
+        what,
+      )) as Record<string, unknown> & { error?: string };
+      const cpuAfter = treeCpuMs();
+      if (answer.error) throw new Error(answer.error);
+      return { ...answer, cpuMs: cpuBefore === undefined ? Number.NaN : cpuAfter! - cpuBefore };
     };
-    if (r.error) throw new Error(r.error);
+    const prepared = (await step('prepare')) as unknown as { webCryptoMlKem: boolean; fanOutWorkers: number };
+    // Three rounds, alternating, and the median of each: the machine may be shared.
+    const one: { ms: number; cpu: number; longest: number }[] = [];
+    const fan: { ms: number; cpu: number; longest: number }[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const [name, into] of [
+        ['seal-one-worker', one],
+        ['seal-fan-out', fan],
+      ] as const) {
+        const r = (await step(name)) as unknown as {
+          sealMs: number;
+          cpuMs: number;
+          mainThreadLongestTaskMs: number;
+        };
+        into.push({ ms: r.sealMs, cpu: r.cpuMs, longest: r.mainThreadLongestTaskMs });
+      }
+    }
+    const search = (
+      (await step('search')) as unknown as {
+        search: {
+          buildMs: number;
+          loadMs: number;
+          indexBytes: number;
+          p50: number;
+          p95: number;
+          hits: number;
+        };
+      }
+    ).search;
+    const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    const ml = prepared.webCryptoMlKem
+      ? "WebCrypto's ML-KEM"
+      : "noble's ML-KEM: this browser's WebCrypto has none";
+    const figures = (runs: typeof one) => ({
+      ms: Math.round(median(runs.map((r) => r.ms))),
+      cpu: Math.round(median(runs.map((r) => r.cpu))),
+      longest: Math.max(...runs.map((r) => r.longest)),
+    });
+    const f1 = figures(one);
+    const fn = figures(fan);
     log(
-      `seal for 600 devices in a worker (${r.webCryptoMlKem ? "WebCrypto's ML-KEM" : "noble's ML-KEM: this browser's WebCrypto has none"}): ${r.seal600.toFixed(0)} ms; main thread longest task meanwhile: ${r.mainThreadLongestTaskMs} ms (${r.longTasks} long tasks)`,
+      `seal for 600 devices (${ml}), median of 3, load average ${load}: over the device worker and ${prepared.fanOutWorkers} fan-out worker(s) started for the cable ${fn.ms} ms (Chromium CPU ${fn.cpu} ms); on the device worker alone ${f1.ms} ms (CPU ${f1.cpu} ms); runs ${fan.map((r) => Math.round(r.ms)).join('/')} and ${one.map((r) => Math.round(r.ms)).join('/')} ms; main thread longest task meanwhile: ${Math.max(fn.longest, f1.longest)} ms`,
     );
     log(
-      `search over 10,000 cables: p50 ${r.search.p50.toFixed(2)} ms, p95 ${r.search.p95.toFixed(2)} ms; index built in ${r.search.buildMs.toFixed(0)} ms, ${Math.round(r.search.indexBytes / 1024)} KiB encrypted, loaded in ${r.search.loadMs.toFixed(0)} ms`,
+      `search over 10,000 cables: p50 ${search.p50.toFixed(2)} ms, p95 ${search.p95.toFixed(2)} ms; index built in ${search.buildMs.toFixed(0)} ms, ${Math.round(search.indexBytes / 1024)} KiB encrypted, loaded in ${search.loadMs.toFixed(0)} ms`,
     );
+    // The app seals over its fan-out workers when the machine has more than one core.
+    const app = prepared.fanOutWorkers > 0 ? fn : f1;
     return {
-      seal_600_ms: Math.round(r.seal600),
-      seal_webcrypto_ml_kem: r.webCryptoMlKem ? 1 : 0,
-      main_thread_longest_task_ms: r.mainThreadLongestTaskMs,
-      search_p95_ms: Math.round(r.search.p95 * 100) / 100,
-      search_p50_ms: Math.round(r.search.p50 * 100) / 100,
-      search_index_load_ms: Math.round(r.search.loadMs),
+      seal_600_ms: app.ms,
+      seal_600_cpu_ms: app.cpu,
+      seal_600_one_worker_ms: f1.ms,
+      seal_600_one_worker_cpu_ms: f1.cpu,
+      seal_fan_out_workers: prepared.fanOutWorkers,
+      seal_webcrypto_ml_kem: prepared.webCryptoMlKem ? 1 : 0,
+      main_thread_longest_task_ms: Math.max(fn.longest, f1.longest),
+      search_p95_ms: Math.round(search.p95 * 100) / 100,
+      search_p50_ms: Math.round(search.p50 * 100) / 100,
+      search_index_load_ms: Math.round(search.loadMs),
     };
   } finally {
     await browser.close();
