@@ -1,8 +1,9 @@
 /**
  * The worker half of `npm run bench -- web` (bundled by bench/web.ts): seals a 10 KiB cable
- * for 600 devices with core's sealCable, as the app's device worker does, and runs the app's
- * search index (src/web/search-index.ts) over 10,000 cables, including its encrypted
- * save and load. Posts the figures back.
+ * for 600 devices with core's sealCable, as the app's device worker does (over its fan-out
+ * workers, src/web/wrap-fan-out.ts, started afresh for each cable) and on this worker alone,
+ * and runs the app's search index (src/web/search-index.ts) over 10,000 cables, including
+ * its encrypted save and load. Each step is one message; it posts its figures back.
  */
 
 import { inThreadWrapperFor, sealCable } from '../../src/core/cable/seal-cable.ts';
@@ -18,6 +19,7 @@ import type { SignedEntry } from '../../src/core/identity/certificate.ts';
 import { openDirectory } from '../../src/core/identity/directory.ts';
 import { issueCertificate } from '../../src/core/identity/issue-certificate.ts';
 import { SearchIndex } from '../../src/web/search-index.ts';
+import { fanOutWorkers, fanOutWrapper } from '../../src/web/wrap-fan-out.ts';
 import { syntheticCable } from './synthetic-text.ts';
 
 const scope = self as unknown as {
@@ -26,7 +28,7 @@ const scope = self as unknown as {
 };
 const id = () => toBase64url(randomBytes(16));
 
-async function seal(devices: number): Promise<number> {
+async function directoryFor(devices: number) {
   const now = Math.floor(Date.now() / 1000);
   const root = await generateSigner();
   const orgKey = await generateSigner();
@@ -110,6 +112,24 @@ async function seal(devices: number): Promise<number> {
     { network: 'bench', key: root.publicKey, accreditation: 'RESTREINT UE' },
     entries,
   );
+  return { directory, sender, senderId, now, devices };
+}
+
+type Prepared = Awaited<ReturnType<typeof directoryFor>>;
+
+/** As the app's compose desk seals (src/web/compose-desk.ts); `fanOut` false: this worker only. */
+async function seal(prepared: Prepared, fanOut: boolean): Promise<number> {
+  const { directory, sender, senderId, now, devices } = prepared;
+  // As the app's device agent seals: WebCrypto's ML-KEM where the browser has it.
+  const local = inThreadWrapperFor(valiseSuites(WEB_CRYPTO_PRIMITIVES).xwing);
+  const wrapper = fanOut
+    ? fanOutWrapper({
+        local,
+        workers: fanOutWorkers(navigator.hardwareConcurrency),
+        minDevices: 100,
+        start: () => new Worker('/bench-wrap-worker.js', { type: 'module' }),
+      })
+    : local;
   const started = performance.now();
   const cable = await sealCable({
     draft: {
@@ -122,8 +142,7 @@ async function seal(devices: number): Promise<number> {
     sender: { user: 'u0', device: senderId, signer: sender },
     directory,
     series: { serial: 1 },
-    // As the app's device agent seals: WebCrypto's ML-KEM where the browser has it.
-    wrapper: inThreadWrapperFor(valiseSuites(WEB_CRYPTO_PRIMITIVES).xwing),
+    wrapper,
   });
   const ms = performance.now() - started;
   if (cable.wraps.length !== devices)
@@ -201,11 +220,20 @@ async function search(count: number) {
   };
 }
 
+let prepared: Prepared | undefined;
+
 scope.onmessage = async (event) => {
   try {
-    if (event.data === 'seal')
-      scope.postMessage({ seal600: await seal(600), webCryptoMlKem: hasWebCryptoMlKem() });
-    else scope.postMessage({ search: await search(10_000) });
+    if (event.data === 'prepare') {
+      prepared = await directoryFor(600);
+      scope.postMessage({
+        webCryptoMlKem: hasWebCryptoMlKem(),
+        fanOutWorkers: fanOutWorkers(navigator.hardwareConcurrency),
+      });
+    } else if (event.data === 'seal-fan-out' || event.data === 'seal-one-worker') {
+      if (!prepared) throw new Error('prepare first');
+      scope.postMessage({ sealMs: await seal(prepared, event.data === 'seal-fan-out') });
+    } else scope.postMessage({ search: await search(10_000) });
   } catch (error) {
     scope.postMessage({ error: String(error) });
   }

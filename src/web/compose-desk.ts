@@ -15,6 +15,7 @@ import type { DeviceContext } from './device-context.ts';
 import type { Draft, FileInput, RecipientView } from './device-protocol.ts';
 import { classificationOf, distributionOf, markingsOf, precedenceOf } from './draft-fields.ts';
 import type { SealedRecord } from './local-cipher.ts';
+import { FAN_OUT_MIN_DEVICES, fanOutWorkers, fanOutWrapper } from './wrap-fan-out.ts';
 
 export async function recipients(device: DeviceContext, draft: Draft): Promise<readonly RecipientView[]> {
   const session = await device.fresh(0);
@@ -96,8 +97,14 @@ export async function send(
     },
     content: { subject, body: draft.body },
     attachments: files,
-    // WebCrypto's ML-KEM where this browser has it, noble's otherwise (docs/design.md §4).
-    wrapper: inThreadWrapperFor(valiseSuites(WEB_CRYPTO_PRIMITIVES).xwing),
+    // WebCrypto's ML-KEM where this browser has it, noble's otherwise (docs/design.md §4);
+    // a large distribution over a few fan-out workers as well (§12).
+    wrapper: fanOutWrapper({
+      local: inThreadWrapperFor(valiseSuites(WEB_CRYPTO_PRIMITIVES).xwing),
+      workers: fanOutWorkers(navigator.hardwareConcurrency),
+      minDevices: FAN_OUT_MIN_DEVICES,
+      start: () => new Worker(new URL('./wrap-worker.ts', import.meta.url), { type: 'module' }),
+    }),
     // docs/design.md §6: a directory that moved on is synced again, and the cable re-wrapped.
     resync: (epoch) =>
       directoryAtLeast(
