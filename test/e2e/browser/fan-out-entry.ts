@@ -1,0 +1,224 @@
+/**
+ * Runs in a dedicated worker of headless Chromium, as the app's device worker does: seals a
+ * cable for 150 devices over fan-out workers (src/web/wrap-fan-out.ts, with the app's
+ * wrap-worker.ts served as /wrap-worker.js), then opens it on every recipient's
+ * non-extractable key (WebCrypto's ML-KEM path) and on some with the portable path. Posts
+ * what it saw to the page.
+ */
+
+import { openCable } from '../../../src/core/cable/open-cable.ts';
+import type { ContentKeyWrapper } from '../../../src/core/cable/seal-cable.ts';
+import { inThreadWrapperFor, sealCable } from '../../../src/core/cable/seal-cable.ts';
+import { generateSigner } from '../../../src/core/crypto/ed25519.ts';
+import { NOBLE_PRIMITIVES } from '../../../src/core/crypto/hpke/noble-primitives.ts';
+import { valiseSuites } from '../../../src/core/crypto/hpke/valise-suites.ts';
+import { WEB_CRYPTO_PRIMITIVES } from '../../../src/core/crypto/hpke/web-crypto-primitives.ts';
+import type { XWingPrivateKey } from '../../../src/core/crypto/hpke/x-wing.ts';
+import { randomBytes, toBase64url } from '../../../src/core/encoding/bytes.ts';
+import type { SignedEntry } from '../../../src/core/identity/certificate.ts';
+import { openDirectory } from '../../../src/core/identity/directory.ts';
+import { issueCertificate } from '../../../src/core/identity/issue-certificate.ts';
+import { fanOutWrapper } from '../../../src/web/wrap-fan-out.ts';
+
+const DEVICES = 150;
+const web = valiseSuites(WEB_CRYPTO_PRIMITIVES).xwing;
+const portable = valiseSuites(NOBLE_PRIMITIVES).xwing;
+
+export interface FanOutResult {
+  readonly wraps: number;
+  readonly fanOutShares: number;
+  readonly localShares: number;
+  readonly openedOnWebCrypto: number;
+  readonly openedOnPortable: number;
+  readonly bodiesMatch: boolean;
+  readonly brokenWorkerOpened: boolean;
+  readonly error?: string;
+}
+
+async function network() {
+  const now = Math.floor(Date.now() / 1000);
+  const root = await generateSigner();
+  const orgKey = await generateSigner();
+  const entries: SignedEntry[] = [
+    await issueCertificate(
+      {
+        v: 1,
+        kind: 'org',
+        network: 'fan-out',
+        org: 'DE',
+        name: 'DE',
+        accreditation: 'RESTREINT UE',
+        key: orgKey.publicKey,
+        issuedAt: now,
+      },
+      root,
+    ),
+  ];
+  const users = 15;
+  for (let u = 0; u < users; u++) {
+    entries.push(
+      await issueCertificate(
+        {
+          v: 1,
+          kind: 'user',
+          org: 'DE',
+          user: `u${u}`,
+          name: `User ${u}`,
+          clearance: 'RESTREINT UE',
+          role: 'member',
+          groups: [],
+          issuedAt: now,
+        },
+        orgKey,
+      ),
+    );
+  }
+  const keys = new Map<string, XWingPrivateKey>();
+  const sender = { user: 'u0', device: '', signer: await generateSigner() };
+  for (let d = 0; d < DEVICES; d++) {
+    // As the app makes them: non-extractable, the X25519 half inside WebCrypto.
+    const kem = await web.kem.generateKeyPair();
+    const signer = d === 0 ? sender.signer : await generateSigner();
+    const device = toBase64url(randomBytes(16));
+    if (d === 0) sender.device = device;
+    keys.set(device, kem.privateKey);
+    entries.push(
+      await issueCertificate(
+        {
+          v: 1,
+          kind: 'device',
+          org: 'DE',
+          user: `u${d % users}`,
+          device,
+          label: `d${d}`,
+          signingKey: signer.publicKey,
+          kemKey: kem.publicKey,
+          issuedAt: now,
+          expiresAt: now + 86400,
+        },
+        orgKey,
+      ),
+    );
+  }
+  const directory = await openDirectory(
+    { network: 'fan-out', key: root.publicKey, accreditation: 'RESTREINT UE' },
+    entries,
+  );
+  return { directory, keys, sender, now };
+}
+
+async function run(): Promise<FanOutResult> {
+  const { directory, keys, sender, now } = await network();
+  const seal = (wrapper: ContentKeyWrapper, body: string) =>
+    sealCable({
+      draft: {
+        classification: 'RESTREINT UE',
+        precedence: 'ROUTINE',
+        distribution: [{ org: 'DE', role: 'action' }],
+        sentAt: now,
+      },
+      content: { subject: 'fan-out', body },
+      sender,
+      directory,
+      series: { serial: 1 },
+      wrapper,
+    });
+
+  let fanOutShares = 0;
+  let localShares = 0;
+  let firstAnswer = () => {};
+  const answered = new Promise<void>((resolve) => {
+    firstAnswer = resolve;
+  });
+  const start = () => {
+    const worker = new Worker('/wrap-worker.js', { type: 'module' });
+    worker.addEventListener('message', (event: MessageEvent) => {
+      if (typeof event.data === 'object' && event.data !== null && 'wraps' in event.data) {
+        fanOutShares++;
+        firstAnswer();
+      }
+    });
+    return worker;
+  };
+  // The calling worker lets a fan-out worker answer first (or 30 s pass), so that the cable
+  // holds wraps made by both kinds of worker whatever the machine's speed.
+  const inThread = inThreadWrapperFor(web);
+  let waited = false;
+  const local: ContentKeyWrapper = {
+    async wrap(requests) {
+      if (!waited) {
+        await Promise.race([answered, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+        waited = true;
+      }
+      localShares++;
+      return inThread.wrap(requests);
+    },
+  };
+  const body = `fan-out ${toBase64url(randomBytes(12))}`;
+  const cable = await seal(fanOutWrapper({ local, workers: 2, minDevices: 100, start }), body);
+
+  let openedOnWebCrypto = 0;
+  let openedOnPortable = 0;
+  let bodiesMatch = true;
+  for (const [i, wrap] of cable.wraps.entries()) {
+    const privateKey = keys.get(wrap.device);
+    if (!privateKey) continue;
+    const opened = await openCable(cable, {
+      directory,
+      recipient: { device: wrap.device, privateKey },
+      suite: web,
+    });
+    openedOnWebCrypto++;
+    bodiesMatch &&= opened.content.body === body;
+    // Both paths open: noble's ML-KEM on one device of each share.
+    if (i % 25 === 24 || i === cable.wraps.length - 1) {
+      const again = await openCable(cable, {
+        directory,
+        recipient: { device: wrap.device, privateKey },
+        suite: portable,
+      });
+      openedOnPortable++;
+      bodiesMatch &&= again.content.body === body;
+    }
+  }
+
+  // A fan-out worker that cannot load leaves its shares to the calling worker.
+  const broken = await seal(
+    fanOutWrapper({
+      local: inThread,
+      workers: 2,
+      minDevices: 100,
+      start: () => new Worker('/no-such-worker.js', { type: 'module' }),
+    }),
+    body,
+  );
+  const last = broken.wraps[broken.wraps.length - 1];
+  const lastKey = last && keys.get(last.device);
+  const brokenWorkerOpened =
+    broken.wraps.length === DEVICES &&
+    last !== undefined &&
+    lastKey !== undefined &&
+    (
+      await openCable(broken, {
+        directory,
+        recipient: { device: last.device, privateKey: lastKey },
+        suite: web,
+      })
+    ).content.body === body;
+
+  return {
+    wraps: cable.wraps.length,
+    fanOutShares,
+    localShares,
+    openedOnWebCrypto,
+    openedOnPortable,
+    bodiesMatch,
+    brokenWorkerOpened,
+  };
+}
+
+const scope = self as unknown as { postMessage(message: unknown): void };
+run().then(
+  (result) => scope.postMessage(result),
+  (error: unknown) => scope.postMessage({ error: String((error as Error)?.stack ?? error) }),
+);
