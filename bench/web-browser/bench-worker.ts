@@ -6,7 +6,7 @@
  * its encrypted save and load. Each step is one message; it posts its figures back.
  */
 
-import { inThreadWrapperFor, sealCable } from '../../src/core/cable/seal-cable.ts';
+import { type ContentKeyWrapper, inThreadWrapperFor, sealCable } from '../../src/core/cable/seal-cable.ts';
 import { generateSigner } from '../../src/core/crypto/ed25519.ts';
 import { valiseSuites } from '../../src/core/crypto/hpke/valise-suites.ts';
 import {
@@ -18,8 +18,8 @@ import { randomBytes, toBase64url } from '../../src/core/encoding/bytes.ts';
 import type { SignedEntry } from '../../src/core/identity/certificate.ts';
 import { openDirectory } from '../../src/core/identity/directory.ts';
 import { issueCertificate } from '../../src/core/identity/issue-certificate.ts';
+import { FAN_OUT_MIN_DEVICES, FanOutWrapper, fanOutWorkers } from '../../src/web/fan-out-wrapper.ts';
 import { SearchIndex } from '../../src/web/search-index.ts';
-import { fanOutWorkers, fanOutWrapper } from '../../src/web/wrap-fan-out.ts';
 import { syntheticCable } from './synthetic-text.ts';
 
 const scope = self as unknown as {
@@ -117,19 +117,22 @@ async function directoryFor(devices: number) {
 
 type Prepared = Awaited<ReturnType<typeof directoryFor>>;
 
-/** As the app's compose desk seals (src/web/compose-desk.ts); `fanOut` false: this worker only. */
-async function seal(prepared: Prepared, fanOut: boolean): Promise<number> {
+/**
+ * The app's wrapper (src/web/device-context.ts), its fan-out workers served from the bench; at
+ * least one, so that the fan-out is measured where the app would not use it.
+ */
+function appWrapper(): FanOutWrapper {
+  return new FanOutWrapper({
+    local: inThreadWrapperFor(valiseSuites(WEB_CRYPTO_PRIMITIVES).xwing),
+    workers: Math.max(1, fanOutWorkers(navigator.hardwareConcurrency)),
+    minDevices: FAN_OUT_MIN_DEVICES,
+    start: () => new Worker('/bench-wrap-worker.js', { type: 'module' }),
+  });
+}
+
+/** One seal as the app's compose desk seals (src/web/compose-desk.ts), timed. */
+async function seal(prepared: Prepared, wrapper: ContentKeyWrapper): Promise<number> {
   const { directory, sender, senderId, now, devices } = prepared;
-  // As the app's device agent seals: WebCrypto's ML-KEM where the browser has it.
-  const local = inThreadWrapperFor(valiseSuites(WEB_CRYPTO_PRIMITIVES).xwing);
-  const wrapper = fanOut
-    ? fanOutWrapper({
-        local,
-        workers: fanOutWorkers(navigator.hardwareConcurrency),
-        minDevices: 100,
-        start: () => new Worker('/bench-wrap-worker.js', { type: 'module' }),
-      })
-    : local;
   const started = performance.now();
   const cable = await sealCable({
     draft: {
@@ -221,6 +224,8 @@ async function search(count: number) {
 }
 
 let prepared: Prepared | undefined;
+// Kept across seals, as the device worker keeps its own: started by a first seal or by `warm`.
+const warmWrapper = appWrapper();
 
 scope.onmessage = async (event) => {
   try {
@@ -229,10 +234,23 @@ scope.onmessage = async (event) => {
       scope.postMessage({
         webCryptoMlKem: hasWebCryptoMlKem(),
         fanOutWorkers: fanOutWorkers(navigator.hardwareConcurrency),
+        cores: navigator.hardwareConcurrency,
       });
-    } else if (event.data === 'seal-fan-out' || event.data === 'seal-one-worker') {
+    } else if (event.data === 'warm') {
+      // As compose does when a draft reaches FAN_OUT_MIN_DEVICES devices; ready a moment later.
+      warmWrapper.warm();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      scope.postMessage({});
+    } else if (event.data.startsWith('seal-')) {
       if (!prepared) throw new Error('prepare first');
-      scope.postMessage({ sealMs: await seal(prepared, event.data === 'seal-fan-out') });
+      const wrapper =
+        event.data === 'seal-one-worker'
+          ? inThreadWrapperFor(valiseSuites(WEB_CRYPTO_PRIMITIVES).xwing)
+          : event.data === 'seal-fan-out-cold'
+            ? appWrapper()
+            : warmWrapper;
+      scope.postMessage({ sealMs: await seal(prepared, wrapper) });
+      if (wrapper instanceof FanOutWrapper && wrapper !== warmWrapper) wrapper.close();
     } else scope.postMessage({ search: await search(10_000) });
   } catch (error) {
     scope.postMessage({ error: String(error) });

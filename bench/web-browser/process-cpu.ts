@@ -1,46 +1,96 @@
 /**
- * CPU time of a process tree, from Linux's /proc: the web bench runs on machines shared with
- * other work, where a wall-clock figure alone says more about the neighbours than about the
- * code. Summed over every descendant of `root` (Chromium's browser, renderer and utility
- * processes, with all their threads: a worker and WebCrypto's thread pool live in the
- * renderer), in milliseconds. Undefined where /proc is absent.
+ * CPU time of a process tree during one step, from Linux's /proc: the web bench runs on
+ * machines shared with other work, where a wall-clock figure alone says more about the
+ * neighbours than about the code. Every thread of every descendant of `root` (Chromium's
+ * browser, renderer and utility processes; a worker and its fan-out workers are threads of
+ * the renderer) is read from its schedstat (nanoseconds on a CPU) every few milliseconds, so
+ * that a fan-out worker ended within the step is still counted. Two figures:
+ * - total: all of Chromium's CPU time in the step;
+ * - busiest thread: the one thread that ran longest, i.e. how long the step would take on an
+ *   idle machine with a core per thread, since the work of one thread cannot overlap itself.
+ * Undefined where /proc is absent.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
-const TICKS_PER_SECOND = 100; // USER_HZ on every Linux ABI Node runs on
-
-interface Stat {
-  readonly pid: number;
-  readonly ppid: number;
-  readonly ticks: number;
+export interface CpuFigures {
+  readonly totalMs: number;
+  readonly busiestThreadMs: number;
+  readonly busiestThread: string;
 }
 
-function statOf(pid: string): Stat | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // proc(5): state ppid … utime (14) stime (15); here indices shift by 3 (pid, comm, state).
-    return { pid: Number(pid), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
-  } catch {
-    return undefined; // the process ended while we read
+export interface CpuSampler {
+  stop(): CpuFigures | undefined;
+}
+
+const SAMPLE_MS = 10;
+
+function descendants(root: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // the process ended while we read
+    }
   }
-}
-
-export function treeCpuMs(root: number = process.pid): number | undefined {
-  if (!existsSync('/proc/self/stat')) return undefined;
-  const stats = readdirSync('/proc')
-    .filter((name) => /^[0-9]+$/.test(name))
-    .flatMap((name) => statOf(name) ?? []);
-  const children = new Map<number, Stat[]>();
-  for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
-  let ticks = 0;
+  const out: number[] = [];
   const walk = (pid: number) => {
-    for (const child of children.get(pid) ?? []) {
-      ticks += child.ticks;
-      walk(child.pid);
+    for (const child of parents.get(pid) ?? []) {
+      out.push(child);
+      walk(child);
     }
   };
   walk(root);
-  return (ticks * 1000) / TICKS_PER_SECOND;
+  return out;
+}
+
+/** Each thread's nanoseconds on a CPU, by "pid/tid", with its name. */
+function threadTimes(pids: readonly number[]): Map<string, { name: string; ns: number }> {
+  const out = new Map<string, { name: string; ns: number }>();
+  for (const pid of pids) {
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+        const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+        out.set(`${pid}/${tid}`, { name, ns });
+      } catch {
+        // the thread ended while we read
+      }
+    }
+  }
+  return out;
+}
+
+export function startCpuSampler(root: number = process.pid): CpuSampler {
+  if (!existsSync('/proc/self/schedstat')) return { stop: () => undefined };
+  const pids = descendants(root);
+  const first = threadTimes(pids);
+  const last = new Map(first);
+  const sample = () => {
+    for (const [key, value] of threadTimes(pids)) last.set(key, value);
+  };
+  const timer = setInterval(sample, SAMPLE_MS);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      let total = 0;
+      let busiest = { name: '', ns: 0 };
+      for (const [key, { name, ns }] of last) {
+        const spent = ns - (first.get(key)?.ns ?? 0);
+        total += spent;
+        if (spent > busiest.ns) busiest = { name, ns: spent };
+      }
+      return { totalMs: total / 1e6, busiestThreadMs: busiest.ns / 1e6, busiestThread: busiest.name };
+    },
+  };
 }

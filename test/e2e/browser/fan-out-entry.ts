@@ -18,7 +18,7 @@ import { randomBytes, toBase64url } from '../../../src/core/encoding/bytes.ts';
 import type { SignedEntry } from '../../../src/core/identity/certificate.ts';
 import { openDirectory } from '../../../src/core/identity/directory.ts';
 import { issueCertificate } from '../../../src/core/identity/issue-certificate.ts';
-import { fanOutWrapper } from '../../../src/web/wrap-fan-out.ts';
+import { FanOutWrapper } from '../../../src/web/fan-out-wrapper.ts';
 
 const DEVICES = 150;
 const web = valiseSuites(WEB_CRYPTO_PRIMITIVES).xwing;
@@ -32,6 +32,7 @@ export interface FanOutResult {
   readonly openedOnPortable: number;
   readonly bodiesMatch: boolean;
   readonly brokenWorkerOpened: boolean;
+  readonly secondOpened: boolean;
   readonly error?: string;
 }
 
@@ -155,7 +156,8 @@ async function run(): Promise<FanOutResult> {
     },
   };
   const body = `fan-out ${toBase64url(randomBytes(12))}`;
-  const cable = await seal(fanOutWrapper({ local, workers: 2, minDevices: 100, start }), body);
+  const fanOut = new FanOutWrapper({ local, workers: 2, minDevices: 100, start });
+  const cable = await seal(fanOut, body);
 
   let openedOnWebCrypto = 0;
   let openedOnPortable = 0;
@@ -182,9 +184,25 @@ async function run(): Promise<FanOutResult> {
     }
   }
 
+  // The same workers seal a second cable (each share of each cable has its own id).
+  const second = await seal(fanOut, `${body} again`);
+  fanOut.close();
+  const sample = second.wraps[second.wraps.length - 1];
+  const sampleKey = sample && keys.get(sample.device);
+  const secondOpened =
+    sample !== undefined &&
+    sampleKey !== undefined &&
+    (
+      await openCable(second, {
+        directory,
+        recipient: { device: sample.device, privateKey: sampleKey },
+        suite: web,
+      })
+    ).content.body === `${body} again`;
+
   // A fan-out worker that cannot load leaves its shares to the calling worker.
   const broken = await seal(
-    fanOutWrapper({
+    new FanOutWrapper({
       local: inThread,
       workers: 2,
       minDevices: 100,
@@ -214,6 +232,7 @@ async function run(): Promise<FanOutResult> {
     openedOnPortable,
     bodiesMatch,
     brokenWorkerOpened,
+    secondOpened,
   };
 }
 
