@@ -9,8 +9,7 @@
  * - seal_600_ms: sealing a 10 KiB cable for 600 devices in a worker, as the app seals (on
  *   WebCrypto's ML-KEM where the browser has it: seal_webcrypto_ml_kem is 1; over
  *   seal_fan_out_workers fan-out workers, started beforehand as compose starts them, where the
- *   machine has four logical processors or more), with
- *   seal_600_cpu_ms the CPU time Chromium spent on it (all its threads, from /proc: the
+ *   machine has four logical processors or more), with seal_600_cpu_ms the CPU time Chromium spent on it (all its threads, from /proc: the
  *   machine may be shared, and a wall-clock figure alone measures the neighbours too) and
  *   seal_600_busiest_thread_ms the CPU time of its busiest thread (what the seal would take
  *   on an idle machine with a core per worker);
@@ -383,6 +382,7 @@ async function workerFigures(log: (line: string) => void): Promise<Record<string
       seal_600_fan_out_busiest_thread_ms: warm.busiest,
       seal_600_cold_fan_out_ms: cold.ms,
       seal_600_cold_fan_out_cpu_ms: cold.cpu,
+      seal_600_cold_fan_out_busiest_thread_ms: cold.busiest,
       seal_600_one_worker_ms: one.ms,
       seal_600_one_worker_cpu_ms: one.cpu,
       seal_600_one_worker_busiest_thread_ms: one.busiest,
