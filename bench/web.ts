@@ -214,33 +214,37 @@ async function fillInbox(node: WebNode, sender: NodeDevice, log: (line: string) 
       };
       const signature = await signLabelled(sender.signer, LABELS.cableHeader, encodeHeader(header));
       const hash = cableHash(header, signature);
-      const outcome = await store.acceptCable(
-        {
-          id: header.id,
-          org: header.org,
-          year: yearOf(header.sentAt),
-          serial: header.serial,
-          prev,
-          senderDevice: sender.id,
-          senderUser: sender.user,
-          distribution: header.distribution,
-          header: encodeHeader(header),
-          signature,
-          content: sealed.content,
-          hash,
-          classification: header.classification,
-          precedence: header.precedence,
-          sentAt: header.sentAt,
-          acceptedAt: header.sentAt,
-        },
-        sealed.wraps.map((w) => ({ device: w.device, enc: w.enc, key: w.key })),
-        auditRecord({
-          at: header.sentAt,
-          type: 'cable.accepted',
-          actor: {},
-          object: { kind: 'cable', id: header.id },
-          detail: {},
-        }),
+      // The node writes to the same file meanwhile (the browser's session and its audit
+      // events): a write that meets its lock is tried again.
+      const outcome = await retryWhileBusy(() =>
+        store.acceptCable(
+          {
+            id: header.id,
+            org: header.org,
+            year: yearOf(header.sentAt),
+            serial: header.serial,
+            prev,
+            senderDevice: sender.id,
+            senderUser: sender.user,
+            distribution: header.distribution,
+            header: encodeHeader(header),
+            signature,
+            content: sealed.content,
+            hash,
+            classification: header.classification,
+            precedence: header.precedence,
+            sentAt: header.sentAt,
+            acceptedAt: header.sentAt,
+          },
+          sealed.wraps.map((w) => ({ device: w.device, enc: w.enc, key: w.key })),
+          auditRecord({
+            at: header.sentAt,
+            type: 'cable.accepted',
+            actor: {},
+            object: { kind: 'cable', id: header.id },
+            detail: {},
+          }),
+        ),
       );
       if (outcome.kind !== 'accepted') throw new Error(`cable ${i} not accepted: ${outcome.kind}`);
       prev = hash;
@@ -249,6 +253,18 @@ async function fillInbox(node: WebNode, sender: NodeDevice, log: (line: string) 
     }
   } finally {
     await store.close();
+  }
+}
+
+/** `write`, tried again (up to 50 times, 100 ms apart) while SQLite answers that the file is locked. */
+async function retryWhileBusy<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= 50 || (error as { code?: string }).code !== 'UNAVAILABLE') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }
 
