@@ -4,14 +4,19 @@
  * The network (three organisations of ten devices each, 30 devices) and 50 cables are set up
  * in-process first; then, each the median of several runs:
  * - help_ms: `valise --help`, the floor of any command (start, load, print);
- * - inbox_ms: `valise inbox` for one recipient of the 50 cables, warm (run once before);
- * - send_ms: `valise send` of a RESTREINT UE cable to the three organisations (30 devices).
+ * - inbox_ms: `valise inbox` for one recipient of the 50 cables, warm (run once before), with
+ *   the profile's key agent running (`valise agent start`), as a user works through a day;
+ * - send_ms: `valise send` of a RESTREINT UE cable to the three organisations (30 devices),
+ *   with the agent too;
+ * - inbox_no_agent_ms, send_no_agent_ms: the same with no agent, each paying for one scrypt
+ *   unlock of the key file (the first command of a day, or a copy of the profile).
+ * The timed commands with the agent get no passphrase at all, so they can only have used it.
  * BENCH_VALISE names another entry script to measure (e.g. an older bin), BENCH_RUNS the
  * number of runs (default 7), VALISE_NODE_FLAGS node flags for the timed commands. Measures and
  * prints; never fails on a time.
  * Key files are encrypted (scrypt, docs/design.md §5): the two timed profiles (AA-1, BB-3) are
- * made with the real work factor, so each timed command pays for one unlock as a user's does;
- * the other profiles of the setup use a low one, only to keep the setup short.
+ * made with the real work factor, so each timed command without the agent pays for one unlock
+ * as a user's does, and each agent's start pays for one; the other profiles of the setup use a low one, only to keep the setup short.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -166,6 +171,7 @@ export async function run(log: (line: string) => void): Promise<Figures> {
   const configDir = mkdtempSync(join(tmpdir(), 'valise-bench-cli-config-'));
   const dataDir = mkdtempSync(join(tmpdir(), 'valise-bench-cli-data-'));
   let server: ChildProcess | undefined;
+  const agents: string[] = [];
   try {
     const valise = inProcess(configDir);
     const init = await valise([
@@ -283,15 +289,31 @@ export async function run(log: (line: string) => void): Promise<Figures> {
     const env = { VALISE_CONFIG_DIR: configDir, VALISE_PASSPHRASE: PASSPHRASE };
     const help = await median('valise --help', () => timed(entry, ['--help'], env), log);
     await timed(entry, ['--profile', 'BB-3', 'inbox'], env); // warm: the first run syncs
-    const inbox = await median(
-      `valise inbox (${CABLES} cables)`,
+    const inboxNoAgent = await median(
+      `valise inbox (${CABLES} cables), no agent`,
       () => timed(entry, ['--profile', 'BB-3', 'inbox'], env),
       log,
     );
     await timed(entry, ['--profile', 'AA-1', ...send], env);
-    const sending = await median(
-      `valise send (${ORGS.length * DEVICES_PER_ORG} devices)`,
+    const sendNoAgent = await median(
+      `valise send (${ORGS.length * DEVICES_PER_ORG} devices), no agent`,
       () => timed(entry, ['--profile', 'AA-1', ...send], env),
+      log,
+    );
+    // The agents start in the background and outlive `agent start`; stopped in `finally`.
+    for (const profile of TIMED_PROFILES) {
+      agents.push(profile);
+      await timed(entry, ['--profile', profile, 'agent', 'start', '--idle', '30m'], env);
+    }
+    const noPassphrase = { VALISE_CONFIG_DIR: configDir };
+    const inbox = await median(
+      `valise inbox (${CABLES} cables), agent running`,
+      () => timed(entry, ['--profile', 'BB-3', 'inbox'], noPassphrase),
+      log,
+    );
+    const sending = await median(
+      `valise send (${ORGS.length * DEVICES_PER_ORG} devices), agent running`,
+      () => timed(entry, ['--profile', 'AA-1', ...send], noPassphrase),
       log,
     );
     const figures = { help_ms: help.wall, inbox_ms: inbox.wall, send_ms: sending.wall };
@@ -306,13 +328,23 @@ export async function run(log: (line: string) => void): Promise<Figures> {
     );
     return {
       ...figures,
+      inbox_no_agent_ms: inboxNoAgent.wall,
+      send_no_agent_ms: sendNoAgent.wall,
       help_cpu_ms: help.cpu,
       inbox_cpu_ms: inbox.cpu,
       send_cpu_ms: sending.cpu,
+      inbox_no_agent_cpu_ms: inboxNoAgent.cpu,
+      send_no_agent_cpu_ms: sendNoAgent.cpu,
+      load_average: Number((loadavg()[0] ?? 0).toFixed(2)),
       runs: RUNS,
       node: process.version,
     };
   } finally {
+    for (const profile of agents) {
+      await timed(entry, ['--profile', profile, 'agent', 'stop'], { VALISE_CONFIG_DIR: configDir }).catch(
+        () => undefined,
+      );
+    }
     if (server && server.exitCode === null) {
       const exited = new Promise((done) => server!.once('exit', done));
       server.kill('SIGTERM');

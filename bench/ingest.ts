@@ -236,11 +236,14 @@ class Series {
     readonly sender: BenchDevice,
     readonly sealed: SealedCable,
   ) {
-    const { content, wraps } = toJsonValue({ content: sealed.content, wraps: sealed.wraps }) as {
-      content: string;
-      wraps: unknown;
-    };
-    this.#tail = `,"content":"${content}","wraps":${JSON.stringify(wraps)}}}`;
+    const { content, summary, wraps } = toJsonValue({
+      content: sealed.content,
+      ...(sealed.summary ? { summary: sealed.summary } : {}),
+      wraps: sealed.wraps,
+    }) as { content: string; summary?: string; wraps: unknown };
+    // Format 4: the sealed summary travels beside the content (the header commits to it).
+    const sealedSummary = summary === undefined ? '' : `,"summary":"${summary}"`;
+    this.#tail = `,"content":"${content}"${sealedSummary},"wraps":${JSON.stringify(wraps)}}}`;
   }
 
   async next(): Promise<Uint8Array> {

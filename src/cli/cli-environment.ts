@@ -27,6 +27,19 @@ export interface CliEnvironment {
   readonly stderrIsTty?: boolean;
   /** The passphrase of encrypted key files: a prompt, or VALISE_PASSPHRASE_FILE / VALISE_PASSPHRASE. */
   readonly passphrase: PassphraseSource;
+  /**
+   * `$VALISE_AGENT_SOCK`: the key agent's socket to use instead of the profile's own
+   * (`<profile>/agent/socket`). `none` uses no agent.
+   */
+  readonly agentSocket?: string;
+  /**
+   * Starts `valise <argv>` as a background process of its own session (the key agent), writes
+   * `input` to its standard input and resolves with the first line it prints; absent where
+   * the command cannot start one (then `valise agent start --foreground`).
+   */
+  readonly startBackground?: (argv: readonly string[], input: string) => Promise<string>;
+  /** This process's id (the agent reports it). */
+  readonly pid?: number;
   /** `$VALISE_ORG_KEY_FILE`: the organisation key file for officer acts, instead of the profile's. */
   readonly orgKeyFile?: string;
   /** log2 of scrypt's N for new key files (default 18): lowered only by tests, never by the environment. */

@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import { configDir } from '../client/config-dir.ts';
 import { passphraseFromEnvironment } from './passphrase-from-environment.ts';
 import { runCli } from './run-cli.ts';
+import { startBackground } from './start-background.ts';
 import { startServer } from './start-server.ts';
 import { promptHidden } from './terminal-prompt.ts';
 
@@ -19,7 +20,7 @@ export interface CliProcess {
   readonly argv: readonly string[];
   /**
    * VALISE_CONFIG_DIR, XDG_CONFIG_HOME, VALISE_PROFILE, VALISE_PASSPHRASE_FILE,
-   * VALISE_PASSPHRASE and VALISE_ORG_KEY_FILE; `serve` reads its own settings here.
+   * VALISE_PASSPHRASE, VALISE_ORG_KEY_FILE and VALISE_AGENT_SOCK; `serve` reads its own settings here.
    */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Profiles live under it unless the environment names another folder. */
@@ -39,6 +40,9 @@ export interface CliProcess {
   readonly serve: (env: Readonly<Record<string, string | undefined>>) => Promise<{ readonly url: string }>;
   /** Registers `stop` for SIGINT and SIGTERM; returns what removes it. */
   readonly onStop?: (stop: () => void) => () => void;
+  /** Starts `valise <argv>` in the background (the key agent); see CliEnvironment. */
+  readonly startBackground?: (argv: readonly string[], input: string) => Promise<string>;
+  readonly pid?: number;
 }
 
 export function main(io: CliProcess): Promise<number> {
@@ -56,6 +60,9 @@ export function main(io: CliProcess): Promise<number> {
     writeNewFile: (path, data) => writeFile(path, data, { flag: 'wx', mode: 0o600 }),
     passphrase: passphraseFromEnvironment(io.env, io.promptPassphrase),
     ...(io.env.VALISE_ORG_KEY_FILE ? { orgKeyFile: io.env.VALISE_ORG_KEY_FILE } : {}),
+    ...(io.env.VALISE_AGENT_SOCK ? { agentSocket: io.env.VALISE_AGENT_SOCK } : {}),
+    ...(io.startBackground ? { startBackground: io.startBackground } : {}),
+    ...(io.pid !== undefined ? { pid: io.pid } : {}),
     ...(io.keyFileWorkFactor !== undefined ? { keyFileWorkFactor: io.keyFileWorkFactor } : {}),
     serve: () => io.serve(io.env),
     ...(io.onStop ? { onStop: io.onStop } : {}),
@@ -79,6 +86,8 @@ export function processIo(): CliProcess {
     stderrIsTty: process.stderr.isTTY === true,
     ...(process.stdin.isTTY ? { promptPassphrase: promptHidden } : {}),
     serve: startServer,
+    pid: process.pid,
+    startBackground: (argv, input) => startBackground(process.execPath, process.argv[1] ?? '', argv, input),
     onStop: (stop) => {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

@@ -4,6 +4,8 @@
  */
 
 import { join } from 'node:path';
+import { AgentClient } from '../client/agent-client.ts';
+import { agentSocketPath } from '../client/agent-socket.ts';
 import type { CableArchive } from '../client/cable-archive.ts';
 import { FileCableArchive } from '../client/cable-archive.ts';
 import { ClientError } from '../client/client-error.ts';
@@ -16,20 +18,27 @@ import { openSession } from '../client/open-session.ts';
 import { readPrivateFile, writePrivateFile } from '../client/private-file.ts';
 import type { CliEnvironment } from './cli-environment.ts';
 
-/** The profile's key files, opened with the passphrase the environment gives (docs/design.md §5). */
+/**
+ * The profile's key files, opened through the profile's key agent when one answers for them,
+ * else with the passphrase the environment gives (docs/design.md §5).
+ */
 export function keyStore(
   cli: CliEnvironment,
   profile: string,
-  options: { service?: boolean } = {},
+  options: { service?: boolean; agent?: boolean } = {},
 ): FileKeyStore {
+  const dir = profileFolder(cli.configDir, profile);
+  const socket = cli.agentSocket ?? agentSocketPath(dir);
+  const agent = options.agent !== false && socket !== 'none';
   return new FileKeyStore({
-    dir: profileFolder(cli.configDir, profile),
+    dir,
     name: profile,
     uid: cli.uid,
     passphrase: cli.passphrase,
     workFactor: cli.keyFileWorkFactor,
     service: options.service,
     orgKeyFile: cli.orgKeyFile,
+    ...(agent ? { agent: new AgentClient({ socketPath: socket, uid: cli.uid }) } : {}),
   });
 }
 

@@ -2,6 +2,7 @@
 import type { Verb } from './verb.ts';
 import { ackVerb } from './verbs/ack.ts';
 import { acksVerb } from './verbs/acks.ts';
+import { agentStartVerb, agentStatusVerb, agentStopVerb } from './verbs/agent.ts';
 import { approveVerb } from './verbs/approve.ts';
 import { auditEventsVerb } from './verbs/audit-events.ts';
 import { auditVerifyVerb } from './verbs/audit-verify.ts';
@@ -47,6 +48,9 @@ export const VERBS: readonly Verb[] = [
   auditVerifyVerb,
   auditWitnessVerb,
   watchVerb,
+  agentStartVerb,
+  agentStatusVerb,
+  agentStopVerb,
   serveVerb,
   canaryPlantVerb,
   canaryListVerb,

@@ -89,6 +89,12 @@ export const CLIENT_ERROR_CODES = [
   'WITNESSES_LAG',
   /** Events of the audit log's range were not served: deleted or withheld. */
   'LOG_INCOMPLETE',
+  /** No key agent answers on the profile's socket (none started, stopped, or gone). */
+  'AGENT_UNAVAILABLE',
+  /** The key agent refused: another key file, its file changed, or it expired. */
+  'AGENT_REFUSED',
+  /** A key agent already runs for this profile. */
+  'AGENT_RUNNING',
 ] as const;
 export type LocalErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 

@@ -8,48 +8,41 @@
  *   <config>/<profile>/log-cosigned.json  the last checkpoint this witness cosigned
  *   <config>/<profile>/sequence.json      the last request sequence number signed (file-sequence.ts)
  *   <config>/<profile>/log-witnessed.json the newest checkpoint the witness quorum cosigned
+ *   <config>/<profile>/agent/             the key agent's socket and log (0700; key-agent.ts)
  * The files with private keys (keys.json, root-key.json) are encrypted under the profile's
  * passphrase (sealed-key-file.ts, docs/design.md §5 "Keys on disk"): a copy of the folder is
  * not the device. Only a profile declared a service device at enrolment (`enrol --service`,
  * a registry desk or a witness that must start unattended) keeps keys.json in clear, and says
- * so in the file and in its device label. An organisation key is never in a profile: it has its
- * own encrypted file (org-key-file.ts), which the profile only names.
+ * so in the file and in its device label. While the profile's key agent runs, an encrypted
+ * keys.json is not opened here: the agent answers for that very file (its SHA-256) and does
+ * the private-key operations; without it, the passphrase. An organisation key is never in a
+ * profile: it has its own encrypted file (org-key-file.ts), which the profile only names.
  * Files are canonical JSON read back through strict decoders, so a hand-edited or corrupt
  * file is a clear error, never a half-read key.
  */
 import { join } from 'node:path';
 import { exportSeed, signerFromSeed } from '../core/crypto/ed25519.ts';
 import { XWing } from '../core/crypto/hpke/x-wing.ts';
+import { sha256 } from '../core/crypto/sha256.ts';
 import { encodeCanonical } from '../core/encoding/canonical-json.ts';
 import type { Decoder } from '../core/encoding/decode.ts';
-import {
-  bytes,
-  decodeCanonical,
-  enumOf,
-  integer,
-  literal,
-  object,
-  optional,
-  string,
-} from '../core/encoding/decode.ts';
+import { bytes, decodeCanonical, enumOf, literal, object, string } from '../core/encoding/decode.ts';
 import { EncodingError } from '../core/encoding/encoding-error.ts';
-import {
-  decodeDeviceId,
-  decodeEd25519PublicKey,
-  decodeOrgId,
-  decodeUserId,
-} from '../core/encoding/identifiers.ts';
 import { toJsonValue } from '../core/encoding/to-json.ts';
 import type { SignedEntry } from '../core/identity/certificate.ts';
 import { decodeNetworkName, decodeSignedEntries } from '../core/identity/certificate.ts';
 import { CLASSIFICATIONS } from '../core/identity/classification.ts';
+import { type AgentClient, agentDeviceKeys } from './agent-client.ts';
+import type { AgentProfile } from './agent-protocol.ts';
 import { ClientError } from './client-error.ts';
 import { takeFileSequence } from './file-sequence.ts';
 import { KeyFileLock } from './key-file-lock.ts';
 import {
   CHECKPOINT_PURPOSES,
   type CheckpointPurpose,
+  type DeviceKeys,
   type ExportableSigner,
+  heldKeys,
   type KeyStore,
   type Profile,
   type RootKey,
@@ -58,48 +51,13 @@ import { readOrgKeyFile } from './org-key-file.ts';
 import type { PassphraseSource } from './passphrase-source.ts';
 import type { PrivateFileSystem } from './private-file.ts';
 import { readPrivateFile, writePrivateFile } from './private-file.ts';
+import { decodeProfileFile, networkFromFile, networkToFile } from './profile-file.ts';
+import { isSealedKeyFile } from './sealed-key-file.ts';
 
 /** Profile names become folder names: a closed pattern, so no path can escape the config folder. */
 export const PROFILE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 const decodeSeed = bytes({ length: 32 });
-const decodeServerUrl = string({ min: 8, max: 2048, pattern: /^https?:\/\/[^\s]+$/ });
-
-const decodeProfileFile = object({
-  v: literal(1),
-  kind: literal('valise-profile'),
-  server: optional(decodeServerUrl),
-  network: optional(
-    object({
-      network: decodeNetworkName,
-      rootKey: decodeEd25519PublicKey,
-      accreditation: enumOf(CLASSIFICATIONS),
-      serverKey: optional(decodeEd25519PublicKey),
-      log: optional(
-        object({
-          origin: string({ min: 1, max: 200 }),
-          key: string({ min: 1, max: 400 }),
-          quorum: optional(integer({ min: 0, max: 1000 })),
-        }),
-      ),
-    }),
-  ),
-  device: optional(
-    object({
-      device: decodeDeviceId,
-      label: string({ min: 1, max: 80 }),
-      signingSeed: decodeSeed,
-      kemSeed: decodeSeed,
-      user: optional(decodeUserId),
-      org: optional(decodeOrgId),
-    }),
-  ),
-  archiveKey: optional(decodeSeed),
-  /** A declared service device: this file may be in clear. */
-  service: optional(literal(true)),
-  /** Where this officer's organisation key file is (never the key itself). */
-  orgKeyFile: optional(string({ min: 1, max: 4096 })),
-});
 
 const decodeRootKeyFile = object({
   v: literal(1),
@@ -137,6 +95,11 @@ export interface FileKeyStoreOptions {
   readonly service?: boolean | undefined;
   /** The organisation key file to use instead of the one the profile names (another officer's copy). */
   readonly orgKeyFile?: string | undefined;
+  /**
+   * The profile's key agent (`valise agent`), tried before the passphrase when keys.json is
+   * encrypted: it answers only for the very file read here, else the passphrase is asked.
+   */
+  readonly agent?: AgentClient | undefined;
 }
 
 /** The folder of profile `name` under `configDir`. */
@@ -158,6 +121,7 @@ export class FileKeyStore implements KeyStore {
   readonly #keyFiles: Pick<FileKeyStoreOptions, 'passphrase' | 'workFactor' | 'uid'>;
   readonly #service: boolean;
   readonly #orgKeyFile: string | undefined;
+  readonly #agent: AgentClient | undefined;
 
   constructor(options: FileKeyStoreOptions) {
     this.name = options.name;
@@ -171,6 +135,7 @@ export class FileKeyStore implements KeyStore {
     this.#keyFiles = { passphrase: options.passphrase, workFactor: options.workFactor, uid: options.uid };
     this.#service = options.service === true;
     this.#orgKeyFile = options.orgKeyFile;
+    this.#agent = options.agent;
   }
 
   get profilePath(): string {
@@ -182,8 +147,13 @@ export class FileKeyStore implements KeyStore {
   }
 
   async loadProfile(): Promise<Profile> {
-    const read = await this.#lock.read(this.profilePath, decodeProfileFile, this.#fileOptions);
-    if (!read) return {};
+    const data = await readPrivateFile(this.profilePath, this.#fileOptions);
+    if (!data) return {};
+    if (this.#agent && isSealedKeyFile(data)) {
+      const fromAgent = await this.#profileFromAgent(this.#agent, data);
+      if (fromAgent) return fromAgent;
+    }
+    const read = await this.#lock.parse(this.profilePath, data, decodeProfileFile);
     const file = read.value;
     // docs/design.md §5: private keys in clear only on a device declared a service at enrolment.
     if (!read.sealed && file.service !== true && (file.device || file.archiveKey)) {
@@ -192,15 +162,6 @@ export class FileKeyStore implements KeyStore {
         `${this.profilePath} holds private keys in clear and profile ${this.name} is not a declared service device; treat them as exposed: ask your security officer to revoke this device and enrol again`,
       );
     }
-    const network = file.network && {
-      root: {
-        network: file.network.network,
-        key: file.network.rootKey,
-        accreditation: file.network.accreditation,
-      },
-      ...(file.network.serverKey ? { serverKey: file.network.serverKey } : {}),
-      ...(file.network.log ? { log: file.network.log } : {}),
-    };
     let device: Profile['device'];
     if (file.device) {
       const d = file.device;
@@ -218,7 +179,7 @@ export class FileKeyStore implements KeyStore {
     }
     return {
       ...(file.server ? { server: file.server } : {}),
-      ...(network ? { network } : {}),
+      ...(file.network ? { network: networkFromFile(file.network) } : {}),
       ...(device ? { device } : {}),
       ...(file.archiveKey ? { archiveKey: file.archiveKey } : {}),
       ...(file.service ? { service: true } : {}),
@@ -226,26 +187,48 @@ export class FileKeyStore implements KeyStore {
     };
   }
 
+  /**
+   * The profile as the key agent holds it, for exactly the file read (its SHA-256), with
+   * device keys that ask the agent; undefined when no agent answers or it refuses, so the
+   * passphrase is asked as without one.
+   */
+  async #profileFromAgent(agent: AgentClient, data: Uint8Array): Promise<Profile | undefined> {
+    const keyFile = sha256(data);
+    let found: AgentProfile;
+    try {
+      found = await agent.profile(keyFile);
+    } catch (error) {
+      if (
+        error instanceof ClientError &&
+        (error.code === 'AGENT_UNAVAILABLE' || error.code === 'AGENT_REFUSED')
+      )
+        return undefined;
+      if (error instanceof ClientError && error.code === 'KEY_FILE_PERMISSIONS') return undefined;
+      throw error;
+    }
+    return {
+      ...(found.server ? { server: found.server } : {}),
+      ...(found.network ? { network: networkFromFile(found.network) } : {}),
+      device: agentDeviceKeys(agent, keyFile, found.device),
+      ...(found.archiveKey ? { archiveKey: found.archiveKey } : {}),
+      ...(found.orgKeyFile ? { orgKeyFile: found.orgKeyFile } : {}),
+    };
+  }
+
   async saveProfile(profile: Profile): Promise<void> {
     const service = this.#service || profile.service === true;
     const n = profile.network;
     const d = profile.device;
+    const seeds = d && (await this.#seedsOf(d));
     const file = {
       v: 1,
       kind: 'valise-profile',
       server: profile.server,
-      network: n && {
-        network: n.root.network,
-        rootKey: n.root.key,
-        accreditation: n.root.accreditation,
-        serverKey: n.serverKey,
-        log: n.log,
-      },
+      network: n && networkToFile(n),
       device: d && {
         device: d.device,
         label: d.label,
-        signingSeed: await exportSeed(d.signer.privateKey),
-        kemSeed: await XWing.exportPrivateKey(d.kemPrivateKey),
+        ...seeds,
         user: d.user,
         org: d.org,
       },
@@ -258,6 +241,26 @@ export class FileKeyStore implements KeyStore {
       ...this.#fileOptions,
       clear: service,
     });
+  }
+
+  /**
+   * The seeds to write for `keys`: exported when this process holds them; when a key agent
+   * does, read back from the file with the passphrase (the agent never hands them out).
+   */
+  async #seedsOf(keys: DeviceKeys): Promise<{ signingSeed: Uint8Array; kemSeed: Uint8Array }> {
+    const held = heldKeys(keys);
+    if (held) {
+      return {
+        signingSeed: await exportSeed(held.signer.privateKey),
+        kemSeed: await XWing.exportPrivateKey(held.kemPrivateKey),
+      };
+    }
+    const read = await this.#lock.read(this.profilePath, decodeProfileFile, this.#fileOptions);
+    const d = read?.value.device;
+    if (!d || d.device !== keys.device) {
+      throw new ClientError('KEY_FILE_INVALID', `${this.profilePath} no longer holds device ${keys.device}`);
+    }
+    return { signingSeed: d.signingSeed, kemSeed: d.kemSeed };
   }
 
   takeSequence(device: string): Promise<number> {

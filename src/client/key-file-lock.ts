@@ -91,6 +91,16 @@ export class KeyFileLock {
   ): Promise<KeyFileContent<T> | undefined> {
     const data = await readPrivateFile(path, options);
     if (!data) return undefined;
+    return this.parse(path, data, decoder, maxBytes);
+  }
+
+  /** `read` for bytes already read from `path`. */
+  async parse<T>(
+    path: string,
+    data: Uint8Array,
+    decoder: Decoder<T>,
+    maxBytes = 1024 * 1024,
+  ): Promise<KeyFileContent<T>> {
     const outer = invalidAs(path, () => decodeCanonical(data, sealedOr(decoder), { maxBytes }));
     if (outer.sealed === false) return { value: outer.value, sealed: false };
     const plaintext = await this.open(outer.value, path);

@@ -9,6 +9,7 @@
  * - for the people who hold them, the network root key and organisation keys.
  */
 
+import type { ContentKeyUnwrapper } from '../core/cable/key-wrap.ts';
 import type { Signer } from '../core/crypto/ed25519.ts';
 import type { XWingPrivateKey } from '../core/crypto/hpke/x-wing.ts';
 import type { SignedEntry } from '../core/identity/certificate.ts';
@@ -16,6 +17,12 @@ import type { NetworkRoot } from '../core/identity/directory.ts';
 
 /** A signer whose private key can be written to a key file. */
 export type ExportableSigner = Signer & { readonly privateKey: CryptoKey };
+
+/**
+ * A device's signer: its own key, or (CLI, `valise agent`) a key agent that signs for it and
+ * never hands the key out; then there is no `privateKey` here.
+ */
+export type DeviceSigner = Signer & { readonly privateKey?: CryptoKey };
 
 /** The audit log a device trusts (docs/design.md §8): pinned at enrolment like the root. */
 export interface PinnedLog {
@@ -51,9 +58,9 @@ export interface DeviceKeys {
   readonly device: string;
   readonly label: string;
   /** Ed25519: signs requests and cable headers. */
-  readonly signer: ExportableSigner;
-  /** X-Wing: opens the content-key wraps of cables. */
-  readonly kemPrivateKey: XWingPrivateKey;
+  readonly signer: DeviceSigner;
+  /** X-Wing: opens the content-key wraps of cables (the key, or the key agent that holds it). */
+  readonly kemPrivateKey: XWingPrivateKey | ContentKeyUnwrapper;
   readonly kemPublicKey: Uint8Array;
   /** Learnt from the device's certificate once the organisation has approved it. */
   readonly user?: string;
@@ -104,4 +111,17 @@ export interface KeyStore {
    */
   loadCheckpoint?(purpose: CheckpointPurpose): Promise<string | undefined>;
   saveCheckpoint?(purpose: CheckpointPurpose, note: string): Promise<void>;
+}
+
+/** A device's keys held in this process (not by a key agent): what a key file or IndexedDB stores. */
+export interface HeldDeviceKeys {
+  readonly signer: ExportableSigner;
+  readonly kemPrivateKey: XWingPrivateKey;
+}
+
+/** The device's own keys, or undefined when a key agent holds them (`valise agent`). */
+export function heldKeys(keys: DeviceKeys): HeldDeviceKeys | undefined {
+  const { signer, kemPrivateKey } = keys;
+  if (signer.privateKey === undefined || kemPrivateKey.kind !== 'XWingPrivateKey') return undefined;
+  return { signer: { ...signer, privateKey: signer.privateKey, sign: signer.sign }, kemPrivateKey };
 }

@@ -10,12 +10,15 @@ import { generateSigner } from '../core/crypto/ed25519.ts';
 import { XWing } from '../core/crypto/hpke/x-wing.ts';
 import { randomId } from '../core/encoding/identifiers.ts';
 import { ClientError } from './client-error.ts';
-import type { DeviceKeys } from './key-store.ts';
+import type { DeviceKeys, HeldDeviceKeys } from './key-store.ts';
 
 export const KEY_STORAGES = ['key-file', 'web-crypto'] as const;
 export type KeyStorage = (typeof KEY_STORAGES)[number];
 
-export async function makeDeviceKeys(label: string, storage: KeyStorage = 'key-file'): Promise<DeviceKeys> {
+export async function makeDeviceKeys(
+  label: string,
+  storage: KeyStorage = 'key-file',
+): Promise<DeviceKeys & HeldDeviceKeys> {
   if (typeof label !== 'string' || label.length < 1 || label.length > 80) {
     throw new ClientError(
       'INVALID_ARGUMENT',

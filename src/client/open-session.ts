@@ -12,7 +12,7 @@ import { ApiClient } from './api-client.ts';
 import { ClientError } from './client-error.ts';
 import type { Clock } from './clock.ts';
 import type { DirectoryCache } from './directory-cache.ts';
-import type { DeviceKeys, KeyStore, PinnedNetwork, Profile } from './key-store.ts';
+import { type DeviceKeys, heldKeys, type KeyStore, type PinnedNetwork, type Profile } from './key-store.ts';
 import { fetchLogPin } from './log-pin.ts';
 import { type SyncedDirectory, syncWitnessedDirectory } from './sync-directory.ts';
 import type { WitnessState } from './witness-quorum.ts';
@@ -138,7 +138,9 @@ async function checkCertified(
     );
   }
   const enrolled: EnrolledDevice = { ...keys, user: entry.user.user, org: entry.org.org };
-  if (keys.user !== enrolled.user || keys.org !== enrolled.org) {
+  // Remembered for the messages of later commands. Not when a key agent holds the keys: the
+  // key file cannot be rewritten without the passphrase, and the directory says it again.
+  if ((keys.user !== enrolled.user || keys.org !== enrolled.org) && heldKeys(keys)) {
     await store.saveProfile({ ...profile, device: enrolled });
   }
   return enrolled;

@@ -123,3 +123,17 @@ export function openKeyFile(file: SealedKeyFile, key: KeyFileKey, path: string):
     );
   }
 }
+
+/** Whether `data` is an encrypted key file (by its kind alone; opening it checks the rest). */
+export function isSealedKeyFile(data: Uint8Array): boolean {
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(data));
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as { kind?: unknown }).kind === 'valise-sealed-key-file'
+    );
+  } catch {
+    return false;
+  }
+}

@@ -21,7 +21,7 @@ import type { Checkpoint } from '../core/log/checkpoint/checkpoint.ts';
 import { cosign } from '../core/log/checkpoint/cosign.ts';
 import { parseCheckpoint } from '../core/log/checkpoint/parse-checkpoint.ts';
 import { parseNote } from '../core/log/checkpoint/parse-note.ts';
-import { cosignatureSigner } from '../core/log/checkpoint/signer.ts';
+import { delegatedCosignatureSigner } from '../core/log/checkpoint/signer.ts';
 import { verifierFromKey } from '../core/log/checkpoint/verifier-key.ts';
 import {
   type WitnessRefusal,
@@ -173,11 +173,7 @@ export async function witnessLog(request: WitnessRequest): Promise<Cosigned> {
   }
   const checkpoint = verdict.checkpoint;
   const name = witnessKeyName(network.root.network, org, keys.device);
-  const line = await cosign(
-    parseNote(note).text,
-    cosignatureSigner(name, keys.signer.privateKey, keys.signer.publicKey),
-    now,
-  );
+  const line = await cosign(parseNote(note).text, delegatedCosignatureSigner(name, keys.signer), now);
   // Remember what was cosigned before telling anyone: the next run compares with it.
   await store.saveCheckpoint?.('cosigned', note);
   const posted = await api.call(ROUTES.cosign, { body: { size: checkpoint.size, cosignature: line } });

@@ -24,7 +24,6 @@
  */
 
 import type { CableErrorCode } from '../core/cable/cable-error.ts';
-import { encodeHeader } from '../core/cable/cable-header.ts';
 import { formatReference } from '../core/cable/reference.ts';
 import type { SealedCable } from '../core/cable/sealed-cable.ts';
 import type { CableRefusal } from '../core/cable/verify-sealed-cable.ts';
@@ -73,7 +72,7 @@ export async function acceptCable(
 
   // 3. The cable's checklist (core/cable/verify-sealed-cable.ts): suite, network cap,
   //    sender certified and in force at the header's epoch, accreditation, clearance,
-  //    header signature, content digests, and the wrapped set = recipients = entitled set.
+  //    header signature, content and summary digests, and the wrapped set = recipients = entitled set.
   const directory = ctx.directory.directory;
   const verdict = await verifySealedCable(cable, directory, { everyWrap: true });
   if (!verdict.ok) {
@@ -84,8 +83,7 @@ export async function acceptCable(
       field,
     );
   }
-  const { hash } = verdict;
-  const headerBytes = encodeHeader(header);
+  const { hash, encodedHeader: headerBytes } = verdict;
   // The same cable again is answered with its receipt; other bytes under its id are refused.
   const existing = await ctx.store.cable(header.id);
   if (existing) return resubmitted(ctx, existing, hash);
@@ -147,6 +145,7 @@ export async function acceptCable(
       header: headerBytes,
       signature: cable.signature,
       content: cable.content,
+      ...(cable.summary !== undefined ? { summary: cable.summary } : {}),
       hash,
       classification: header.classification,
       precedence: header.precedence,
@@ -247,6 +246,7 @@ const ACCEPT_CODES: { readonly [C in CableErrorCode]: ServerErrorCode } = {
   NOT_A_RECIPIENT: 'MALFORMED',
   WRAP_INVALID: 'MALFORMED',
   DECRYPT_FAILED: 'MALFORMED',
+  SUMMARY_MISMATCH: 'MALFORMED',
   SERIES_GAP: 'SERIES_CONFLICT',
   ATTACHMENT_INVALID: 'MALFORMED',
   TOO_LARGE: 'TOO_LARGE',

@@ -149,7 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       orgRoutes(api, ctx);
       cableRoutes(api, ctx);
       attachmentRoutes(api, ctx);
-      ackRoutes(api, ctx);
+      ackRoutes(api, ctx, deps.checkpointer);
       inboxRoutes(api, ctx);
       deviceRoutes(api, ctx);
       watchRoutes(api, ctx);

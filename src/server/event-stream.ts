@@ -11,8 +11,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 const HEARTBEAT_MS = 15_000;
 
 export interface EventMessage {
-  /** The position a reconnecting client sends back as Last-Event-ID. */
-  readonly id: number;
+  /**
+   * The position a reconnecting client sends back as Last-Event-ID; a message without one
+   * (a live notice) leaves the client's position where it was.
+   */
+  readonly id?: number;
   readonly event: string;
   /** One line of JSON. */
   readonly data: string;
@@ -49,7 +52,8 @@ export async function serveEventStream(
   options.closing.addEventListener('abort', stop);
   let quiet = 0;
   const send = (message: EventMessage) => {
-    out.write(`id: ${message.id}\nevent: ${message.event}\ndata: ${message.data}\n\n`);
+    const id = message.id === undefined ? '' : `id: ${message.id}\n`;
+    out.write(`${id}event: ${message.event}\ndata: ${message.data}\n\n`);
     quiet = 0;
   };
   try {

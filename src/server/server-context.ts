@@ -1,4 +1,5 @@
 /** What every route handler is given: the store, the directory, the clock and the keys. */
+import { DEFAULT_ESCALATION_LIMITS, type EscalationLimits } from '../core/cable/escalation.ts';
 import type { Signer } from '../core/crypto/ed25519.ts';
 import type { NonceStore } from '../core/wire/nonce-store.ts';
 import type { Clock } from './clock.ts';
@@ -24,6 +25,8 @@ export interface ServerLimits {
   readonly attachmentGraceSeconds: number;
   /** The longest a silence procedure may run from now, in seconds (docs/design.md §2). */
   readonly maxSilenceSeconds: number;
+  /** How long action addressees have to acknowledge, per precedence (VALISE_ESCALATION). */
+  readonly escalation: EscalationLimits;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -35,6 +38,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   attachmentOrgBytes: 2048 * 1024 * 1024,
   attachmentGraceSeconds: 24 * 3600,
   maxSilenceSeconds: 14 * 86_400,
+  escalation: DEFAULT_ESCALATION_LIMITS,
 };
 
 export interface ServerContext {

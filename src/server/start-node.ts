@@ -24,6 +24,9 @@
  *   VALISE_ATTACHMENT_DEVICE_MIB, VALISE_ATTACHMENT_ORG_MIB, VALISE_ATTACHMENT_GRACE_HOURS
  *                         quotas on unlinked attachments and how long they are kept
  *                         (default 256 MiB per device, 2048 MiB per organisation, 24 h)
+ *   VALISE_ESCALATION     how long action addressees have to acknowledge, per precedence:
+ *                         `FLASH=10m,IMMEDIATE=1h,PRIORITY=1wd` (the default; m minutes,
+ *                         h hours, wd working days; `off` never); ROUTINE never escalates
  *
  * Keys made on first start and kept as 0600 files in the data dir: `server-key` signs
  * receipts, `log-key` signs the audit log's checkpoints (its verifier key is served at
@@ -34,6 +37,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseEscalationLimits } from '../core/cable/escalation.ts';
 import { exportSeed, generateSigner, type Signer, signerFromSeed } from '../core/crypto/ed25519.ts';
 import { fromBase64url, toBase64url } from '../core/encoding/bytes.ts';
 import {
@@ -44,6 +48,7 @@ import {
 import type { NetworkRoot } from '../core/identity/directory.ts';
 import { buildApp } from './app.ts';
 import { SystemClock } from './clock.ts';
+import { startEscalation } from './delivery/escalate-overdue.ts';
 import { type DemoWitnessKey, formatDemoLinks, setUpWitnessedDemoNetwork } from './demo-network.ts';
 import { DemoWitnesses } from './demo-witnesses.ts';
 import { Checkpointer, IntervalTimer } from './log/checkpointer.ts';
@@ -149,6 +154,9 @@ async function configuredRoot(env: NodeSettings): Promise<NetworkRoot> {
   return { network, key, accreditation: accreditationOf(env) };
 }
 
+/** How often each process looks for cables overdue for acknowledgement. */
+const ESCALATION_MS = 30_000;
+
 /** How often the demo's in-process witnesses cosign (a real witness: `--follow --interval`). */
 const DEMO_WITNESS_MS = 2000;
 
@@ -174,6 +182,7 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
   let checkpointer: Checkpointer | undefined;
   let witnesses: DemoWitnesses | undefined;
   let sweeper: { stop(): void } | undefined;
+  let escalation: { stop(): void } | undefined;
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   // Whatever fails after the store is open closes what was opened: `valise serve` reports
   // the failure and its process must not be kept alive by a half-started node.
@@ -181,6 +190,7 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
     witnesses?.stop();
     checkpointer?.stop();
     sweeper?.stop();
+    escalation?.stop();
     await app?.close();
     await store.close();
   };
@@ -242,6 +252,10 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
         console.error(`valise: the attachment sweep failed: ${String(error)}`),
       );
     });
+    // docs/design.md §2: every process looks for overdue cables; the store escalates each once.
+    escalation = startEscalation(sweepContext, new IntervalTimer(), ESCALATION_MS, (error) =>
+      console.error(`valise: the escalation job failed: ${String(error)}`),
+    );
     const url = await app.listen({ port, host: env.HOST ?? 'localhost' });
     app.log.info(
       { routes: app.apiRoutes(), logKey: checkpointer.verifierKey },
@@ -255,7 +269,7 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
   }
 }
 
-/** The attachment quotas and grace period from the environment (unset: the defaults). */
+/** The attachment quotas, grace period and escalation limits from the environment (unset: the defaults). */
 function attachmentLimits(env: NodeSettings): Partial<ServerLimits> {
   const read = (name: string, unit: number, max: number): number | undefined => {
     const value = env[name];
@@ -269,7 +283,15 @@ function attachmentLimits(env: NodeSettings): Partial<ServerLimits> {
   const device = read('VALISE_ATTACHMENT_DEVICE_MIB', 1024 * 1024, 1_048_576);
   const org = read('VALISE_ATTACHMENT_ORG_MIB', 1024 * 1024, 1_048_576);
   const grace = read('VALISE_ATTACHMENT_GRACE_HOURS', 3600, 24 * 365);
+  let escalation: ServerLimits['escalation'] | undefined;
+  try {
+    escalation =
+      env.VALISE_ESCALATION === undefined ? undefined : parseEscalationLimits(env.VALISE_ESCALATION);
+  } catch (error) {
+    throw new NodeConfigError((error as Error).message);
+  }
   return {
+    ...(escalation !== undefined ? { escalation } : {}),
     ...(device !== undefined ? { attachmentDeviceBytes: device } : {}),
     ...(org !== undefined ? { attachmentOrgBytes: org } : {}),
     ...(grace !== undefined ? { attachmentGraceSeconds: grace } : {}),

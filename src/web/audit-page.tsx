@@ -14,6 +14,7 @@ import { plainWords } from './plain-words.ts';
 
 const TYPES = [
   'cable.fetched',
+  'cable.listed',
   'cable.accepted',
   'cable.acknowledged',
   'attachment.fetched',
@@ -32,6 +33,7 @@ const TYPES = [
 /** Event types as the filter names them. */
 const TYPE_NAMES: { readonly [type in (typeof TYPES)[number]]: string } = {
   'cable.fetched': 'cable opened',
+  'cable.listed': 'subjects listed',
   'cable.accepted': 'cable sent',
   'cable.acknowledged': 'cable acknowledged',
   'attachment.fetched': 'attachment downloaded',

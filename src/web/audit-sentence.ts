@@ -26,10 +26,16 @@ export function auditSentence(event: AuditEventFields, names: AuditNames): strin
   switch (event.type) {
     case 'cable.fetched':
       return `${who} opened ${cable}${from}`;
+    case 'cable.listed': {
+      const n = typeof detail.count === 'number' ? detail.count : 0;
+      return `${who} listed the subjects of ${n} cable${n === 1 ? '' : 's'}${from}`;
+    }
     case 'cable.accepted':
       return `${who} sent ${cable}${text(detail.classification) ? ` (${text(detail.classification)})` : ''}${from}`;
     case 'cable.acknowledged':
       return `${who} acknowledged ${cable} for ${event.actor.org ?? 'their organisation'}${from}`;
+    case 'cable.overdue':
+      return `${cable} (${text(detail.precedence) ?? 'urgent'}) was not acknowledged by ${text(detail.org) ?? 'an addressee'} within ${text(detail.limit) ?? 'its limit'}: its registry and the sender were told`;
     case 'attachment.fetched':
       return `${who} downloaded an attachment of ${cable}${from}`;
     case 'session.started':
@@ -63,11 +69,12 @@ export function auditSentence(event: AuditEventFields, names: AuditNames): strin
 
 function watchSentence(event: AuditEventFields, names: AuditNames): string {
   const target = subject(event.object, names);
-  const { reads, window, limit, reason } = event.detail;
+  const { reads, window, limit, reason, kind } = event.detail;
+  const counted = kind === 'listing' ? 'subjects listed' : 'reads';
   const why = text(reason)
     ? `: ${text(reason)}`
     : typeof reads === 'number'
-      ? ` (${reads} reads in ${text(window) ?? 'a window'}, limit ${String(limit)})`
+      ? ` (${reads} ${counted} in ${text(window) ?? 'a window'}, limit ${String(limit)})`
       : '';
   switch (event.type) {
     case 'watch.alert':

@@ -5,11 +5,12 @@
  */
 import { acknowledge } from '../client/acknowledge.ts';
 import { ClientError } from '../client/client-error.ts';
-import { listAcks } from '../client/list-acks.ts';
+import { acknowledgedBy, listAcks } from '../client/list-acks.ts';
 import { fetchAttachment } from '../client/read-cable.ts';
 import type { AttachmentDescriptor } from '../core/cable/cable-content.ts';
+import { describeLimit } from '../core/cable/escalation.ts';
 import type { DeviceContext } from './device-context.ts';
-import type { AckRow, CableView, FileInput, InboxView, SearchHit } from './device-protocol.ts';
+import type { CableView, DeliveryBoardView, FileInput, InboxView, SearchHit } from './device-protocol.ts';
 import { openInboxCable } from './open-inbox-cable.ts';
 import { syncInbox } from './sync-inbox.ts';
 
@@ -63,14 +64,27 @@ export async function acknowledgeCable(device: DeviceContext, id: string): Promi
   });
 }
 
-export async function acks(device: DeviceContext, id: string): Promise<readonly AckRow[]> {
-  return (await listAcks(device.live(), id)).map((a) => ({
-    org: a.org,
-    role: a.role,
-    acknowledged: a.acknowledged,
-    ...(a.by === undefined ? {} : { by: typeof a.by === 'string' ? a.by : a.by.user }),
-    ...(a.at === undefined ? {} : { at: a.at }),
-  }));
+export async function acks(device: DeviceContext, id: string): Promise<DeliveryBoardView> {
+  const board = await listAcks(device.live(), id);
+  return {
+    precedence: board.precedence,
+    ...(board.limit ? { limit: describeLimit(board.limit) } : {}),
+    now: board.now,
+    items: board.items.map((a) => {
+      const by = acknowledgedBy(a);
+      return {
+        org: a.org,
+        role: a.role,
+        acknowledged: a.acknowledged,
+        ...(by === undefined ? {} : { by }),
+        ...(a.at === undefined ? {} : { at: a.at }),
+        ...(a.delivered ? { delivered: a.delivered.at } : {}),
+        ...(a.due === undefined ? {} : { due: a.due }),
+        overdue: a.overdue,
+        ...(a.escalated === undefined ? {} : { escalated: a.escalated }),
+      };
+    }),
+  };
 }
 
 export async function search(device: DeviceContext, query: string): Promise<readonly SearchHit[]> {

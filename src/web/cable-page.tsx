@@ -3,15 +3,15 @@
  * banner at top and bottom, reference, date-time group, precedence, from and to, and the
  * verification line (who signed, from which device and organisation; or the exact check that
  * failed, with its code, and no text at all). Addressees acknowledge here;
- * the sender's organisation sees the acknowledgement board.
+ * the sender's organisation sees the delivery board (delivery-board.tsx).
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { formatDateTimeGroup } from '../core/encoding/date-time-group.ts';
+import { useEffect, useRef, useState } from 'react';
 import { CableThread } from './cable-thread.tsx';
 import { ClassificationBanner } from './classification-banner.tsx';
 import { formatSize } from './compose-page.tsx';
+import { DeliveryBoard } from './delivery-board.tsx';
 import type { DeviceClient } from './device-client.ts';
-import type { AckRow, CableView, Me } from './device-protocol.ts';
+import type { CableView, Me } from './device-protocol.ts';
 import { errorCode, plainWords } from './plain-words.ts';
 import { ReferenceLink } from './reference-link.tsx';
 
@@ -23,7 +23,6 @@ export function CablePage(props: {
 }) {
   const { device, id, onError } = props;
   const [cable, setCable] = useState<CableView | undefined>();
-  const [acks, setAcks] = useState<readonly AckRow[] | undefined>();
   const [ackError, setAckError] = useState('');
   const [links, setLinks] = useState<Readonly<Record<number, string>>>({});
   const [fetching, setFetching] = useState<number | undefined>();
@@ -61,14 +60,6 @@ export function CablePage(props: {
     }
   };
 
-  const loadAcks = useCallback(async () => {
-    try {
-      setAcks(await device.call('acks', id));
-    } catch (error) {
-      onError(error);
-    }
-  }, [device, id, onError]);
-
   useEffect(() => {
     let live = true;
     setCable(undefined);
@@ -76,7 +67,6 @@ export function CablePage(props: {
       (view) => {
         if (!live) return;
         setCable(view);
-        if (view.ok && view.isSender && !view.offline) void loadAcks();
       },
       (error) => {
         // Never a spinner that never ends: the failure replaces it, in plain words.
@@ -87,7 +77,7 @@ export function CablePage(props: {
     return () => {
       live = false;
     };
-  }, [device, id, onError, loadAcks]);
+  }, [device, id, onError]);
 
   if (!cable) return <p className="muted">Opening the cable in this browser…</p>;
   if (!cable.ok) {
@@ -214,52 +204,11 @@ export function CablePage(props: {
         </a>
         {ackError && <span className="error">{ackError}</span>}
       </div>
-      {cable.isSender && (
-        <section className="acks" data-testid="ack-board">
-          <h2>
-            Acknowledgements{' '}
-            <button type="button" className="link" onClick={loadAcks}>
-              refresh
-            </button>
-          </h2>
-          <table>
-            <tbody>
-              {(acks ?? []).map((a) => (
-                <tr
-                  key={a.org}
-                  data-testid="ack-row"
-                  data-org={a.org}
-                  data-acknowledged={String(a.acknowledged)}
-                >
-                  <td>{a.org}</td>
-                  <td>{a.role}</td>
-                  <td>
-                    {a.acknowledged
-                      ? `acknowledged by ${a.by ?? 'an unnamed device'}`
-                      : 'not yet acknowledged'}
-                  </td>
-                  <td>
-                    {a.at !== undefined && (
-                      <time dateTime={new Date(a.at * 1000).toISOString()} title={localTime(a.at)}>
-                        {formatDateTimeGroup(a.at)}
-                      </time>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      )}
+      {cable.isSender && !cable.offline && <DeliveryBoard device={device} id={id} onError={onError} />}
       <CableThread device={device} id={cable.id} />
       <ClassificationBanner classification={cable.classification} markings={cable.markings} />
     </article>
   );
-}
-
-/** A time as the reader's own clock shows it, for the hover text beside a date-time group. */
-function localTime(seconds: number): string {
-  return new Date(seconds * 1000).toLocaleString();
 }
 
 /** Failures about the server's answer or the session, not about the cable's bytes. */

@@ -127,6 +127,14 @@ export async function send(
       },
       openedAt: device.clock.nowSeconds(),
     });
+    // The live inbox may have listed the cable while it was being sent: its sender knows it.
+    const snapshot = await archive.inbox();
+    if (snapshot.items.some((i) => i.id === sent.id)) {
+      archive.setInbox({
+        ...snapshot,
+        items: snapshot.items.map((i) => (i.id === sent.id ? { ...i, read: true, subject } : i)),
+      });
+    }
   }
   await clearDraft(device);
   return { id: sent.id, reference: sent.reference };

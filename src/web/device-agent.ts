@@ -8,7 +8,7 @@
  */
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import type { Fetch } from '../client/api-client.ts';
-import { followInbox, type LiveCable } from '../client/follow-inbox.ts';
+import { followInbox, type InboxNews } from '../client/follow-inbox.ts';
 import { deviceComparisonCode } from '../client/prepare-device.ts';
 import type { Invitee } from '../core/api/web-routes.ts';
 import { auditEvents } from './audit-desk.ts';
@@ -23,10 +23,10 @@ import * as cables from './cable-desk.ts';
 import * as compose from './compose-desk.ts';
 import { DeviceContext } from './device-context.ts';
 import type {
-  AckRow,
   ApprovalConfirmation,
   AuditView,
   CableView,
+  DeliveryBoardView,
   DeviceApi,
   DevicePush,
   DeviceRow,
@@ -63,14 +63,19 @@ export class DeviceAgent implements DeviceApi {
   #invitee: Invitee | undefined;
   readonly #opened: cables.OpenedAttachments = new Map();
   readonly #watch: StreamFollower<WatchEventView>;
-  readonly #inbox: StreamFollower<LiveCable>;
+  readonly #inbox: StreamFollower<InboxNews>;
 
   /** `push` carries what the worker sends unasked (new cables, the watch's events) to the page. */
   constructor(origin: string, fetch: Fetch, push: (message: DevicePush) => void = () => {}) {
     this.#device = new DeviceContext(origin, fetch);
     this.#inbox = new StreamFollower(
       (device, signal, onOpen) => followInbox(device.live().api, { signal, onOpen }),
-      (cable) => push({ push: 'cable', cable }),
+      (news) =>
+        push(
+          news.kind === 'cable'
+            ? { push: 'cable', cable: news.cable }
+            : { push: 'overdue', notice: news.notice },
+        ),
       () => push({ push: 'inbox-open' }),
       (error) => push({ push: 'inbox-ended', error: errorView(error) }),
     );
@@ -160,7 +165,7 @@ export class DeviceAgent implements DeviceApi {
     return cables.acknowledgeCable(this.#device, id);
   }
 
-  acks(id: string): Promise<readonly AckRow[]> {
+  acks(id: string): Promise<DeliveryBoardView> {
     return cables.acks(this.#device, id);
   }
 

@@ -9,7 +9,7 @@ import type {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/browser';
-import type { LiveCable } from '../client/follow-inbox.ts';
+import type { LiveCable, OverdueNotice } from '../client/follow-inbox.ts';
 import type { CablePresentation } from '../client/present-cable.ts';
 import type { Invitee } from '../core/api/web-routes.ts';
 
@@ -68,7 +68,11 @@ export interface InboxRow {
   /** For the sender and its registry: how many addressee organisations acknowledged, of how many. */
   readonly acks?: { readonly done: number; readonly of: number };
   readonly verified: boolean;
+  /** From the cable once opened here or sent from here, or from its sealed summary (format 4). */
   readonly subject?: string;
+  readonly tags?: readonly string[];
+  /** Why the cable's sealed summary was refused (a CableError code): it is not listed again. */
+  readonly summaryRefused?: string;
   readonly read: boolean;
   /** The reference this cable replies to, from its signed header. */
   readonly replyTo?: string;
@@ -107,6 +111,23 @@ export interface AckRow {
   readonly acknowledged: boolean;
   readonly by?: string;
   readonly at?: number;
+  /** The first fetch by a device of the organisation. */
+  readonly delivered?: number;
+  /** When an action addressee's acknowledgement is due. */
+  readonly due?: number;
+  readonly overdue: boolean;
+  /** When the node told the addressee's registry and the sender. */
+  readonly escalated?: number;
+}
+
+/** The sender's delivery board (docs/design.md §2). */
+export interface DeliveryBoardView {
+  readonly precedence: string;
+  /** The precedence's limit in words (`10 min`); absent when it never escalates. */
+  readonly limit?: string;
+  /** The server's clock when it answered. */
+  readonly now: number;
+  readonly items: readonly AckRow[];
 }
 
 export interface Draft {
@@ -367,7 +388,7 @@ export interface DeviceApi {
   inbox(refresh: boolean): Promise<InboxView>;
   readCable(id: string): Promise<CableView>;
   acknowledge(id: string): Promise<void>;
-  acks(id: string): Promise<readonly AckRow[]>;
+  acks(id: string): Promise<DeliveryBoardView>;
   directory(): Promise<DirectoryView>;
   recipients(draft: Draft): Promise<readonly RecipientView[]>;
   /** Sends the draft with `files` attached (sealed and uploaded here, in the worker). */
@@ -437,6 +458,7 @@ export interface DeviceApi {
 /** What the worker sends unasked: the watch's live events, and why the stream ended. */
 export type DevicePush =
   | { readonly push: 'cable'; readonly cable: LiveCable }
+  | { readonly push: 'overdue'; readonly notice: OverdueNotice }
   | { readonly push: 'inbox-open' }
   | { readonly push: 'inbox-ended'; readonly error: ErrorView }
   | { readonly push: 'watch'; readonly event: WatchEventView }

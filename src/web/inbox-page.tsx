@@ -1,8 +1,10 @@
 /**
  * The inbox: highest precedence first, then newest, read from the local encrypted snapshot
- * at once and then brought up to date from the server. Markers: unread (never opened on this
- * device), action required (an action addressee that has not acknowledged), unacknowledged,
- * and a header whose signature does not verify. Search runs over the local index only.
+ * at once and then brought up to date from the server. Subjects and tags show before a
+ * cable is opened when it is of format 4 (its sealed summary, opened in the worker). Markers:
+ * unread (never opened on this device, and not sent from it), action required (an action
+ * addressee that has not acknowledged), unacknowledged, and a header or subject whose
+ * signature does not verify. Search runs over the local index only.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { formatDateTimeGroup } from '../core/encoding/date-time-group.ts';
@@ -161,6 +163,15 @@ function Row(props: { readonly item: InboxRow }) {
       <td data-label="From">{item.from}</td>
       <td data-label="Subject" className="subject">
         {item.subject ?? <span className="muted">(opens on this device)</span>}
+        {item.subject && item.tags && item.tags.length > 0 && (
+          <span className="tags" data-testid="inbox-tags">
+            {item.tags.map((tag) => (
+              <span key={tag} className="tag">
+                {tag}
+              </span>
+            ))}
+          </span>
+        )}
       </td>
       <td className="markers" data-label="Status">
         {!item.read && <span className="marker unread-marker">unread</span>}
@@ -180,6 +191,11 @@ function Row(props: { readonly item: InboxRow }) {
           </span>
         )}
         {!item.verified && <span className="marker bad">header does not verify</span>}
+        {item.summaryRefused && (
+          <span className="marker bad" title={item.summaryRefused}>
+            subject does not verify
+          </span>
+        )}
       </td>
     </tr>
   );

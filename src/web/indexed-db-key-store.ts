@@ -8,7 +8,14 @@
  */
 
 import { ClientError } from '../client/client-error.ts';
-import type { DeviceKeys, ExportableSigner, KeyStore, Profile, RootKey } from '../client/key-store.ts';
+import {
+  type DeviceKeys,
+  type ExportableSigner,
+  heldKeys,
+  type KeyStore,
+  type Profile,
+  type RootKey,
+} from '../client/key-store.ts';
 import { signerFromKey } from '../core/crypto/ed25519.ts';
 import { XWing, type XWingPrivateKey } from '../core/crypto/hpke/x-wing.ts';
 import type { SignedEntry } from '../core/identity/certificate.ts';
@@ -107,16 +114,18 @@ export class IndexedDbKeyStore implements KeyStore {
   }
 
   async #sealDevice(keys: DeviceKeys): Promise<StoredDevice> {
+    const held = heldKeys(keys);
+    if (!held) throw new ClientError('NOT_CONFIGURED', 'a browser stores only keys it holds itself');
     return {
       device: keys.device,
       label: keys.label,
       ...(keys.user ? { user: keys.user } : {}),
       ...(keys.org ? { org: keys.org } : {}),
-      signingKey: keys.signer.privateKey,
+      signingKey: held.signer.privateKey,
       signingPublicKey: keys.signer.publicKey,
-      x25519: keys.kemPrivateKey.x25519,
+      x25519: held.kemPrivateKey.x25519,
       kemPublicKey: keys.kemPublicKey,
-      mlKemSecret: await this.#cipher.seal(ML_KEM_PURPOSE, keys.kemPrivateKey.mlKemSecretKey),
+      mlKemSecret: await this.#cipher.seal(ML_KEM_PURPOSE, held.kemPrivateKey.mlKemSecretKey),
     };
   }
 

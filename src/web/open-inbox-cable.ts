@@ -35,7 +35,12 @@ export async function openInboxCable(
     remember?.(content.attachments);
     archive.setInbox({
       ...snapshot,
-      items: snapshot.items.map((i) => (i.id === id ? { ...i, read: true, subject: content.subject } : i)),
+      items: snapshot.items.map((i) => {
+        if (i.id !== id) return i;
+        // Opened, the cable's own subject and tags stand (opening checked any summary against them).
+        const { summaryRefused: _refused, ...row } = i;
+        return { ...row, read: true, subject: content.subject, tags: content.tags };
+      }),
     });
     const presented = presentCable({ ...read, directory: session.directory });
     await archive.putView(presented);

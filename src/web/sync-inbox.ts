@@ -3,10 +3,16 @@
  * fetched newest first through src/client's listInbox, which checks every header's
  * signature against the verified directory, until a page holds nothing new; the result is
  * kept encrypted as one snapshot, so the next opening reads one record, not the server.
+ *
+ * Subjects: a cable this browser opened or sent has its subject in the local archive; a
+ * format-4 cable's subject and tags are listed from its sealed summary (client/list-subjects,
+ * opened here in the worker), once: the snapshot keeps them, so a listing the server logs
+ * and meters is never asked for twice. A cable this device sent is read: its sender knows it.
  */
 
 import type { InboxEntry } from '../client/list-inbox.ts';
 import { listInbox } from '../client/list-inbox.ts';
+import { hasSealedSummary, listSubjects } from '../client/list-subjects.ts';
 import type { DeviceSession } from '../client/open-session.ts';
 import { formatDateTimeGroup } from '../core/encoding/date-time-group.ts';
 import type { InboxRow } from './device-protocol.ts';
@@ -17,11 +23,13 @@ const PAGE = 100;
 const MAX_PAGES = 1000;
 
 export async function syncInbox(
-  session: Pick<DeviceSession, 'api' | 'directory' | 'clock'>,
+  session: Pick<DeviceSession, 'api' | 'directory' | 'clock' | 'device'>,
   archive: LocalArchive,
 ): Promise<InboxSnapshot> {
   const snapshot = await archive.inbox();
   const rows = new Map(snapshot.items.map((item) => [item.id, item]));
+  const me = session.device.device;
+  const unlisted: InboxEntry[] = [];
   let before: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const answer = await listInbox(session, { limit: PAGE, ...(before ? { before } : {}) });
@@ -30,12 +38,32 @@ export async function syncInbox(
       const known = rows.get(item.id);
       if (!known) fresh = true;
       // A cable this browser sent or opened before is in its archive: its subject is known.
-      const archived = known ? undefined : await archive.get(item.id);
-      rows.set(item.id, rowOf(item, known ?? (archived && { read: true, subject: archived.subject })));
+      // (A cable sent here may reach the snapshot before its sending finished: look again.)
+      const look = !known || (known.subject === undefined && item.header.sender.device === me);
+      const archived = look ? await archive.get(item.id) : undefined;
+      const row = rowOf(
+        item,
+        me,
+        archived ? { read: true, subject: archived.subject, tags: archived.tags } : known,
+      );
+      rows.set(item.id, row);
+      if (needsListing(row, item)) unlisted.push(item);
     }
     // A snapshot kept before rows carried reply-to is brought up to date once, to its end.
     if ((!fresh && snapshot.rows === 2) || !answer.next) break;
     before = answer.next;
+  }
+  // One listing for what has no subject yet; each summary is checked and opened here.
+  const listed = await listSubjects(session, unlisted);
+  for (const [id, got] of listed) {
+    const row = rows.get(id);
+    if (!row) continue;
+    rows.set(
+      id,
+      got.ok
+        ? { ...row, subject: got.summary.subject, tags: got.summary.tags }
+        : { ...row, summaryRefused: got.code },
+    );
   }
   const next: InboxSnapshot = {
     items: [...rows.values()].sort(byPrecedenceThenTime),
@@ -46,7 +74,18 @@ export async function syncInbox(
   return next;
 }
 
-function rowOf(item: InboxEntry, known: Pick<InboxRow, 'read' | 'subject'> | undefined): InboxRow {
+/** A verified format-4 cable with no subject yet, whose summary was not refused before. */
+function needsListing(row: InboxRow, item: InboxEntry): boolean {
+  return (
+    row.verified && row.subject === undefined && row.summaryRefused === undefined && hasSealedSummary(item)
+  );
+}
+
+function rowOf(
+  item: InboxEntry,
+  me: string,
+  known: Pick<InboxRow, 'read' | 'subject' | 'tags' | 'summaryRefused'> | undefined,
+): InboxRow {
   const { header } = item;
   return {
     id: item.id,
@@ -65,8 +104,11 @@ function rowOf(item: InboxEntry, known: Pick<InboxRow, 'read' | 'subject'> | und
     verified: item.verified,
     ...(header.replyTo !== undefined ? { replyTo: header.replyTo } : {}),
     ...(header.silence !== undefined ? { silence: header.silence } : {}),
-    read: known?.read ?? false,
+    // The sender knows what it sent: a cable this device sent is never unread here.
+    read: (known?.read ?? false) || header.sender.device === me,
     ...(known?.subject ? { subject: known.subject } : {}),
+    ...(known?.subject && known.tags && known.tags.length > 0 ? { tags: known.tags } : {}),
+    ...(known?.summaryRefused ? { summaryRefused: known.summaryRefused } : {}),
   };
 }
 

@@ -8,7 +8,7 @@
  * pre-filled from the original (core/cable/reply.ts).
  */
 import { ClientError } from '../client/client-error.ts';
-import { listAcks } from '../client/list-acks.ts';
+import { acknowledgedBy, listAcks } from '../client/list-acks.ts';
 import { findReplyOriginal } from '../client/reply-original.ts';
 import { resolveCableId } from '../client/resolve-cable-id.ts';
 import { formatReference, parseReference } from '../core/cable/reference.ts';
@@ -34,10 +34,10 @@ export async function thread(device: DeviceContext, id: string): Promise<readonl
   const mine = members.filter((m) => m.role === 'sender').slice(-MAX_ACK_LOOKUPS);
   const session = device.live();
   for (const cable of mine) {
-    const acks = await listAcks(session, cable.id).catch(() => []);
+    const acks = (await listAcks(session, cable.id).catch(() => undefined))?.items ?? [];
     for (const a of acks) {
       if (!a.acknowledged || a.at === undefined) continue;
-      const by = a.by === undefined ? undefined : typeof a.by === 'string' ? a.by : a.by.user;
+      const by = acknowledgedBy(a);
       entries.push({
         kind: 'ack',
         id: cable.id,

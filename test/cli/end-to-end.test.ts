@@ -17,6 +17,7 @@ import { after, before, describe, test } from 'node:test';
 import { passphraseFromEnvironment } from '../../src/cli/passphrase-from-environment.ts';
 import { FileKeyStore } from '../../src/client/file-key-store.ts';
 import { KeyFileLock } from '../../src/client/key-file-lock.ts';
+import { heldKeys } from '../../src/client/key-store.ts';
 import { readOrgKeyFile } from '../../src/client/org-key-file.ts';
 import { exportSeed } from '../../src/core/crypto/ed25519.ts';
 import { XWing } from '../../src/core/crypto/hpke/x-wing.ts';
@@ -193,9 +194,10 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
         passphrase: TEST_PASSPHRASES,
       });
       const { device, archiveKey } = await store.loadProfile();
-      if (device) {
-        keys.push([`${profile} signing key`, await exportSeed(device.signer.privateKey)]);
-        keys.push([`${profile} X-Wing key`, await XWing.exportPrivateKey(device.kemPrivateKey)]);
+      const held = device && heldKeys(device);
+      if (held) {
+        keys.push([`${profile} signing key`, await exportSeed(held.signer.privateKey)]);
+        keys.push([`${profile} X-Wing key`, await XWing.exportPrivateKey(held.kemPrivateKey)]);
       }
       if (archiveKey) keys.push([`${profile} archive key`, archiveKey]);
       const root = await store.loadRootKey();
@@ -453,6 +455,9 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
 
   test('every entitled device reads it, verified locally, and is told who signed it', async () => {
     for (const profile of ENTITLED) {
+      // Before opening: the subject from the cable's sealed summary (format 4), opened here.
+      const listed = (await ok(profile, ['inbox'])).items as { id: string; subject?: string }[];
+      assert.equal(listed.find((i) => i.id === cable!.id)?.subject, SUBJECT, `${profile} listed subject`);
       const read = await ok(profile, ['read', cable!.reference]);
       assert.equal(read.id, cable!.id);
       assert.equal(read.subject, SUBJECT);

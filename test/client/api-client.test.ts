@@ -203,7 +203,20 @@ describe('ApiClient', () => {
     const signer = await generateSigner();
     const { fetch, sent } = fakeFetch(() =>
       jsonResponse(200, {
-        items: [{ org: 'FR', role: 'action', acknowledged: true, by: { user: 'fr.claire' }, at: T0 }],
+        items: [
+          {
+            org: 'FR',
+            role: 'action',
+            acknowledged: true,
+            by: { user: 'fr.claire' },
+            at: T0,
+            overdue: false,
+          },
+        ],
+        precedence: 'ROUTINE',
+        now: T0,
+        checkpoint: { size: 1, note: 'valise.test/log\n1\nAAAA\n' },
+        events: [],
       }),
     );
     const api = new ApiClient({

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ClientError } from '../../src/client/client-error.ts';
 import { FileKeyStore, profileFolder } from '../../src/client/file-key-store.ts';
+import { heldKeys } from '../../src/client/key-store.ts';
 import { makeDeviceKeys } from '../../src/client/make-device-keys.ts';
 import { makeOrgKeyFile, readOrgKeyFile } from '../../src/client/org-key-file.ts';
 import type { PassphraseSource } from '../../src/client/passphrase-source.ts';
@@ -109,7 +110,7 @@ describe('FileKeyStore', () => {
       await crypto.subtle.verify('Ed25519', verifyKey, new Uint8Array(signature), new Uint8Array(message)),
     );
     const { enc, sharedSecret } = await XWing.encapsulate(keys.kemPublicKey);
-    assert.deepEqual(await XWing.decapsulate(enc, back.device!.kemPrivateKey), sharedSecret);
+    assert.deepEqual(await XWing.decapsulate(enc, heldKeys(back.device!)!.kemPrivateKey), sharedSecret);
   });
 
   test('the key file holds no byte of the private keys in any form but the seeds it must keep', async () => {

@@ -161,4 +161,34 @@ describe('readCable and listInbox', () => {
       since: String(T0),
     });
   });
+
+  test('with subjects asked, a format-4 cable shows its subject before opening; a swapped summary is refused, not shown', async () => {
+    const asked: unknown[] = [];
+    let swap: Uint8Array | undefined;
+    const { session, archive, cable } = await setup((c, r) => {
+      if (r.url.pathname === '/api/v1/inbox') {
+        const forged = { ...(toJsonValue(c.header) as Record<string, never>), precedence: 'ROUTINE' };
+        return jsonResponse(200, { items: [inboxItem(c), inboxItem(c, { header: forged })] });
+      }
+      if (r.url.pathname !== '/api/v1/inbox/summaries') return undefined;
+      asked.push(r.json);
+      const wrap = c.wraps.find((w) => w.device === session.device.device)!;
+      return jsonResponse(200, {
+        items: [{ id: c.header.id, summary: toBase64url(swap ?? c.summary!), wrap: toJsonValue(wrap) }],
+      });
+    });
+    const page = await listInbox(session, {}, archive, { subjects: true });
+    assert.equal(page.items[0]!.subject, 'Pipeline');
+    assert.deepEqual(page.items[0]!.tags, []);
+    // Only the verified header's cable was asked for, once.
+    assert.deepEqual(asked, [{ ids: [cable.header.id] }]);
+    assert.equal(page.items[1]!.subject, undefined);
+    swap = randomBytes(cable.summary!.length);
+    const swapped = await listInbox(session, {}, archive, { subjects: true });
+    assert.equal(swapped.items[0]!.subject, undefined);
+    assert.equal(swapped.items[0]!.subjectRefused, 'CIPHERTEXT_MISMATCH');
+    // Without the option nothing is listed: no request the server would log.
+    await listInbox(session, {}, archive);
+    assert.equal(asked.length, 2);
+  });
 });

@@ -51,8 +51,9 @@ test('core vectors open in headless Chromium exactly as in Node, on every path t
     const webMlKem = await page.evaluate(() => window.valiseWebCryptoMlKem);
     // The portable path always; WebCrypto's ML-KEM path (vectors and cross-check) when present.
     assert.ok(results.length >= (webMlKem ? 70 : 25), `ran ${results.length} vectors`);
-    // Format 3's vectors (test/vectors/cables-v3.json) are among them.
+    // Format 3's and format 4's vectors (test/vectors/cables-v3.json, cables-v4.json) are among them.
     assert.ok(results.some((r) => r.name.startsWith('silence open')));
+    assert.ok(results.some((r) => r.name.startsWith('format 4: instructions')));
     if (webMlKem) {
       assert.ok(results.some((r) => r.name.includes('WebCrypto ML-KEM')));
     } else {

@@ -3,7 +3,7 @@
  * circulates a text to DE under the silence procedure from compose (a passkey touch), Anna
  * (DE) receives it, sees the procedure with its countdown and breaks silence with a reason
  * (another passkey touch), and Claire's open procedure page shows the broken silence and the
- * reason without a reload. At 1280 and 390 px wide axe-core finds no serious violation and
+ * reason without a reload; Anna's inbox lists her objection as read, with its subject. At 1280 and 390 px wide axe-core finds no serious violation and
  * nothing is wider than the screen. With VALISE_SCREENSHOTS=<folder> the pages are saved there.
  */
 import assert from 'node:assert/strict';
@@ -130,5 +130,13 @@ describe('the silence procedure in the browser', { skip: skip ?? false, timeout:
       'the Presidency does not object to itself',
     );
     await shoot(claire, 'procedure-presidency');
+
+    // Anna's objection, sent from the procedure page: in her inbox it is read (she sent it)
+    // and shows its subject, from its sealed summary, though it was never opened here.
+    await anna.goto(`${node.origin}/#/`);
+    const objection = anna.locator('[data-testid="inbox-row"]').filter({ hasText: 'Silence broken' });
+    await objection.waitFor();
+    assert.equal(await objection.getAttribute('class'), 'read');
+    assert.match((await objection.textContent()) ?? '', /sent/);
   });
 });

@@ -178,6 +178,8 @@ describe('the watch in the browser', { skip: skip ?? false, timeout: 300_000 }, 
     await anna.page.goto(`${node.origin}/#/`);
     const row = anna.page.locator(`[data-testid="inbox-row"][data-reference="${reference}"]`);
     await row.waitFor();
+    // Its subject is listed (logged and counted like a read), which is not opening it.
+    await row.getByText('Ministerial travel: revised programme').waitFor();
     await row.getByRole('link').click();
     await anna.page
       .locator('[data-testid="cable-failure"], [data-testid="device-suspended"]')
@@ -189,5 +191,11 @@ describe('the watch in the browser', { skip: skip ?? false, timeout: 300_000 }, 
     await officer.page
       .locator('[data-testid="watch-device"][data-user="de.anna"][data-state="suspended"]')
       .waitFor();
+
+    // The officer sent the canary from this browser: read in their inbox, with its subject.
+    await officer.page.goto(`${node.origin}/#/`);
+    const sentRow = officer.page.locator(`[data-testid="inbox-row"][data-reference="${reference}"]`);
+    await sentRow.getByText('Ministerial travel: revised programme').waitFor();
+    assert.equal(await sentRow.getAttribute('class'), 'read');
   });
 });

@@ -85,6 +85,10 @@ describe('the web app', { skip: skip ?? false, timeout: 240_000 }, () => {
     const row = claire.page.locator(`[data-testid="inbox-row"][data-reference="${first.reference}"]`);
     await row.waitFor();
     assert.match((await row.textContent()) ?? '', /action required/);
+    // Before it is opened: its subject, from the sealed summary opened in the worker, and unread.
+    await row.getByText('Eastern Partnership: ministerial preparations').waitFor();
+    assert.equal(await row.getAttribute('class'), 'unread');
+    assert.doesNotMatch((await row.textContent()) ?? '', /opens on this device/);
     await row.click();
     await claire.page.getByTestId('cable').waitFor();
     assert.equal(
@@ -110,16 +114,20 @@ describe('the web app', { skip: skip ?? false, timeout: 240_000 }, () => {
     assert.equal(await board.getAttribute('data-acknowledged'), 'true');
     assert.match((await board.textContent()) ?? '', /fr\.claire/);
     assert.match(
-      (await board.locator('time').textContent()) ?? '',
+      (await board.locator('td[data-label="Acknowledged"] time').textContent()) ?? '',
       /^\d{6}Z [A-Z]{3} \d{2}$/,
       'the board says when, as a date-time group',
     );
+    assert.equal(await board.getAttribute('data-delivered'), 'true', 'Claire opened it');
 
     // The sender's inbox counts the acknowledgements; the recipient's row says it is done.
     await anna.page.goto(`${node.origin}/#/`);
     const sent = anna.page.locator(`[data-testid="inbox-row"][data-reference="${first.reference}"]`);
     await sent.getByTestId('ack-count').waitFor();
     assert.equal(await sent.getByTestId('ack-count').textContent(), '1/1 acknowledged');
+    // The sender knows what it sent: read, with its subject.
+    assert.equal(await sent.getAttribute('class'), 'read');
+    assert.match((await sent.textContent()) ?? '', /Eastern Partnership: ministerial preparations/);
     await claire.page.goto(`${node.origin}/#/`);
     const received = claire.page.locator(`[data-testid="inbox-row"][data-reference="${first.reference}"]`);
     await received.getByTestId('acknowledged-marker').waitFor();
@@ -151,6 +159,23 @@ describe('the web app', { skip: skip ?? false, timeout: 240_000 }, () => {
     await claire.page.locator('nav a', { hasText: 'Inbox' }).click();
     await claire.page.locator(`[data-testid="inbox-row"][data-reference="${flash.reference}"]`).waitFor();
     assert.equal(await claire.page.title(), 'Valise');
+  });
+
+  test("a cable sent from one tab is in the sender's live inbox in another, read and with its subject", async () => {
+    const anna = person('de.anna');
+    const inboxTab = await anna.page.context().newPage();
+    try {
+      await inboxTab.goto(`${node.origin}/#/`);
+      await inboxTab.getByTestId('inbox-row').first().waitFor();
+      const sent = await sendCable(anna, node.origin, 'Sanctions: the next package', 'The draft follows.');
+      const row = inboxTab.locator(`[data-testid="inbox-row"][data-reference="${sent.reference}"]`);
+      await row.getByText('Sanctions: the next package').waitFor();
+      assert.equal(await row.getAttribute('class'), 'read');
+      assert.match((await row.textContent()) ?? '', /sent/);
+      assert.doesNotMatch((await row.textContent()) ?? '', /unread/);
+    } finally {
+      await inboxTab.close();
+    }
   });
 
   test('a cable with an attachment: sizes and the limit shown on compose, decrypted in the worker on the cable page', async () => {
@@ -361,5 +386,58 @@ describe('the web app', { skip: skip ?? false, timeout: 240_000 }, () => {
     assert.equal((await response.json()).error.code, 'SESSION_EXPIRED');
     await anna.page.getByTestId('sign-in').waitFor();
     await signIn(anna, node.origin);
+  });
+
+  test('a FLASH cable FR has not acknowledged after 10 minutes: the board marks it overdue, the banner says so', async () => {
+    const anna = person('de.anna');
+    const claire = person('fr.claire');
+    // The clock moved on in the test before: Claire signs in again.
+    await claire.page.reload();
+    await signIn(claire, node.origin);
+    await anna.page.goto(`${node.origin}/#/compose`);
+    await anna.page.getByTestId('precedence').selectOption('FLASH');
+    const flash = await sendCable(anna, node.origin, 'Flash: evacuation plan', 'Confirm by return.', false);
+    await claire.page.goto(`${node.origin}/#/cable/${flash.id}`);
+    await claire.page.getByTestId('cable-body').waitFor();
+
+    await anna.page.goto(`${node.origin}/#/cable/${flash.id}`);
+    const row = anna.page.locator('[data-testid="ack-row"][data-org="FR"]');
+    await row.locator('td[data-label="Delivered"] time').waitFor();
+    assert.equal(await row.getAttribute('data-overdue'), 'false');
+    assert.match((await row.textContent()) ?? '', /not yet \(due \d{6}Z [A-Z]{3} \d{2}\)/);
+    assert.match(
+      (await anna.page.getByTestId('board-limit').textContent()) ?? '',
+      /FLASH: action addressees acknowledge within 10 min/,
+    );
+
+    await node.advance(11 * 60 * 1000);
+    // The page signs with the server's clock, read when it starts: it starts again, and its
+    // live inbox is open before the escalation.
+    const streaming = anna.page.waitForResponse((r) => r.url().endsWith('/api/v1/inbox/stream'));
+    await anna.page.reload();
+    await streaming;
+    await row.waitFor();
+    // The FLASH cable of an earlier test, which Claire never acknowledged, is overdue too.
+    assert.ok((await node.escalate()) >= 1);
+
+    const notice = anna.page.locator(`[data-testid="overdue-notice"][data-reference="${flash.reference}"]`);
+    await notice.waitFor();
+    assert.equal(
+      (await notice.textContent())?.trim(),
+      `FLASH ${flash.reference} not acknowledged by FR after 10 min`,
+    );
+    await anna.page.locator('[data-testid="ack-row"][data-org="FR"][data-overdue="true"]').waitFor();
+    assert.match((await row.textContent()) ?? '', /OVERDUE/);
+    assert.match((await row.textContent()) ?? '', /its registry and the sender were told/);
+    assert.match(
+      (await anna.page.getByTestId('board-overdue').textContent()) ?? '',
+      /FR did not acknowledge within 10 min/,
+    );
+    // Screenshots only when asked (VALISE_SCREENSHOTS=<folder>): a test run leaves docs/ as it was.
+    const shots = process.env.VALISE_SCREENSHOTS;
+    for (const width of shots ? [1280, 390] : []) {
+      await anna.page.setViewportSize({ width, height: 900 });
+      await anna.page.screenshot({ path: `${shots}/delivery-board-${width}.png`, fullPage: true });
+    }
   });
 });

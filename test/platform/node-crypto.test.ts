@@ -62,6 +62,10 @@ describe('every primitives path passes the frozen vectors', () => {
           load('cables-v3.json').vectors as CableVector[],
           valiseSuites(primitives).xwing,
         )),
+        ...(await checkCableVectors(
+          load('cables-v4.json').vectors as CableVector[],
+          valiseSuites(primitives).xwing,
+        )),
       ];
       assert.ok(results.length >= 25, `ran ${results.length} vectors`);
       assert.deepEqual(

@@ -73,7 +73,7 @@ for (const backend of await backends()) {
         object: { kind: 'device', id: fresh.id, org: 'DE' },
       });
 
-      // cable.accepted, cable.fetched, attachment.fetched, cable.acknowledged.
+      // cable.accepted, cable.fetched, cable.listed, attachment.fetched, cable.acknowledged.
       const blob = Uint8Array.of(1, 2, 3);
       const digest = toBase64url(sha256(blob));
       const upload = await t.api.send('PUT', `/api/v1/attachments/${digest}`, {
@@ -86,6 +86,7 @@ for (const backend of await backends()) {
         sender: anna,
         distribution: [{ org: 'FR', role: 'action' }],
         groups: ['COEST'],
+        summaryBytes: 120,
         ...(await nextPosition(t.api, anna)),
       });
       const body = { ...cableBody(cable), attachments: [digest] };
@@ -94,6 +95,12 @@ for (const backend of await backends()) {
       expected.set('cable.accepted', { actor: actor(anna), object });
       assert.equal((await t.api.get(`/api/v1/cables/${cable.header.id}`, { as: claire })).status, 200);
       expected.set('cable.fetched', { actor: actor(claire), object });
+      const listing = await t.api.post('/api/v1/inbox/summaries', { ids: [cable.header.id] }, { as: claire });
+      assert.equal(listing.status, 200, listing.text);
+      expected.set('cable.listed', {
+        actor: actor(claire),
+        object: { kind: 'device', id: claire.id, org: 'FR' },
+      });
       const attachment = await t.api.get(`/api/v1/cables/${cable.header.id}/attachments/${digest}`, {
         as: claire,
       });

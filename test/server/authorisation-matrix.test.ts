@@ -311,6 +311,13 @@ const MATRIX: Record<string, Row> = {
     expect: { ...all(200), anonymous: 401, 'de.anna.old': 403 },
     call: (t, actor) => t.api.get('/api/v1/inbox?limit=5', as(actor, t)),
   },
+  'POST /api/v1/inbox/summaries': {
+    // Every signed device may ask; only the ids it holds a wrap for come back (routes/inbox.test.ts).
+    levels: CABLE_LEVELS,
+    expect: { ...all(200), anonymous: 401, 'de.anna.old': 403 },
+    call: (t, actor, level, cables) =>
+      t.api.post('/api/v1/inbox/summaries', { ids: [cables.get(level)] }, as(actor, t)),
+  },
   'GET /api/v1/cables/:id': {
     levels: CABLE_LEVELS,
     expect: {

@@ -169,6 +169,12 @@ for (const backend of await backends()) {
             ) as Json,
         },
         { method: 'GET', path: `/api/v1/inbox`, as: 'fr.claire' },
+        {
+          method: 'POST',
+          path: '/api/v1/inbox/summaries',
+          as: 'fr.claire',
+          base: async () => ({ ids: [cableId] }),
+        },
         { method: 'GET', path: `/api/v1/cables/${cableId}`, as: 'fr.claire' },
         // Signed by the sender, who may not acknowledge: even `{}` is refused (403), so nothing is stored.
         { method: 'POST', path: `/api/v1/cables/${cableId}/ack`, as: 'de.anna', base: async () => ({}) },

@@ -20,6 +20,26 @@ const cases: [string, AuditEventFields, string][] = [
     "Claire Dubois (FR) opened DE/1/26 from 'Claire laptop'",
   ],
   [
+    'a listing of subjects says how many, never which subjects',
+    {
+      type: 'cable.listed',
+      actor: { org: 'FR', user: 'fr.claire', device: 'dev-claire' },
+      object: { kind: 'device', id: 'dev-claire', org: 'FR' },
+      detail: { cables: ['c1', 'c2', 'c3'], count: 3 },
+    },
+    "Claire Dubois (FR) listed the subjects of 3 cables from 'Claire laptop'",
+  ],
+  [
+    'a watch alert on listing names what it counted',
+    {
+      type: 'watch.alert',
+      actor: { org: 'FR', user: 'fr.claire', device: 'dev-claire' },
+      object: { kind: 'device', id: 'dev-claire', org: 'FR' },
+      detail: { kind: 'listing', window: 'minute', reads: 130, limit: 120 },
+    },
+    "The watch raised an alert about 'Claire laptop' (130 subjects listed in minute, limit 120)",
+  ],
+  [
     'a certificate issued by an officer names whose device it is',
     {
       type: 'directory.entry',

@@ -1,5 +1,8 @@
-/** `valise acks`: who has and who has not acknowledged a cable your organisation sent. */
-import { listAcks } from '../../client/list-acks.ts';
+/**
+ * `valise acks`: the delivery board of a cable your organisation sent: per addressee,
+ * delivered (first fetch), acknowledged (by whom, when), overdue.
+ */
+import { addresseeWords, boardHeading, listAcks } from '../../client/list-acks.ts';
 import { resolveCableId } from '../../client/resolve-cable-id.ts';
 import { positional } from '../option-values.ts';
 import { archiveOf, deviceSession } from '../profile.ts';
@@ -7,7 +10,7 @@ import type { Verb } from '../verb.ts';
 
 export const acksVerb: Verb = {
   name: 'acks',
-  summary: 'show which addressees have acknowledged a cable your organisation sent',
+  summary: 'show the delivery board of a cable your organisation sent: delivered, acknowledged, overdue',
   synopsis: '<id|reference>',
   help: ['<id|reference>  the cable id, or its reference such as DE/42/26'],
   options: {},
@@ -19,14 +22,19 @@ export const acksVerb: Verb = {
       archiveOf(cli, session),
       positional(positionals, 0, '<id|reference>'),
     );
-    const items = await listAcks(session, id);
+    const board = await listAcks(session, id);
+    const time = (seconds: number) =>
+      `${new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ')}Z`;
     return {
-      json: { id, items },
-      text: items.map((a) => {
-        const by = a.by === undefined ? '' : typeof a.by === 'string' ? ` by ${a.by}` : ` by ${a.by.user}`;
-        const at = a.at === undefined ? '' : ` at ${new Date(a.at * 1000).toISOString()}`;
-        return `${a.org}  ${a.role}  ${a.acknowledged ? `acknowledged${by}${at}` : 'NOT acknowledged'}`;
-      }),
+      json: { id, ...board },
+      text: [
+        boardHeading(board),
+        ...board.items.map((a) => {
+          const words = addresseeWords(a, time);
+          const mark = a.overdue ? '!' : ' ';
+          return `${mark} ${a.org.padEnd(8)} ${a.role.padEnd(6)}  ${words.delivered};  ${words.acknowledged}${words.overdue ? `;  ${words.overdue}` : ''}`;
+        }),
+      ],
     };
   },
 };

@@ -3,6 +3,7 @@
 import type { InboxFilter } from '../../client/list-inbox.ts';
 import { listInbox } from '../../client/list-inbox.ts';
 import { formatDateTimeGroup } from '../../core/encoding/date-time-group.ts';
+import { nodeSuites } from '../../platform/node-suites.ts';
 import { classification, flag, instant, positiveInteger, precedence, text } from '../option-values.ts';
 import { archiveOf, deviceSession } from '../profile.ts';
 import type { Verb } from '../verb.ts';
@@ -19,7 +20,9 @@ export const inboxVerb: Verb = {
     '--classification <level>  only this classification',
     '--unacknowledged          only cables your organisation has not acknowledged',
     '--since <date>            only cables sent since (Unix seconds or 2026-11-28T14:00Z)',
-    'Subjects show for cables this device has opened; the server never holds them in clear.',
+    'Subjects show for cables this device has opened, and for cables of format 4 from their',
+    'sealed summaries, opened here (listing subjects is logged and counted like reading);',
+    'the server never holds them in clear.',
   ],
   options: {
     limit: { type: 'string' },
@@ -45,7 +48,10 @@ export const inboxVerb: Verb = {
       ...(since ? { since: instant(since, 'since') } : {}),
     };
     const session = await deviceSession(cli, profile);
-    const page = await listInbox(session, filter, archiveOf(cli, session));
+    const page = await listInbox(session, filter, archiveOf(cli, session), {
+      subjects: true,
+      suite: (await nodeSuites()).xwing,
+    });
     const items = page.items.map((item) => ({
       id: item.id,
       reference: item.reference,
@@ -57,12 +63,18 @@ export const inboxVerb: Verb = {
       acknowledged: item.acknowledged,
       verified: item.verified,
       ...(item.subject ? { subject: item.subject } : {}),
+      ...(item.tags && item.tags.length > 0 ? { tags: item.tags } : {}),
+      ...(item.subjectRefused ? { subjectRefused: item.subjectRefused } : {}),
     }));
     const lines = page.items.map((item) => {
       const h = item.header;
-      const subject = item.verified
-        ? (item.subject ?? '(not opened yet)')
-        : 'UNVERIFIED: the signature does not check out';
+      const subject = !item.verified
+        ? 'UNVERIFIED: the signature does not check out'
+        : item.subjectRefused
+          ? `SUMMARY REFUSED (${item.subjectRefused}): open the cable to check it`
+          : item.subject
+            ? `${item.subject}${item.tags && item.tags.length > 0 ? `  [${item.tags.join(', ')}]` : ''}`
+            : '(not opened yet)';
       const ack = item.acknowledged ? 'acked' : item.role === 'action' ? 'TO ACK' : '';
       return [
         item.reference,

@@ -4,12 +4,15 @@
  */
 import { MAX_ATTACHMENTS } from '../cable/cable-content.ts';
 import { type CableHeader, decodeCableHeader } from '../cable/cable-header.ts';
-import { ADDRESSEE_ROLES } from '../cable/precedence.ts';
-import { decodeSealedCable } from '../cable/sealed-cable.ts';
+import { MAX_SUMMARY_BYTES } from '../cable/cable-summary.ts';
+import { LIMIT_UNITS } from '../cable/escalation.ts';
+import { ADDRESSEE_ROLES, PRECEDENCES } from '../cable/precedence.ts';
+import { decodeKeyWrap, decodeSealedCable } from '../cable/sealed-cable.ts';
 import { parseCanonical } from '../encoding/canonical-json.ts';
 import {
   array,
   boolean,
+  bytes,
   type Decoder,
   enumOf,
   type Infer,
@@ -26,8 +29,10 @@ import {
   decodeOrgId,
   decodeUserId,
 } from '../encoding/identifiers.ts';
+import { MAX_EVENT_BYTES } from '../log/log-event.ts';
+import { decodeCheckpointAnswer } from './log-routes.ts';
 import { route } from './route.ts';
-import { decodeTime } from './shared-decoders.ts';
+import { decodeCount, decodeHashList, decodeTime } from './shared-decoders.ts';
 
 export const decodeCablePost = object({
   cable: decodeSealedCable,
@@ -74,6 +79,22 @@ export const decodeInboxPage = object({
   next: optional(string({ min: 1, max: 512 })),
 });
 
+/** Most cables whose subjects one listing asks for (a page of the inbox). */
+export const MAX_LISTED = 100;
+
+/** Listing subjects: the ids of inbox cables whose sealed summaries the device asks for. */
+export const decodeSummariesPost = object({
+  ids: array(decodeCableId, { min: 1, max: MAX_LISTED, unique: true }),
+});
+/** A format-4 cable's sealed summary with the asking device's wrap of its content key. */
+export const decodeListedSummary = object({
+  id: decodeCableId,
+  summary: bytes({ min: 1, max: MAX_SUMMARY_BYTES }),
+  wrap: decodeKeyWrap,
+});
+export type ListedSummaryItem = Infer<typeof decodeListedSummary>;
+export const decodeSummariesAnswer = object({ items: array(decodeListedSummary, { max: MAX_LISTED }) });
+
 /** An acknowledgement's body: nothing, or `{}`. */
 export const decodeAckPost = object({});
 export const decodeAckAnswer = object({
@@ -90,15 +111,47 @@ const decodeAckBy: Decoder<string | { readonly user: string; readonly device?: s
     ? decodeUserId(value, field)
     : object({ user: decodeUserId, device: optional(decodeDeviceId) })(value, field);
 
+export const decodeEscalationLimit = object({
+  amount: integer({ min: 1, max: 43_200 }),
+  unit: enumOf(LIMIT_UNITS),
+});
+
+/** One addressee on the sender's delivery board (docs/design.md §2). */
 export const decodeAckStatus = object({
   org: decodeOrgId,
   role: enumOf(ADDRESSEE_ROLES),
   acknowledged: boolean(),
   by: optional(decodeAckBy),
   at: optional(decodeTime),
+  /** The first fetch of the cable by a device of the organisation. */
+  delivered: optional(object({ at: decodeTime, device: decodeDeviceId })),
+  /** An action addressee of an escalating cable: when its acknowledgement is due. */
+  due: optional(decodeTime),
+  /** Not acknowledged, and past its due time by the server's clock (action addressees only). */
+  overdue: boolean(),
+  /** When the node recorded it overdue and told its registry and the sender (`cable.overdue`). */
+  escalated: optional(decodeTime),
 });
 export type AckStatus = Infer<typeof decodeAckStatus>;
-export const decodeAckList = object({ items: array(decodeAckStatus, { max: 1000 }) });
+export const decodeAckList = object({
+  items: array(decodeAckStatus, { max: 1000 }),
+  precedence: enumOf(PRECEDENCES),
+  /** The network's limit for the cable's precedence; absent when it never escalates. */
+  limit: optional(decodeEscalationLimit),
+  /** The server's clock when it answered. */
+  now: decodeTime,
+  /**
+   * The newest checkpoint, and the log events the board rests on (each delivery's
+   * `cable.fetched`, each `cable.acknowledged`, each `cable.overdue`) with their inclusion
+   * proofs in it: the client believes the board only as far as they prove it.
+   */
+  checkpoint: decodeCheckpointAnswer,
+  events: array(
+    object({ leaf: decodeCount, event: string({ min: 1, max: MAX_EVENT_BYTES }), proof: decodeHashList }),
+    { max: 3000 },
+  ),
+});
+export type AckBoard = Infer<typeof decodeAckList>;
 
 export const decodeAttachmentStored = object({ digest: decodeDigest });
 
@@ -116,6 +169,13 @@ export const CABLE_ROUTES = {
     auth: 'device',
     body: 'none',
     answer: decodeInboxPage,
+  }),
+  inboxSummaries: route({
+    method: 'POST',
+    path: '/api/v1/inbox/summaries',
+    auth: 'device',
+    body: decodeSummariesPost,
+    answer: decodeSummariesAnswer,
   }),
   inboxStream: route({
     method: 'GET',

@@ -33,6 +33,8 @@ export const CABLE_ERROR_CODES = [
   'WRAP_INVALID',
   /** The content does not decrypt under the unwrapped key (AEAD failure). */
   'DECRYPT_FAILED',
+  /** Format 4: the sealed summary (what the inbox lists) differs from the content's subject or tags. */
+  'SUMMARY_MISMATCH',
   /** The cable does not follow the last one seen from its organisation. */
   'SERIES_GAP',
   /** An attachment is corrupt, truncated, reordered or larger than allowed. */

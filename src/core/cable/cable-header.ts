@@ -39,19 +39,22 @@ export const SUITES = ['valise-v1/x-wing/hkdf-sha256/aes-256-gcm'] as const;
 export type Suite = (typeof SUITES)[number];
 export const CURRENT_SUITE: Suite = SUITES[0];
 /**
-/**
  * The format versions this build opens, and the ones it seals. Version 2 leaves the
  * directory epoch out of the envelope hash (`envelopeHash`), so a cable refused for a stale
  * epoch is re-wrapped and re-signed for the current one without encrypting its content again.
  * Version 3 is version 2 plus the optional `silence` field (the procedure act a cable is,
- * docs/design.md §2); a header without it is written as version 2, so every reader of
- * version 2 still reads it. `v` is inside every signed and hashed value, so a header of one
- * version can never be read as another.
+ * docs/design.md §2); until version 4, a header without it was written as version 2. Version 4 is version 3 plus the sealed summary (the subject and
+ * tags, encrypted apart so an inbox can list them without the body: cable-summary.ts); its
+ * header commits to the summary's ciphertext by `summaryHash`, and every cable is sealed as
+ * version 4, silence act or not. `v` is inside every signed and hashed value, so a header of
+ * one version can never be read as another.
  */
-export const FORMAT_VERSIONS = [1, 2, 3] as const;
-export const FORMAT_VERSION = 2;
-/** The version of a header carrying a silence-procedure act. */
+export const FORMAT_VERSIONS = [1, 2, 3, 4] as const;
+export const FORMAT_VERSION = 4;
+/** The first version whose header may carry a silence-procedure act. */
 export const SILENCE_FORMAT_VERSION = 3;
+/** The first version with a sealed summary; every header of it commits to one. */
+export const SUMMARY_FORMAT_VERSION = 4;
 
 /**
  * The silence-procedure acts a cable can be (docs/design.md §2), in the header so the server
@@ -107,6 +110,8 @@ export interface CableHeader extends CableEnvelope {
   readonly prev?: Uint8Array;
   readonly contentHash: Uint8Array;
   readonly contentLength: number;
+  /** Format 4: SHA-256 of the sealed summary (subject and tags), so no one can swap it. */
+  readonly summaryHash?: Uint8Array;
   /** Every device that holds a wrap, sorted. */
   readonly recipients: readonly string[];
 }
@@ -139,6 +144,7 @@ const decodeHeaderShape = object({
   prev: optional(decodeDigest),
   contentHash: decodeDigest,
   contentLength: integer({ min: 1, max: MAX_CONTENT_BYTES }),
+  summaryHash: optional(decodeDigest),
   recipients: array(decodeDeviceId, { min: 1, max: MAX_RECIPIENTS }),
 });
 
@@ -206,13 +212,37 @@ export const decodeCableEnvelope: Decoder<CableEnvelope> = (value, field) => {
   return envelope;
 };
 
+/**
+ * The headers `decodeCableHeader` built. Such a header is frozen all the way down to its byte
+ * arrays (whose lengths cannot change), so checking it again would find what the decoder
+ * found: the encoders below skip that second pass over its hundreds of recipients. A brand,
+ * like a class's private field: it holds no state anyone reads otherwise.
+ */
+const DECODED_HEADERS = new WeakSet<CableHeader>();
+
 export const decodeCableHeader: Decoder<CableHeader> = (value, field) => {
   requireField(field);
   const header = decodeHeaderShape(value, field) as CableHeader;
   checkEnvelope(header, field);
   requireSorted(header.recipients, childField(field, 'recipients'));
+  // Format 4's digest never appears in an older header. A version-4 header without it is
+  // not refused here but by the checklist's format step (UNSUPPORTED_SUITE): it is no
+  // format this build knows, as a version-4 header was to the builds before format 4.
+  if (header.summaryHash !== undefined && header.v < SUMMARY_FORMAT_VERSION) {
+    throw new EncodingError(
+      'INVALID_VALUE',
+      childField(field, 'summaryHash'),
+      'a sealed summary needs format version 4',
+    );
+  }
+  DECODED_HEADERS.add(header);
   return header;
 };
+
+/** `header` held to the format: as it is when the decoder built it, else decoded again. */
+function checkedHeader(header: CableHeader, json: JsonValue): CableHeader {
+  return DECODED_HEADERS.has(header) ? header : decodeCableHeader(json, 'header');
+}
 
 // The field path is the caller's, not the document's; a non-string could not be reported.
 function requireField(field: unknown): void {
@@ -226,14 +256,22 @@ function requireField(field: unknown): void {
 
 /** The envelope part of a header (drops series position and digests). */
 export function envelopeOf(header: CableHeader): CableEnvelope {
-  const checked = decodeCableHeader(toJsonValue(header), 'header');
-  const { serial: _s, prev: _p, contentHash: _c, contentLength: _l, recipients: _r, ...envelope } = checked;
+  const checked = DECODED_HEADERS.has(header) ? header : decodeCableHeader(toJsonValue(header), 'header');
+  const {
+    serial: _s,
+    prev: _p,
+    contentHash: _c,
+    contentLength: _l,
+    summaryHash: _h,
+    recipients: _r,
+    ...envelope
+  } = checked;
   return envelope;
 }
 
 export function encodeHeader(header: CableHeader): Uint8Array {
   const json = toJsonValue(header);
-  decodeCableHeader(json, 'header');
+  checkedHeader(header, json);
   return encodeCanonical(json);
 }
 
@@ -255,8 +293,16 @@ export function envelopeHash(envelope: CableEnvelope): Uint8Array {
 
 /** SHA-256 over a signed header: what the next cable of the series names as `prev`. */
 export function cableHash(header: CableHeader, signature: Uint8Array): Uint8Array {
+  return signedHeaderHash(encodeHeader(header), signature);
+}
+
+/**
+ * `cableHash` of a header already encoded by `encodeHeader` (a checker that verified the
+ * signature over those bytes hashes them without encoding the header again).
+ */
+export function signedHeaderHash(encodedHeader: Uint8Array, signature: Uint8Array): Uint8Array {
   if (!isBytes(signature) || signature.length !== 64) {
     throw new EncodingError('WRONG_TYPE', 'signature', 'signature: expected the 64-byte Ed25519 signature');
   }
-  return sha256(concatBytes(utf8(LABELS.headerHash), Uint8Array.of(0), encodeHeader(header), signature));
+  return sha256(concatBytes(utf8(LABELS.headerHash), Uint8Array.of(0), encodedHeader, signature));
 }

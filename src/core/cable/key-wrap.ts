@@ -35,6 +35,25 @@ export interface UnwrapRequest {
   readonly wrap: KeyWrap;
 }
 
+/**
+ * Something that opens this device's wraps without showing its private key: a key agent
+ * holding the X-Wing key in another process (the CLI's `valise agent`), as ssh-agent signs
+ * for its keys. It answers what `unwrapContentKey` would: the content key, or undefined.
+ */
+export interface ContentKeyUnwrapper {
+  readonly kind: 'ContentKeyUnwrapper';
+  unwrap(request: UnwrapRequest): Promise<Uint8Array | undefined>;
+}
+
+export function isContentKeyUnwrapper(value: unknown): value is ContentKeyUnwrapper {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { kind?: unknown }).kind === 'ContentKeyUnwrapper' &&
+    typeof (value as { unwrap?: unknown }).unwrap === 'function'
+  );
+}
+
 function requireRequest<R>(request: R, name: string): R {
   if (typeof request !== 'object' || request === null) {
     throw new CryptoError('BAD_ARGUMENT', `${name} must be an object, got ${describe(request)}`);
@@ -84,4 +103,16 @@ export async function unwrapContentKey(
       return undefined;
     throw error;
   }
+}
+
+/**
+ * This device's content key through whatever holds its X-Wing key: the key itself (HPKE here)
+ * or an unwrapper (a key agent). Undefined when the wrap does not open, either way.
+ */
+export function unwrapWith(
+  holder: KemPrivateKey | ContentKeyUnwrapper,
+  request: UnwrapRequest,
+  suite?: HpkeSuite,
+): Promise<Uint8Array | undefined> {
+  return isContentKeyUnwrapper(holder) ? holder.unwrap(request) : unwrapContentKey(request, holder, suite);
 }

@@ -17,15 +17,16 @@ import { decodeCableContent } from './cable-content.ts';
 import { CableError, decoded } from './cable-error.ts';
 import type { CableHeader } from './cable-header.ts';
 import { envelopeHash, envelopeOf } from './cable-header.ts';
-import type { KemPrivateKey } from './key-wrap.ts';
-import { unwrapContentKey } from './key-wrap.ts';
+import { openSummary, sameSummary, summaryOf } from './cable-summary.ts';
+import type { ContentKeyUnwrapper, KemPrivateKey } from './key-wrap.ts';
+import { unwrapWith } from './key-wrap.ts';
 import type { SealedCable } from './sealed-cable.ts';
 import { refusalError, verifySealedCable } from './verify-sealed-cable.ts';
 
-/** The device opening the cable: its id and its X-Wing private key. */
+/** The device opening the cable: its id and its X-Wing private key, or what holds it (a key agent). */
 export interface RecipientDevice {
   readonly device: string;
-  readonly privateKey: KemPrivateKey;
+  readonly privateKey: KemPrivateKey | ContentKeyUnwrapper;
 }
 
 export interface OpenRequest {
@@ -64,25 +65,44 @@ export async function openCable(sealed: SealedCable, request: OpenRequest): Prom
   }
   // 11. Unwrap, then decrypt.
   const aad = envelopeHash(envelopeOf(header));
-  const contentKey = await unwrapContentKey(
-    { cableId: header.id, device: recipient.device, envelopeHash: aad, wrap },
+  const contentKey = await unwrapWith(
     recipient.privateKey,
+    { cableId: header.id, device: recipient.device, envelopeHash: aad, wrap },
     request.suite,
   );
   if (!contentKey) throw new CableError('WRAP_INVALID', "this device's key wrap does not open");
   const cipher = await deriveContentCipher(contentKey, LABELS.contentKey);
-  contentKey.fill(0);
-  const plaintext = await cipher.decrypt(cipher.nonce, cable.content, aad);
-  if (!plaintext) throw new CableError('DECRYPT_FAILED', 'the content does not decrypt under its key');
-  const content = decoded(() => decodeCableContent(parseCanonical(plaintext), 'content'));
-  // 12. The series: the cable must follow the last one seen from its organisation.
-  if (request.expectedPrev && !(header.prev && constantTimeEqual(header.prev, request.expectedPrev))) {
+  try {
+    const plaintext = await cipher.decrypt(cipher.nonce, cable.content, aad);
+    if (!plaintext) throw new CableError('DECRYPT_FAILED', 'the content does not decrypt under its key');
+    const content = decoded(() => decodeCableContent(parseCanonical(plaintext), 'content'));
+    // 12. Format 4: what the inbox listed is what the body says (the checklist has tied
+    //     the summary's bytes to the signed header already).
+    if (cable.summary !== undefined) {
+      const summary = await openSummary(contentKey, cable.summary, aad);
+      if (!sameSummary(summary, summaryOf(content))) {
+        throw new CableError(
+          'SUMMARY_MISMATCH',
+          'the subject or tags listed for this cable differ from its content; report it to your security officer',
+        );
+      }
+    }
+    return checkSeries({ kind: 'OpenedCable', header, content, signedBy, hash }, request.expectedPrev);
+  } finally {
+    contentKey.fill(0);
+  }
+}
+
+function checkSeries(opened: OpenedCable, expectedPrev: Uint8Array | undefined): OpenedCable {
+  const { header } = opened;
+  // 13. The series: the cable must follow the last one seen from its organisation.
+  if (expectedPrev && !(header.prev && constantTimeEqual(header.prev, expectedPrev))) {
     throw new CableError(
       'SERIES_GAP',
       `cable ${header.org}/${header.serial} does not follow the last cable seen from ${header.org}`,
     );
   }
-  return { kind: 'OpenedCable', header, content, signedBy, hash };
+  return opened;
 }
 
 function checkRequest(request: OpenRequest): OpenRequest {

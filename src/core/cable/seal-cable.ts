@@ -3,7 +3,8 @@
  * 1. check the draft and the sender against the verified directory;
  * 2. compute the entitled devices at the directory's epoch;
  * 3. encrypt the canonical content under a fresh 256-bit content key, with the envelope
- *    hash as associated data;
+ *    hash as associated data, and the summary (subject and tags) apart under the same key
+ *    with its own label (format 4, cable-summary.ts);
  * 4. wrap the content key for each entitled device with HPKE on X-Wing, binding the cable
  *    id and the device id;
  * 5. sign the canonical header with the sender device's Ed25519 key.
@@ -48,8 +49,8 @@ import {
   MAX_ADDRESSEES,
   MAX_GROUPS,
   SILENCE_ACTS,
-  SILENCE_FORMAT_VERSION,
 } from './cable-header.ts';
+import { sealSummary, summaryOf } from './cable-summary.ts';
 import type { WrapRequest } from './key-wrap.ts';
 import { wrapContentKey } from './key-wrap.ts';
 import type { Precedence } from './precedence.ts';
@@ -67,7 +68,7 @@ export interface CableDraft {
   readonly groups?: readonly string[];
   readonly replyTo?: string;
   readonly silenceDeadline?: number;
-  /** The silence-procedure act this cable is (sealed as format 3). */
+  /** The silence-procedure act this cable is (format 3 and later). */
   readonly silence?: SilenceAct;
   /** Unix seconds: the date-time group. */
   readonly sentAt: number;
@@ -141,6 +142,7 @@ export async function sealCableKeepingKey(
   const aad = envelopeHash(envelope);
   const cipher = await deriveContentCipher(contentKey, LABELS.contentKey);
   const ciphertext = await cipher.encrypt(cipher.nonce, plaintext, aad);
+  const summary = await sealSummary(contentKey, summaryOf(content), aad);
   const requests = recipients.map((device) => {
     const entry = directory.device(device, envelope.epoch);
     if (!entry) throw new CableError('UNKNOWN_DEVICE', `entitled device ${device} is not in the directory`);
@@ -158,10 +160,14 @@ export async function sealCableKeepingKey(
     ...(request.series.prev !== undefined ? { prev: request.series.prev } : {}),
     contentHash: sha256(ciphertext),
     contentLength: ciphertext.length,
+    summaryHash: sha256(summary),
     recipients,
   });
   const signature = await signLabelled(sender.signer, LABELS.cableHeader, encodeHeader(header));
-  return { cable: { kind: 'SealedCable', header, signature, content: ciphertext, wraps }, contentKey };
+  return {
+    cable: { kind: 'SealedCable', header, signature, content: ciphertext, summary, wraps },
+    contentKey,
+  };
 }
 
 /**
@@ -271,7 +277,7 @@ function buildEnvelope(request: SealRequest, org: string): CableEnvelope {
   return decoded(() =>
     decodeCableEnvelope(
       toJsonValue({
-        v: draft.silence === undefined ? FORMAT_VERSION : SILENCE_FORMAT_VERSION,
+        v: FORMAT_VERSION,
         suite: CURRENT_SUITE,
         id: request.id === undefined ? randomId() : request.id,
         org,

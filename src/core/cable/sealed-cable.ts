@@ -1,17 +1,23 @@
 /**
- * A sealed cable as it travels: the signed header, the content ciphertext and the key
- * wraps. The server stores it whole and hands each device the header, the content and that
+ * A sealed cable as it travels: the signed header, the content ciphertext, from format 4
+ * the sealed summary (cable-summary.ts), and the key wraps. The server stores it whole and hands each device the header, the content and that
  * device's wrap only. Built by `sealCable` or by `decodeSealedCable`, never by casting.
  */
 
 import type { JsonValue } from '../encoding/canonical-json.ts';
 import type { Decoder } from '../encoding/decode.ts';
-import { array, bytes, object } from '../encoding/decode.ts';
+import { array, bytes, object, optional } from '../encoding/decode.ts';
 import { childField, EncodingError } from '../encoding/encoding-error.ts';
 import { decodeDeviceId, decodeEd25519Signature } from '../encoding/identifiers.ts';
 import { toJsonValue } from '../encoding/to-json.ts';
 import type { CableHeader } from './cable-header.ts';
-import { decodeCableHeader, MAX_CONTENT_BYTES, MAX_RECIPIENTS } from './cable-header.ts';
+import {
+  decodeCableHeader,
+  MAX_CONTENT_BYTES,
+  MAX_RECIPIENTS,
+  SUMMARY_FORMAT_VERSION,
+} from './cable-header.ts';
+import { MAX_SUMMARY_BYTES } from './cable-summary.ts';
 
 /** X-Wing encapsulation (1120 bytes) and the AEAD-wrapped 32-byte content key. */
 export const WRAP_ENC_BYTES = 1120;
@@ -28,6 +34,8 @@ export interface SealedCable {
   readonly header: CableHeader;
   readonly signature: Uint8Array;
   readonly content: Uint8Array;
+  /** Format 4: the subject and tags sealed apart, which the header's `summaryHash` commits to. */
+  readonly summary?: Uint8Array;
   /** Sorted by device; all of them from the sender, one (the reader's) from the server. */
   readonly wraps: readonly KeyWrap[];
 }
@@ -42,6 +50,7 @@ const decodeShape = object({
   header: decodeCableHeader,
   signature: decodeEd25519Signature,
   content: bytes({ min: 1, max: MAX_CONTENT_BYTES }),
+  summary: optional(bytes({ min: 1, max: MAX_SUMMARY_BYTES })),
   wraps: array(decodeKeyWrap, { max: MAX_RECIPIENTS }),
 });
 
@@ -63,6 +72,13 @@ export const decodeSealedCable: Decoder<SealedCable> = (value, field) => {
     throw new EncodingError('WRONG_TYPE', '', 'field: expected a path such as "cable" (a string)');
   }
   const shape = decodeShape(value, field);
+  if (shape.summary !== undefined && shape.header.v < SUMMARY_FORMAT_VERSION) {
+    throw new EncodingError(
+      'INVALID_VALUE',
+      childField(field, 'summary'),
+      'a sealed summary needs format version 4',
+    );
+  }
   let previous: string | undefined;
   for (const { device } of shape.wraps) {
     if (previous !== undefined && !(previous < device)) {
@@ -88,7 +104,13 @@ export function encodeSealedCable(cable: SealedCable): JsonValue {
 export function forDevice(cable: SealedCable, device: string): SealedCable {
   const id = decodeDeviceId(device, 'device');
   const whole = checked(cable).cable;
-  return Object.freeze({ ...whole, wraps: Object.freeze(whole.wraps.filter((w) => w.device === id)) });
+  // Decoded parts, and a subset of sorted unique wraps is sorted and unique: decoded too.
+  const delivered: SealedCable = Object.freeze({
+    ...whole,
+    wraps: Object.freeze(whole.wraps.filter((w) => w.device === id)),
+  });
+  DECODED.add(delivered);
+  return delivered;
 }
 
 // The wire JSON of a cable, without `kind` (the type's tag), and the cable it decodes to.

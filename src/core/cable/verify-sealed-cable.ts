@@ -25,7 +25,14 @@ import { isDirectory } from '../identity/directory.ts';
 import { entitledDevices } from '../policy.ts';
 import type { CableErrorCode } from './cable-error.ts';
 import { CableError } from './cable-error.ts';
-import { cableHash, encodeHeader, FORMAT_VERSIONS, SUITES } from './cable-header.ts';
+import type { CableHeader } from './cable-header.ts';
+import {
+  encodeHeader,
+  FORMAT_VERSIONS,
+  SUITES,
+  SUMMARY_FORMAT_VERSION,
+  signedHeaderHash,
+} from './cable-header.ts';
 import type { SealedCable } from './sealed-cable.ts';
 import { decodeSealedCable, isDecodedSealedCable } from './sealed-cable.ts';
 
@@ -46,6 +53,8 @@ export interface VerifiedCable {
   readonly signedBy: DirectoryDevice;
   /** This cable's hash: the `prev` the organisation's next cable must name. */
   readonly hash: Uint8Array;
+  /** The header's canonical encoding (`encodeHeader`), the bytes the signature verified over. */
+  readonly encodedHeader: Uint8Array;
 }
 
 export type CableVerdict = VerifiedCable | CableRefusal;
@@ -77,23 +86,63 @@ export async function verifySealedCable(
   if (!decoded.ok) return decoded;
   const { cable } = decoded;
   const { header } = cable;
-  // 2. Format: a version or suite this build does not know is refused, never guessed at.
+  // 2–7. Format, sender and signature: the header's own checks.
+  const signed = await verifySignedHeader(header, cable.signature, directory);
+  if (!signed.ok) return signed;
+  const { signedBy, encodedHeader } = signed;
+  // 8. The content is the one the signed header commits to (length, then SHA-256), and so
+  //    is the sealed summary of format 4.
+  if (
+    cable.content.length !== header.contentLength ||
+    !constantTimeEqual(sha256(cable.content), header.contentHash)
+  ) {
+    return refuse('CIPHERTEXT_MISMATCH', 'the content is not the one the sender signed');
+  }
+  if (!summaryMatches(header, cable.summary)) {
+    return refuse('CIPHERTEXT_MISMATCH', 'the summary is not the one the sender signed');
+  }
+  // 9. docs/design.md §6: the recipients are exactly what policy entitles.
+  const wrapped = checkWrappedSet(
+    header,
+    cable.wraps.map((w) => w.device),
+    directory,
+    options,
+  );
+  if (!wrapped.ok) return wrapped;
+  return { ok: true, cable, signedBy, hash: signedHeaderHash(encodedHeader, cable.signature), encodedHeader };
+}
+
+/**
+ * Steps 2–7 of the checklist, on the header alone: its format, its sender and the sender's
+ * signature. A listed cable (its header, signature and summary, without the body) is held
+ * to these as a whole cable is (open-cable-summary.ts).
+ */
+export async function verifySignedHeader(
+  header: CableHeader,
+  signature: Uint8Array,
+  directory: Directory,
+): Promise<
+  { readonly ok: true; readonly signedBy: DirectoryDevice; readonly encodedHeader: Uint8Array } | CableRefusal
+> {
+  // 2. Format: a version or suite this build does not know is refused, never guessed at. A
+  //    version-4 header without its summary digest is no format this build knows either.
   if (
     !(FORMAT_VERSIONS as readonly number[]).includes(header.v) ||
-    !(SUITES as readonly string[]).includes(header.suite)
+    !(SUITES as readonly string[]).includes(header.suite) ||
+    (header.v >= SUMMARY_FORMAT_VERSION && header.summaryHash === undefined)
   ) {
     return refuse('UNSUPPORTED_SUITE', `suite ${header.suite} is not supported; update Valise`);
   }
   // 3–6. The sender: certified, in force at the cable's epoch, cleared for what it sends.
   const sender = checkSender(header, directory);
   if (!sender.ok) return sender;
-  const { signedBy } = sender;
   // 7. The signature over the canonical header, by the key certified for that device.
+  const encodedHeader = encodeHeader(header);
   const signatureOk = await verifyLabelled(
-    signedBy.device.signingKey,
+    sender.signedBy.device.signingKey,
     LABELS.cableHeader,
-    encodeHeader(header),
-    cable.signature,
+    encodedHeader,
+    signature,
   );
   if (!signatureOk) {
     return refuse(
@@ -101,21 +150,31 @@ export async function verifySealedCable(
       "the sender's signature over the header does not verify; the cable was altered",
     );
   }
-  // 8. The content is the one the signed header commits to (length, then SHA-256).
-  if (
-    cable.content.length !== header.contentLength ||
-    !constantTimeEqual(sha256(cable.content), header.contentHash)
-  ) {
-    return refuse('CIPHERTEXT_MISMATCH', 'the content is not the one the sender signed');
-  }
-  // 9. docs/design.md §6: the recipients are exactly what policy entitles at the cable's
-  //    epoch, in either direction (no injected device, none left out), and every wrap is a
-  //    recipient's (the decoder has made them sorted and unique).
+  return { ok: true, signedBy: sender.signedBy, encodedHeader };
+}
+
+/** Step 8 for the summary: present exactly when the header commits to one, and the one it commits to. */
+export function summaryMatches(header: CableHeader, summary: Uint8Array | undefined): boolean {
+  if (header.summaryHash === undefined) return summary === undefined;
+  return summary !== undefined && constantTimeEqual(sha256(summary), header.summaryHash);
+}
+
+/**
+ * Step 9: docs/design.md §6: the recipients are exactly what policy entitles at the cable's
+ * epoch, in either direction (no injected device, none left out), and every wrap is a
+ * recipient's (`wrapped` sorted and unique, as the decoders make it).
+ */
+export function checkWrappedSet(
+  header: CableHeader,
+  wrapped: readonly string[],
+  directory: Directory,
+  options: VerifyOptions = {},
+): { readonly ok: true } | CableRefusal {
   const entitled = entitledDevices(header, directory);
-  const wrapped = cable.wraps.map((w) => w.device);
+  const recipients = new Set(header.recipients);
   if (
     !sameList(entitled, header.recipients) ||
-    !wrapped.every((device) => header.recipients.includes(device)) ||
+    !wrapped.every((device) => recipients.has(device)) ||
     (options.everyWrap === true && !sameList(wrapped, header.recipients))
   ) {
     return refuse(
@@ -123,7 +182,7 @@ export async function verifySealedCable(
       'the cable is wrapped for a different set of devices than policy entitles; seal again with a current directory',
     );
   }
-  return { ok: true, cable, signedBy, hash: cableHash(header, cable.signature) };
+  return { ok: true };
 }
 
 /**

@@ -23,6 +23,11 @@ export const LABELS = {
   wrapInfo: 'valise/v1/wrap',
   /** HKDF info deriving the content AEAD key and nonce from the content key. */
   contentKey: 'valise/v1/content-key',
+  /**
+   * HKDF info deriving the AEAD key and nonce of a format-4 cable's sealed summary (subject
+   * and tags) from the content key: the same key, never the same AEAD key or nonce as the body.
+   */
+  summaryKey: 'valise/v4/summary-key',
   /** HKDF info deriving an attachment's AEAD key from its random attachment key. */
   attachmentKey: 'valise/v1/attachment-key',
   /** Ed25519 by the server over a delivery receipt. */

@@ -31,6 +31,7 @@ export const API_EVENT_TYPES = [
   'request.refused',
   'cable.accepted',
   'cable.fetched',
+  'cable.listed',
   'cable.acknowledged',
   'attachment.fetched',
   'log.alert',
@@ -69,6 +70,12 @@ export const WATCH_PASSKEY_EVENT_TYPES = ['watch.stepped-up'] as const;
  */
 export const PROCEDURE_EVENT_TYPES = ['network.presidency', 'silence.outcome'] as const;
 
+/**
+ * Escalation by precedence (docs/design.md §2): an action addressee that did not acknowledge
+ * within its precedence's limit, recorded once per cable and addressee by the node.
+ */
+export const DELIVERY_EVENT_TYPES = ['cable.overdue'] as const;
+
 export const AUDIT_EVENT_TYPES = [
   ...API_EVENT_TYPES,
   ...SESSION_EVENT_TYPES,
@@ -76,6 +83,7 @@ export const AUDIT_EVENT_TYPES = [
   ...ATTACHMENT_EVENT_TYPES,
   ...WATCH_PASSKEY_EVENT_TYPES,
   ...PROCEDURE_EVENT_TYPES,
+  ...DELIVERY_EVENT_TYPES,
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

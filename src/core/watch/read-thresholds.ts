@@ -85,3 +85,22 @@ export const decodeReadThresholds: Decoder<ReadThresholds> = refine(
     return undefined;
   },
 );
+
+/**
+ * Listing subjects is reading them (docs/design.md §9), but a subject is a line, not a cable:
+ * a diplomat's morning sync lists every cable that came in overnight, where opening as many
+ * would be a scrape. Each subject a device is served for the first time counts against its
+ * role's read thresholds times this factor (a member is alerted past 120 new subjects in a
+ * minute, suspended past 200 in a minute or 3,000 in a day), so the officers' one tuning
+ * covers both, and a device listing everything it can is still stopped within a minute.
+ */
+export const LISTED_PER_READ = 10;
+
+/** The thresholds for subjects listed, from the role's read thresholds. */
+export function listingThresholds(reads: ReadThresholds): ReadThresholds {
+  const scale = (limits: WindowLimits): WindowLimits =>
+    Object.fromEntries(
+      READ_WINDOWS.map((w) => [w.name, limits[w.name] * LISTED_PER_READ]),
+    ) as unknown as WindowLimits;
+  return { alert: scale(reads.alert), 'step-up': scale(reads['step-up']), suspend: scale(reads.suspend) };
+}

@@ -1,7 +1,8 @@
 /**
  * Acknowledgements (docs/design.md §2): an addressee organisation acknowledges a cable once, by any
  * of its entitled devices; action addressees must, info addressees may. The sender's
- * organisation sees, per addressee, who has and who has not.
+ * organisation sees the delivery board: per addressee, delivered, acknowledged, overdue
+ * (delivery/delivery-board.ts).
  */
 
 import type { FastifyInstance } from 'fastify';
@@ -10,12 +11,14 @@ import { formatReference } from '../../core/cable/reference.ts';
 import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
+import { deliveryBoard } from '../delivery/delivery-board.ts';
+import type { Checkpointer } from '../log/checkpointer.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
 import { entitledCable } from './cables.ts';
 import { routeBody, serve } from './serve-route.ts';
 
-export function ackRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function ackRoutes(app: FastifyInstance, ctx: ServerContext, checkpointer: Checkpointer): void {
   serve(app, ROUTES.acknowledge, {}, async (request, reply) => {
     const actor = requireActor(request);
     routeBody(request, ROUTES.acknowledge, ctx.limits.maxBodyBytes, { mayBeEmpty: true });
@@ -39,7 +42,10 @@ export function ackRoutes(app: FastifyInstance, ctx: ServerContext): void {
         detail: { reference: formatReference(cable), org },
       }),
     );
-    return reply.status(created ? 201 : 200).send(ack);
+    // The answer is the acknowledgement itself: who, for which organisation, when.
+    return reply
+      .status(created ? 201 : 200)
+      .send({ org: ack.org, user: ack.user, device: ack.device, at: ack.at });
   });
 
   serve(app, ROUTES.acks, {}, async (request) => {
@@ -51,20 +57,6 @@ export function ackRoutes(app: FastifyInstance, ctx: ServerContext): void {
         `only ${cable.org}, the sender's organisation, sees who acknowledged`,
       );
     }
-    const acks = new Map((await ctx.store.acks(cable.seq)).map((a) => [a.org, a]));
-    return {
-      items: cable.distribution.map((d) => {
-        const ack = acks.get(d.org);
-        return ack
-          ? {
-              org: d.org,
-              role: d.role,
-              acknowledged: true,
-              by: { user: ack.user, device: ack.device },
-              at: ack.at,
-            }
-          : { org: d.org, role: d.role, acknowledged: false };
-      }),
-    };
+    return deliveryBoard(ctx, checkpointer, cable);
   });
 }

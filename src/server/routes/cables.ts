@@ -1,6 +1,7 @@
 /**
  * Cables: POST /cables accepts a sealed cable (see accept-cable.ts for the checklist);
- * GET /cables/:id hands one entitled device the header, the content and its own wrap only,
+ * GET /cables/:id hands one entitled device the header, the content (with format 4's sealed
+ * summary, which opening checks against it) and its own wrap only,
  * after the fetch is on record (docs/design.md §8: no unlogged read).
  */
 
@@ -101,7 +102,8 @@ export function cableRoutes(app: FastifyInstance, ctx: ServerContext): void {
       enc: toBase64url(fetched.wrap.enc),
       key: toBase64url(fetched.wrap.key),
     });
-    const body = `{"cable":{"header":${header},"signature":"${toBase64url(cable.signature)}","content":"${toBase64url(fetched.content)}","wraps":[${wrap}]}}`;
+    const summary = fetched.summary === undefined ? '' : `,"summary":"${toBase64url(fetched.summary)}"`;
+    const body = `{"cable":{"header":${header},"signature":"${toBase64url(cable.signature)}","content":"${toBase64url(fetched.content)}"${summary},"wraps":[${wrap}]}}`;
     return reply.type('application/json; charset=utf-8').send(body);
   });
 }

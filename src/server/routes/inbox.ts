@@ -1,7 +1,9 @@
 /**
  * GET /inbox: the cables this device holds a wrap for, newest first, a page at a time
  * (cursor paging on the wraps (device, cable_seq) key), with filters; GET /inbox/stream:
- * the same device's new cables as they arrive.
+ * the same device's new cables as they arrive; POST /inbox/summaries: the sealed subjects
+ * and tags of format-4 cables the device asks for, with its wraps, served only once the
+ * listing is on record and metered (docs/design.md §8, §9: listing subjects is reading them).
  */
 
 import type { FastifyInstance } from 'fastify';
@@ -17,7 +19,8 @@ import { roleOf } from '../inbox-role.ts';
 import { inboxStream } from '../inbox-stream.ts';
 import { flagText, integerText, readQuery } from '../read-query.ts';
 import type { ServerContext } from '../server-context.ts';
-import { serve } from './serve-route.ts';
+import { meterListing } from '../watch/meter-listing.ts';
+import { routeBody, serve } from './serve-route.ts';
 
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 100;
@@ -39,6 +42,22 @@ export function inboxRoutes(app: FastifyInstance, ctx: ServerContext): void {
   serve(app, ROUTES.inboxStream, {}, async (request, reply) => {
     readQuery(request, {});
     await inboxStream(ctx, request, reply, requireActor(request), closing.signal);
+  });
+
+  serve(app, ROUTES.inboxSummaries, {}, async (request, reply) => {
+    const actor = requireActor(request);
+    const { ids } = routeBody(request, ROUTES.inboxSummaries, ctx.limits.maxBodyBytes);
+    // Ids the device holds no wrap for, or of cables before format 4, are left out: policy
+    // decides who may know a cable exists, and an old cable has no summary to list.
+    const listed = await ctx.store.summaries(actor.device.device, ids, (cables) =>
+      meterListing(ctx, actor, cables),
+    );
+    const items = listed.map((l) => ({
+      id: l.id,
+      summary: toBase64url(l.summary),
+      wrap: { device: l.wrap.device, enc: toBase64url(l.wrap.enc), key: toBase64url(l.wrap.key) },
+    }));
+    return reply.send({ items });
   });
 
   serve(app, ROUTES.inbox, {}, async (request, reply) => {

@@ -23,6 +23,7 @@ import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
 import type { Checkpointer } from '../log/checkpointer.ts';
+import { cosignedNote } from '../log/cosigned-note.ts';
 import { inclusionProofs } from '../log/inclusion-proofs.ts';
 import { readParams } from '../read-params.ts';
 import type { ServerContext } from '../server-context.ts';
@@ -128,7 +129,7 @@ export function silenceRoutes(app: FastifyInstance, ctx: ServerContext, checkpoi
         state,
       },
       now,
-      checkpoint: { size: checkpoint.size, note: await cosigned(ctx, checkpoint) },
+      checkpoint: { size: checkpoint.size, note: await cosignedNote(ctx.store, checkpoint) },
       events: proven.map(({ item, proof }) => ({
         leaf: item.index,
         event: new TextDecoder().decode(item.event),
@@ -169,9 +170,4 @@ async function recordOutcome(
       detail,
     }),
   );
-}
-
-async function cosigned(ctx: ServerContext, checkpoint: Awaited<ReturnType<Checkpointer['checkpoint']>>) {
-  const lines = await ctx.store.log.cosignatures([checkpoint.size]);
-  return checkpoint.note + lines.map((c) => c.line).join('');
 }

@@ -16,6 +16,8 @@ import {
   type MigrationProvider,
   sql,
 } from 'kysely';
+import { cableSummaries } from './cable-summaries-migration.ts';
+import { delivery } from './delivery-migration.ts';
 import { merkleLog } from './merkle-log-migration.ts';
 import { watchSignals } from './watch-signals-migration.ts';
 
@@ -392,6 +394,8 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0007-enrolment-binding': enrolmentBinding(dialect),
         '0008-watch-signals': watchSignals(dialect),
         '0009-silence-procedure': silenceProcedure(dialect),
+        '0011-delivery': delivery(dialect),
+        '0012-cable-summaries': cableSummaries(dialect),
       };
     },
   };

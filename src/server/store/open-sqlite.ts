@@ -19,6 +19,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { migrate, requireMigrated } from './migrate.ts';
 import type { Database } from './schema.ts';
 import { SqlStore } from './sql-store.ts';
+import { withStatementCache } from './statement-cache.ts';
 import { StoreError } from './store-error.ts';
 
 export interface SqliteStoreOptions {
@@ -64,7 +65,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqlS
     database.close();
     throw error;
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   try {
     await migrate(db, 'sqlite');
   } catch (error) {

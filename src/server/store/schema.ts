@@ -59,6 +59,8 @@ export interface CablesTable {
   header: Uint8Array;
   signature: Uint8Array;
   content: Uint8Array;
+  /** Format 4's sealed summary (subject and tags); null before format 4. */
+  summary: Uint8Array | null;
   hash: Uint8Array;
   classification: string;
   precedence: string;
@@ -98,6 +100,8 @@ export interface AcksTable {
   user_id: string;
   device: string;
   at: number;
+  /** The leaf of its `cable.acknowledged` event; null on rows from before it was kept. */
+  leaf_index: number | null;
 }
 
 export interface AuditEventsTable {
@@ -245,6 +249,20 @@ export interface WatchSignalsTable {
   weight: number;
 }
 
+/** The cables whose subjects a device has been served (counted once each). */
+export interface WatchListedTable {
+  device: string;
+  cable_seq: number;
+}
+
+/** Subjects a device was served for the first time, per era and minute. */
+export interface WatchListingsTable {
+  device: string;
+  era: number;
+  bucket: number;
+  listed: number;
+}
+
 export interface WatchOpenedTable {
   device: string;
   cable_seq: number;
@@ -301,6 +319,29 @@ export interface SilenceOutcomesTable {
   leaf_index: number;
 }
 
+/** The first fetch of a cable by a device of each organisation (delivery-migration.ts). */
+export interface DeliveriesTable {
+  cable_seq: number;
+  org: string;
+  device: string;
+  at: number;
+  /** The leaf of the fetch's `cable.fetched` event. */
+  leaf_index: number;
+}
+
+/** Each (cable, action addressee) found overdue, once, with its `cable.overdue` leaf. */
+export interface EscalationsTable {
+  seq: Generated<number>;
+  cable_seq: number;
+  /** The addressee organisation that did not acknowledge in time. */
+  org: string;
+  sender_org: string;
+  sender_user: string;
+  due_at: number;
+  at: number;
+  leaf_index: number;
+}
+
 export interface Database {
   directory_entries: DirectoryEntriesTable;
   invitations: InvitationsTable;
@@ -325,11 +366,15 @@ export interface Database {
   watch_origins: WatchOriginsTable;
   watch_signals: WatchSignalsTable;
   watch_opened: WatchOpenedTable;
+  watch_listed: WatchListedTable;
+  watch_listings: WatchListingsTable;
   watch_canaries: WatchCanariesTable;
   watch_hours: WatchHoursTable;
   presidencies: PresidenciesTable;
   silence_acts: SilenceActsTable;
   silence_outcomes: SilenceOutcomesTable;
+  deliveries: DeliveriesTable;
+  escalations: EscalationsTable;
 }
 
 export const TABLES = [
@@ -356,10 +401,14 @@ export const TABLES = [
   'watch_origins',
   'watch_signals',
   'watch_opened',
+  'watch_listed',
+  'watch_listings',
   'watch_canaries',
   'watch_hours',
   'presidencies',
   'silence_acts',
   'silence_outcomes',
+  'deliveries',
+  'escalations',
 ] as const satisfies readonly (keyof Database)[];
 export type TableName = (typeof TABLES)[number];

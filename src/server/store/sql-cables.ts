@@ -15,7 +15,7 @@
  * connection under Kysely, inside Kysely's transaction (the same connection, so the same
  * transaction): compiling and preparing a 300-row INSERT per cable cost more than running it.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { constantTimeEqual } from '../../core/encoding/bytes.ts';
 import { canonicalize } from '../../core/encoding/canonical-json.ts';
 import { toJsonValue } from '../../core/encoding/to-json.ts';
@@ -39,8 +39,6 @@ import type {
 import type { StoreContext, Trx } from './store-context.ts';
 import { StoreError } from './store-error.ts';
 
-/** Rows per INSERT for wraps: stays under SQLite's 32,766 bound parameters. */
-const WRAP_BATCH = 1000;
 /** Most cables one group commit writes: bounds a transaction to a few MB of wraps. */
 const CABLE_BATCH = 32;
 
@@ -160,6 +158,7 @@ export class SqlCables {
         header: blob(cable.header),
         signature: blob(cable.signature),
         content: blob(cable.content),
+        summary: cable.summary === undefined ? null : blob(cable.summary),
         hash: blob(cable.hash),
         classification: cable.classification,
         precedence: cable.precedence,
@@ -182,19 +181,10 @@ export class SqlCables {
       for (const w of wraps) insertWrap(w.device, seq, blob(w.enc), blob(w.key));
       return;
     }
-    for (let i = 0; i < wraps.length; i += WRAP_BATCH) {
-      await trx
-        .insertInto('wraps')
-        .values(
-          wraps.slice(i, i + WRAP_BATCH).map((w) => ({
-            device: w.device,
-            cable_seq: seq,
-            enc: blob(w.enc),
-            wrapped_key: blob(w.key),
-          })),
-        )
-        .execute();
-    }
+    // PostgreSQL: every wrap in one statement of seven parameters, the bytes of all of them
+    // in two binary parameters cut apart by offset. A VALUES list of 300 rows was 1,200
+    // parameters to compile, serialise and parse, which cost more than inserting the rows.
+    if (wraps.length > 0) await insertWrapsIn(trx, seq, wraps);
   }
 
   cable(id: string): Promise<CableRecord | undefined> {
@@ -232,10 +222,11 @@ export class SqlCables {
       if (!wrap) return undefined;
       const row = await db
         .selectFrom('cables')
-        .select('content')
+        .select(['content', 'summary'])
         .where('seq', '=', seq)
         .executeTakeFirstOrThrow();
-      return { wrap, content: bytesOf(row.content) };
+      const content = bytesOf(row.content);
+      return row.summary === null ? { wrap, content } : { wrap, content, summary: bytesOf(row.summary) };
     });
     if (!found) return undefined;
     // docs/design.md §8: the read is on record (group-committed with other reads) before a
@@ -243,6 +234,30 @@ export class SqlCables {
     await record();
     return found;
   }
+}
+
+/** PostgreSQL: inserts `wraps` of cable `seq` with one statement (see `#insertWraps`). */
+async function insertWrapsIn(trx: Trx, seq: number, wraps: readonly WrapRecord[]): Promise<void> {
+  const encStarts: number[] = [];
+  const keyStarts: number[] = [];
+  let enc = 1;
+  let key = 1;
+  for (const w of wraps) {
+    encStarts.push(enc);
+    keyStarts.push(key);
+    enc += w.enc.length;
+    key += w.key.length;
+  }
+  const encs = Buffer.concat(wraps.map((w) => w.enc));
+  const keys = Buffer.concat(wraps.map((w) => w.key));
+  // substring(bytes FROM start FOR length) on bytea counts bytes from 1.
+  await sql`INSERT INTO wraps (device, cable_seq, enc, wrapped_key)
+    SELECT w.device, ${seq}::bigint,
+      substring(${encs}::bytea FROM w.enc_start FOR w.enc_length),
+      substring(${keys}::bytea FROM w.key_start FOR w.key_length)
+    FROM unnest(${wraps.map((w) => w.device)}::text[], ${encStarts}::int[], ${wraps.map((w) => w.enc.length)}::int[],
+      ${keyStarts}::int[], ${wraps.map((w) => w.key.length)}::int[])
+      AS w (device, enc_start, enc_length, key_start, key_length)`.execute(trx);
 }
 
 async function wrapIn(db: Kysely<Database>, seq: number, device: string): Promise<WrapRecord | undefined> {

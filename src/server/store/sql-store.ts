@@ -14,6 +14,7 @@ import { SqlAcks } from './sql-acks.ts';
 import { SqlAttachments } from './sql-attachments.ts';
 import { SqlAuditEvents } from './sql-audit-events.ts';
 import { SqlCables } from './sql-cables.ts';
+import { SqlDeliveries } from './sql-deliveries.ts';
 import { SqlDirectory } from './sql-directory.ts';
 import { SqlEnrolments } from './sql-enrolments.ts';
 import { SqlInbox } from './sql-inbox.ts';
@@ -36,9 +37,11 @@ import type {
   InboxQuery,
   InboxRow,
   InvitationRecord,
+  ListedSummary,
   NewAttachment,
   NewCable,
   PutOutcome,
+  RecordListing,
   RecordRead,
   RedeemOutcome,
   SeriesHead,
@@ -66,6 +69,7 @@ export class SqlStore implements Store {
   readonly web: SqlWebStore;
   readonly watch: SqlWatch;
   readonly procedures: SqlProcedures;
+  readonly deliveries: SqlDeliveries;
   readonly #ctx: StoreContext;
   readonly #onClose: (() => Promise<void>) | undefined;
   readonly #directory: SqlDirectory;
@@ -96,6 +100,7 @@ export class SqlStore implements Store {
     this.web = new SqlWebStore(ctx);
     this.watch = new SqlWatch(ctx);
     this.procedures = new SqlProcedures(ctx);
+    this.deliveries = new SqlDeliveries(ctx);
     this.#directory = new SqlDirectory(ctx);
     this.#enrolments = new SqlEnrolments(ctx);
     this.#cables = new SqlCables(ctx, options.sqlite);
@@ -154,6 +159,9 @@ export class SqlStore implements Store {
   }
   inbox(query: InboxQuery): Promise<InboxRow[]> {
     return this.#inbox.page(query);
+  }
+  summaries(device: string, ids: readonly string[], record: RecordListing): Promise<ListedSummary[]> {
+    return this.#inbox.summaries(device, ids, record);
   }
 
   putAttachment(upload: NewAttachment, audit: AuditRecord): Promise<PutOutcome> {

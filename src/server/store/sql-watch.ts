@@ -8,16 +8,23 @@
  * counted or its request sequence number checked, so two app processes observing one
  * device serialise on it: neither can let a read past a limit the other has reached, and
  * a number one process has seen is a duplicate to the other. SQLite has one writer at a
- * time already. The signals' helpers are in sql-watch-signals.ts.
+ * time already. The signals' helpers are in sql-watch-signals.ts; the count of listed
+ * subjects, assessed here against the listing thresholds, in sql-watch-listings.ts.
  */
 import type { Canary } from '../../core/api/watch-routes.ts';
 import type { Role } from '../../core/encoding/identifiers.ts';
 import { assessReads, type ReadAssessment } from '../../core/watch/assess-reads.ts';
-import { DEFAULT_READ_THRESHOLDS, type ReadThresholds } from '../../core/watch/read-thresholds.ts';
+import {
+  DEFAULT_READ_THRESHOLDS,
+  listingThresholds,
+  type ReadThresholds,
+} from '../../core/watch/read-thresholds.ts';
 import { BUCKET_SECONDS, bucketStart, type ReadBucket, windowTotals } from '../../core/watch/read-windows.ts';
 import { SIGNAL_WEIGHTS } from '../../core/watch/watch-signals.ts';
 import type { WorkingHours } from '../../core/watch/working-hours.ts';
 import { GroupCommit } from './group-commit.ts';
+import { recordDeliveryIn } from './sql-deliveries.ts';
+import { countListed } from './sql-watch-listings.ts';
 import {
   canaryOf,
   canonicalText,
@@ -39,9 +46,11 @@ import {
 } from './sql-watch-signals.ts';
 import type { AuditRecord } from './store.ts';
 import type { StoreContext, Trx } from './store-context.ts';
+import { StoreError } from './store-error.ts';
 import type {
   CanaryRecord,
   DeviceWatch,
+  MeteredListing,
   MeteredRead,
   ObservedRequest,
   ReadOutcome,
@@ -66,17 +75,27 @@ export class SqlWatch implements WatchStore {
   readonly #ctx: StoreContext;
   readonly #reads: GroupCommit<MeteredRead, ReadOutcome>;
   readonly #requests: GroupCommit<ObservedRequest, RequestOutcome>;
+  readonly #listings: GroupCommit<MeteredListing, ReadOutcome>;
 
   constructor(ctx: StoreContext) {
     this.#ctx = ctx;
+    // A served cable read is also its organisation's delivery, in the same commit (sql-deliveries.ts).
     this.#reads = new GroupCommit(
-      (batch) => this.#batch(batch, (trx, read) => this.#meterIn(trx, read)),
+      (batch) => this.#batch(batch, (trx, read) => this.#meterIn(trx, read), recordDeliveryIn),
       BATCH,
     );
     this.#requests = new GroupCommit(
       (batch) => this.#batch(batch, (trx, request) => this.#observeIn(trx, request)),
       BATCH,
     );
+    this.#listings = new GroupCommit(
+      (batch) => this.#batch(batch, (trx, listing) => this.#meterListingIn(trx, listing)),
+      BATCH,
+    );
+  }
+
+  meterListing(listing: MeteredListing): Promise<ReadOutcome> {
+    return this.#listings.submit(listing);
   }
 
   meterRead(read: MeteredRead): Promise<ReadOutcome> {
@@ -209,20 +228,46 @@ export class SqlWatch implements WatchStore {
     });
   }
 
-  /** One transaction for a batch; one log append for its events, in the order of its items. */
+  /**
+   * One transaction for a batch; one log append for its events, in the order of its items;
+   * then `appended`, if given, for each item with its own events and their leaves.
+   */
   async #batch<I extends { events: (outcome: O) => readonly AuditRecord[] }, O>(
     batch: readonly I[],
     observe: (trx: Trx, item: I) => Promise<O>,
+    appended?: (
+      trx: Trx,
+      item: I,
+      outcome: O,
+      events: readonly { readonly event: AuditRecord; readonly leaf: number }[],
+    ) => Promise<void>,
   ): Promise<readonly O[]> {
     return this.#ctx.write(async (trx) => {
       const outcomes: O[] = [];
       const events: AuditRecord[] = [];
+      const counts: number[] = [];
       for (const item of batch) {
         const outcome = await observe(trx, item);
+        const own = item.events(outcome);
         outcomes.push(outcome);
-        events.push(...item.events(outcome));
+        events.push(...own);
+        counts.push(own.length);
       }
-      if (events.length > 0) await this.#ctx.auditAll(trx, events);
+      const leaves = events.length > 0 ? await this.#ctx.auditAll(trx, events) : [];
+      if (appended) {
+        let next = 0;
+        for (const [i, item] of batch.entries()) {
+          const count = counts[i] ?? 0;
+          const own = events.slice(next, next + count).map((event, j) => {
+            const leaf = leaves[next + j];
+            if (leaf === undefined)
+              throw new StoreError('UNAVAILABLE', 'the log appended fewer leaves than events');
+            return { event, leaf };
+          });
+          await appended(trx, item, outcomes[i] as O, own);
+          next += count;
+        }
+      }
       return outcomes;
     });
   }
@@ -249,12 +294,38 @@ export class SqlWatch implements WatchStore {
     return alerted?.signal ? { allowed: true, alert: alerted.signal } : { allowed: true };
   }
 
+  async #meterListingIn(trx: Trx, listing: MeteredListing): Promise<ReadOutcome> {
+    const row = await lockedRow(trx, this.#ctx.dialect, listing.device, listing.org, listing.at);
+    if (row.state !== 'active') return stoppedRead(row);
+    const totals = await countListed(trx, listing.device, Number(row.era), listing.at, listing.cables);
+    const reads =
+      (await thresholdsIn(trx, listing.org, listing.role)) ?? DEFAULT_READ_THRESHOLDS[listing.role];
+    const all = assessReads(totals, listingThresholds(reads));
+    const stop = await this.#stopOnCount(trx, listing.device, listing.at, all, 'listing');
+    if (stop) return stop;
+    const none = { response: 'none', score: 0 } as const;
+    const alerted = await this.#alertFor(trx, row, listing.at, none, all.response === 'alert');
+    return { served: true, assessment: all, alert: alerted !== undefined };
+  }
+
+  /** Holds or suspends the device when its count calls for it: the read is not served. */
+  async #stopOnCount(
+    trx: Trx,
+    device: string,
+    at: number,
+    all: ReadAssessment,
+    kind: MeteredRead['kind'],
+  ): Promise<ReadOutcome | undefined> {
+    const state = all.response === 'suspend' ? 'suspended' : all.response === 'step-up' ? 'held' : undefined;
+    if (!state) return undefined;
+    const reason = describe(all, kind);
+    await this.#enter(trx, device, at, { state, reason });
+    return { served: false, state, reason, since: at, changed: true, assessment: all };
+  }
+
   async #meterIn(trx: Trx, read: MeteredRead): Promise<ReadOutcome> {
     const row = await lockedRow(trx, this.#ctx.dialect, read.device, read.org, read.at);
-    if (row.state !== 'active') {
-      const { reason, state, since } = stopped(row) as Extract<RequestOutcome, { allowed: false }>;
-      return { served: false, state, reason, since, changed: false, assessment: { response: 'none' } };
-    }
+    if (row.state !== 'active') return stoppedRead(row);
     const era = Number(row.era);
     await trx
       .insertInto('watch_reads')
@@ -278,13 +349,8 @@ export class SqlWatch implements WatchStore {
     const scored = await scoreFindings(trx, read.device, era, read.at, await readFindings(trx, read));
 
     // The read count first: a scrape is named as one even when a signal fires with it.
-    const countStop =
-      all.response === 'suspend' ? 'suspended' : all.response === 'step-up' ? 'held' : undefined;
-    if (countStop) {
-      const reason = describe(all, read.kind);
-      await this.#enter(trx, read.device, read.at, { state: countStop, reason });
-      return { served: false, state: countStop, reason, since: read.at, changed: true, assessment: all };
-    }
+    const countStop = await this.#stopOnCount(trx, read.device, read.at, all, read.kind);
+    if (countStop) return countStop;
     const stop = await this.#stopFor(trx, row, read.at, scored);
     if (stop) {
       return {
@@ -354,6 +420,12 @@ export class SqlWatch implements WatchStore {
   }
 }
 
+/** A read (or listing) by a device already stopped: refused, and no new event. */
+function stoppedRead(row: DeviceRow): ReadOutcome {
+  const { reason, state, since } = stopped(row) as Extract<RequestOutcome, { allowed: false }>;
+  return { served: false, state, reason, since, changed: false, assessment: { response: 'none' } };
+}
+
 function stopped(row: DeviceRow): RequestOutcome {
   return {
     allowed: false,
@@ -364,10 +436,14 @@ function stopped(row: DeviceRow): RequestOutcome {
   };
 }
 
-const KIND_WORDS = { cable: 'cables', attachment: 'attachments', listing: 'reads' } as const;
+const KIND_WORDS = {
+  cable: 'cables read',
+  attachment: 'attachments read',
+  listing: 'subjects listed',
+} as const;
 
 function describe(assessment: ReadAssessment, kind: MeteredRead['kind']): string {
   if (assessment.response === 'none') return '';
   const reads = Math.round(assessment.reads);
-  return `${reads} ${KIND_WORDS[kind]} read in a ${assessment.window} (limit ${assessment.limit})`;
+  return `${reads} ${KIND_WORDS[kind]} in a ${assessment.window} (limit ${assessment.limit})`;
 }

@@ -12,6 +12,7 @@
  *   written with its tree nodes in the same transaction (docs/design.md §8; see `log`).
  */
 import type { Addressee } from '../../core/cable/cable-header.ts';
+import type { DeliveryStore } from './delivery-store.ts';
 import type { LogStore } from './log-store.ts';
 import type { Dialect } from './migrations.ts';
 import type { ProcedureStore, SilenceActRecord } from './procedure-store.ts';
@@ -31,6 +32,9 @@ export interface AuditRecord {
  * committed, throws to refuse the read. docs/design.md §8: there is no unlogged read.
  */
 export type RecordRead = () => Promise<void>;
+
+/** Puts a listing of subjects on record before it is served: as RecordRead, for the cables listed. */
+export type RecordListing = (listed: readonly ListedSummary[]) => Promise<void>;
 
 export interface StoredAuditEvent {
   readonly seq: number;
@@ -103,6 +107,8 @@ export interface NewCable {
   readonly header: Uint8Array;
   readonly signature: Uint8Array;
   readonly content: Uint8Array;
+  /** Format 4's sealed summary, served when an inbox lists subjects. */
+  readonly summary?: Uint8Array;
   /** `cableHash(header, signature)`. */
   readonly hash: Uint8Array;
   readonly classification: string;
@@ -209,10 +215,23 @@ export interface AckRecord {
   readonly user: string;
   readonly device: string;
   readonly at: number;
+  /** The leaf of its `cable.acknowledged` event (absent on rows from before it was kept). */
+  readonly leaf?: number;
 }
 
 export interface FetchedCable {
   readonly content: Uint8Array;
+  /** Format 4's sealed summary; absent before format 4. */
+  readonly summary?: Uint8Array;
+  readonly wrap: WrapRecord;
+}
+
+/** A cable's sealed summary with one device's wrap: what listing its subject serves. */
+export interface ListedSummary {
+  readonly seq: number;
+  readonly id: string;
+  readonly org: string;
+  readonly summary: Uint8Array;
   readonly wrap: WrapRecord;
 }
 
@@ -226,6 +245,8 @@ export interface Store {
   readonly watch: WatchStore;
   /** The Presidency and the silence procedure's acts and outcomes (procedure-store.ts). */
   readonly procedures: ProcedureStore;
+  /** First fetches per organisation and escalations by precedence (delivery-store.ts). */
+  readonly deliveries: DeliveryStore;
 
   /** Directory entries from index `from`, in order. */
   directoryEntries(from: number): Promise<DirectoryRow[]>;
@@ -263,6 +284,13 @@ export interface Store {
    */
   fetchCable(seq: number, device: string, record: RecordRead): Promise<FetchedCable | undefined>;
   inbox(query: InboxQuery): Promise<InboxRow[]>;
+  /**
+   * The sealed summaries of those of `ids` that `device` holds a wrap for and that have one
+   * (format 4), in the order asked, once `record` has put the listing on record (it commits
+   * the `cable.listed` event and may refuse by throwing: server/watch/meter-listing.ts);
+   * empty, and `record` not called, when there is none to serve.
+   */
+  summaries(device: string, ids: readonly string[], record: RecordListing): Promise<ListedSummary[]>;
 
   /**
    * Stores an encrypted attachment under its digest with its `attachment.uploaded` event,

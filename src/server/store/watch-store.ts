@@ -30,7 +30,7 @@ import type { AuditRecord } from './store.ts';
 /** A device's watch state (only an `active` device reads), as the API names it. */
 export { WATCH_STATES, type WatchState };
 
-/** What a read is: a cable's content, an attachment, or a page of listed headers. */
+/** What a read is: a cable's content, an attachment, or a listing of subjects. */
 export const READ_KINDS = ['cable', 'attachment', 'listing'] as const;
 export type ReadKind = (typeof READ_KINDS)[number];
 
@@ -67,6 +67,23 @@ export interface MeteredRead {
    * The audit events to write for this read once its outcome is known: the fetch event when
    * it is served, the watch's events when the state changes or officers are alerted.
    */
+  readonly events: (outcome: ReadOutcome) => readonly AuditRecord[];
+}
+
+/**
+ * A listing of subjects (format 4's sealed summaries) to put on record: counted once per
+ * cable and device against the listing thresholds (core/watch/read-thresholds.ts). No
+ * signal is scored: listing runs on its own whenever an inbox syncs, at any hour, so the
+ * hours, archive and canary signals belong to opening a cable.
+ */
+export interface MeteredListing {
+  readonly device: string;
+  readonly org: string;
+  readonly role: Role;
+  readonly at: number;
+  /** The cables (their seq) whose subjects are listed. */
+  readonly cables: readonly number[];
+  /** As for a read: the `cable.listed` event when served, the watch's events otherwise. */
   readonly events: (outcome: ReadOutcome) => readonly AuditRecord[];
 }
 
@@ -139,6 +156,8 @@ export type { Canary, WorkingHours };
 export interface WatchStore {
   /** Counts and assesses one read in the transaction that records it; see the header. */
   meterRead(read: MeteredRead): Promise<ReadOutcome>;
+  /** Counts and assesses a listing of subjects in the transaction that records it. */
+  meterListing(listing: MeteredListing): Promise<ReadOutcome>;
   /** The device's watch state; undefined for a device never metered (active). */
   device(device: string): Promise<DeviceWatch | undefined>;
   /** The watched devices of `org`. */

@@ -13,7 +13,7 @@ const file = JSON.parse(
 };
 
 describe('frozen cable vectors (test/vectors/cables.json)', () => {
-  test('cover 1, 3 and 30 devices, an attachment, and every CableError code', () => {
+  test('cover 1, 3 and 30 devices, an attachment, and every CableError code before format 4', () => {
     const names = file.vectors.map((v) => v.name);
     for (const n of ['1 device', '3 devices', '30 devices', 'with an attachment']) {
       assert.ok(
@@ -22,7 +22,9 @@ describe('frozen cable vectors (test/vectors/cables.json)', () => {
       );
     }
     const codes = new Set(file.vectors.flatMap((v) => ('error' in v.expect ? [v.expect.error] : [])));
-    assert.deepEqual([...codes].sort(), [...CABLE_ERROR_CODES].sort());
+    // SUMMARY_MISMATCH came with format 4; its vector is in cables-v4.json (cable-vectors-v4.test.ts).
+    const before4 = CABLE_ERROR_CODES.filter((code) => code !== 'SUMMARY_MISMATCH');
+    assert.deepEqual([...codes].sort(), [...before4].sort());
   });
 
   for (const v of file.vectors) {

@@ -1,6 +1,6 @@
 /**
  * Hostile input (see hostile-table.ts) for the cable operations: sealing, opening and
- * re-signing a cable, wrapping its key, and sealing and opening attachments. Each argument
+ * re-signing a cable, opening a listed cable's summary, wrapping its key, and sealing and opening attachments. Each argument
  * and each field of a request is replaced in turn; openCable never resolves for one of them.
  */
 import assert from 'node:assert/strict';
@@ -9,9 +9,12 @@ import type { AttachmentDescriptor } from '../../../src/core/cable/cable-content
 import { CableError } from '../../../src/core/cable/cable-error.ts';
 import type { KemPrivateKey, UnwrapRequest, WrapRequest } from '../../../src/core/cable/key-wrap.ts';
 import { unwrapContentKey, wrapContentKey, wrapInfo } from '../../../src/core/cable/key-wrap.ts';
+import type { ListedCable } from '../../../src/core/cable/listed-cable.ts';
+import { decodeListedCable } from '../../../src/core/cable/listed-cable.ts';
 import { openAttachment } from '../../../src/core/cable/open-attachment.ts';
 import type { OpenRequest } from '../../../src/core/cable/open-cable.ts';
 import { openCable } from '../../../src/core/cable/open-cable.ts';
+import { openCableSummary } from '../../../src/core/cable/open-cable-summary.ts';
 import { chunkNonce, rechunk, sealAttachment } from '../../../src/core/cable/seal-attachment.ts';
 import type { SealRequest } from '../../../src/core/cable/seal-cable.ts';
 import { resignCable, sealCable } from '../../../src/core/cable/seal-cable.ts';
@@ -38,6 +41,7 @@ let bruno: FixtureDevice;
 let request: SealRequest;
 let cable: SealedCable;
 let open: OpenRequest;
+let listed: ListedCable;
 let wrap: WrapRequest;
 let unwrap: UnwrapRequest;
 let descriptor: AttachmentDescriptor;
@@ -76,6 +80,15 @@ before(async () => {
     recipient: { device: bruno.id, privateKey: bruno.kem.privateKey as KemPrivateKey },
     expectedPrev: bytes(32, 7),
   };
+  listed = decodeListedCable(
+    toJsonValue({
+      header: cable.header,
+      signature: cable.signature,
+      summary: cable.summary,
+      wrap: cable.wraps.find((w) => w.device === bruno.id),
+    }),
+    'listed',
+  );
   const envelopeHash = bytes(32, 3);
   wrap = {
     cableId: cable.header.id,
@@ -184,6 +197,15 @@ const ROWS: readonly Row[] = [
     call: (recipient) => openCable(cable, { ...open, recipient: recipient as never }),
     errors: CABLE,
     async: true,
+  },
+  // open-cable-summary.ts: every hostile value is refused; `kind` is re-derived.
+  {
+    name: 'openCableSummary',
+    args: () => [listed, { directory: dir, recipient: open.recipient }],
+    call: (l, r) => openCableSummary(l as never, r as never),
+    errors: CABLE,
+    async: true,
+    accepts: (_v, path) => path === '0.kind',
   },
   // key-wrap.ts
   {

@@ -1,5 +1,5 @@
 /**
- * core/cable/rewrap-cable: a format-2 cable sealed at one epoch is re-wrapped for a newer
+ * core/cable/rewrap-cable: a cable of format 2 or later sealed at one epoch is re-wrapped for a newer
  * directory without encrypting its content again: wraps still due are kept byte for byte, a
  * device entitled since gets one, a device revoked since loses its own, and the result passes
  * the cable's checklist at the new epoch. A format-1 cable, or a sender revoked since, is
@@ -70,9 +70,10 @@ describe('rewrapCable', () => {
     const claire = one('fr.claire');
     const late = one('fr.late');
     const directory = await openDirectory(net.root, [...net.entries, await revoke('FR', claire.id)]);
-    assert.equal(cable.header.v, 2);
+    assert.equal(cable.header.v, 4);
     const rewrapped = await rewrapCable({ cable, contentKey, directory, signer: anna.signer });
     assert.deepEqual(rewrapped.content, cable.content);
+    assert.deepEqual(rewrapped.summary, cable.summary);
     assert.equal(rewrapped.header.epoch, directory.epoch);
     assert.ok(rewrapped.header.recipients.includes(late.id));
     assert.ok(!rewrapped.header.recipients.includes(claire.id));
@@ -103,7 +104,10 @@ describe('rewrapCable', () => {
 
   test('a format-1 cable binds its epoch and is refused: UNSUPPORTED_SUITE', async () => {
     const { net, anna, cable, contentKey } = await setup();
-    const v1 = await resignCable({ ...cable, header: { ...cable.header, v: 1 } }, { serial: 1 }, anna.signer);
+    // A format-1 header has no sealed summary.
+    const { summaryHash: _hash, ...header } = cable.header;
+    const { summary: _summary, ...rest } = cable;
+    const v1 = await resignCable({ ...rest, header: { ...header, v: 1 } }, { serial: 1 }, anna.signer);
     const directory = await openDirectory(net.root, net.entries);
     await assert.rejects(
       rewrapCable({ cable: v1, contentKey, directory, signer: anna.signer }),

@@ -277,6 +277,21 @@ describe('hostile input to the decoders and encoders of the cable model', () => 
     }
   });
 
+  test('a decoded header cannot be changed after its checks, so the encoders need not check it again', () => {
+    const decoded = decodeCableHeader(JSON.parse(new TextDecoder().decode(encodeHeader(header))), 'header');
+    assert.throws(() => {
+      (decoded as { serial: number }).serial = 0;
+    }, TypeError);
+    assert.throws(() => (decoded.recipients as string[]).reverse(), TypeError);
+    assert.throws(() => {
+      (decoded.sender as { device: string }).device = 'x';
+    }, TypeError);
+    assert.throws(() => {
+      (decoded.distribution[0] as { org: string }).org = 'x';
+    }, TypeError);
+    assert.deepEqual(encodeHeader(decoded), encodeHeader(header));
+  });
+
   test('a decoder refuses a field path that is not a string', () => {
     assert.throws(
       () => decodeSealedCable(cableJson, Symbol('f') as never),

@@ -21,6 +21,7 @@ import {
 import cables from '../../vectors/cables.json' with { type: 'json' };
 import cablesV2 from '../../vectors/cables-v2.json' with { type: 'json' };
 import cablesV3 from '../../vectors/cables-v3.json' with { type: 'json' };
+import cablesV4 from '../../vectors/cables-v4.json' with { type: 'json' };
 import hpke from '../../vectors/hpke-rfc9180.json' with { type: 'json' };
 import xwing from '../../vectors/xwing.json' with { type: 'json' };
 
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     ...cables.vectors,
     ...cablesV2.vectors,
     ...cablesV3.vectors,
+    ...cablesV4.vectors,
   ] as unknown as CableVector[];
   const results = [
     ...(await checkHpkeVectors(hpke.vectors as never)),

@@ -64,15 +64,19 @@ for (const backend of await backends()) {
         const response = await t.api.get(`/api/v1/cables/${id}/acks`, { as: device(t.network, name) });
         assert.equal(response.status, 200, response.text);
         assert.deepEqual(response.json.items, [
-          { org: 'CY', role: 'info', acknowledged: false },
+          { org: 'CY', role: 'info', acknowledged: false, overdue: false },
           {
             org: 'FR',
             role: 'action',
             acknowledged: true,
             by: { user: 'fr.claire', device: device(t.network, 'fr.claire').id },
             at: T0,
+            overdue: false,
           },
         ]);
+        // A ROUTINE cable has no deadline.
+        assert.equal(response.json.precedence, 'ROUTINE');
+        assert.equal(response.json.limit, undefined);
       }
       const addressee = await t.api.get(`/api/v1/cables/${id}/acks`, { as: device(t.network, 'fr.claire') });
       assert.equal(addressee.status, 403);

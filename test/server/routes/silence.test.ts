@@ -363,7 +363,8 @@ for (const backend of await backends()) {
             async () => {},
           ),
       });
-      assert.equal(sent.header.v, 3);
+      // Format 4: the silence act and the sealed summary.
+      assert.equal(sent.header.v, 4);
       assert.equal(sent.header.silence, 'object');
       assert.ok(sent.header.epoch > stale.directory.epoch);
       assert.ok(!sent.header.recipients.includes(second.id), 'the revoked device got no wrap');

@@ -390,6 +390,18 @@ for (const backend of await backends()) {
       assert.equal(await store.consumeNonce('k', 'nonce-aaaaaaaaaaaaaaaa', T0 + 200, T0 + 61), true);
     });
 
+    test('nonces taken at once are each answered, and a nonce sent twice together is taken once', async () => {
+      // Requests arriving together share one group commit: each still gets its own answer.
+      const taken = await Promise.all([
+        store.consumeNonce('k', 'nonce-together-aaaaaaa', T0 + 60, T0),
+        store.consumeNonce('k', 'nonce-together-bbbbbbb', T0 + 60, T0),
+        store.consumeNonce('k', 'nonce-together-aaaaaaa', T0 + 60, T0),
+        store.consumeNonce('other', 'nonce-together-aaaaaaa', T0 + 60, T0),
+      ]);
+      assert.deepEqual(taken, [true, true, false, true]);
+      assert.equal(await store.consumeNonce('k', 'nonce-together-bbbbbbb', T0 + 60, T0 + 1), false);
+    });
+
     test('the database itself refuses to change or delete an audit event', async () => {
       await store.appendAudit(audit());
       assert.ok(await rawStatement(database, "UPDATE audit_events SET type = 'x'"));

@@ -6,7 +6,7 @@
  * Valise uses it only as the classical baseline of the seal benchmark and for the RFC vectors.
  */
 import { concatBytes } from '../../encoding/bytes.ts';
-import { HkdfSha256 } from './hkdf-sha256.ts';
+import { type HkdfSha256Kdf, hkdfSha256 } from './hkdf-sha256.ts';
 import {
   MAX_LABELED_INPUT_LENGTH,
   ownValue,
@@ -48,9 +48,9 @@ function keyPairOf(pair: X25519KeyPair): KemKeyPair<DhkemX25519PrivateKey> {
 }
 
 /** RFC 9180 §7.1.3 DeriveKeyPair for X25519: no rejection sampling, the scalar is clamped on use. */
-async function derive(ikm: Uint8Array, extractable: boolean): Promise<X25519KeyPair> {
-  const dkpPrk = labeledExtract(HkdfSha256, SUITE_ID, EMPTY, 'dkp_prk', ikm);
-  const scalar = labeledExpand(HkdfSha256, SUITE_ID, dkpPrk, 'sk', EMPTY, X25519_KEY_LENGTH);
+async function derive(kdf: HkdfSha256Kdf, ikm: Uint8Array, extractable: boolean): Promise<X25519KeyPair> {
+  const dkpPrk = labeledExtract(kdf, SUITE_ID, EMPTY, 'dkp_prk', ikm);
+  const scalar = labeledExpand(kdf, SUITE_ID, dkpPrk, 'sk', EMPTY, X25519_KEY_LENGTH);
   try {
     return await importX25519(scalar, extractable);
   } finally {
@@ -59,18 +59,19 @@ async function derive(ikm: Uint8Array, extractable: boolean): Promise<X25519KeyP
 }
 
 /** RFC 9180 §4.1 ExtractAndExpand(dh, kem_context). */
-function extractAndExpand(dh: Uint8Array, kemContext: Uint8Array): Uint8Array {
-  const eaePrk = labeledExtract(HkdfSha256, SUITE_ID, EMPTY, 'eae_prk', dh);
-  return labeledExpand(HkdfSha256, SUITE_ID, eaePrk, 'shared_secret', kemContext, N_SECRET);
+function extractAndExpand(kdf: HkdfSha256Kdf, dh: Uint8Array, kemContext: Uint8Array): Uint8Array {
+  const eaePrk = labeledExtract(kdf, SUITE_ID, EMPTY, 'eae_prk', dh);
+  return labeledExpand(kdf, SUITE_ID, eaePrk, 'shared_secret', kemContext, N_SECRET);
 }
 
 /** The encapsulation from an X25519 exchange: enc = pkE, shared secret per RFC 9180 §4.1. */
 function encapsulationOf(
+  kdf: HkdfSha256Kdf,
   exchange: { publicKey: Uint8Array; sharedSecret: Uint8Array },
   recipient: Uint8Array,
 ): KemEncapsulation {
   const enc = exchange.publicKey;
-  const sharedSecret = extractAndExpand(exchange.sharedSecret, concatBytes(enc, recipient));
+  const sharedSecret = extractAndExpand(kdf, exchange.sharedSecret, concatBytes(enc, recipient));
   exchange.sharedSecret.fill(0);
   return { sharedSecret, enc };
 }
@@ -92,6 +93,8 @@ function checkPrivateKey(value: unknown, argumentName: unknown = 'privateKey'): 
  */
 export class DhkemX25519Kem implements Kem<DhkemX25519PrivateKey> {
   readonly #primitives: Primitives;
+  /** HKDF on the same primitives: the KEM's extract-and-expand runs once per wrap. */
+  readonly #kdf: HkdfSha256Kdf;
   readonly id = KEM_ID;
   readonly name = 'DHKEM(X25519, HKDF-SHA256)';
   readonly publicKeyLength = X25519_KEY_LENGTH;
@@ -102,6 +105,7 @@ export class DhkemX25519Kem implements Kem<DhkemX25519PrivateKey> {
 
   constructor(primitives: Primitives) {
     this.#primitives = primitives;
+    this.#kdf = hkdfSha256(primitives);
     Object.freeze(this);
   }
 
@@ -115,7 +119,7 @@ export class DhkemX25519Kem implements Kem<DhkemX25519PrivateKey> {
 
   async deriveKeyPair(ikm: Uint8Array, options?: KeyOptions): Promise<KemKeyPair<DhkemX25519PrivateKey>> {
     const input = requireBytes(ikm, 'ikm', { min: X25519_KEY_LENGTH, max: MAX_LABELED_INPUT_LENGTH });
-    return keyPairOf(await derive(input, requireExtractable(options)));
+    return keyPairOf(await derive(this.#kdf, input, requireExtractable(options)));
   }
 
   importPublicKey(publicKey: Uint8Array): Uint8Array {
@@ -144,15 +148,19 @@ export class DhkemX25519Kem implements Kem<DhkemX25519PrivateKey> {
   async encapsulate(publicKey: Uint8Array): Promise<KemEncapsulation> {
     const recipient = this.importPublicKey(publicKey);
     // RFC 9180 §7.1.4: an all-zero DH output (low-order recipient key) aborts the encapsulation.
-    return encapsulationOf(await this.#primitives.x25519Ephemeral(recipient, 'BAD_KEY'), recipient);
+    return encapsulationOf(
+      this.#kdf,
+      await this.#primitives.x25519Ephemeral(recipient, 'BAD_KEY'),
+      recipient,
+    );
   }
 
   async encapsulateDerand(publicKey: Uint8Array, seed: Uint8Array): Promise<KemEncapsulation> {
     const recipient = this.importPublicKey(publicKey);
     const ikm = requireBytes(seed, 'seed', { min: X25519_KEY_LENGTH, max: MAX_LABELED_INPUT_LENGTH });
-    const ephemeral = await derive(ikm, false);
+    const ephemeral = await derive(this.#kdf, ikm, false);
     const sharedSecret = await x25519(ephemeral.privateKey, recipient, 'BAD_KEY');
-    return encapsulationOf({ publicKey: ephemeral.publicKey, sharedSecret }, recipient);
+    return encapsulationOf(this.#kdf, { publicKey: ephemeral.publicKey, sharedSecret }, recipient);
   }
 
   async decapsulate(enc: Uint8Array, privateKey: DhkemX25519PrivateKey): Promise<Uint8Array> {
@@ -160,7 +168,7 @@ export class DhkemX25519Kem implements Kem<DhkemX25519PrivateKey> {
     const recipient = checkPrivateKey(privateKey);
     // RFC 9180 §7.1.4: the recipient refuses an all-zero DH output.
     const dh = await x25519(recipient.x25519, ephemeral, 'BAD_ENCAPSULATION');
-    const sharedSecret = extractAndExpand(dh, concatBytes(ephemeral, recipient.publicKey));
+    const sharedSecret = extractAndExpand(this.#kdf, dh, concatBytes(ephemeral, recipient.publicKey));
     dh.fill(0);
     return sharedSecret;
   }

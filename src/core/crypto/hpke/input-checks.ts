@@ -40,28 +40,35 @@ export interface ByteRule {
   readonly code?: CryptoErrorCode;
 }
 
-function readRule(rule: unknown): {
+interface ReadRule {
   exact: number | undefined;
   min: number | undefined;
   max: number | undefined;
   code: CryptoErrorCode;
-} {
+}
+
+/** No rule: what `requireBytes` reads when its caller gives none (most calls). */
+const NO_RULE: ReadRule = { exact: undefined, min: undefined, max: undefined, code: 'BAD_ARGUMENT' };
+
+function ruleSize(source: object, key: string): number | undefined {
+  const value = ownValue(source, key);
+  return typeof value === 'number' ? value : undefined;
+}
+
+function readRule(rule: unknown): ReadRule {
+  if (rule === undefined) return NO_RULE;
   const source = typeof rule === 'object' && rule !== null ? rule : {};
-  const size = (key: string): number | undefined => {
-    const value = ownValue(source, key);
-    return typeof value === 'number' ? value : undefined;
-  };
   const code = ownValue(source, 'code');
   return {
-    exact: size('length'),
-    min: size('min'),
-    max: size('max'),
+    exact: ruleSize(source, 'length'),
+    min: ruleSize(source, 'min'),
+    max: ruleSize(source, 'max'),
     code: CRYPTO_ERROR_CODES.includes(code as CryptoErrorCode) ? (code as CryptoErrorCode) : 'BAD_ARGUMENT',
   };
 }
 
 /** Checks that `value` is a Uint8Array within the rule and returns a private copy of it. */
-export function requireBytes(value: unknown, name: string, rule: ByteRule = {}): Uint8Array<ArrayBuffer> {
+export function requireBytes(value: unknown, name: string, rule?: ByteRule): Uint8Array<ArrayBuffer> {
   const label = nameOf(name);
   if (!isBytes(value)) {
     throw new CryptoError('BAD_ARGUMENT', `${label} must be a Uint8Array, got ${describe(value)}`);

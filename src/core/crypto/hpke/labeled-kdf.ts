@@ -12,6 +12,31 @@ import type { Kdf } from './kdf.ts';
 
 const VERSION_LABEL = utf8('HPKE-v1');
 
+/**
+ * The labels of RFC 9180 §4–§7 this folder uses, encoded once: a wrap runs eight labelled
+ * steps, and encoding the same ASCII each time showed in profiles. Any other label is encoded
+ * per call. The bytes are never handed out: callers only concatenate them.
+ */
+const LABEL_BYTES: ReadonlyMap<string, Uint8Array> = new Map(
+  [
+    'psk_id_hash',
+    'info_hash',
+    'secret',
+    'key',
+    'base_nonce',
+    'exp',
+    'sec',
+    'eae_prk',
+    'shared_secret',
+    'dkp_prk',
+    'sk',
+  ].map((label) => [label, utf8(label)]),
+);
+
+function labelBytes(label: string): Uint8Array {
+  return LABEL_BYTES.get(label) ?? utf8(label);
+}
+
 /** RFC 9180 §4.1: suite_id = concat("KEM", I2OSP(kem_id, 2)). */
 export function kemSuiteId(kemId: number): Uint8Array {
   return concatBytes(utf8('KEM'), i2osp(requireInteger(kemId, 'kemId', 0, 0xffff), 2));
@@ -45,7 +70,7 @@ export function labeledExtract(
 ): Uint8Array {
   const suite = checkCall(kdf, suiteId, label);
   const input = requireBytes(ikm, 'ikm');
-  return kdf.extract(requireBytes(salt, 'salt'), concatBytes(VERSION_LABEL, suite, utf8(label), input));
+  return kdf.extract(requireBytes(salt, 'salt'), concatBytes(VERSION_LABEL, suite, labelBytes(label), input));
 }
 
 export function labeledExpand(
@@ -60,5 +85,5 @@ export function labeledExpand(
   const context = requireBytes(info, 'info');
   // I2OSP(L, 2) is why L < 65536; HKDF itself stops at 255 * Nh, which is lower.
   const size = requireInteger(length, 'length', 0, 255 * kdf.hashLength);
-  return kdf.expand(prk, concatBytes(i2osp(size, 2), VERSION_LABEL, suite, utf8(label), context), size);
+  return kdf.expand(prk, concatBytes(i2osp(size, 2), VERSION_LABEL, suite, labelBytes(label), context), size);
 }

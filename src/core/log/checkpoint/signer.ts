@@ -21,13 +21,23 @@ export interface Signer {
 }
 
 function makeSigner(type: SignatureType, name: string, privateKey: CryptoKey, publicKey: Uint8Array): Signer {
-  checkKeyName(name);
   if (!isEd25519SigningKey(privateKey)) {
     throw new CheckpointError(
       'INVALID_KEY',
       'the private key must be an Ed25519 CryptoKey usable for signing',
     );
   }
+  return signerOver(type, name, publicKey, (message) => signEd25519(privateKey, message));
+}
+
+function signerOver(
+  type: SignatureType,
+  name: string,
+  publicKey: Uint8Array,
+  sign: (message: Uint8Array) => Promise<Uint8Array>,
+): Signer {
+  checkKeyName(name);
+  if (typeof sign !== 'function') throw new CheckpointError('INVALID_KEY', 'sign must be a function');
   if (!isEd25519PublicKey(publicKey)) {
     throw new CheckpointError('INVALID_KEY', 'the public key must be 32 bytes (RFC 8032)');
   }
@@ -38,7 +48,7 @@ function makeSigner(type: SignatureType, name: string, privateKey: CryptoKey, pu
     get publicKey() {
       return ownPublicKey.slice();
     },
-    sign: (message: Uint8Array) => signEd25519(privateKey, message),
+    sign,
   });
 }
 
@@ -50,4 +60,15 @@ export function ed25519Signer(name: string, privateKey: CryptoKey, publicKey: Ui
 /** A witness's cosigner: key ID with type 0x04 (C2SP tlog-cosignature); use it with `cosign`. */
 export function cosignatureSigner(name: string, privateKey: CryptoKey, publicKey: Uint8Array): Signer {
   return makeSigner(SIGNATURE_TYPES.cosignatureV1, name, privateKey, publicKey);
+}
+
+/**
+ * A witness's cosigner over a key held elsewhere (a key agent that signs raw Ed25519 for the
+ * device): the same key ID; `sign` must be Ed25519 with the key of `publicKey`.
+ */
+export function delegatedCosignatureSigner(
+  name: string,
+  signer: { readonly publicKey: Uint8Array; sign(message: Uint8Array): Promise<Uint8Array> },
+): Signer {
+  return signerOver(SIGNATURE_TYPES.cosignatureV1, name, signer.publicKey, (message) => signer.sign(message));
 }
