@@ -2,7 +2,8 @@
  * Sealing over fan-out workers in headless Chromium (docs/design.md §12, "Sealing for many
  * devices"): a cable for 150 devices, wrapped partly by the calling worker and partly by the
  * app's wrap-worker.ts, opens on every recipient's device, on WebCrypto's ML-KEM path and on
- * the portable one; a fan-out worker that cannot load leaves its share to the calling worker.
+ * the portable one; a fan-out worker that cannot load leaves its share to the calling worker,
+ * and one that answers wraps for other devices fails the cable (WRAP_INVALID).
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -34,6 +35,11 @@ test('a cable sealed over fan-out workers opens on every recipient device, on bo
   const files = new Map<string, Uint8Array | string>([
     ['/fan-out.js', await bundle(join(import.meta.dirname, 'browser', 'fan-out-entry.ts'))],
     ['/wrap-worker.js', await bundle(join(import.meta.dirname, '../../src/web/wrap-worker.ts'))],
+    // A fan-out worker that answers each share with wraps for a device of its own choosing.
+    [
+      '/liar.js',
+      "postMessage({ ready: true }); onmessage = (e) => postMessage({ id: e.data.id, wraps: e.data.devices.map(() => ({ device: 'mallory', enc: new Uint8Array(1120), key: new Uint8Array(48) })) });",
+    ],
     [
       '/page.js',
       "new Worker('/fan-out.js', { type: 'module' }).onmessage = (e) => { window.valiseFanOut = e.data; };",

@@ -2,7 +2,8 @@
  * Runs in a dedicated worker of headless Chromium, as the app's device worker does: seals a
  * cable for 150 devices over fan-out workers (src/web/wrap-fan-out.ts, with the app's
  * wrap-worker.ts served as /wrap-worker.js), then opens it on every recipient's
- * non-extractable key (WebCrypto's ML-KEM path) and on some with the portable path. Posts
+ * non-extractable key (WebCrypto's ML-KEM path) and on some with the portable path; then
+ * with a fan-out worker that cannot load, and one that answers for other devices. Posts
  * what it saw to the page.
  */
 
@@ -33,6 +34,8 @@ export interface FanOutResult {
   readonly bodiesMatch: boolean;
   readonly brokenWorkerOpened: boolean;
   readonly secondOpened: boolean;
+  /** The error code of a cable one of whose fan-out workers answered for other devices. */
+  readonly liarError: string;
   readonly error?: string;
 }
 
@@ -224,7 +227,37 @@ async function run(): Promise<FanOutResult> {
       })
     ).content.body === body;
 
+  // A fan-out worker that answers wraps for other devices fails the cable: nothing is sent.
+  let liarError = '';
+  let liarAnswered = () => {};
+  const liarSpoke = new Promise<void>((resolve) => {
+    liarAnswered = resolve;
+  });
+  try {
+    await seal(
+      new FanOutWrapper({
+        local: {
+          async wrap(requests) {
+            await Promise.race([liarSpoke, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+            return inThread.wrap(requests);
+          },
+        },
+        workers: 1,
+        minDevices: 100,
+        start: () => {
+          const worker = new Worker('/liar.js');
+          worker.addEventListener('message', () => liarAnswered());
+          return worker;
+        },
+      }),
+      body,
+    );
+  } catch (error) {
+    liarError = (error as { code?: string }).code ?? String(error);
+  }
+
   return {
+    liarError,
     wraps: cable.wraps.length,
     fanOutShares,
     localShares,
