@@ -26,10 +26,10 @@
  * serial and prev for each copy (as bench/ingest.ts does), written through the store. The
  * inbox lists and verifies headers only; the copies' wraps would not open, and are never opened.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { brotliCompressSync } from 'node:zlib';
 import { build } from 'esbuild';
 import type { CableHeader } from '../src/core/cable/cable-header.ts';
@@ -419,44 +419,49 @@ async function workerFigures(log: (line: string) => void): Promise<Record<string
 
 export async function run(log: (line: string) => void): Promise<Record<string, number | null>> {
   const appDir = buildWebApp();
-  const first_load_kb = firstLoadKb(appDir);
-  log(`first load: ${first_load_kb} KB (Brotli: HTML, JS including the device worker, CSS)`);
-  const figures = await workerFigures(log);
-
-  const node = await startWebNode({ appDir });
-  const browser = await launchChromium();
   try {
-    const de = await officerDevice(node, 'de.officer');
-    const fr = await officerDevice(node, 'fr.officer');
-    const claire = await newPerson(browser);
-    await enrol(claire, node.links.get('fr.claire')!);
-    await approveFromNode(node, fr, 'fr.claire');
-    await signIn(claire, node.origin);
-    log(`filling an inbox of ${INBOX} cables…`);
-    await fillInbox(node, de, log);
+    const first_load_kb = firstLoadKb(appDir);
+    log(`first load: ${first_load_kb} KB (Brotli: HTML, JS including the device worker, CSS)`);
+    const figures = await workerFigures(log);
 
-    const synced = claire.page.locator('[data-testid="sync-state"]', { hasText: `${INBOX} cables` });
-    let t = performance.now();
-    await claire.page.reload();
-    await synced.waitFor({ timeout: 600_000 });
-    const inbox_first_sync_ms = Math.round(performance.now() - t);
-    log(`first sync of ${INBOX} headers (fetched and verified in the worker): ${inbox_first_sync_ms} ms`);
-    await claire.page.waitForTimeout(1000); // the snapshot is written after a quiet moment
+    const node = await startWebNode({ appDir });
+    const browser = await launchChromium();
+    try {
+      const de = await officerDevice(node, 'de.officer');
+      const fr = await officerDevice(node, 'fr.officer');
+      const claire = await newPerson(browser);
+      await enrol(claire, node.links.get('fr.claire')!);
+      await approveFromNode(node, fr, 'fr.claire');
+      await signIn(claire, node.origin);
+      log(`filling an inbox of ${INBOX} cables…`);
+      await fillInbox(node, de, log);
 
-    const opens: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      t = performance.now();
+      const synced = claire.page.locator('[data-testid="sync-state"]', { hasText: `${INBOX} cables` });
+      let t = performance.now();
       await claire.page.reload();
-      await claire.page.locator('[data-testid="inbox-row"]').first().waitFor({ timeout: 120_000 });
-      opens.push(performance.now() - t);
+      await synced.waitFor({ timeout: 600_000 });
+      const inbox_first_sync_ms = Math.round(performance.now() - t);
+      log(`first sync of ${INBOX} headers (fetched and verified in the worker): ${inbox_first_sync_ms} ms`);
+      await claire.page.waitForTimeout(1000); // the snapshot is written after a quiet moment
+
+      const opens: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        t = performance.now();
+        await claire.page.reload();
+        await claire.page.locator('[data-testid="inbox-row"]').first().waitFor({ timeout: 120_000 });
+        opens.push(performance.now() - t);
+      }
+      const inbox_open_ms = Math.round(Math.min(...opens));
+      log(
+        `inbox of ${INBOX} opened again from the local snapshot (reload → first row): ${opens.map((o) => Math.round(o)).join(', ')} ms`,
+      );
+      return { inbox_open_ms, inbox_first_sync_ms, ...figures, first_load_kb };
+    } finally {
+      await browser.close();
+      await node.stop();
     }
-    const inbox_open_ms = Math.round(Math.min(...opens));
-    log(
-      `inbox of ${INBOX} opened again from the local snapshot (reload → first row): ${opens.map((o) => Math.round(o)).join(', ')} ms`,
-    );
-    return { inbox_open_ms, inbox_first_sync_ms, ...figures, first_load_kb };
   } finally {
-    await browser.close();
-    await node.stop();
+    // buildWebApp's folder is the caller's to remove.
+    rmSync(dirname(appDir), { recursive: true, force: true });
   }
 }
