@@ -11,7 +11,7 @@
  * Monday at 10:00 on Tuesday at 10:00.
  */
 import { EncodingError } from '../encoding/encoding-error.ts';
-import type { Weekday, WorkingHours } from '../watch/working-hours.ts';
+import { localClock, type WorkingHours } from '../watch/working-hours.ts';
 import type { Precedence } from './precedence.ts';
 
 export const LIMIT_UNITS = ['minutes', 'hours', 'working-days'] as const;
@@ -116,7 +116,7 @@ export function afterWorkingTime(hours: WorkingHours, from: number, seconds: num
   let left = seconds;
   // 30 working days fit in well under a year of days; the bound only stops a broken clock.
   for (let step = 0; step < 4000; step++) {
-    const { day, second } = local(at);
+    const { day = 'sun', second } = local(at);
     const start = hours.start * 60;
     const end = hours.end * 60;
     if (hours.days.includes(day) && second >= start && second < end) {
@@ -130,34 +130,4 @@ export function afterWorkingTime(hours: WorkingHours, from: number, seconds: num
     }
   }
   return at;
-}
-
-const WEEKDAY_OF: Readonly<Record<string, Weekday>> = {
-  Mon: 'mon',
-  Tue: 'tue',
-  Wed: 'wed',
-  Thu: 'thu',
-  Fri: 'fri',
-  Sat: 'sat',
-  Sun: 'sun',
-};
-
-/** The weekday and the second of the local day at a Unix second, in `timeZone`. */
-function localClock(timeZone: string): (at: number) => { day: Weekday; second: number } {
-  const format = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  });
-  return (at) => {
-    const parts = format.formatToParts(new Date(at * 1000));
-    const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '0';
-    return {
-      day: WEEKDAY_OF[part('weekday')] ?? 'sun',
-      second: Number(part('hour')) * 3600 + Number(part('minute')) * 60 + Number(part('second')),
-    };
-  };
 }

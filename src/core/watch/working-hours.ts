@@ -72,17 +72,34 @@ const WEEKDAY_OF: Readonly<Record<string, Weekday>> = {
   Sun: 'sun',
 };
 
-/** True when Unix second `at` falls inside `hours`, in their time zone. */
-export function withinWorkingHours(hours: WorkingHours, at: number): boolean {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: hours.timeZone,
+/**
+ * A reader of the weekday and the second of the local day at a Unix second, in `timeZone`
+ * (the formatter is built once, for callers that read many instants). The day is undefined
+ * only if `Intl` names a weekday this module does not know.
+ */
+export function localClock(timeZone: string): (at: number) => { day: Weekday | undefined; second: number } {
+  const format = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
     weekday: 'short',
     hour: '2-digit',
     minute: '2-digit',
+    second: '2-digit',
     hourCycle: 'h23',
-  }).formatToParts(new Date(at * 1000));
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const day = WEEKDAY_OF[part('weekday')];
-  const minute = Number(part('hour')) * 60 + Number(part('minute'));
-  return day !== undefined && hours.days.includes(day) && minute >= hours.start && minute < hours.end;
+  });
+  return (at) => {
+    const parts = format.formatToParts(new Date(at * 1000));
+    const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '0';
+    return {
+      day: WEEKDAY_OF[part('weekday')],
+      second: Number(part('hour')) * 3600 + Number(part('minute')) * 60 + Number(part('second')),
+    };
+  };
+}
+
+/** True when Unix second `at` falls inside `hours`, in their time zone. */
+export function withinWorkingHours(hours: WorkingHours, at: number): boolean {
+  const { day, second } = localClock(hours.timeZone)(at);
+  return (
+    day !== undefined && hours.days.includes(day) && second >= hours.start * 60 && second < hours.end * 60
+  );
 }
