@@ -9,12 +9,10 @@
 import type { AckBoard, AckStatus } from '../../core/api/cable-routes.ts';
 import { dueAt, escalationLimit } from '../../core/cable/escalation.ts';
 import { PRECEDENCES } from '../../core/cable/precedence.ts';
-import { toBase64url } from '../../core/encoding/bytes.ts';
 import { DEFAULT_WORKING_HOURS } from '../../core/watch/working-hours.ts';
 import { unixSeconds } from '../clock.ts';
 import type { Checkpointer } from '../log/checkpointer.ts';
-import { cosignedNote } from '../log/cosigned-note.ts';
-import { inclusionProofs } from '../log/inclusion-proofs.ts';
+import { provenEvents } from '../log/proven-events.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { LogLeaf } from '../store/log-store.ts';
 import type { CableRecord } from '../store/store.ts';
@@ -61,17 +59,11 @@ export async function deliveryBoard(
   for (const leaf of [...leaves].filter((l) => l < checkpoint.size).sort((a, b) => a - b)) {
     read.push(...(await ctx.store.log.leaves(leaf, leaf + 1)));
   }
-  const proven = await inclusionProofs(ctx.store.log, read, (leaf) => leaf.index, checkpoint.size);
   return {
     items,
     precedence,
     ...(limit ? { limit } : {}),
     now,
-    checkpoint: { size: checkpoint.size, note: await cosignedNote(ctx.store, checkpoint) },
-    events: proven.map(({ item, proof }) => ({
-      leaf: item.index,
-      event: new TextDecoder().decode(item.event),
-      proof: proof.map(toBase64url),
-    })),
+    ...(await provenEvents(ctx.store, checkpoint, read)),
   };
 }

@@ -23,8 +23,7 @@ import { actorOf, auditRecord } from '../audit-event.ts';
 import { requireActor } from '../authenticate.ts';
 import { unixSeconds } from '../clock.ts';
 import type { Checkpointer } from '../log/checkpointer.ts';
-import { cosignedNote } from '../log/cosigned-note.ts';
-import { inclusionProofs } from '../log/inclusion-proofs.ts';
+import { provenEvents } from '../log/proven-events.ts';
 import { readParams } from '../read-params.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
@@ -117,7 +116,6 @@ export function silenceRoutes(app: FastifyInstance, ctx: ServerContext, checkpoi
     if (outcome && outcome.leaf < checkpoint.size) {
       leaves.push(...(await ctx.store.log.leaves(outcome.leaf, outcome.leaf + 1)));
     }
-    const proven = await inclusionProofs(ctx.store.log, leaves, (leaf) => leaf.index, checkpoint.size);
     const state = outcome ? 'closed' : withdrawn || now >= deadline ? 'closing' : 'open';
     return {
       procedure: {
@@ -129,12 +127,7 @@ export function silenceRoutes(app: FastifyInstance, ctx: ServerContext, checkpoi
         state,
       },
       now,
-      checkpoint: { size: checkpoint.size, note: await cosignedNote(ctx.store, checkpoint) },
-      events: proven.map(({ item, proof }) => ({
-        leaf: item.index,
-        event: new TextDecoder().decode(item.event),
-        proof: proof.map(toBase64url),
-      })),
+      ...(await provenEvents(ctx.store, checkpoint, leaves)),
       ...(outcome && outcome.leaf < checkpoint.size ? { outcome: outcome.leaf } : {}),
     };
   });
