@@ -11,22 +11,11 @@ import { PRECEDENCES } from '../core/cable/precedence.ts';
 import { CLASSIFICATIONS, MARKINGS } from '../core/identity/classification.ts';
 import type { DeviceClient } from './device-client.ts';
 import type { DirectoryView, Draft, Me, RecipientView } from './device-protocol.ts';
+import { EMPTY_DRAFT } from './draft-fields.ts';
 import { go } from './hash-route.ts';
 import { MEMBER_STATES } from './member-states.ts';
 import { stepUp, withStepUp } from './passkey-prompt.ts';
 import { count, plainWords } from './plain-words.ts';
-
-const EMPTY: Draft = {
-  classification: 'RESTREINT UE',
-  markings: [],
-  precedence: 'ROUTINE',
-  action: [],
-  info: [],
-  groups: [],
-  replyTo: '',
-  subject: '',
-  body: '',
-};
 
 const rank = (level: string) => CLASSIFICATIONS.indexOf(level as (typeof CLASSIFICATIONS)[number]);
 
@@ -58,7 +47,7 @@ export function ComposePage(props: {
       : Promise.resolve(undefined);
     Promise.all([device.call('loadDraft'), device.call('directory'), reply]).then(([saved, dir, start]) => {
       setDirectory(dir);
-      const base = saved ?? EMPTY;
+      const base = saved ?? EMPTY_DRAFT;
       setFloor(start?.floor ? { reference: start.draft.replyTo, level: start.floor } : undefined);
       if (!props.replyTo) setDraft(base);
       else if (start && saved?.replyTo !== start.draft.replyTo) setDraft(start.draft);
@@ -126,7 +115,7 @@ export function ComposePage(props: {
       );
       const result = await withStepUp(device, () => device.call('send', draft, inputs));
       setSent(result);
-      setDraft(EMPTY);
+      setDraft(EMPTY_DRAFT);
       setFiles([]);
     } catch (error) {
       // The draft stays as it was, saved locally.

@@ -1,6 +1,7 @@
 /**
- * The fields of a draft as the compose page holds them (plain strings) read as the cable
- * model's closed sets, refused with INVALID_ARGUMENT naming the choices.
+ * The fields of a draft as the compose page holds them (plain strings): the blank draft a
+ * new cable or a reply starts from, and the fields read as the cable model's closed sets,
+ * refused with INVALID_ARGUMENT naming the choices.
  */
 import { ClientError } from '../client/client-error.ts';
 import { PRECEDENCES, type Precedence } from '../core/cable/precedence.ts';
@@ -11,6 +12,19 @@ import {
   type Marking,
 } from '../core/identity/classification.ts';
 import type { Draft } from './device-protocol.ts';
+
+/** A blank draft: restricted, routine, addressed to nobody. */
+export const EMPTY_DRAFT: Draft = {
+  classification: 'RESTREINT UE',
+  markings: [],
+  precedence: 'ROUTINE',
+  action: [],
+  info: [],
+  groups: [],
+  replyTo: '',
+  subject: '',
+  body: '',
+};
 
 export function classificationOf(value: string): Classification {
   const found = CLASSIFICATIONS.find((c) => c === value);

@@ -17,7 +17,7 @@ import { formatDateTimeGroup } from '../core/encoding/date-time-group.ts';
 import { EncodingError } from '../core/encoding/encoding-error.ts';
 import type { DeviceContext } from './device-context.ts';
 import type { InboxRow, ReplyStart, ThreadEntry } from './device-protocol.ts';
-import { classificationOf } from './draft-fields.ts';
+import { classificationOf, EMPTY_DRAFT } from './draft-fields.ts';
 import type { InboxSnapshot } from './local-archive.ts';
 import { syncInbox } from './sync-inbox.ts';
 import { threadOf } from './thread-of.ts';
@@ -54,17 +54,7 @@ export async function thread(device: DeviceContext, id: string): Promise<readonl
 
 export async function replyDraft(device: DeviceContext, reference: string): Promise<ReplyStart> {
   const canonical = canonicalReference(reference);
-  const empty = {
-    classification: 'RESTREINT UE',
-    markings: [],
-    precedence: 'ROUTINE',
-    action: [],
-    info: [],
-    groups: [],
-    replyTo: canonical,
-    subject: '',
-    body: '',
-  };
+  const empty = { ...EMPTY_DRAFT, replyTo: canonical };
   const { archive } = await device.open();
   const session = await device.fresh();
   const org = session.device.org;
