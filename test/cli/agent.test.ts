@@ -20,6 +20,7 @@ import { XWing } from '../../src/core/crypto/hpke/x-wing.ts';
 import { toBase64url } from '../../src/core/encoding/bytes.ts';
 import type { RunningServer } from './child-processes.ts';
 import { spawnValise, startServer } from './child-processes.ts';
+import { confirmHeldBy, enrolPerson, foundOrganisation } from './found-organisation.ts';
 import { type CliRun, runValise, TEST_PASSPHRASE } from './run-valise.ts';
 
 describe('valise agent', { timeout: 300_000 }, () => {
@@ -44,10 +45,7 @@ describe('valise agent', { timeout: 300_000 }, () => {
   };
 
   /** The officer acts the server held (docs/design.md §5), confirmed by DE's second officer. */
-  const confirmHeld = async (output: Record<string, unknown>) => {
-    const held = Array.isArray(output.held) ? output.held : output.held ? [output.held] : [];
-    for (const act of held as { id: string }[]) await ok('de-so2', ['officer', 'confirm', act.id]);
-  };
+  const confirmHeld = confirmHeldBy(ok, 'de-so2');
 
   /**
    * `agent start --foreground` in this process; resolves once `agent status` answers, with
@@ -75,67 +73,19 @@ describe('valise agent', { timeout: 300_000 }, () => {
       VALISE_NETWORK: 'agent',
       VALISE_ROOT_KEY: rootKey,
     });
-    const orgKeyFile = join(configDir, 'DE-org-key.json');
-    const requested = await ok('de-so', ['org', 'request', 'DE', '--key-file', orgKeyFile]);
-    await ok('authority', [
-      'org',
-      'certify',
-      String(requested.request),
-      '--name',
-      'Auswärtiges Amt',
-      '--accreditation',
-      'RESTREINT UE',
-      '--server',
-      server.url,
-    ]);
-    // Two officers, founded with the organisation key on the day it was certified: the second
-    // confirms the first's command-line acts (docs/design.md §5, "Officer acts").
-    for (const [profile, user] of [
-      ['de-so', 'de.officer'],
-      ['de-so2', 'de.officer.2'],
-    ] as const) {
-      await ok(profile, [
-        'enrol',
-        '--org-key',
-        orgKeyFile,
-        '--user',
-        user,
-        '--name',
-        `Officer ${user}`,
-        '--clearance',
-        'RESTREINT UE',
-        '--server',
-        server.url,
-        '--root',
-        rootKey,
-        '--label',
-        'officer laptop',
-      ]);
-    }
-    const invitation = await ok('de-so', [
-      'invite',
-      '--user',
-      'de.anna',
-      '--name',
-      'Anna Schmidt',
-      '--clearance',
-      'RESTREINT UE',
-    ]);
-    await confirmHeld(invitation);
-    const enrolled = await ok('de-anna', [
-      'enrol',
-      '--server',
-      server.url,
-      '--root',
+    await foundOrganisation(ok, {
+      org: 'DE',
+      name: 'Auswärtiges Amt',
+      configDir,
+      server: server.url,
       rootKey,
-      '--label',
-      'laptop',
-      '--',
-      String(invitation.code),
-    ]);
-    await confirmHeld(
-      await ok('de-so', ['approve', String(enrolled.device), '--code', String(enrolled.comparisonCode)]),
-    );
+    });
+    await enrolPerson(ok, confirmHeld, {
+      officer: 'de-so',
+      profile: 'de-anna',
+      invite: ['--user', 'de.anna', '--name', 'Anna Schmidt', '--clearance', 'RESTREINT UE'],
+      enrol: ['--server', server.url, '--root', rootKey, '--label', 'laptop'],
+    });
   });
   after(async () => {
     await server?.stop();
@@ -245,33 +195,21 @@ describe('valise agent', { timeout: 300_000 }, () => {
   });
 
   test('a service device keeps its key file in clear: it needs no agent, and start says so', async () => {
-    const invitation = await ok('de-so', [
-      'invite',
-      '--user',
-      'de.registry',
-      '--name',
-      'DE registry desk',
-      '--clearance',
-      'RESTREINT UE',
-      '--role',
-      'registry',
-    ]);
-    await confirmHeld(invitation);
-    const enrolled = await ok('de-desk', [
-      'enrol',
-      '--service',
-      '--server',
-      server!.url,
-      '--root',
-      rootKey,
-      '--label',
-      'desk',
-      '--',
-      String(invitation.code),
-    ]);
-    await confirmHeld(
-      await ok('de-so', ['approve', String(enrolled.device), '--code', String(enrolled.comparisonCode)]),
-    );
+    await enrolPerson(ok, confirmHeld, {
+      officer: 'de-so',
+      profile: 'de-desk',
+      invite: [
+        '--user',
+        'de.registry',
+        '--name',
+        'DE registry desk',
+        '--clearance',
+        'RESTREINT UE',
+        '--role',
+        'registry',
+      ],
+      enrol: ['--service', '--server', server!.url, '--root', rootKey, '--label', 'desk'],
+    });
     const start = await valise('de-desk', ['agent', 'start', '--foreground'], NONE);
     assert.equal(start.code, 1);
     assert.match(start.stderr, /^valise: INVALID_ARGUMENT: .*in clear.*no agent/);

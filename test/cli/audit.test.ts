@@ -15,6 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import Sqlite from 'better-sqlite3';
 import type { RunningServer } from './child-processes.ts';
 import { startServer } from './child-processes.ts';
+import { foundOrganisation } from './found-organisation.ts';
 import { runValise } from './run-valise.ts';
 
 describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
@@ -57,54 +58,14 @@ describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
     server = await startServer(serverEnv());
     port = new URL(server.url).port;
     for (const org of ['DE', 'FR']) {
-      const orgKeyFile = join(configDir, `${org}-org-key.json`);
-      const requested = await ok(`${org.toLowerCase()}-so`, [
-        'org',
-        'request',
-        org,
-        '--key-file',
-        orgKeyFile,
-      ]);
-      await ok('authority', [
-        'org',
-        'certify',
-        String(requested.request),
-        '--name',
-        `Ministry ${org}`,
-        '--accreditation',
-        'RESTREINT UE',
-        '--server',
-        server.url,
-      ]);
       const so = `${org.toLowerCase()}-so`;
-      // Two officers, founded with the organisation key on the day it was certified: the
-      // second confirms the first's command-line acts (docs/design.md §5, "Officer acts").
-      for (const [profile, user] of [
-        [so, `${org.toLowerCase()}.officer`],
-        [`${so}2`, `${org.toLowerCase()}.officer.2`],
-      ] as const) {
-        await ok(profile, [
-          'enrol',
-          '--org-key',
-          orgKeyFile,
-          '--user',
-          user,
-          '--name',
-          `Officer ${user}`,
-          '--clearance',
-          'RESTREINT UE',
-          '--server',
-          server.url,
-          '--root',
-          rootKey,
-          '--label',
-          'officer laptop',
-        ]);
-      }
-      const confirmHeld = async (output: Record<string, unknown>) => {
-        const held = Array.isArray(output.held) ? output.held : output.held ? [output.held] : [];
-        for (const act of held as { id: string }[]) await ok(`${so}2`, ['officer', 'confirm', act.id]);
-      };
+      const confirmHeld = await foundOrganisation(ok, {
+        org,
+        name: `Ministry ${org}`,
+        configDir,
+        server: server.url,
+        rootKey,
+      });
       const invitation = await ok(so, [
         'invite',
         '--user',

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RunningServer } from './child-processes.ts';
 import { startServer } from './child-processes.ts';
+import { enrolPerson, foundOrganisation } from './found-organisation.ts';
 import { runValise } from './run-valise.ts';
 
 describe('valise watch', { timeout: 300_000 }, () => {
@@ -40,72 +41,29 @@ describe('valise watch', { timeout: 300_000 }, () => {
       VALISE_NETWORK: 'watch',
       VALISE_ROOT_KEY: rootKey,
     });
-    const orgKeyFile = join(configDir, 'DE-org-key.json');
-    const requested = await ok('de-so', ['org', 'request', 'DE', '--key-file', orgKeyFile]);
-    await ok('authority', [
-      'org',
-      'certify',
-      String(requested.request),
-      '--name',
-      'Auswärtiges Amt',
-      '--accreditation',
-      'RESTREINT UE',
-      '--server',
-      server.url,
-    ]);
-    // Two officers, founded with the organisation key on the day it was certified: the second
-    // confirms the first's command-line acts (docs/design.md §5, "Officer acts").
-    for (const [profile, user] of [
-      ['de-so', 'de.officer'],
-      ['de-so2', 'de.officer.2'],
-    ] as const) {
-      await ok(profile, [
-        'enrol',
-        '--org-key',
-        orgKeyFile,
+    const confirmHeld = await foundOrganisation(ok, {
+      org: 'DE',
+      name: 'Auswärtiges Amt',
+      configDir,
+      server: server.url,
+      rootKey,
+    });
+    const enrolled = await enrolPerson(ok, confirmHeld, {
+      officer: 'de-so',
+      profile: 'de-anna',
+      invite: [
         '--user',
-        user,
+        'de.anna',
         '--name',
-        `Officer ${user}`,
+        'Anna Schmidt',
         '--clearance',
         'RESTREINT UE',
-        '--server',
-        server.url,
-        '--root',
-        rootKey,
-        '--label',
-        'officer laptop',
-      ]);
-    }
-    const confirmHeld = async (output: Record<string, unknown>) => {
-      const held = Array.isArray(output.held) ? output.held : output.held ? [output.held] : [];
-      for (const act of held as { id: string }[]) await ok('de-so2', ['officer', 'confirm', act.id]);
-    };
-    const invitation = await ok('de-so', [
-      'invite',
-      '--user',
-      'de.anna',
-      '--name',
-      'Anna Schmidt',
-      '--clearance',
-      'RESTREINT UE',
-      '--groups',
-      'COEST',
-    ]);
-    await confirmHeld(invitation);
-    const enrolled = await ok('de-anna', [
-      'enrol',
-      '--server',
-      server.url,
-      '--root',
-      rootKey,
-      '--label',
-      'laptop',
-      '--',
-      String(invitation.code),
-    ]);
+        '--groups',
+        'COEST',
+      ],
+      enrol: ['--server', server.url, '--root', rootKey, '--label', 'laptop'],
+    });
     annaDevice = String(enrolled.device);
-    await confirmHeld(await ok('de-so', ['approve', annaDevice, '--code', String(enrolled.comparisonCode)]));
   });
   after(async () => {
     await server?.stop();
