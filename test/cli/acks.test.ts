@@ -5,68 +5,31 @@
  * and an action addressee past its FLASH limit marked overdue, in text and in --json.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { CliEnvironment } from '../../src/cli/cli-environment.ts';
-import { passphraseFromEnvironment } from '../../src/cli/passphrase-from-environment.ts';
-import { keyStore } from '../../src/cli/profile.ts';
-import { EXIT_OK, runCli } from '../../src/cli/run-cli.ts';
-import type { ExportableSigner } from '../../src/client/key-store.ts';
+import { EXIT_OK } from '../../src/cli/run-cli.ts';
 import { DEFAULT_ESCALATION_LIMITS } from '../../src/core/cable/escalation.ts';
 import { escalateOverdue } from '../../src/server/delivery/escalate-overdue.ts';
-import { APP_ORIGIN, appFetch } from '../client/app-fetch.ts';
+import { appFetch } from '../client/app-fetch.ts';
 import { backends } from '../server/fixtures/backends.ts';
 import { device, T0 } from '../server/fixtures/network.ts';
 import { startTestApp, type TestApp } from '../server/fixtures/test-app.ts';
-import { TEST_PASSPHRASE, TEST_WORK_FACTOR } from './run-valise.ts';
+import { type AppCli, appCli } from './app-cli.ts';
 
 const [sqlite] = await backends();
 
 describe('valise acks', () => {
   let t: TestApp;
-  let configDir: string;
-  let cli: CliEnvironment;
-  let out = '';
-  let err = '';
+  let c: AppCli;
   /** Plays a malicious server: rewrites the board's answer before the client reads it. */
   let tamper: ((board: { items: Record<string, unknown>[] }) => void) | undefined;
   const now = () => Math.floor(t.clock.now() / 1000);
-
-  async function run(profile: string, ...argv: string[]) {
-    out = '';
-    err = '';
-    const code = await runCli(['--profile', profile, ...argv], cli);
-    return {
-      code,
-      stdout: out,
-      stderr: err,
-      json: argv.includes('--json') && out ? JSON.parse(out) : undefined,
-    };
-  }
-
-  async function profileFor(name: string): Promise<void> {
-    const d = device(t.network, name);
-    await keyStore(cli, name).saveProfile({
-      server: APP_ORIGIN,
-      network: { root: t.network.root, serverKey: t.serverSigner.publicKey },
-      device: {
-        device: d.id,
-        label: d.name,
-        signer: d.signer as ExportableSigner,
-        kemPrivateKey: d.kemPrivateKey,
-        kemPublicKey: d.kemPublicKey,
-      },
-    });
-  }
+  const run = (profile: string, ...argv: string[]) => c.run(profile, ...argv);
 
   before(async () => {
     t = await startTestApp(sqlite!);
-    configDir = await mkdtemp(join(tmpdir(), 'valise-cli-acks-'));
-    cli = {
-      configDir,
-      defaultProfile: 'default',
+    c = await appCli(t, {
+      prefix: 'valise-cli-acks-',
+      stdin: 'Please confirm your position before the meeting.',
       fetch: async (input, init) => {
         const response = await appFetch(t.app)(input, init);
         if (!tamper || !new URL(input).pathname.endsWith('/acks') || response.status !== 200) return response;
@@ -77,32 +40,12 @@ describe('valise acks', () => {
           headers: { 'content-type': 'application/json' },
         });
       },
-      clock: { nowSeconds: now },
-      uid: process.getuid?.(),
-      passphrase: passphraseFromEnvironment({ VALISE_PASSPHRASE: TEST_PASSPHRASE }, undefined),
-      keyFileWorkFactor: TEST_WORK_FACTOR,
-      stdout: (text) => {
-        out += text;
-      },
-      stderr: (text) => {
-        err += text;
-      },
-      readStdin: async () => new TextEncoder().encode('Please confirm your position before the meeting.'),
-      readFile: async () => {
-        throw new Error('ENOENT: no such file');
-      },
-      writeNewFile: async () => {
-        throw new Error('EACCES: this test writes no file');
-      },
-      serve: async () => {
-        throw new Error('this test starts no server');
-      },
-    };
-    for (const name of ['de.anna', 'fr.claire']) await profileFor(name);
+    });
+    for (const name of ['de.anna', 'fr.claire']) await c.profileFor(name);
   });
   after(async () => {
     await t?.close();
-    if (configDir) await rm(configDir, { recursive: true, force: true });
+    await c?.close();
   });
 
   test('the sender sees delivered, acknowledged and overdue per addressee', async () => {

@@ -5,95 +5,28 @@
  * REPLY_DOWNGRADE before anything is sealed. In-process against the real app (SQLite).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { CliEnvironment } from '../../src/cli/cli-environment.ts';
-import { passphraseFromEnvironment } from '../../src/cli/passphrase-from-environment.ts';
-import { keyStore } from '../../src/cli/profile.ts';
-import { EXIT_OK, runCli } from '../../src/cli/run-cli.ts';
-import type { ExportableSigner } from '../../src/client/key-store.ts';
-import { APP_ORIGIN, appFetch } from '../client/app-fetch.ts';
+import { EXIT_OK } from '../../src/cli/run-cli.ts';
 import { backends } from '../server/fixtures/backends.ts';
 import { actCounts } from '../server/fixtures/counts.ts';
-import { device } from '../server/fixtures/network.ts';
 import { startTestApp, type TestApp } from '../server/fixtures/test-app.ts';
-import { TEST_PASSPHRASE, TEST_WORK_FACTOR } from './run-valise.ts';
+import { type AppCli, appCli } from './app-cli.ts';
 
 const [sqlite] = await backends();
 
 describe('valise send --reply-to', () => {
   let t: TestApp;
-  let configDir: string;
-  let cli: CliEnvironment;
-  let out = '';
-  let err = '';
-  const now = () => Math.floor(t.clock.now() / 1000);
-
-  async function run(profile: string, ...argv: string[]) {
-    out = '';
-    err = '';
-    const code = await runCli(['--profile', profile, ...argv], cli);
-    return {
-      code,
-      stdout: out,
-      stderr: err,
-      json: argv.includes('--json') && out ? JSON.parse(out) : undefined,
-    };
-  }
-
-  async function profileFor(name: string): Promise<void> {
-    const d = device(t.network, name);
-    const store = keyStore(cli, name);
-    await store.saveProfile({
-      server: APP_ORIGIN,
-      // A record of opened cables, as enrolment leaves one: a reply takes its subject from it.
-      archiveKey: crypto.getRandomValues(new Uint8Array(32)),
-      network: { root: t.network.root, serverKey: t.serverSigner.publicKey },
-      device: {
-        device: d.id,
-        label: d.name,
-        signer: d.signer as ExportableSigner,
-        kemPrivateKey: d.kemPrivateKey,
-        kemPublicKey: d.kemPublicKey,
-      },
-    });
-  }
+  let c: AppCli;
+  const run = (profile: string, ...argv: string[]) => c.run(profile, ...argv);
 
   before(async () => {
     t = await startTestApp(sqlite!);
-    configDir = await mkdtemp(join(tmpdir(), 'valise-cli-reply-'));
-    cli = {
-      configDir,
-      defaultProfile: 'default',
-      fetch: appFetch(t.app),
-      clock: { nowSeconds: now },
-      uid: process.getuid?.(),
-      passphrase: passphraseFromEnvironment({ VALISE_PASSPHRASE: TEST_PASSPHRASE }, undefined),
-      keyFileWorkFactor: TEST_WORK_FACTOR,
-      stdout: (text) => {
-        out += text;
-      },
-      stderr: (text) => {
-        err += text;
-      },
-      readStdin: async () => new TextEncoder().encode('The text of the cable.'),
-      readFile: async () => {
-        throw new Error('ENOENT: no such file');
-      },
-      writeNewFile: async () => {
-        throw new Error('EACCES: this test writes no file');
-      },
-      serve: async () => {
-        throw new Error('this test starts no server');
-      },
-    };
-    for (const name of ['de.anna', 'fr.claire']) await profileFor(name);
+    c = await appCli(t, { prefix: 'valise-cli-reply-', stdin: 'The text of the cable.' });
+    for (const name of ['de.anna', 'fr.claire']) await c.profileFor(name, { archive: true });
   });
   after(async () => {
     await t?.close();
-    if (configDir) await rm(configDir, { recursive: true, force: true });
+    await c?.close();
   });
 
   test('a reply takes RE: subject, addressees, groups and classification from the original', async () => {

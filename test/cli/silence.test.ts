@@ -4,96 +4,39 @@
  * real profiles on disk and the server's clock moved by the test.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { CliEnvironment } from '../../src/cli/cli-environment.ts';
-import { passphraseFromEnvironment } from '../../src/cli/passphrase-from-environment.ts';
 import { keyStore } from '../../src/cli/profile.ts';
-import { EXIT_OK, runCli } from '../../src/cli/run-cli.ts';
+import { EXIT_OK } from '../../src/cli/run-cli.ts';
 import type { ExportableSigner } from '../../src/client/key-store.ts';
-import { APP_ORIGIN, appFetch } from '../client/app-fetch.ts';
+import { APP_ORIGIN } from '../client/app-fetch.ts';
 import { backends } from '../server/fixtures/backends.ts';
-import { device, T0 } from '../server/fixtures/network.ts';
+import { T0 } from '../server/fixtures/network.ts';
 import { startTestApp, type TestApp } from '../server/fixtures/test-app.ts';
-import { TEST_PASSPHRASE, TEST_WORK_FACTOR } from './run-valise.ts';
+import { type AppCli, appCli } from './app-cli.ts';
 
 const [sqlite] = await backends();
 
 describe('valise silence', () => {
   let t: TestApp;
-  let configDir: string;
-  let cli: CliEnvironment;
-  let out = '';
-  let err = '';
+  let c: AppCli;
   const now = () => Math.floor(t.clock.now() / 1000);
-
-  async function run(profile: string, ...argv: string[]) {
-    out = '';
-    err = '';
-    const code = await runCli(['--profile', profile, ...argv], cli);
-    return {
-      code,
-      stdout: out,
-      stderr: err,
-      json: argv.includes('--json') && out ? JSON.parse(out) : undefined,
-    };
-  }
-
-  async function profileFor(name: string): Promise<void> {
-    const d = device(t.network, name);
-    const store = keyStore(cli, name);
-    await store.saveProfile({
-      server: APP_ORIGIN,
-      network: { root: t.network.root, serverKey: t.serverSigner.publicKey },
-      device: {
-        device: d.id,
-        label: d.name,
-        signer: d.signer as ExportableSigner,
-        kemPrivateKey: d.kemPrivateKey,
-        kemPublicKey: d.kemPublicKey,
-      },
-    });
-  }
+  const run = (profile: string, ...argv: string[]) => c.run(profile, ...argv);
 
   before(async () => {
     t = await startTestApp(sqlite!);
-    configDir = await mkdtemp(join(tmpdir(), 'valise-cli-silence-'));
-    cli = {
-      configDir,
-      defaultProfile: 'default',
-      fetch: appFetch(t.app),
-      clock: { nowSeconds: now },
-      uid: process.getuid?.(),
-      passphrase: passphraseFromEnvironment({ VALISE_PASSPHRASE: TEST_PASSPHRASE }, undefined),
-      keyFileWorkFactor: TEST_WORK_FACTOR,
-      stdout: (text) => {
-        out += text;
-      },
-      stderr: (text) => {
-        err += text;
-      },
-      readStdin: async () => new TextEncoder().encode('The Presidency proposes the attached declaration.'),
-      readFile: async () => {
-        throw new Error('ENOENT: no such file');
-      },
-      writeNewFile: async () => {
-        throw new Error('EACCES: this test writes no file');
-      },
-      serve: async () => {
-        throw new Error('this test starts no server');
-      },
-    };
-    for (const name of ['de.anna', 'fr.claire', 'cy.eva']) await profileFor(name);
+    c = await appCli(t, {
+      prefix: 'valise-cli-silence-',
+      stdin: 'The Presidency proposes the attached declaration.',
+    });
+    for (const name of ['de.anna', 'fr.claire', 'cy.eva']) await c.profileFor(name);
     // The network authority's profile holds the root key (as `valise network init` leaves it).
-    const authority = keyStore(cli, 'authority');
+    const authority = keyStore(c.cli, 'authority');
     await authority.saveRootKey({ root: t.network.root, signer: t.network.rootSigner as ExportableSigner });
     await authority.saveProfile({ server: APP_ORIGIN, network: { root: t.network.root } });
   });
   after(async () => {
     await t?.close();
-    if (configDir) await rm(configDir, { recursive: true, force: true });
+    await c?.close();
   });
 
   test('the authority names the Presidency; only it opens; a participant objects; status shows who, when and why', async () => {
