@@ -15,7 +15,8 @@ import { EMPTY_DRAFT } from './draft-fields.ts';
 import { go } from './hash-route.ts';
 import { MEMBER_STATES } from './member-states.ts';
 import { stepUp, withStepUp } from './passkey-prompt.ts';
-import { count, plainWords } from './plain-words.ts';
+import { plainWords } from './plain-words.ts';
+import { RecipientsPreview, unreachableAddressees } from './recipients-preview.tsx';
 
 const rank = (level: string) => CLASSIFICATIONS.indexOf(level as (typeof CLASSIFICATIONS)[number]);
 
@@ -126,16 +127,8 @@ export function ComposePage(props: {
       setSending(false);
     }
   };
-  const orgName = new Map(directory.orgs.map((o) => [o.org, o.name]));
-  const byOrg = new Map<string, RecipientView[]>();
-  for (const r of recipients) byOrg.set(r.org, [...(byOrg.get(r.org) ?? []), r]);
-  // docs/design.md §6: an addressee with nobody entitled receives nothing.
-  const unreachable = [
-    ...draft.action.map((org) => ({ org, role: 'action' })),
-    ...draft.info.filter((org) => !draft.action.includes(org)).map((org) => ({ org, role: 'info' })),
-  ].filter((a) => recipientsOf === draft && !byOrg.has(a.org));
-  const unreachableAction = unreachable.filter((a) => a.role === 'action').map((a) => a.org);
-  const mustConfirm = unreachableAction.length > 0 && !sendAnyway;
+  const unreachable = unreachableAddressees(draft, recipients, recipientsOf === draft);
+  const mustConfirm = unreachable.some((a) => a.role === 'action') && !sendAnyway;
 
   return (
     <section className="compose" data-testid="compose">
@@ -307,36 +300,14 @@ export function ComposePage(props: {
           </ul>
         )}
       </section>
-      <section className="recipients" data-testid="recipients">
-        <h2>Who will be able to read it ({count(recipients.length, 'device')})</h2>
-        {recipients.length === 0 && <p className="muted">Choose addressees to see who is entitled.</p>}
-        <ul>
-          {[...byOrg].map(([org, list]) => (
-            <li key={org} data-testid="recipient-org" data-org={org}>
-              <strong>{org}</strong> {orgName.get(org) ?? ''}:{' '}
-              {list.map((r) => `${r.name} (${r.label})`).join(', ')}
-            </li>
-          ))}
-          {unreachable.map((a) => (
-            <li key={a.org} className="error" data-testid="undeliverable" data-org={a.org}>
-              <strong>{a.org}</strong> ({a.role}) — nobody can read this cable: nobody there is cleared for{' '}
-              {draft.classification}
-              {draft.groups.length > 0 ? ` and in ${draft.groups.join(', ')}` : ''}.
-            </li>
-          ))}
-        </ul>
-        {unreachableAction.length > 0 && (
-          <label className="inline">
-            <input
-              type="checkbox"
-              checked={sendAnyway}
-              onChange={(e) => setSendAnyway(e.target.checked)}
-              data-testid="send-anyway"
-            />
-            Send anyway: {unreachableAction.join(', ')} will not be able to act on it
-          </label>
-        )}
-      </section>
+      <RecipientsPreview
+        draft={draft}
+        orgs={directory.orgs}
+        recipients={recipients}
+        unreachable={unreachable}
+        sendAnyway={sendAnyway}
+        onSendAnyway={setSendAnyway}
+      />
       {problem && (
         <p className="error" role="alert" data-testid="compose-error">
           {problem}
