@@ -58,6 +58,17 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
     await anna.getByTestId('sent').waitFor();
     cableHref = (await anna.getByTestId('sent').locator('a').getAttribute('href')) ?? '';
     assert.match(cableHref, /^#\/cable\//);
+    // And one cable to DE, so that Anna's inbox also holds a cable she has not opened.
+    const fr = person('fr.officer').page;
+    await fr.goto(`${node.origin}/#/compose`);
+    await fr.getByTestId('classification').selectOption('RESTREINT UE');
+    await fr.getByTestId('precedence').selectOption('IMMEDIATE');
+    await fr.getByTestId('action-DE').check();
+    await fr.getByTestId('subject').fill('Sanctions package: French position before COREPER');
+    await fr.getByTestId('body').fill('Paris supports the Presidency compromise.');
+    await fr.locator('[data-testid="recipient-org"][data-org="DE"]').waitFor();
+    await fr.getByTestId('send').click();
+    await fr.getByTestId('sent').waitFor();
   });
   after(async () => {
     await browser?.close();
@@ -76,13 +87,17 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
   ] as const;
 
   // First, before any page opens the cable.
-  test('the sender sees the subject of its own cable in the inbox, not marked unread', async () => {
+  test("the inbox shows subjects before any cable is opened: the sender's own cable read, a received one unread", async () => {
     const page = person('de.anna').page;
     await page.goto(`${node.origin}/#/`);
-    const own = page.locator(`[data-testid="inbox-row"][data-reference]`).first();
+    const own = page.locator('[data-testid="inbox-row"]', { hasText: 'Eastern Partnership' });
     await own.waitFor();
     assert.match((await own.textContent()) ?? '', /Eastern Partnership: ministerial preparations/);
     assert.equal(await own.getAttribute('class'), 'read');
+    // A received cable's subject is listed from its sealed summary before it is opened.
+    const received = page.locator('[data-testid="inbox-row"]', { hasText: 'Sanctions package' });
+    await received.waitFor();
+    assert.equal(await received.getAttribute('class'), 'unread');
   });
 
   for (const size of WIDTHS) {
@@ -142,7 +157,10 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
     const page = person('de.anna').page;
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${node.origin}/#/`);
-    await page.getByTestId('inbox-row').first().waitFor();
+    const first = page.getByTestId('inbox-row').first();
+    await first.waitFor();
+    // The first row is FR's IMMEDIATE cable (precedence before time), not yet opened.
+    const firstHref = await first.locator('a').first().getAttribute('href');
     assert.equal(await page.locator('nav [aria-current="page"]').textContent(), 'Inbox');
     // Tab until the cable's reference link has the focus, then press Enter.
     let focused = '';
@@ -150,10 +168,10 @@ describe('accessibility and narrow screens', { skip: skip ?? false, timeout: 300
       await page.keyboard.press('Tab');
       focused = await page.evaluate(() => document.activeElement?.getAttribute('href') ?? '');
     }
-    assert.equal(focused, cableHref, 'the reference is reachable with Tab');
+    assert.equal(focused, firstHref, 'the reference is reachable with Tab');
     await page.keyboard.press('Enter');
     await page.getByTestId('cable-body').waitFor();
-    assert.match((await page.getByTestId('cable-body').textContent()) ?? '', /confirm attendance/);
+    assert.match((await page.getByTestId('cable-body').textContent()) ?? '', /Presidency compromise/);
   });
 
   test('compose flags an addressee nobody can read and sends to it only when the sender confirms', async () => {
