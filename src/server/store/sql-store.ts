@@ -98,7 +98,6 @@ export class SqlStore implements Store {
       ...(options.sqlite ? { sqlite: options.sqlite } : {}),
     });
     this.web = new SqlWebStore(ctx);
-    this.watch = new SqlWatch(ctx);
     this.procedures = new SqlProcedures(ctx);
     this.deliveries = new SqlDeliveries(ctx);
     this.#directory = new SqlDirectory(ctx);
@@ -109,6 +108,7 @@ export class SqlStore implements Store {
     this.#attachments = new SqlAttachments(ctx);
     this.#audit = new SqlAuditEvents(ctx);
     this.#nonces = new SqlNonces(ctx);
+    this.watch = new SqlWatch(ctx, this.#nonces);
   }
 
   directoryEntries(from: number): Promise<DirectoryRow[]> {
