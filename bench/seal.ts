@@ -28,6 +28,7 @@ import { cliWrapper } from '../src/client/cli-wrapper.ts';
 import { startWorkerWrapPool } from '../src/client/worker-wrap-pool.ts';
 import { envelopeHash } from '../src/core/cable/cable-header.ts';
 import type { KemPrivateKey } from '../src/core/cable/key-wrap.ts';
+import { XWingKem, type XWingPrivateKey } from '../src/core/crypto/hpke/x-wing.ts';
 import { wrapContentKey } from '../src/core/cable/key-wrap.ts';
 import { openCable } from '../src/core/cable/open-cable.ts';
 import type { CableDraft, ContentKeyWrapper } from '../src/core/cable/seal-cable.ts';
@@ -163,11 +164,10 @@ function ageMs(dir: string, recipients: string[], n: number): number {
 async function openMs(sealed: Awaited<ReturnType<typeof sealFor>>, net: FixtureNetwork, suite: HpkeSuite) {
   const reader = net.devices[417]!;
   const delivered = forDevice(sealed.cable, reader.id);
-  const request = {
-    directory: sealed.directory,
-    recipient: { device: reader.id, privateKey: reader.kem.privateKey as KemPrivateKey },
-    suite,
-  };
+  // As a device's key store does: its X-Wing private key is imported once, then kept.
+  const held = reader.kem.privateKey as KemPrivateKey;
+  const privateKey = suite.kem instanceof XWingKem ? await suite.kem.prepare(held as XWingPrivateKey) : held;
+  const request = { directory: sealed.directory, recipient: { device: reader.id, privateKey }, suite };
   await openCable(delivered, request);
   const opens: number[] = [];
   for (let i = 0; i < 20; i++) opens.push(await time(() => openCable(delivered, request)));

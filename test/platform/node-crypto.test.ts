@@ -21,7 +21,7 @@ import {
   hasWebCryptoMlKem,
   WEB_CRYPTO_PRIMITIVES,
 } from '../../src/core/crypto/hpke/web-crypto-primitives.ts';
-import { XWing, type XWingPrivateKey } from '../../src/core/crypto/hpke/x-wing.ts';
+import { XWing, XWingKem, type XWingPrivateKey } from '../../src/core/crypto/hpke/x-wing.ts';
 import { toHex } from '../../src/core/encoding/bytes.ts';
 import { nodePrimitives } from '../../src/platform/node-crypto.ts';
 import type { CableVector } from '../core/fixtures/check-cable-vectors.ts';
@@ -90,6 +90,32 @@ describe('native ML-KEM-768 agrees with noble', { skip: skipNative }, () => {
       }),
       { numRuns: Math.min(RUNS, 100) },
     );
+  });
+});
+
+describe('an X-Wing key imported once by the native primitives', { skip: skipNative }, () => {
+  const vectors = load('xwing.json').vectors as { sk: string; ct: string; ss: string }[];
+
+  test('decapsulates every vector as the key held as bytes does', async () => {
+    const kem = new XWingKem(native as Primitives);
+    for (const vector of vectors) {
+      const held = await XWing.importPrivateKey(Buffer.from(vector.sk, 'hex'));
+      const prepared = await kem.prepare(held);
+      assert.ok(prepared.imported, 'the native primitives import the ML-KEM half ahead');
+      assert.equal(toHex(await kem.decapsulate(Buffer.from(vector.ct, 'hex'), prepared)), vector.ss);
+      // Another set of primitives ignores the import it did not make and uses the bytes.
+      assert.equal(toHex(await XWing.decapsulate(Buffer.from(vector.ct, 'hex'), prepared)), vector.ss);
+    }
+  });
+
+  test('refuses a decapsulation key that fails its FIPS 203 §7.3 check, as decapsulation does', async () => {
+    const kem = new XWingKem(native as Primitives);
+    const held = await XWing.importPrivateKey(Buffer.from(vectors[0]!.sk, 'hex'));
+    const broken = new Uint8Array(held.mlKemSecretKey);
+    broken[2400 - 64]! ^= 1; // the first byte of H(ek), the hash the check compares with ek
+    const tampered = { ...held, mlKemSecretKey: broken };
+    await assert.rejects(kem.prepare(tampered), failsWith('BAD_KEY'));
+    await assert.rejects(kem.decapsulate(Buffer.from(vectors[0]!.ct, 'hex'), tampered), failsWith('BAD_KEY'));
   });
 });
 
