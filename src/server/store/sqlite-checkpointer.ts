@@ -95,6 +95,7 @@ export async function startSqliteCheckpointer(
       closed = true;
       clearInterval(timer);
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.ref(); // held until its connection has closed
       worker.postMessage('close');
       await exited;
     },
