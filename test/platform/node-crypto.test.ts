@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import fc from 'fast-check';
+import { deriveContentCipher } from '../../src/core/crypto/content-cipher.ts';
 import { CryptoError } from '../../src/core/crypto/hpke/crypto-error.ts';
 import { hpkeOpen } from '../../src/core/crypto/hpke/hpke-open.ts';
 import { hpkeSeal } from '../../src/core/crypto/hpke/hpke-seal.ts';
@@ -89,6 +90,40 @@ describe('native ML-KEM-768 agrees with noble', { skip: skipNative }, () => {
         assert.equal(toHex(ours.secretKey), toHex(theirs.secretKey));
       }),
       { numRuns: Math.min(RUNS, 100) },
+    );
+  });
+});
+
+describe("the content cipher on a platform's AES-256-GCM", () => {
+  test('seals the bytes WebCrypto seals, opens them, and refuses a flipped bit', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ maxLength: 64 }),
+        fc.uint8Array({ maxLength: 200 }),
+        fc.nat(),
+        async (secret, aad, plaintext, flip) => {
+          const web = await deriveContentCipher(secret.slice(), 'valise test content v1');
+          const sealed = await web.encrypt(web.nonce, plaintext, aad);
+          for (const path of paths) {
+            const cipher = await deriveContentCipher(
+              secret.slice(),
+              'valise test content v1',
+              valiseSuites(path).xwing.aead,
+            );
+            assert.equal(toHex(cipher.nonce), toHex(web.nonce));
+            assert.equal(toHex(await cipher.encrypt(cipher.nonce, plaintext, aad)), toHex(sealed));
+            assert.equal(
+              toHex((await cipher.decrypt(cipher.nonce, sealed, aad)) ?? new Uint8Array([1])),
+              toHex(plaintext),
+            );
+            const altered = sealed.slice();
+            altered[flip % altered.length]! ^= 1;
+            assert.equal(await cipher.decrypt(cipher.nonce, altered, aad), undefined);
+          }
+        },
+      ),
+      { numRuns: Math.min(RUNS, 200) },
     );
   });
 });
