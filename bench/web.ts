@@ -1,14 +1,23 @@
 /**
  * Web app benchmark, in headless Chromium:
  * - first_load_kb: the compressed (Brotli, as the node serves it) JS + CSS + HTML a first
- *   visit loads, the device worker included;
+ *   visit loads, the device worker included (the fan-out worker is not: it loads only to
+ *   seal a large cable);
  * - inbox_first_sync_ms / inbox_open_ms: Claire's browser, enrolled with a virtual passkey on a
  *   real node, with 10,000 cables in her inbox: the first sync (every header's signature
  *   checked in the worker), then opening the inbox again from the encrypted local snapshot
  *   (reload to the first row shown, sign-in session resumed);
  * - seal_600_ms: sealing a 10 KiB cable for 600 devices in a worker, as the app seals (on
- *   WebCrypto's ML-KEM where the browser has it: seal_webcrypto_ml_kem is 1), and the longest
- *   task the main thread ran meanwhile (PerformanceObserver, long tasks are > 50 ms);
+ *   WebCrypto's ML-KEM where the browser has it: seal_webcrypto_ml_kem is 1; over
+ *   seal_fan_out_workers fan-out workers, started beforehand as compose starts them, where the
+ *   machine has four logical processors or more), with seal_600_cpu_ms the CPU time Chromium spent on it (all its threads, from /proc: the
+ *   machine may be shared, and a wall-clock figure alone measures the neighbours too) and
+ *   seal_600_busiest_thread_ms the CPU time of its busiest thread (what the seal would take
+ *   on an idle machine with a core per worker);
+ *   seal_600_one_worker_ms the same on the device worker alone, seal_600_fan_out_ms over at
+ *   least one fan-out worker started beforehand, and seal_600_cold_fan_out_ms with the workers
+ *   started for the cable (counted in); medians of 3 alternating runs; and the longest task
+ *   the main thread ran meanwhile (PerformanceObserver, long tasks are > 50 ms);
  * - search_p95_ms: the app's search index over 10,000 cables, prefix and typo queries, and
  *   loading it from its encrypted at-rest form.
  *
@@ -17,10 +26,10 @@
  * serial and prev for each copy (as bench/ingest.ts does), written through the store. The
  * inbox lists and verifies headers only; the copies' wraps would not open, and are never opened.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { brotliCompressSync } from 'node:zlib';
 import { build } from 'esbuild';
 import type { CableHeader } from '../src/core/cable/cable-header.ts';
@@ -36,6 +45,7 @@ import { yearOf } from '../src/core/encoding/date-time-group.ts';
 import { toJsonValue } from '../src/core/encoding/to-json.ts';
 import type { DeviceCertificate } from '../src/core/identity/certificate.ts';
 import { openDirectory } from '../src/core/identity/directory.ts';
+import { bindEnrolment, invitationKeys } from '../src/core/identity/enrolment-binding.ts';
 import { issueCertificate } from '../src/core/identity/issue-certificate.ts';
 import { signRequest } from '../src/core/wire/sign-request.ts';
 import { auditRecord } from '../src/server/audit-event.ts';
@@ -43,6 +53,7 @@ import { openSqliteStore } from '../src/server/store/open-sqlite.ts';
 import { launchChromium } from '../test/e2e/chromium.ts';
 import { buildWebApp, startWebNode, type WebNode } from '../test/e2e/fixtures/web-node.ts';
 import { enrol, newPerson, signIn } from '../test/e2e/fixtures/web-person.ts';
+import { startCpuSampler } from './web-browser/process-cpu.ts';
 
 const INBOX = Number(process.env.BENCH_INBOX ?? 10_000);
 
@@ -98,13 +109,24 @@ async function officerDevice(node: WebNode, user: string): Promise<NodeDevice> {
   const kem = await XWing.generateKeyPair();
   const id = toBase64url(randomBytes(16));
   const org = user.split('.')[0]!.toUpperCase();
+  // As a device enrols (docs/design.md §5): the redeem half of the secret, and the keys bound
+  // to the invitation by the binding half.
+  const { redeem, binding } = invitationKeys(fromBase64url(match[2]!)!);
+  const bound = {
+    invitation: match[1]!,
+    device: id,
+    label: 'bench',
+    signingKey: signer.publicKey,
+    kemKey: kem.publicKey,
+  };
   await call(node, 'POST', '/api/v1/enrolments', {
     invitation: match[1]!,
-    secret: match[2]!,
+    secret: toBase64url(redeem),
     device: id,
     label: 'bench',
     signingKey: toBase64url(signer.publicKey),
     kemKey: toBase64url(kem.publicKey),
+    binding: toBase64url(bindEnrolment(binding, bound)),
   });
   const now = Math.floor(Date.now() / 1000);
   const cert: DeviceCertificate = {
@@ -193,33 +215,37 @@ async function fillInbox(node: WebNode, sender: NodeDevice, log: (line: string) 
       };
       const signature = await signLabelled(sender.signer, LABELS.cableHeader, encodeHeader(header));
       const hash = cableHash(header, signature);
-      const outcome = await store.acceptCable(
-        {
-          id: header.id,
-          org: header.org,
-          year: yearOf(header.sentAt),
-          serial: header.serial,
-          prev,
-          senderDevice: sender.id,
-          senderUser: sender.user,
-          distribution: header.distribution,
-          header: encodeHeader(header),
-          signature,
-          content: sealed.content,
-          hash,
-          classification: header.classification,
-          precedence: header.precedence,
-          sentAt: header.sentAt,
-          acceptedAt: header.sentAt,
-        },
-        sealed.wraps.map((w) => ({ device: w.device, enc: w.enc, key: w.key })),
-        auditRecord({
-          at: header.sentAt,
-          type: 'cable.accepted',
-          actor: {},
-          object: { kind: 'cable', id: header.id },
-          detail: {},
-        }),
+      // The node writes to the same file meanwhile (the browser's session and its audit
+      // events): a write that meets its lock is tried again.
+      const outcome = await retryWhileBusy(() =>
+        store.acceptCable(
+          {
+            id: header.id,
+            org: header.org,
+            year: yearOf(header.sentAt),
+            serial: header.serial,
+            prev,
+            senderDevice: sender.id,
+            senderUser: sender.user,
+            distribution: header.distribution,
+            header: encodeHeader(header),
+            signature,
+            content: sealed.content,
+            hash,
+            classification: header.classification,
+            precedence: header.precedence,
+            sentAt: header.sentAt,
+            acceptedAt: header.sentAt,
+          },
+          sealed.wraps.map((w) => ({ device: w.device, enc: w.enc, key: w.key })),
+          auditRecord({
+            at: header.sentAt,
+            type: 'cable.accepted',
+            actor: {},
+            object: { kind: 'cable', id: header.id },
+            detail: {},
+          }),
+        ),
       );
       if (outcome.kind !== 'accepted') throw new Error(`cable ${i} not accepted: ${outcome.kind}`);
       prev = hash;
@@ -231,21 +257,36 @@ async function fillInbox(node: WebNode, sender: NodeDevice, log: (line: string) 
   }
 }
 
+/** `write`, tried again (up to 50 times, 100 ms apart) while SQLite answers that the file is locked. */
+async function retryWhileBusy<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= 50 || (error as { code?: string }).code !== 'UNAVAILABLE') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 function firstLoadKb(appDir: string): number {
   let bytes = brotliCompressSync(readFileSync(join(appDir, 'index.html'))).length;
   for (const name of readdirSync(join(appDir, 'assets'))) {
-    if (/\.(js|css)$/.test(name))
+    // The fan-out worker is fetched only when a large cable is sealed (docs/design.md §12).
+    if (/\.(js|css)$/.test(name) && !name.startsWith('wrap-worker-'))
       bytes += brotliCompressSync(readFileSync(join(appDir, 'assets', name))).length;
   }
   return Math.round(bytes / 102.4) / 10;
 }
+
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
 async function workerFigures(log: (line: string) => void): Promise<Record<string, number>> {
   const dir = join(import.meta.dirname, 'web-browser');
   const bundle = async (entry: string) =>
     (
       await build({
-        entryPoints: [join(dir, entry)],
+        entryPoints: [entry],
         bundle: true,
         format: 'esm',
         platform: 'browser',
@@ -253,12 +294,15 @@ async function workerFigures(log: (line: string) => void): Promise<Record<string
         write: false,
       })
     ).outputFiles[0]!.contents;
-  const page = await bundle('bench-page.ts');
-  const worker = await bundle('bench-worker.ts');
+  const files = new Map([
+    ['/bench-page.js', await bundle(join(dir, 'bench-page.ts'))],
+    ['/bench-worker.js', await bundle(join(dir, 'bench-worker.ts'))],
+    // The app's own fan-out worker.
+    ['/bench-wrap-worker.js', await bundle(join(import.meta.dirname, '../src/web/wrap-worker.ts'))],
+  ]);
   const server = createServer((req, res) => {
-    if (req.url === '/bench-page.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(page);
-    else if (req.url === '/bench-worker.js')
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(worker);
+    const file = files.get(req.url ?? '');
+    if (file) res.writeHead(200, { 'content-type': 'text/javascript' }).end(file);
     else
       res
         .writeHead(200, { 'content-type': 'text/html' })
@@ -269,35 +313,103 @@ async function workerFigures(log: (line: string) => void): Promise<Record<string
   try {
     const tab = await browser.newPage();
     await tab.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    await tab.waitForFunction(
-      () => (window as unknown as { benchResult?: unknown }).benchResult !== undefined,
-      undefined,
-      { timeout: 300_000 },
-    );
-    const r = (await tab.evaluate(
-      () => (window as unknown as { benchResult: Record<string, unknown> }).benchResult,
-    )) as {
-      seal600: number;
-      webCryptoMlKem: boolean;
-      mainThreadLongestTaskMs: number;
-      longTasks: number;
-      error?: string;
-      search: { buildMs: number; loadMs: number; indexBytes: number; p50: number; p95: number; hits: number };
+    await tab.waitForFunction(() => (window as unknown as { benchStep?: unknown }).benchStep !== undefined);
+    /** One step in the bench worker, with the CPU time Chromium spent on it. */
+    const step = async (what: string) => {
+      const sampler = startCpuSampler();
+      const answer = (await tab.evaluate(
+        (w) => (window as unknown as { benchStep(w: string): Promise<unknown> }).benchStep(w),
+        what,
+      )) as Record<string, unknown> & { error?: string };
+      const cpu = sampler.stop();
+      if (answer.error) throw new Error(answer.error);
+      return { ...answer, cpu };
     };
-    if (r.error) throw new Error(r.error);
+    const prepared = (await step('prepare')) as unknown as {
+      webCryptoMlKem: boolean;
+      fanOutWorkers: number;
+      cores: number;
+    };
+    // The device worker's pool is started as compose starts it, when a draft reaches 100 devices.
+    await step('warm');
+    // Three rounds, alternating, and the median of each: the machine may be shared.
+    type Run = { ms: number; cpu: number; busiest: number; longest: number };
+    const variants = ['seal-fan-out', 'seal-fan-out-cold', 'seal-one-worker'] as const;
+    const runs = new Map<string, Run[]>(variants.map((v) => [v, []]));
+    for (let round = 0; round < 3; round++) {
+      for (const name of variants) {
+        const r = (await step(name)) as unknown as {
+          sealMs: number;
+          cpu?: { totalMs: number; busiestThreadMs: number };
+          mainThreadLongestTaskMs: number;
+        };
+        runs.get(name)?.push({
+          ms: r.sealMs,
+          cpu: r.cpu?.totalMs ?? Number.NaN,
+          busiest: r.cpu?.busiestThreadMs ?? Number.NaN,
+          longest: r.mainThreadLongestTaskMs,
+        });
+      }
+    }
+    const search = (
+      (await step('search')) as unknown as {
+        search: {
+          buildMs: number;
+          loadMs: number;
+          indexBytes: number;
+          p50: number;
+          p95: number;
+          hits: number;
+        };
+      }
+    ).search;
+    const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    const ml = prepared.webCryptoMlKem
+      ? "WebCrypto's ML-KEM"
+      : "noble's ML-KEM: this browser's WebCrypto has none";
+    const figures = (name: (typeof variants)[number]) => {
+      const of = runs.get(name) ?? [];
+      return {
+        ms: Math.round(median(of.map((r) => r.ms))),
+        runs: of.map((r) => Math.round(r.ms)).join(', '),
+        cpu: Math.round(median(of.map((r) => r.cpu))),
+        busiest: Math.round(median(of.map((r) => r.busiest))),
+        longest: Math.max(...of.map((r) => r.longest)),
+      };
+    };
+    const warm = figures('seal-fan-out');
+    const cold = figures('seal-fan-out-cold');
+    const one = figures('seal-one-worker');
+    const line = (f: typeof warm) =>
+      `${f.ms} ms (runs ${f.runs}; Chromium CPU ${f.cpu} ms, busiest thread ${f.busiest} ms)`;
     log(
-      `seal for 600 devices in a worker (${r.webCryptoMlKem ? "WebCrypto's ML-KEM" : "noble's ML-KEM: this browser's WebCrypto has none"}): ${r.seal600.toFixed(0)} ms; main thread longest task meanwhile: ${r.mainThreadLongestTaskMs} ms (${r.longTasks} long tasks)`,
+      `seal for 600 devices (${ml}), medians of 3, ${prepared.cores} logical processors, load average ${load}: over the device worker and ${Math.max(1, prepared.fanOutWorkers)} fan-out worker(s) started beforehand ${line(warm)}; started for the cable ${line(cold)}; on the device worker alone ${line(one)}; the app fans out here over ${prepared.fanOutWorkers} worker(s); main thread longest task meanwhile: ${Math.max(warm.longest, cold.longest, one.longest)} ms`,
     );
     log(
-      `search over 10,000 cables: p50 ${r.search.p50.toFixed(2)} ms, p95 ${r.search.p95.toFixed(2)} ms; index built in ${r.search.buildMs.toFixed(0)} ms, ${Math.round(r.search.indexBytes / 1024)} KiB encrypted, loaded in ${r.search.loadMs.toFixed(0)} ms`,
+      `search over 10,000 cables: p50 ${search.p50.toFixed(2)} ms, p95 ${search.p95.toFixed(2)} ms; index built in ${search.buildMs.toFixed(0)} ms, ${Math.round(search.indexBytes / 1024)} KiB encrypted, loaded in ${search.loadMs.toFixed(0)} ms`,
     );
+    // The app seals over its fan-out workers on four logical processors or more (none here
+    // otherwise); compose starts them as soon as a draft reaches 100 devices.
+    const app = prepared.fanOutWorkers > 0 ? warm : one;
     return {
-      seal_600_ms: Math.round(r.seal600),
-      seal_webcrypto_ml_kem: r.webCryptoMlKem ? 1 : 0,
-      main_thread_longest_task_ms: r.mainThreadLongestTaskMs,
-      search_p95_ms: Math.round(r.search.p95 * 100) / 100,
-      search_p50_ms: Math.round(r.search.p50 * 100) / 100,
-      search_index_load_ms: Math.round(r.search.loadMs),
+      seal_600_ms: app.ms,
+      seal_600_cpu_ms: app.cpu,
+      seal_600_busiest_thread_ms: app.busiest,
+      seal_600_fan_out_ms: warm.ms,
+      seal_600_fan_out_cpu_ms: warm.cpu,
+      seal_600_fan_out_busiest_thread_ms: warm.busiest,
+      seal_600_cold_fan_out_ms: cold.ms,
+      seal_600_cold_fan_out_cpu_ms: cold.cpu,
+      seal_600_cold_fan_out_busiest_thread_ms: cold.busiest,
+      seal_600_one_worker_ms: one.ms,
+      seal_600_one_worker_cpu_ms: one.cpu,
+      seal_600_one_worker_busiest_thread_ms: one.busiest,
+      seal_fan_out_workers: prepared.fanOutWorkers,
+      seal_webcrypto_ml_kem: prepared.webCryptoMlKem ? 1 : 0,
+      main_thread_longest_task_ms: Math.max(warm.longest, cold.longest, one.longest),
+      search_p95_ms: Math.round(search.p95 * 100) / 100,
+      search_p50_ms: Math.round(search.p50 * 100) / 100,
+      search_index_load_ms: Math.round(search.loadMs),
     };
   } finally {
     await browser.close();
@@ -307,44 +419,49 @@ async function workerFigures(log: (line: string) => void): Promise<Record<string
 
 export async function run(log: (line: string) => void): Promise<Record<string, number | null>> {
   const appDir = buildWebApp();
-  const first_load_kb = firstLoadKb(appDir);
-  log(`first load: ${first_load_kb} KB (Brotli: HTML, JS including the device worker, CSS)`);
-  const figures = await workerFigures(log);
-
-  const node = await startWebNode({ appDir });
-  const browser = await launchChromium();
   try {
-    const de = await officerDevice(node, 'de.officer');
-    const fr = await officerDevice(node, 'fr.officer');
-    const claire = await newPerson(browser);
-    await enrol(claire, node.links.get('fr.claire')!);
-    await approveFromNode(node, fr, 'fr.claire');
-    await signIn(claire, node.origin);
-    log(`filling an inbox of ${INBOX} cables…`);
-    await fillInbox(node, de, log);
+    const first_load_kb = firstLoadKb(appDir);
+    log(`first load: ${first_load_kb} KB (Brotli: HTML, JS including the device worker, CSS)`);
+    const figures = await workerFigures(log);
 
-    const synced = claire.page.locator('[data-testid="sync-state"]', { hasText: `${INBOX} cables` });
-    let t = performance.now();
-    await claire.page.reload();
-    await synced.waitFor({ timeout: 600_000 });
-    const inbox_first_sync_ms = Math.round(performance.now() - t);
-    log(`first sync of ${INBOX} headers (fetched and verified in the worker): ${inbox_first_sync_ms} ms`);
-    await claire.page.waitForTimeout(1000); // the snapshot is written after a quiet moment
+    const node = await startWebNode({ appDir });
+    const browser = await launchChromium();
+    try {
+      const de = await officerDevice(node, 'de.officer');
+      const fr = await officerDevice(node, 'fr.officer');
+      const claire = await newPerson(browser);
+      await enrol(claire, node.links.get('fr.claire')!);
+      await approveFromNode(node, fr, 'fr.claire');
+      await signIn(claire, node.origin);
+      log(`filling an inbox of ${INBOX} cables…`);
+      await fillInbox(node, de, log);
 
-    const opens: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      t = performance.now();
+      const synced = claire.page.locator('[data-testid="sync-state"]', { hasText: `${INBOX} cables` });
+      let t = performance.now();
       await claire.page.reload();
-      await claire.page.locator('[data-testid="inbox-row"]').first().waitFor({ timeout: 120_000 });
-      opens.push(performance.now() - t);
+      await synced.waitFor({ timeout: 600_000 });
+      const inbox_first_sync_ms = Math.round(performance.now() - t);
+      log(`first sync of ${INBOX} headers (fetched and verified in the worker): ${inbox_first_sync_ms} ms`);
+      await claire.page.waitForTimeout(1000); // the snapshot is written after a quiet moment
+
+      const opens: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        t = performance.now();
+        await claire.page.reload();
+        await claire.page.locator('[data-testid="inbox-row"]').first().waitFor({ timeout: 120_000 });
+        opens.push(performance.now() - t);
+      }
+      const inbox_open_ms = Math.round(Math.min(...opens));
+      log(
+        `inbox of ${INBOX} opened again from the local snapshot (reload → first row): ${opens.map((o) => Math.round(o)).join(', ')} ms`,
+      );
+      return { inbox_open_ms, inbox_first_sync_ms, ...figures, first_load_kb };
+    } finally {
+      await browser.close();
+      await node.stop();
     }
-    const inbox_open_ms = Math.round(Math.min(...opens));
-    log(
-      `inbox of ${INBOX} opened again from the local snapshot (reload → first row): ${opens.map((o) => Math.round(o)).join(', ')} ms`,
-    );
-    return { inbox_open_ms, inbox_first_sync_ms, ...figures, first_load_kb };
   } finally {
-    await browser.close();
-    await node.stop();
+    // buildWebApp's folder is the caller's to remove.
+    rmSync(dirname(appDir), { recursive: true, force: true });
   }
 }

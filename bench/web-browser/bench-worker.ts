@@ -1,11 +1,12 @@
 /**
  * The worker half of `npm run bench -- web` (bundled by bench/web.ts): seals a 10 KiB cable
- * for 600 devices with core's sealCable, as the app's device worker does, and runs the app's
- * search index (src/web/search-index.ts) over 10,000 cables, including its encrypted
- * save and load. Posts the figures back.
+ * for 600 devices with core's sealCable, as the app's device worker does (over its fan-out
+ * workers, src/web/wrap-fan-out.ts, started afresh for each cable) and on this worker alone,
+ * and runs the app's search index (src/web/search-index.ts) over 10,000 cables, including
+ * its encrypted save and load. Each step is one message; it posts its figures back.
  */
 
-import { inThreadWrapperFor, sealCable } from '../../src/core/cable/seal-cable.ts';
+import { type ContentKeyWrapper, inThreadWrapperFor, sealCable } from '../../src/core/cable/seal-cable.ts';
 import { generateSigner } from '../../src/core/crypto/ed25519.ts';
 import { valiseSuites } from '../../src/core/crypto/hpke/valise-suites.ts';
 import {
@@ -17,6 +18,7 @@ import { randomBytes, toBase64url } from '../../src/core/encoding/bytes.ts';
 import type { SignedEntry } from '../../src/core/identity/certificate.ts';
 import { openDirectory } from '../../src/core/identity/directory.ts';
 import { issueCertificate } from '../../src/core/identity/issue-certificate.ts';
+import { FAN_OUT_MIN_DEVICES, FanOutWrapper, fanOutWorkers } from '../../src/web/fan-out-wrapper.ts';
 import { SearchIndex } from '../../src/web/search-index.ts';
 import { syntheticCable } from './synthetic-text.ts';
 
@@ -26,7 +28,7 @@ const scope = self as unknown as {
 };
 const id = () => toBase64url(randomBytes(16));
 
-async function seal(devices: number): Promise<number> {
+async function directoryFor(devices: number) {
   const now = Math.floor(Date.now() / 1000);
   const root = await generateSigner();
   const orgKey = await generateSigner();
@@ -110,6 +112,27 @@ async function seal(devices: number): Promise<number> {
     { network: 'bench', key: root.publicKey, accreditation: 'RESTREINT UE' },
     entries,
   );
+  return { directory, sender, senderId, now, devices };
+}
+
+type Prepared = Awaited<ReturnType<typeof directoryFor>>;
+
+/**
+ * The app's wrapper (src/web/device-context.ts), its fan-out workers served from the bench; at
+ * least one, so that the fan-out is measured where the app would not use it.
+ */
+function appWrapper(): FanOutWrapper {
+  return new FanOutWrapper({
+    local: inThreadWrapperFor(valiseSuites(WEB_CRYPTO_PRIMITIVES).xwing),
+    workers: Math.max(1, fanOutWorkers(navigator.hardwareConcurrency)),
+    minDevices: FAN_OUT_MIN_DEVICES,
+    start: () => new Worker('/bench-wrap-worker.js', { type: 'module' }),
+  });
+}
+
+/** One seal as the app's compose desk seals (src/web/compose-desk.ts), timed. */
+async function seal(prepared: Prepared, wrapper: ContentKeyWrapper): Promise<number> {
+  const { directory, sender, senderId, now, devices } = prepared;
   const started = performance.now();
   const cable = await sealCable({
     draft: {
@@ -122,8 +145,7 @@ async function seal(devices: number): Promise<number> {
     sender: { user: 'u0', device: senderId, signer: sender },
     directory,
     series: { serial: 1 },
-    // As the app's device agent seals: WebCrypto's ML-KEM where the browser has it.
-    wrapper: inThreadWrapperFor(valiseSuites(WEB_CRYPTO_PRIMITIVES).xwing),
+    wrapper,
   });
   const ms = performance.now() - started;
   if (cable.wraps.length !== devices)
@@ -201,11 +223,35 @@ async function search(count: number) {
   };
 }
 
+let prepared: Prepared | undefined;
+// Kept across seals, as the device worker keeps its own: started by a first seal or by `warm`.
+const warmWrapper = appWrapper();
+
 scope.onmessage = async (event) => {
   try {
-    if (event.data === 'seal')
-      scope.postMessage({ seal600: await seal(600), webCryptoMlKem: hasWebCryptoMlKem() });
-    else scope.postMessage({ search: await search(10_000) });
+    if (event.data === 'prepare') {
+      prepared = await directoryFor(600);
+      scope.postMessage({
+        webCryptoMlKem: hasWebCryptoMlKem(),
+        fanOutWorkers: fanOutWorkers(navigator.hardwareConcurrency),
+        cores: navigator.hardwareConcurrency,
+      });
+    } else if (event.data === 'warm') {
+      // As compose does when a draft reaches FAN_OUT_MIN_DEVICES devices; ready a moment later.
+      warmWrapper.warm();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      scope.postMessage({});
+    } else if (event.data.startsWith('seal-')) {
+      if (!prepared) throw new Error('prepare first');
+      const wrapper =
+        event.data === 'seal-one-worker'
+          ? inThreadWrapperFor(valiseSuites(WEB_CRYPTO_PRIMITIVES).xwing)
+          : event.data === 'seal-fan-out-cold'
+            ? appWrapper()
+            : warmWrapper;
+      scope.postMessage({ sealMs: await seal(prepared, wrapper) });
+      if (wrapper instanceof FanOutWrapper && wrapper !== warmWrapper) wrapper.close();
+    } else scope.postMessage({ search: await search(10_000) });
   } catch (error) {
     scope.postMessage({ error: String(error) });
   }

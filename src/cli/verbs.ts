@@ -17,6 +17,7 @@ import { networkInit } from './verbs/network-init.ts';
 
 import { networkPresidency } from './verbs/network-presidency.ts';
 
+import { officerConfirmVerb, officerPendingVerb, officerRefuseVerb } from './verbs/officer.ts';
 import { orgCertify } from './verbs/org-certify.ts';
 import { orgRequest } from './verbs/org-request.ts';
 
@@ -37,6 +38,9 @@ export const VERBS: readonly Verb[] = [
   inviteVerb,
   enrolVerb,
   approveVerb,
+  officerPendingVerb,
+  officerConfirmVerb,
+  officerRefuseVerb,
   devicesVerb,
   revokeVerb,
   sendVerb,

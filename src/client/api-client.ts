@@ -8,6 +8,7 @@
  * message } }` answer becomes a ClientError carrying the server's code.
  */
 import { isErrorCode } from '../core/api/error-codes.ts';
+import { decodeHeldAnswer, type HeldAnswer } from '../core/api/officer-act-routes.ts';
 import { type Route, routeKey, routeParams, routePath } from '../core/api/route.ts';
 import { randomBytes, toBase64url } from '../core/encoding/bytes.ts';
 import type { JsonValue } from '../core/encoding/canonical-json.ts';
@@ -202,6 +203,7 @@ export class ApiClient {
     const response = await this.#send(request);
     const document = await readDocument(response, what);
     if (!response.ok) throw errorOf(document, response.status, what);
+    if (response.status === 202) throw heldError(document, what);
     try {
       return request.decode(document, '');
     } catch (cause) {
@@ -324,4 +326,29 @@ function errorOf(document: JsonValue | undefined, status: number, what: string):
 
 function isRecord(value: JsonValue | undefined): value is { readonly [key: string]: JsonValue } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * docs/design.md §5: an officer act the server holds for a second officer (202) did not take
+ * effect, so the call that posted it does not succeed: it fails with ACT_HELD, whose message
+ * says who must confirm it and how, and whose detail names the held act.
+ */
+function heldError(document: JsonValue | undefined, what: string): ClientError {
+  let held: HeldAnswer;
+  try {
+    held = decodeHeldAnswer(document, '');
+  } catch (cause) {
+    return new ClientError(
+      'BAD_RESPONSE',
+      `${what} answered 202 without a held act; is the server the same version?`,
+      {
+        cause,
+        status: 202,
+      },
+    );
+  }
+  return new ClientError('ACT_HELD', held.message, {
+    status: 202,
+    detail: { held: { ...held.held } },
+  });
 }

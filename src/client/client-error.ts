@@ -89,6 +89,11 @@ export const CLIENT_ERROR_CODES = [
   'WITNESSES_LAG',
   /** Events of the audit log's range were not served: deleted or withheld. */
   'LOG_INCOMPLETE',
+  /**
+   * The server holds the officer act until a second security officer of the organisation
+   * confirms it (a command-line device's act, docs/design.md §5); `detail.held` names it.
+   */
+  'ACT_HELD',
   /** No key agent answers on the profile's socket (none started, stopped, or gone). */
   'AGENT_UNAVAILABLE',
   /** The key agent refused: another key file, its file changed, or it expired. */

@@ -4,6 +4,8 @@
  * one-time, expiring invitation is registered with only the SHA-256 of the redeem half of a
  * fresh 32-byte secret. The code returned is the only place the secret exists; this device
  * keeps the binding half in its book of invitations, to check the invitee's keys at approval.
+ * From a command-line device the certificate and the invitation are held until a second
+ * officer confirms them; the code is returned all the same, and works once they are.
  */
 
 import { ROUTES } from '../core/api/routes.ts';
@@ -17,6 +19,7 @@ import type { Classification } from '../core/identity/classification.ts';
 import { invitationKeys } from '../core/identity/enrolment-binding.ts';
 import { issueCertificate } from '../core/identity/issue-certificate.ts';
 import { ClientError } from './client-error.ts';
+import { type HeldRef, heldOr } from './held-act.ts';
 import type { InvitationBook } from './invitation-book.ts';
 import { formatInvitationCode, INVITATION_SECRET_BYTES } from './invitation-code.ts';
 import type { DeviceSession } from './open-session.ts';
@@ -49,6 +52,12 @@ export interface Invitation {
   readonly user: UserCertificate;
   /** True when a user certificate was issued now (new user, or changed attributes). */
   readonly issued: boolean;
+  /**
+   * The acts the server holds until a second security officer confirms them (a command-line
+   * officer's, docs/design.md §5): the user certificate, the invitation, or both. The code
+   * works once they are confirmed.
+   */
+  readonly held: readonly HeldRef[];
 }
 
 export const DEFAULT_INVITATION_LIFETIME = 24 * 3600;
@@ -72,7 +81,13 @@ export async function invite(request: InviteRequest): Promise<Invitation> {
     existing.clearance === wanted.clearance &&
     existing.role === wanted.role &&
     existing.groups.join(',') === wanted.groups.join(',');
-  if (!same) await postEntry(api, await issueCertificate(wanted, request.orgKey));
+  const held: HeldRef[] = [];
+  if (!same) {
+    const certified = await heldOr(async () =>
+      postEntry(api, await issueCertificate(wanted, request.orgKey)),
+    );
+    if ('held' in certified) held.push(certified.held);
+  }
 
   const validFor = request.validFor ?? DEFAULT_INVITATION_LIFETIME;
   if (!Number.isSafeInteger(validFor) || validFor < 60 || validFor > 30 * 24 * 3600) {
@@ -89,22 +104,26 @@ export async function invite(request: InviteRequest): Promise<Invitation> {
     bindingKey: keys.binding,
     expiresAt: now + validFor,
   });
-  const created = await api.call(ROUTES.invite, {
-    body: {
-      id,
-      org,
-      user: wanted.user,
-      secretHash: toBase64url(sha256(keys.redeem)),
-      expiresAt: now + validFor,
-    },
-  });
-  if (created.id !== id)
+  const created = await heldOr(() =>
+    api.call(ROUTES.invite, {
+      body: {
+        id,
+        org,
+        user: wanted.user,
+        secretHash: toBase64url(sha256(keys.redeem)),
+        expiresAt: now + validFor,
+      },
+    }),
+  );
+  if ('held' in created) held.push(created.held);
+  else if (created.done.id !== id)
     throw new ClientError('BAD_RESPONSE', 'the server registered the invitation under another id');
   return {
     code: formatInvitationCode({ invitation: id, secret }),
     invitation: id,
-    expiresAt: created.expiresAt,
+    expiresAt: 'held' in created ? now + validFor : created.done.expiresAt,
     user: same ? existing : wanted,
     issued: !same,
+    held,
   };
 }

@@ -28,6 +28,7 @@ import { enrolmentRoutes } from './routes/enrolments.ts';
 import { inboxRoutes } from './routes/inbox.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { networkRoutes } from './routes/network.ts';
+import { officerActRoutes } from './routes/officer-acts.ts';
 import { orgRoutes } from './routes/orgs.ts';
 import { silenceRoutes } from './routes/silence.ts';
 import { watchRoutes } from './routes/watch.ts';
@@ -145,6 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       networkRoutes(api, ctx);
       directoryRoutes(api, ctx);
       invitationRoutes(api, ctx);
+      officerActRoutes(api, ctx);
       enrolmentRoutes(api, ctx);
       orgRoutes(api, ctx);
       cableRoutes(api, ctx);

@@ -15,7 +15,27 @@ export function requireOfficerOf(actor: DirectoryDevice, org: string): void {
   }
 }
 
-/** True when `org` has a security officer with a device in force: its bootstrap is over. */
-export function hasOfficerDevice(directory: Directory, org: string): boolean {
-  return directory.devices().some((d) => d.org.org === org && d.user.role === 'security-officer');
+/** How long after its certificate an organisation may found its second officer under its key alone. */
+export const FOUNDING_SECONDS = 24 * 3600;
+
+/**
+ * docs/design.md §5, bootstrap: whether an unsigned officer entry for `user` of `org`, under the
+ * organisation key alone, founds the organisation's officers. It does while no officer has a
+ * device in force (the first officer), and, for one day after the organisation's certificate,
+ * while exactly one officer user has devices and `user` is another (the second officer, without
+ * whom the two-person rule of held-act.ts could never be met from the command line).
+ */
+export function isFounding(directory: Directory, org: string, user: string, now: number): boolean {
+  const officers = new Set<string>();
+  for (const d of directory.devices()) {
+    if (d.org.org === org && d.user.role === 'security-officer') officers.add(d.user.user);
+  }
+  if (officers.size === 0) return true;
+  const certified = directory.org(org)?.issuedAt;
+  return (
+    officers.size === 1 &&
+    !officers.has(user) &&
+    certified !== undefined &&
+    now < certified + FOUNDING_SECONDS
+  );
 }

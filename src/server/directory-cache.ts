@@ -34,8 +34,11 @@ import { StoreError } from './store/store-error.ts';
 export interface AppendPlan {
   /** Runs under the lock against the directory the entry will extend; throws to refuse. */
   readonly check: (directory: Directory) => void | Promise<void>;
-  /** Writes the entry at `row.index`; false when another process took that index first. */
-  readonly commit: (row: DirectoryRow, directory: Directory) => Promise<boolean>;
+  /**
+   * Writes the entry at `row.index`; false when another process took that index first;
+   * `held` when the entry was checked but kept aside (a held officer act, held-act.ts).
+   */
+  readonly commit: (row: DirectoryRow, directory: Directory) => Promise<boolean | 'held'>;
 }
 
 const MAX_APPEND_ATTEMPTS = 3;
@@ -46,6 +49,8 @@ export interface Appended {
   readonly directory: Directory;
   /** False when the same entry was already in the directory (nothing was written). */
   readonly added: boolean;
+  /** True when the entry passed every check and was held, not appended. */
+  readonly held?: boolean;
 }
 
 /** Rejection reasons with a code of their own; every other one is CERTIFICATE_INVALID. */
@@ -157,7 +162,9 @@ export class DirectoryCache {
             : `the directory refuses this ${entry.body.kind} entry (${reason}); check its issuer, signature and subject`,
         );
       }
-      if (await plan.commit(entryRow(index, entry), next)) {
+      const committed = await plan.commit(entryRow(index, entry), next);
+      if (committed === 'held') return { index, directory: current, added: false, held: true };
+      if (committed) {
         if (this.#directory.epoch === index) this.#install(next);
         return { index, directory: next, added: true };
       }

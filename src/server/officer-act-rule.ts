@@ -6,6 +6,8 @@
  * - No one approves themselves: an officer's signed request may not invite, re-certify or
  *   certify a device for their own user (SELF_APPROVAL). A stolen officer device cannot mint
  *   itself a second one or raise its own clearance; another officer must.
+ * - Without AAL3, an officer act from a command-line device is held until a second officer
+ *   confirms it (held-act.ts): the two-person rule replaces the passkey touch.
  * - Under AAL3 (NIST SP 800-63B), an officer acts from a device that holds a passkey (a
  *   browser), where each act then needs a fresh passkey touch (step-up-rule.ts); a
  *   command-line device's signature alone is refused (AAL3_PASSKEY_REQUIRED).

@@ -27,6 +27,9 @@ const TYPES = [
   'passkey.registered',
   'invitation.created',
   'directory.entry',
+  'officer-act.held',
+  'officer-act.confirmed',
+  'officer-act.refused',
   'log.alert',
 ] as const;
 
@@ -46,6 +49,9 @@ const TYPE_NAMES: { readonly [type in (typeof TYPES)[number]]: string } = {
   'passkey.registered': 'passkey registered',
   'invitation.created': 'invitation created',
   'directory.entry': 'certificate issued or revoked',
+  'officer-act.held': 'officer act held for a second officer',
+  'officer-act.confirmed': 'officer act confirmed',
+  'officer-act.refused': 'officer act refused',
   'log.alert': 'log alert',
 };
 

@@ -61,9 +61,34 @@ export function auditSentence(event: AuditEventFields, names: AuditNames): strin
       // Entries posted under the root's or an org's own signature at setup have no acting device.
       return anonymous(event.actor) ? `${capitalise(what)} was ${action}` : `${who} ${action} ${what}`;
     }
+    case 'officer-act.held':
+      return `${who} asked for a second officer's confirmation of ${heldAct(detail, names)}${from}`;
+    case 'officer-act.confirmed':
+    case 'officer-act.refused': {
+      const asker = personName(text(detail.postedBy) ?? '?', names);
+      const verb = event.type === 'officer-act.confirmed' ? 'confirmed' : 'refused';
+      return `${who} ${verb} ${heldAct(detail, names)}, asked by ${asker}${from}`;
+    }
     default:
       if (event.type.startsWith('watch.')) return watchSentence(event, names);
       return `${who}: ${event.type.replace('.', ' ')} · ${subject(event.object, names)}`;
+  }
+}
+
+/** A held officer act (docs/design.md §5): what it is, and whom it concerns. */
+function heldAct(detail: AuditEventFields['detail'], names: AuditNames): string {
+  const about = personName(text(detail.subject) ?? '?', names);
+  switch (text(detail.act)) {
+    case 'invitation':
+      return `an invitation for ${about}`;
+    case 'user':
+      return `the user certificate of ${about}`;
+    case 'device':
+      return `a device certificate for ${about}`;
+    case 'revocation':
+      return `a revocation concerning ${about}`;
+    default:
+      return `an officer act concerning ${about}`;
   }
 }
 

@@ -7,13 +7,11 @@
 import { ClientError } from '../client/client-error.ts';
 import { checkReplyLevel } from '../client/reply-original.ts';
 import { directoryAtLeast, sendCable } from '../client/send-cable.ts';
-import { inThreadWrapperFor } from '../core/cable/seal-cable.ts';
-import { valiseSuites } from '../core/crypto/hpke/valise-suites.ts';
-import { WEB_CRYPTO_PRIMITIVES } from '../core/crypto/hpke/web-crypto-primitives.ts';
 import { entitledDevices } from '../core/policy.ts';
 import type { DeviceContext } from './device-context.ts';
 import type { Draft, FileInput, RecipientView } from './device-protocol.ts';
 import { classificationOf, distributionOf, markingsOf, precedenceOf } from './draft-fields.ts';
+import { FAN_OUT_MIN_DEVICES } from './fan-out-wrapper.ts';
 import type { SealedRecord } from './local-cipher.ts';
 
 export async function recipients(device: DeviceContext, draft: Draft): Promise<readonly RecipientView[]> {
@@ -33,6 +31,8 @@ export async function recipients(device: DeviceContext, draft: Draft): Promise<r
     },
     directory,
   );
+  // docs/design.md §12: a draft this large is sealed over the fan-out workers; start them now.
+  if (ids.length >= FAN_OUT_MIN_DEVICES) device.wrapper.warm();
   return ids.flatMap((id) => {
     const entry = directory.device(id);
     return entry
@@ -96,8 +96,9 @@ export async function send(
     },
     content: { subject, body: draft.body },
     attachments: files,
-    // WebCrypto's ML-KEM where this browser has it, noble's otherwise (docs/design.md §4).
-    wrapper: inThreadWrapperFor(valiseSuites(WEB_CRYPTO_PRIMITIVES).xwing),
+    // WebCrypto's ML-KEM where this browser has it, noble's otherwise (docs/design.md §4);
+    // a large distribution over the fan-out workers as well (§12).
+    wrapper: device.wrapper,
     // docs/design.md §6: a directory that moved on is synced again, and the cable re-wrapped.
     resync: (epoch) =>
       directoryAtLeast(

@@ -36,6 +36,7 @@ import type {
   EnrolmentDone,
   EnrolmentStart,
   FileInput,
+  HeldActRow,
   InboxView,
   InvitationView,
   Me,
@@ -214,6 +215,18 @@ export class DeviceAgent implements DeviceApi {
 
   revoke(target: string, reason: string): Promise<void> {
     return officer.revoke(this.#device, target, reason);
+  }
+
+  heldActs(): Promise<readonly HeldActRow[]> {
+    return officer.heldActs(this.#device);
+  }
+
+  confirmAct(id: string): Promise<void> {
+    return officer.confirmAct(this.#device, id);
+  }
+
+  refuseAct(id: string, reason: string): Promise<void> {
+    return officer.refuseAct(this.#device, id, reason);
   }
 
   invite(request: officer.InviteRequest): Promise<InvitationView> {

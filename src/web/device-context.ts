@@ -1,7 +1,8 @@
 /**
  * What every part of the device worker shares: this browser's local stores (keys, archive,
  * drafts), the server's clock as this machine sees it, the API client that signs as this
- * device, and the live session (the verified directory, synced on demand). One instance per
+ * device, the live session (the verified directory, synced on demand), and how cable keys are
+ * wrapped (on this worker, and over fan-out workers for large cables). One instance per
  * worker, made by the DeviceAgent; the concerns (enrolment, sign-in, cables, officer acts)
  * are functions over it.
  */
@@ -10,6 +11,10 @@ import { ClientError } from '../client/client-error.ts';
 import type { Clock } from '../client/clock.ts';
 import { type DeviceSession, openSession } from '../client/open-session.ts';
 import { ROUTES } from '../core/api/routes.ts';
+import { inThreadWrapperFor } from '../core/cable/seal-cable.ts';
+import { valiseSuites } from '../core/crypto/hpke/valise-suites.ts';
+import { WEB_CRYPTO_PRIMITIVES } from '../core/crypto/hpke/web-crypto-primitives.ts';
+import { FAN_OUT_MIN_DEVICES, FanOutWrapper, fanOutWorkers } from './fan-out-wrapper.ts';
 import { LocalDatabase } from './indexed-db.ts';
 import { IndexedDbKeyStore } from './indexed-db-key-store.ts';
 import { LocalArchive } from './local-archive.ts';
@@ -30,6 +35,16 @@ export class DeviceContext {
   #skew = 0;
   #syncedAt = 0;
   readonly clock: Clock = { nowSeconds: () => Math.floor(Date.now() / 1000) + this.#skew };
+  /**
+   * Wraps a cable's content key for its devices: WebCrypto's ML-KEM where this browser has it,
+   * noble's otherwise (docs/design.md §4); a large cable over fan-out workers as well (§12).
+   */
+  readonly wrapper: FanOutWrapper = new FanOutWrapper({
+    local: inThreadWrapperFor(valiseSuites(WEB_CRYPTO_PRIMITIVES).xwing),
+    workers: fanOutWorkers(navigator.hardwareConcurrency),
+    minDevices: FAN_OUT_MIN_DEVICES,
+    start: () => new Worker(new URL('./wrap-worker.ts', import.meta.url), { type: 'module' }),
+  });
 
   constructor(origin: string, fetch: Fetch) {
     this.origin = origin;

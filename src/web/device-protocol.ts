@@ -10,6 +10,7 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/browser';
 import type { LiveCable, OverdueNotice } from '../client/follow-inbox.ts';
+import type { HeldActSummary } from '../client/officer-acts.ts';
 import type { CablePresentation } from '../client/present-cable.ts';
 import type { Invitee } from '../core/api/web-routes.ts';
 
@@ -182,6 +183,12 @@ export interface PendingRow {
   /** This browser issued the invitation, so it holds its binding key. */
   readonly bound: boolean;
 }
+
+/**
+ * An officer act another officer posted from the command line, held for a second officer's
+ * confirmation (docs/design.md §5): who asked, what, for whom, until when.
+ */
+export type HeldActRow = HeldActSummary;
 
 /** An enrolled browser: pending approval, or certified by its own officer's key. */
 export interface EnrolmentDone {
@@ -406,6 +413,12 @@ export interface DeviceApi {
   devices(): Promise<readonly DeviceRow[]>;
   approve(device: string, confirmation: ApprovalConfirmation): Promise<void>;
   revoke(target: string, reason: string): Promise<void>;
+  /** The organisation's officer acts waiting for a second officer's confirmation. */
+  heldActs(): Promise<readonly HeldActRow[]>;
+  /** Confirms another officer's held act (a step-up act); it takes effect as they signed it. */
+  confirmAct(id: string): Promise<void>;
+  /** Refuses a held act with a reason; nothing of it is applied. */
+  refuseAct(id: string, reason: string): Promise<void>;
   invite(request: {
     readonly user: string;
     readonly name: string;

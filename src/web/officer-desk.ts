@@ -10,11 +10,18 @@ import { type InvitationBook, invitationBook } from '../client/invitation-book.t
 import { invite as inviteUser } from '../client/invite.ts';
 import type { ExportableSigner } from '../client/key-store.ts';
 import { listDevices } from '../client/list-devices.ts';
+import { confirmHeldAct, listHeldActs, refuseHeldAct, summariseHeldAct } from '../client/officer-acts.ts';
 import { requireOrgKey } from '../client/org-key.ts';
 import { revoke as revokeDevice } from '../client/revoke.ts';
 import { signerFromSeed } from '../core/crypto/ed25519.ts';
 import type { DeviceContext } from './device-context.ts';
-import type { ApprovalConfirmation, DeviceRow, InvitationView, PendingRow } from './device-protocol.ts';
+import type {
+  ApprovalConfirmation,
+  DeviceRow,
+  HeldActRow,
+  InvitationView,
+  PendingRow,
+} from './device-protocol.ts';
 import { classificationOf } from './draft-fields.ts';
 import type { SealedRecord } from './local-cipher.ts';
 import { orgKeySeed } from './org-key-seed.ts';
@@ -64,6 +71,22 @@ export async function approve(
     ...(link ? { invitationCode: codeOfLink(link) } : {}),
   });
   await device.startSession();
+}
+
+/** The organisation's held officer acts, in words (client/officer-acts.ts). */
+export async function heldActs(device: DeviceContext): Promise<readonly HeldActRow[]> {
+  const session = device.live();
+  return (await listHeldActs(session)).map((act) => summariseHeldAct(session, act));
+}
+
+/** Confirms another officer's held act; the directory may change, so the session reopens. */
+export async function confirmAct(device: DeviceContext, id: string): Promise<void> {
+  await confirmHeldAct(device.live(), id);
+  await device.startSession();
+}
+
+export async function refuseAct(device: DeviceContext, id: string, reason: string): Promise<void> {
+  await refuseHeldAct(device.live(), id, reason);
 }
 
 /** The code in an enrolment link (`…/#/enrol/<code>[/org-key/…]`), or the code itself. */

@@ -1,5 +1,6 @@
 /**
- * The security officer's pages (docs/design.md §2, §5): pending enrolments to approve, the
+ * The security officer's pages (docs/design.md §2, §5): another officer's command-line acts
+ * waiting for this officer's confirmation, pending enrolments to approve, the
  * organisation's people and devices (revoke), and invitations (the one-time link is shown
  * once, here). Every act is signed with the organisation key this browser holds and needs a
  * fresh passkey touch (step-up).
@@ -11,10 +12,12 @@ import type {
   ApprovalConfirmation,
   DeviceRow,
   DirectoryView,
+  HeldActRow,
   InvitationView,
   Me,
   PendingRow,
 } from './device-protocol.ts';
+import { HeldActsList } from './held-acts-list.tsx';
 import { withStepUp } from './passkey-prompt.ts';
 import { errorCode, plainWords } from './plain-words.ts';
 
@@ -25,6 +28,7 @@ export function OfficerPage(props: {
 }) {
   const { device, me, onError } = props;
   const [pending, setPending] = useState<readonly PendingRow[]>([]);
+  const [held, setHeld] = useState<readonly HeldActRow[]>([]);
   const [devices, setDevices] = useState<readonly DeviceRow[]>([]);
   const [directory, setDirectory] = useState<DirectoryView | undefined>();
   const [message, setMessage] = useState('');
@@ -33,12 +37,14 @@ export function OfficerPage(props: {
 
   const load = useCallback(async () => {
     try {
-      const [p, d, dir] = await Promise.all([
+      const [p, d, dir, h] = await Promise.all([
         device.call('pendingEnrolments'),
         device.call('devices'),
         device.call('directory'),
+        device.call('heldActs'),
       ]);
       setPending(p);
+      setHeld(h);
       setDevices(d);
       setDirectory(dir);
     } catch (error) {
@@ -74,6 +80,13 @@ export function OfficerPage(props: {
         </p>
       )}
       {!hasKey && <OrgKeyImport device={device} onDone={() => setHasKey(true)} />}
+      <HeldActsList
+        acts={held}
+        onConfirm={(a) => act(`Confirm ${a.byName}'s request`, () => device.call('confirmAct', a.id))}
+        onRefuse={(a, reason) =>
+          act(`Refuse ${a.byName}'s request`, () => device.call('refuseAct', a.id, reason))
+        }
+      />
       <h2>Pending enrolments</h2>
       {pending.length === 0 && <p className="muted">None.</p>}
       <table className="stack" data-testid="pending">

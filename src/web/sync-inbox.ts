@@ -8,6 +8,11 @@
  * format-4 cable's subject and tags are listed from its sealed summary (client/list-subjects,
  * opened here in the worker), once: the snapshot keeps them, so a listing the server logs
  * and meters is never asked for twice. A cable this device sent is read: its sender knows it.
+ * One sync lists at most SUBJECTS_PER_SYNC subjects, newest first: the watch counts a
+ * device's first listing of each subject against its role's limits (a member is alerted past
+ * 120 in a minute), and a device that comes back to hundreds of cables (after a re-wrap, or a
+ * long time offline) must not be stopped for catching up. Older ones show their subject
+ * when opened, as cables of earlier formats do.
  */
 
 import type { InboxEntry } from '../client/list-inbox.ts';
@@ -21,6 +26,8 @@ import type { InboxSnapshot, LocalArchive } from './local-archive.ts';
 
 const PAGE = 100;
 const MAX_PAGES = 1000;
+/** Below a member's one-minute alert for listed subjects (core/watch/read-thresholds.ts). */
+export const SUBJECTS_PER_SYNC = 100;
 
 export async function syncInbox(
   session: Pick<DeviceSession, 'api' | 'directory' | 'clock' | 'device'>,
@@ -54,7 +61,7 @@ export async function syncInbox(
     before = answer.next;
   }
   // One listing for what has no subject yet; each summary is checked and opened here.
-  const listed = await listSubjects(session, unlisted);
+  const listed = await listSubjects(session, unlisted.slice(0, SUBJECTS_PER_SYNC));
   for (const [id, got] of listed) {
     const row = rows.get(id);
     if (!row) continue;

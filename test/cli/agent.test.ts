@@ -43,6 +43,12 @@ describe('valise agent', { timeout: 300_000 }, () => {
     return JSON.parse(run.stdout) as Record<string, unknown>;
   };
 
+  /** The officer acts the server held (docs/design.md §5), confirmed by DE's second officer. */
+  const confirmHeld = async (output: Record<string, unknown>) => {
+    const held = Array.isArray(output.held) ? output.held : output.held ? [output.held] : [];
+    for (const act of held as { id: string }[]) await ok('de-so2', ['officer', 'confirm', act.id]);
+  };
+
   /**
    * `agent start --foreground` in this process; resolves once `agent status` answers, with
    * the run that ends when the agent stops (in an object: an async function would wait for it).
@@ -82,23 +88,30 @@ describe('valise agent', { timeout: 300_000 }, () => {
       '--server',
       server.url,
     ]);
-    await ok('de-so', [
-      'enrol',
-      '--org-key',
-      orgKeyFile,
-      '--user',
-      'de.officer',
-      '--name',
-      'Dieter Ott',
-      '--clearance',
-      'RESTREINT UE',
-      '--server',
-      server.url,
-      '--root',
-      rootKey,
-      '--label',
-      'officer laptop',
-    ]);
+    // Two officers, founded with the organisation key on the day it was certified: the second
+    // confirms the first's command-line acts (docs/design.md §5, "Officer acts").
+    for (const [profile, user] of [
+      ['de-so', 'de.officer'],
+      ['de-so2', 'de.officer.2'],
+    ] as const) {
+      await ok(profile, [
+        'enrol',
+        '--org-key',
+        orgKeyFile,
+        '--user',
+        user,
+        '--name',
+        `Officer ${user}`,
+        '--clearance',
+        'RESTREINT UE',
+        '--server',
+        server.url,
+        '--root',
+        rootKey,
+        '--label',
+        'officer laptop',
+      ]);
+    }
     const invitation = await ok('de-so', [
       'invite',
       '--user',
@@ -108,6 +121,7 @@ describe('valise agent', { timeout: 300_000 }, () => {
       '--clearance',
       'RESTREINT UE',
     ]);
+    await confirmHeld(invitation);
     const enrolled = await ok('de-anna', [
       'enrol',
       '--server',
@@ -119,7 +133,9 @@ describe('valise agent', { timeout: 300_000 }, () => {
       '--',
       String(invitation.code),
     ]);
-    await ok('de-so', ['approve', String(enrolled.device), '--code', String(enrolled.comparisonCode)]);
+    await confirmHeld(
+      await ok('de-so', ['approve', String(enrolled.device), '--code', String(enrolled.comparisonCode)]),
+    );
   });
   after(async () => {
     await server?.stop();
@@ -240,6 +256,7 @@ describe('valise agent', { timeout: 300_000 }, () => {
       '--role',
       'registry',
     ]);
+    await confirmHeld(invitation);
     const enrolled = await ok('de-desk', [
       'enrol',
       '--service',
@@ -252,7 +269,9 @@ describe('valise agent', { timeout: 300_000 }, () => {
       '--',
       String(invitation.code),
     ]);
-    await ok('de-so', ['approve', String(enrolled.device), '--code', String(enrolled.comparisonCode)]);
+    await confirmHeld(
+      await ok('de-so', ['approve', String(enrolled.device), '--code', String(enrolled.comparisonCode)]),
+    );
     const start = await valise('de-desk', ['agent', 'start', '--foreground'], NONE);
     assert.equal(start.code, 1);
     assert.match(start.stderr, /^valise: INVALID_ARGUMENT: .*in clear.*no agent/);

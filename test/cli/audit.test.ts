@@ -77,23 +77,34 @@ describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
         server.url,
       ]);
       const so = `${org.toLowerCase()}-so`;
-      await ok(so, [
-        'enrol',
-        '--org-key',
-        orgKeyFile,
-        '--user',
-        `${org.toLowerCase()}.officer`,
-        '--name',
-        `Officer ${org}`,
-        '--clearance',
-        'RESTREINT UE',
-        '--server',
-        server.url,
-        '--root',
-        rootKey,
-        '--label',
-        'officer laptop',
-      ]);
+      // Two officers, founded with the organisation key on the day it was certified: the
+      // second confirms the first's command-line acts (docs/design.md §5, "Officer acts").
+      for (const [profile, user] of [
+        [so, `${org.toLowerCase()}.officer`],
+        [`${so}2`, `${org.toLowerCase()}.officer.2`],
+      ] as const) {
+        await ok(profile, [
+          'enrol',
+          '--org-key',
+          orgKeyFile,
+          '--user',
+          user,
+          '--name',
+          `Officer ${user}`,
+          '--clearance',
+          'RESTREINT UE',
+          '--server',
+          server.url,
+          '--root',
+          rootKey,
+          '--label',
+          'officer laptop',
+        ]);
+      }
+      const confirmHeld = async (output: Record<string, unknown>) => {
+        const held = Array.isArray(output.held) ? output.held : output.held ? [output.held] : [];
+        for (const act of held as { id: string }[]) await ok(`${so}2`, ['officer', 'confirm', act.id]);
+      };
       const invitation = await ok(so, [
         'invite',
         '--user',
@@ -105,6 +116,7 @@ describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
         '--role',
         'registry',
       ]);
+      await confirmHeld(invitation);
       // `--` first: a code may start with '-' (its id is random base64url).
       const enrolled = await ok(`${org.toLowerCase()}-reg`, [
         'enrol',
@@ -122,7 +134,9 @@ describe('valise audit: witness, events, verify', { timeout: 300_000 }, () => {
       // The officer sees the declaration before approving.
       const pending = (await ok(so, ['approve'])).items as { device: string; label: string }[];
       assert.equal(pending.find((p) => p.device === enrolled.device)?.label, 'service: registry desk');
-      await ok(so, ['approve', String(enrolled.device), '--code', String(enrolled.comparisonCode)]);
+      await confirmHeld(
+        await ok(so, ['approve', String(enrolled.device), '--code', String(enrolled.comparisonCode)]),
+      );
     }
   });
   after(async () => {

@@ -1,9 +1,9 @@
 /**
  * The end-to-end test of the command line: the real server (a child process) on loopback
  * HTTP with a fresh SQLite file, and the real `valise` command, run in-process through its
- * entry function, for every act. Three organisations, seven
- * devices (three first security officers with the org key, four people through invitation,
- * enrolment and approval), one RESTREINT UE cable from DE to DE (info) and FR (action) for
+ * entry function, for every act. Three organisations, ten
+ * devices (two security officers each with the org key, four people through invitation,
+ * enrolment and approval, each act of the first officer confirmed by the second), one RESTREINT UE cable from DE to DE (info) and FR (action) for
  * the working group COEST. Exactly the entitled devices read it; an uncleared person of a
  * recipient org, a person outside the group, the officers and a device of the third org
  * cannot; and neither the server's database nor its log holds the subject, the body, or
@@ -75,6 +75,35 @@ const PEOPLE: Person[] = [
     groups: 'COEST',
     officer: true,
   },
+  // Each organisation's second officer, founded with the organisation key on the day it was
+  // certified: they confirm the first officer's command-line acts (docs/design.md §5).
+  {
+    profile: 'de-so2',
+    org: 'DE',
+    user: 'de.officer.2',
+    name: 'Dora Ott',
+    clearance: 'RESTREINT UE',
+    groups: '',
+    officer: true,
+  },
+  {
+    profile: 'fr-so2',
+    org: 'FR',
+    user: 'fr.officer.2',
+    name: 'Fabien Roux',
+    clearance: 'RESTREINT UE',
+    groups: '',
+    officer: true,
+  },
+  {
+    profile: 'cy-so2',
+    org: 'CY',
+    user: 'cy.officer.2',
+    name: 'Costas Yiannou',
+    clearance: 'RESTREINT UE',
+    groups: '',
+    officer: true,
+  },
   {
     profile: 'de-anna',
     org: 'DE',
@@ -111,7 +140,10 @@ const PEOPLE: Person[] = [
 const person = (profile: string) => PEOPLE.find((p) => p.profile === profile)!;
 /** docs/design.md §6 for this cable: the sender, and COEST members cleared RESTREINT UE of DE and FR. */
 const ENTITLED = ['de-anna', 'de-bob', 'fr-paul'];
-const NOT_ENTITLED = ['de-so', 'fr-so', 'cy-so', 'fr-claire'];
+const NOT_ENTITLED = ['de-so', 'fr-so', 'cy-so', 'de-so2', 'fr-claire'];
+/** The officer who confirms `officer`'s held acts: the other one of their organisation. */
+const secondOf = (officer: Person) =>
+  PEOPLE.find((o) => o.officer && o.org === officer.org && o !== officer)!;
 
 describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, () => {
   let configDir: string;
@@ -134,6 +166,19 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
     assert.equal(run.code, 0, `valise --profile ${profile} ${argv.join(' ')} failed: ${run.stderr}`);
     assert.equal(run.stderr, '', `no stderr on success: ${run.stderr}`);
     return JSON.parse(run.stdout) as Record<string, unknown>;
+  };
+
+  /**
+   * The officer acts in a verb's --json output that the server held (docs/design.md §5),
+   * confirmed by the organisation's second officer; returns how many.
+   */
+  const confirmHeld = async (officer: Person, output: Record<string, unknown>): Promise<number> => {
+    const held = Array.isArray(output.held) ? output.held : output.held ? [output.held] : [];
+    for (const act of held as { id: string }[]) {
+      const confirmed = await ok(secondOf(officer).profile, ['officer', 'confirm', act.id]);
+      assert.equal(confirmed.outcome, 'confirmed');
+    }
+    return held.length;
   };
 
   /** A failure: non-zero exit and exactly one line on stderr, with this code. */
@@ -290,6 +335,8 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
         '1h',
       ]);
       assert.equal(invitation.rootKey, rootKey);
+      // From the command line, the certificate and the invitation wait for the second officer.
+      assert.equal(await confirmHeld(officer, invitation), 2);
       const code = String(invitation.code);
       codes.push(code);
       const enrolled = await ok(p.profile, [
@@ -325,22 +372,39 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
         'COMPARISON_REQUIRED',
         'an approval without the comparison code',
       );
-      const approved = await ok(officer.profile, [
+      const approval = await ok(officer.profile, [
         'approve',
         p.device,
         '--code',
         String(enrolled.comparisonCode),
       ]);
-      assert.equal(approved.user, p.user);
+      assert.equal(approval.status, 'held');
+      failsWith(
+        await valise(p.profile, ['inbox']),
+        'DEVICE_NOT_CERTIFIED',
+        `${p.profile} before confirmation`,
+      );
+      // The second officer sees what they confirm: who asked, for whom, the device's code.
+      const waiting = (await ok(secondOf(officer).profile, ['officer', 'pending'])).items as {
+        id: string;
+        by: string;
+        subject: string;
+        comparisonCode?: string;
+      }[];
+      assert.deepEqual(
+        waiting.map((w) => [w.id, w.by, w.subject, w.comparisonCode]),
+        [[(approval.held as { id: string }).id, officer.user, p.user, enrolled.comparisonCode]],
+      );
+      assert.equal(await confirmHeld(officer, approval), 1);
     }
-    // Seven devices, all active.
+    // Ten devices, all active.
     for (const officer of PEOPLE.filter((x) => x.officer)) {
       const devices = (await ok(officer.profile, ['devices'])).items as { device: string; status: string }[];
       for (const p of PEOPLE.filter((x) => x.org === officer.org)) {
         assert.equal(devices.find((d) => d.device === p.device)?.status, 'active', `${p.profile} active`);
       }
     }
-    assert.equal(new Set(PEOPLE.map((p) => p.device)).size, 7);
+    assert.equal(new Set(PEOPLE.map((p) => p.device)).size, 10);
   });
 
   test('an invitation code works once', async () => {
@@ -367,6 +431,7 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
       '--clearance',
       'RESTREINT UE',
     ]);
+    await confirmHeld(person('de-so'), invitation);
     // `--` before the code: a code may start with '-' (its id is random base64url).
     const enrolling = await valise('de-eve', [
       'enrol',
@@ -515,8 +580,29 @@ describe('end to end: CLI and server over loopback HTTP', { timeout: 600_000 }, 
   });
 
   test('a revoked device is refused from then on', async () => {
-    const revoked = await ok('de-so', ['revoke', person('de-bob').device!, '--reason', 'laptop lost']);
-    assert.equal(revoked.subject, 'device');
+    // A revocation the second officer refuses applies nothing.
+    const first = await ok('de-so', ['revoke', person('de-bob').device!, '--reason', 'laptop lost']);
+    const refused = await ok('de-so2', [
+      'officer',
+      'refuse',
+      (first.held as { id: string }).id,
+      '--reason',
+      'Bob has his laptop; I called him',
+    ]);
+    assert.equal(refused.outcome, 'refused');
+    const stillActive = (await ok('de-so', ['devices'])).items as { device: string; status: string }[];
+    assert.equal(stillActive.find((d) => d.device === person('de-bob').device)?.status, 'active');
+
+    const held = await ok('de-so', ['revoke', person('de-bob').device!, '--reason', 'laptop lost']);
+    assert.equal(held.status, 'held');
+    assert.equal((await ok('de-bob', ['inbox'])).items !== undefined, true, 'held: not revoked yet');
+    // The officer cannot confirm their own act; the second officer does.
+    failsWith(
+      await valise('de-so', ['officer', 'confirm', (held.held as { id: string }).id]),
+      'INVALID_ARGUMENT',
+      'an officer confirming their own act',
+    );
+    assert.equal(await confirmHeld(person('de-so'), held), 1);
     failsWith(await valise('de-bob', ['read', cable!.id]), 'DEVICE_REVOKED', 'the revoked device reading');
     failsWith(await valise('de-bob', ['inbox']), 'DEVICE_REVOKED', 'the revoked device listing its inbox');
   });

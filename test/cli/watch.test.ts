@@ -53,23 +53,34 @@ describe('valise watch', { timeout: 300_000 }, () => {
       '--server',
       server.url,
     ]);
-    await ok('de-so', [
-      'enrol',
-      '--org-key',
-      orgKeyFile,
-      '--user',
-      'de.officer',
-      '--name',
-      'Dieter Ott',
-      '--clearance',
-      'RESTREINT UE',
-      '--server',
-      server.url,
-      '--root',
-      rootKey,
-      '--label',
-      'officer laptop',
-    ]);
+    // Two officers, founded with the organisation key on the day it was certified: the second
+    // confirms the first's command-line acts (docs/design.md §5, "Officer acts").
+    for (const [profile, user] of [
+      ['de-so', 'de.officer'],
+      ['de-so2', 'de.officer.2'],
+    ] as const) {
+      await ok(profile, [
+        'enrol',
+        '--org-key',
+        orgKeyFile,
+        '--user',
+        user,
+        '--name',
+        `Officer ${user}`,
+        '--clearance',
+        'RESTREINT UE',
+        '--server',
+        server.url,
+        '--root',
+        rootKey,
+        '--label',
+        'officer laptop',
+      ]);
+    }
+    const confirmHeld = async (output: Record<string, unknown>) => {
+      const held = Array.isArray(output.held) ? output.held : output.held ? [output.held] : [];
+      for (const act of held as { id: string }[]) await ok('de-so2', ['officer', 'confirm', act.id]);
+    };
     const invitation = await ok('de-so', [
       'invite',
       '--user',
@@ -81,6 +92,7 @@ describe('valise watch', { timeout: 300_000 }, () => {
       '--groups',
       'COEST',
     ]);
+    await confirmHeld(invitation);
     const enrolled = await ok('de-anna', [
       'enrol',
       '--server',
@@ -93,7 +105,7 @@ describe('valise watch', { timeout: 300_000 }, () => {
       String(invitation.code),
     ]);
     annaDevice = String(enrolled.device);
-    await ok('de-so', ['approve', annaDevice, '--code', String(enrolled.comparisonCode)]);
+    await confirmHeld(await ok('de-so', ['approve', annaDevice, '--code', String(enrolled.comparisonCode)]));
   });
   after(async () => {
     await server?.stop();

@@ -24,6 +24,7 @@ import { device, T0 } from '../server/fixtures/network.ts';
 import { startTestApp, type TestApp } from '../server/fixtures/test-app.ts';
 import { APP_ORIGIN, appFetch } from './app-fetch.ts';
 import { appSession, deviceStore } from './app-session.ts';
+import { confirmWaiting } from './second-officer.ts';
 
 const isCode = (code: string) => (error: unknown) => {
   assert.ok(error instanceof ClientError, `expected a ClientError, got ${String(error)}`);
@@ -66,6 +67,13 @@ for (const backend of (await backends()) as Backend[]) {
       return appSession(officerStore, appFetch(t.app));
     };
 
+    /** DE's second officer, who confirms the first one's command-line acts. */
+    let secondStore: MemoryKeyStore | undefined;
+    const secondNow = async (): Promise<DeviceSession> => {
+      secondStore ??= await deviceStore(t.network, device(t.network, 'de.officer.2'));
+      return appSession(secondStore, appFetch(t.app));
+    };
+
     before(async () => {
       t = await startTestApp(backend);
     });
@@ -87,6 +95,12 @@ for (const backend of (await backends()) as Backend[]) {
           groups: ['COEST'],
         },
       });
+      assert.deepEqual(
+        invitation.held.map((h) => h.act),
+        ['user', 'invitation'],
+        'from the command line, both wait for a second officer',
+      );
+      assert.equal(await confirmWaiting(await secondNow()), 2);
       const enrolment = await enrol({
         store: new MemoryKeyStore(user),
         fetch: appFetch(t.app),
@@ -101,6 +115,12 @@ for (const backend of (await backends()) as Backend[]) {
 
     const approveAs = (session: DeviceSession, device: string, more: Record<string, unknown>) =>
       approve({ session, orgKey: t.network.orgs.DE!.signer, device, invitations: book, ...more });
+
+    /** An approval that passed the officer's checks is held; the second officer confirms it. */
+    const confirmedApproval = async (approval: Promise<unknown>) => {
+      await assert.rejects(approval, isCode('ACT_HELD'));
+      assert.equal(await confirmWaiting(await secondNow()), 1);
+    };
 
     test('keys swapped in the store are refused, whatever code the officer types, and nothing is certified', async () => {
       const { enrolment } = await invitedAndEnrolled('de.swap');
@@ -145,12 +165,13 @@ for (const backend of (await backends()) as Backend[]) {
         approveAs(await officerNow(), enrolment.device, { comparisonCode: 'AAAA-AAAA-AAAA-AAAA' }),
         isCode('COMPARISON_MISMATCH'),
       );
-      const entry = await approveAs(await officerNow(), enrolment.device, {
-        comparisonCode: enrolment.comparisonCode.toLowerCase().replaceAll('-', ' '),
-      });
-      assert.equal(entry.body.user, 'de.fine');
+      await confirmedApproval(
+        approveAs(await officerNow(), enrolment.device, {
+          comparisonCode: enrolment.comparisonCode.toLowerCase().replaceAll('-', ' '),
+        }),
+      );
       const session = await officerNow();
-      assert.ok(session.directory.device(enrolment.device), 'certified');
+      assert.equal(session.directory.device(enrolment.device)?.user.user, 'de.fine', 'certified');
     });
 
     test("a device without the invitation's binding key needs the code handed over", async () => {
@@ -179,15 +200,17 @@ for (const backend of (await backends()) as Backend[]) {
         }),
         isCode('ENROLMENT_TAMPERED'),
       );
-      const entry = await approve({
-        session: await officerNow(),
-        orgKey: t.network.orgs.DE!.signer,
-        device: enrolment.device,
-        invitations: empty,
-        invitationCode: invitation.code,
-        ...elsewhere,
-      });
-      assert.equal(entry.body.device, enrolment.device);
+      await confirmedApproval(
+        approve({
+          session: await officerNow(),
+          orgKey: t.network.orgs.DE!.signer,
+          device: enrolment.device,
+          invitations: empty,
+          invitationCode: invitation.code,
+          ...elsewhere,
+        }),
+      );
+      assert.ok((await officerNow()).directory.device(enrolment.device), 'certified');
     });
   });
 }

@@ -17,7 +17,7 @@ import { parseJson } from '../../src/core/encoding/parse-json.ts';
 import type { Revocation } from '../../src/core/identity/certificate.ts';
 import { issueCertificate } from '../../src/core/identity/issue-certificate.ts';
 import { backends } from '../server/fixtures/backends.ts';
-import { enrolDevice } from '../server/fixtures/enrol.ts';
+import { confirmedAct, enrolDevice, secondOfficer } from '../server/fixtures/enrol.ts';
 import { device, T0 } from '../server/fixtures/network.ts';
 import { startTestApp, type TestApp } from '../server/fixtures/test-app.ts';
 import { appFetch } from './app-fetch.ts';
@@ -77,10 +77,12 @@ for (const backend of await backends()) {
         issuedAt: T0,
       };
       const entry = await issueCertificate(revocation, t.network.orgs.DE!.signer);
-      const revoked = await t.api.post(
+      const revoked = await confirmedAct(
+        t.api,
+        device(t.network, 'de.officer'),
+        secondOfficer(t.network, device(t.network, 'de.officer')),
         '/api/v1/directory',
         { entry },
-        { as: device(t.network, 'de.officer') },
       );
       assert.equal(revoked.status, 201, revoked.text);
       await t.checkpointer.checkpoint();

@@ -25,15 +25,16 @@ import { buildApp } from '../../src/server/app.ts';
 import { auditRecord } from '../../src/server/audit-event.ts';
 import { Checkpointer } from '../../src/server/log/checkpointer.ts';
 import { IntegrityError } from '../../src/server/store/integrity-error.ts';
+import type { Store } from '../../src/server/store/store.ts';
 import { type BackendName, backends, rawStatement } from '../server/fixtures/backends.ts';
 import { device, T0 } from '../server/fixtures/network.ts';
 import { startTestApp, type TestApp } from '../server/fixtures/test-app.ts';
 import { appFetch } from './app-fetch.ts';
 import { appSession, deviceStore } from './app-session.ts';
 
-async function fetches(t: TestApp, n: number, reader = 'thief'): Promise<void> {
+async function fetches(t: TestApp, n: number, reader = 'thief', store: Store = t.store): Promise<void> {
   for (let i = 0; i < n; i++) {
-    await t.store.appendAudit(
+    await store.appendAudit(
       auditRecord({
         at: T0,
         type: 'cable.fetched',
@@ -182,15 +183,18 @@ for (const backend of await backends()) {
 
       // A restarted server knows nothing of it (the cosignatures went with the tail) and signs
       // what is left; new events arrive. Everyone who saw the tail refuses.
+      // Restarted: its own store handle, so no state of the first process (the log appender's
+      // frontier over the leaves that were cut) carries over.
+      const store = await t.database.open();
       const checkpointer = new Checkpointer({
-        log: t.store.log,
+        log: store.log,
         network: 'test',
         key: t.logKey,
         clock: t.clock,
       });
       const app = await buildApp({
         origin: 'http://valise.test',
-        store: t.store,
+        store,
         root: t.network.root,
         serverSigner: t.serverSigner,
         clock: t.clock,
@@ -207,19 +211,20 @@ for (const backend of await backends()) {
           'the officer',
         );
         await assert.rejects(appSession(member, appFetch(app)), isRollback, 'the member');
-        await fetches(t, 30, 'after');
+        await fetches(t, 30, 'after', store);
         await assert.rejects(
           witnessRun(app),
           (error: unknown) => error instanceof ClientError && error.code === 'WITNESS_REFUSED',
         );
         // The witness's alert quoted the checkpoint it holds: now this server will not sign either.
-        await fetches(t, 1, 'later');
+        await fetches(t, 1, 'later', store);
         await assert.rejects(
           checkpointer.checkpoint(),
           (error: unknown) => error instanceof IntegrityError && error.code === 'LOG_BEHIND_WITNESS',
         );
       } finally {
         await app.close();
+        await store.close();
       }
     });
   });

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sha256 } from '../../src/core/crypto/sha256.ts';
 import { fromBase64url, toBase64url } from '../../src/core/encoding/bytes.ts';
+import { issueCertificate } from '../../src/core/identity/issue-certificate.ts';
 import { ed25519Verifier } from '../../src/core/log/checkpoint/note-verifier.ts';
 import { parseCheckpoint } from '../../src/core/log/checkpoint/parse-checkpoint.ts';
 import { parseNote } from '../../src/core/log/checkpoint/parse-note.ts';
@@ -71,6 +72,55 @@ for (const backend of await backends()) {
       expected.set('enrolment.requested', {
         actor: { org: 'DE', user: 'de.bob' },
         object: { kind: 'device', id: fresh.id, org: 'DE' },
+      });
+
+      // officer-act.held, officer-act.confirmed, officer-act.refused: the officer's command-line
+      // device posts a user certificate, held; the second officer refuses it, then confirms another.
+      const second = device(t.network, 'de.officer.2');
+      const heldUser = async (user: string) => {
+        const entry = await issueCertificate(
+          {
+            v: 1,
+            kind: 'user',
+            org: 'DE',
+            user,
+            name: user,
+            clearance: 'RESTREINT UE',
+            role: 'member',
+            groups: [],
+            issuedAt: ISSUED_AT,
+          },
+          t.network.orgs.DE!.signer,
+        );
+        const held = await t.api.post('/api/v1/directory', { entry }, { as: officer });
+        assert.equal(held.status, 202, held.text);
+        return held.json.held.id as string;
+      };
+      const refusedAct = await heldUser('de.refused');
+      const refusal = await t.api.post(
+        `/api/v1/officer-acts/${refusedAct}/refuse`,
+        { reason: 'unknown person' },
+        { as: second },
+      );
+      assert.equal(refusal.status, 200, refusal.text);
+      expected.set('officer-act.refused', {
+        actor: actor(second),
+        object: { kind: 'officer-act', id: refusedAct, org: 'DE' },
+      });
+      const confirmedAct = await heldUser('de.confirmed');
+      expected.set('officer-act.held', {
+        actor: actor(officer),
+        object: { kind: 'officer-act', id: confirmedAct, org: 'DE' },
+      });
+      const confirmation = await t.api.post(
+        `/api/v1/officer-acts/${confirmedAct}/confirm`,
+        {},
+        { as: second },
+      );
+      assert.equal(confirmation.status, 201, confirmation.text);
+      expected.set('officer-act.confirmed', {
+        actor: actor(second),
+        object: { kind: 'officer-act', id: confirmedAct, org: 'DE' },
       });
 
       // cable.accepted, cable.fetched, cable.listed, attachment.fetched, cable.acknowledged.

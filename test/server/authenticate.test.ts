@@ -115,7 +115,13 @@ describe('a device not in force: pending, unknown or revoked', () => {
 
   test('a pending device hears DEVICE_PENDING under its own keys; anyone else naming it hears UNKNOWN_KEY, as for an id never seen', async () => {
     const officer = device(t.network, 'de.officer');
-    const invitation = await invite(t.api, officer, 'de.anna', Math.floor(t.clock.now() / 1000) + 3600);
+    const invitation = await invite(
+      t.api,
+      officer,
+      'de.anna',
+      Math.floor(t.clock.now() / 1000) + 3600,
+      device(t.network, 'de.officer.2'),
+    );
     const keys = await newDeviceKeys('anna tablet');
     const enrolled = await t.api.post('/api/v1/enrolments', {
       invitation: invitation.id,

@@ -127,6 +127,17 @@ async function streamStatus(
   return { status: response.status, headers: {}, text, raw: new Uint8Array(), json };
 }
 
+/** An invitation for de.bob posted by DE's second officer from the command line: held, its id. */
+async function heldAct(t: TestApp): Promise<string> {
+  const held = await t.api.post(
+    '/api/v1/invitations',
+    { id: randomId(), org: 'DE', user: 'de.bob', secretHash: randomBytes(32), expiresAt: T0 + 600 },
+    { as: device(t.network, 'de.officer.2') },
+  );
+  assert.equal(held.status, 202, held.text);
+  return (held.json as { held: { id: string } }).held.id;
+}
+
 const MATRIX: Record<string, Row> = {
   'GET /api/v1/network': {
     levels: ['-'],
@@ -140,7 +151,8 @@ const MATRIX: Record<string, Row> = {
   },
   'POST /api/v1/directory': {
     levels: ['-'],
-    expect: { ...all(403), anonymous: 401, 'de.officer': 201 },
+    // The officer's device is a command-line device: the act is held for a second officer (202).
+    expect: { ...all(403), anonymous: 401, 'de.officer': 202 },
     async call(t, actor) {
       const user: UserCertificate = {
         v: 1,
@@ -204,11 +216,34 @@ const MATRIX: Record<string, Row> = {
   },
   'POST /api/v1/invitations': {
     levels: ['-'],
-    expect: { ...all(403), anonymous: 401, 'de.officer': 201 },
+    expect: { ...all(403), anonymous: 401, 'de.officer': 202 },
     call: (t, actor) =>
       t.api.post(
         '/api/v1/invitations',
         { id: randomId(), org: 'DE', user: 'de.bob', secretHash: randomBytes(32), expiresAt: T0 + 600 },
+        as(actor, t),
+      ),
+  },
+  // The two-person rule (docs/design.md §5): DE's second officer posts from the command line, and
+  // only another officer of DE decides; anyone else learns nothing of the act (404).
+  'GET /api/v1/officer-acts': {
+    levels: ['-'],
+    expect: { ...all(403), anonymous: 401, 'de.officer': 200, 'fr.officer': 200 },
+    call: (t, actor) => t.api.get('/api/v1/officer-acts', as(actor, t)),
+  },
+  'POST /api/v1/officer-acts/:id/confirm': {
+    levels: ['-'],
+    expect: { ...all(404), anonymous: 401, 'de.anna.old': 403, 'de.officer': 201 },
+    call: async (t, actor) =>
+      t.api.post(`/api/v1/officer-acts/${await heldAct(t)}/confirm`, {}, as(actor, t)),
+  },
+  'POST /api/v1/officer-acts/:id/refuse': {
+    levels: ['-'],
+    expect: { ...all(404), anonymous: 401, 'de.anna.old': 403, 'de.officer': 200 },
+    call: async (t, actor) =>
+      t.api.post(
+        `/api/v1/officer-acts/${await heldAct(t)}/refuse`,
+        { reason: 'not asked for' },
         as(actor, t),
       ),
   },

@@ -13,6 +13,7 @@ import { DirectoryCache } from '../../src/server/directory-cache.ts';
 import type { SqlStore } from '../../src/server/store/sql-store.ts';
 import { StoreError } from '../../src/server/store/store-error.ts';
 import { backends } from './fixtures/backends.ts';
+import { confirmedAct, secondOfficer } from './fixtures/enrol.ts';
 import { device, T0 } from './fixtures/network.ts';
 import { injectTransport, TestApi } from './fixtures/test-api.ts';
 import { startTestApp, type TestApp } from './fixtures/test-app.ts';
@@ -63,10 +64,17 @@ for (const backend of await backends()) {
           issuedAt: T0,
         };
         const entry = await issueCertificate(revocation, t.network.orgs.DE!.signer);
-        assert.equal(
-          (await t.api.post('/api/v1/directory', { entry }, { as: device(t.network, 'de.officer') })).status,
-          201,
+        const officer = device(t.network, 'de.officer');
+        const revoked = await confirmedAct(
+          t.api,
+          officer,
+          secondOfficer(t.network, officer),
+          '/api/v1/directory',
+          {
+            entry,
+          },
         );
+        assert.equal(revoked.status, 201, revoked.text);
         const refused = await api2.get('/api/v1/inbox', { as: carl });
         assert.equal(refused.status, 403);
         assert.equal(refused.json.error.code, 'DEVICE_REVOKED');

@@ -29,6 +29,8 @@ import { cableBody, nextPosition, testCable } from './fixtures/test-cable.ts';
 
 /** An attachment address no blob is stored under. */
 const DIGEST = toBase64url(sha256(utf8('no such attachment')));
+/** An officer act id no act has. */
+const HELD = randomId();
 
 const RUNS = { numRuns: Number(process.env.VALISE_FUZZ_RUNS ?? 40) };
 
@@ -152,6 +154,20 @@ for (const backend of await backends()) {
             }) as Json,
         },
         { method: 'GET', path: '/api/v1/enrolments', as: 'de.officer' },
+        // Held officer acts: an id no act has, so even a well-formed body changes nothing (404).
+        { method: 'GET', path: '/api/v1/officer-acts', as: 'de.officer' },
+        {
+          method: 'POST',
+          path: `/api/v1/officer-acts/${HELD}/confirm`,
+          as: 'de.officer',
+          base: async () => ({}),
+        },
+        {
+          method: 'POST',
+          path: `/api/v1/officer-acts/${HELD}/refuse`,
+          as: 'de.officer',
+          base: async () => ({ reason: 'not asked for' }),
+        },
         { method: 'GET', path: '/api/v1/orgs/DE/head', as: 'de.anna' },
         {
           method: 'POST',
@@ -292,7 +308,7 @@ for (const backend of await backends()) {
     test('every route is covered by these tables', () => {
       const covered = routes.map(
         (r) =>
-          `${r.method} ${r.path.replace(cableId, ':id').replace(DIGEST, ':digest').replace('/orgs/DE/', '/orgs/:org/').replace(WATCHED, ':device').replace('/thresholds/member', '/thresholds/:role')}`,
+          `${r.method} ${r.path.replace(cableId, ':id').replace(DIGEST, ':digest').replace('/orgs/DE/', '/orgs/:org/').replace(WATCHED, ':device').replace('/thresholds/member', '/thresholds/:role').replace(HELD, ':id')}`,
       );
       assert.deepEqual(covered.sort(), t.app.apiRoutes().sort());
     });

@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { randomBytes, toBase64url } from '../../src/core/encoding/bytes.ts';
 import { backends } from './fixtures/backends.ts';
-import { invite, newDeviceKeys } from './fixtures/enrol.ts';
+import { invite, newDeviceKeys, secondOfficer } from './fixtures/enrol.ts';
 import { device, T0 } from './fixtures/network.ts';
 import { startTestApp, type TestApp } from './fixtures/test-app.ts';
 import { cableBody, nextPosition, testCable } from './fixtures/test-cable.ts';
@@ -34,7 +34,7 @@ describe('logging', () => {
   test('bodies, signatures, secrets and keys stay out of the log', async () => {
     const secrets: string[] = [];
     const officer = device(t.network, 'de.officer');
-    const invitation = await invite(t.api, officer, 'de.bob', T0 + 600);
+    const invitation = await invite(t.api, officer, 'de.bob', T0 + 600, secondOfficer(t.network, officer));
     secrets.push(toBase64url(invitation.secret));
     const keys = await newDeviceKeys('x');
     await t.api.post('/api/v1/enrolments', {

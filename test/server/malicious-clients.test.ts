@@ -221,6 +221,7 @@ for (const backend of await backends()) {
         device(t.network, 'de.officer'),
         'de.bob',
         Math.floor(t.clock.now() / 1000) + 600,
+        device(t.network, 'de.officer.2'),
       );
       const enrol = async () => {
         const keys = await newDeviceKeys('x');

@@ -65,6 +65,16 @@ const cases: [string, AuditEventFields, string][] = [
     'A request was refused: SIGNATURE_INVALID from 203.0.113.0/24, and 4 more since',
   ],
   [
+    "a held officer act's confirmation names both officers and whom the act concerns",
+    {
+      type: 'officer-act.confirmed',
+      actor: { org: 'DE', user: 'de.officer' },
+      object: { kind: 'officer-act', id: 'act-1', org: 'DE' },
+      detail: { act: 'device', subject: 'fr.claire', postedBy: 'de.officer.2', postedDevice: 'dev-2' },
+    },
+    'Klaus Weber (DE) confirmed a device certificate for Claire Dubois (FR), asked by de.officer.2',
+  ],
+  [
     'a device the directory no longer knows is shown by its short id',
     {
       type: 'watch.suspended',

@@ -1,10 +1,12 @@
 /** `valise approve`: list pending enrolments, or approve one (security officer). */
 
 import { approve, listPending, pendingComparisonCode } from '../../client/approve.ts';
+import { heldOr } from '../../client/held-act.ts';
 import { toBase64url } from '../../core/encoding/bytes.ts';
 import { positiveInteger, text } from '../option-values.ts';
 import { deviceSession, invitationBookOf, orgKeyOf } from '../profile.ts';
 import type { Verb } from '../verb.ts';
+import { heldOutput } from './officer.ts';
 
 export const approveVerb: Verb = {
   name: 'approve',
@@ -19,6 +21,8 @@ export const approveVerb: Verb = {
     '--days <n>          how long the certificate is valid (default 365)',
     'The device must prove its keys with the invitation this profile issued (or --invitation):',
     'keys swapped on the server are refused (ENROLMENT_TAMPERED).',
+    'From the command line the approval is held until a second security officer of your',
+    'organisation confirms it (valise officer confirm); the device is certified from then on.',
   ],
   options: { days: { type: 'string' }, code: { type: 'string' }, invitation: { type: 'string' } },
   positionals: { min: 0, max: 1 },
@@ -52,16 +56,20 @@ export const approveVerb: Verb = {
     }
     const comparison = text(values, 'code');
     const invitationCode = text(values, 'invitation');
-    const entry = await approve({
-      session,
-      orgKey: await orgKeyOf(session),
-      device,
-      invitations: invitationBookOf(session, cli),
-      ...(comparison !== undefined ? { comparisonCode: comparison } : {}),
-      ...(invitationCode !== undefined ? { invitationCode } : {}),
-      ...validity,
-    });
-    const cert = entry.body;
+    const orgKey = await orgKeyOf(session);
+    const approved = await heldOr(() =>
+      approve({
+        session,
+        orgKey,
+        device,
+        invitations: invitationBookOf(session, cli),
+        ...(comparison !== undefined ? { comparisonCode: comparison } : {}),
+        ...(invitationCode !== undefined ? { invitationCode } : {}),
+        ...validity,
+      }),
+    );
+    if ('held' in approved) return heldOutput(approved.held);
+    const cert = approved.done.body;
     return {
       json: {
         device: cert.device,

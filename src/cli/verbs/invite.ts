@@ -18,7 +18,9 @@ export const inviteVerb: Verb = {
     '--groups <A,B>        working groups (need-to-know); repeatable',
     '--expires <duration>  how long the code stays valid (default 24h)',
     'Prints the one-time code and the enrol command to give to the person. A person already in',
-    'the directory with other attributes gets a new certificate with these.',
+    'the directory with other attributes gets a new certificate with these. From the command',
+    'line the certificate and the invitation are held until a second security officer of your',
+    'organisation confirms them (valise officer confirm); the code works from then on.',
   ],
   options: {
     user: { type: 'string' },
@@ -60,12 +62,17 @@ export const inviteVerb: Verb = {
         userCertificateIssued: result.issued,
         server,
         rootKey,
+        held: result.held.map(({ id, act, expiresAt }) => ({ id, act, expiresAt })),
       },
       text: [
         `invitation for ${result.user.name} (${result.user.user}, ${result.user.org}), valid until ${new Date(result.expiresAt * 1000).toISOString()}`,
         `code: ${result.code}`,
         `they run: ${command}`,
         'keep this profile: approving their device checks its keys against this invitation',
+        ...result.held.map((h) => `held: ${h.message}`),
+        ...(result.held.length > 0
+          ? ['the code works once a second security officer has confirmed these']
+          : []),
       ],
     };
   },

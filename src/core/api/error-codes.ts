@@ -75,7 +75,15 @@ export const ERROR_CODES = {
     status: 403,
     meaning: 'the network demands AAL3: a person enrols and an officer acts with a passkey (browser)',
   },
-  SELF_APPROVAL: { status: 403, meaning: 'an officer may not approve, invite or re-certify their own user' },
+  SELF_APPROVAL: {
+    status: 403,
+    meaning: 'an officer may not approve, invite or re-certify their own user, nor confirm their own act',
+  },
+  SECOND_OFFICER_REQUIRED: {
+    status: 403,
+    meaning:
+      'an officer act from the command line needs a second security officer to confirm it, and the organisation has only one; act from the browser, with a passkey',
+  },
   ATTACHMENT_NOT_YOURS: {
     status: 403,
     meaning: 'the attachment was uploaded by another device; only its uploader links it',
@@ -86,6 +94,7 @@ export const ERROR_CODES = {
   SERIES_CONFLICT: { status: 409, meaning: "the serial or prev is not the org's next; see head" },
   INVITATION_USED: { status: 409, meaning: 'the invitation was redeemed already' },
   ALREADY_EXISTS: { status: 409, meaning: 'another object already has this id' },
+  ACT_DECIDED: { status: 409, meaning: 'the held officer act was confirmed or refused already' },
   EPOCH_STALE: {
     status: 409,
     meaning: 'the cable names an older directory epoch; sync, re-wrap for the current one (see epoch)',
@@ -101,6 +110,7 @@ export const ERROR_CODES = {
   },
   // 410
   INVITATION_EXPIRED: { status: 410, meaning: 'the invitation has expired' },
+  ACT_EXPIRED: { status: 410, meaning: 'the held officer act expired before a second officer confirmed it' },
   // 413
   TOO_LARGE: { status: 413, meaning: 'the body is larger than the route accepts' },
   QUOTA_EXCEEDED: {

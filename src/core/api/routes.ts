@@ -5,6 +5,7 @@
 import { CABLE_ROUTES } from './cable-routes.ts';
 import { DIRECTORY_ROUTES } from './directory-routes.ts';
 import { LOG_ROUTES } from './log-routes.ts';
+import { OFFICER_ACT_ROUTES } from './officer-act-routes.ts';
 import type { AnyRoute } from './route.ts';
 import { SILENCE_ROUTES } from './silence-routes.ts';
 import { WATCH_ROUTES } from './watch-routes.ts';
@@ -19,6 +20,7 @@ export const ROUTES = {
   ...WEB_ROUTES,
   ...WATCH_ROUTES,
   ...SILENCE_ROUTES,
+  ...OFFICER_ACT_ROUTES,
 } as const;
 export type RouteName = keyof typeof ROUTES;
 

@@ -35,6 +35,9 @@ export const API_EVENT_TYPES = [
   'cable.acknowledged',
   'attachment.fetched',
   'log.alert',
+  'officer-act.held',
+  'officer-act.confirmed',
+  'officer-act.refused',
 ] as const;
 
 /** Browser sign-in (server/web): passkeys and sessions. */

@@ -12,12 +12,17 @@
  *   certificate needs a pending enrolment with exactly its keys;
  * - bootstrap: while an organisation has no officer device in force, its officer's user and
  *   device certificates may be posted unsigned (the organisation key's signature is the
- *   authority, as the root's is for organisations). The first officer device ends it.
+ *   authority, as the root's is for organisations). The first officer device ends it, but
+ *   for the founding of a second officer on the organisation's first day (authorise.ts).
+ * An officer's entry posted from a command-line device (no passkey) passes every check and is
+ * then held for a second officer's confirmation instead of appended (held-act.ts); confirming
+ * it (routes/officer-acts.ts) appends it through `appendEntry` with the same checks.
  * Unsigned requests are limited per source address (authenticate.ts). A re-post of an entry
  * the directory holds answers 200 with its index and writes nothing.
  */
 
 import type { FastifyInstance } from 'fastify';
+import type { HeldAnswer } from '../../core/api/officer-act-routes.ts';
 import { ROUTES } from '../../core/api/routes.ts';
 import { constantTimeEqual, toBase64url } from '../../core/encoding/bytes.ts';
 import { optional } from '../../core/encoding/decode.ts';
@@ -26,14 +31,15 @@ import type { DeviceCertificate, SignedEntry } from '../../core/identity/certifi
 import { issuerIn } from '../../core/identity/certificate-issuer.ts';
 import type { Directory, DirectoryDevice } from '../../core/identity/directory.ts';
 import { actorOf, directoryEntryAudit } from '../audit-event.ts';
-import { hasOfficerDevice, isOfficerOf } from '../authorise.ts';
+import { isFounding, isOfficerOf } from '../authorise.ts';
 import { unixSeconds } from '../clock.ts';
+import { holdAct, mustHold, requireSecondOfficer, subjectOf } from '../held-act.ts';
 import { inclusionProofs } from '../log/inclusion-proofs.ts';
 import { requireCertifiedPasskey, requireNotSelf, requireOfficerPresence } from '../officer-act-rule.ts';
 import { integerText, readQuery } from '../read-query.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
-import type { EnrolmentRecord } from '../store/store.ts';
+import type { ConfirmedAct, EnrolmentRecord } from '../store/store.ts';
 import { routeBody, serve } from './serve-route.ts';
 
 export function directoryRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -58,30 +64,98 @@ export function directoryRoutes(app: FastifyInstance, ctx: ServerContext): void 
 
   serve(app, ROUTES.postEntry, {}, async (request, reply) => {
     const { entry } = routeBody(request, ROUTES.postEntry, ctx.limits.maxBodyBytes);
-    const actor = request.actor;
-    const now = unixSeconds(ctx.clock);
-    let completes: string | undefined;
-    const { index, directory, added } = await ctx.directory.append(entry, {
-      check: async (current) => {
-        authorise(entry, actor, current);
-        await officerActRule(ctx, entry, actor, current);
-        completes =
-          entry.body.kind === 'device' ? await checkEnrolment(ctx, entry.body, actor, current) : undefined;
-      },
-      commit: (row) => {
-        const body = entry.body;
-        const audit = directoryEntryAudit({
-          at: now,
-          actor: actorOf(actor ?? undefined),
-          row,
-          kind: body.kind === 'revocation' ? body.subject : body.kind,
-          action: body.kind === 'revocation' ? 'revoked' : 'issued',
-        });
-        return ctx.store.appendDirectoryEntry(row, now, audit, completes);
-      },
-    });
-    return reply.status(added ? 201 : 200).send({ index, epoch: directory.epoch });
+    const outcome = await appendEntry(ctx, entry, request.actor, unixSeconds(ctx.clock));
+    if (outcome.held) return reply.status(202).send(outcome.held);
+    return reply.status(outcome.added ? 201 : 200).send({ index: outcome.index, epoch: outcome.epoch });
   });
+}
+
+/** A held act being confirmed (routes/officer-acts.ts): its decision goes with the entry. */
+export interface Confirmation {
+  readonly record: ConfirmedAct;
+  /** Runs under the directory's lock before the entry is checked: throws when the act was decided. */
+  readonly check: () => Promise<void>;
+}
+
+export interface EntryOutcome {
+  readonly index: number;
+  readonly epoch: number;
+  readonly added: boolean;
+  /** Set when the entry was held for a second officer (held-act.ts) instead of appended. */
+  readonly held?: HeldAnswer;
+}
+
+/**
+ * Checks and appends one entry posted by `actor` (null: unsigned), or holds it when a
+ * command-line officer device posted it; with `confirmation`, applies a held act, whose
+ * `actor` is the officer who posted it.
+ */
+export async function appendEntry(
+  ctx: ServerContext,
+  entry: SignedEntry,
+  actor: DirectoryDevice | null,
+  now: number,
+  confirmation?: Confirmation,
+): Promise<EntryOutcome> {
+  let completes: string | undefined;
+  let hold: { subject: string; actor: DirectoryDevice } | undefined;
+  let held: HeldAnswer | undefined;
+  const { index, directory, added } = await ctx.directory.append(entry, {
+    check: async (current) => {
+      await confirmation?.check();
+      authorise(entry, actor, current, now);
+      await officerActRule(ctx, entry, actor, current);
+      completes =
+        entry.body.kind === 'device' ? await checkEnrolment(ctx, entry.body, actor, current, now) : undefined;
+      // docs/design.md §5: a command-line officer's act waits for a second officer (held-act.ts).
+      hold =
+        !confirmation && actor && issuerIn(entry.body, current) !== 'root' && (await mustHold(ctx, actor))
+          ? { actor, subject: heldSubject(entry, current) }
+          : undefined;
+      if (hold) requireSecondOfficer(current, hold.actor);
+    },
+    commit: async (row) => {
+      if (hold) {
+        held = await holdAct(ctx, {
+          kind: 'entry',
+          act: heldActType(entry),
+          actor: hold.actor,
+          subject: hold.subject,
+          body: { entry: toJsonValue(entry) },
+          now,
+        });
+        return 'held';
+      }
+      const body = entry.body;
+      const audit = directoryEntryAudit({
+        at: now,
+        actor: actorOf(actor ?? undefined),
+        row,
+        kind: body.kind === 'revocation' ? body.subject : body.kind,
+        action: body.kind === 'revocation' ? 'revoked' : 'issued',
+      });
+      return ctx.store.appendDirectoryEntry(row, now, audit, completes, confirmation?.record);
+    },
+  });
+  return { index, epoch: directory.epoch, added, ...(held ? { held } : {}) };
+}
+
+/** An officer's entry is a user, device or revocation entry (an `org` one is the root's). */
+export function heldActType(entry: SignedEntry): 'user' | 'device' | 'revocation' {
+  const kind = entry.body.kind;
+  return kind === 'user' || kind === 'device' ? kind : 'revocation';
+}
+
+/** The user a held entry is about; an officer's entry about no user of theirs is not held but refused. */
+function heldSubject(entry: SignedEntry, directory: Directory): string {
+  const subject = subjectOf(entry.body, directory);
+  if (subject === undefined) {
+    throw new ServerError(
+      'FORBIDDEN',
+      `a security officer's ${entry.body.kind} entry must concern a user or device of ${entry.body.org}`,
+    );
+  }
+  return subject;
 }
 
 /**
@@ -111,7 +185,12 @@ async function provenDirectory(ctx: ServerContext, from: number, size: number) {
 }
 
 /** Who may post this entry (see the module header); throws 401/403 when not allowed. */
-function authorise(entry: SignedEntry, actor: DirectoryDevice | null, directory: Directory): void {
+function authorise(
+  entry: SignedEntry,
+  actor: DirectoryDevice | null,
+  directory: Directory,
+  now: number,
+): void {
   const body = entry.body;
   // The root's signature on the entry is the authority (see the module header).
   if (issuerIn(body, directory) === 'root') return;
@@ -125,9 +204,9 @@ function authorise(entry: SignedEntry, actor: DirectoryDevice | null, directory:
     return;
   }
   const bootstrap =
-    !hasOfficerDevice(directory, body.org) &&
     ((body.kind === 'user' && body.role === 'security-officer') ||
-      (body.kind === 'device' && directory.user(body.user)?.role === 'security-officer'));
+      (body.kind === 'device' && directory.user(body.user)?.role === 'security-officer')) &&
+    isFounding(directory, body.org, body.user, now);
   if (!bootstrap) {
     throw new ServerError(
       'SIGNATURE_MISSING',
@@ -165,6 +244,7 @@ async function checkEnrolment(
   cert: DeviceCertificate,
   actor: DirectoryDevice | null,
   directory: Directory,
+  now: number,
 ): Promise<string | undefined> {
   const enrolment = await ctx.store.enrolment(cert.device);
   if (enrolment) {
@@ -176,7 +256,7 @@ async function checkEnrolment(
     }
     return cert.device;
   }
-  const bootstrap = actor === null && !hasOfficerDevice(directory, cert.org);
+  const bootstrap = actor === null && isFounding(directory, cert.org, cert.user, now);
   if (!bootstrap) {
     throw new ServerError(
       'ENROLMENT_MISMATCH',

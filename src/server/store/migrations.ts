@@ -19,6 +19,7 @@ import {
 import { cableSummaries } from './cable-summaries-migration.ts';
 import { delivery } from './delivery-migration.ts';
 import { merkleLog } from './merkle-log-migration.ts';
+import { officerActs } from './officer-acts-migration.ts';
 import { watchSignals } from './watch-signals-migration.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -394,6 +395,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0007-enrolment-binding': enrolmentBinding(dialect),
         '0008-watch-signals': watchSignals(dialect),
         '0009-silence-procedure': silenceProcedure(dialect),
+        '0010-officer-acts': officerActs(dialect),
         '0011-delivery': delivery(dialect),
         '0012-cable-summaries': cableSummaries(dialect),
       };

@@ -319,6 +319,30 @@ export interface SilenceOutcomesTable {
   leaf_index: number;
 }
 
+/** An officer act from a command-line device, held as signed until a second officer decides (sql-officer-acts.ts). */
+export interface HeldActsTable {
+  id: string;
+  org: string;
+  kind: string;
+  device: string;
+  user_id: string;
+  subject: string;
+  /** The route's body as posted, canonical JSON. */
+  body: Uint8Array;
+  created_at: number;
+  expires_at: number;
+}
+
+/** The one decision on a held act: `confirmed` (written with the act it applies) or `refused`. */
+export interface ActDecisionsTable {
+  act: string;
+  outcome: string;
+  device: string;
+  user_id: string;
+  reason: string | null;
+  at: number;
+}
+
 /** The first fetch of a cable by a device of each organisation (delivery-migration.ts). */
 export interface DeliveriesTable {
   cable_seq: number;
@@ -373,6 +397,8 @@ export interface Database {
   presidencies: PresidenciesTable;
   silence_acts: SilenceActsTable;
   silence_outcomes: SilenceOutcomesTable;
+  held_acts: HeldActsTable;
+  act_decisions: ActDecisionsTable;
   deliveries: DeliveriesTable;
   escalations: EscalationsTable;
 }
@@ -408,6 +434,8 @@ export const TABLES = [
   'presidencies',
   'silence_acts',
   'silence_outcomes',
+  'held_acts',
+  'act_decisions',
   'deliveries',
   'escalations',
 ] as const satisfies readonly (keyof Database)[];

@@ -3,9 +3,11 @@
  * written with its event, whose leaf it records (key transparency, docs/design.md §8), and, when it
  * certifies a device that asked to be enrolled, with that enrolment marked done.
  */
+import { insertDecision } from './sql-officer-acts.ts';
 import { blob, bytesOf } from './sql-values.ts';
-import type { AuditRecord, DirectoryRow } from './store.ts';
+import type { AuditRecord, ConfirmedAct, DirectoryRow } from './store.ts';
 import type { StoreContext } from './store-context.ts';
+import { StoreError } from './store-error.ts';
 
 export class SqlDirectory {
   readonly #ctx: StoreContext;
@@ -32,11 +34,20 @@ export class SqlDirectory {
     });
   }
 
-  async append(row: DirectoryRow, addedAt: number, audit: AuditRecord, completes?: string): Promise<boolean> {
+  async append(
+    row: DirectoryRow,
+    addedAt: number,
+    audit: AuditRecord,
+    completes?: string,
+    confirms?: ConfirmedAct,
+  ): Promise<boolean> {
     try {
       await this.#ctx.write(async (trx) => {
+        // A held act is decided once: a second decision rolls the whole append back.
+        if (confirms) await insertDecision(trx, confirms.decision);
         // The event goes first so its leaf is known; a lost race on the index rolls both back.
-        const leaf = await this.#ctx.audit(trx, audit);
+        const [leaf] = await this.#ctx.auditAll(trx, confirms ? [audit, confirms.audit] : [audit]);
+        if (leaf === undefined) throw new StoreError('UNAVAILABLE', 'the log appended no leaf');
         await trx
           .insertInto('directory_entries')
           .values({

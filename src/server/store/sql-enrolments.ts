@@ -4,9 +4,11 @@
  * the first conditional update finds the invitation unused. `redeemIn` is exported for the
  * browser's enrolment, which writes its passkey in the same transaction.
  */
+import { insertDecision } from './sql-officer-acts.ts';
 import { blob, bytesOf } from './sql-values.ts';
 import type {
   AuditRecord,
+  ConfirmedAct,
   EnrolmentRecord,
   EnrolmentStatus,
   InvitationRecord,
@@ -21,9 +23,15 @@ export class SqlEnrolments {
     this.#ctx = ctx;
   }
 
-  async createInvitation(invitation: InvitationRecord, audit: AuditRecord): Promise<boolean> {
+  async createInvitation(
+    invitation: InvitationRecord,
+    audit: AuditRecord,
+    confirms?: ConfirmedAct,
+  ): Promise<boolean> {
     try {
       await this.#ctx.write(async (trx) => {
+        // A held act is decided once: a second decision rolls the invitation back.
+        if (confirms) await insertDecision(trx, confirms.decision);
         await trx
           .insertInto('invitations')
           .values({
@@ -37,7 +45,7 @@ export class SqlEnrolments {
             used_at: null,
           })
           .execute();
-        await this.#ctx.audit(trx, audit);
+        await this.#ctx.auditAll(trx, confirms ? [audit, confirms.audit] : [audit]);
       });
       return true;
     } catch (error) {

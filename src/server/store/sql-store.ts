@@ -20,6 +20,7 @@ import { SqlEnrolments } from './sql-enrolments.ts';
 import { SqlInbox } from './sql-inbox.ts';
 import { type SqliteConnection, SqlLogStore } from './sql-log-store.ts';
 import { SqlNonces } from './sql-nonces.ts';
+import { SqlOfficerActs } from './sql-officer-acts.ts';
 import { SqlProcedures } from './sql-procedures.ts';
 import { SqlWatch } from './sql-watch.ts';
 import { SqlWebStore } from './sql-web-store.ts';
@@ -29,6 +30,7 @@ import type {
   AttachmentRefusal,
   AuditRecord,
   CableRecord,
+  ConfirmedAct,
   DirectoryRow,
   EnrolmentRecord,
   EnrolmentStatus,
@@ -69,6 +71,7 @@ export class SqlStore implements Store {
   readonly web: SqlWebStore;
   readonly watch: SqlWatch;
   readonly procedures: SqlProcedures;
+  readonly officerActs: SqlOfficerActs;
   readonly deliveries: SqlDeliveries;
   readonly #ctx: StoreContext;
   readonly #onClose: (() => Promise<void>) | undefined;
@@ -99,6 +102,7 @@ export class SqlStore implements Store {
     });
     this.web = new SqlWebStore(ctx);
     this.procedures = new SqlProcedures(ctx);
+    this.officerActs = new SqlOfficerActs(ctx);
     this.deliveries = new SqlDeliveries(ctx);
     this.#directory = new SqlDirectory(ctx);
     this.#enrolments = new SqlEnrolments(ctx);
@@ -119,12 +123,17 @@ export class SqlStore implements Store {
     addedAt: number,
     audit: AuditRecord,
     completes?: string,
+    confirms?: ConfirmedAct,
   ): Promise<boolean> {
-    return this.#directory.append(row, addedAt, audit, completes);
+    return this.#directory.append(row, addedAt, audit, completes, confirms);
   }
 
-  createInvitation(invitation: InvitationRecord, audit: AuditRecord): Promise<boolean> {
-    return this.#enrolments.createInvitation(invitation, audit);
+  createInvitation(
+    invitation: InvitationRecord,
+    audit: AuditRecord,
+    confirms?: ConfirmedAct,
+  ): Promise<boolean> {
+    return this.#enrolments.createInvitation(invitation, audit, confirms);
   }
   invitation(id: string): Promise<InvitationRecord | undefined> {
     return this.#enrolments.invitation(id);

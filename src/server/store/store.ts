@@ -15,12 +15,19 @@ import type { Addressee } from '../../core/cable/cable-header.ts';
 import type { DeliveryStore } from './delivery-store.ts';
 import type { LogStore } from './log-store.ts';
 import type { Dialect } from './migrations.ts';
+import type { ActDecisionRecord, OfficerActStore } from './officer-act-store.ts';
 import type { ProcedureStore, SilenceActRecord } from './procedure-store.ts';
 import type { TableName } from './schema.ts';
 import type { WatchStore } from './watch-store.ts';
 import type { WebStore } from './web-store.ts';
 
 /** One audit event ready to append: see `server/audit-event.ts` for its canonical form. */
+/** A held officer act's confirmation, written with the act it applies (officer-act-store.ts). */
+export interface ConfirmedAct {
+  readonly decision: ActDecisionRecord;
+  readonly audit: AuditRecord;
+}
+
 export interface AuditRecord {
   readonly at: number;
   readonly type: string;
@@ -245,6 +252,8 @@ export interface Store {
   readonly watch: WatchStore;
   /** The Presidency and the silence procedure's acts and outcomes (procedure-store.ts). */
   readonly procedures: ProcedureStore;
+  /** Officer acts held for a second officer's confirmation (officer-act-store.ts). */
+  readonly officerActs: OfficerActStore;
   /** First fetches per organisation and escalations by precedence (delivery-store.ts). */
   readonly deliveries: DeliveryStore;
 
@@ -252,18 +261,24 @@ export interface Store {
   directoryEntries(from: number): Promise<DirectoryRow[]>;
   /**
    * Appends an entry at `row.index` with its event; when `completes` names a pending
-   * enrolment, marks it done in the same transaction. False if the index is already taken
-   * (another writer was first): reload and replay.
+   * enrolment, marks it done in the same transaction. When `confirms` names a held officer
+   * act, its decision and event are written in the same transaction too. False if the index
+   * is already taken (another writer was first: reload and replay) or the act was decided.
    */
   appendDirectoryEntry(
     row: DirectoryRow,
     addedAt: number,
     audit: AuditRecord,
     completes?: string,
+    confirms?: ConfirmedAct,
   ): Promise<boolean>;
 
-  /** False if an invitation with this id exists. */
-  createInvitation(invitation: InvitationRecord, audit: AuditRecord): Promise<boolean>;
+  /** False if an invitation with this id exists, or the held act `confirms` names was decided. */
+  createInvitation(
+    invitation: InvitationRecord,
+    audit: AuditRecord,
+    confirms?: ConfirmedAct,
+  ): Promise<boolean>;
   invitation(id: string): Promise<InvitationRecord | undefined>;
   /** Marks the invitation used and records the pending enrolment, atomically. */
   redeemInvitation(enrolment: EnrolmentRecord, audit: AuditRecord): Promise<RedeemOutcome>;

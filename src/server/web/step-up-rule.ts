@@ -1,13 +1,19 @@
 /**
  * Which browser acts need a fresh passkey assertion first (docs/design.md §5 step-up): sending above
  * RESTREINT UE, every silence-procedure act (docs/design.md §2), and every act of a security officer (directory entries: approving an
- * enrolment, issuing or revoking a certificate; creating invitations). Malware in the
+ * enrolment, issuing or revoking a certificate; creating invitations; confirming another officer's
+ * held act). Malware in the
  * browser can sign requests with the device key, but it cannot touch the passkey.
  */
 import { parseJson } from '../../core/encoding/parse-json.ts';
 import { CLASSIFICATIONS, classificationRank } from '../../core/identity/classification.ts';
 
-const ADMIN_ROUTES = ['POST /api/v1/directory', 'POST /api/v1/invitations', 'POST /api/v1/watch/canaries'];
+const ADMIN_ROUTES = [
+  'POST /api/v1/directory',
+  'POST /api/v1/invitations',
+  'POST /api/v1/watch/canaries',
+  'POST /api/v1/officer-acts/:id/confirm',
+];
 const STEP_UP_ABOVE = classificationRank('RESTREINT UE');
 
 /** Why `method route` with `body` needs step-up, or undefined when it does not. */

@@ -15,7 +15,14 @@ import type {
 import { issueCertificate } from '../../../src/core/identity/issue-certificate.ts';
 import { backends } from '../fixtures/backends.ts';
 import { actCounts } from '../fixtures/counts.ts';
-import { addUser, enrolDevice, invite, newDeviceKeys } from '../fixtures/enrol.ts';
+import {
+  addUser,
+  confirmedAct,
+  enrolDevice,
+  invite,
+  newDeviceKeys,
+  secondOfficer,
+} from '../fixtures/enrol.ts';
 import {
   DEVICE_EXPIRES_AT,
   device,
@@ -104,16 +111,14 @@ for (const backend of await backends()) {
       const own = await t.api.post('/api/v1/directory', { entry: second }, { as: officerDevice });
       assert.equal(own.status, 403, own.text);
       assert.equal(own.json.error.code, 'SELF_APPROVAL');
-      assert.equal(
-        (
-          await t.api.post(
-            '/api/v1/directory',
-            { entry: await issueCertificate(member, signer) },
-            { as: officerDevice },
-          )
-        ).status,
-        201,
+      // A single officer cannot act from the command line: no one could confirm (held-act.ts).
+      const alone = await t.api.post(
+        '/api/v1/directory',
+        { entry: await issueCertificate(member, signer) },
+        { as: officerDevice },
       );
+      assert.equal(alone.status, 403, alone.text);
+      assert.equal(alone.json.error.code, 'SECOND_OFFICER_REQUIRED');
     });
 
     test('an entry the directory rules reject is refused with CERTIFICATE_INVALID and not stored', async () => {
@@ -141,10 +146,11 @@ for (const backend of await backends()) {
         assert.equal(response.status, 403, name);
         assert.equal(response.json.error.code, 'FORBIDDEN');
       }
-      assert.equal(
-        (await t.api.post('/api/v1/directory', { entry }, { as: device(network, 'de.officer') })).status,
-        201,
-      );
+      const officer = device(network, 'de.officer');
+      const added = await confirmedAct(t.api, officer, secondOfficer(network, officer), '/api/v1/directory', {
+        entry,
+      });
+      assert.equal(added.status, 201, added.text);
     });
 
     test('enrolment: invitation, enrolment, approval with exactly the pending keys, and the device is in', async () => {
@@ -163,7 +169,7 @@ for (const backend of await backends()) {
       const officer = device(network, 'de.officer');
       const user = userCert('DE', 'de.swapped');
       await addUser(t.api, network, officer, user);
-      const invitation = await invite(t.api, officer, user.user, T0 + 600);
+      const invitation = await invite(t.api, officer, user.user, T0 + 600, secondOfficer(network, officer));
       const keys = await newDeviceKeys('phone');
       const enrolment = await t.api.post('/api/v1/enrolments', {
         invitation: invitation.id,
@@ -230,12 +236,17 @@ for (const backend of await backends()) {
         reason: 'compromised',
         issuedAt: T0,
       };
-      const posted = await t.api.post(
+      const officer = device(network, 'de.officer');
+      const posted = await confirmedAct(
+        t.api,
+        officer,
+        secondOfficer(network, officer),
         '/api/v1/directory',
-        { entry: await issueCertificate(revocation, network.orgs.DE!.signer) },
-        { as: device(network, 'de.officer') },
+        {
+          entry: await issueCertificate(revocation, network.orgs.DE!.signer),
+        },
       );
-      assert.equal(posted.status, 201);
+      assert.equal(posted.status, 201, posted.text);
       const refused = await t.api.get('/api/v1/inbox', { as: carl });
       assert.equal(refused.status, 403);
       assert.equal(refused.json.error.code, 'DEVICE_REVOKED');

@@ -9,7 +9,7 @@ import { randomBytes } from '../../../src/core/encoding/bytes.ts';
 import { MAX_INVITATION_SECONDS } from '../../../src/server/routes/invitations.ts';
 import { backends } from '../fixtures/backends.ts';
 import { actCounts } from '../fixtures/counts.ts';
-import { invite, newDeviceKeys } from '../fixtures/enrol.ts';
+import { confirmedAct, invite, newDeviceKeys } from '../fixtures/enrol.ts';
 import { device, randomId, T0 } from '../fixtures/network.ts';
 import { startTestApp, type TestApp } from '../fixtures/test-app.ts';
 
@@ -37,14 +37,26 @@ for (const backend of await backends()) {
     }
 
     test('an invitation is stored as the hash of its secret only', async () => {
-      const invitation = await invite(t.api, device(t.network, 'de.officer'), 'de.bob', T0 + 600);
+      const invitation = await invite(
+        t.api,
+        device(t.network, 'de.officer'),
+        'de.bob',
+        T0 + 600,
+        device(t.network, 'de.officer.2'),
+      );
       const stored = await t.store.invitation(invitation.id);
       assert.deepEqual(stored?.secretHash, sha256(invitation.secret));
       assert.equal(stored?.usedAt, undefined);
     });
 
     test('an invitation is used once: the second use is INVITATION_USED and stores nothing', async () => {
-      const invitation = await invite(t.api, device(t.network, 'de.officer'), 'de.bob', T0 + 600);
+      const invitation = await invite(
+        t.api,
+        device(t.network, 'de.officer'),
+        'de.bob',
+        T0 + 600,
+        device(t.network, 'de.officer.2'),
+      );
       const first = await enrol(invitation);
       assert.equal(first.status, 201, first.text);
       assert.equal(first.json.status, 'pending');
@@ -56,13 +68,25 @@ for (const backend of await backends()) {
     });
 
     test('two enrolments racing on one invitation: exactly one wins', async () => {
-      const invitation = await invite(t.api, device(t.network, 'de.officer'), 'de.bob', T0 + 600);
+      const invitation = await invite(
+        t.api,
+        device(t.network, 'de.officer'),
+        'de.bob',
+        T0 + 600,
+        device(t.network, 'de.officer.2'),
+      );
       const answers = await Promise.all([enrol(invitation), enrol(invitation), enrol(invitation)]);
       assert.deepEqual(answers.map((a) => a.status).sort(), [201, 409, 409]);
     });
 
     test('an expired invitation is INVITATION_EXPIRED', async () => {
-      const invitation = await invite(t.api, device(t.network, 'de.officer'), 'de.bob', T0 + 60);
+      const invitation = await invite(
+        t.api,
+        device(t.network, 'de.officer'),
+        'de.bob',
+        T0 + 60,
+        device(t.network, 'de.officer.2'),
+      );
       t.clock.set((T0 + 60) * 1000);
       try {
         const response = await enrol(invitation);
@@ -75,7 +99,13 @@ for (const backend of await backends()) {
     });
 
     test("a wrong secret is FORBIDDEN, and says nothing of the invitation's state", async () => {
-      const invitation = await invite(t.api, device(t.network, 'de.officer'), 'de.bob', T0 + 600);
+      const invitation = await invite(
+        t.api,
+        device(t.network, 'de.officer'),
+        'de.bob',
+        T0 + 600,
+        device(t.network, 'de.officer.2'),
+      );
       const response = await enrol({ id: invitation.id, secret: randomBytes(32) });
       assert.equal(response.status, 403);
       assert.equal(response.json.error.code, 'FORBIDDEN');
@@ -86,7 +116,13 @@ for (const backend of await backends()) {
     test('an unknown invitation is NOT_FOUND; a device id already taken is ALREADY_EXISTS', async () => {
       const unknown = await enrol({ id: randomId(), secret: randomBytes(32) });
       assert.equal(unknown.status, 404);
-      const invitation = await invite(t.api, device(t.network, 'de.officer'), 'de.bob', T0 + 600);
+      const invitation = await invite(
+        t.api,
+        device(t.network, 'de.officer'),
+        'de.bob',
+        T0 + 600,
+        device(t.network, 'de.officer.2'),
+      );
       const taken = await enrol(invitation, device(t.network, 'de.anna').id);
       assert.equal(taken.status, 409);
       assert.equal(taken.json.error.code, 'ALREADY_EXISTS');
@@ -108,7 +144,14 @@ for (const backend of await backends()) {
       assert.equal(unknownUser.json.error.code, 'UNKNOWN_USER');
       assert.equal((await post({ ...base, expiresAt: T0 })).status, 400);
       assert.equal((await post({ ...base, expiresAt: T0 + MAX_INVITATION_SECONDS + 1 })).status, 400);
-      assert.equal((await post(base)).status, 201);
+      const created = await confirmedAct(
+        t.api,
+        officer,
+        device(t.network, 'de.officer.2'),
+        '/api/v1/invitations',
+        base,
+      );
+      assert.equal(created.status, 201, created.text);
       const again = await post(base);
       assert.equal(again.status, 409);
       assert.equal(again.json.error.code, 'ALREADY_EXISTS');

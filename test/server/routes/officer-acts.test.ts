@@ -2,7 +2,8 @@
  * Who performs an officer act (docs/design.md §5, "Officer acts"; src/server/officer-act-rule.ts),
  * on SQLite and PostgreSQL:
  * - no officer approves a device, invites or re-certifies their own user (a stolen officer
- *   device cannot mint itself a second one or raise its own clearance); another officer can;
+ *   device cannot mint itself a second one or raise its own clearance, nor confirm another
+ *   officer's act that does); another officer can;
  * - under AAL3, a command-line enrolment is refused except for a declared service (registry)
  *   device, a person's device certificate needs a passkey (the bootstrap officer's too), and
  *   officer acts from a command-line device are refused.
@@ -114,7 +115,13 @@ for (const backend of await backends()) {
       const second = userCert('DE', 'de.officer.two', 'security-officer');
       await addUser(t.api, t.network, officer, second);
       const colleague = await enrolDevice(t.api, t.network, officer, second, 'colleague laptop');
-      const invitation = await invite(t.api, colleague, 'de.officer', T0 + 600);
+      const invitation = await invite(
+        t.api,
+        colleague,
+        'de.officer',
+        T0 + 600,
+        device(t.network, 'de.officer.2'),
+      );
       const keys = await newDeviceKeys('tablet');
       const enrolled = await t.api.post('/api/v1/enrolments', {
         invitation: invitation.id,
@@ -142,7 +149,16 @@ for (const backend of await backends()) {
       const own = await t.api.post('/api/v1/directory', { entry }, { as: officer });
       assert.equal(own.status, 403, own.text);
       assert.equal(own.json.error.code, 'SELF_APPROVAL');
-      const approved = await t.api.post('/api/v1/directory', { entry }, { as: colleague });
+      // From a command-line device the colleague's approval is held (held-act.ts): the officer it
+      // certifies a device for may not confirm it; a third officer does.
+      const approval = await t.api.post('/api/v1/directory', { entry }, { as: colleague });
+      assert.equal(approval.status, 202, approval.text);
+      const confirm = (as: typeof officer) =>
+        t.api.post(`/api/v1/officer-acts/${approval.json.held.id}/confirm`, {}, { as });
+      const mine = await confirm(officer);
+      assert.equal(mine.status, 403, mine.text);
+      assert.equal(mine.json.error.code, 'SELF_APPROVAL');
+      const approved = await confirm(device(t.network, 'de.officer.2'));
       assert.equal(approved.status, 201, approved.text);
     });
   });

@@ -23,6 +23,7 @@ import { auditRecord } from '../../../src/server/audit-event.ts';
 import { APP_ORIGIN, appFetch } from '../../client/app-fetch.ts';
 import { backends } from '../fixtures/backends.ts';
 import { actCounts } from '../fixtures/counts.ts';
+import { confirmedAct, secondOfficer } from '../fixtures/enrol.ts';
 import { device, T0 } from '../fixtures/network.ts';
 import { nextSequence } from '../fixtures/sequence.ts';
 import { startTestApp, type TestApp } from '../fixtures/test-app.ts';
@@ -340,10 +341,12 @@ for (const backend of await backends()) {
         reason: 'stolen',
         issuedAt: now(),
       };
-      const posted = await t.api.post(
+      const posted = await confirmedAct(
+        t.api,
+        device(t.network, 'de.officer'),
+        secondOfficer(t.network, device(t.network, 'de.officer')),
         '/api/v1/directory',
         { entry: await issueCertificate(revocation, t.network.orgs.DE!.signer) },
-        { as: device(t.network, 'de.officer') },
       );
       assert.equal(posted.status, 201, posted.text);
       await t.checkpointer.checkpoint();
@@ -392,10 +395,12 @@ for (const backend of await backends()) {
         reason: 'laptop lost',
         issuedAt: now(),
       };
-      const posted = await t.api.post(
+      const posted = await confirmedAct(
+        t.api,
+        device(t.network, 'cy.officer'),
+        secondOfficer(t.network, device(t.network, 'cy.officer')),
         '/api/v1/directory',
         { entry: await issueCertificate(revocation, t.network.orgs.CY!.signer) },
-        { as: device(t.network, 'cy.officer') },
       );
       assert.equal(posted.status, 201, posted.text);
       const fetched = await t.api.get(`/api/v1/cables/${opened.id}`, { as: eva });

@@ -25,6 +25,36 @@ export function keySchedule(
   sharedSecret: Uint8Array,
   info: Uint8Array,
 ): KeyScheduleSecrets {
+  const { kdf, suiteId, keyScheduleContext, secret, key, baseNonce } = scheduleKeys(
+    suite,
+    sharedSecret,
+    info,
+  );
+  return {
+    keyScheduleContext,
+    secret,
+    key,
+    baseNonce,
+    exporterSecret: labeledExpand(kdf, suiteId, secret, 'exp', keyScheduleContext, kdf.hashLength),
+  };
+}
+
+/**
+ * The AEAD key and base nonce of the key schedule, without its exporter secret: a single-shot
+ * Seal (RFC 9180 §6.1) never exports, and sealing a cable for 600 devices runs this 600 times.
+ * The bytes are those `keySchedule` gives; the secret is zeroed here.
+ */
+export function sealingKeys(
+  suite: HpkeSuite,
+  sharedSecret: Uint8Array,
+  info: Uint8Array,
+): { readonly key: Uint8Array; readonly baseNonce: Uint8Array } {
+  const { secret, key, baseNonce } = scheduleKeys(suite, sharedSecret, info);
+  secret.fill(0);
+  return { key, baseNonce };
+}
+
+function scheduleKeys(suite: HpkeSuite, sharedSecret: Uint8Array, info: Uint8Array) {
   const { kem, kdf, aead, suiteId } = checkSuite(suite);
   const ss = requireBytes(sharedSecret, 'sharedSecret', { length: kem.sharedSecretLength });
   const applicationInfo = requireBytes(info, 'info', { max: MAX_LABELED_INPUT_LENGTH });
@@ -34,10 +64,11 @@ export function keySchedule(
   const secret = labeledExtract(kdf, suiteId, ss, 'secret', EMPTY);
   ss.fill(0);
   return {
+    kdf,
+    suiteId,
     keyScheduleContext,
     secret,
     key: labeledExpand(kdf, suiteId, secret, 'key', keyScheduleContext, aead.keyLength),
     baseNonce: labeledExpand(kdf, suiteId, secret, 'base_nonce', keyScheduleContext, aead.nonceLength),
-    exporterSecret: labeledExpand(kdf, suiteId, secret, 'exp', keyScheduleContext, kdf.hashLength),
   };
 }
