@@ -36,6 +36,7 @@ import { forDevice } from '../src/core/cable/sealed-cable.ts';
 import type { HpkeSuite } from '../src/core/crypto/hpke/hpke-suite.ts';
 import { NOBLE_PRIMITIVES } from '../src/core/crypto/hpke/noble-primitives.ts';
 import { type ValiseSuites, valiseSuites } from '../src/core/crypto/hpke/valise-suites.ts';
+import { XWingKem, type XWingPrivateKey } from '../src/core/crypto/hpke/x-wing.ts';
 import { randomBytes, toBase64url } from '../src/core/encoding/bytes.ts';
 import { nodePrimitives } from '../src/platform/node-crypto.ts';
 import { realKemKey } from '../test/core/fixtures/cable-network.ts';
@@ -163,11 +164,10 @@ function ageMs(dir: string, recipients: string[], n: number): number {
 async function openMs(sealed: Awaited<ReturnType<typeof sealFor>>, net: FixtureNetwork, suite: HpkeSuite) {
   const reader = net.devices[417]!;
   const delivered = forDevice(sealed.cable, reader.id);
-  const request = {
-    directory: sealed.directory,
-    recipient: { device: reader.id, privateKey: reader.kem.privateKey as KemPrivateKey },
-    suite,
-  };
+  // As a device's key store does: its X-Wing private key is imported once, then kept.
+  const held = reader.kem.privateKey as KemPrivateKey;
+  const privateKey = suite.kem instanceof XWingKem ? await suite.kem.prepare(held as XWingPrivateKey) : held;
+  const request = { directory: sealed.directory, recipient: { device: reader.id, privateKey }, suite };
   await openCable(delivered, request);
   const opens: number[] = [];
   for (let i = 0; i < 20; i++) opens.push(await time(() => openCable(delivered, request)));

@@ -18,6 +18,7 @@ import { chmod, unlink } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { type UnwrapRequest, unwrapContentKey } from '../core/cable/key-wrap.ts';
 import type { HpkeSuite } from '../core/crypto/hpke/hpke-suite.ts';
+import { XWingKem } from '../core/crypto/hpke/x-wing.ts';
 import { sha256 } from '../core/crypto/sha256.ts';
 import { constantTimeEqual } from '../core/encoding/bytes.ts';
 import { decodeCanonical } from '../core/encoding/decode.ts';
@@ -79,7 +80,11 @@ export async function startKeyAgent(options: KeyAgentOptions): Promise<KeyAgent>
   const keyFile = sha256(options.keyFileBytes);
   const startedAt = options.clock.nowSeconds();
   let lastUsedAt = startedAt;
-  let keys: HeldDeviceKeys | undefined = held;
+  // The X-Wing private key is imported once for the agent's life (x-wing.ts `prepare`), so
+  // an unwrap skips the ML-KEM import and its FIPS 203 §7.3 check.
+  const kem = options.suite?.kem;
+  let keys: HeldDeviceKeys | undefined =
+    kem instanceof XWingKem ? { ...held, kemPrivateKey: await kem.prepare(held.kemPrivateKey) } : held;
   let archiveKey = options.profile.archiveKey?.slice();
   const publicProfile = agentProfileOf(options.profile, device);
   let stopping: Promise<void> | undefined;
@@ -200,8 +205,10 @@ export async function startKeyAgent(options: KeyAgentOptions): Promise<KeyAgent>
   const stop = (reason: string): Promise<void> => {
     stopping ??= (async () => {
       // Wipe what exists as bytes; the CryptoKeys are dropped with their last reference.
-      keys?.kemPrivateKey.mlKemSecretKey.fill(0);
-      keys?.kemPrivateKey.seed?.fill(0);
+      for (const kemKey of [keys?.kemPrivateKey, held.kemPrivateKey]) {
+        kemKey?.mlKemSecretKey.fill(0);
+        kemKey?.seed?.fill(0);
+      }
       archiveKey?.fill(0);
       keys = undefined;
       archiveKey = undefined;

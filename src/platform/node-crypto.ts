@@ -106,6 +106,22 @@ function startsWith(bytes: Uint8Array, prefix: Uint8Array, at = 0): boolean {
   return prefix.every((b, i) => bytes[at + i] === b);
 }
 
+/** dk as a KeyObject; OpenSSL runs the FIPS 203 §7.3 hash check of dk on import. */
+function importMlKemSecret(secretKey: Uint8Array): nodeCrypto.KeyObject {
+  const der = concatBytes(PKCS8_EXPANDED_PREFIX, secretKey);
+  try {
+    return nodeCrypto.createPrivateKey({
+      key: Buffer.from(der.buffer, der.byteOffset, der.length),
+      format: 'der',
+      type: 'pkcs8',
+    });
+  } catch (cause) {
+    throw new CryptoError('BAD_KEY', 'privateKey.mlKemSecretKey fails the FIPS 203 §7.3 check', { cause });
+  } finally {
+    der.fill(0);
+  }
+}
+
 function makePrimitives(kem: KemApi): Primitives {
   const mlKemKeys = new PublicKeyCache('ml-kem-768');
   const x25519Keys = new PublicKeyCache('x25519');
@@ -157,23 +173,18 @@ function makePrimitives(kem: KemApi): Primitives {
     },
 
     async mlKem768Decapsulate(cipherText: Uint8Array, secretKey: Uint8Array): Promise<Uint8Array> {
-      const der = concatBytes(PKCS8_EXPANDED_PREFIX, secretKey);
-      let key: nodeCrypto.KeyObject;
-      try {
-        // OpenSSL runs the FIPS 203 §7.3 hash check of dk on import.
-        key = nodeCrypto.createPrivateKey({
-          key: Buffer.from(der.buffer, der.byteOffset, der.length),
-          format: 'der',
-          type: 'pkcs8',
-        });
-      } catch (cause) {
-        throw new CryptoError('BAD_KEY', 'privateKey.mlKemSecretKey fails the FIPS 203 §7.3 check', {
-          cause,
-        });
-      } finally {
-        der.fill(0);
+      return copy(kem.decapsulate(importMlKemSecret(secretKey), cipherText));
+    },
+
+    async mlKem768ImportSecretKey(secretKey: Uint8Array): Promise<unknown> {
+      return importMlKemSecret(secretKey);
+    },
+
+    async mlKem768DecapsulateImported(cipherText: Uint8Array, imported: unknown): Promise<Uint8Array> {
+      if (!(imported instanceof nodeCrypto.KeyObject) || imported.asymmetricKeyType !== 'ml-kem-768') {
+        throw new CryptoError('BAD_KEY', 'the imported ML-KEM key was not made by these primitives');
       }
-      return copy(kem.decapsulate(key, cipherText));
+      return copy(kem.decapsulate(imported, cipherText));
     },
 
     async x25519Ephemeral(peerPublicKey: Uint8Array, failureCode: CryptoErrorCode): Promise<X25519Exchange> {

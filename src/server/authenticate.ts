@@ -48,7 +48,7 @@ import { revokedError } from './revoked-error.ts';
 import type { ServerContext } from './server-context.ts';
 import { ServerError, type ServerErrorCode } from './server-error.ts';
 import { stoppedError } from './watch/meter-read.ts';
-import { observeRequest } from './watch/observe-request.ts';
+import { observingNonces } from './watch/observe-request.ts';
 
 /** `device`: a signed request from an enrolled device; `optional`: signed or not; `none`: never read. */
 export const AUTH_MODES = ['device', 'optional', 'none'] as const;
@@ -145,13 +145,15 @@ export function registerAuthentication(
     const digest = entry.read
       ? new Uint8Array(entry.hash.digest())
       : new Uint8Array(createHash('sha256').update(rawBody(request)).digest());
-    const verified = await refusingAudited(request, ctx, (keyId) => {
-      keyId.value = entry.head.keyId;
-      return finishRequest(entry.head, digest, ctx.nonces);
-    });
-    // docs/design.md §9: the watch observes every authenticated request (observe-request.ts).
+    // docs/design.md §9: the watch observes every authenticated request (observe-request.ts),
+    // in the commit that takes its nonce, the last step of verification.
     const heldMayCall = request.routeOptions.config.heldMayCall === true;
-    await observeRequest(ctx, entry.actor, verified.sequence, request.ip, heldMayCall);
+    const observed = observingNonces(ctx, entry.actor, entry.head.sequence, request.ip, heldMayCall);
+    await refusingAudited(request, ctx, (keyId) => {
+      keyId.value = entry.head.keyId;
+      return finishRequest(entry.head, digest, observed.nonces);
+    });
+    observed.settle();
     request.actor = entry.actor;
   });
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import fc from 'fast-check';
+import { deriveContentCipher } from '../../src/core/crypto/content-cipher.ts';
 import { CryptoError } from '../../src/core/crypto/hpke/crypto-error.ts';
 import { hpkeOpen } from '../../src/core/crypto/hpke/hpke-open.ts';
 import { hpkeSeal } from '../../src/core/crypto/hpke/hpke-seal.ts';
@@ -21,7 +22,7 @@ import {
   hasWebCryptoMlKem,
   WEB_CRYPTO_PRIMITIVES,
 } from '../../src/core/crypto/hpke/web-crypto-primitives.ts';
-import { XWing, type XWingPrivateKey } from '../../src/core/crypto/hpke/x-wing.ts';
+import { XWing, XWingKem, type XWingPrivateKey } from '../../src/core/crypto/hpke/x-wing.ts';
 import { toHex } from '../../src/core/encoding/bytes.ts';
 import { nodePrimitives } from '../../src/platform/node-crypto.ts';
 import type { CableVector } from '../core/fixtures/check-cable-vectors.ts';
@@ -90,6 +91,66 @@ describe('native ML-KEM-768 agrees with noble', { skip: skipNative }, () => {
       }),
       { numRuns: Math.min(RUNS, 100) },
     );
+  });
+});
+
+describe("the content cipher on a platform's AES-256-GCM", () => {
+  test('seals the bytes WebCrypto seals, opens them, and refuses a flipped bit', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ maxLength: 64 }),
+        fc.uint8Array({ maxLength: 200 }),
+        fc.nat(),
+        async (secret, aad, plaintext, flip) => {
+          const web = await deriveContentCipher(secret.slice(), 'valise test content v1');
+          const sealed = await web.encrypt(web.nonce, plaintext, aad);
+          for (const path of paths) {
+            const cipher = await deriveContentCipher(
+              secret.slice(),
+              'valise test content v1',
+              valiseSuites(path).xwing.aead,
+            );
+            assert.equal(toHex(cipher.nonce), toHex(web.nonce));
+            assert.equal(toHex(await cipher.encrypt(cipher.nonce, plaintext, aad)), toHex(sealed));
+            assert.equal(
+              toHex((await cipher.decrypt(cipher.nonce, sealed, aad)) ?? new Uint8Array([1])),
+              toHex(plaintext),
+            );
+            const altered = sealed.slice();
+            altered[flip % altered.length]! ^= 1;
+            assert.equal(await cipher.decrypt(cipher.nonce, altered, aad), undefined);
+          }
+        },
+      ),
+      { numRuns: Math.min(RUNS, 200) },
+    );
+  });
+});
+
+describe('an X-Wing key imported once by the native primitives', { skip: skipNative }, () => {
+  const vectors = load('xwing.json').vectors as { sk: string; ct: string; ss: string }[];
+
+  test('decapsulates every vector as the key held as bytes does', async () => {
+    const kem = new XWingKem(native as Primitives);
+    for (const vector of vectors) {
+      const held = await XWing.importPrivateKey(Buffer.from(vector.sk, 'hex'));
+      const prepared = await kem.prepare(held);
+      assert.ok(prepared.imported, 'the native primitives import the ML-KEM half ahead');
+      assert.equal(toHex(await kem.decapsulate(Buffer.from(vector.ct, 'hex'), prepared)), vector.ss);
+      // Another set of primitives ignores the import it did not make and uses the bytes.
+      assert.equal(toHex(await XWing.decapsulate(Buffer.from(vector.ct, 'hex'), prepared)), vector.ss);
+    }
+  });
+
+  test('refuses a decapsulation key that fails its FIPS 203 §7.3 check, as decapsulation does', async () => {
+    const kem = new XWingKem(native as Primitives);
+    const held = await XWing.importPrivateKey(Buffer.from(vectors[0]!.sk, 'hex'));
+    const broken = new Uint8Array(held.mlKemSecretKey);
+    broken[2400 - 64]! ^= 1; // the first byte of H(ek), the hash the check compares with ek
+    const tampered = { ...held, mlKemSecretKey: broken };
+    await assert.rejects(kem.prepare(tampered), failsWith('BAD_KEY'));
+    await assert.rejects(kem.decapsulate(Buffer.from(vectors[0]!.ct, 'hex'), tampered), failsWith('BAD_KEY'));
   });
 });
 

@@ -10,6 +10,7 @@
  */
 
 import { deriveContentCipher } from '../crypto/content-cipher.ts';
+import type { Aead } from '../crypto/hpke/aead.ts';
 import { LABELS } from '../crypto/labels.ts';
 import { encodeCanonical, parseCanonical } from '../encoding/canonical-json.ts';
 import type { Decoder } from '../encoding/decode.ts';
@@ -67,8 +68,10 @@ export async function openSummary(
   contentKey: Uint8Array,
   sealed: Uint8Array,
   aad: Uint8Array,
+  /** The platform's AES-256-GCM (an HPKE suite's AEAD); WebCrypto's by default. */
+  aead?: Aead,
 ): Promise<CableSummary> {
-  const cipher = await deriveContentCipher(contentKey, LABELS.summaryKey);
+  const cipher = await deriveContentCipher(contentKey, LABELS.summaryKey, aead);
   const plaintext = await cipher.decrypt(cipher.nonce, sealed, aad);
   if (!plaintext) throw new CableError('DECRYPT_FAILED', 'the summary does not decrypt under its key');
   return decoded(() => decodeCableSummary(parseCanonical(plaintext), 'summary'));

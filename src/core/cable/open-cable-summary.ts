@@ -84,7 +84,7 @@ export async function openCableSummary(
   );
   if (!contentKey) throw new CableError('WRAP_INVALID', "this device's key wrap does not open");
   try {
-    const summary = await openSummary(contentKey, cable.summary, aad);
+    const summary = await openSummary(contentKey, cable.summary, aad, request.suite?.aead);
     return { kind: 'OpenedSummary', header, summary, signedBy: signed.signedBy };
   } finally {
     contentKey.fill(0);

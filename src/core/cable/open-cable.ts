@@ -71,7 +71,7 @@ export async function openCable(sealed: SealedCable, request: OpenRequest): Prom
     request.suite,
   );
   if (!contentKey) throw new CableError('WRAP_INVALID', "this device's key wrap does not open");
-  const cipher = await deriveContentCipher(contentKey, LABELS.contentKey);
+  const cipher = await deriveContentCipher(contentKey, LABELS.contentKey, request.suite?.aead);
   try {
     const plaintext = await cipher.decrypt(cipher.nonce, cable.content, aad);
     if (!plaintext) throw new CableError('DECRYPT_FAILED', 'the content does not decrypt under its key');
@@ -79,7 +79,7 @@ export async function openCable(sealed: SealedCable, request: OpenRequest): Prom
     // 12. Format 4: what the inbox listed is what the body says (the checklist has tied
     //     the summary's bytes to the signed header already).
     if (cable.summary !== undefined) {
-      const summary = await openSummary(contentKey, cable.summary, aad);
+      const summary = await openSummary(contentKey, cable.summary, aad, request.suite?.aead);
       if (!sameSummary(summary, summaryOf(content))) {
         throw new CableError(
           'SUMMARY_MISMATCH',

@@ -19,6 +19,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { migrate, requireMigrated } from './migrate.ts';
 import type { Database } from './schema.ts';
 import { SqlStore } from './sql-store.ts';
+import { startSqliteCheckpointer } from './sqlite-checkpointer.ts';
 import { withStatementCache } from './statement-cache.ts';
 import { StoreError } from './store-error.ts';
 
@@ -55,7 +56,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqlS
     database.pragma('foreign_keys = ON');
     // Performance only, not durability: a 64 MiB page cache keeps the inbox index hot, and
     // checkpointing every 10,000 WAL pages (not 1,000) writes a page changed by several
-    // commits back to the database file once.
+    // commits back to the database file once. A file store then checkpoints off the event
+    // loop instead (sqlite-checkpointer.ts).
     database.pragma('cache_size = -65536');
     database.pragma('wal_autocheckpoint = 10000');
     checkDurable(database);
@@ -72,7 +74,15 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqlS
     await db.destroy();
     throw error;
   }
-  return new SqlStore(db, { dialect: 'sqlite', onFatal: options.onFatal, sqlite: database });
+  // An in-memory database has no WAL file for another connection to checkpoint.
+  const checkpointer =
+    options.path === ':memory:' ? undefined : await startSqliteCheckpointer(database, options.path);
+  return new SqlStore(db, {
+    dialect: 'sqlite',
+    onFatal: options.onFatal,
+    sqlite: database,
+    ...(checkpointer ? { onClose: () => checkpointer.close() } : {}),
+  });
 }
 
 /** Makes `path` (created empty if `create`) readable and writable by its owner only. */

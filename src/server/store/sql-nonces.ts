@@ -9,6 +9,8 @@
  * insert in the order asked (a nonce twice in one batch is taken by the first only), and a
  * caller hears its answer only after that transaction committed. A batch that fails as a
  * whole is run again one nonce per transaction, so each caller gets its own answer or error.
+ * A signed request's nonce is taken by the watch instead (sql-watch.ts), with `takeIn`, in
+ * the transaction that observes the request: one commit for both.
  */
 import { GroupCommit } from './group-commit.ts';
 import type { StoreContext, Trx } from './store-context.ts';
@@ -17,7 +19,7 @@ const NONCE_SWEEP_SECONDS = 30;
 /** Most nonces one group commit takes. */
 const NONCE_BATCH = 256;
 
-interface Take {
+export interface Take {
   readonly keyId: string;
   readonly nonce: string;
   readonly expiresAt: number;
@@ -39,13 +41,17 @@ export class SqlNonces {
   }
 
   async consume(keyId: string, nonce: string, expiresAt: number, now: number): Promise<boolean> {
-    if (now - this.#lastSweep >= NONCE_SWEEP_SECONDS) {
-      this.#lastSweep = now;
-      await this.#ctx.write((trx) => trx.deleteFrom('nonces').where('expires_at', '<', now).execute());
-    }
+    await this.sweep(now);
     const settled = await this.#batches.submit({ keyId, nonce, expiresAt, now });
     if (!settled.ok) throw settled.error;
     return settled.taken;
+  }
+
+  /** Removes expired nonces, at most every NONCE_SWEEP_SECONDS (also before a signed request's watch batch). */
+  async sweep(now: number): Promise<void> {
+    if (now - this.#lastSweep < NONCE_SWEEP_SECONDS) return;
+    this.#lastSweep = now;
+    await this.#ctx.write((trx) => trx.deleteFrom('nonces').where('expires_at', '<', now).execute());
   }
 
   async #takeBatch(batch: readonly Take[]): Promise<readonly Settled[]> {
@@ -74,7 +80,7 @@ export class SqlNonces {
 }
 
 /** Inserts the nonce, or takes over an expired entry; a live entry makes this a no-op (0 rows). */
-async function takeIn(trx: Trx, { keyId, nonce, expiresAt, now }: Take): Promise<boolean> {
+export async function takeIn(trx: Trx, { keyId, nonce, expiresAt, now }: Take): Promise<boolean> {
   const result = await trx
     .insertInto('nonces')
     .values({ key_id: keyId, nonce, expires_at: expiresAt })

@@ -101,7 +101,6 @@ export class SqlStore implements Store {
       ...(options.sqlite ? { sqlite: options.sqlite } : {}),
     });
     this.web = new SqlWebStore(ctx);
-    this.watch = new SqlWatch(ctx);
     this.procedures = new SqlProcedures(ctx);
     this.officerActs = new SqlOfficerActs(ctx);
     this.deliveries = new SqlDeliveries(ctx);
@@ -113,6 +112,7 @@ export class SqlStore implements Store {
     this.#attachments = new SqlAttachments(ctx);
     this.#audit = new SqlAuditEvents(ctx);
     this.#nonces = new SqlNonces(ctx);
+    this.watch = new SqlWatch(ctx, this.#nonces);
   }
 
   directoryEntries(from: number): Promise<DirectoryRow[]> {

@@ -2,48 +2,30 @@
  * The watch aggregate (watch-store.ts) over SQL. Reads and requests are observed in
  * group-committed batches: every item submitted while a batch is being written waits for
  * the next one, and one durable transaction counts, assesses and records them all, so the
- * watch costs a request about one shared commit.
+ * watch costs a request about one shared commit. A signed request's nonce is taken in that
+ * same transaction, just before the request is observed (observeSigned): taking the nonce
+ * stays the last step of verification, a replay is never observed, and a request costs one
+ * durable commit instead of a nonce commit and then a watch commit.
  *
  * On PostgreSQL each device's row is locked (SELECT … FOR UPDATE) before its reads are
  * counted or its request sequence number checked, so two app processes observing one
  * device serialise on it: neither can let a read past a limit the other has reached, and
  * a number one process has seen is a duplicate to the other. SQLite has one writer at a
- * time already. The signals' helpers are in sql-watch-signals.ts; the count of listed
- * subjects, assessed here against the listing thresholds, in sql-watch-listings.ts.
+ * time already. What one item does is in sql-watch-observe.ts, the responses in
+ * sql-watch-responses.ts, the signals' helpers in sql-watch-signals.ts, the count of listed
+ * subjects in sql-watch-listings.ts.
  */
 import type { Canary } from '../../core/api/watch-routes.ts';
 import type { Role } from '../../core/encoding/identifiers.ts';
-import { assessReads, type ReadAssessment } from '../../core/watch/assess-reads.ts';
-import {
-  DEFAULT_READ_THRESHOLDS,
-  listingThresholds,
-  type ReadThresholds,
-} from '../../core/watch/read-thresholds.ts';
-import { BUCKET_SECONDS, bucketStart, type ReadBucket, windowTotals } from '../../core/watch/read-windows.ts';
-import { SIGNAL_WEIGHTS } from '../../core/watch/watch-signals.ts';
+import type { ReadThresholds } from '../../core/watch/read-thresholds.ts';
+import type { ReadBucket } from '../../core/watch/read-windows.ts';
 import type { WorkingHours } from '../../core/watch/working-hours.ts';
 import { GroupCommit } from './group-commit.ts';
 import { recordDeliveryIn } from './sql-deliveries.ts';
-import { countListed } from './sql-watch-listings.ts';
-import {
-  canaryOf,
-  canonicalText,
-  type DeviceRow,
-  endSessions,
-  ensureRow,
-  lockedRow,
-  thresholdsIn,
-  watchOf,
-} from './sql-watch-rows.ts';
-import {
-  describeFinding,
-  hoursIn,
-  originFindings,
-  readFindings,
-  type ScoredFindings,
-  scoreFindings,
-  sequenceVerdict,
-} from './sql-watch-signals.ts';
+import { type SqlNonces, takeIn } from './sql-nonces.ts';
+import { meterIn, meterListingIn, observeIn } from './sql-watch-observe.ts';
+import { canaryOf, canonicalText, endSessions, ensureRow, thresholdsIn, watchOf } from './sql-watch-rows.ts';
+import { hoursIn } from './sql-watch-signals.ts';
 import type { AuditRecord } from './store.ts';
 import type { StoreContext, Trx } from './store-context.ts';
 import { StoreError } from './store-error.ts';
@@ -52,10 +34,9 @@ import type {
   DeviceWatch,
   MeteredListing,
   MeteredRead,
-  ObservedRequest,
   ReadOutcome,
-  RequestOutcome,
-  SignalAlarm,
+  SignedOutcome,
+  SignedRequest,
   WatchState,
   WatchStore,
 } from './watch-store.ts';
@@ -63,35 +44,31 @@ import type {
 /** Most reads or requests one batch observes. */
 const BATCH = 500;
 
-/** One alert per device per this many seconds: officers see a scrape once, not per cable. */
-const ALERT_QUIET_SECONDS = 600;
-
-/** The buckets a read's assessment looks at: the longest window and one bucket more. */
-const LOOKBACK_SECONDS = 86_400 + BUCKET_SECONDS;
-
-type Stop = { state: 'held' | 'suspended'; reason: string };
+type SignedSettled =
+  | { readonly ok: true; readonly value: SignedOutcome }
+  | { readonly ok: false; readonly error: unknown };
 
 export class SqlWatch implements WatchStore {
   readonly #ctx: StoreContext;
   readonly #reads: GroupCommit<MeteredRead, ReadOutcome>;
-  readonly #requests: GroupCommit<ObservedRequest, RequestOutcome>;
   readonly #listings: GroupCommit<MeteredListing, ReadOutcome>;
+  readonly #signed: GroupCommit<SignedRequest, SignedSettled>;
+  readonly #nonces: SqlNonces;
 
-  constructor(ctx: StoreContext) {
+  constructor(ctx: StoreContext, nonces: SqlNonces) {
     this.#ctx = ctx;
+    this.#nonces = nonces;
+    const dialect = ctx.dialect;
     // A served cable read is also its organisation's delivery, in the same commit (sql-deliveries.ts).
     this.#reads = new GroupCommit(
-      (batch) => this.#batch(batch, (trx, read) => this.#meterIn(trx, read), recordDeliveryIn),
-      BATCH,
-    );
-    this.#requests = new GroupCommit(
-      (batch) => this.#batch(batch, (trx, request) => this.#observeIn(trx, request)),
+      (batch) => this.#batch(batch, (trx, read) => meterIn(trx, dialect, read), recordDeliveryIn),
       BATCH,
     );
     this.#listings = new GroupCommit(
-      (batch) => this.#batch(batch, (trx, listing) => this.#meterListingIn(trx, listing)),
+      (batch) => this.#batch(batch, (trx, listing) => meterListingIn(trx, dialect, listing)),
       BATCH,
     );
+    this.#signed = new GroupCommit((batch) => this.#signedBatch(batch), BATCH);
   }
 
   meterListing(listing: MeteredListing): Promise<ReadOutcome> {
@@ -102,8 +79,11 @@ export class SqlWatch implements WatchStore {
     return this.#reads.submit(read);
   }
 
-  observeRequest(request: ObservedRequest): Promise<RequestOutcome> {
-    return this.#requests.submit(request);
+  async observeSigned(request: SignedRequest): Promise<SignedOutcome> {
+    await this.#nonces.sweep(request.nonce.now);
+    const settled = await this.#signed.submit(request);
+    if (!settled.ok) throw settled.error;
+    return settled.value;
   }
 
   async device(device: string): Promise<DeviceWatch | undefined> {
@@ -272,178 +252,43 @@ export class SqlWatch implements WatchStore {
     });
   }
 
-  async #observeIn(trx: Trx, request: ObservedRequest): Promise<RequestOutcome> {
-    const row = await lockedRow(trx, this.#ctx.dialect, request.device, request.org, request.at);
-    // A held device still reaches its passkey step-up, and its numbers are still checked.
-    const mayPass = row.state === 'active' || (row.state === 'held' && request.heldMayCall === true);
-    if (!mayPass) return stopped(row);
-    const verdict = await sequenceVerdict(trx, request.device, request.sequence);
-    const findings = await originFindings(trx, request.device, request.origin, request.at);
-    const all = [
-      ...(verdict === 'duplicate' || verdict === 'regressed'
-        ? [{ kind: 'clone' as const, weight: 0, detail: { sequence: request.sequence, verdict } }]
-        : []),
-      ...findings.map((kind) => ({ kind, weight: SIGNAL_WEIGHTS[kind], detail: { origin: request.origin } })),
-    ];
-    const scored = await scoreFindings(trx, request.device, Number(row.era), request.at, all);
-    const stop = await this.#stopFor(trx, row, request.at, scored);
-    if (stop) {
-      return { allowed: false, ...stop.stop, since: request.at, changed: true, signal: stop.alarm };
-    }
-    const alerted = await this.#alertFor(trx, row, request.at, scored);
-    return alerted?.signal ? { allowed: true, alert: alerted.signal } : { allowed: true };
-  }
-
-  async #meterListingIn(trx: Trx, listing: MeteredListing): Promise<ReadOutcome> {
-    const row = await lockedRow(trx, this.#ctx.dialect, listing.device, listing.org, listing.at);
-    if (row.state !== 'active') return stoppedRead(row);
-    const totals = await countListed(trx, listing.device, Number(row.era), listing.at, listing.cables);
-    const reads =
-      (await thresholdsIn(trx, listing.org, listing.role)) ?? DEFAULT_READ_THRESHOLDS[listing.role];
-    const all = assessReads(totals, listingThresholds(reads));
-    const stop = await this.#stopOnCount(trx, listing.device, listing.at, all, 'listing');
-    if (stop) return stop;
-    const none = { response: 'none', score: 0 } as const;
-    const alerted = await this.#alertFor(trx, row, listing.at, none, all.response === 'alert');
-    return { served: true, assessment: all, alert: alerted !== undefined };
-  }
-
-  /** Holds or suspends the device when its count calls for it: the read is not served. */
-  async #stopOnCount(
-    trx: Trx,
-    device: string,
-    at: number,
-    all: ReadAssessment,
-    kind: MeteredRead['kind'],
-  ): Promise<ReadOutcome | undefined> {
-    const state = all.response === 'suspend' ? 'suspended' : all.response === 'step-up' ? 'held' : undefined;
-    if (!state) return undefined;
-    const reason = describe(all, kind);
-    await this.#enter(trx, device, at, { state, reason });
-    return { served: false, state, reason, since: at, changed: true, assessment: all };
-  }
-
-  async #meterIn(trx: Trx, read: MeteredRead): Promise<ReadOutcome> {
-    const row = await lockedRow(trx, this.#ctx.dialect, read.device, read.org, read.at);
-    if (row.state !== 'active') return stoppedRead(row);
-    const era = Number(row.era);
-    await trx
-      .insertInto('watch_reads')
-      .values({ device: read.device, era, bucket: bucketStart(read.at), reads: 1 })
-      .onConflict((oc) =>
-        oc
-          .columns(['device', 'era', 'bucket'])
-          .doUpdateSet((eb) => ({ reads: eb('watch_reads.reads', '+', 1) })),
-      )
-      .execute();
-    const rows = await trx
-      .selectFrom('watch_reads')
-      .select(['bucket', 'reads'])
-      .where('device', '=', read.device)
-      .where('era', '=', era)
-      .where('bucket', '>', read.at - LOOKBACK_SECONDS)
-      .execute();
-    const buckets = rows.map((r) => ({ start: Number(r.bucket), reads: Number(r.reads) }));
-    const thresholds = (await thresholdsIn(trx, read.org, read.role)) ?? DEFAULT_READ_THRESHOLDS[read.role];
-    const all = assessReads(windowTotals(buckets, read.at), thresholds);
-    const scored = await scoreFindings(trx, read.device, era, read.at, await readFindings(trx, read));
-
-    // The read count first: a scrape is named as one even when a signal fires with it.
-    const countStop = await this.#stopOnCount(trx, read.device, read.at, all, read.kind);
-    if (countStop) return countStop;
-    const stop = await this.#stopFor(trx, row, read.at, scored);
-    if (stop) {
-      return {
-        served: false,
-        ...stop.stop,
-        since: read.at,
-        changed: true,
-        assessment: all,
-        signal: stop.alarm,
-      };
-    }
-    const alerted = await this.#alertFor(trx, row, read.at, scored, all.response === 'alert');
-    if (!alerted) return { served: true, assessment: all, alert: false };
-    return {
-      served: true,
-      assessment: all,
-      alert: true,
-      ...(alerted.signal ? { signal: alerted.signal } : {}),
-    };
-  }
-
-  /** Stops the device when the signals call for it; the alarm names what did. */
-  async #stopFor(
-    trx: Trx,
-    row: DeviceRow,
-    at: number,
-    scored: ScoredFindings,
-  ): Promise<{ stop: Stop; alarm: SignalAlarm } | undefined> {
-    if (!scored.finding || (scored.response !== 'suspend' && scored.response !== 'step-up')) return undefined;
-    const stop: Stop = {
-      state: scored.response === 'suspend' ? 'suspended' : 'held',
-      reason: describeFinding(scored.finding, scored.score),
-    };
-    await this.#enter(trx, row.device, at, stop);
-    return { stop, alarm: { finding: scored.finding, score: scored.score } };
-  }
-
   /**
-   * Alerts the officers once per quiet period, for a signal's score or (`reads`) for the
-   * read count; the answer carries the signal when a signal raised the alert.
+   * Signed requests: each nonce taken, then (only if taken) the request observed, all in one
+   * transaction. A batch that fails as a whole is run again one request per transaction, so
+   * one bad item costs the others nothing and each caller gets its own answer or error.
    */
-  async #alertFor(
-    trx: Trx,
-    row: DeviceRow,
-    at: number,
-    scored: ScoredFindings,
-    reads = false,
-  ): Promise<{ signal?: SignalAlarm } | undefined> {
-    const signal =
-      scored.response === 'alert' && scored.finding
-        ? { finding: scored.finding, score: scored.score }
-        : undefined;
-    if (!signal && !reads) return undefined;
-    if (row.alerted_at !== null && at - Number(row.alerted_at) < ALERT_QUIET_SECONDS) return undefined;
-    await trx.updateTable('watch_devices').set({ alerted_at: at }).where('device', '=', row.device).execute();
-    row.alerted_at = at;
-    return signal ? { signal } : {};
+  async #signedBatch(batch: readonly SignedRequest[]): Promise<readonly SignedSettled[]> {
+    const dialect = this.#ctx.dialect;
+    const one = async (trx: Trx, request: SignedRequest): Promise<SignedOutcome> =>
+      (await takeIn(trx, request.nonce))
+        ? { taken: true, outcome: await observeIn(trx, dialect, request) }
+        : { taken: false };
+    type Item = { request: SignedRequest; events: (outcome: SignedOutcome) => readonly AuditRecord[] };
+    const items = (requests: readonly SignedRequest[]) =>
+      this.#batch<Item, SignedOutcome>(
+        requests.map((request) => ({
+          request,
+          events: (outcome: SignedOutcome) => (outcome.taken ? request.events(outcome.outcome) : []),
+        })),
+        (trx, item) => one(trx, item.request),
+      );
+    if (batch.length > 1) {
+      try {
+        return (await items(batch)).map((value) => ({ ok: true, value }));
+      } catch {
+        // Nothing of the batch committed; each request is taken and observed again on its own.
+      }
+    }
+    const settled: SignedSettled[] = [];
+    for (const request of batch) {
+      try {
+        const [value] = await items([request]);
+        if (!value) throw new StoreError('UNAVAILABLE', 'a request came back without its outcome');
+        settled.push({ ok: true, value });
+      } catch (error) {
+        settled.push({ ok: false, error });
+      }
+    }
+    return settled;
   }
-
-  async #enter(trx: Trx, device: string, at: number, stop: Stop): Promise<void> {
-    await trx
-      .updateTable('watch_devices')
-      .set({ state: stop.state, since: at, reason: stop.reason, alerted_at: at })
-      .where('device', '=', device)
-      .execute();
-    if (stop.state === 'suspended') await endSessions(trx, device, at);
-  }
-}
-
-/** A read (or listing) by a device already stopped: refused, and no new event. */
-function stoppedRead(row: DeviceRow): ReadOutcome {
-  const { reason, state, since } = stopped(row) as Extract<RequestOutcome, { allowed: false }>;
-  return { served: false, state, reason, since, changed: false, assessment: { response: 'none' } };
-}
-
-function stopped(row: DeviceRow): RequestOutcome {
-  return {
-    allowed: false,
-    state: row.state === 'held' ? 'held' : 'suspended',
-    reason: row.reason,
-    since: Number(row.since),
-    changed: false,
-  };
-}
-
-const KIND_WORDS = {
-  cable: 'cables read',
-  attachment: 'attachments read',
-  listing: 'subjects listed',
-} as const;
-
-function describe(assessment: ReadAssessment, kind: MeteredRead['kind']): string {
-  if (assessment.response === 'none') return '';
-  const reads = Math.round(assessment.reads);
-  return `${reads} ${KIND_WORDS[kind]} in a ${assessment.window} (limit ${assessment.limit})`;
 }

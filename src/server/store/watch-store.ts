@@ -87,6 +87,26 @@ export interface MeteredListing {
   readonly events: (outcome: ReadOutcome) => readonly AuditRecord[];
 }
 
+/**
+ * An authenticated request with its nonce still to take (core/wire/verify-request.ts's last
+ * step): the nonce is taken first, in the transaction that observes the request, and the
+ * request is observed only when the nonce was taken, so a replay is never observed.
+ */
+export interface SignedRequest extends ObservedRequest {
+  readonly nonce: {
+    readonly keyId: string;
+    readonly nonce: string;
+    readonly expiresAt: number;
+    /** Unix seconds: an entry that expired before this is taken over. */
+    readonly now: number;
+  };
+}
+
+/** The nonce was used already (nothing observed), or taken with the request's outcome. */
+export type SignedOutcome =
+  | { readonly taken: false }
+  | { readonly taken: true; readonly outcome: RequestOutcome };
+
 /** A signal that moved or alerted: the finding and the device's score when it did. */
 export interface SignalAlarm {
   readonly finding: SignalFinding;
@@ -180,10 +200,11 @@ export interface WatchStore {
   /** The device's reads per bucket starting in [from, to), over all its eras. */
   buckets(device: string, from: number, to: number): Promise<ReadBucket[]>;
   /**
-   * Observes one authenticated request (its sequence number and origin) in the transaction
-   * that records any response, so every app process shares one window per device.
+   * Takes a signed request's nonce and, when it was taken, observes the request (its sequence
+   * number and origin) in one group-committed transaction that records any response, so
+   * every app process shares one window per device and a request costs one durable commit.
    */
-  observeRequest(request: ObservedRequest): Promise<RequestOutcome>;
+  observeSigned(request: SignedRequest): Promise<SignedOutcome>;
   /** Marks a cable as a canary, with its audit event; false if it already is one. */
   plantCanary(canary: CanaryRecord, audit: AuditRecord): Promise<boolean>;
   /** The canaries of `org`, oldest first. */

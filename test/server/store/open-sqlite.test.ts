@@ -169,3 +169,43 @@ test('a database file found readable by others is narrowed to the owner on open'
     await store.close();
   }
 });
+
+test("the store's connection never checkpoints; a worker copies the WAL into the database file", async () => {
+  const path = join(dir, 'checkpointed.db');
+  let connection: Sqlite.Database | undefined;
+  const store = await openSqliteStore({
+    path,
+    onFatal: noFatal,
+    connect: (p) => {
+      connection = new Sqlite(p);
+      return connection;
+    },
+  });
+  try {
+    // A checkpoint on a commit would stall the event loop every request waits on.
+    assert.equal(connection!.pragma('wal_autocheckpoint', { simple: true }), 0);
+    const before = statSync(path).size;
+    for (let i = 0; i < 50; i++) {
+      await store.appendAudit(
+        auditRecord({
+          at: T0,
+          type: 'cable.fetched',
+          actor: {},
+          object: { kind: 'test', id: randomId() },
+          detail: {},
+        }),
+      );
+    }
+    // The events reach the database file itself, not only the WAL, with no checkpoint asked here.
+    while (statSync(path).size <= before) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(statSync(path).size > before);
+  } finally {
+    await store.close();
+  }
+  const reopened = new Sqlite(path, { readonly: true });
+  try {
+    assert.equal((reopened.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n, 50);
+  } finally {
+    reopened.close();
+  }
+});

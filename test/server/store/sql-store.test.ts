@@ -402,6 +402,37 @@ for (const backend of await backends()) {
       assert.equal(await store.consumeNonce('k', 'nonce-together-bbbbbbb', T0 + 60, T0 + 1), false);
     });
 
+    test("a signed request's nonce is taken with its observation, and a replay is never observed", async () => {
+      const signed = (nonce: string, sequence: number) =>
+        store.watch.observeSigned({
+          device: 'replayed-device',
+          org: 'fr',
+          at: T0,
+          sequence,
+          origin: '192.0.2.0/24',
+          events: () => [],
+          nonce: { keyId: 'replayed-device', nonce, expiresAt: T0 + 60, now: T0 },
+        });
+      // Together, in one group commit: the second copy of a nonce is refused, not observed.
+      const [first, copy, next] = await Promise.all([
+        signed('nonce-signed-aaaaaaaaa', 1),
+        signed('nonce-signed-aaaaaaaaa', 1),
+        signed('nonce-signed-bbbbbbbbb', 2),
+      ]);
+      assert.deepEqual(first, { taken: true, outcome: { allowed: true } });
+      assert.deepEqual(copy, { taken: false });
+      assert.deepEqual(next, { taken: true, outcome: { allowed: true } });
+      // Later, alone: still a replay, and sequence 1 seen again must not read as a clone.
+      assert.deepEqual(await signed('nonce-signed-aaaaaaaaa', 1), { taken: false });
+      assert.equal((await store.watch.device('replayed-device'))?.state, 'active');
+      // The nonce is the one request verification uses: taken here, refused there.
+      assert.equal(await store.consumeNonce('replayed-device', 'nonce-signed-bbbbbbbbb', T0 + 60, T0), false);
+      // A fresh nonce reusing a seen number is observed, and is a clone.
+      const clone = await signed('nonce-signed-ccccccccc', 1);
+      assert.equal(clone.taken && clone.outcome.allowed, false);
+      assert.equal((await store.watch.device('replayed-device'))?.state, 'suspended');
+    });
+
     test('the database itself refuses to change or delete an audit event', async () => {
       await store.appendAudit(audit());
       assert.ok(await rawStatement(database, "UPDATE audit_events SET type = 'x'"));

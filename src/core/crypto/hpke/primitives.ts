@@ -41,6 +41,13 @@ export interface Primitives {
   mlKem768Encapsulate(publicKey: Uint8Array): Promise<MlKemEncapsulation>;
   /** FIPS 203 ML-KEM-768.Decaps(dk, c); implicit rejection, BAD_KEY if dk fails §7.3. */
   mlKem768Decapsulate(cipherText: Uint8Array, secretKey: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Optional: dk imported once, after its §7.3 check (BAD_KEY), in this platform's opaque
+   * form, so a device that opens many wraps pays the import once (x-wing.ts `prepare`).
+   */
+  mlKem768ImportSecretKey?(secretKey: Uint8Array): Promise<unknown>;
+  /** ML-KEM-768.Decaps with a key from `mlKem768ImportSecretKey`. */
+  mlKem768DecapsulateImported?(cipherText: Uint8Array, imported: unknown): Promise<Uint8Array>;
   /** RFC 7748 X25519 with a fresh ephemeral key; `failureCode` for an all-zero output. */
   x25519Ephemeral(peerPublicKey: Uint8Array, failureCode: CryptoErrorCode): Promise<X25519Exchange>;
   /** FIPS 202 SHA3-256. */

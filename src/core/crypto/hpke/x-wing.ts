@@ -51,6 +51,17 @@ export interface XWingPrivateKey {
   readonly x25519: CryptoKey;
   /** The 1216-byte X-Wing encapsulation key pk_M || pk_X. */
   readonly publicKey: Uint8Array;
+  /**
+   * The ML-KEM half imported once by `prepare`, for the primitives that made it: a device
+   * keeps it with its keys, so opening a wrap skips the import and its §7.3 check.
+   */
+  readonly imported?: ImportedMlKem;
+}
+
+/** An ML-KEM decapsulation key in one set of primitives' own form (x-wing.ts `prepare`). */
+export interface ImportedMlKem {
+  readonly by: Primitives;
+  readonly key: unknown;
 }
 
 const KEM_ID = 0x647a;
@@ -157,12 +168,19 @@ function checkPrivateKey(value: unknown, argumentName: unknown = 'privateKey'): 
     seedValue === undefined
       ? undefined
       : requireBytes(seedValue, `${name}.seed`, { length: SEED_LENGTH, code: 'BAD_KEY' });
+  // Kept only as built by `prepare`: the primitives that imported it are checked at use.
+  const importedValue = ownValue(key, 'imported');
+  const imported =
+    typeof importedValue === 'object' && importedValue !== null && Object.isFrozen(importedValue)
+      ? (importedValue as ImportedMlKem)
+      : undefined;
   return Object.freeze({
     kind: 'XWingPrivateKey',
     ...(seed === undefined ? {} : { seed }),
     mlKemSecretKey,
     x25519: x25519Key,
     publicKey,
+    ...(imported === undefined ? {} : { imported }),
   });
 }
 
@@ -249,6 +267,22 @@ export class XWingKem implements Kem<XWingPrivateKey> {
     return key.seed;
   }
 
+  /**
+   * The key with its ML-KEM half imported once (after the FIPS 203 §7.3 check) by these
+   * primitives, to keep beside the device's keys for as long as they are held; the key as
+   * it was when these primitives cannot import ahead.
+   */
+  async prepare(privateKey: XWingPrivateKey): Promise<XWingPrivateKey> {
+    const key = checkPrivateKey(privateKey);
+    const primitives = this.#primitives;
+    if (!primitives.mlKem768ImportSecretKey || !primitives.mlKem768DecapsulateImported) return key;
+    const imported: ImportedMlKem = Object.freeze({
+      by: primitives,
+      key: await primitives.mlKem768ImportSecretKey(key.mlKemSecretKey),
+    });
+    return Object.freeze({ ...key, imported });
+  }
+
   checkPrivateKey(value: unknown, name?: string): XWingPrivateKey {
     return checkPrivateKey(value, name);
   }
@@ -297,10 +331,12 @@ export class XWingKem implements Kem<XWingPrivateKey> {
     const ctX = ct.subarray(ML_KEM_CIPHERTEXT_LENGTH);
     // ML-KEM decapsulation never fails on a well-sized ciphertext (implicit rejection); it
     // fails only if the decapsulation key fails its own hash check (FIPS 203 §7.3).
-    const ssM = await this.#primitives.mlKem768Decapsulate(
-      ct.subarray(0, ML_KEM_CIPHERTEXT_LENGTH),
-      key.mlKemSecretKey,
-    );
+    const ctM = ct.subarray(0, ML_KEM_CIPHERTEXT_LENGTH);
+    const primitives = this.#primitives;
+    const ssM =
+      key.imported?.by === primitives && primitives.mlKem768DecapsulateImported
+        ? await primitives.mlKem768DecapsulateImported(ctM, key.imported.key)
+        : await primitives.mlKem768Decapsulate(ctM, key.mlKemSecretKey);
     const ssX = await x25519(key.x25519, ctX, 'BAD_ENCAPSULATION');
     const sharedSecret = combine(
       this.#primitives,
