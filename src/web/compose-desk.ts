@@ -10,7 +10,7 @@ import { directoryAtLeast, sendCable } from '../client/send-cable.ts';
 import { entitledDevices } from '../core/policy.ts';
 import type { DeviceContext } from './device-context.ts';
 import type { Draft, FileInput, RecipientView } from './device-protocol.ts';
-import { classificationOf, distributionOf, markingsOf, precedenceOf } from './draft-fields.ts';
+import { classificationOf, distributionOf, markingsOf, precedenceOf, tagsOf } from './draft-fields.ts';
 import { FAN_OUT_MIN_DEVICES } from './fan-out-wrapper.ts';
 import type { SealedRecord } from './local-cipher.ts';
 
@@ -58,6 +58,7 @@ export async function send(
   const session = await device.fresh(0);
   const subject = draft.subject.trim();
   if (subject.length === 0) throw new ClientError('INVALID_ARGUMENT', 'give the cable a subject');
+  const tags = tagsOf(draft.tags ?? '');
   const distribution = distributionOf(draft);
   if (distribution.length === 0)
     throw new ClientError('INVALID_ARGUMENT', 'name at least one action or info addressee');
@@ -94,7 +95,7 @@ export async function send(
       ...(replyTo ? { replyTo } : {}),
       ...silence,
     },
-    content: { subject, body: draft.body },
+    content: { subject, tags, body: draft.body },
     attachments: files,
     // WebCrypto's ML-KEM where this browser has it, noble's otherwise (docs/design.md §4);
     // a large distribution over the fan-out workers as well (§12).
@@ -116,7 +117,7 @@ export async function send(
       precedence: sent.header.precedence,
       sentAt: sent.header.sentAt,
       subject,
-      tags: [],
+      tags,
       body: draft.body,
       signedBy: {
         org: me.org.org,
@@ -132,7 +133,9 @@ export async function send(
     if (snapshot.items.some((i) => i.id === sent.id)) {
       archive.setInbox({
         ...snapshot,
-        items: snapshot.items.map((i) => (i.id === sent.id ? { ...i, read: true, subject } : i)),
+        items: snapshot.items.map((i) =>
+          i.id === sent.id ? { ...i, read: true, subject, ...(tags.length > 0 ? { tags } : {}) } : i,
+        ),
       });
     }
   }

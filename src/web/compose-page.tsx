@@ -11,12 +11,13 @@ import { PRECEDENCES } from '../core/cable/precedence.ts';
 import { CLASSIFICATIONS, MARKINGS } from '../core/identity/classification.ts';
 import type { DeviceClient } from './device-client.ts';
 import type { DirectoryView, Draft, Me, RecipientView } from './device-protocol.ts';
-import { EMPTY_DRAFT } from './draft-fields.ts';
+import { EMPTY_DRAFT, tagsProblem } from './draft-fields.ts';
 import { go } from './hash-route.ts';
 import { MEMBER_STATES } from './member-states.ts';
 import { stepUp, withStepUp } from './passkey-prompt.ts';
 import { plainWords } from './plain-words.ts';
 import { RecipientsPreview, unreachableAddressees } from './recipients-preview.tsx';
+import { TagsField } from './tags-field.tsx';
 
 const rank = (level: string) => CLASSIFICATIONS.indexOf(level as (typeof CLASSIFICATIONS)[number]);
 
@@ -87,6 +88,8 @@ export function ComposePage(props: {
 
   const check = (): string => {
     if (draft.subject.trim() === '') return 'Give the cable a subject.';
+    const tags = tagsProblem(draft.tags ?? '');
+    if (tags) return tags;
     if (draft.action.length + draft.info.length === 0) return 'Name at least one action or info addressee.';
     if (draft.markings.includes('LIMITE') && draft.classification !== 'UNCLASSIFIED') {
       return 'LIMITE marks UNCLASSIFIED cables only: classify the cable or drop the marking.';
@@ -240,6 +243,7 @@ export function ComposePage(props: {
           data-testid="subject"
         />
       </label>
+      <TagsField value={draft.tags ?? ''} onChange={(tags) => set({ tags })} />
       <label>
         Text
         <textarea

@@ -142,6 +142,8 @@ export interface Draft {
   /** Opens a silence procedure adopted in this many hours (the Presidency only); empty: none. */
   readonly silenceHours?: string;
   readonly subject: string;
+  /** The tags as typed, separated by commas (absent in a draft kept before tags were offered). */
+  readonly tags?: string;
   readonly body: string;
 }
 

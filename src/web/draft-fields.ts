@@ -1,10 +1,13 @@
 /**
  * The fields of a draft as the compose page holds them (plain strings): the blank draft a
  * new cable or a reply starts from, and the fields read as the cable model's closed sets,
- * refused with INVALID_ARGUMENT naming the choices.
+ * refused with INVALID_ARGUMENT naming the choices, and the tags typed as one line, read by
+ * core's one rule for tags.
  */
 import { ClientError } from '../client/client-error.ts';
+import { decodeTags, MAX_TAG_LENGTH, MAX_TAGS } from '../core/cable/cable-content.ts';
 import { PRECEDENCES, type Precedence } from '../core/cable/precedence.ts';
+import { EncodingError } from '../core/encoding/encoding-error.ts';
 import {
   CLASSIFICATIONS,
   type Classification,
@@ -23,6 +26,7 @@ export const EMPTY_DRAFT: Draft = {
   groups: [],
   replyTo: '',
   subject: '',
+  tags: '',
   body: '',
 };
 
@@ -49,4 +53,33 @@ export function distributionOf(draft: Draft): { org: string; role: 'action' | 'i
   for (const org of draft.info) roles.set(org, 'info');
   for (const org of draft.action) roles.set(org, 'action');
   return [...roles].map(([org, role]) => ({ org, role })).sort((a, b) => (a.org < b.org ? -1 : 1));
+}
+
+/** The tags typed in one line, separated by commas; blanks dropped, each kept once. */
+export function splitTags(text: string): string[] {
+  return [...new Set(text.split(',').map((t) => t.trim()))].filter((t) => t !== '');
+}
+
+/** What is wrong with the typed tags under core's rule (cable-content.ts), or '' when nothing. */
+export function tagsProblem(text: string): string {
+  const tags = splitTags(text);
+  if (tags.length > MAX_TAGS)
+    return `A cable carries at most ${MAX_TAGS} tags; this draft has ${tags.length}.`;
+  const long = tags.find((t) => [...t].length > MAX_TAG_LENGTH);
+  if (long !== undefined)
+    return `A tag is at most ${MAX_TAG_LENGTH} characters: shorten "${long.slice(0, MAX_TAG_LENGTH)}…".`;
+  try {
+    decodeTags(tags, 'tags');
+  } catch (error) {
+    if (!(error instanceof EncodingError)) throw error;
+    return 'A tag must be plain text (a character was cut in half): retype the tags.';
+  }
+  return '';
+}
+
+/** The typed tags as the cable carries them, refused with INVALID_ARGUMENT as tagsProblem says. */
+export function tagsOf(text: string): readonly string[] {
+  const problem = tagsProblem(text);
+  if (problem) throw new ClientError('INVALID_ARGUMENT', problem);
+  return decodeTags(splitTags(text), 'tags');
 }

@@ -70,6 +70,8 @@ export async function replyDraft(device: DeviceContext, reference: string): Prom
         subject: kept.subject,
       }
     : await findReplyOriginal(session, archive, canonical);
+  // The original's tags carry over to the reply: from the copy opened here, else its listed summary.
+  const tags = kept ? kept.tags : (row?.tags ?? []);
   if (!original) return { draft: empty };
   const addressees = replyAddressees(original, org);
   return {
@@ -80,6 +82,7 @@ export async function replyDraft(device: DeviceContext, reference: string): Prom
       info: addressees.filter((a) => a.role === 'info').map((a) => a.org),
       groups: [...original.groups],
       subject: original.subject ? replySubject(original.subject) : '',
+      tags: tags.join(', '),
     },
     floor: original.classification,
   };

@@ -10,6 +10,8 @@ import { decodeDigest } from '../encoding/identifiers.ts';
 
 export const MAX_SUBJECT = 300;
 export const MAX_TAGS = 32;
+/** The most characters (code points) one tag may have. */
+export const MAX_TAG_LENGTH = 40;
 export const MAX_BODY = 1024 * 1024;
 export const MAX_ATTACHMENTS = 32;
 export const DEFAULT_ATTACHMENT_LIMIT = 25 * 1024 * 1024;
@@ -45,9 +47,18 @@ export const decodeAttachmentDescriptor: Decoder<AttachmentDescriptor> = object(
   digest: decodeDigest,
 });
 
+/**
+ * A cable's tags: at most MAX_TAGS, each 1 to MAX_TAG_LENGTH characters of any text, none
+ * twice. The one rule for tags, wherever a cable's content or summary is built or read.
+ */
+export const decodeTags: Decoder<readonly string[]> = array(string({ min: 1, max: MAX_TAG_LENGTH }), {
+  max: MAX_TAGS,
+  unique: true,
+});
+
 export const decodeCableContent: Decoder<CableContent> = object({
   subject: string({ min: 1, max: MAX_SUBJECT }),
-  tags: array(string({ min: 1, max: 40 }), { max: MAX_TAGS, unique: true }),
+  tags: decodeTags,
   body: string({ max: MAX_BODY }),
   attachments: array(decodeAttachmentDescriptor, { max: MAX_ATTACHMENTS }),
 });

@@ -14,10 +14,10 @@ import type { Aead } from '../crypto/hpke/aead.ts';
 import { LABELS } from '../crypto/labels.ts';
 import { encodeCanonical, parseCanonical } from '../encoding/canonical-json.ts';
 import type { Decoder } from '../encoding/decode.ts';
-import { array, object, string } from '../encoding/decode.ts';
+import { object, string } from '../encoding/decode.ts';
 import { toJsonValue } from '../encoding/to-json.ts';
 import type { CableContent } from './cable-content.ts';
-import { MAX_SUBJECT, MAX_TAGS } from './cable-content.ts';
+import { decodeTags, MAX_SUBJECT } from './cable-content.ts';
 import { CableError, decoded } from './cable-error.ts';
 
 export interface CableSummary {
@@ -33,7 +33,7 @@ export const MAX_SUMMARY_BYTES = 16 * 1024;
 
 export const decodeCableSummary: Decoder<CableSummary> = object({
   subject: string({ min: 1, max: MAX_SUBJECT }),
-  tags: array(string({ min: 1, max: 40 }), { max: MAX_TAGS, unique: true }),
+  tags: decodeTags,
 });
 
 /** The summary of a content: what the inbox may show before the body is opened. */

@@ -32,10 +32,10 @@ import { entitledDevices } from '../policy.ts';
 import type { AttachmentDescriptor, CableContent } from './cable-content.ts';
 import {
   decodeAttachmentDescriptor,
+  decodeTags,
   MAX_ATTACHMENTS,
   MAX_BODY,
   MAX_SUBJECT,
-  MAX_TAGS,
 } from './cable-content.ts';
 import { CableError, decoded } from './cable-error.ts';
 import type { Addressee, CableEnvelope, CableHeader, SilenceAct } from './cable-header.ts';
@@ -265,7 +265,7 @@ const decodeCableDraft = object({
 
 const decodeContentDraft = object({
   subject: string({ min: 1, max: MAX_SUBJECT }),
-  tags: optional(array(string({ min: 1, max: 40 }), { max: MAX_TAGS, unique: true })),
+  tags: optional(decodeTags),
   body: string({ max: MAX_BODY }),
   attachments: optional(array(decodeAttachmentDescriptor, { max: MAX_ATTACHMENTS })),
 });
