@@ -4,7 +4,8 @@
  * cable is opened when it is of format 4 (its sealed summary, opened in the worker). Markers:
  * unread (never opened on this device, and not sent from it), action required (an action
  * addressee that has not acknowledged), unacknowledged, and a header or subject whose
- * signature does not verify. Search runs over the local index only.
+ * signature does not verify. Search runs over the local index only: the subjects and tags
+ * listed here, and the text of the cables opened here.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { formatDateTimeGroup } from '../core/encoding/date-time-group.ts';
@@ -66,7 +67,7 @@ export function InboxPage(props: {
         <input
           type="search"
           className="search-box"
-          placeholder="Search cables opened on this device"
+          placeholder="Search subjects and tags, and the text of cables opened here"
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           data-testid="search"

@@ -1,7 +1,7 @@
 /**
  * What this browser has opened (src/client's CableArchive, docs/design.md §12), plus the search
- * index over it and the local inbox snapshot: each kept in IndexedDB encrypted under the
- * browser's at-rest key. The index and the snapshot are one record each, written after a
+ * index over it (and over the subjects and tags its inbox listed) and the local inbox
+ * snapshot: each kept in IndexedDB encrypted under the browser's at-rest key. The index and the snapshot are one record each, written after a
  * short quiet period so that opening many cables does not rewrite them many times.
  */
 import type { ArchivedCable, CableArchive } from '../client/cable-archive.ts';
@@ -72,11 +72,39 @@ export class LocalArchive implements CableArchive {
 
   async list(): Promise<ArchivedCable[]> {
     const out: ArchivedCable[] = [];
-    for (const doc of (await this.index()).save().docs) {
+    for (const doc of (await this.index()).opened()) {
       const record = await this.get(doc.id);
       if (record) out.push(record);
     }
     return out;
+  }
+
+  /**
+   * Makes the subjects and tags the inbox listed from sealed summaries searchable: each
+   * verified row with a subject the index does not hold yet. Only what the snapshot already
+   * keeps is indexed (never a body), so searching lists nothing from the server.
+   */
+  async indexListed(rows: readonly InboxRow[]): Promise<void> {
+    const index = await this.index();
+    let added = 0;
+    for (const row of rows) {
+      if (!row.verified || row.subject === undefined || index.has(row.id)) continue;
+      index.add(
+        {
+          id: row.id,
+          reference: row.reference,
+          subject: row.subject,
+          from: row.from,
+          sentAt: row.sentAt,
+          classification: row.classification,
+          precedence: row.precedence,
+          listed: true,
+        },
+        (row.tags ?? []).join(' '),
+      );
+      added++;
+    }
+    if (added > 0) this.#later('index', () => this.#save('index', index.save()));
   }
 
   async index(): Promise<SearchIndex> {

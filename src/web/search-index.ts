@@ -1,6 +1,9 @@
 /**
- * Local search over the cables this browser has opened (docs/design.md §12): an inverted index kept
- * in the worker, saved encrypted at rest (local-cipher.ts), never sent anywhere. A query
+ * Local search (docs/design.md §12): an inverted index kept in the worker, saved encrypted at
+ * rest (local-cipher.ts), never sent anywhere. It holds the cables this browser opened or
+ * sent (subject, tags, sender, header fields and body), and the cables only listed here,
+ * whose subject and tags came from a sealed summary during a sync: for those, the body is
+ * not known until they are opened, and opening one replaces its listed entry. A query
  * matches words by their start ("ukr" finds "Ukraine") and forgives typos (one edit for
  * words of 4+ letters, two for 8+: "sanctoins" finds "sanctions"); diacritics and case are
  * ignored. Every query word must match; exact beats prefix beats typo, then newest first.
@@ -14,6 +17,8 @@ export interface SearchDoc {
   readonly sentAt: number;
   readonly classification: string;
   readonly precedence: string;
+  /** Only listed (subject and tags from a sealed summary), not opened here: no body indexed. */
+  readonly listed?: true;
 }
 
 export interface SavedIndex {
@@ -88,8 +93,18 @@ export class SearchIndex {
     return this.#docs.has(id);
   }
 
+  /** The cables opened or sent here (not those only listed). */
+  opened(): SearchDoc[] {
+    return [...this.#docs.values()].filter((d) => !d.listed);
+  }
+
+  /**
+   * Indexes `doc` with `text` (an opened cable's tags and body; a listed one's tags). A
+   * listed entry never replaces an opened one: what was opened here stays fully searchable.
+   */
   add(doc: SearchDoc, text: string): void {
-    this.#docs.set(doc.id, doc);
+    const kept = this.#docs.get(doc.id);
+    if (!doc.listed || kept === undefined || kept.listed) this.#docs.set(doc.id, doc);
     const words = new Set([
       ...tokenize(
         `${doc.subject} ${doc.from} ${doc.reference} ${doc.classification} ${doc.precedence} ${text}`,

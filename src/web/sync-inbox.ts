@@ -78,6 +78,8 @@ export async function syncInbox(
     rows: 2,
   };
   archive.setInbox(next);
+  // Listed subjects and tags are searchable too (search-index.ts), the body once opened.
+  await archive.indexListed(next.items);
   return next;
 }
 
