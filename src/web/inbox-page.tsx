@@ -67,7 +67,8 @@ export function InboxPage(props: {
         <input
           type="search"
           className="search-box"
-          placeholder="Search subjects and tags, and the text of cables opened here"
+          placeholder="Search subjects, tags and opened cables"
+          title="Subjects and tags of the cables listed here; the full text of those opened on this device"
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           data-testid="search"
