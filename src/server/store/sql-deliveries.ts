@@ -4,6 +4,7 @@
  * `cable.fetched` event, so the board's "delivered" and the log's fetch never disagree;
  * an escalation is an act of its own, written with its `cable.overdue` event.
  */
+import type { Selectable } from 'kysely';
 import { formatReference } from '../../core/cable/reference.ts';
 import { parseLogEvent } from '../../core/log/log-event.ts';
 import { CABLE_COLUMNS, cableOf } from './cable-row.ts';
@@ -17,6 +18,7 @@ import type {
   NoticeQuery,
   OverdueNotice,
 } from './delivery-store.ts';
+import type { EscalationsTable } from './schema.ts';
 import { bytesOf } from './sql-values.ts';
 import type { AckRecord, AuditRecord } from './store.ts';
 import type { StoreContext, Trx } from './store-context.ts';
@@ -48,16 +50,7 @@ export async function recordDeliveryIn(
     .execute();
 }
 
-type EscalationRow = {
-  seq: number;
-  cable_seq: number;
-  org: string;
-  sender_org: string;
-  sender_user: string;
-  due_at: number;
-  at: number;
-  leaf_index: number;
-};
+type EscalationRow = Selectable<EscalationsTable>;
 
 export class SqlDeliveries implements DeliveryStore {
   readonly #ctx: StoreContext;
