@@ -91,9 +91,10 @@ export function findVerb(
 export function parseCommand(verb: Verb, args: readonly string[]): ParsedCommand {
   let parsed: { values: OptionValues; positionals: string[] };
   try {
+    const options = { ...COMMON_OPTIONS, ...verb.options };
     parsed = parseArgs({
-      args: [...args],
-      options: { ...COMMON_OPTIONS, ...verb.options },
+      args: bindValues(args, options),
+      options,
       allowPositionals: true,
       strict: true,
     }) as { values: OptionValues; positionals: string[] };
@@ -115,6 +116,41 @@ export function parseCommand(verb: Verb, args: readonly string[]): ParsedCommand
     }
   }
   return { verb, values: parsed.values, positionals: parsed.positionals };
+}
+
+/**
+ * Our values are mostly base64url (root keys, ids, enrolment codes), and one in 64 of them
+ * begins with '-', which parseArgs would take for an option: `--root -pIM6…` is refused as
+ * ambiguous, and a positional `-abc.def` as an unknown option. So the word after a string
+ * option is its value, whatever it begins with, and a word with one '-' that names no short
+ * option is a positional. Everything after `--` stays a positional.
+ */
+export function bindValues(args: readonly string[], options: VerbOptions): string[] {
+  const shorts = new Set(Object.values(options).flatMap((o) => (o.short ? [`-${o.short}`] : [])));
+  const flags: string[] = [];
+  const positionals: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i] as string;
+    const value = args[i + 1];
+    if (word === '--') {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (word.startsWith('--')) {
+      const takesValue = !word.includes('=') && options[word.slice(2)]?.type === 'string';
+      if (takesValue && value !== undefined) {
+        flags.push(`${word}=${value}`);
+        i++;
+      } else {
+        flags.push(word);
+      }
+    } else if (word.length > 1 && word.startsWith('-') && shorts.has(word)) {
+      flags.push(word);
+    } else {
+      positionals.push(word);
+    }
+  }
+  return [...flags, '--', ...positionals];
 }
 
 function print(cli: CliEnvironment, output: VerbOutput, json: boolean): void {

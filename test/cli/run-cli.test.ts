@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { CliEnvironment } from '../../src/cli/cli-environment.ts';
 import { passphraseFromEnvironment } from '../../src/cli/passphrase-from-environment.ts';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, findVerb, runCli } from '../../src/cli/run-cli.ts';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, findVerb, parseCommand, runCli } from '../../src/cli/run-cli.ts';
 import { VERBS } from '../../src/cli/verbs.ts';
 import type { Fetch } from '../../src/client/api-client.ts';
 import { fixedClock } from '../../src/client/clock.ts';
@@ -102,6 +102,20 @@ describe('valise command line', () => {
     assert.equal(findVerb(['--json', 'inbox', '--limit', '5'], VERBS)?.verb.name, 'inbox');
     assert.equal(findVerb(['network'], VERBS), undefined);
     assert.equal(findVerb([], VERBS), undefined);
+  });
+
+  test('values that begin with a dash (one base64url key or id in 64 does) are values, not options', () => {
+    const enrol = VERBS.find((v) => v.name === 'enrol');
+    assert.ok(enrol);
+    const root = '-pIM6P1IJjCPHahf0USFU_h-B8tyJ8xQc4vdLUo1seQ';
+    const parsed = parseCommand(enrol, ['-abc.def', '--root', root, '--server', 'http://x', '--label', '-l']);
+    assert.equal(parsed.values.root, root);
+    assert.equal(parsed.values.label, '-l');
+    assert.deepEqual(parsed.positionals, ['-abc.def']);
+    // -h is still the short help flag, `--opt=value` still works, and `--` still ends options.
+    assert.equal(parseCommand(enrol, ['-h']).values.help, true);
+    assert.equal(parseCommand(enrol, ['x', `--root=${root}`]).values.root, root);
+    assert.deepEqual(parseCommand(enrol, ['--', '--root']).positionals, ['--root']);
   });
 
   test('every verb has --help, which prints its usage and exits 0', async () => {
