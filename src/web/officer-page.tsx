@@ -104,17 +104,17 @@ export function OfficerPage(props: {
         </tbody>
       </table>
       <h2>People and devices</h2>
-      <table data-testid="devices">
+      <table className="stack" data-testid="devices">
         <tbody>
           {people.map((person) => (
             <tr key={person.user}>
-              <td>
+              <td data-label="Person">
                 {person.name} ({person.user})
               </td>
-              <td>
+              <td data-label="Role">
                 {person.role} · {person.clearance} · {person.groups.join(', ') || 'no group'}
               </td>
-              <td>
+              <td data-label="Devices">
                 {devices
                   .filter((d) => d.user === person.user)
                   .map((d) => (
