@@ -1,17 +1,14 @@
 /**
  * Byte helpers shared by every core module: base64url (RFC 4648 §5, no padding), UTF-8,
  * concatenation, big-endian integers and a constant-time comparison for secrets.
- * Runs unchanged in Node and the browser (no Buffer).
+ * Runs unchanged in Node and the browser; base64url uses the platform's codec (base64url.ts).
  *
  * The encoders and `i2osp` check their arguments and throw EncodingError naming the one that
  * is wrong; the readers (`fromBase64url`, `fromUtf8`, `fromHex`) answer undefined for anything
  * that is not what they read, and `constantTimeEqual` answers false.
  */
+import { base64url } from './base64url.ts';
 import { EncodingError } from './encoding-error.ts';
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const LOOKUP = new Int16Array(128).fill(-1);
-for (let i = 0; i < ALPHABET.length; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i;
 
 // Longer integers than this are never encoded; the bound keeps a hostile length from allocating.
 const MAX_I2OSP_LENGTH = 64;
@@ -44,11 +41,6 @@ function typeName(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-// Encoding writes ASCII codes into a byte buffer and decodes it once: string concatenation
-// of a half-megabyte cable (hundreds of key wraps) was the slowest step of sending one.
-const ENCODE = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
-const ascii = new TextDecoder('latin1');
-
 /** The byte at `index`; past the end is a caller's bug (a RangeError), never bad input. */
 export function byteAt(bytes: Uint8Array, index: number): number {
   const byte = bytes[index];
@@ -62,25 +54,7 @@ export function uint32At(bytes: Uint8Array, offset: number): number {
 }
 
 export function toBase64url(bytes: Uint8Array): string {
-  requireBytes(bytes, 'bytes');
-  const out = new Uint8Array(Math.ceil((bytes.length * 4) / 3));
-  let i = 0;
-  let o = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (byteAt(bytes, i) << 16) | (byteAt(bytes, i + 1) << 8) | byteAt(bytes, i + 2);
-    out[o++] = byteAt(ENCODE, n >> 18);
-    out[o++] = byteAt(ENCODE, (n >> 12) & 63);
-    out[o++] = byteAt(ENCODE, (n >> 6) & 63);
-    out[o++] = byteAt(ENCODE, n & 63);
-  }
-  const rest = bytes.length - i;
-  if (rest > 0) {
-    const n = (byteAt(bytes, i) << 16) | (rest === 2 ? byteAt(bytes, i + 1) << 8 : 0);
-    out[o++] = byteAt(ENCODE, n >> 18);
-    out[o++] = byteAt(ENCODE, (n >> 12) & 63);
-    if (rest === 2) out[o++] = byteAt(ENCODE, (n >> 6) & 63);
-  }
-  return ascii.decode(out.subarray(0, o));
+  return base64url.encode(requireBytes(bytes, 'bytes'));
 }
 
 /**
@@ -89,40 +63,8 @@ export function toBase64url(bytes: Uint8Array): string {
  * so that two different strings never decode to the same bytes.
  */
 export function fromBase64url(text: string): Uint8Array | undefined {
-  if (typeof text !== 'string' || text.length % 4 === 1) return undefined;
-  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
-  const full = text.length - (text.length % 4);
-  let o = 0;
-  // Four characters make three bytes; an invalid character makes the sum negative.
-  for (let i = 0; i < full; i += 4) {
-    const a = lookup(text.charCodeAt(i));
-    const b = lookup(text.charCodeAt(i + 1));
-    const c = lookup(text.charCodeAt(i + 2));
-    const d = lookup(text.charCodeAt(i + 3));
-    if ((a | b | c | d) < 0) return undefined;
-    const n = (a << 18) | (b << 12) | (c << 6) | d;
-    out[o++] = n >> 16;
-    out[o++] = (n >> 8) & 0xff;
-    out[o++] = n & 0xff;
-  }
-  const rest = text.length - full;
-  if (rest > 0) {
-    const a = lookup(text.charCodeAt(full));
-    const b = lookup(text.charCodeAt(full + 1));
-    const c = rest === 3 ? lookup(text.charCodeAt(full + 2)) : 0;
-    if ((a | b | c) < 0) return undefined;
-    const n = (a << 18) | (b << 12) | (c << 6);
-    out[o++] = n >> 16;
-    if (rest === 3) out[o++] = (n >> 8) & 0xff;
-    // RFC 4648 §3.5: the spare bits of the last character must be zero (canonical form).
-    if ((rest === 2 ? n & 0xffff : n & 0xff) !== 0) return undefined;
-  }
-  return out;
-}
-
-// Codes past the table (and NaN past the end of the text) are no base64url character.
-function lookup(code: number): number {
-  return LOOKUP[code] ?? -1;
+  if (typeof text !== 'string') return undefined;
+  return base64url.decode(text);
 }
 
 const encoder = new TextEncoder();
