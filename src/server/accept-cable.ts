@@ -74,7 +74,10 @@ export async function acceptCable(
   //    sender certified and in force at the header's epoch, accreditation, clearance,
   //    header signature, content and summary digests, and the wrapped set = recipients = entitled set.
   const directory = ctx.directory.directory;
-  const verdict = await verifySealedCable(cable, directory, { everyWrap: true });
+  const verdict = await verifySealedCable(cable, directory, {
+    everyWrap: true,
+    entitledSets: ctx.entitledSets,
+  });
   if (!verdict.ok) {
     const field = verdict.code === 'UNSUPPORTED_SUITE' ? { field: 'cable.header.suite' } : {};
     throw new ServerError(

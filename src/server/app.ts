@@ -9,6 +9,7 @@
  * route has a row.
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { EntitledSets } from '../core/cable/entitled-sets.ts';
 import type { Signer } from '../core/crypto/ed25519.ts';
 import type { NetworkRoot } from '../core/identity/directory.ts';
 import { registerAuthentication } from './authenticate.ts';
@@ -92,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ),
     limits,
     requireAal3: deps.web?.requireAal3 ?? false,
+    entitledSets: new EntitledSets(),
   };
 
   const app = Fastify({

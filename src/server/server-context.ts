@@ -1,4 +1,6 @@
 /** What every route handler is given: the store, the directory, the clock and the keys. */
+
+import type { EntitledSets } from '../core/cable/entitled-sets.ts';
 import { DEFAULT_ESCALATION_LIMITS, type EscalationLimits } from '../core/cable/escalation.ts';
 import type { Signer } from '../core/crypto/ed25519.ts';
 import type { NonceStore } from '../core/wire/nonce-store.ts';
@@ -53,4 +55,6 @@ export interface ServerContext {
   readonly limits: ServerLimits;
   /** NIST SP 800-63B AAL3 (`VALISE_REQUIRE_AAL3=1`): officer-act-rule.ts. */
   readonly requireAal3: boolean;
+  /** The entitled sets of the cables this process accepts, for its current directory. */
+  readonly entitledSets: EntitledSets;
 }

@@ -33,6 +33,7 @@ import {
   SUMMARY_FORMAT_VERSION,
   signedHeaderHash,
 } from './cable-header.ts';
+import type { EntitledSets } from './entitled-sets.ts';
 import type { SealedCable } from './sealed-cable.ts';
 import { decodeSealedCable, isDecodedSealedCable } from './sealed-cable.ts';
 
@@ -65,6 +66,11 @@ export interface VerifyOptions {
    * it). Without it, the wraps need only be recipients' (a device is served its own wrap).
    */
   readonly everyWrap?: boolean;
+  /**
+   * Where a checker of many cables remembers entitled sets (entitled-sets.ts); without it
+   * the set is computed for this cable alone. The answer is the same either way.
+   */
+  readonly entitledSets?: EntitledSets;
 }
 
 /** What the sender step reads: the envelope fields that say who sends what. */
@@ -170,7 +176,10 @@ export function checkWrappedSet(
   directory: Directory,
   options: VerifyOptions = {},
 ): { readonly ok: true } | CableRefusal {
-  const entitled = entitledDevices(header, directory);
+  const entitled =
+    options.entitledSets === undefined
+      ? entitledDevices(header, directory)
+      : options.entitledSets.of(header, directory);
   const recipients = new Set(header.recipients);
   if (
     !sameList(entitled, header.recipients) ||

@@ -116,8 +116,7 @@ export function builtinBase64url(): Base64urlCodec | undefined {
   const from = (Uint8Array as unknown as Partial<BuiltinBase64>).fromBase64;
   const to = (Uint8Array.prototype as unknown as Partial<BuiltinBytes>).toBase64;
   if (typeof from !== 'function' || typeof to !== 'function') return undefined;
-  const encode = (bytes: Uint8Array): string =>
-    to.call(bytes, { alphabet: 'base64url', omitPadding: true });
+  const encode = (bytes: Uint8Array): string => to.call(bytes, { alphabet: 'base64url', omitPadding: true });
   return checked({
     name: 'builtin',
     encode,
