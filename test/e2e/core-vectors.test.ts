@@ -59,6 +59,13 @@ test('core vectors open in headless Chromium exactly as in Node, on every path t
     } else {
       console.log('# this Chromium has no ML-KEM in WebCrypto: only the portable path was checked');
     }
+    // A browser with the TC39 base64 methods decodes with them, checked against the portable codec.
+    const builtin = await page.evaluate(
+      () => typeof (Uint8Array as { fromBase64?: unknown }).fromBase64 === 'function',
+    );
+    const codec = await page.evaluate(() => window.valiseBase64urlCodec);
+    assert.equal(codec, builtin ? 'builtin' : 'portable');
+    assert.ok(results.some((r) => r.name === `base64url: the ${codec} codec agrees with the portable one`));
     assert.deepEqual(
       results.filter((r) => r.problem),
       [],

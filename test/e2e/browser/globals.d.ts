@@ -6,5 +6,7 @@ declare global {
     valiseVectorError?: string;
     /** Whether this browser's WebCrypto has ML-KEM, so the WebCrypto path was checked too. */
     valiseWebCryptoMlKem?: boolean;
+    /** The base64url codec core chose in this browser (core/encoding/base64url.ts). */
+    valiseBase64urlCodec?: string;
   }
 }

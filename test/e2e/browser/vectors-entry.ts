@@ -1,7 +1,8 @@
 /**
  * Runs in headless Chromium: checks every frozen vector with the same code as Node, on the
  * portable primitives and, where this browser's WebCrypto has ML-KEM, on the WebCrypto path
- * the app seals with (cross-checked against the portable one), and leaves the results on
+ * the app seals with (cross-checked against the portable one), checks the browser's own
+ * base64url codec against the portable one, and leaves the results on
  * `window` for the test to read.
  */
 
@@ -11,6 +12,8 @@ import {
   hasWebCryptoMlKem,
   WEB_CRYPTO_PRIMITIVES,
 } from '../../../src/core/crypto/hpke/web-crypto-primitives.ts';
+import { base64url, base64urlCodecs } from '../../../src/core/encoding/base64url.ts';
+import { checkAgreement } from '../../core/encoding/fixtures/base64url-agreement.ts';
 import type { CableVector } from '../../core/fixtures/check-cable-vectors.ts';
 import { checkCableVectors } from '../../core/fixtures/check-cable-vectors.ts';
 import {
@@ -46,6 +49,18 @@ async function main(): Promise<void> {
       ...(await crossCheckPaths(WEB_CRYPTO_PRIMITIVES, NOBLE_PRIMITIVES, 10)),
     );
   }
+  // Every base64url codec this browser has (its own Uint8Array.fromBase64, the one the
+  // vectors above decoded with, where it has one) agrees with the portable one.
+  for (const codec of base64urlCodecs()) {
+    const name = `base64url: the ${codec.name} codec agrees with the portable one`;
+    try {
+      checkAgreement(codec, 300);
+      results.push({ name, problem: '' });
+    } catch (e) {
+      results.push({ name, problem: String((e as Error)?.message ?? e) });
+    }
+  }
+  window.valiseBase64urlCodec = base64url.name;
   window.valiseWebCryptoMlKem = webMlKem;
   window.valiseVectorResults = results;
 }
