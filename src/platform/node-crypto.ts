@@ -70,8 +70,8 @@ const SHA256_LENGTH = 32;
  * RFC 2104 HMAC-SHA256 of the concatenated `parts`. The key goes in as a KeyObject: handing
  * `createHmac` raw bytes costs several times the MAC itself.
  */
-function hmacSha256(key: Uint8Array, parts: readonly Uint8Array[]): Uint8Array {
-  const mac = nodeCrypto.createHmac('sha256', nodeCrypto.createSecretKey(key));
+function hmacSha256(key: nodeCrypto.KeyObject, parts: readonly Uint8Array[]): Uint8Array {
+  const mac = nodeCrypto.createHmac('sha256', key);
   for (const part of parts) mac.update(part);
   return copy(mac.digest());
 }
@@ -125,6 +125,11 @@ function importMlKemSecret(secretKey: Uint8Array): nodeCrypto.KeyObject {
 function makePrimitives(kem: KemApi): Primitives {
   const mlKemKeys = new PublicKeyCache('ml-kem-768');
   const x25519Keys = new PublicKeyCache('x25519');
+  // RFC 5869 §2.2: an absent salt is HashLen zeros (HMAC pads a shorter key with zeros, so the
+  // empty salt is this key too). HPKE extracts with it twice or three times per wrap.
+  const zeroSalt = nodeCrypto.createSecretKey(new Uint8Array(SHA256_LENGTH));
+  const saltKey = (salt: Uint8Array): nodeCrypto.KeyObject =>
+    salt.length === 0 ? zeroSalt : nodeCrypto.createSecretKey(salt);
   return Object.freeze({
     kind: 'Primitives',
     name: 'node:crypto ML-KEM, X25519, SHA3-256, HMAC, AES-GCM',
@@ -212,14 +217,15 @@ function makePrimitives(kem: KemApi): Primitives {
 
     // RFC 5869 §2.2: PRK = HMAC-Hash(salt, IKM), an absent salt being HashLen zeros (HMAC pads a
     // short key with zeros, so the empty key is that key already).
-    hkdfSha256Extract: (salt: Uint8Array, ikm: Uint8Array): Uint8Array => hmacSha256(salt, [ikm]),
+    hkdfSha256Extract: (salt: Uint8Array, ikm: Uint8Array): Uint8Array => hmacSha256(saltKey(salt), [ikm]),
 
     // RFC 5869 §2.3: T(i) = HMAC-Hash(PRK, T(i-1) || info || i), OKM = the first L bytes of T(1) || T(2) …
     hkdfSha256Expand(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
       const okm = new Uint8Array(length);
+      const key = nodeCrypto.createSecretKey(prk);
       let block: Uint8Array = new Uint8Array(0);
       for (let i = 1, at = 0; at < length; i++, at += SHA256_LENGTH) {
-        block = hmacSha256(prk, [block, info, Uint8Array.of(i)]);
+        block = hmacSha256(key, [block, info, Uint8Array.of(i)]);
         okm.set(block.subarray(0, Math.min(SHA256_LENGTH, length - at)), at);
       }
       block.fill(0);
