@@ -33,7 +33,7 @@ interface KemApi {
 }
 type RawKeyInput = {
   key: Uint8Array;
-  format: 'raw-public' | 'raw-seed';
+  format: 'raw-public' | 'raw-seed' | 'raw-private';
   asymmetricKeyType: 'ml-kem-768' | 'x25519';
 };
 type RawExport = { format: 'raw-public' };
@@ -208,6 +208,41 @@ function makePrimitives(kem: KemApi): Primitives {
           {
             cause,
           },
+        );
+      }
+    },
+
+    async x25519ImportPrivateKey(scalar: Uint8Array): Promise<unknown> {
+      const input: RawKeyInput = { key: scalar, format: 'raw-private', asymmetricKeyType: 'x25519' };
+      try {
+        return nodeCrypto.createPrivateKey(input as unknown as nodeCrypto.PrivateKeyInput);
+      } catch (cause) {
+        throw new CryptoError('BAD_KEY', 'the X25519 private scalar does not import', { cause });
+      }
+    },
+
+    async x25519Imported(
+      imported: unknown,
+      peerPublicKey: Uint8Array,
+      failureCode: CryptoErrorCode,
+    ): Promise<Uint8Array> {
+      if (
+        !(imported instanceof nodeCrypto.KeyObject) ||
+        imported.type !== 'private' ||
+        imported.asymmetricKeyType !== 'x25519'
+      ) {
+        throw new CryptoError('BAD_KEY', 'the imported X25519 key was not made by these primitives');
+      }
+      try {
+        // The peer value is a fresh ephemeral (a wrap's ct_X): imported for this exchange, not kept.
+        const publicKey = rawPublic(peerPublicKey, 'x25519');
+        return copy(nodeCrypto.diffieHellman({ privateKey: imported, publicKey }));
+      } catch (cause) {
+        // RFC 7748 §6.1: OpenSSL refuses the all-zero output of a low-order peer value.
+        throw new CryptoError(
+          failureCode,
+          'X25519 produced no usable shared secret (low-order public value?)',
+          { cause },
         );
       }
     },

@@ -254,6 +254,12 @@ function requireField(field: unknown): void {
 // The encoders below take model values but hold them to the format first: what is hashed or
 // signed is always a header or envelope that decodes, never whatever the caller built.
 
+/**
+ * The envelopes `envelopeOf` cut from a decoded header: frozen, and made of that header's
+ * frozen parts, so `envelopeHash` hashes one without checking it again. A brand, as above.
+ */
+const DECODED_ENVELOPES = new WeakSet<CableEnvelope>();
+
 /** The envelope part of a header (drops series position and digests). */
 export function envelopeOf(header: CableHeader): CableEnvelope {
   const checked = DECODED_HEADERS.has(header) ? header : decodeCableHeader(toJsonValue(header), 'header');
@@ -266,7 +272,9 @@ export function envelopeOf(header: CableHeader): CableEnvelope {
     recipients: _r,
     ...envelope
   } = checked;
-  return envelope;
+  const frozen = Object.freeze(envelope);
+  DECODED_ENVELOPES.add(frozen);
+  return frozen;
 }
 
 export function encodeHeader(header: CableHeader): Uint8Array {
@@ -283,7 +291,7 @@ export function encodeHeader(header: CableHeader): Uint8Array {
  */
 export function envelopeHash(envelope: CableEnvelope): Uint8Array {
   const json = toJsonValue(envelope);
-  decodeCableEnvelope(json, 'envelope');
+  if (!DECODED_ENVELOPES.has(envelope)) decodeCableEnvelope(json, 'envelope');
   if (envelope.v === 1) {
     return sha256(concatBytes(utf8(LABELS.envelope), Uint8Array.of(0), encodeCanonical(json)));
   }
