@@ -15,6 +15,8 @@
  * import runs the FIPS 203 §7.2 check): each primitives object keeps the KeyObjects it
  * imported, keyed by the key's bytes (never by the array, which a caller could refill), for
  * the next cable to the same devices. Public keys only; a full cache is emptied, not grown.
+ * A device's own private keys are imported once by X-Wing's `prepare` and kept by the device:
+ * the ML-KEM half always, the X25519 half when its key is extractable (the CLI's key file).
  */
 import * as nodeCrypto from 'node:crypto';
 import { CryptoError, type CryptoErrorCode } from '../core/crypto/hpke/crypto-error.ts';

@@ -4,7 +4,8 @@
  * combiner, the checks) are written here once; the primitives under them come from a
  * `Primitives` (noble + WebCrypto by default, `node:crypto` in Node through src/platform).
  * A recipient's X25519 half is a WebCrypto CryptoKey on every path, so it can stay
- * non-extractable.
+ * non-extractable; `prepare` may also import an extractable one (a CLI key file's, whose
+ * scalar can be written out anyway) into the primitives, which then run its X25519 themselves.
  *
  * A private key is kept expanded (draft §5.5.1): the ML-KEM decapsulation key, the X25519
  * CryptoKey and the public key. An extractable key also keeps its 32-byte seed, which is the
