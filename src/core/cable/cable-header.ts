@@ -12,7 +12,7 @@
 import { isBytes } from '../crypto/hpke/input-checks.ts';
 import { LABELS } from '../crypto/labels.ts';
 import { sha256 } from '../crypto/sha256.ts';
-import { concatBytes, utf8 } from '../encoding/bytes.ts';
+import { concatBytes, toBase64url, utf8 } from '../encoding/bytes.ts';
 import { encodeCanonical, type JsonValue } from '../encoding/canonical-json.ts';
 import { MAX_TIME, MIN_TIME } from '../encoding/date-time-group.ts';
 import type { Decoder } from '../encoding/decode.ts';
@@ -278,9 +278,26 @@ export function envelopeOf(header: CableHeader): CableEnvelope {
 }
 
 export function encodeHeader(header: CableHeader): Uint8Array {
+  if (DECODED_HEADERS.has(header)) return encodeCanonical(decodedHeaderJson(header));
   const json = toJsonValue(header);
   checkedHeader(header, json);
   return encodeCanonical(json);
+}
+
+/**
+ * `toJsonValue` of a header `decodeCableHeader` built, without its walk over hundreds of
+ * recipients: the decoder made every part from JSON values, froze it and left absent fields
+ * out, so only the digests (bytes) have a JSON form to make. Canonicalising the result still
+ * holds every part to the JSON data model.
+ */
+function decodedHeaderJson(header: CableHeader): JsonValue {
+  const { prev, contentHash, summaryHash, ...json } = header;
+  return {
+    ...json,
+    ...(prev === undefined ? {} : { prev: toBase64url(prev) }),
+    contentHash: toBase64url(contentHash),
+    ...(summaryHash === undefined ? {} : { summaryHash: toBase64url(summaryHash) }),
+  } as unknown as JsonValue;
 }
 
 /**
@@ -290,8 +307,10 @@ export function encodeHeader(header: CableHeader): Uint8Array {
  * on without sealing again, exactly as the series position does.
  */
 export function envelopeHash(envelope: CableEnvelope): Uint8Array {
-  const json = toJsonValue(envelope);
-  if (!DECODED_ENVELOPES.has(envelope)) decodeCableEnvelope(json, 'envelope');
+  // An envelope cut from a decoded header holds JSON values only (no bytes): it is its own JSON.
+  const decoded = DECODED_ENVELOPES.has(envelope);
+  const json = decoded ? (envelope as unknown as JsonValue) : toJsonValue(envelope);
+  if (!decoded) decodeCableEnvelope(json, 'envelope');
   if (envelope.v === 1) {
     return sha256(concatBytes(utf8(LABELS.envelope), Uint8Array.of(0), encodeCanonical(json)));
   }
