@@ -15,7 +15,7 @@
  * The 10,000-cable inbox is filled through the store directly; the listing goes through HTTP.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { CableHeader } from '../src/core/cable/cable-header.ts';
@@ -280,6 +280,23 @@ function cpuMs(pid: number | undefined): number | undefined {
   }
 }
 
+/**
+ * CPU time (ms) the whole machine has been busy so far, summed over its cores, from
+ * /proc/stat (Linux): the node, the senders, the database and the kernel's share of each.
+ * Over a quiet machine's run it is what one cable costs end to end; cores × 1000 divided by
+ * it is the most cables per second the machine could ingest this way.
+ */
+function machineCpuMs(): number | undefined {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
+    // user nice system idle iowait irq softirq steal, in ticks of 10 ms (proc(5)).
+    const busy = [0, 1, 2, 5, 6, 7].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
+    return busy * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -295,7 +312,13 @@ const round = (n: number) => Math.round(n * 10) / 10;
 async function ingest(
   node: ServerProcess | Node,
   senders: Series[],
-): Promise<{ perSecond: number; latencies: number[]; cpuMsPerCable: number | undefined }> {
+): Promise<{
+  perSecond: number;
+  latencies: number[];
+  cpuMsPerCable: number | undefined;
+  clientCpuMsPerCable: number;
+  machineCpuMsPerCable: number | undefined;
+}> {
   // One process, or the app processes of one node: sender i goes to process i mod n.
   const { processes, origin } = 'processes' in node ? node : { processes: [node], origin: node.origin };
   const server = processes[0]!;
@@ -324,6 +347,8 @@ async function ingest(
   );
   const latencies: number[] = [];
   const cpuBefore = cpuMs(server.child.pid);
+  const machineBefore = machineCpuMs();
+  const clientBefore = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     timed.map(async (requests) => {
@@ -332,6 +357,8 @@ async function ingest(
   );
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = cpuMs(server.child.pid);
+  const machineAfter = machineCpuMs();
+  const client = process.cpuUsage(clientBefore);
   return {
     perSecond: latencies.length / seconds,
     latencies: latencies.sort((a, b) => a - b),
@@ -339,6 +366,11 @@ async function ingest(
       cpuBefore === undefined || cpuAfter === undefined
         ? undefined
         : (cpuAfter - cpuBefore) / latencies.length,
+    clientCpuMsPerCable: (client.user + client.system) / 1000 / latencies.length,
+    machineCpuMsPerCable:
+      machineBefore === undefined || machineAfter === undefined
+        ? undefined
+        : (machineAfter - machineBefore) / latencies.length,
   };
 }
 
@@ -499,14 +531,26 @@ export async function run(): Promise<Record<string, number>> {
         now: NOW,
       });
       const senders = senderDevices.map((sender, i) => new Series(sender, sealed[i]!));
-      const { perSecond, latencies, cpuMsPerCable } = await ingest(server, senders);
+      const { perSecond, latencies, cpuMsPerCable, clientCpuMsPerCable, machineCpuMsPerCable } = await ingest(
+        server,
+        senders,
+      );
       const p50 = percentile(latencies, 50);
       const p99 = percentile(latencies, 99);
       console.log(
         `${name}: ${latencies.length} cables (${SENDERS} senders, ${sealed[0]!.wraps.length} wraps each): ${round(perSecond)} cables/s, p50 ${round(p50)} ms, p99 ${round(p99)} ms` +
           (cpuMsPerCable === undefined ? '' : `, server CPU ${round(cpuMsPerCable)} ms per cable`),
       );
+      console.log(
+        `${name}: CPU per cable: senders ${round(clientCpuMsPerCable)} ms` +
+          (machineCpuMsPerCable === undefined
+            ? ''
+            : `, whole machine ${round(machineCpuMsPerCable)} ms (node, senders, database, kernel; ${cpus().length} cores: at most ${Math.round((cpus().length * 1000) / machineCpuMsPerCable)} cables/s this way, load ${loadavg()[0]!.toFixed(1)})`),
+      );
       if (cpuMsPerCable !== undefined) figures[`${name}_server_cpu_ms_per_cable`] = round(cpuMsPerCable);
+      figures[`${name}_client_cpu_ms_per_cable`] = round(clientCpuMsPerCable);
+      if (machineCpuMsPerCable !== undefined)
+        figures[`${name}_machine_cpu_ms_per_cable`] = round(machineCpuMsPerCable);
       figures[`${name}_cables_per_s`] = round(perSecond);
       figures[`${name}_p50_ms`] = round(p50);
       figures[`${name}_p99_ms`] = round(p99);

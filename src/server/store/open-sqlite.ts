@@ -1,9 +1,11 @@
 /**
- * Opens the embedded store: one SQLite file through better-sqlite3 (docs/design.md §7), in WAL mode
- * with synchronous=FULL, so a commit is on disk before it returns and an acknowledged cable
- * survives a power cut. The settings are set here and then read back: if the file system
- * or build cannot give them (an in-memory database, WAL unsupported), the server refuses to
- * start rather than run without durability.
+ * Opens the embedded store: one SQLite file through better-sqlite3 (docs/design.md §7), in WAL
+ * mode. A commit writes its frames with synchronous=NORMAL and the WAL file is then synced
+ * off the event loop (wal-sync.ts); the store answers nothing before that sync, so an
+ * acknowledged cable survives a power cut as with synchronous=FULL, without the event loop
+ * standing still for each fsync. The settings are set here and then read back: if the file
+ * system or build cannot give them (an in-memory database, WAL unsupported), the server
+ * refuses to start rather than run without durability.
  *
  * The file and its WAL and shared-memory files hold every cable's ciphertext and the whole
  * audit log: they are made 0600 (SQLite gives the -wal and -shm files the database file's
@@ -22,6 +24,7 @@ import { SqlStore } from './sql-store.ts';
 import { startSqliteCheckpointer } from './sqlite-checkpointer.ts';
 import { withStatementCache } from './statement-cache.ts';
 import { StoreError } from './store-error.ts';
+import { type Datasync, WalSync } from './wal-sync.ts';
 
 export interface SqliteStoreOptions {
   /** The database file; its directory is created if missing. */
@@ -33,13 +36,15 @@ export interface SqliteStoreOptions {
   readonly connect?: (path: string) => Sqlite.Database;
   /** Open an existing, migrated file read-only and refuse every write. */
   readonly readOnly?: boolean;
+  /** Flushes the WAL file; injected by tests that play a failing or slow disk. */
+  readonly datasync?: Datasync;
 }
 
 /** Owner read and write only. */
 const FILE_MODE = 0o600;
 
 /** PRAGMA synchronous values: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
-const SYNCHRONOUS_FULL = 2;
+const SYNCHRONOUS_NORMAL = 1;
 
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqlStore> {
   if (options.readOnly) return openReadOnly(options);
@@ -52,7 +57,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqlS
   try {
     database.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
     database.pragma('journal_mode = WAL');
-    database.pragma('synchronous = FULL');
+    // NORMAL: in WAL mode the commit reaches the OS and wal-sync.ts makes it durable before
+    // anything is answered; the WAL is synced before each checkpoint, the file after it.
+    database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
     // Performance only, not durability: a 64 MiB page cache keeps the inbox index hot, and
     // checkpointing every 10,000 WAL pages (not 1,000) writes a page changed by several
@@ -74,14 +81,33 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqlS
     await db.destroy();
     throw error;
   }
-  // An in-memory database has no WAL file for another connection to checkpoint.
-  const checkpointer =
-    options.path === ':memory:' ? undefined : await startSqliteCheckpointer(database, options.path);
+  // An in-memory database has no WAL file to sync or for another connection to checkpoint.
+  if (options.path === ':memory:') {
+    return new SqlStore(db, { dialect: 'sqlite', onFatal: options.onFatal, sqlite: database });
+  }
+  let sync: WalSync;
+  try {
+    sync = await WalSync.open(options.path, options.datasync);
+  } catch (error) {
+    await db.destroy();
+    throw new StoreError(
+      'NOT_DURABLE',
+      `cannot open the WAL of ${options.path} to sync it: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const checkpointer = await startSqliteCheckpointer(database, options.path);
   return new SqlStore(db, {
     dialect: 'sqlite',
     onFatal: options.onFatal,
     sqlite: database,
-    ...(checkpointer ? { onClose: () => checkpointer.close() } : {}),
+    sync,
+    onClose: async () => {
+      await checkpointer.close();
+      await sync.close();
+    },
   });
 }
 
@@ -123,11 +149,12 @@ function checkDurable(database: Sqlite.Database): void {
       `SQLite journal_mode is ${journal}, not WAL: use a database file on a local disk that supports WAL`,
     );
   }
+  // Below NORMAL (OFF) even a checkpoint would not sync, and the WAL sync would not suffice.
   const synchronous = Number(database.pragma('synchronous', { simple: true }));
-  if (!(synchronous >= SYNCHRONOUS_FULL)) {
+  if (!(synchronous >= SYNCHRONOUS_NORMAL)) {
     throw new StoreError(
       'NOT_DURABLE',
-      `SQLite synchronous is ${synchronous}, below FULL (2): commits could be lost on power failure`,
+      `SQLite synchronous is ${synchronous}, below NORMAL (1): commits could be lost on power failure`,
     );
   }
   if (Number(database.pragma('foreign_keys', { simple: true })) !== 1) {

@@ -51,7 +51,7 @@ import type {
   StoredAuditEvent,
   WrapRecord,
 } from './store.ts';
-import { StoreContext } from './store-context.ts';
+import { type CommitSync, StoreContext } from './store-context.ts';
 
 export interface SqlStoreOptions {
   readonly dialect: Dialect;
@@ -63,6 +63,8 @@ export interface SqlStoreOptions {
   readonly sqlite?: SqliteConnection;
   /** Refuse every write (an operator's audit opens the store so). */
   readonly readOnly?: boolean;
+  /** SQLite: makes commits durable after COMMIT returns (wal-sync.ts). */
+  readonly sync?: CommitSync;
 }
 
 export class SqlStore implements Store {
@@ -89,6 +91,7 @@ export class SqlStore implements Store {
       dialect: options.dialect,
       onFatal: options.onFatal,
       readOnly: options.readOnly ?? false,
+      ...(options.sync ? { sync: options.sync } : {}),
     });
     this.#ctx = ctx;
     this.dialect = options.dialect;

@@ -12,8 +12,9 @@
  * checkpoint's I/O is what must leave the store's thread. The connection only checkpoints:
  * it never reads or writes rows, so the store's one transaction boundary is unchanged, and
  * the durability the store checks is untouched (a checkpoint is crash-safe by WAL's design;
- * this connection runs with synchronous=FULL too). Should the worker fail, the store's
- * connection goes back to checkpointing itself, so the WAL never grows without bound.
+ * this connection runs with synchronous=FULL, so it syncs the WAL before it copies and the
+ * database file after). Should the worker fail, the store's connection goes back to
+ * checkpointing itself, so the WAL never grows without bound.
  */
 import { Worker } from 'node:worker_threads';
 import type Sqlite from 'better-sqlite3';

@@ -8,6 +8,10 @@
  * later write is refused, so nothing is ever acknowledged after a lost fsync. Every other
  * driver failure is `UNAVAILABLE`, with the driver's error as its cause.
  *
+ * A SQLite store commits without waiting for the disk and syncs its WAL off the event loop
+ * (wal-sync.ts): `write` answers only once its commit is on disk, and `read` only once every
+ * commit it could have seen is, so what the store says is never more than what it keeps.
+ *
  * Every audit event is a leaf of the Merkle log (docs/design.md §8), appended with its tree nodes
  * in the transaction of the act it records (merkle-appender.ts). Events that are acts of
  * their own (a refusal, a fetch) are group-committed: concurrent ones share one durable
@@ -34,6 +38,21 @@ export interface StoreContextOptions {
   readonly onFatal: (error: unknown) => void;
   /** A read-only store (an operator's audit): every write is refused before it starts. */
   readonly readOnly?: boolean;
+  /** Makes commits durable after they return (SQLite, wal-sync.ts); none where COMMIT does it. */
+  readonly sync?: CommitSync;
+}
+
+/**
+ * Durability that comes after COMMIT returns. Transactions take a ticket when they begin and
+ * hand it back when they end; both promises settle once the disk holds what they cover, or
+ * reject with a StoreError `FATAL` when it could not.
+ */
+export interface CommitSync {
+  begin(): number;
+  /** Resolves once transaction `ticket` (now ended) is on disk. */
+  end(ticket: number): Promise<void>;
+  /** Resolves once every transaction begun so far is on disk. */
+  settled(): Promise<void>;
 }
 
 export class StoreContext {
@@ -41,6 +60,7 @@ export class StoreContext {
   readonly dialect: Dialect;
   readonly readOnly: boolean;
   readonly #onFatal: (error: unknown) => void;
+  readonly #sync: CommitSync | undefined;
   readonly #appender: MerkleAppender;
   readonly #events: GroupCommit<AuditRecord, number>;
   /** The tree each open transaction appended to, installed once it commits. */
@@ -52,6 +72,7 @@ export class StoreContext {
     this.dialect = options.dialect;
     this.readOnly = options.readOnly ?? false;
     this.#onFatal = options.onFatal;
+    this.#sync = options.sync;
     this.#appender = new MerkleAppender(options.dialect);
     this.#events = new GroupCommit((batch) => this.write((trx) => this.auditAll(trx, batch)), AUDIT_BATCH);
   }
@@ -67,26 +88,49 @@ export class StoreContext {
     }
     let opened: Trx | undefined;
     let result: T;
+    const ticket = this.#sync?.begin();
     try {
       result = await this.db.transaction().execute((trx) => {
         opened = trx;
         return work(trx);
       });
     } catch (error) {
+      // Nothing to make durable; the ticket still ends, so reads waiting on it go on.
+      if (ticket !== undefined) void this.#sync?.end(ticket).catch(() => {});
       throw this.#classify(error);
     }
     // Committed: the tree this transaction grew is now the log's.
     const range = opened && this.#appended.get(opened);
     if (range) this.#appender.committed(range);
+    if (ticket !== undefined) await this.#durable(this.#sync?.end(ticket));
     return result;
   }
 
-  /** Runs a read; maps driver errors as `write` does. */
+  /** Runs a read; maps driver errors as `write` does; answers once what it saw is durable. */
   async read<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    let result: T;
     try {
-      return await work(this.db);
+      result = await work(this.db);
     } catch (error) {
       throw this.#classify(error);
+    }
+    if (this.#sync !== undefined) await this.#durable(this.#sync.settled());
+    return result;
+  }
+
+  /** Waits for a commit sync; a failed one stops the store as a failed COMMIT would. */
+  async #durable(synced: Promise<void> | undefined): Promise<void> {
+    try {
+      await synced;
+    } catch (error) {
+      const cause = error instanceof StoreError ? error.cause : error;
+      if (this.#failed === undefined) {
+        this.#failed = cause;
+        this.#onFatal(cause);
+      }
+      throw new StoreError('FATAL', 'the database could not make a write durable; the server stops', {
+        cause,
+      });
     }
   }
 

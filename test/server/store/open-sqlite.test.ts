@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -28,13 +29,13 @@ test('an in-memory database is refused: it cannot be in WAL mode', async () => {
   });
 });
 
-test('a connection that will not run synchronous=FULL is refused', async () => {
-  // A build or wrapper that quietly keeps synchronous at NORMAL.
+test('a connection that will not run synchronous=NORMAL is refused', async () => {
+  // A build or wrapper that quietly keeps synchronous OFF: not even a checkpoint would sync.
   const connect = (path: string) => {
     const db = new Sqlite(path);
     const pragma = db.pragma.bind(db);
     db.pragma = ((source: string, options?: Sqlite.PragmaOptions) =>
-      pragma(source === 'synchronous = FULL' ? 'synchronous = NORMAL' : source, options)) as typeof db.pragma;
+      pragma(source === 'synchronous = NORMAL' ? 'synchronous = OFF' : source, options)) as typeof db.pragma;
     return db;
   };
   await assert.rejects(
@@ -48,7 +49,7 @@ test('a connection that will not run synchronous=FULL is refused', async () => {
   );
 });
 
-test('the store runs in WAL mode with synchronous=FULL and foreign keys on', async () => {
+test('the store runs in WAL mode with synchronous=NORMAL (the WAL synced apart) and foreign keys on', async () => {
   let connection: Sqlite.Database | undefined;
   const store = await openSqliteStore({
     path: join(dir, 'ok.db'),
@@ -60,7 +61,7 @@ test('the store runs in WAL mode with synchronous=FULL and foreign keys on', asy
   });
   try {
     assert.equal(connection!.pragma('journal_mode', { simple: true }), 'wal');
-    assert.equal(connection!.pragma('synchronous', { simple: true }), 2);
+    assert.equal(connection!.pragma('synchronous', { simple: true }), 1);
     assert.equal(connection!.pragma('foreign_keys', { simple: true }), 1);
   } finally {
     await store.close();
@@ -207,5 +208,96 @@ test("the store's connection never checkpoints; a worker copies the WAL into the
     assert.equal((reopened.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n, 50);
   } finally {
     reopened.close();
+  }
+});
+
+/** A disk whose WAL sync waits until the test lets it go, counting the syncs. */
+function heldDisk() {
+  const held: (() => void)[] = [];
+  let syncs = 0;
+  const datasync = async (file: FileHandle) => {
+    syncs += 1;
+    await new Promise<void>((resolve) => held.push(resolve));
+    await file.datasync();
+  };
+  const release = async () => {
+    // Let the store reach its sync first: a write's COMMIT and the sync's start are a few turns apart.
+    for (let i = 0; i < 20 && held.length === 0; i++) await new Promise((resolve) => setImmediate(resolve));
+    for (const go of held.splice(0)) go();
+  };
+  return { datasync, release, syncs: () => syncs, holding: () => held.length };
+}
+
+const event = () =>
+  auditRecord({
+    at: T0,
+    type: 'cable.fetched',
+    actor: {},
+    object: { kind: 'test', id: randomId() },
+    detail: {},
+  });
+
+/** Settles `promise` into a flag, so a test can ask whether it has settled yet. */
+function watch<T>(promise: Promise<T>): { settled: () => boolean; promise: Promise<T> } {
+  let done = false;
+  const tracked = promise.finally(() => {
+    done = true;
+  });
+  return { settled: () => done, promise: tracked };
+}
+
+async function turns(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+test('a write is answered only after its WAL is synced, and a read waits for what it could see', async () => {
+  const disk = heldDisk();
+  const store = await openSqliteStore({
+    path: join(dir, 'held.db'),
+    onFatal: noFatal,
+    datasync: disk.datasync,
+  });
+  try {
+    const write = watch(store.appendAudit(event()));
+    while (disk.holding() === 0) await turns(1);
+    // Committed to the WAL, not yet on disk: neither the write nor a read that sees it answers.
+    const read = watch(store.counts());
+    await turns(20);
+    assert.equal(write.settled(), false, 'the write was answered before its sync');
+    assert.equal(read.settled(), false, 'a read showed a commit not yet on disk');
+    await disk.release();
+    assert.equal(await write.promise, 0);
+    // The read ran after the commit: it waited for the same sync, or one of its own.
+    while (!read.settled()) await disk.release();
+    assert.equal((await read.promise).audit_events, 1);
+  } finally {
+    await disk.release();
+    await store.close();
+  }
+});
+
+test('a failed WAL sync stops the store: onFatal runs once, nothing is acknowledged, later writes are refused', async () => {
+  const fatal: unknown[] = [];
+  const failure = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+  let fail = false;
+  const store = await openSqliteStore({
+    path: join(dir, 'eio.db'),
+    onFatal: (error) => fatal.push(error),
+    datasync: async (file) => {
+      if (fail) throw failure;
+      await file.datasync();
+    },
+  });
+  try {
+    await store.appendAudit(event());
+    fail = true;
+    const isFatal = (error: unknown) => error instanceof StoreError && error.code === 'FATAL';
+    await assert.rejects(store.appendAudit(event()), isFatal);
+    await assert.rejects(store.consumeNonce(randomId(), randomId(), T0 + 60, T0), isFatal);
+    // A read cannot vouch for what it sees either.
+    await assert.rejects(store.counts(), isFatal);
+    assert.deepEqual(fatal, [failure]);
+  } finally {
+    await store.close();
   }
 });
