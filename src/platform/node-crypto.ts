@@ -15,6 +15,8 @@
  * import runs the FIPS 203 §7.2 check): each primitives object keeps the KeyObjects it
  * imported, keyed by the key's bytes (never by the array, which a caller could refill), for
  * the next cable to the same devices. Public keys only; a full cache is emptied, not grown.
+ * A device's own private keys are imported once by X-Wing's `prepare` and kept by the device:
+ * the ML-KEM half always, the X25519 half when its key is extractable (the CLI's key file).
  */
 import * as nodeCrypto from 'node:crypto';
 import { CryptoError, type CryptoErrorCode } from '../core/crypto/hpke/crypto-error.ts';
@@ -33,7 +35,7 @@ interface KemApi {
 }
 type RawKeyInput = {
   key: Uint8Array;
-  format: 'raw-public' | 'raw-seed';
+  format: 'raw-public' | 'raw-seed' | 'raw-private';
   asymmetricKeyType: 'ml-kem-768' | 'x25519';
 };
 type RawExport = { format: 'raw-public' };
@@ -70,8 +72,8 @@ const SHA256_LENGTH = 32;
  * RFC 2104 HMAC-SHA256 of the concatenated `parts`. The key goes in as a KeyObject: handing
  * `createHmac` raw bytes costs several times the MAC itself.
  */
-function hmacSha256(key: Uint8Array, parts: readonly Uint8Array[]): Uint8Array {
-  const mac = nodeCrypto.createHmac('sha256', nodeCrypto.createSecretKey(key));
+function hmacSha256(key: nodeCrypto.KeyObject, parts: readonly Uint8Array[]): Uint8Array {
+  const mac = nodeCrypto.createHmac('sha256', key);
   for (const part of parts) mac.update(part);
   return copy(mac.digest());
 }
@@ -125,6 +127,11 @@ function importMlKemSecret(secretKey: Uint8Array): nodeCrypto.KeyObject {
 function makePrimitives(kem: KemApi): Primitives {
   const mlKemKeys = new PublicKeyCache('ml-kem-768');
   const x25519Keys = new PublicKeyCache('x25519');
+  // RFC 5869 §2.2: an absent salt is HashLen zeros (HMAC pads a shorter key with zeros, so the
+  // empty salt is this key too). HPKE extracts with it twice or three times per wrap.
+  const zeroSalt = nodeCrypto.createSecretKey(new Uint8Array(SHA256_LENGTH));
+  const saltKey = (salt: Uint8Array): nodeCrypto.KeyObject =>
+    salt.length === 0 ? zeroSalt : nodeCrypto.createSecretKey(salt);
   return Object.freeze({
     kind: 'Primitives',
     name: 'node:crypto ML-KEM, X25519, SHA3-256, HMAC, AES-GCM',
@@ -207,19 +214,55 @@ function makePrimitives(kem: KemApi): Primitives {
       }
     },
 
+    async x25519ImportPrivateKey(scalar: Uint8Array): Promise<unknown> {
+      const input: RawKeyInput = { key: scalar, format: 'raw-private', asymmetricKeyType: 'x25519' };
+      try {
+        return nodeCrypto.createPrivateKey(input as unknown as nodeCrypto.PrivateKeyInput);
+      } catch (cause) {
+        throw new CryptoError('BAD_KEY', 'the X25519 private scalar does not import', { cause });
+      }
+    },
+
+    async x25519Imported(
+      imported: unknown,
+      peerPublicKey: Uint8Array,
+      failureCode: CryptoErrorCode,
+    ): Promise<Uint8Array> {
+      if (
+        !(imported instanceof nodeCrypto.KeyObject) ||
+        imported.type !== 'private' ||
+        imported.asymmetricKeyType !== 'x25519'
+      ) {
+        throw new CryptoError('BAD_KEY', 'the imported X25519 key was not made by these primitives');
+      }
+      try {
+        // The peer value is a fresh ephemeral (a wrap's ct_X): imported for this exchange, not kept.
+        const publicKey = rawPublic(peerPublicKey, 'x25519');
+        return copy(nodeCrypto.diffieHellman({ privateKey: imported, publicKey }));
+      } catch (cause) {
+        // RFC 7748 §6.1: OpenSSL refuses the all-zero output of a low-order peer value.
+        throw new CryptoError(
+          failureCode,
+          'X25519 produced no usable shared secret (low-order public value?)',
+          { cause },
+        );
+      }
+    },
+
     sha3_256: (message: Uint8Array): Uint8Array =>
       copy(nodeCrypto.createHash('sha3-256').update(message).digest()),
 
     // RFC 5869 §2.2: PRK = HMAC-Hash(salt, IKM), an absent salt being HashLen zeros (HMAC pads a
     // short key with zeros, so the empty key is that key already).
-    hkdfSha256Extract: (salt: Uint8Array, ikm: Uint8Array): Uint8Array => hmacSha256(salt, [ikm]),
+    hkdfSha256Extract: (salt: Uint8Array, ikm: Uint8Array): Uint8Array => hmacSha256(saltKey(salt), [ikm]),
 
     // RFC 5869 §2.3: T(i) = HMAC-Hash(PRK, T(i-1) || info || i), OKM = the first L bytes of T(1) || T(2) …
     hkdfSha256Expand(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
       const okm = new Uint8Array(length);
+      const key = nodeCrypto.createSecretKey(prk);
       let block: Uint8Array = new Uint8Array(0);
       for (let i = 1, at = 0; at < length; i++, at += SHA256_LENGTH) {
-        block = hmacSha256(prk, [block, info, Uint8Array.of(i)]);
+        block = hmacSha256(key, [block, info, Uint8Array.of(i)]);
         okm.set(block.subarray(0, Math.min(SHA256_LENGTH, length - at)), at);
       }
       block.fill(0);

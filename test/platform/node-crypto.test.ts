@@ -152,6 +152,54 @@ describe('an X-Wing key imported once by the native primitives', { skip: skipNat
     await assert.rejects(kem.prepare(tampered), failsWith('BAD_KEY'));
     await assert.rejects(kem.decapsulate(Buffer.from(vectors[0]!.ct, 'hex'), tampered), failsWith('BAD_KEY'));
   });
+
+  test('an extractable key imports its X25519 half too and decapsulates every vector', async () => {
+    const kem = new XWingKem(native as Primitives);
+    for (const vector of vectors) {
+      const held = await XWing.importPrivateKey(Buffer.from(vector.sk, 'hex'), { extractable: true });
+      const prepared = await kem.prepare(held);
+      assert.ok(prepared.imported?.x25519 !== undefined, 'the native primitives import the X25519 half');
+      assert.equal(toHex(await kem.decapsulate(Buffer.from(vector.ct, 'hex'), prepared)), vector.ss);
+      assert.equal(toHex(await XWing.decapsulate(Buffer.from(vector.ct, 'hex'), prepared)), vector.ss);
+    }
+  });
+
+  test('a non-extractable key keeps its X25519 half in WebCrypto', async () => {
+    const kem = new XWingKem(native as Primitives);
+    const prepared = await kem.prepare(await XWing.importPrivateKey(Buffer.from(vectors[0]!.sk, 'hex')));
+    assert.equal(prepared.imported?.x25519, undefined);
+  });
+
+  test('a prepared X25519 half opens what the portable path seals, for any encapsulation', async () => {
+    const kem = new XWingKem(native as Primitives);
+    const { publicKey, privateKey } = await XWing.generateKeyPair({ extractable: true });
+    const prepared = await kem.prepare(privateKey);
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 64, maxLength: 64 }), async (eseed) => {
+        const { enc, sharedSecret } = await XWing.encapsulateDerand(publicKey, eseed);
+        assert.equal(toHex(await kem.decapsulate(enc, prepared)), toHex(sharedSecret));
+      }),
+      { numRuns: Math.min(RUNS, 200) },
+    );
+  });
+
+  test('a prepared X25519 half refuses a low-order ct_X as the WebCrypto half does', async () => {
+    const kem = new XWingKem(native as Primitives);
+    const held = await XWing.importPrivateKey(Buffer.from(vectors[0]!.sk, 'hex'), { extractable: true });
+    const prepared = await kem.prepare(held);
+    const ct = new Uint8Array(Buffer.from(vectors[0]!.ct, 'hex'));
+    ct.fill(0, ct.length - 32); // u = 0: X25519 gives the all-zero secret (RFC 7748 §6.1)
+    await assert.rejects(kem.decapsulate(ct, prepared), failsWith('BAD_ENCAPSULATION'));
+    await assert.rejects(XWing.decapsulate(ct, held), failsWith('BAD_ENCAPSULATION'));
+  });
+
+  test('refuses to prepare an X25519 half that does not give the key its public value', async () => {
+    const kem = new XWingKem(native as Primitives);
+    const held = await XWing.importPrivateKey(Buffer.from(vectors[0]!.sk, 'hex'), { extractable: true });
+    const other = await XWing.generateKeyPair({ extractable: true });
+    const swapped = { ...held, x25519: other.privateKey.x25519 };
+    await assert.rejects(kem.prepare(swapped), failsWith('BAD_KEY'));
+  });
 });
 
 describe('a wrap sealed on one path opens on every other', { skip: skipNative }, () => {

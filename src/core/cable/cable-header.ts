@@ -12,7 +12,7 @@
 import { isBytes } from '../crypto/hpke/input-checks.ts';
 import { LABELS } from '../crypto/labels.ts';
 import { sha256 } from '../crypto/sha256.ts';
-import { concatBytes, utf8 } from '../encoding/bytes.ts';
+import { concatBytes, toBase64url, utf8 } from '../encoding/bytes.ts';
 import { encodeCanonical, type JsonValue } from '../encoding/canonical-json.ts';
 import { MAX_TIME, MIN_TIME } from '../encoding/date-time-group.ts';
 import type { Decoder } from '../encoding/decode.ts';
@@ -254,6 +254,12 @@ function requireField(field: unknown): void {
 // The encoders below take model values but hold them to the format first: what is hashed or
 // signed is always a header or envelope that decodes, never whatever the caller built.
 
+/**
+ * The envelopes `envelopeOf` cut from a decoded header: frozen, and made of that header's
+ * frozen parts, so `envelopeHash` hashes one without checking it again. A brand, as above.
+ */
+const DECODED_ENVELOPES = new WeakSet<CableEnvelope>();
+
 /** The envelope part of a header (drops series position and digests). */
 export function envelopeOf(header: CableHeader): CableEnvelope {
   const checked = DECODED_HEADERS.has(header) ? header : decodeCableHeader(toJsonValue(header), 'header');
@@ -266,13 +272,32 @@ export function envelopeOf(header: CableHeader): CableEnvelope {
     recipients: _r,
     ...envelope
   } = checked;
-  return envelope;
+  const frozen = Object.freeze(envelope);
+  DECODED_ENVELOPES.add(frozen);
+  return frozen;
 }
 
 export function encodeHeader(header: CableHeader): Uint8Array {
+  if (DECODED_HEADERS.has(header)) return encodeCanonical(decodedHeaderJson(header));
   const json = toJsonValue(header);
   checkedHeader(header, json);
   return encodeCanonical(json);
+}
+
+/**
+ * `toJsonValue` of a header `decodeCableHeader` built, without its walk over hundreds of
+ * recipients: the decoder made every part from JSON values, froze it and left absent fields
+ * out, so only the digests (bytes) have a JSON form to make. Canonicalising the result still
+ * holds every part to the JSON data model.
+ */
+function decodedHeaderJson(header: CableHeader): JsonValue {
+  const { prev, contentHash, summaryHash, ...json } = header;
+  return {
+    ...json,
+    ...(prev === undefined ? {} : { prev: toBase64url(prev) }),
+    contentHash: toBase64url(contentHash),
+    ...(summaryHash === undefined ? {} : { summaryHash: toBase64url(summaryHash) }),
+  } as unknown as JsonValue;
 }
 
 /**
@@ -282,8 +307,10 @@ export function encodeHeader(header: CableHeader): Uint8Array {
  * on without sealing again, exactly as the series position does.
  */
 export function envelopeHash(envelope: CableEnvelope): Uint8Array {
-  const json = toJsonValue(envelope);
-  decodeCableEnvelope(json, 'envelope');
+  // An envelope cut from a decoded header holds JSON values only (no bytes): it is its own JSON.
+  const decoded = DECODED_ENVELOPES.has(envelope);
+  const json = decoded ? (envelope as unknown as JsonValue) : toJsonValue(envelope);
+  if (!decoded) decodeCableEnvelope(json, 'envelope');
   if (envelope.v === 1) {
     return sha256(concatBytes(utf8(LABELS.envelope), Uint8Array.of(0), encodeCanonical(json)));
   }

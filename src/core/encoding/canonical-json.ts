@@ -21,12 +21,23 @@ export type { JsonValue } from './json-value.ts';
 // ---------------------------------------------------------------------------------------
 // Serialising
 
+// Where a value sits, rendered as a field path (`a.b[3]`) only when an error names it: a
+// header lists hundreds of devices, and naming each one on the way costs more than the rest.
+interface Path {
+  readonly parent: Path | undefined;
+  readonly key: string | number;
+}
+
+function fieldOf(path: Path | undefined): string {
+  return path === undefined ? '' : childField(fieldOf(path.parent), path.key);
+}
+
 type OutFrame =
-  | { readonly array: readonly unknown[]; readonly field: string; index: number }
+  | { readonly array: readonly unknown[]; readonly path: Path | undefined; index: number }
   | {
       readonly object: object;
       readonly keys: readonly string[];
-      readonly field: string;
+      readonly path: Path | undefined;
       index: number;
     };
 
@@ -41,14 +52,15 @@ export function canonicalize(value: JsonValue): string {
   const onPath = new Set<object>();
 
   // Appends a scalar, or opens a container and returns it as a frame to descend into.
-  const open = (v: unknown, field: string): OutFrame | undefined => {
+  const open = (v: unknown, path: Path | undefined): OutFrame | undefined => {
     switch (typeof v) {
       case 'string':
-        out += serializeString(v, field);
+        out += serializeString(v, path);
         return undefined;
       case 'number':
         // RFC 8785 §3.2.2.3: ECMAScript Number-to-String; -0 becomes 0.
         if (!Number.isFinite(v)) {
+          const field = fieldOf(path);
           throw new EncodingError('INVALID_VALUE', field, `${fieldName(field)}: ${v} is not a JSON number`);
         }
         out += String(v);
@@ -62,32 +74,36 @@ export function canonicalize(value: JsonValue): string {
           return undefined;
         }
         if (onPath.has(v)) {
+          const field = fieldOf(path);
           throw new EncodingError('INVALID_VALUE', field, `${fieldName(field)}: the value contains itself`);
         }
         const proto = Object.getPrototypeOf(v);
         if (Array.isArray(v) && proto === Array.prototype) {
           onPath.add(v);
           out += '[';
-          return { array: v, field, index: 0 };
+          return { array: v, path, index: 0 };
         }
         if (proto === Object.prototype || proto === null) {
           onPath.add(v);
           out += '{';
           // RFC 8785 §3.2.3: keys sorted by UTF-16 code units, which is the default sort.
-          return { object: v, keys: Object.keys(v).sort(), field, index: 0 };
+          return { object: v, keys: Object.keys(v).sort(), path, index: 0 };
         }
+        const field = fieldOf(path);
         throw new EncodingError(
           'WRONG_TYPE',
           field,
           `${fieldName(field)}: expected a plain object or array, got ${describe(v)}`,
         );
       }
-      default:
+      default: {
+        const field = fieldOf(path);
         throw new EncodingError('WRONG_TYPE', field, `${fieldName(field)}: ${describe(v)} is not JSON`);
+      }
     }
   };
 
-  const root = open(value, '');
+  const root = open(value, undefined);
   if (root) stack.push(root);
   for (let frame = stack.at(-1); frame; frame = stack.at(-1)) {
     if ('array' in frame) {
@@ -100,11 +116,12 @@ export function canonicalize(value: JsonValue): string {
       }
       frame.index++;
       if (index > 0) out += ',';
-      const field = childField(frame.field, index);
+      const path: Path = { parent: frame.path, key: index };
       if (!Object.hasOwn(array, index)) {
+        const field = fieldOf(path);
         throw new EncodingError('INVALID_VALUE', field, `${field}: arrays must not have holes`);
       }
-      const child = open(array[index], field);
+      const child = open(array[index], path);
       if (child) stack.push(child);
     } else {
       const { object, keys, index } = frame;
@@ -117,17 +134,18 @@ export function canonicalize(value: JsonValue): string {
       }
       frame.index++;
       if (index > 0) out += ',';
-      const field = childField(frame.field, key);
+      const path: Path = { parent: frame.path, key };
       const descriptor = Object.getOwnPropertyDescriptor(object, key);
       if (!descriptor || !('value' in descriptor)) {
+        const field = fieldOf(path);
         throw new EncodingError(
           'INVALID_VALUE',
           field,
           `${field}: expected a data property, got an accessor`,
         );
       }
-      out += `${serializeString(key, field)}:`;
-      const child = open(descriptor.value, field);
+      out += `${serializeString(key, path)}:`;
+      const child = open(descriptor.value, path);
       if (child) stack.push(child);
     }
   }
@@ -139,9 +157,10 @@ export function encodeCanonical(value: JsonValue): Uint8Array {
   return utf8(canonicalize(value));
 }
 
-function serializeString(text: string, field: string): string {
+function serializeString(text: string, path: Path | undefined): string {
   // I-JSON (RFC 7493 §2.1): strings are Unicode; a lone surrogate has no UTF-8 form.
   if (LONE_SURROGATE.test(text)) {
+    const field = fieldOf(path);
     throw new EncodingError(
       'INVALID_VALUE',
       field,

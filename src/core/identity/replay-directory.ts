@@ -79,6 +79,9 @@ function requireEpoch(epoch: unknown): number | undefined {
   return epoch;
 }
 
+/** Device lists kept per directory, one per epoch asked for; a full set is emptied, not grown. */
+const DEVICE_LISTS_KEPT = 16;
+
 export async function replay(
   root: NetworkRoot,
   entries: readonly SignedEntry[],
@@ -249,6 +252,9 @@ export async function replay(
     const org = orgAt(device.org, epoch);
     return user && org ? { device, user, org } : undefined;
   };
+  // The devices valid at an epoch, listed once: every cable checked against this directory
+  // lists them for policy (hundreds per cable), and the replayed records never change.
+  const devicesAt = new Map<number, readonly DirectoryDevice[]>();
   // Epochs outside 0..now are clamped into it; anything but an integer is refused.
   const clamp = (epoch: number | undefined): number => {
     const e = requireEpoch(epoch);
@@ -274,12 +280,18 @@ export async function replay(
     org: (id: string, epoch?: number) => orgAt(requireId(id), clamp(epoch)),
     devices(epoch?: number) {
       const e = clamp(epoch);
-      const out: DirectoryDevice[] = [];
-      for (const id of devices.keys()) {
-        const d = deviceAt(id, e);
-        if (d) out.push(d);
+      let list = devicesAt.get(e);
+      if (list === undefined) {
+        const out: DirectoryDevice[] = [];
+        for (const id of devices.keys()) {
+          const d = deviceAt(id, e);
+          if (d) out.push(Object.freeze(d));
+        }
+        if (devicesAt.size >= DEVICE_LISTS_KEPT) devicesAt.clear();
+        list = Object.freeze(out);
+        devicesAt.set(e, list);
       }
-      return out;
+      return [...list];
     },
   });
 }

@@ -54,6 +54,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqlS
     ownerOnly(options.path);
   }
   const database = connect(options.path);
+  let sync: WalSync | undefined;
   try {
     database.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
     database.pragma('journal_mode = WAL');
@@ -68,28 +69,48 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqlS
     database.pragma('cache_size = -65536');
     database.pragma('wal_autocheckpoint = 10000');
     checkDurable(database);
-    if (options.path !== ':memory:')
+    if (options.path !== ':memory:') {
+      // WAL mode makes its files at the first transaction: a read, so there is a WAL to sync.
+      database.prepare('SELECT count(*) FROM sqlite_master').get();
       for (const suffix of ['-wal', '-shm']) ownerOnly(`${options.path}${suffix}`, false);
+      sync = await openWalSync(options);
+    }
   } catch (error) {
     database.close();
     throw error;
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const cached = withStatementCache(database);
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: sync ? sync.counting(cached, database) : cached }),
+  });
   try {
     await migrate(db, 'sqlite');
   } catch (error) {
     await db.destroy();
+    await sync?.close();
     throw error;
   }
   // An in-memory database has no WAL file to sync or for another connection to checkpoint.
-  if (options.path === ':memory:') {
+  if (sync === undefined)
     return new SqlStore(db, { dialect: 'sqlite', onFatal: options.onFatal, sqlite: database });
-  }
-  let sync: WalSync;
+  const wal = sync;
+  const checkpointer = await startSqliteCheckpointer(database, options.path);
+  return new SqlStore(db, {
+    dialect: 'sqlite',
+    onFatal: options.onFatal,
+    sqlite: database,
+    sync: wal,
+    onClose: async () => {
+      await checkpointer.close();
+      await wal.close();
+    },
+  });
+}
+
+async function openWalSync(options: SqliteStoreOptions): Promise<WalSync> {
   try {
-    sync = await WalSync.open(options.path, options.datasync);
+    return await WalSync.open(options.path, options.datasync);
   } catch (error) {
-    await db.destroy();
     throw new StoreError(
       'NOT_DURABLE',
       `cannot open the WAL of ${options.path} to sync it: ${(error as Error).message}`,
@@ -98,17 +119,6 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqlS
       },
     );
   }
-  const checkpointer = await startSqliteCheckpointer(database, options.path);
-  return new SqlStore(db, {
-    dialect: 'sqlite',
-    onFatal: options.onFatal,
-    sqlite: database,
-    sync,
-    onClose: async () => {
-      await checkpointer.close();
-      await sync.close();
-    },
-  });
 }
 
 /** Makes `path` (created empty if `create`) readable and writable by its owner only. */

@@ -42,16 +42,9 @@ export interface StoreContextOptions {
   readonly sync?: CommitSync;
 }
 
-/**
- * Durability that comes after COMMIT returns. Transactions take a ticket when they begin and
- * hand it back when they end; both promises settle once the disk holds what they cover, or
- * reject with a StoreError `FATAL` when it could not.
- */
+/** Durability that comes after COMMIT returns (wal-sync.ts). */
 export interface CommitSync {
-  begin(): number;
-  /** Resolves once transaction `ticket` (now ended) is on disk. */
-  end(ticket: number): Promise<void>;
-  /** Resolves once every transaction begun so far is on disk. */
+  /** Resolves once every commit made so far is on disk; rejects with a StoreError `FATAL` when it could not be. */
   settled(): Promise<void>;
 }
 
@@ -88,21 +81,18 @@ export class StoreContext {
     }
     let opened: Trx | undefined;
     let result: T;
-    const ticket = this.#sync?.begin();
     try {
       result = await this.db.transaction().execute((trx) => {
         opened = trx;
         return work(trx);
       });
     } catch (error) {
-      // Nothing to make durable; the ticket still ends, so reads waiting on it go on.
-      if (ticket !== undefined) void this.#sync?.end(ticket).catch(() => {});
       throw this.#classify(error);
     }
     // Committed: the tree this transaction grew is now the log's.
     const range = opened && this.#appended.get(opened);
     if (range) this.#appender.committed(range);
-    if (ticket !== undefined) await this.#durable(this.#sync?.end(ticket));
+    if (this.#sync !== undefined) await this.#durable(this.#sync.settled());
     return result;
   }
 

@@ -13,6 +13,8 @@
  *    nothing is acknowledged before its frames are on disk;
  *  - a read is answered only once every commit it could have seen is on disk, so no answer
  *    (an inbox page, a proof, a stream) ever shows what a power cut could still take back;
+ *    commits are counted on the connection itself, at the statement that ends a transaction,
+ *    so none can slip between a COMMIT and the read that follows it;
  *  - a failed sync stops the store (fail-stop, as fatal-write-error.ts explains): the OS may
  *    have dropped the pages, so a later sync that "succeeds" proves nothing.
  *
@@ -25,6 +27,8 @@
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type Sqlite from 'better-sqlite3';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
 import type { CommitSync } from './store-context.ts';
 import { StoreError } from './store-error.ts';
 
@@ -32,7 +36,7 @@ import { StoreError } from './store-error.ts';
 export type Datasync = (file: FileHandle) => Promise<void>;
 
 interface Waiter {
-  readonly ticket: number;
+  readonly commit: number;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -40,11 +44,9 @@ interface Waiter {
 export class WalSync implements CommitSync {
   readonly #file: FileHandle;
   readonly #datasync: Datasync;
-  /** Tickets handed out: transactions begun. */
-  #begun = 0;
-  /** Transactions ended (committed or not); they end in ticket order on one connection. */
-  #ended = 0;
-  /** Every ticket up to this one is on disk. */
+  /** Commits made on the connection so far. */
+  #committed = 0;
+  /** Every commit up to this one is on disk. */
   #synced = 0;
   #waiters: Waiter[] = [];
   #syncing = false;
@@ -69,43 +71,53 @@ export class WalSync implements CommitSync {
     return new WalSync(await open(`${path}-wal`, 'r'), datasync);
   }
 
-  begin(): number {
-    this.#begun += 1;
-    return this.#begun;
+  /**
+   * `database` (the connection as Kysely sees it) telling this sync of every commit: a
+   * statement that runs and leaves `connection` outside a transaction has just committed
+   * (a COMMIT, or a write in autocommit). Reading statements are handed out as they are.
+   */
+  counting(database: SqliteDatabase, connection: Sqlite.Database): SqliteDatabase {
+    return {
+      close: () => database.close(),
+      prepare: (sql: string): SqliteStatement => {
+        const statement = database.prepare(sql);
+        if (statement.reader) return statement;
+        return {
+          reader: false,
+          all: (parameters) => statement.all(parameters),
+          iterate: (parameters) => statement.iterate(parameters),
+          run: (parameters) => {
+            const result = statement.run(parameters);
+            if (!connection.inTransaction) this.#committed += 1;
+            return result;
+          },
+        };
+      },
+    };
   }
 
-  /** The transaction `ticket` has ended; resolves once it is on disk. */
-  end(ticket: number): Promise<void> {
-    this.#ended = Math.max(this.#ended, ticket);
-    return this.#wait(ticket);
-  }
-
-  /** Resolves once every transaction begun before this call is on disk. */
+  /** Resolves once every commit made so far is on disk. */
   settled(): Promise<void> {
-    return this.#wait(this.#begun);
+    if (this.#failed !== undefined) return Promise.reject(this.#fatal());
+    const commit = this.#committed;
+    if (commit <= this.#synced) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.#waiters.push({ commit, resolve, reject });
+      if (!this.#syncing) void this.#run();
+    });
   }
 
   async close(): Promise<void> {
     await this.#file.close();
   }
 
-  #wait(ticket: number): Promise<void> {
-    if (this.#failed !== undefined) return Promise.reject(this.#fatal());
-    if (ticket <= this.#synced) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.#waiters.push({ ticket, resolve, reject });
-      if (!this.#syncing) void this.#run();
-    });
-  }
-
   async #run(): Promise<void> {
     this.#syncing = true;
     try {
-      // One sync covers every transaction that had ended when it started. A waiter for a
-      // ticket still open (a read in the moment between COMMIT and its `end`) waits for the
-      // `end` that starts the next round.
-      while (this.#waiters.some((w) => w.ticket <= this.#ended)) {
-        const covered = this.#ended;
+      // One sync covers every commit made before it started; commits made while it runs
+      // wait for the next round, together.
+      while (this.#waiters.length > 0) {
+        const covered = this.#committed;
         try {
           await this.#datasync(this.#file);
         } catch (error) {
@@ -118,7 +130,7 @@ export class WalSync implements CommitSync {
         this.#synced = Math.max(this.#synced, covered);
         const waiting: Waiter[] = [];
         for (const w of this.#waiters) {
-          if (w.ticket <= this.#synced) w.resolve();
+          if (w.commit <= this.#synced) w.resolve();
           else waiting.push(w);
         }
         this.#waiters = waiting;

@@ -1,23 +1,28 @@
 /**
- * The WAL sync behind the SQLite store (wal-sync.ts): a ticket is durable only after a sync
- * that started once it had ended; tickets that end while a sync runs share the next one.
+ * The WAL sync behind the SQLite store (wal-sync.ts), on a real connection: a commit counts
+ * at the statement that makes it; one sync covers every commit made before it started, and
+ * commits made while it runs share the next one.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import Sqlite from 'better-sqlite3';
 import { StoreError } from '../../../src/server/store/store-error.ts';
 import { WalSync } from '../../../src/server/store/wal-sync.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'valise-wal-sync-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A WalSync over a real file whose syncs wait until the test releases them. */
+/** A WAL database, and a sync over it whose syncs wait until the test releases them. */
 async function heldSync(name: string) {
   const path = join(dir, name);
-  writeFileSync(`${path}-wal`, 'frames');
+  const connection = new Sqlite(path);
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('synchronous = NORMAL');
+  connection.exec('CREATE TABLE t (n INTEGER)');
   const held: (() => void)[] = [];
   let syncs = 0;
   const sync = await WalSync.open(path, async (file: FileHandle) => {
@@ -25,10 +30,20 @@ async function heldSync(name: string) {
     await new Promise<void>((resolve) => held.push(resolve));
     await file.datasync();
   });
+  const database = sync.counting(
+    { prepare: (sql) => connection.prepare(sql), close: () => connection.close() },
+    connection,
+  );
+  const insert = (n: number) => database.prepare('INSERT INTO t (n) VALUES (?)').run([n]);
   const release = () => {
     for (const go of held.splice(0)) go();
   };
-  return { sync, release, syncs: () => syncs, holding: () => held.length };
+  const close = async () => {
+    release();
+    await sync.close();
+    connection.close();
+  };
+  return { sync, database, insert, release, close, syncs: () => syncs, holding: () => held.length };
 }
 
 async function turns(n: number): Promise<void> {
@@ -45,66 +60,91 @@ function tracked(promise: Promise<void>): { done: () => boolean; promise: Promis
   };
 }
 
-test('ten commits that end while a sync runs are made durable by one more sync', async () => {
-  const { sync, release, syncs, holding } = await heldSync('shared.db');
+test('with no commit since the last sync, settling needs no sync', async () => {
+  const held = await heldSync('idle.db');
   try {
-    const first = tracked(sync.end(sync.begin()));
-    await turns(2);
-    assert.equal(holding(), 1);
-    const later = Array.from({ length: 10 }, () => tracked(sync.end(sync.begin())));
-    await turns(5);
-    assert.equal(syncs(), 1, 'no second sync starts while one runs');
-    release();
-    await first.promise;
-    // The first sync started before they ended: it does not cover them.
-    assert.ok(later.every((t) => !t.done()));
-    await turns(2);
-    assert.equal(holding(), 1);
-    release();
-    await Promise.all(later.map((t) => t.promise));
-    assert.equal(syncs(), 2);
+    await held.sync.settled();
+    assert.equal(held.syncs(), 0);
+    // A read is no commit.
+    held.database.prepare('SELECT count(*) FROM t').all([]);
+    await held.sync.settled();
+    assert.equal(held.syncs(), 0);
   } finally {
-    release();
-    await sync.close();
+    await held.close();
   }
 });
 
-test('a read waits for a transaction that began before it, until that one ends and is synced', async () => {
-  const { sync, release, holding } = await heldSync('gap.db');
+test('ten commits made while a sync runs are made durable by one more sync', async () => {
+  const held = await heldSync('shared.db');
   try {
-    const ticket = sync.begin();
-    // A read in the moment between a COMMIT and its end: nothing to sync yet, so it waits.
-    const read = tracked(sync.settled());
-    await turns(5);
-    assert.equal(holding(), 0);
-    assert.equal(read.done(), false);
-    const write = tracked(sync.end(ticket));
+    held.insert(1);
+    const first = tracked(held.sync.settled());
     await turns(2);
-    release();
-    await Promise.all([read.promise, write.promise]);
-    // With nothing begun since, a read answers at once, without a sync.
-    await sync.settled();
-    assert.equal(holding(), 0);
+    assert.equal(held.holding(), 1);
+    const later: ReturnType<typeof tracked>[] = [];
+    for (let i = 0; i < 10; i++) {
+      held.insert(i);
+      later.push(tracked(held.sync.settled()));
+    }
+    await turns(5);
+    assert.equal(held.syncs(), 1, 'no second sync starts while one runs');
+    held.release();
+    await first.promise;
+    // The first sync started before they committed: it does not cover them.
+    await turns(2);
+    assert.ok(later.every((t) => !t.done()));
+    assert.equal(held.holding(), 1);
+    held.release();
+    await Promise.all(later.map((t) => t.promise));
+    assert.equal(held.syncs(), 2);
   } finally {
-    release();
-    await sync.close();
+    await held.close();
+  }
+});
+
+test('a transaction counts at its COMMIT, not at the writes inside it', async () => {
+  const held = await heldSync('trx.db');
+  try {
+    held.database.prepare('BEGIN').run([]);
+    held.insert(1);
+    held.insert(2);
+    // Inside the transaction nothing is committed, so there is nothing to wait for.
+    await held.sync.settled();
+    assert.equal(held.syncs(), 0);
+    held.database.prepare('COMMIT').run([]);
+    const settled = tracked(held.sync.settled());
+    await turns(2);
+    assert.equal(settled.done(), false);
+    held.release();
+    await settled.promise;
+    assert.equal(held.syncs(), 1);
+  } finally {
+    await held.close();
   }
 });
 
 test('after a failed sync every wait is refused as FATAL, with the disk error as cause', async () => {
   const path = join(dir, 'eio.db');
-  writeFileSync(`${path}-wal`, 'frames');
+  const connection = new Sqlite(path);
+  connection.pragma('journal_mode = WAL');
+  connection.exec('CREATE TABLE t (n INTEGER)');
   const failure = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
   const sync = await WalSync.open(path, async () => {
     throw failure;
   });
+  const database = sync.counting(
+    { prepare: (sql) => connection.prepare(sql), close: () => connection.close() },
+    connection,
+  );
   try {
     const isFatal = (error: unknown) =>
       error instanceof StoreError && error.code === 'FATAL' && error.cause === failure;
-    await assert.rejects(sync.end(sync.begin()), isFatal);
+    database.prepare('INSERT INTO t (n) VALUES (1)').run([]);
     await assert.rejects(sync.settled(), isFatal);
-    await assert.rejects(sync.end(sync.begin()), isFatal);
+    // Even with nothing new committed: the disk lost what it was given.
+    await assert.rejects(sync.settled(), isFatal);
   } finally {
     await sync.close();
+    connection.close();
   }
 });

@@ -12,7 +12,7 @@ import { HkdfSha256Kdf } from './hkdf-sha256.ts';
 import { ownValue } from './input-checks.ts';
 import type { Kdf } from './kdf.ts';
 import type { Kem, KemPrivateKey } from './kem.ts';
-import { hpkeSuiteId } from './labeled-kdf.ts';
+import { hpkeSuiteId, labeledExtract } from './labeled-kdf.ts';
 import { XWingKem } from './x-wing.ts';
 
 export interface HpkeSuite<P extends KemPrivateKey = KemPrivateKey> {
@@ -33,6 +33,12 @@ const isKnownAead = (aead: unknown): boolean => AesGcm.is(aead);
 /** A suite made by `hpkeSuite`; the private field is the brand `checkSuite` trusts without rebuilding. */
 class Suite<P extends KemPrivateKey> implements HpkeSuite<P> {
   readonly #suiteId: Uint8Array;
+  /**
+   * RFC 9180 §5.1 psk_id_hash = LabeledExtract("", "psk_id_hash", psk_id) of base mode, whose
+   * psk_id is the empty string: one value per suite, which every wrap's key schedule would
+   * otherwise compute again.
+   */
+  readonly #basePskIdHash: Uint8Array;
   readonly kind = 'HpkeSuite';
   readonly name: string;
 
@@ -42,6 +48,7 @@ class Suite<P extends KemPrivateKey> implements HpkeSuite<P> {
     readonly aead: Aead,
   ) {
     this.#suiteId = hpkeSuiteId(kem.id, kdf.id, aead.id);
+    this.#basePskIdHash = labeledExtract(kdf, this.#suiteId, EMPTY, 'psk_id_hash', EMPTY);
     this.name = `${kem.name}, ${kdf.name}, ${aead.name}`;
     Object.freeze(this);
   }
@@ -54,6 +61,17 @@ class Suite<P extends KemPrivateKey> implements HpkeSuite<P> {
   static is<P extends KemPrivateKey>(value: unknown): value is Suite<P> {
     return typeof value === 'object' && value !== null && #suiteId in value;
   }
+
+  static basePskIdHash(suite: Suite<KemPrivateKey>): Uint8Array {
+    return suite.#basePskIdHash.slice();
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** RFC 9180 §5.1 psk_id_hash of mode_base (empty psk_id) for `suite`, computed when it was built. */
+export function basePskIdHash(suite: HpkeSuite): Uint8Array {
+  return Suite.basePskIdHash(checkSuite(suite) as Suite<KemPrivateKey>);
 }
 
 export function hpkeSuite<P extends KemPrivateKey>(kem: Kem<P>, kdf: Kdf, aead: Aead): HpkeSuite<P> {

@@ -4,7 +4,7 @@
  * modes are not offered, so psk and psk_id are the empty strings of mode_base.
  */
 import { concatBytes } from '../../encoding/bytes.ts';
-import { checkSuite, type HpkeSuite } from './hpke-suite.ts';
+import { basePskIdHash, checkSuite, type HpkeSuite } from './hpke-suite.ts';
 import { MAX_LABELED_INPUT_LENGTH, requireBytes } from './input-checks.ts';
 import { labeledExpand, labeledExtract } from './labeled-kdf.ts';
 
@@ -55,10 +55,12 @@ export function sealingKeys(
 }
 
 function scheduleKeys(suite: HpkeSuite, sharedSecret: Uint8Array, info: Uint8Array) {
-  const { kem, kdf, aead, suiteId } = checkSuite(suite);
+  const checked = checkSuite(suite);
+  const { kem, kdf, aead, suiteId } = checked;
   const ss = requireBytes(sharedSecret, 'sharedSecret', { length: kem.sharedSecretLength });
   const applicationInfo = requireBytes(info, 'info', { max: MAX_LABELED_INPUT_LENGTH });
-  const pskIdHash = labeledExtract(kdf, suiteId, EMPTY, 'psk_id_hash', EMPTY);
+  // LabeledExtract("", "psk_id_hash", default_psk_id): the same for every wrap of a suite.
+  const pskIdHash = basePskIdHash(checked);
   const infoHash = labeledExtract(kdf, suiteId, EMPTY, 'info_hash', applicationInfo);
   const keyScheduleContext = concatBytes(Uint8Array.of(MODE_BASE), pskIdHash, infoHash);
   const secret = labeledExtract(kdf, suiteId, ss, 'secret', EMPTY);

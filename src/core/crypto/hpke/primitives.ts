@@ -48,6 +48,18 @@ export interface Primitives {
   mlKem768ImportSecretKey?(secretKey: Uint8Array): Promise<unknown>;
   /** ML-KEM-768.Decaps with a key from `mlKem768ImportSecretKey`. */
   mlKem768DecapsulateImported?(cipherText: Uint8Array, imported: unknown): Promise<Uint8Array>;
+  /**
+   * Optional: a 32-byte X25519 private scalar imported once in this platform's opaque form
+   * (x-wing.ts `prepare`, for a key that may be exported anyway), so a device that opens many
+   * wraps runs its X25519 half on this platform's own, synchronous, X25519.
+   */
+  x25519ImportPrivateKey?(scalar: Uint8Array): Promise<unknown>;
+  /** RFC 7748 X25519(k, u) with a key from `x25519ImportPrivateKey`; `failureCode` for an all-zero output. */
+  x25519Imported?(
+    imported: unknown,
+    peerPublicKey: Uint8Array,
+    failureCode: CryptoErrorCode,
+  ): Promise<Uint8Array>;
   /** RFC 7748 X25519 with a fresh ephemeral key; `failureCode` for an all-zero output. */
   x25519Ephemeral(peerPublicKey: Uint8Array, failureCode: CryptoErrorCode): Promise<X25519Exchange>;
   /** FIPS 202 SHA3-256. */

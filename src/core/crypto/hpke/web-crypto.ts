@@ -36,14 +36,18 @@ export interface CryptoKeyFacts {
   readonly keyBits: number | undefined;
 }
 
+// The CryptoKey class and its prototype getters as the platform defined them, read once (as
+// input-checks.ts reads the typed-array getters): every key check of every wrap reads them.
+const CryptoKeyClass = (globalThis as { CryptoKey?: typeof CryptoKey }).CryptoKey;
+const getters =
+  CryptoKeyClass === undefined ? undefined : Object.getOwnPropertyDescriptors(CryptoKeyClass.prototype);
+
 /**
  * Reads a WebCrypto key's facts through the CryptoKey prototype getters, which check the internal
  * slots: a look-alike object, a Proxy or a real key with forged own properties gives `undefined`.
  */
 export function cryptoKeyFacts(value: unknown): CryptoKeyFacts | undefined {
-  const CryptoKeyClass = (globalThis as { CryptoKey?: typeof CryptoKey }).CryptoKey;
-  if (CryptoKeyClass === undefined) return undefined;
-  const getters = Object.getOwnPropertyDescriptors(CryptoKeyClass.prototype);
+  if (CryptoKeyClass === undefined || getters === undefined) return undefined;
   try {
     if (!(value instanceof CryptoKeyClass)) return undefined;
     const type: unknown = getters.type?.get?.call(value);

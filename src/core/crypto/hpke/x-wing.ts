@@ -4,7 +4,8 @@
  * combiner, the checks) are written here once; the primitives under them come from a
  * `Primitives` (noble + WebCrypto by default, `node:crypto` in Node through src/platform).
  * A recipient's X25519 half is a WebCrypto CryptoKey on every path, so it can stay
- * non-extractable.
+ * non-extractable; `prepare` may also import an extractable one (a CLI key file's, whose
+ * scalar can be written out anyway) into the primitives, which then run its X25519 themselves.
  *
  * A private key is kept expanded (draft §5.5.1): the ML-KEM decapsulation key, the X25519
  * CryptoKey and the public key. An extractable key also keeps its 32-byte seed, which is the
@@ -34,6 +35,7 @@ import type { Kem, KemEncapsulation, KemKeyPair, KeyOptions } from './kem.ts';
 import { NOBLE_PRIMITIVES } from './noble-primitives.ts';
 import type { Primitives } from './primitives.ts';
 import {
+  exportX25519,
   generateX25519,
   importX25519,
   requireX25519PrivateKey,
@@ -52,16 +54,23 @@ export interface XWingPrivateKey {
   /** The 1216-byte X-Wing encapsulation key pk_M || pk_X. */
   readonly publicKey: Uint8Array;
   /**
-   * The ML-KEM half imported once by `prepare`, for the primitives that made it: a device
-   * keeps it with its keys, so opening a wrap skips the import and its §7.3 check.
+   * The halves imported once by `prepare`, for the primitives that made them: a device keeps
+   * them with its keys, so opening a wrap skips the ML-KEM import and its §7.3 check, and runs
+   * the X25519 half on those primitives.
    */
-  readonly imported?: ImportedMlKem;
+  readonly imported?: ImportedHalves;
 }
 
-/** An ML-KEM decapsulation key in one set of primitives' own form (x-wing.ts `prepare`). */
-export interface ImportedMlKem {
+/** A private key's halves in one set of primitives' own form (x-wing.ts `prepare`). */
+export interface ImportedHalves {
   readonly by: Primitives;
-  readonly key: unknown;
+  /** The ML-KEM decapsulation key, when these primitives import one. */
+  readonly mlKem?: unknown;
+  /**
+   * The X25519 private key, when these primitives import one and the key is extractable (its
+   * scalar can be written out anyway); a non-extractable half stays in WebCrypto only.
+   */
+  readonly x25519?: unknown;
 }
 
 const KEM_ID = 0x647a;
@@ -76,6 +85,8 @@ const ESEED_LENGTH = 64;
 const EMBEDDED_EK_OFFSET = 1152;
 // Draft §5.3: XWingLabel = "\./" || "/^\", hex 5c2e2f2f5e5c.
 const XWING_LABEL = Uint8Array.of(0x5c, 0x2e, 0x2f, 0x2f, 0x5e, 0x5c);
+// RFC 7748 §4.1: the base point u = 9; X25519(k, 9) is k's public value.
+const BASE_POINT = Uint8Array.of(9, ...new Uint8Array(31));
 
 /** Draft §5.3 Combiner(ss_M, ss_X, ct_X, pk_X). */
 function combine(
@@ -172,7 +183,7 @@ function checkPrivateKey(value: unknown, argumentName: unknown = 'privateKey'): 
   const importedValue = ownValue(key, 'imported');
   const imported =
     typeof importedValue === 'object' && importedValue !== null && Object.isFrozen(importedValue)
-      ? (importedValue as ImportedMlKem)
+      ? (importedValue as ImportedHalves)
       : undefined;
   return Object.freeze({
     kind: 'XWingPrivateKey',
@@ -182,6 +193,28 @@ function checkPrivateKey(value: unknown, argumentName: unknown = 'privateKey'): 
     publicKey,
     ...(imported === undefined ? {} : { imported }),
   });
+}
+
+/**
+ * The X25519 half of an extractable key imported by `primitives`, or undefined when they
+ * import none or the key is non-extractable (its scalar never leaves WebCrypto). The import
+ * must give the key's own pk_X, or the key is refused.
+ */
+async function importX25519Half(primitives: Primitives, key: XWingPrivateKey): Promise<unknown> {
+  if (!primitives.x25519ImportPrivateKey || !primitives.x25519Imported || !key.x25519.extractable) {
+    return undefined;
+  }
+  const scalar = await exportX25519(key.x25519);
+  try {
+    const imported = await primitives.x25519ImportPrivateKey(scalar);
+    const publicValue = await primitives.x25519Imported(imported, BASE_POINT, 'BAD_KEY');
+    if (!constantTimeEqual(publicValue, key.publicKey.subarray(ML_KEM_PUBLIC_KEY_LENGTH))) {
+      throw new CryptoError('BAD_KEY', 'privateKey.x25519 does not match its public key');
+    }
+    return imported;
+  } finally {
+    scalar.fill(0);
+  }
 }
 
 /** Draft §5.4 Encapsulate from its parts: the ML-KEM half, then the X25519 half, combined. */
@@ -268,17 +301,24 @@ export class XWingKem implements Kem<XWingPrivateKey> {
   }
 
   /**
-   * The key with its ML-KEM half imported once (after the FIPS 203 §7.3 check) by these
-   * primitives, to keep beside the device's keys for as long as they are held; the key as
-   * it was when these primitives cannot import ahead.
+   * The key with its halves imported once by these primitives, to keep beside the device's
+   * keys for as long as they are held: the ML-KEM half after its FIPS 203 §7.3 check, the
+   * X25519 half when the key is extractable, after checking that it gives the key's own
+   * pk_X. The key as it was when these primitives cannot import ahead.
    */
   async prepare(privateKey: XWingPrivateKey): Promise<XWingPrivateKey> {
     const key = checkPrivateKey(privateKey);
     const primitives = this.#primitives;
-    if (!primitives.mlKem768ImportSecretKey || !primitives.mlKem768DecapsulateImported) return key;
-    const imported: ImportedMlKem = Object.freeze({
+    const mlKem =
+      primitives.mlKem768ImportSecretKey && primitives.mlKem768DecapsulateImported
+        ? await primitives.mlKem768ImportSecretKey(key.mlKemSecretKey)
+        : undefined;
+    const x25519Key = await importX25519Half(primitives, key);
+    if (mlKem === undefined && x25519Key === undefined) return key;
+    const imported: ImportedHalves = Object.freeze({
       by: primitives,
-      key: await primitives.mlKem768ImportSecretKey(key.mlKemSecretKey),
+      ...(mlKem === undefined ? {} : { mlKem }),
+      ...(x25519Key === undefined ? {} : { x25519: x25519Key }),
     });
     return Object.freeze({ ...key, imported });
   }
@@ -333,11 +373,15 @@ export class XWingKem implements Kem<XWingPrivateKey> {
     // fails only if the decapsulation key fails its own hash check (FIPS 203 §7.3).
     const ctM = ct.subarray(0, ML_KEM_CIPHERTEXT_LENGTH);
     const primitives = this.#primitives;
+    const imported = key.imported?.by === primitives ? key.imported : undefined;
     const ssM =
-      key.imported?.by === primitives && primitives.mlKem768DecapsulateImported
-        ? await primitives.mlKem768DecapsulateImported(ctM, key.imported.key)
+      imported?.mlKem !== undefined && primitives.mlKem768DecapsulateImported
+        ? await primitives.mlKem768DecapsulateImported(ctM, imported.mlKem)
         : await primitives.mlKem768Decapsulate(ctM, key.mlKemSecretKey);
-    const ssX = await x25519(key.x25519, ctX, 'BAD_ENCAPSULATION');
+    const ssX =
+      imported?.x25519 !== undefined && primitives.x25519Imported
+        ? await primitives.x25519Imported(imported.x25519, ctX, 'BAD_ENCAPSULATION')
+        : await x25519(key.x25519, ctX, 'BAD_ENCAPSULATION');
     const sharedSecret = combine(
       this.#primitives,
       ssM,
