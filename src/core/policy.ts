@@ -84,13 +84,24 @@ function checkEntry(entry: DirectoryDevice): DirectoryDevice {
 /** True when `entry` is entitled to a cable described by `input` (see the module header). */
 export function isEntitled(input: PolicyInput, entry: DirectoryDevice, networkCap: Classification): boolean {
   try {
-    return entitled(checkInput(input), checkEntry(entry), networkCap);
+    const checked = checkInput(input);
+    return entitled(checked, checkEntry(entry), networkCap, addresseesOf(checked));
   } catch {
     return false; // a predicate: nothing malformed is ever entitled
   }
 }
 
-function entitled(input: PolicyInput, entry: DirectoryDevice, networkCap: Classification): boolean {
+/** The organisations in the distribution, asked once per device. */
+function addresseesOf(input: PolicyInput): ReadonlySet<string> {
+  return new Set(input.distribution.map((d) => d.org));
+}
+
+function entitled(
+  input: PolicyInput,
+  entry: DirectoryDevice,
+  networkCap: Classification,
+  addressees: ReadonlySet<string>,
+): boolean {
   const { device, user, org } = entry;
   // A device past its validity at the cable's date gets no key.
   if (input.sentAt >= device.expiresAt) return false;
@@ -99,7 +110,7 @@ function entitled(input: PolicyInput, entry: DirectoryDevice, networkCap: Classi
   if (!covers(user.clearance, input.classification)) return false;
   if (user.user === input.sender.user) return true;
   if (org.org === input.org && user.role === 'registry') return true;
-  if (!input.distribution.some((d) => d.org === org.org)) return false;
+  if (!addressees.has(org.org)) return false;
   if (user.role === 'registry' || input.groups.length === 0) return true;
   return user.groups.some((g) => input.groups.includes(g));
 }
@@ -114,9 +125,10 @@ export function entitledDevices(input: PolicyInput, directory: Directory): strin
       'directory: expected an opened directory (openDirectory)',
     );
   }
+  const addressees = addresseesOf(checked);
   const out: string[] = [];
   for (const entry of directory.devices(checked.epoch)) {
-    if (entitled(checked, entry, directory.root.accreditation)) out.push(entry.device.device);
+    if (entitled(checked, entry, directory.root.accreditation, addressees)) out.push(entry.device.device);
   }
   return out.sort();
 }
