@@ -21,6 +21,9 @@
  * - search_p95_ms: the app's search index over 10,000 cables, prefix and typo queries, and
  *   loading it from its encrypted at-rest form.
  *
+ * Claire's device is approved by FR's officer device made here from the demo link and, as
+ * the server holds a command-line officer's act, confirmed by a second FR officer founded
+ * here with the organisation key (its device is one more FR wrap on each cable).
  * The 10,000 cables come from a DE officer device made here (the demo link carries DE's
  * organisation key): one cable is sealed for real and its header re-signed with a fresh id,
  * serial and prev for each copy (as bench/ingest.ts does), written through the store. The
@@ -43,7 +46,7 @@ import { fromBase64url, randomBytes, toBase64url } from '../src/core/encoding/by
 import { encodeCanonical, type JsonValue } from '../src/core/encoding/canonical-json.ts';
 import { yearOf } from '../src/core/encoding/date-time-group.ts';
 import { toJsonValue } from '../src/core/encoding/to-json.ts';
-import type { DeviceCertificate } from '../src/core/identity/certificate.ts';
+import type { DeviceCertificate, UserCertificate } from '../src/core/identity/certificate.ts';
 import { openDirectory } from '../src/core/identity/directory.ts';
 import { bindEnrolment, invitationKeys } from '../src/core/identity/enrolment-binding.ts';
 import { issueCertificate } from '../src/core/identity/issue-certificate.ts';
@@ -145,7 +148,58 @@ async function officerDevice(node: WebNode, user: string): Promise<NodeDevice> {
   return { id, user, org, signer, orgKey };
 }
 
-async function approveFromNode(node: WebNode, officer: NodeDevice, user: string): Promise<string> {
+/**
+ * The organisation's second security officer, founded on its first day with the org key as
+ * a command-line officer would be (user and device certificates posted unsigned: the
+ * directory's bootstrap for a second officer), so that it can confirm `first`'s held acts.
+ */
+async function secondOfficerDevice(node: WebNode, first: NodeDevice): Promise<NodeDevice> {
+  const user = `${first.user}.2`;
+  const now = Math.floor(Date.now() / 1000);
+  const certified: UserCertificate = {
+    v: 1,
+    kind: 'user',
+    org: first.org,
+    user,
+    name: 'Second officer',
+    clearance: 'RESTREINT UE',
+    role: 'security-officer',
+    groups: [],
+    issuedAt: now,
+  };
+  await call(node, 'POST', '/api/v1/directory', {
+    entry: toJsonValue(await issueCertificate(certified, first.orgKey)),
+  });
+  const signer = await generateSigner();
+  const kem = await XWing.generateKeyPair();
+  const cert: DeviceCertificate = {
+    v: 1,
+    kind: 'device',
+    org: first.org,
+    user,
+    device: toBase64url(randomBytes(16)),
+    label: 'bench',
+    signingKey: signer.publicKey,
+    kemKey: kem.publicKey,
+    issuedAt: now,
+    expiresAt: now + 86400,
+  };
+  await call(node, 'POST', '/api/v1/directory', {
+    entry: toJsonValue(await issueCertificate(cert, first.orgKey)),
+  });
+  return { id: cert.device, user, org: first.org, signer, orgKey: first.orgKey };
+}
+
+/**
+ * `officer` approves `user`'s pending device; the officer's device has no passkey, so the
+ * server holds the act (202) until `confirmer`, the organisation's other officer, confirms it.
+ */
+async function approveFromNode(
+  node: WebNode,
+  officer: NodeDevice,
+  confirmer: NodeDevice,
+  user: string,
+): Promise<string> {
   const pending = (
     await call(node, 'GET', '/api/v1/enrolments?status=pending', undefined, officer)
   ).items.find((p: { user: string }) => p.user === user);
@@ -162,13 +216,14 @@ async function approveFromNode(node: WebNode, officer: NodeDevice, user: string)
     issuedAt: now,
     expiresAt: now + 86400,
   };
-  await call(
+  const held = await call(
     node,
     'POST',
     '/api/v1/directory',
     { entry: toJsonValue(await issueCertificate(cert, officer.orgKey)) },
     officer,
   );
+  await call(node, 'POST', `/api/v1/officer-acts/${held.held.id}/confirm`, {}, confirmer);
   return pending.device;
 }
 
@@ -431,7 +486,7 @@ export async function run(log: (line: string) => void): Promise<Record<string, n
       const fr = await officerDevice(node, 'fr.officer');
       const claire = await newPerson(browser);
       await enrol(claire, node.links.get('fr.claire')!);
-      await approveFromNode(node, fr, 'fr.claire');
+      await approveFromNode(node, fr, await secondOfficerDevice(node, fr), 'fr.claire');
       await signIn(claire, node.origin);
       log(`filling an inbox of ${INBOX} cables…`);
       await fillInbox(node, de, log);
