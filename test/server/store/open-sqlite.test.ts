@@ -20,6 +20,16 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const noFatal = () => assert.fail('onFatal must not be called');
 
+/** An event that is an act of its own: one group-committed write. */
+const event = () =>
+  auditRecord({
+    at: T0,
+    type: 'cable.fetched',
+    actor: {},
+    object: { kind: 'test', id: randomId() },
+    detail: {},
+  });
+
 test('an in-memory database is refused: it cannot be in WAL mode', async () => {
   await assert.rejects(openSqliteStore({ path: ':memory:', onFatal: noFatal }), (error: unknown) => {
     assert.ok(error instanceof StoreError);
@@ -137,15 +147,7 @@ test('the database file and its WAL and shared-memory files are made readable by
     const store = await openSqliteStore({ path, onFatal: noFatal });
     try {
       // A write, so the WAL holds a frame while the store is open.
-      await store.appendAudit(
-        auditRecord({
-          at: T0,
-          type: 'cable.fetched',
-          actor: {},
-          object: { kind: 'test', id: randomId() },
-          detail: {},
-        }),
-      );
+      await store.appendAudit(event());
       for (const file of [path, `${path}-wal`, `${path}-shm`]) {
         assert.equal(statSync(file).mode & 0o777, 0o600, file);
       }
@@ -187,15 +189,7 @@ test("the store's connection never checkpoints; a worker copies the WAL into the
     assert.equal(connection!.pragma('wal_autocheckpoint', { simple: true }), 0);
     const before = statSync(path).size;
     for (let i = 0; i < 50; i++) {
-      await store.appendAudit(
-        auditRecord({
-          at: T0,
-          type: 'cable.fetched',
-          actor: {},
-          object: { kind: 'test', id: randomId() },
-          detail: {},
-        }),
-      );
+      await store.appendAudit(event());
     }
     // The events reach the database file itself, not only the WAL, with no checkpoint asked here.
     while (statSync(path).size <= before) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -227,15 +221,6 @@ function heldDisk() {
   };
   return { datasync, release, syncs: () => syncs, holding: () => held.length };
 }
-
-const event = () =>
-  auditRecord({
-    at: T0,
-    type: 'cable.fetched',
-    actor: {},
-    object: { kind: 'test', id: randomId() },
-    detail: {},
-  });
 
 /** Settles `promise` into a flag, so a test can ask whether it has settled yet. */
 function watch<T>(promise: Promise<T>): { settled: () => boolean; promise: Promise<T> } {
