@@ -11,7 +11,7 @@
  *   typed error, never a stack overflow.
  */
 import { utf8 } from './bytes.ts';
-import { childField, EncodingError, fieldName } from './encoding-error.ts';
+import { EncodingError, type FieldPath, fieldName, fieldOf } from './encoding-error.ts';
 import { describeValue as describe, type JsonValue, LONE_SURROGATE } from './json-value.ts';
 import { type ParseLimits, parseJson, readJsonText } from './parse-json.ts';
 
@@ -21,23 +21,12 @@ export type { JsonValue } from './json-value.ts';
 // ---------------------------------------------------------------------------------------
 // Serialising
 
-// Where a value sits, rendered as a field path (`a.b[3]`) only when an error names it: a
-// header lists hundreds of devices, and naming each one on the way costs more than the rest.
-interface Path {
-  readonly parent: Path | undefined;
-  readonly key: string | number;
-}
-
-function fieldOf(path: Path | undefined): string {
-  return path === undefined ? '' : childField(fieldOf(path.parent), path.key);
-}
-
 type OutFrame =
-  | { readonly array: readonly unknown[]; readonly path: Path | undefined; index: number }
+  | { readonly array: readonly unknown[]; readonly path: FieldPath | undefined; index: number }
   | {
       readonly object: object;
       readonly keys: readonly string[];
-      readonly path: Path | undefined;
+      readonly path: FieldPath | undefined;
       index: number;
     };
 
@@ -52,7 +41,7 @@ export function canonicalize(value: JsonValue): string {
   const onPath = new Set<object>();
 
   // Appends a scalar, or opens a container and returns it as a frame to descend into.
-  const open = (v: unknown, path: Path | undefined): OutFrame | undefined => {
+  const open = (v: unknown, path: FieldPath | undefined): OutFrame | undefined => {
     switch (typeof v) {
       case 'string':
         out += serializeString(v, path);
@@ -116,7 +105,7 @@ export function canonicalize(value: JsonValue): string {
       }
       frame.index++;
       if (index > 0) out += ',';
-      const path: Path = { parent: frame.path, key: index };
+      const path: FieldPath = { parent: frame.path, key: index };
       if (!Object.hasOwn(array, index)) {
         const field = fieldOf(path);
         throw new EncodingError('INVALID_VALUE', field, `${field}: arrays must not have holes`);
@@ -134,7 +123,7 @@ export function canonicalize(value: JsonValue): string {
       }
       frame.index++;
       if (index > 0) out += ',';
-      const path: Path = { parent: frame.path, key };
+      const path: FieldPath = { parent: frame.path, key };
       const descriptor = Object.getOwnPropertyDescriptor(object, key);
       if (!descriptor || !('value' in descriptor)) {
         const field = fieldOf(path);
@@ -157,7 +146,7 @@ export function encodeCanonical(value: JsonValue): Uint8Array {
   return utf8(canonicalize(value));
 }
 
-function serializeString(text: string, path: Path | undefined): string {
+function serializeString(text: string, path: FieldPath | undefined): string {
   // I-JSON (RFC 7493 §2.1): strings are Unicode; a lone surrogate has no UTF-8 form.
   if (LONE_SURROGATE.test(text)) {
     const field = fieldOf(path);

@@ -47,6 +47,25 @@ export function childField(parent: string, key: string | number): string {
   return `${parent}[${JSON.stringify(shown)}]`;
 }
 
+/**
+ * Where a value sits while a document is walked, as a linked list from the value up to the
+ * root; rendered as a field path (`a.b[3]`) only when an error names it: a header lists
+ * hundreds of devices, and naming each one on the way costs more than the rest.
+ */
+export interface FieldPath {
+  readonly parent: FieldPath | undefined;
+  readonly key: string | number;
+}
+
+/** The field path of `path`, in a loop: a document nested 100,000 deep is still a typed error. */
+export function fieldOf(path: FieldPath | undefined): string {
+  const keys: (string | number)[] = [];
+  for (let at = path; at !== undefined; at = at.parent) keys.push(at.key);
+  let field = '';
+  for (let i = keys.length - 1; i >= 0; i--) field = childField(field, keys[i] as string | number);
+  return field;
+}
+
 /** How a field is named in messages: its path, or `document` for the root. */
 export function fieldName(field: string): string {
   return field === '' ? 'document' : field;

@@ -10,7 +10,13 @@
  * that cannot even be inspected (a revoked Proxy, a Proxy whose traps throw) is refused too.
  */
 import { toBase64url } from './bytes.ts';
-import { childField, EncodingError, type EncodingErrorCode, fieldName } from './encoding-error.ts';
+import {
+  EncodingError,
+  type EncodingErrorCode,
+  type FieldPath,
+  fieldName,
+  fieldOf,
+} from './encoding-error.ts';
 import type { JsonValue } from './json-value.ts';
 import { DEFAULT_MAX_DEPTH } from './parse-json.ts';
 
@@ -18,22 +24,12 @@ export function toJsonValue(value: unknown): JsonValue {
   return convert(value, undefined, 0, new Set());
 }
 
-// Where a value sits, rendered as a field path (`a.b[3]`) only when an error names it.
-interface Path {
-  readonly parent: Path | undefined;
-  readonly key: string | number;
-}
-
-function fieldOf(path: Path | undefined): string {
-  return path === undefined ? '' : childField(fieldOf(path.parent), path.key);
-}
-
-function fail(code: EncodingErrorCode, path: Path | undefined, what: string, cause?: unknown): never {
+function fail(code: EncodingErrorCode, path: FieldPath | undefined, what: string, cause?: unknown): never {
   const field = fieldOf(path);
   throw new EncodingError(code, field, `${fieldName(field)}: ${what}`, cause === undefined ? {} : { cause });
 }
 
-function convert(value: unknown, path: Path | undefined, depth: number, onPath: Set<object>): JsonValue {
+function convert(value: unknown, path: FieldPath | undefined, depth: number, onPath: Set<object>): JsonValue {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
   if (typeof value === 'number') {
     return Number.isFinite(value) ? value : fail('INVALID_VALUE', path, `${value} is not a JSON number`);
@@ -65,7 +61,12 @@ function convert(value: unknown, path: Path | undefined, depth: number, onPath: 
   return out;
 }
 
-function convertArray(value: readonly unknown[], path: Path | undefined, depth: number, onPath: Set<object>) {
+function convertArray(
+  value: readonly unknown[],
+  path: FieldPath | undefined,
+  depth: number,
+  onPath: Set<object>,
+) {
   const out: JsonValue[] = [];
   let length: number;
   try {
@@ -81,7 +82,7 @@ function convertArray(value: readonly unknown[], path: Path | undefined, depth: 
   return out;
 }
 
-function convertObject(value: object, path: Path | undefined, depth: number, onPath: Set<object>) {
+function convertObject(value: object, path: FieldPath | undefined, depth: number, onPath: Set<object>) {
   const out: Record<string, JsonValue> = {};
   let keys: string[];
   try {
@@ -108,7 +109,7 @@ function convertObject(value: object, path: Path | undefined, depth: number, onP
 function own(
   target: object,
   key: string | number,
-  path: Path | undefined,
+  path: FieldPath | undefined,
 ): { present: boolean; value: unknown } {
   let descriptor: PropertyDescriptor | undefined;
   try {

@@ -130,6 +130,16 @@ describe('canonicalize', () => {
     assert.equal(text.length, 5000 * 2 + 5000 * 6 + 1);
   });
 
+  test('a bad value 100,000 levels down is a typed error naming its place, not a stack overflow', () => {
+    let deep: unknown = Number.NaN;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    assert.throws(
+      () => canonicalize(deep as JsonValue),
+      (error: unknown) =>
+        error instanceof EncodingError && error.code === 'INVALID_VALUE' && error.field.endsWith('[0][0]'),
+    );
+  });
+
   test('accepts objects without a prototype', () => {
     const value = Object.create(null) as Record<string, JsonValue>;
     value.b = 1;
