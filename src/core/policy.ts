@@ -62,8 +62,12 @@ const decodeDirectoryDevice = object({
   org: decodeOrgCertificate,
 });
 
-// Reads only the fields policy uses (a header has more), as decoded data.
-function checkInput(input: PolicyInput): PolicyInput {
+/**
+ * The fields policy reads (a header has more), decoded and checked; throws EncodingError for
+ * anything policy would refuse. Exported for entitled-sets.ts, which checks every input it is
+ * asked about as policy does before it looks in its memo.
+ */
+export function checkPolicyInput(input: PolicyInput): PolicyInput {
   if (typeof input !== 'object' || input === null) {
     throw new EncodingError('WRONG_TYPE', 'input', 'input: expected the header fields policy reads');
   }
@@ -84,7 +88,7 @@ function checkEntry(entry: DirectoryDevice): DirectoryDevice {
 /** True when `entry` is entitled to a cable described by `input` (see the module header). */
 export function isEntitled(input: PolicyInput, entry: DirectoryDevice, networkCap: Classification): boolean {
   try {
-    const checked = checkInput(input);
+    const checked = checkPolicyInput(input);
     return entitled(checked, checkEntry(entry), networkCap, addresseesOf(checked));
   } catch {
     return false; // a predicate: nothing malformed is ever entitled
@@ -117,7 +121,7 @@ function entitled(
 
 /** The sorted ids of every device entitled to the cable, at the cable's epoch. */
 export function entitledDevices(input: PolicyInput, directory: Directory): string[] {
-  const checked = checkInput(input);
+  const checked = checkPolicyInput(input);
   if (!isDirectory(directory)) {
     throw new EncodingError(
       'WRONG_TYPE',

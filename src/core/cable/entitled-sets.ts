@@ -8,9 +8,10 @@
  * - The answer is always `entitledDevices`'s: this only decides when to ask it again. A
  *   directory is immutable (a change makes a new one), so the sets belong to one directory
  *   instance and are forgotten when another is asked about.
- * - The key is the JSON of every field policy reads except `sentAt`, as given (a different
- *   order is another key, never a wrong answer). Inputs are headers the decoders built, so
- *   equal JSON is an equal input; the first input of a key was checked by policy whole. `sentAt` changes with every cable, and
+ * - Every input is checked as policy checks it (`checkPolicyInput`) before the memo is
+ *   looked in, so a malformed input gets policy's own error, and the key is the JSON of the
+ *   checked fields except `sentAt` (a different order is another key, never a wrong answer).
+ *   `sentAt` changes with every cable, and
  *   policy reads it for one thing only: a device past its `expiresAt` at the cable's date
  *   gets no key. So the set is asked once as of the earliest date a cable may carry, which
  *   keeps every device that is entitled at some date, and each cable's date then drops the
@@ -21,7 +22,7 @@
  */
 import { MAX_TIME, MIN_TIME } from '../encoding/date-time-group.ts';
 import type { Directory } from '../identity/directory.ts';
-import { entitledDevices, type PolicyInput } from '../policy.ts';
+import { checkPolicyInput, entitledDevices, type PolicyInput } from '../policy.ts';
 
 /** Distinct keys kept for one directory; past it the memo starts again. */
 const MAX_SETS = 1024;
@@ -45,18 +46,16 @@ export class EntitledSets {
       this.#directory = directory;
       this.#sets = new Map();
     }
-    const key = keyOf(input);
-    // A malformed input has no key (or fails in policy): policy's own error is the answer.
-    if (key === undefined) return entitledDevices(input, directory);
+    // Throws policy's own error for anything policy would refuse.
+    const checked = checkPolicyInput(input);
+    const key = keyOf(checked);
     let candidates = this.#sets.get(key);
     if (candidates === undefined) {
-      candidates = candidatesOf(input, directory);
+      candidates = candidatesOf(checked, directory);
       this.#sets.set(key, candidates);
     }
-    // Policy's checks of the input, `sentAt` included, still run for every cable.
-    if (!isValidDate(input.sentAt)) return entitledDevices(input, directory);
-    if (input.sentAt < candidates.firstExpiry) return candidates.ids;
-    return candidates.ids.filter((_, i) => input.sentAt < (candidates.expiresAt[i] ?? 0));
+    if (checked.sentAt < candidates.firstExpiry) return candidates.ids;
+    return candidates.ids.filter((_, i) => checked.sentAt < (candidates.expiresAt[i] ?? 0));
   }
 }
 
@@ -66,23 +65,12 @@ function candidatesOf(input: PolicyInput, directory: Directory): Candidates {
   return Object.freeze({
     ids: Object.freeze(ids),
     expiresAt: Object.freeze(expiresAt),
-    firstExpiry: Math.min(...expiresAt),
+    firstExpiry: expiresAt.reduce((first, at) => Math.min(first, at), MAX_TIME),
   });
 }
 
-// Every field policy reads but the date, whole, as one unambiguous string; undefined when
-// the input cannot be written as JSON (policy then says what is wrong with it).
-function keyOf(input: PolicyInput): string | undefined {
-  try {
-    const { org, sender, classification, distribution, groups, epoch } = input;
-    return JSON.stringify([org, sender, classification, distribution, groups, epoch]);
-  } catch {
-    return undefined;
-  }
-}
-
-function isValidDate(sentAt: unknown): sentAt is number {
-  return (
-    typeof sentAt === 'number' && Number.isSafeInteger(sentAt) && sentAt >= MIN_TIME && sentAt <= MAX_TIME
-  );
+// Every field policy reads but the date, checked, as one unambiguous string.
+function keyOf(checked: PolicyInput): string {
+  const { org, sender, classification, distribution, groups, epoch } = checked;
+  return JSON.stringify([org, sender, classification, distribution, groups, epoch]);
 }

@@ -152,7 +152,9 @@ describe('EntitledSets: remembered entitled sets are the policy function', () =>
       { ...input, classification: 'TRES SECRET UE' },
       { ...input, groups: ['not a group'] },
       { ...input, epoch: -1 },
-    ] as PolicyInput[]) {
+      // JSON would hide it: a boxed number writes as the number.
+      { ...input, epoch: new Number(dir.epoch) },
+    ] as unknown as PolicyInput[]) {
       const policyError = (() => {
         try {
           entitledDevices(bad, dir);
