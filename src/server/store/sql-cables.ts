@@ -65,7 +65,12 @@ export class SqlCables {
     this.#batches = new GroupCommit((batch) => this.#acceptBatch(batch), CABLE_BATCH);
     if (sqlite !== undefined && !ctx.readOnly) {
       const statement = sqlite.prepare(INSERT_WRAP);
-      this.#insertWrap = (...params) => statement.run(...params);
+      this.#insertWrap = (...params) => {
+        // Only inside the cable's transaction: its COMMIT is what the store counts and syncs.
+        if (!sqlite.inTransaction)
+          throw new StoreError('UNAVAILABLE', 'a wrap is written only inside its cable transaction');
+        return statement.run(...params);
+      };
     }
   }
 

@@ -41,6 +41,8 @@ export interface SqlLogStoreOptions {
 /** What this store uses of a better-sqlite3 connection. */
 export interface SqliteConnection {
   prepare(source: string): SqliteStatement;
+  /** True while a transaction is open on the connection. */
+  readonly inTransaction: boolean;
 }
 export interface SqliteStatement {
   all(...params: unknown[]): unknown[];

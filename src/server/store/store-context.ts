@@ -113,6 +113,8 @@ export class StoreContext {
     try {
       await synced;
     } catch (error) {
+      // A closed store is no disk failure.
+      if (error instanceof StoreError && error.code !== 'FATAL') throw error;
       const cause = error instanceof StoreError ? error.cause : error;
       if (this.#failed === undefined) {
         this.#failed = cause;

@@ -32,6 +32,9 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 import type { CommitSync } from './store-context.ts';
 import { StoreError } from './store-error.ts';
 
+/** Statements that can end a transaction: SQLite reports them read-only. */
+const ENDS_TRANSACTION = /^\s*(COMMIT|END|RELEASE)\b/i;
+
 /** Flushes a file's data to disk; `FileHandle.datasync` unless a test injects another. */
 export type Datasync = (file: FileHandle) => Promise<void>;
 
@@ -50,6 +53,7 @@ export class WalSync implements CommitSync {
   #synced = 0;
   #waiters: Waiter[] = [];
   #syncing = false;
+  #closed = false;
   #failed: unknown;
 
   private constructor(file: FileHandle, datasync: Datasync) {
@@ -73,23 +77,31 @@ export class WalSync implements CommitSync {
 
   /**
    * `database` (the connection as Kysely sees it) telling this sync of every commit: a
-   * statement that runs and leaves `connection` outside a transaction has just committed
-   * (a COMMIT, or a write in autocommit). Reading statements are handed out as they are.
+   * statement that may write and leaves `connection` outside a transaction has just
+   * committed (a COMMIT, or a write in autocommit, `INSERT … RETURNING` included). Counting a
+   * statement that wrote nothing costs one sync at most; missing a commit could answer early.
    */
   counting(database: SqliteDatabase, connection: Sqlite.Database): SqliteDatabase {
+    const counted = <T>(result: T): T => {
+      if (!connection.inTransaction) this.#committed += 1;
+      return result;
+    };
     return {
       close: () => database.close(),
       prepare: (sql: string): SqliteStatement => {
         const statement = database.prepare(sql);
-        if (statement.reader) return statement;
+        // SQLite calls COMMIT, END and RELEASE read-only (they only time the writes before
+        // them), so they are told apart by their text; other read-only statements never commit.
+        const readOnly = (statement as { readonly readonly?: boolean }).readonly === true;
+        if (readOnly && !ENDS_TRANSACTION.test(sql)) return statement;
         return {
-          reader: false,
-          all: (parameters) => statement.all(parameters),
-          iterate: (parameters) => statement.iterate(parameters),
-          run: (parameters) => {
-            const result = statement.run(parameters);
-            if (!connection.inTransaction) this.#committed += 1;
-            return result;
+          reader: statement.reader,
+          all: (parameters) => counted(statement.all(parameters)),
+          run: (parameters) => counted(statement.run(parameters)),
+          // A streamed statement's writes (if any) are done when it is done.
+          *iterate(parameters) {
+            yield* statement.iterate(parameters);
+            counted(undefined);
           },
         };
       },
@@ -98,6 +110,7 @@ export class WalSync implements CommitSync {
 
   /** Resolves once every commit made so far is on disk. */
   settled(): Promise<void> {
+    if (this.#closed) return Promise.reject(closedError());
     if (this.#failed !== undefined) return Promise.reject(this.#fatal());
     const commit = this.#committed;
     if (commit <= this.#synced) return Promise.resolve();
@@ -107,7 +120,19 @@ export class WalSync implements CommitSync {
     });
   }
 
+  /**
+   * Syncs what is still unsynced (the store's connection is closed first, so nothing new
+   * commits), then closes the file; a sync asked for afterwards is refused as closed, not
+   * taken for a disk failure.
+   */
   async close(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      await this.settled();
+    } catch {
+      // A failed sync has already stopped the store; closing goes on.
+    }
+    this.#closed = true;
     await this.#file.close();
   }
 
@@ -145,4 +170,8 @@ export class WalSync implements CommitSync {
       cause: this.#failed,
     });
   }
+}
+
+function closedError(): StoreError {
+  return new StoreError('UNAVAILABLE', 'the store is closed; nothing more is read or written');
 }

@@ -123,6 +123,49 @@ test('a transaction counts at its COMMIT, not at the writes inside it', async ()
   }
 });
 
+test('a write in autocommit counts, even one that returns rows; a read does not', async () => {
+  const held = await heldSync('returning.db');
+  try {
+    held.database.prepare('SELECT n FROM t').all([]);
+    await held.sync.settled();
+    assert.equal(held.syncs(), 0);
+    // better-sqlite3 runs INSERT … RETURNING as a reader: it still commits.
+    held.database.prepare('INSERT INTO t (n) VALUES (7) RETURNING n').all([]);
+    const settled = tracked(held.sync.settled());
+    await turns(2);
+    assert.equal(settled.done(), false);
+    held.release();
+    await settled.promise;
+    assert.equal(held.syncs(), 1);
+  } finally {
+    await held.close();
+  }
+});
+
+test('closing syncs what is left, and a wait after it is refused as closed, not as a disk failure', async () => {
+  const path = join(dir, 'close.db');
+  const connection = new Sqlite(path);
+  connection.pragma('journal_mode = WAL');
+  connection.exec('CREATE TABLE t (n INTEGER)');
+  let syncs = 0;
+  const sync = await WalSync.open(path, async (file) => {
+    syncs += 1;
+    await file.datasync();
+  });
+  const database = sync.counting(
+    { prepare: (sql) => connection.prepare(sql), close: () => connection.close() },
+    connection,
+  );
+  database.prepare('INSERT INTO t (n) VALUES (1)').run([]);
+  await sync.close();
+  assert.equal(syncs, 1, 'the last commit was synced before the file closed');
+  await assert.rejects(
+    sync.settled(),
+    (error: unknown) => error instanceof StoreError && error.code === 'UNAVAILABLE',
+  );
+  connection.close();
+});
+
 test('after a failed sync every wait is refused as FATAL, with the disk error as cause', async () => {
   const path = join(dir, 'eio.db');
   const connection = new Sqlite(path);
