@@ -18,8 +18,12 @@
  * - `base64url` is chosen once, when this module loads, from what the platform offers, and
  *   only after the codec passed a known answer (a polyfilled `Buffer` that pads or misreads
  *   is not used). It is a constant of the platform, not state: nothing changes it later.
- * - A `buffer` result may be a view into Node's shared allocation pool (its `byteOffset`
- *   is then not 0). Valise reads bytes through their view, never through `.buffer` alone.
+ * - A `buffer` result owns its memory: Buffer puts a short result in a shared allocation
+ *   pool, beside other values' bytes, and a copy of the view's `.buffer` (as `postMessage`
+ *   makes) would carry them along; such a result is copied out (a few bytes; a wrap or a
+ *   content is allocated on its own and kept as it is).
+ * - `base64urlCodecs` lists every codec the platform has, for the agreement tests in Node
+ *   and Chromium that hold each one to the portable codec.
  */
 
 export interface Base64urlCodec {
@@ -156,7 +160,9 @@ export function bufferBase64url(): Base64urlCodec | undefined {
       // Buffer's decoder takes almost anything (see the module header): only the canonical
       // encoder's own output is accepted. The result is a plain Uint8Array, not a Buffer.
       if (decoded.toString('base64url') !== text) return undefined;
-      return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.length);
+      const view = new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.length);
+      // A pooled result shares its ArrayBuffer with other values: copied out (module header).
+      return decoded.byteOffset === 0 && decoded.buffer.byteLength === decoded.length ? view : view.slice();
     },
   });
 }

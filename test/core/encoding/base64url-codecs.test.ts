@@ -24,6 +24,20 @@ describe('base64url codecs: every platform path accepts exactly the same texts',
     });
   }
 
+  test('a decoded value owns its memory, so sending it to a worker sends nothing else', () => {
+    for (const codec of base64urlCodecs()) {
+      // Short results are where Buffer uses its shared pool.
+      for (const length of [1, 16, 32, 100, 5000]) {
+        const bytes = Uint8Array.from({ length }, (_, i) => (i * 7) & 0xff);
+        const decoded = codec.decode(codec.encode(bytes));
+        assert.ok(decoded, codec.name);
+        assert.equal(decoded.byteOffset, 0, `${codec.name}, ${length} bytes`);
+        assert.equal(decoded.buffer.byteLength, length, `${codec.name}, ${length} bytes`);
+        assert.deepEqual(decoded, bytes);
+      }
+    }
+  });
+
   test('the Buffer codec refuses what Buffer alone would misread', () => {
     const codec = bufferBase64url();
     assert.ok(codec);
