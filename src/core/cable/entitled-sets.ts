@@ -11,9 +11,8 @@
  * - Every input is checked as policy checks it (`checkPolicyInput`) before the memo is
  *   looked in, so a malformed input gets policy's own error, and the key is the JSON of the
  *   checked fields except `sentAt` (a different order is another key, never a wrong answer).
- *   `sentAt` changes with every cable, and
- *   policy reads it for one thing only: a device past its `expiresAt` at the cable's date
- *   gets no key. So the set is asked once as of the earliest date a cable may carry, which
+ * - `sentAt` changes with every cable, and policy reads it for one thing only: a device past
+ *   its `expiresAt` at the cable's date gets no key. So the set is asked once as of the earliest date a cable may carry, which
  *   keeps every device that is entitled at some date, and each cable's date then drops the
  *   devices expired at it. The property test in test/core/cable holds this to
  *   `entitledDevices` on random directories, distributions and dates.

@@ -44,7 +44,10 @@ export interface StoreContextOptions {
 
 /** Durability that comes after COMMIT returns (wal-sync.ts). */
 export interface CommitSync {
-  /** Resolves once every commit made so far is on disk; rejects with a StoreError `FATAL` when it could not be. */
+  /**
+   * Resolves once every commit made so far is on disk; rejects with a StoreError: `FATAL`
+   * when the disk could not take it, `UNAVAILABLE` once the store is closed.
+   */
   settled(): Promise<void>;
 }
 

@@ -38,6 +38,8 @@ export interface CryptoKeyFacts {
 
 // The CryptoKey class and its prototype getters as the platform defined them, read once (as
 // input-checks.ts reads the typed-array getters): every key check of every wrap reads them.
+// A CryptoKey installed after this module loads (a polyfill) is never seen: on such a
+// platform no key passes the check, which fails closed.
 const CryptoKeyClass = (globalThis as { CryptoKey?: typeof CryptoKey }).CryptoKey;
 const getters =
   CryptoKeyClass === undefined ? undefined : Object.getOwnPropertyDescriptors(CryptoKeyClass.prototype);
