@@ -32,9 +32,6 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 import type { CommitSync } from './store-context.ts';
 import { StoreError } from './store-error.ts';
 
-/** Statements that can end a transaction: SQLite reports them read-only. */
-const ENDS_TRANSACTION = /^\s*(COMMIT|END|RELEASE)\b/i;
-
 /** Flushes a file's data to disk; `FileHandle.datasync` unless a test injects another. */
 export type Datasync = (file: FileHandle) => Promise<void>;
 
@@ -76,34 +73,49 @@ export class WalSync implements CommitSync {
   }
 
   /**
-   * `database` (the connection as Kysely sees it) telling this sync of every commit: a
-   * statement that may write and leaves `connection` outside a transaction has just
-   * committed (a COMMIT, or a write in autocommit, `INSERT … RETURNING` included). Counting a
-   * statement that wrote nothing costs one sync at most; missing a commit could answer early.
+   * `database` (the connection as Kysely sees it) telling this sync of every commit, read
+   * from the connection's own state around each statement: a statement that leaves a
+   * transaction (COMMIT, END, the outer RELEASE, which SQLite reports read-only, or a
+   * ROLLBACK, counted needlessly at the cost of one sync at most), or one that may write and
+   * runs outside any (a write in autocommit, `INSERT … RETURNING` included). The statements'
+   * wrappers are made once, beside the statement cache under them.
    */
   counting(database: SqliteDatabase, connection: Sqlite.Database): SqliteDatabase {
-    const counted = <T>(result: T): T => {
-      if (!connection.inTransaction) this.#committed += 1;
-      return result;
+    const wrappers = new WeakMap<SqliteStatement, SqliteStatement>();
+    // After a statement ran: did it commit? `inside`: a transaction was open before it.
+    const after = (inside: boolean, writes: boolean) => {
+      if (!connection.inTransaction && (inside || writes)) this.#committed += 1;
+    };
+    const counting = (statement: SqliteStatement): SqliteStatement => {
+      const writes = (statement as { readonly readonly?: boolean }).readonly !== true;
+      const around = <T>(run: () => T): T => {
+        const inside = connection.inTransaction;
+        const result = run();
+        after(inside, writes);
+        return result;
+      };
+      return {
+        reader: statement.reader,
+        all: (parameters) => around(() => statement.all(parameters)),
+        run: (parameters) => around(() => statement.run(parameters)),
+        // A streamed statement has run when it is done.
+        *iterate(parameters) {
+          const inside = connection.inTransaction;
+          yield* statement.iterate(parameters);
+          after(inside, writes);
+        },
+      };
     };
     return {
       close: () => database.close(),
       prepare: (sql: string): SqliteStatement => {
         const statement = database.prepare(sql);
-        // SQLite calls COMMIT, END and RELEASE read-only (they only time the writes before
-        // them), so they are told apart by their text; other read-only statements never commit.
-        const readOnly = (statement as { readonly readonly?: boolean }).readonly === true;
-        if (readOnly && !ENDS_TRANSACTION.test(sql)) return statement;
-        return {
-          reader: statement.reader,
-          all: (parameters) => counted(statement.all(parameters)),
-          run: (parameters) => counted(statement.run(parameters)),
-          // A streamed statement's writes (if any) are done when it is done.
-          *iterate(parameters) {
-            yield* statement.iterate(parameters);
-            counted(undefined);
-          },
-        };
+        let wrapper = wrappers.get(statement);
+        if (wrapper === undefined) {
+          wrapper = counting(statement);
+          wrappers.set(statement, wrapper);
+        }
+        return wrapper;
       },
     };
   }
