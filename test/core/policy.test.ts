@@ -7,7 +7,7 @@ import type { Directory } from '../../src/core/identity/directory.ts';
 import type { PolicyInput } from '../../src/core/policy.ts';
 import { entitledDevices } from '../../src/core/policy.ts';
 import type { FixtureNetwork, UserSpec } from './fixtures/network.ts';
-import { buildNetwork, T0 } from './fixtures/network.ts';
+import { buildNetwork, revokeDevice, T0 } from './fixtures/network.ts';
 
 const RUNS = Number(process.env.VALISE_PROPERTY_RUNS ?? 1000);
 const ORGS = ['DE', 'CY', 'FR', 'EEAS', 'COM'] as const;
@@ -116,21 +116,9 @@ describe('entitledDevices (docs/design.md §6)', () => {
   });
 
   test('a device revoked before the epoch gets nothing; one revoked after still counts at the epoch', async () => {
-    const { issueCertificate } = await import('../../src/core/identity/issue-certificate.ts');
     const { openDirectory } = await import('../../src/core/identity/directory.ts');
     const target = net.devices.find((d) => dir.device(d.id)!.user.clearance === 'SECRET UE')!;
-    const rev = await issueCertificate(
-      {
-        v: 1,
-        kind: 'revocation',
-        org: target.org,
-        subject: 'device',
-        id: target.id,
-        reason: 'stolen',
-        issuedAt: T0,
-      },
-      net.orgSigners.get(target.org)!,
-    );
+    const rev = await revokeDevice(net, target);
     const later = await openDirectory(net.root, [...net.entries, rev]);
     const input: PolicyInput = {
       org: target.org,

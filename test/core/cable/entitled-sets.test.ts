@@ -7,10 +7,9 @@ import { ROLES } from '../../../src/core/encoding/identifiers.ts';
 import { CLASSIFICATIONS } from '../../../src/core/identity/classification.ts';
 import type { Directory } from '../../../src/core/identity/directory.ts';
 import { openDirectory } from '../../../src/core/identity/directory.ts';
-import { issueCertificate } from '../../../src/core/identity/issue-certificate.ts';
 import { entitledDevices, type PolicyInput } from '../../../src/core/policy.ts';
-import type { FixtureNetwork, UserSpec } from '../fixtures/network.ts';
-import { buildNetwork, T0 } from '../fixtures/network.ts';
+import type { FixtureDevice, FixtureNetwork, UserSpec } from '../fixtures/network.ts';
+import { buildNetwork, revokeDevice, T0 } from '../fixtures/network.ts';
 
 const RUNS = Number(process.env.VALISE_PROPERTY_RUNS ?? 1000);
 const ORGS = ['DE', 'CY', 'FR', 'EEAS'] as const;
@@ -18,6 +17,20 @@ const GROUPS = ['COEST', 'CONUN', 'PSC'] as const;
 const DAY = 86_400;
 
 let net: FixtureNetwork;
+
+/** A cable from `d` to its own organisation, at `dir`'s epoch, dated `sentAt`. */
+function inputFrom(d: FixtureDevice, dir: Directory, sentAt: number): PolicyInput {
+  return {
+    org: d.org,
+    sender: { user: d.user, device: d.id },
+    classification: 'UNCLASSIFIED',
+    distribution: [{ org: d.org, role: 'action' }],
+    groups: [],
+    epoch: dir.epoch,
+    sentAt,
+  };
+}
+
 /**
  * The network; the same with one device revoked after it (a later epoch); and a directory of
  * the same length whose last entry is that revocation instead (same epochs, other sets).
@@ -50,18 +63,7 @@ before(async () => {
     accreditation: 'SECRET UE',
   });
   const target = net.devices[3]!;
-  const revocation = await issueCertificate(
-    {
-      v: 1,
-      kind: 'revocation',
-      org: target.org,
-      subject: 'device',
-      id: target.id,
-      reason: 'stolen',
-      issuedAt: T0,
-    },
-    net.orgSigners.get(target.org)!,
-  );
+  const revocation = await revokeDevice(net, target);
   directories = [
     await net.directory(),
     await openDirectory(net.root, [...net.entries, revocation]),
@@ -119,15 +121,7 @@ describe('EntitledSets: remembered entitled sets are the policy function', () =>
     const memo = new EntitledSets();
     const dir = directories[0]!;
     const d = net.devices.find((device) => device.cert.expiresAt > T0)!;
-    const input: PolicyInput = {
-      org: d.org,
-      sender: { user: d.user, device: d.id },
-      classification: 'UNCLASSIFIED',
-      distribution: [{ org: d.org, role: 'action' }],
-      groups: [],
-      epoch: dir.epoch,
-      sentAt: T0 - 3 * DAY,
-    };
+    const input = inputFrom(d, dir, T0 - 3 * DAY);
     assert.ok(memo.of(input, dir).includes(d.id));
     assert.ok(!memo.of({ ...input, sentAt: d.cert.expiresAt }, dir).includes(d.id));
   });
@@ -136,15 +130,7 @@ describe('EntitledSets: remembered entitled sets are the policy function', () =>
     const memo = new EntitledSets();
     const dir = directories[0]!;
     const d = net.devices[0]!;
-    const input: PolicyInput = {
-      org: d.org,
-      sender: { user: d.user, device: d.id },
-      classification: 'UNCLASSIFIED',
-      distribution: [{ org: d.org, role: 'action' }],
-      groups: [],
-      epoch: dir.epoch,
-      sentAt: T0,
-    };
+    const input = inputFrom(d, dir, T0);
     memo.of(input, dir);
     for (const bad of [
       { ...input, sentAt: T0 + 0.5 },

@@ -16,34 +16,52 @@ import { WalSync } from '../../../src/server/store/wal-sync.ts';
 const dir = mkdtempSync(join(tmpdir(), 'valise-wal-sync-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A WAL database, and a sync over it whose syncs wait until the test releases them. */
-async function heldSync(name: string) {
+/** A WAL database with one table, its connection as the store counts it, and a sync over it. */
+async function walDatabase(name: string, datasync: (file: FileHandle) => Promise<void>) {
   const path = join(dir, name);
   const connection = new Sqlite(path);
   connection.pragma('journal_mode = WAL');
   connection.pragma('synchronous = NORMAL');
   connection.exec('CREATE TABLE t (n INTEGER)');
-  const held: (() => void)[] = [];
-  let syncs = 0;
-  const sync = await WalSync.open(path, async (file: FileHandle) => {
-    syncs += 1;
-    await new Promise<void>((resolve) => held.push(resolve));
-    await file.datasync();
-  });
+  const sync = await WalSync.open(path, datasync);
   const database = sync.counting(
     { prepare: (sql) => connection.prepare(sql), close: () => connection.close() },
     connection,
   );
   const insert = (n: number) => database.prepare('INSERT INTO t (n) VALUES (?)').run([n]);
+  const close = async () => {
+    await sync.close();
+    connection.close();
+  };
+  return { sync, database, insert, close };
+}
+
+/** A WAL database whose syncs wait until the test releases them. */
+async function heldSync(name: string) {
+  const held: (() => void)[] = [];
+  let syncs = 0;
+  const wal = await walDatabase(name, async (file) => {
+    syncs += 1;
+    await new Promise<void>((resolve) => held.push(resolve));
+    await file.datasync();
+  });
   const release = () => {
     for (const go of held.splice(0)) go();
   };
   const close = async () => {
     release();
-    await sync.close();
-    connection.close();
+    await wal.close();
   };
-  return { sync, database, insert, release, close, syncs: () => syncs, holding: () => held.length };
+  return { ...wal, release, close, syncs: () => syncs, holding: () => held.length };
+}
+
+/** What was committed is not settled until the held sync is released, and then it is. */
+async function settlesOnRelease(held: Awaited<ReturnType<typeof heldSync>>): Promise<void> {
+  const settled = tracked(held.sync.settled());
+  await turns(2);
+  assert.equal(settled.done(), false, 'settled before its sync finished');
+  held.release();
+  await settled.promise;
 }
 
 async function turns(n: number): Promise<void> {
@@ -112,11 +130,7 @@ test('a transaction counts at its COMMIT, not at the writes inside it', async ()
     await held.sync.settled();
     assert.equal(held.syncs(), 0);
     held.database.prepare('COMMIT').run([]);
-    const settled = tracked(held.sync.settled());
-    await turns(2);
-    assert.equal(settled.done(), false);
-    held.release();
-    await settled.promise;
+    await settlesOnRelease(held);
     assert.equal(held.syncs(), 1);
   } finally {
     await held.close();
@@ -131,11 +145,7 @@ test('a write in autocommit counts, even one that returns rows; a read does not'
     assert.equal(held.syncs(), 0);
     // better-sqlite3 runs INSERT … RETURNING as a reader: it still commits.
     held.database.prepare('INSERT INTO t (n) VALUES (7) RETURNING n').all([]);
-    const settled = tracked(held.sync.settled());
-    await turns(2);
-    assert.equal(settled.done(), false);
-    held.release();
-    await settled.promise;
+    await settlesOnRelease(held);
     assert.equal(held.syncs(), 1);
   } finally {
     await held.close();
@@ -143,51 +153,33 @@ test('a write in autocommit counts, even one that returns rows; a read does not'
 });
 
 test('closing syncs what is left, and a wait after it is refused as closed, not as a disk failure', async () => {
-  const path = join(dir, 'close.db');
-  const connection = new Sqlite(path);
-  connection.pragma('journal_mode = WAL');
-  connection.exec('CREATE TABLE t (n INTEGER)');
   let syncs = 0;
-  const sync = await WalSync.open(path, async (file) => {
+  const wal = await walDatabase('close.db', async (file) => {
     syncs += 1;
     await file.datasync();
   });
-  const database = sync.counting(
-    { prepare: (sql) => connection.prepare(sql), close: () => connection.close() },
-    connection,
-  );
-  database.prepare('INSERT INTO t (n) VALUES (1)').run([]);
-  await sync.close();
+  wal.insert(1);
+  await wal.close();
   assert.equal(syncs, 1, 'the last commit was synced before the file closed');
   await assert.rejects(
-    sync.settled(),
+    wal.sync.settled(),
     (error: unknown) => error instanceof StoreError && error.code === 'UNAVAILABLE',
   );
-  connection.close();
 });
 
 test('after a failed sync every wait is refused as FATAL, with the disk error as cause', async () => {
-  const path = join(dir, 'eio.db');
-  const connection = new Sqlite(path);
-  connection.pragma('journal_mode = WAL');
-  connection.exec('CREATE TABLE t (n INTEGER)');
   const failure = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
-  const sync = await WalSync.open(path, async () => {
+  const wal = await walDatabase('eio.db', async () => {
     throw failure;
   });
-  const database = sync.counting(
-    { prepare: (sql) => connection.prepare(sql), close: () => connection.close() },
-    connection,
-  );
   try {
     const isFatal = (error: unknown) =>
       error instanceof StoreError && error.code === 'FATAL' && error.cause === failure;
-    database.prepare('INSERT INTO t (n) VALUES (1)').run([]);
-    await assert.rejects(sync.settled(), isFatal);
+    wal.insert(1);
+    await assert.rejects(wal.sync.settled(), isFatal);
     // Even with nothing new committed: the disk lost what it was given.
-    await assert.rejects(sync.settled(), isFatal);
+    await assert.rejects(wal.sync.settled(), isFatal);
   } finally {
-    await sync.close();
-    connection.close();
+    await wal.close();
   }
 });
