@@ -5,6 +5,7 @@
 //   dist/node/cli.mjs          the command's entry (src/cli/main.ts)
 //   dist/node/server.mjs       the server's entry (src/server/main.ts); `valise serve` imports it
 //   dist/node/wrap-worker.mjs  the key-wrap worker thread (src/client/wrap-worker.ts)
+//   dist/node/parse-worker.mjs the body parser's worker thread (src/server/parse-worker.ts)
 //   dist/node/build.json       the source files each build read, to tell when it is stale
 //
 // Packages stay imports of node_modules (never bundled), so native addons and their own files
@@ -23,6 +24,7 @@ const ENTRIES = {
   cli: 'src/cli/main.ts',
   server: 'src/server/main.ts',
   'wrap-worker': 'src/client/wrap-worker.ts',
+  'parse-worker': 'src/server/parse-worker.ts',
 };
 
 /**

@@ -13,6 +13,7 @@ import { EntitledSets } from '../core/cable/entitled-sets.ts';
 import type { Signer } from '../core/crypto/ed25519.ts';
 import type { NetworkRoot } from '../core/identity/directory.ts';
 import { registerAuthentication } from './authenticate.ts';
+import type { BodyParser } from './body-parser.ts';
 import type { Clock } from './clock.ts';
 import { DirectoryCache } from './directory-cache.ts';
 import { registerErrorHandling } from './error-handler.ts';
@@ -74,6 +75,8 @@ export interface AppDeps {
   readonly unsignedRateLimit?: RateLimit;
   /** Fastify's logger option; off by default. Request bodies and headers are never logged. */
   readonly logger?: FastifyServerOptions['logger'];
+  /** Parses sealed cables off the event loop (body-parser.ts); its starter closes it. Default: in the route. */
+  readonly bodyParser?: BodyParser;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -94,6 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     limits,
     requireAal3: deps.web?.requireAal3 ?? false,
     entitledSets: new EntitledSets(),
+    ...(deps.bodyParser ? { bodyParser: deps.bodyParser } : {}),
   };
 
   const app = Fastify({

@@ -8,6 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Decoder } from '../core/encoding/decode.ts';
 import { EncodingError } from '../core/encoding/encoding-error.ts';
 import { parseJson } from '../core/encoding/parse-json.ts';
+import type { BodyParser } from './body-parser.ts';
 import { ServerError } from './server-error.ts';
 
 /** Deep enough for every Valise document (a sealed cable is 5 levels), shallow enough to be cheap. */
@@ -20,6 +21,41 @@ export function rawBody(request: FastifyRequest): Uint8Array {
 }
 
 export function readBody<T>(request: FastifyRequest, decoder: Decoder<T>, maxBytes: number): T {
+  try {
+    return decodeJsonBody(jsonBodyBytes(request), decoder, maxBytes);
+  } catch (error) {
+    throw fromEncodingError(error);
+  }
+}
+
+/**
+ * `readBody`, with a large body parsed on `parser`'s worker thread (body-parser.ts). The
+ * decoder runs here either way; when the worker did not read the body, or the decoder refuses
+ * what it read, the body is read here from its bytes, so a fault is reported as `readBody`
+ * reports it.
+ */
+export async function readBodyOffThread<T>(
+  request: FastifyRequest,
+  decoder: Decoder<T>,
+  maxBytes: number,
+  parser: BodyParser | undefined,
+): Promise<T> {
+  const bytes = jsonBodyBytes(request);
+  if (parser !== undefined && bytes.length <= maxBytes) {
+    const parsed = await parser.parse(bytes, { maxBytes, maxDepth: MAX_DEPTH });
+    if (parsed !== undefined) {
+      try {
+        return decoder(parsed, '');
+      } catch {
+        // Read again below, from the bytes: the fault is named as it always is.
+      }
+    }
+  }
+  return readBody(request, decoder, maxBytes);
+}
+
+/** The body's bytes, once its media type is JSON and it is not empty. */
+export function jsonBodyBytes(request: FastifyRequest): Uint8Array {
   const bytes = rawBody(request);
   const type = request.headers['content-type'];
   if (
@@ -31,11 +67,12 @@ export function readBody<T>(request: FastifyRequest, decoder: Decoder<T>, maxByt
   }
   if (bytes.length === 0)
     throw new ServerError('MISSING_FIELD', 'the request needs a JSON body', { field: '' });
-  try {
-    return decoder(parseJson(bytes, { maxBytes, maxDepth: MAX_DEPTH }), '');
-  } catch (error) {
-    throw fromEncodingError(error);
-  }
+  return bytes;
+}
+
+/** Parses and decodes JSON body bytes; throws the EncodingError of the first fault. */
+export function decodeJsonBody<T>(bytes: Uint8Array, decoder: Decoder<T>, maxBytes: number): T {
+  return decoder(parseJson(bytes, { maxBytes, maxDepth: MAX_DEPTH }), '');
 }
 
 /** An EncodingError as the ServerError with the same code (TOO_LARGE stays 413). */

@@ -4,6 +4,7 @@ import type { EntitledSets } from '../core/cable/entitled-sets.ts';
 import { DEFAULT_ESCALATION_LIMITS, type EscalationLimits } from '../core/cable/escalation.ts';
 import type { Signer } from '../core/crypto/ed25519.ts';
 import type { NonceStore } from '../core/wire/nonce-store.ts';
+import type { BodyParser } from './body-parser.ts';
 import type { Clock } from './clock.ts';
 import type { DirectoryCache } from './directory-cache.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -57,4 +58,6 @@ export interface ServerContext {
   readonly requireAal3: boolean;
   /** The entitled sets of the cables this process accepts, for its current directory. */
   readonly entitledSets: EntitledSets;
+  /** Parses large bodies (sealed cables) off the event loop; without it, they are read in the route. */
+  readonly bodyParser?: BodyParser;
 }

@@ -47,6 +47,7 @@ import {
 } from '../core/identity/classification.ts';
 import type { NetworkRoot } from '../core/identity/directory.ts';
 import { buildApp } from './app.ts';
+import { type BodyParser, startBodyParser } from './body-parser.ts';
 import { SystemClock } from './clock.ts';
 import { startEscalation } from './delivery/escalate-overdue.ts';
 import { type DemoWitnessKey, formatDemoLinks, setUpWitnessedDemoNetwork } from './demo-network.ts';
@@ -184,6 +185,7 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
   let sweeper: { stop(): void } | undefined;
   let escalation: { stop(): void } | undefined;
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let bodyParser: BodyParser | undefined;
   // Whatever fails after the store is open closes what was opened: `valise serve` reports
   // the failure and its process must not be kept alive by a half-started node.
   const close = async () => {
@@ -192,6 +194,7 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
     sweeper?.stop();
     escalation?.stop();
     await app?.close();
+    await bodyParser?.close();
     await store.close();
   };
   try {
@@ -229,8 +232,10 @@ export async function startNode(env: NodeSettings, options: StartNodeOptions): P
       });
       witnesses.start(new IntervalTimer(), DEMO_WITNESS_MS);
     }
+    bodyParser = await startBodyParser();
     app = await buildApp({
       store,
+      bodyParser,
       root,
       serverSigner: await serverKey(dataDir),
       clock,

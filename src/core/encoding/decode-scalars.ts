@@ -124,7 +124,14 @@ export function enumOf<const T extends readonly [string, ...string[]]>(values: T
 
 export type BytesOptions = { readonly length: number } | { readonly min?: number; readonly max: number };
 
-/** Bytes sent as canonical unpadded base64url (RFC 4648 §5); a fresh copy each time. */
+/**
+ * Bytes sent as canonical unpadded base64url (RFC 4648 §5); a fresh copy each time.
+ *
+ * A Uint8Array is taken as bytes already decoded, with the same length checks, and kept as
+ * it is (whoever passes it gives it up): JSON never holds one, but a body parsed on a worker
+ * thread arrives with its long base64url strings so (docs/design.md §7), as views of one
+ * buffer, and copying each out again would cost what the worker saved.
+ */
 export function bytes(options: BytesOptions): Decoder<Uint8Array> {
   let min: number;
   let max: number;
@@ -138,6 +145,16 @@ export function bytes(options: BytesOptions): Decoder<Uint8Array> {
   const maxChars = Math.ceil((max * 4) / 3);
   const expected = `${min === max ? max : `${min} to ${max}`} bytes as base64url`;
   return (value, field) => {
+    if (value instanceof Uint8Array) {
+      if (value.length < min || value.length > max) {
+        throw new EncodingError(
+          'OUT_OF_RANGE',
+          field,
+          `${fieldName(field)}: expected ${expected}, got ${value.length}`,
+        );
+      }
+      return value;
+    }
     if (typeof value !== 'string') throw wrongType(field, expected, value);
     // Check the size from the text length first, so a huge string costs no decoding.
     if (value.length > maxChars) {

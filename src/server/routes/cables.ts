@@ -20,7 +20,7 @@ import type { ServerContext } from '../server-context.ts';
 import { ServerError } from '../server-error.ts';
 import type { CableRecord } from '../store/store.ts';
 import { meterRead } from '../watch/meter-read.ts';
-import { routeBody, serve } from './serve-route.ts';
+import { routeBodyOffThread, serve } from './serve-route.ts';
 
 /** The cable named by `:id`, if `device` holds a wrap for it; 404 otherwise (docs/design.md §6). */
 export async function entitledCable(
@@ -71,7 +71,12 @@ function isReference(text: string): boolean {
 export function cableRoutes(app: FastifyInstance, ctx: ServerContext): void {
   serve(app, ROUTES.sendCable, { bodyLimit: ctx.limits.maxCableBytes }, async (request, reply) => {
     const actor = requireActor(request);
-    const { cable, attachments = [] } = routeBody(request, ROUTES.sendCable, ctx.limits.maxCableBytes);
+    const { cable, attachments = [] } = await routeBodyOffThread(
+      request,
+      ROUTES.sendCable,
+      ctx.limits.maxCableBytes,
+      ctx.bodyParser,
+    );
     const { created, receipt } = await acceptCable(ctx, actor, cable, attachments);
     return reply.status(created ? 201 : 200).send({ receipt: receiptJson(receipt) });
   });

@@ -6,7 +6,8 @@
 import type { FastifyInstance, FastifyRequest, RouteHandlerMethod, RouteShorthandOptions } from 'fastify';
 import type { Route } from '../../core/api/route.ts';
 import { API_PREFIX } from '../../core/api/routes.ts';
-import { rawBody, readBody } from '../read-body.ts';
+import type { BodyParser } from '../body-parser.ts';
+import { rawBody, readBody, readBodyOffThread } from '../read-body.ts';
 
 /** Registers `route` on `app`, a plugin mounted at API_PREFIX. */
 export function serve(
@@ -47,4 +48,16 @@ export function routeBody<B>(
   if (typeof decoder !== 'function') throw new RangeError(`${route.path} has no JSON body`);
   if (options?.mayBeEmpty && rawBody(request).length === 0) return undefined;
   return readBody(request, decoder, maxBytes);
+}
+
+/** `routeBody` for a route whose bodies are large: parsed off the event loop when `parser` is given. */
+export function routeBodyOffThread<B>(
+  request: FastifyRequest,
+  route: Route<B, unknown>,
+  maxBytes: number,
+  parser: BodyParser | undefined,
+): Promise<B> {
+  const decoder = route.body;
+  if (typeof decoder !== 'function') throw new RangeError(`${route.path} has no JSON body`);
+  return readBodyOffThread(request, decoder, maxBytes, parser);
 }

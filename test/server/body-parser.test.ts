@@ -1,0 +1,166 @@
+/**
+ * The body parser's worker (src/server/body-parser.ts) saves the event loop work and decides
+ * nothing: a sealed cable it read is stored exactly as sent, and every body the route refuses
+ * is refused with the code and field that reading it on the main thread gives. On both backends.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ROUTES } from '../../src/core/api/routes.ts';
+import { toBase64url, utf8 } from '../../src/core/encoding/bytes.ts';
+import { EncodingError } from '../../src/core/encoding/encoding-error.ts';
+import { type BodyParser, startBodyParser } from '../../src/server/body-parser.ts';
+import { decodeJsonBody } from '../../src/server/read-body.ts';
+import { backends } from './fixtures/backends.ts';
+import { device, type TestDevice } from './fixtures/network.ts';
+import { startTestApp, type TestApp } from './fixtures/test-app.ts';
+import { cableBody, nextPosition, testCable } from './fixtures/test-cable.ts';
+
+const LIMITS = { maxBytes: 1024 * 1024, maxDepth: 16 };
+
+describe('body parser worker', () => {
+  let parser: BodyParser;
+  before(async () => {
+    parser = await startBodyParser({ minBytes: 0 });
+  });
+  after(() => parser.close());
+
+  test('answers the document with long base64url strings as bytes and everything else as sent', async () => {
+    const wrap = Uint8Array.from({ length: 1120 }, (_, i) => i % 251);
+    const document = {
+      id: 'AAAAAAAAAAAAAAAAAAAAAA',
+      wraps: [{ device: 'd1', enc: toBase64url(wrap) }],
+      note: 'a note in words, with spaces, '.repeat(3),
+      n: 3,
+      flag: true,
+      none: null,
+    };
+    const parsed = (await parser.parse(utf8(JSON.stringify(document)), LIMITS)) as typeof document;
+    assert.deepEqual(parsed.wraps[0]?.enc, wrap);
+    assert.equal(parsed.id, document.id, 'a short string stays text');
+    assert.equal(parsed.note, document.note, 'a long string that is not base64url stays text');
+    assert.deepEqual({ ...parsed, wraps: undefined }, { ...document, wraps: undefined });
+  });
+
+  test('keeps a __proto__ key as data, never as the prototype', async () => {
+    const parsed = (await parser.parse(utf8('{"__proto__":{"polluted":1}}'), LIMITS)) as object;
+    assert.equal(Object.getPrototypeOf(parsed), Object.prototype);
+    assert.deepEqual(Object.keys(parsed), ['__proto__']);
+  });
+
+  test('answers nothing for what it cannot read, so the route reads it itself', async () => {
+    for (const text of ['{"a":1,"a":2}', '{"a":', '[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]']) {
+      assert.equal(await parser.parse(utf8(text), LIMITS), undefined, text);
+    }
+    assert.equal(await parser.parse(Uint8Array.of(0x7b, 0xff, 0x7d), LIMITS), undefined, 'broken UTF-8');
+    assert.equal(await parser.parse(utf8('"too long"'), { maxBytes: 4, maxDepth: 16 }), undefined);
+  });
+
+  test('leaves small bodies to the main thread', async () => {
+    const small = await startBodyParser({ minBytes: 100 });
+    try {
+      assert.equal(await small.parse(utf8('{"a":1}'), LIMITS), undefined);
+      const large = { a: 'words, not bytes '.repeat(6) };
+      assert.deepEqual(await small.parse(utf8(JSON.stringify(large)), LIMITS), large);
+    } finally {
+      await small.close();
+    }
+  });
+
+  test('answers nothing once closed', async () => {
+    const closing = await startBodyParser({ minBytes: 0 });
+    await closing.close();
+    assert.equal(await closing.parse(utf8('{"a":1}'), LIMITS), undefined);
+  });
+});
+
+for (const backend of await backends()) {
+  describe(`POST /cables read off the event loop (${backend.name})`, { skip: backend.skip }, () => {
+    let t: TestApp;
+    let parser: BodyParser;
+    let anna: TestDevice;
+    let taken = 0;
+    before(async () => {
+      parser = await startBodyParser({ minBytes: 0 });
+      const counted: BodyParser = {
+        async parse(bytes, limits) {
+          const parsed = await parser.parse(bytes, limits);
+          if (parsed !== undefined) taken++;
+          return parsed;
+        },
+        close: () => parser.close(),
+      };
+      t = await startTestApp(backend, { deps: { bodyParser: counted } });
+      anna = device(t.network, 'de.anna');
+    });
+    after(async () => {
+      await t.close();
+      await parser.close();
+    });
+
+    async function validBody(): Promise<{ cable: unknown }> {
+      const cable = await testCable(t.directory, {
+        sender: anna,
+        distribution: [{ org: 'FR', role: 'action' }],
+        summaryBytes: 120,
+        ...(await nextPosition(t.api, anna)),
+      });
+      return cableBody(cable);
+    }
+
+    test('a cable the worker read is accepted and stored exactly as sent', async () => {
+      const cable = await testCable(t.directory, {
+        sender: anna,
+        distribution: [{ org: 'FR', role: 'action' }],
+        ...(await nextPosition(t.api, anna)),
+      });
+      const before = taken;
+      const answer = await t.api.post('/api/v1/cables', cableBody(cable), { as: anna });
+      assert.equal(answer.status, 201, answer.text);
+      assert.equal(taken, before + 1, 'the worker read the body');
+      const stored = await t.store.cable(cable.header.id);
+      assert.ok(stored);
+      for (const wrap of cable.wraps) {
+        const fetched = await t.store.fetchCable(stored.seq, wrap.device, async () => {});
+        assert.deepEqual(fetched?.wrap, wrap, wrap.device);
+        assert.deepEqual(fetched?.content, cable.content);
+      }
+    });
+
+    // Each body as text, from a valid one; the answer must be what reading it here answers.
+    const faults: Record<string, (json: string) => string> = {
+      'a wrap one byte short': (json) =>
+        json.replace(/"enc":"([A-Za-z0-9_-]+)"/, (_all, enc: string) => `"enc":"${enc.slice(0, -2)}"`),
+      'a wrap with spare bits set (not canonical)': (json) =>
+        json.replace(/"enc":"([A-Za-z0-9_-]+)"/, (_all, enc: string) => `"enc":"${enc.slice(0, -1)}B"`),
+      'a wrap in padded base64': (json) => json.replace(/"enc":"([A-Za-z0-9_-]+)"/, '"enc":"$1=="'),
+      'base64url bytes where text is expected': (json) =>
+        json.replace(/"org":"[A-Z]+"/, `"org":"${toBase64url(new Uint8Array(96))}"`),
+      'a duplicate key': (json) => json.replace('{"cable":{', '{"cable":{"signature":"AA",'),
+      'an own __proto__ key': (json) => json.replace('{"cable":{', '{"cable":{"__proto__":{"x":1},'),
+      'a truncated document': (json) => json.slice(0, -3),
+    };
+
+    for (const [name, fault] of Object.entries(faults)) {
+      test(`${name}: refused with the code and field reading it in the route gives`, async () => {
+        const text = fault(JSON.stringify(await validBody()));
+        let expected: EncodingError | undefined;
+        try {
+          decodeJsonBody(
+            utf8(text),
+            ROUTES.sendCable.body as (v: unknown, f: string) => unknown,
+            LIMITS.maxBytes,
+          );
+        } catch (error) {
+          if (error instanceof EncodingError) expected = error;
+        }
+        assert.ok(expected, `${name}: the fault must be one the decoder refuses`);
+        const serial = (await nextPosition(t.api, anna)).serial;
+        const answer = await t.api.post('/api/v1/cables', utf8(text), { as: anna });
+        assert.equal(answer.status, 400, answer.text);
+        assert.equal(answer.json.error.code, expected.code, answer.text);
+        assert.equal(answer.json.error.field, expected.field, answer.text);
+        assert.equal((await nextPosition(t.api, anna)).serial, serial, 'nothing was stored');
+      });
+    }
+  });
+}
