@@ -13,7 +13,7 @@
 import { utf8 } from './bytes.ts';
 import { EncodingError, type FieldPath, fieldName, fieldOf } from './encoding-error.ts';
 import { describeValue as describe, type JsonValue, LONE_SURROGATE } from './json-value.ts';
-import { type ParseLimits, parseJson, readJsonText } from './parse-json.ts';
+import { type ParseLimits, parseJsonText, readJsonText } from './parse-json.ts';
 
 // The value type stays reachable where every signed model has always imported it.
 export type { JsonValue } from './json-value.ts';
@@ -167,7 +167,7 @@ function serializeString(text: string, path: FieldPath | undefined): string {
  */
 export function parseCanonical(input: Uint8Array | string, limits?: ParseLimits): JsonValue {
   const text = readJsonText(input, limits);
-  const value = parseJson(text, limits);
+  const value = parseJsonText(text, limits);
   const canonical = canonicalize(value);
   if (canonical !== text) {
     let at = 0;

@@ -33,6 +33,11 @@ export function parseJson(input: Uint8Array | string, limits?: ParseLimits): Jso
   return parseText(readJsonText(input, limits), limits);
 }
 
+/** `parseJson` of a text `readJsonText` already returned: its size is not counted twice. */
+export function parseJsonText(text: string, limits?: ParseLimits): JsonValue {
+  return parseText(text, limits);
+}
+
 function limitOf(limits: ParseLimits | undefined, name: 'maxBytes' | 'maxDepth', fallback: number): number {
   if (limits === undefined) return fallback;
   if (typeof limits !== 'object' || limits === null) {
