@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import fc from 'fast-check';
 import { ROUTES } from '../../src/core/api/routes.ts';
 import { toBase64url, utf8 } from '../../src/core/encoding/bytes.ts';
 import { EncodingError } from '../../src/core/encoding/encoding-error.ts';
@@ -16,6 +17,9 @@ import { startTestApp, type TestApp } from './fixtures/test-app.ts';
 import { cableBody, nextPosition, testCable } from './fixtures/test-cable.ts';
 
 const LIMITS = { maxBytes: 1024 * 1024, maxDepth: 16 };
+const RUNS = { numRuns: Number(process.env.VALISE_FUZZ_RUNS ?? 40) };
+/** Characters that break JSON, base64url or both when they replace one of a body's. */
+const BREAKERS = ['"', '\\', '{', '}', '[', ',', ':', '=', '+', '/', ' ', 'A', '0', '\u00e9', '\u0000'];
 
 describe('body parser worker', () => {
   let parser: BodyParser;
@@ -139,6 +143,37 @@ for (const backend of await backends()) {
       'an own __proto__ key': (json) => json.replace('{"cable":{', '{"cable":{"__proto__":{"x":1},'),
       'a truncated document': (json) => json.slice(0, -3),
     };
+
+    test('any one character changed: the answer is the one reading the body in the route gives', async () => {
+      const text = JSON.stringify(await validBody());
+      await fc.assert(
+        fc.asyncProperty(
+          fc.nat({ max: text.length - 1 }),
+          fc.constantFrom(...BREAKERS),
+          async (at, breaker) => {
+            const body = utf8(text.slice(0, at) + breaker + text.slice(at + 1));
+            let expected: EncodingError | undefined;
+            try {
+              decodeJsonBody(
+                body,
+                ROUTES.sendCable.body as (v: unknown, f: string) => unknown,
+                LIMITS.maxBytes,
+              );
+            } catch (error) {
+              if (error instanceof EncodingError) expected = error;
+            }
+            const answer = await t.api.post('/api/v1/cables', body, { as: anna });
+            assert.ok(answer.status < 500, answer.text);
+            if (expected) {
+              assert.equal(answer.status, 400, answer.text);
+              assert.equal(answer.json.error.code, expected.code, answer.text);
+              assert.equal(answer.json.error.field, expected.field, answer.text);
+            }
+          },
+        ),
+        RUNS,
+      );
+    });
 
     for (const [name, fault] of Object.entries(faults)) {
       test(`${name}: refused with the code and field reading it in the route gives`, async () => {
