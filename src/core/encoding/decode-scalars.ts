@@ -144,17 +144,18 @@ export function bytes(options: BytesOptions): Decoder<Uint8Array> {
   }
   const maxChars = Math.ceil((max * 4) / 3);
   const expected = `${min === max ? max : `${min} to ${max}`} bytes as base64url`;
-  return (value, field) => {
-    if (value instanceof Uint8Array) {
-      if (value.length < min || value.length > max) {
-        throw new EncodingError(
-          'OUT_OF_RANGE',
-          field,
-          `${fieldName(field)}: expected ${expected}, got ${value.length}`,
-        );
-      }
-      return value;
+  const sized = (bytes: Uint8Array, field: string): Uint8Array => {
+    if (bytes.length < min || bytes.length > max) {
+      throw new EncodingError(
+        'OUT_OF_RANGE',
+        field,
+        `${fieldName(field)}: expected ${expected}, got ${bytes.length}`,
+      );
     }
+    return bytes;
+  };
+  return (value, field) => {
+    if (value instanceof Uint8Array) return sized(value, field);
     if (typeof value !== 'string') throw wrongType(field, expected, value);
     // Check the size from the text length first, so a huge string costs no decoding.
     if (value.length > maxChars) {
@@ -168,14 +169,7 @@ export function bytes(options: BytesOptions): Decoder<Uint8Array> {
         `${fieldName(field)}: expected ${expected} (unpadded, A-Z a-z 0-9 - _, canonical)`,
       );
     }
-    if (decoded.length < min || decoded.length > max) {
-      throw new EncodingError(
-        'OUT_OF_RANGE',
-        field,
-        `${fieldName(field)}: expected ${expected}, got ${decoded.length}`,
-      );
-    }
-    return decoded;
+    return sized(decoded, field);
   };
 }
 
