@@ -32,7 +32,8 @@ export function readBody<T>(request: FastifyRequest, decoder: Decoder<T>, maxByt
  * `readBody`, with a large body parsed on `parser`'s worker thread (body-parser.ts). The
  * decoder runs here either way; when the worker did not read the body, or the decoder refuses
  * what it read, the body is read here from its bytes, so a fault is reported as `readBody`
- * reports it.
+ * reports it. What the decoder accepts is what `readBody` gives too: of the core decoders only
+ * `bytes` takes a Uint8Array, and it takes the very bytes it would read from the string.
  */
 export async function readBodyOffThread<T>(
   request: FastifyRequest,
