@@ -21,8 +21,13 @@ export function rawBody(request: FastifyRequest): Uint8Array {
 }
 
 export function readBody<T>(request: FastifyRequest, decoder: Decoder<T>, maxBytes: number): T {
+  return decodeBody(jsonBodyBytes(request), decoder, maxBytes);
+}
+
+/** `decodeJsonBody`, its EncodingError turned into the ServerError a route answers. */
+function decodeBody<T>(bytes: Uint8Array, decoder: Decoder<T>, maxBytes: number): T {
   try {
-    return decodeJsonBody(jsonBodyBytes(request), decoder, maxBytes);
+    return decodeJsonBody(bytes, decoder, maxBytes);
   } catch (error) {
     throw fromEncodingError(error);
   }
@@ -52,7 +57,7 @@ export async function readBodyOffThread<T>(
       }
     }
   }
-  return readBody(request, decoder, maxBytes);
+  return decodeBody(bytes, decoder, maxBytes);
 }
 
 /** The body's bytes, once its media type is JSON and it is not empty. */
