@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { ROLES } from '../../src/core/encoding/identifiers.ts';
 import { CLASSIFICATIONS, covers } from '../../src/core/identity/classification.ts';
 import type { Directory } from '../../src/core/identity/directory.ts';
 import type { PolicyInput } from '../../src/core/policy.ts';
 import { entitledDevices } from '../../src/core/policy.ts';
-import type { FixtureNetwork, UserSpec } from './fixtures/network.ts';
-import { buildNetwork, revokeDevice, T0 } from './fixtures/network.ts';
+import type { FixtureNetwork } from './fixtures/network.ts';
+import { buildVariedNetwork, revokeDevice, T0 } from './fixtures/network.ts';
 
 const RUNS = Number(process.env.VALISE_PROPERTY_RUNS ?? 1000);
 const ORGS = ['DE', 'CY', 'FR', 'EEAS', 'COM'] as const;
@@ -18,21 +17,7 @@ let dir: Directory;
 
 before(async () => {
   // A fixed, varied network: every combination of role and clearance appears somewhere.
-  const users: UserSpec[] = [];
-  let n = 0;
-  for (const org of ORGS) {
-    for (const role of ROLES) {
-      for (const clearance of CLASSIFICATIONS) {
-        if ((n++ * 7) % 3 === 0) continue;
-        users.push({ user: `u${n}`, org, role, clearance, groups: GROUPS.filter((_, i) => (n >> i) & 1) });
-      }
-    }
-  }
-  net = await buildNetwork({
-    orgs: ORGS.map((org, i) => ({ org, accreditation: CLASSIFICATIONS[(i + 1) % 4]! })),
-    users,
-    accreditation: 'SECRET UE',
-  });
+  net = await buildVariedNetwork(ORGS, GROUPS, (n) => (((n - 1) * 7) % 3 === 0 ? undefined : {}));
   dir = await net.directory();
 });
 

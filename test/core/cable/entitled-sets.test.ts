@@ -3,13 +3,12 @@ import { before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { EntitledSets } from '../../../src/core/cable/entitled-sets.ts';
 import { EncodingError } from '../../../src/core/encoding/encoding-error.ts';
-import { ROLES } from '../../../src/core/encoding/identifiers.ts';
 import { CLASSIFICATIONS } from '../../../src/core/identity/classification.ts';
 import type { Directory } from '../../../src/core/identity/directory.ts';
 import { openDirectory } from '../../../src/core/identity/directory.ts';
 import { entitledDevices, type PolicyInput } from '../../../src/core/policy.ts';
-import type { FixtureDevice, FixtureNetwork, UserSpec } from '../fixtures/network.ts';
-import { buildNetwork, revokeDevice, T0 } from '../fixtures/network.ts';
+import type { FixtureDevice, FixtureNetwork } from '../fixtures/network.ts';
+import { buildVariedNetwork, revokeDevice, T0 } from '../fixtures/network.ts';
 
 const RUNS = Number(process.env.VALISE_PROPERTY_RUNS ?? 1000);
 const ORGS = ['DE', 'CY', 'FR', 'EEAS'] as const;
@@ -39,29 +38,10 @@ let directories: Directory[];
 
 before(async () => {
   // Every role and clearance somewhere, and devices expiring on different days around T0.
-  const users: UserSpec[] = [];
-  let n = 0;
-  for (const org of ORGS) {
-    for (const role of ROLES) {
-      for (const clearance of CLASSIFICATIONS) {
-        n++;
-        users.push({
-          user: `u${n}`,
-          org,
-          role,
-          clearance,
-          groups: GROUPS.filter((_, i) => (n >> i) & 1),
-          devices: 1 + (n % 2),
-          devicesExpireAt: T0 + ((n % 5) + 1) * DAY,
-        });
-      }
-    }
-  }
-  net = await buildNetwork({
-    orgs: ORGS.map((org, i) => ({ org, accreditation: CLASSIFICATIONS[(i + 1) % 4]! })),
-    users,
-    accreditation: 'SECRET UE',
-  });
+  net = await buildVariedNetwork(ORGS, GROUPS, (n) => ({
+    devices: 1 + (n % 2),
+    devicesExpireAt: T0 + ((n % 5) + 1) * DAY,
+  }));
   const target = net.devices[3]!;
   const revocation = await revokeDevice(net, target);
   directories = [
