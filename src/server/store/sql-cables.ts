@@ -132,21 +132,24 @@ export class SqlCables {
     return outcomes;
   }
 
+  /**
+   * One cable, inside the batch's transaction. A cable already stored is never at its
+   * series' next place (its serial is at or behind the head), so the common case, a new
+   * cable, costs no lookup by id: the id is looked up only when the place is taken, and
+   * when the insert finds the id taken (ON CONFLICT DO NOTHING, e.g. by another app process
+   * between this transaction's start and its insert), which is then the same answer.
+   */
   async #acceptIn(trx: Trx, cable: NewCable, wraps: readonly WrapRecord[]): Promise<AcceptOutcome> {
-    const existing = await trx
-      .selectFrom('cables as c')
-      .select(CABLE_COLUMNS)
-      .where('c.id', '=', cable.id)
-      .executeTakeFirst();
-    if (existing) return { kind: 'exists', cable: cableOf(existing) };
-
     const head = await seriesHeadIn(trx, cable.org, cable.year);
     const prevOk =
       head.hash === null
         ? cable.prev === undefined
         : cable.prev !== undefined && constantTimeEqual(cable.prev, head.hash);
     const yearOk = head.lastYear === null || cable.year >= head.lastYear;
-    if (!yearOk || cable.serial !== head.serial + 1 || !prevOk) return { kind: 'conflict', head };
+    if (!yearOk || cable.serial !== head.serial + 1 || !prevOk) {
+      const existing = await storedIn(trx, cable.id);
+      return existing ? { kind: 'exists', cable: existing } : { kind: 'conflict', head };
+    }
     const refusal = await refusedLinkIn(trx, this.#ctx.dialect, cable.attachments ?? [], cable.senderDevice);
     if (refusal) return { kind: 'attachment-refused', refusal };
 
@@ -170,8 +173,15 @@ export class SqlCables {
         sent_at: cable.sentAt,
         accepted_at: cable.acceptedAt,
       })
+      .onConflict((oc) => oc.column('id').doNothing())
       .returning('seq')
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (inserted === undefined) {
+      const existing = await storedIn(trx, cable.id);
+      if (existing === undefined)
+        throw new StoreError('UNAVAILABLE', `cable ${cable.id} was neither stored nor found`);
+      return { kind: 'exists', cable: existing };
+    }
     const seq = Number(inserted.seq);
     await this.#insertWraps(trx, seq, wraps);
     await linkIn(trx, seq, cable.attachments ?? []);
@@ -193,14 +203,7 @@ export class SqlCables {
   }
 
   cable(id: string): Promise<CableRecord | undefined> {
-    return this.#ctx.read(async (db) => {
-      const row = await db
-        .selectFrom('cables as c')
-        .select(CABLE_COLUMNS)
-        .where('c.id', '=', id)
-        .executeTakeFirst();
-      return row ? cableOf(row) : undefined;
-    });
+    return this.#ctx.read((db) => storedIn(db, id));
   }
 
   byReference(org: string, year: number, serial: number): Promise<CableRecord | undefined> {
@@ -273,6 +276,16 @@ async function wrapIn(db: Kysely<Database>, seq: number, device: string): Promis
     .where('cable_seq', '=', seq)
     .executeTakeFirst();
   return row ? { device: row.device, enc: bytesOf(row.enc), key: bytesOf(row.wrapped_key) } : undefined;
+}
+
+/** The cable stored under `id`, if any. */
+async function storedIn(db: Kysely<Database>, id: string): Promise<CableRecord | undefined> {
+  const row = await db
+    .selectFrom('cables as c')
+    .select(CABLE_COLUMNS)
+    .where('c.id', '=', id)
+    .executeTakeFirst();
+  return row ? cableOf(row) : undefined;
 }
 
 async function seriesHeadIn(db: Kysely<Database>, org: string, year: number): Promise<SeriesHead> {

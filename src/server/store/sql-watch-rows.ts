@@ -10,6 +10,7 @@ import type { Role } from '../../core/encoding/identifiers.ts';
 import { decodeReadThresholds, type ReadThresholds } from '../../core/watch/read-thresholds.ts';
 import type { WatchCanariesTable } from './schema.ts';
 import type { Trx } from './store-context.ts';
+import { StoreError } from './store-error.ts';
 import { type DeviceWatch, WATCH_STATES } from './watch-store.ts';
 
 export interface DeviceRow {
@@ -32,7 +33,13 @@ export async function ensureRow(trx: Trx, device: string, org: string, at: numbe
     .execute();
 }
 
-/** The device's row, locked on PostgreSQL until the transaction ends. */
+/**
+ * The device's row, locked on PostgreSQL until the transaction ends; made (active) the first
+ * time the device is seen. Every signed request and read runs this, so the row is read first
+ * and made only when missing: one statement, not two, for a device already watched. On
+ * PostgreSQL a reader that finds no row and a concurrent writer that makes it meet at the
+ * insert (ON CONFLICT DO NOTHING waits for the other's commit), and the second read locks it.
+ */
 export async function lockedRow(
   trx: Trx,
   dialect: 'sqlite' | 'postgres',
@@ -40,10 +47,18 @@ export async function lockedRow(
   org: string,
   at: number,
 ): Promise<DeviceRow> {
+  const read = async () => {
+    let query = trx.selectFrom('watch_devices').selectAll().where('device', '=', device);
+    if (dialect === 'postgres') query = query.forUpdate();
+    return (await query.executeTakeFirst()) as DeviceRow | undefined;
+  };
+  const found = await read();
+  if (found !== undefined) return found;
   await ensureRow(trx, device, org, at);
-  let query = trx.selectFrom('watch_devices').selectAll().where('device', '=', device);
-  if (dialect === 'postgres') query = query.forUpdate();
-  return (await query.executeTakeFirstOrThrow()) as DeviceRow;
+  const made = await read();
+  if (made === undefined)
+    throw new StoreError('UNAVAILABLE', `the watch row of device ${device} was not made`);
+  return made;
 }
 
 export async function endSessions(trx: Trx, device: string, at: number): Promise<void> {

@@ -273,6 +273,25 @@ for (const backend of await backends()) {
       assert.deepEqual(await store.counts(), before);
     });
 
+    test('the same cable sent again at its own place reports it; another id there is a conflict', async () => {
+      const first = newCable({ org: 'IE', serial: 1 });
+      const second = newCable({ org: 'IE', serial: 2, prev: first.hash });
+      await store.acceptCable(first, wraps('d'), audit());
+      await store.acceptCable(second, wraps('d'), audit());
+      const before = await store.counts();
+      const again = await store.acceptCable(first, wraps('d'), audit());
+      assert.equal(again.kind, 'exists');
+      if (again.kind === 'exists') assert.deepEqual(again.cable.hash, first.hash);
+      const stale = await store.acceptCable(
+        newCable({ org: 'IE', serial: 2, prev: first.hash }),
+        wraps('d'),
+        audit(),
+      );
+      assert.equal(stale.kind, 'conflict');
+      if (stale.kind === 'conflict') assert.equal(stale.head.serial, 2);
+      assert.deepEqual(await store.counts(), before);
+    });
+
     test('a fetch is recorded before the content is returned, and only for a wrap holder', async () => {
       const cable = newCable({ org: 'FE', serial: 1 });
       const outcome = await store.acceptCable(cable, wraps('reader'), audit());
