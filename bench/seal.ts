@@ -19,6 +19,9 @@
  *   wrapContentKey over every entitled device, a bounded window at a time) with DHKEM(X25519)
  *   instead of X-Wing
  * - age_us_per_recipient: (age for 600 recipients − age for 1) / 599
+ * - classical_to_age_ratio: classical against age timed in alternating rounds (each round
+ *   times both, for 1 and 600 recipients), so that a shared machine's changing speed weighs on
+ *   both alike; the three figures are medians over the rounds
  * - open_ms: openCable by one recipient of the 600-device cable (as the server delivers it)
  * - classical_cpu_us_per_recipient, age_cpu_us_per_recipient, classical_to_age_cpu_ratio,
  *   open_cpu_ms: the same in CPU time (this process's; age's from /proc, in clock ticks, so
@@ -26,7 +29,7 @@
  *   the wall-clock figures
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliWrapper } from '../src/client/cli-wrapper.ts';
@@ -46,6 +49,7 @@ import { nodePrimitives } from '../src/platform/node-crypto.ts';
 import { realKemKey } from '../test/core/fixtures/cable-network.ts';
 import type { FixtureNetwork, UserSpec } from '../test/core/fixtures/network.ts';
 import { buildNetwork, T0 } from '../test/core/fixtures/network.ts';
+import { AgeShell } from './age-shell.ts';
 import type { Figures } from './run.ts';
 
 const RUNS = Number(process.env.VALISE_BENCH_RUNS ?? 5);
@@ -74,31 +78,6 @@ async function timeAndCpu(run: () => Promise<unknown>, runs: number): Promise<{ 
   }
   return { ms: median(times), cpuMs: median(cpu) };
 }
-
-/**
- * CPU seconds used so far by this process's finished children (Linux: /proc/self/stat's
- * cutime and cstime, in clock ticks), or undefined where there is no /proc.
- */
-function childrenCpuSeconds(): number | undefined {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    // Fields after the command name (which may hold spaces) start at the state, field 3.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[13]) + Number(fields[14]); // fields 16 and 17: cutime, cstime
-    return Number.isFinite(ticks) ? ticks / CLOCK_TICKS : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-// sysconf(_SC_CLK_TCK), the unit of /proc's times: 100 on Linux but for exotic kernels.
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
 
 /** `orgs` organisations × `perOrg` members; every device is entitled to a cable to all orgs. */
 async function network(orgs: number, perOrg: number): Promise<FixtureNetwork> {
@@ -152,8 +131,11 @@ async function sealFor(net: FixtureNetwork, wrapper?: ContentKeyWrapper) {
   return { ms: median(times), cpuMs: median(cpu), cable, directory };
 }
 
-/** The wrapping step of sealCable with the classical suite, over `n` fresh X25519 keys. */
-async function classicalWrapMs(n: number, suite: HpkeSuite): Promise<{ ms: number; cpuMs: number }> {
+/**
+ * The wrapping step of sealCable with the classical suite, over `n` fresh X25519 keys, ready
+ * to run (and run once, to warm up).
+ */
+async function classicalWrap(n: number, suite: HpkeSuite): Promise<() => Promise<unknown>> {
   const keys = await Promise.all(Array.from({ length: n }, () => suite.kem.generateKeyPair()));
   const envelope = envelopeHash({
     v: 1,
@@ -182,34 +164,15 @@ async function classicalWrapMs(n: number, suite: HpkeSuite): Promise<{ ms: numbe
   const wrapper = inThreadWrapperFor(suite);
   const run = () => wrapper.wrap(requests);
   await run();
-  return timeAndCpu(run, RUNS);
+  return run;
+}
+
+async function classicalWrapMs(n: number, suite: HpkeSuite): Promise<{ ms: number; cpuMs: number }> {
+  return timeAndCpu(await classicalWrap(n, suite), RUNS);
 }
 
 function ageAvailable(): boolean {
   return spawnSync('age', ['--version']).status === 0;
-}
-
-/**
- * Milliseconds for `age` to encrypt the payload to the first `n` recipients (median), and the
- * CPU milliseconds its process used per run (the mean: /proc counts children in clock ticks).
- */
-function ageMs(dir: string, recipients: string[], n: number): { ms: number; cpuMs: number | undefined } {
-  const file = join(dir, `recipients-${n}.txt`);
-  writeFileSync(file, `${recipients.slice(0, n).join('\n')}\n`);
-  const payload = join(dir, 'payload');
-  const runs = Math.max(RUNS, 10);
-  const times: number[] = [];
-  execFileSync('age', ['-R', file, '-o', '/dev/null', payload]);
-  const cpuBefore = childrenCpuSeconds();
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    execFileSync('age', ['-R', file, '-o', '/dev/null', payload]);
-    times.push(performance.now() - start);
-  }
-  const cpuAfter = childrenCpuSeconds();
-  const cpuMs =
-    cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1000) / runs;
-  return { ms: median(times), cpuMs };
 }
 
 async function openMs(sealed: Awaited<ReturnType<typeof sealFor>>, net: FixtureNetwork, suite: HpkeSuite) {
@@ -248,7 +211,34 @@ async function pooled(net: FixtureNetwork, size: number): Promise<{ startMs: num
   }
 }
 
-function ageFigure(log: (line: string) => void): { per: number; cpuPer: number | undefined } | string {
+interface Comparison {
+  readonly classical: {
+    readonly one: number;
+    readonly many: number;
+    readonly per: number;
+    readonly cpuPer: number;
+  };
+  readonly age: {
+    readonly one: number;
+    readonly many: number;
+    readonly per: number;
+    readonly cpuPer: number;
+  };
+  /** The median of each round's classical / age, wall clock. */
+  readonly ratio: number;
+}
+
+/**
+ * Classical wrapping and `age`, per recipient, timed in alternating rounds: each round times
+ * both for 1 and for 600 recipients, one after the other, so a machine that speeds up or slows
+ * down under other work (a shared host does, by a third within minutes) weighs on both alike.
+ * The figures are medians over the rounds; the ratio is the median of the rounds' ratios. CPU
+ * time is summed over the rounds (the shell's `times` counts age's in hundredths of a second).
+ */
+async function classicalAgainstAge(
+  suite: HpkeSuite,
+  log: (line: string) => void,
+): Promise<Comparison | string> {
   if (!ageAvailable()) {
     log(
       'age is not installed, so there is no age comparison this run: install it with `apt-get install age`',
@@ -263,15 +253,73 @@ function ageFigure(log: (line: string) => void): { per: number; cpuPer: number |
       const out = execFileSync('age-keygen', [], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
       recipients.push(/public key: (age1[0-9a-z]+)/.exec(out)?.[1] ?? /# public key: (\S+)/.exec(out)![1]!);
     }
-    const a1 = ageMs(dir, recipients, 1);
-    const a600 = ageMs(dir, recipients, 600);
-    const per = ((a600.ms - a1.ms) * 1000) / 599;
-    const cpuPer =
-      a1.cpuMs === undefined || a600.cpuMs === undefined ? undefined : ((a600.cpuMs - a1.cpuMs) * 1000) / 599;
+    const ageFile = (n: number) => {
+      const file = join(dir, `recipients-${n}.txt`);
+      writeFileSync(file, `${recipients.slice(0, n).join('\n')}\n`);
+      return file;
+    };
+    const payload = join(dir, 'payload');
+    const ageOne = ageFile(1);
+    const ageMany = ageFile(600);
+    const wrapOne = await classicalWrap(1, suite);
+    const wrapMany = await classicalWrap(600, suite);
+    const shell = AgeShell.start();
+    const rounds = Math.max(RUNS, 10);
+    const c = { one: [] as number[], many: [] as number[], per: [] as number[], cpuOne: 0, cpuMany: 0 };
+    const a = { one: [] as number[], many: [] as number[], per: [] as number[], cpuOne: 0, cpuMany: 0 };
+    const ratios: number[] = [];
+    const cpuOf = (used: NodeJS.CpuUsage) => (used.user + used.system) / 1000;
+    try {
+      // Untimed, once each: age, and the wraps after the fork that started the shell.
+      await shell.encrypt(ageMany, payload);
+      await wrapMany();
+      for (let round = 0; round < rounds; round++) {
+        let before = process.cpuUsage();
+        c.one.push(await time(wrapOne));
+        c.cpuOne += cpuOf(process.cpuUsage(before));
+        before = process.cpuUsage();
+        c.many.push(await time(wrapMany));
+        c.cpuMany += cpuOf(process.cpuUsage(before));
+        let seconds = await shell.childrenCpuSeconds();
+        a.one.push(await shell.encrypt(ageOne, payload));
+        a.cpuOne += ((await shell.childrenCpuSeconds()) - seconds) * 1000;
+        seconds = await shell.childrenCpuSeconds();
+        a.many.push(await shell.encrypt(ageMany, payload));
+        a.cpuMany += ((await shell.childrenCpuSeconds()) - seconds) * 1000;
+        const classicalPer = ((c.many.at(-1)! - c.one.at(-1)!) * 1000) / 599;
+        const agePer = ((a.many.at(-1)! - a.one.at(-1)!) * 1000) / 599;
+        c.per.push(classicalPer);
+        a.per.push(agePer);
+        ratios.push(classicalPer / agePer);
+      }
+    } finally {
+      shell.close();
+    }
+    const perRecipient = (many: number, one: number) => ((many - one) * 1000) / rounds / 599;
+    const ageCpu = perRecipient(a.cpuMany, a.cpuOne);
+    const comparison: Comparison = {
+      classical: {
+        one: median(c.one),
+        many: median(c.many),
+        per: median(c.per),
+        cpuPer: perRecipient(c.cpuMany, c.cpuOne),
+      },
+      age: {
+        one: median(a.one),
+        many: median(a.many),
+        per: median(a.per),
+        cpuPer: ageCpu,
+      },
+      ratio: median(ratios),
+    };
+    const { classical, age } = comparison;
     log(
-      `age: 1 recipient ${a1.ms.toFixed(2)} ms, 600 recipients ${a600.ms.toFixed(1)} ms (${per.toFixed(0)} µs per recipient; CPU ${cpuPer === undefined ? 'not measured' : `${cpuPer.toFixed(0)} µs`})`,
+      `classical (DHKEM X25519) wrapping: 1 device ${classical.one.toFixed(2)} ms, 600 devices ${classical.many.toFixed(1)} ms (${classical.per.toFixed(0)} µs per device; CPU ${classical.cpuPer.toFixed(0)} µs)`,
     );
-    return { per, cpuPer };
+    log(
+      `age, in the same rounds: 1 recipient ${age.one.toFixed(2)} ms, 600 recipients ${age.many.toFixed(1)} ms (${age.per.toFixed(0)} µs per recipient; CPU ${age.cpuPer.toFixed(0)} µs); classical/age per round: ${ratios.map((r) => r.toFixed(2)).join(' ')}`,
+    );
+    return comparison;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -309,10 +357,7 @@ export async function run(log: (line: string) => void): Promise<Figures> {
   log(
     `openCable (one recipient of 600, its wrap only): ${openNative.ms.toFixed(2)} ms (CPU ${openNative.cpuMs.toFixed(2)} ms)`,
   );
-  const classical = await classicalPerRecipient(suites.classical);
-  log(
-    `classical (DHKEM X25519) wrapping: 1 device ${classical.one.toFixed(2)} ms, 600 devices ${classical.many.toFixed(1)} ms (${classical.per.toFixed(0)} µs per device; CPU ${classical.cpuPer.toFixed(0)} µs)`,
-  );
+  const compared = await classicalAgainstAge(suites.classical, log);
 
   log('the same on the portable primitives (noble ML-KEM, WebCrypto X25519 and AES-GCM):');
   const manyPortable = await sealFor(large, inThreadWrapperFor(portable.xwing));
@@ -322,9 +367,17 @@ export async function run(log: (line: string) => void): Promise<Figures> {
     `  600 devices ${manyPortable.ms.toFixed(1)} ms (CPU time ${manyPortable.cpuMs.toFixed(1)} ms); open ${openPortable.ms.toFixed(2)} ms; classical ${classicalPortable.per.toFixed(0)} µs per device`,
   );
 
-  const age = ageFigure(log);
-  const ratio = typeof age === 'string' ? null : classical.per / age.per;
-  const cpuRatio = typeof age === 'string' || age.cpuPer === undefined ? null : classical.cpuPer / age.cpuPer;
+  // Without age, the classical figures are still measured, on their own.
+  const classical =
+    typeof compared === 'string' ? await classicalPerRecipient(suites.classical) : compared.classical;
+  if (typeof compared === 'string') {
+    log(
+      `classical (DHKEM X25519) wrapping: 1 device ${classical.one.toFixed(2)} ms, 600 devices ${classical.many.toFixed(1)} ms (${classical.per.toFixed(0)} µs per device; CPU ${classical.cpuPer.toFixed(0)} µs)`,
+    );
+  }
+  const age = typeof compared === 'string' ? compared : compared.age;
+  const ratio = typeof compared === 'string' ? null : compared.ratio;
+  const cpuRatio = typeof age === 'string' ? null : classical.cpuPer / age.cpuPer;
   log(
     `goals: X-Wing 600 < 150 ms (${many.ms < 150 ? 'met' : 'missed'}); open < 2 ms (${openNative.ms < 2 ? 'met' : 'missed'}); classical/age <= 1.0 (${ratio === null ? 'no age' : `${ratio.toFixed(2)}, ${ratio <= 1 ? 'met' : 'missed'}`}; in CPU time ${cpuRatio === null ? 'not measured' : cpuRatio.toFixed(2)})`,
   );
@@ -346,7 +399,7 @@ export async function run(log: (line: string) => void): Promise<Figures> {
     classical_cpu_us_per_recipient: round(classical.cpuPer),
     classical_us_per_recipient_portable: round(classicalPortable.per),
     age_us_per_recipient: typeof age === 'string' ? age : round(age.per),
-    age_cpu_us_per_recipient: typeof age === 'string' || age.cpuPer === undefined ? null : round(age.cpuPer),
+    age_cpu_us_per_recipient: typeof age === 'string' ? null : round(age.cpuPer),
     classical_to_age_ratio: ratio === null ? null : round(ratio),
     classical_to_age_cpu_ratio: cpuRatio === null ? null : round(cpuRatio),
     open_ms: round(openNative.ms),
