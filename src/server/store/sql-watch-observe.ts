@@ -12,7 +12,7 @@ import { SIGNAL_WEIGHTS } from '../../core/watch/watch-signals.ts';
 import type { Dialect } from './migrations.ts';
 import { countListed } from './sql-watch-listings.ts';
 import { alertFor, stopFor, stopOnCount, stopped, stoppedRead } from './sql-watch-responses.ts';
-import { lockedRow, thresholdsIn } from './sql-watch-rows.ts';
+import { lockedRequestRows, lockedRow, thresholdsIn } from './sql-watch-rows.ts';
 import { originFindings, readFindings, scoreFindings, sequenceVerdict } from './sql-watch-signals.ts';
 import type { Trx } from './store-context.ts';
 import type {
@@ -31,12 +31,13 @@ export async function observeIn(
   dialect: Dialect,
   request: ObservedRequest,
 ): Promise<RequestOutcome> {
-  const row = await lockedRow(trx, dialect, request.device, request.org, request.at);
+  const rows = await lockedRequestRows(trx, dialect, request.device, request.org, request.at);
+  const { row } = rows;
   // A held device still reaches its passkey step-up, and its numbers are still checked.
   const mayPass = row.state === 'active' || (row.state === 'held' && request.heldMayCall === true);
   if (!mayPass) return stopped(row);
-  const verdict = await sequenceVerdict(trx, request.device, request.sequence);
-  const findings = await originFindings(trx, request.device, request.origin, request.at);
+  const verdict = await sequenceVerdict(trx, request.device, request.sequence, rows.requests);
+  const findings = await originFindings(trx, request.device, request.origin, request.at, rows);
   const all = [
     ...(verdict === 'duplicate' || verdict === 'regressed'
       ? [{ kind: 'clone' as const, weight: 0, detail: { sequence: request.sequence, verdict } }]

@@ -34,24 +34,20 @@ export async function ensureRow(trx: Trx, device: string, org: string, at: numbe
 }
 
 /**
- * The device's row, locked on PostgreSQL until the transaction ends; made (active) the first
- * time the device is seen. Every signed request and read runs this, so the row is read first
- * and made only when missing: one statement, not two, for a device already watched. On
- * PostgreSQL a reader that finds no row and a concurrent writer that makes it meet at the
- * insert (ON CONFLICT DO NOTHING waits for the other's commit), and the second read locks it.
+ * Reads (and on PostgreSQL locks) a device's watch row with `read`; makes the row (active)
+ * the first time the device is seen. Every signed request and read runs this, so the row is
+ * read first and made only when missing: one statement, not two, for a device already
+ * watched. On PostgreSQL a reader that finds no row and a concurrent writer that makes it
+ * meet at the insert (ON CONFLICT DO NOTHING waits for the other's commit), and the second
+ * read locks it.
  */
-export async function lockedRow(
+async function readOrMake<T>(
   trx: Trx,
-  dialect: 'sqlite' | 'postgres',
   device: string,
   org: string,
   at: number,
-): Promise<DeviceRow> {
-  const read = async () => {
-    let query = trx.selectFrom('watch_devices').selectAll().where('device', '=', device);
-    if (dialect === 'postgres') query = query.forUpdate();
-    return (await query.executeTakeFirst()) as DeviceRow | undefined;
-  };
+  read: () => Promise<T | undefined>,
+): Promise<T> {
   const found = await read();
   if (found !== undefined) return found;
   await ensureRow(trx, device, org, at);
@@ -59,6 +55,83 @@ export async function lockedRow(
   if (made === undefined)
     throw new StoreError('UNAVAILABLE', `the watch row of device ${device} was not made`);
   return made;
+}
+
+/** The device's row, locked on PostgreSQL until the transaction ends. */
+export function lockedRow(
+  trx: Trx,
+  dialect: 'sqlite' | 'postgres',
+  device: string,
+  org: string,
+  at: number,
+): Promise<DeviceRow> {
+  return readOrMake(trx, device, org, at, async () => {
+    let query = trx.selectFrom('watch_devices').selectAll().where('device', '=', device);
+    if (dialect === 'postgres') query = query.forUpdate();
+    return (await query.executeTakeFirst()) as DeviceRow | undefined;
+  });
+}
+
+/** What observing a signed request starts from: the device's row, its sequence window, its origins. */
+export interface RequestRows {
+  readonly row: DeviceRow;
+  /** The sequence window's row; none before the device's first observed request. */
+  readonly requests:
+    | { readonly seqHigh: number; readonly seqSeen: string; readonly twoOriginsAt: number | null }
+    | undefined;
+  readonly origins: readonly { readonly prefix: string; readonly lastSeen: number }[];
+}
+
+/**
+ * `lockedRow` for a signed request, with the device's sequence window and origins in the same
+ * statement (outer joins, one line per origin; on PostgreSQL `FOR UPDATE OF` the device's
+ * row alone): a request is observed on every call, and these were two more statements.
+ */
+export function lockedRequestRows(
+  trx: Trx,
+  dialect: 'sqlite' | 'postgres',
+  device: string,
+  org: string,
+  at: number,
+): Promise<RequestRows> {
+  return readOrMake(trx, device, org, at, async () => {
+    let query = trx
+      .selectFrom('watch_devices as d')
+      .leftJoin('watch_requests as r', 'r.device', 'd.device')
+      .leftJoin('watch_origins as o', 'o.device', 'd.device')
+      .select([
+        'd.device',
+        'd.org',
+        'd.state',
+        'd.since',
+        'd.reason',
+        'd.era',
+        'd.alerted_at',
+        'r.seq_high',
+        'r.seq_seen',
+        'r.two_origins_at',
+        'o.prefix',
+        'o.last_seen',
+      ])
+      .where('d.device', '=', device);
+    if (dialect === 'postgres') query = query.forUpdate('d');
+    const lines = await query.execute();
+    const first = lines[0];
+    if (first === undefined) return undefined;
+    const { device: id, org: owner, state, since, reason, era, alerted_at } = first;
+    return {
+      row: { device: id, org: owner, state, since, reason, era, alerted_at },
+      requests:
+        first.seq_high === null || first.seq_seen === null
+          ? undefined
+          : { seqHigh: Number(first.seq_high), seqSeen: first.seq_seen, twoOriginsAt: first.two_origins_at },
+      origins: lines.flatMap((l) =>
+        l.prefix === null || l.last_seen === null
+          ? []
+          : [{ prefix: l.prefix, lastSeen: Number(l.last_seen) }],
+      ),
+    };
+  });
 }
 
 export async function endSessions(trx: Trx, device: string, at: number): Promise<void> {

@@ -29,20 +29,24 @@ import {
   type WorkingHours,
   withinWorkingHours,
 } from '../../core/watch/working-hours.ts';
+import type { RequestRows } from './sql-watch-rows.ts';
 import type { Trx } from './store-context.ts';
 import type { SignalFinding } from './watch-store.ts';
 
 type Reader = Pick<Trx, 'selectFrom'>;
 
-/** Records a request's sequence number; `duplicate` and `regressed` mean a copied key. */
-export async function sequenceVerdict(trx: Trx, device: string, sequence: number): Promise<SequenceVerdict> {
-  const row = await trx
-    .selectFrom('watch_requests')
-    .selectAll()
-    .where('device', '=', device)
-    .executeTakeFirst();
-  const state: SequenceState = row
-    ? { high: Number(row.seq_high), seen: BigInt(`0x${row.seq_seen}`) }
+/**
+ * Records a request's sequence number against the device's window as read with its locked
+ * row (`window`, none before its first request); `duplicate` and `regressed` mean a copied key.
+ */
+export async function sequenceVerdict(
+  trx: Trx,
+  device: string,
+  sequence: number,
+  window: RequestRows['requests'],
+): Promise<SequenceVerdict> {
+  const state: SequenceState = window
+    ? { high: window.seqHigh, seen: BigInt(`0x${window.seqSeen}`) }
     : FRESH_SEQUENCE;
   const observed = observeSequence(state, sequence);
   if (observed.verdict === 'next' || observed.verdict === 'late') {
@@ -56,28 +60,23 @@ export async function sequenceVerdict(trx: Trx, device: string, sequence: number
   return observed.verdict;
 }
 
-/** The origin signals of a request from `prefix`, after recording the sighting. */
+/**
+ * The origin signals of a request from `prefix`, after recording the sighting; `rows` are the
+ * device's origins and sequence window as read with its locked row.
+ */
 export async function originFindings(
   trx: Trx,
   device: string,
   prefix: string,
   at: number,
+  rows: Pick<RequestRows, 'origins' | 'requests'>,
 ): Promise<('new-origin' | 'two-origins')[]> {
-  const rows = await trx
-    .selectFrom('watch_origins')
-    .select(['prefix', 'last_seen'])
-    .where('device', '=', device)
-    .execute();
-  const seen = rows.map((r) => ({ prefix: r.prefix, lastSeen: Number(r.last_seen) }));
+  const seen = rows.origins;
   let kinds = originSignals(prefix, at, seen);
   if (kinds.includes('two-origins')) {
-    // A flapping link signals once per quiet period, not on every request.
-    const row = await trx
-      .selectFrom('watch_requests')
-      .select('two_origins_at')
-      .where('device', '=', device)
-      .executeTakeFirst();
-    const last = row?.two_origins_at;
+    // A flapping link signals once per quiet period, not on every request. (The request's
+    // own sequence number, recorded before, leaves this column as it was.)
+    const last = rows.requests?.twoOriginsAt;
     if (last !== null && last !== undefined && at - Number(last) < TWO_ORIGINS_QUIET_SECONDS) {
       kinds = kinds.filter((k) => k !== 'two-origins');
     } else {

@@ -452,6 +452,43 @@ for (const backend of await backends()) {
       assert.equal((await store.watch.device('replayed-device'))?.state, 'suspended');
     });
 
+    test('a device flapping between two networks is two origins once per quiet period', async () => {
+      let sequence = 0;
+      const from = async (origin: string, at: number) => {
+        sequence += 1;
+        await store.watch.observeSigned({
+          device: 'flapping-device',
+          org: 'fr',
+          at,
+          sequence,
+          origin,
+          events: () => [],
+          nonce: {
+            keyId: 'flapping-device',
+            nonce: `nonce-flapping-${sequence}-aaaaaaa`,
+            expiresAt: at + 60,
+            now: at,
+          },
+        });
+      };
+      const signals = async () => (await store.counts()).watch_signals;
+      const before = await signals();
+      const [office, mobile] = ['192.0.2.0/24', '198.51.100.0/24'];
+      await from(office, T0); // home: nothing
+      await from(mobile, T0 + 10); // new-origin
+      await from(office, T0 + 20); // back within two minutes: two-origins
+      assert.equal(await signals(), before + 2);
+      // Flapping on: the same two places again, within the quiet period, signal nothing more.
+      await from(mobile, T0 + 30);
+      await from(office, T0 + 40);
+      await from(mobile, T0 + 50);
+      assert.equal(await signals(), before + 2);
+      // After the quiet period (600 s since the last signal), being in both places counts again.
+      await from(office, T0 + 700);
+      await from(mobile, T0 + 710);
+      assert.equal(await signals(), before + 3);
+    });
+
     test('the database itself refuses to change or delete an audit event', async () => {
       await store.appendAudit(audit());
       assert.ok(await rawStatement(database, "UPDATE audit_events SET type = 'x'"));
