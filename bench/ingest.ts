@@ -6,7 +6,9 @@
  * 127.0.0.1:5432; on PostgreSQL also with two app processes of one node, the senders spread
  * over both (`postgres_two_process_cables_per_s`). Besides throughput and p50/p99, the node's
  * CPU time per cable (`<backend>_server_cpu_ms_per_cable`, from /proc), which a busy shared
- * machine disturbs less. Measures and prints; never asserts on time.
+ * machine disturbs less, and the statements the node sent its database per cable
+ * (`<backend>_statements_per_cable`, counted in the server process), which it does not disturb
+ * at all. Measures and prints; never asserts on time.
  *
  * Sealing one cable for 300 devices takes 300 X-Wing encapsulations (about half a second),
  * far slower than ingest, so each sender seals ONE real cable up front and then re-signs
@@ -554,6 +556,7 @@ export async function run(): Promise<Record<string, number>> {
         root: network.root,
         seed: serverSeed,
         now: NOW,
+        countStatements: true,
       });
       const senders = senderDevices.map((sender, i) => new Series(sender, sealed[i]!));
       const { perSecond, latencies, cpuMsPerCable, clientCpuMsPerCable, machineCpuMsPerCable } = await ingest(
@@ -583,6 +586,15 @@ export async function run(): Promise<Record<string, number>> {
       worst.p99 = Math.max(worst.p99, p99);
       await stop(server);
       let received = SENDERS * (WARMUP_PER_SENDER + SENDS_PER_SENDER);
+      const statements = await server.statements;
+      if (statements !== undefined) {
+        // Every request of the run, warm-up included: the statements a cable costs the node.
+        const perCable = statements / received;
+        console.log(
+          `${name}: ${round(perCable)} statements to the database per cable (${statements} for ${received} cables; counted, so the host's load does not move it)`,
+        );
+        figures[`${name}_statements_per_cable`] = round(perCable);
+      }
 
       if (name === 'postgres') {
         // Two app processes of one node over the same database, the senders spread over both
@@ -598,6 +610,7 @@ export async function run(): Promise<Record<string, number>> {
               logSeed,
               origin: BENCH_ORIGIN,
               now: NOW,
+              countStatements: true,
             }),
           ),
         );
@@ -608,7 +621,14 @@ export async function run(): Promise<Record<string, number>> {
         figures.postgres_two_process_cables_per_s = round(two.perSecond);
         figures.postgres_two_process_p99_ms = round(percentile(two.latencies, 99));
         await Promise.all(processes.map(stop));
-        received += SENDERS * (WARMUP_PER_SENDER + SENDS_PER_SENDER);
+        const sent = SENDERS * (WARMUP_PER_SENDER + SENDS_PER_SENDER);
+        const counted = await Promise.all(processes.map((p) => p.statements));
+        if (counted.every((n) => n !== undefined)) {
+          const total = counted.reduce((a, b) => a + b, 0);
+          console.log(`${name}, two processes: ${round(total / sent)} statements per cable`);
+          figures.postgres_two_process_statements_per_cable = round(total / sent);
+        }
+        received += sent;
       }
 
       store = await database.open();
