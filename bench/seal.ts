@@ -186,9 +186,7 @@ async function openMs(sealed: Awaited<ReturnType<typeof sealFor>>, net: FixtureN
   return timeAndCpu(() => openCable(delivered, request), 20);
 }
 
-async function classicalPerRecipient(
-  suite: HpkeSuite,
-): Promise<{ one: number; many: number; per: number; cpuPer: number }> {
+async function classicalPerRecipient(suite: HpkeSuite): Promise<PerRecipient> {
   const one = await classicalWrapMs(1, suite);
   const many = await classicalWrapMs(600, suite);
   return {
@@ -211,21 +209,25 @@ async function pooled(net: FixtureNetwork, size: number): Promise<{ startMs: num
   }
 }
 
+/** Milliseconds for 1 and for 600 recipients, and what one more recipient costs (µs, CPU µs). */
+interface PerRecipient {
+  readonly one: number;
+  readonly many: number;
+  readonly per: number;
+  readonly cpuPer: number;
+}
+
 interface Comparison {
-  readonly classical: {
-    readonly one: number;
-    readonly many: number;
-    readonly per: number;
-    readonly cpuPer: number;
-  };
-  readonly age: {
-    readonly one: number;
-    readonly many: number;
-    readonly per: number;
-    readonly cpuPer: number;
-  };
-  /** The median of each round's classical / age, wall clock. */
+  readonly classical: PerRecipient;
+  readonly age: PerRecipient;
+  /** Each round's classical / age, wall clock, in order. */
+  readonly rounds: readonly number[];
+  /** Their median. */
   readonly ratio: number;
+}
+
+function classicalLine(classical: PerRecipient): string {
+  return `classical (DHKEM X25519) wrapping: 1 device ${classical.one.toFixed(2)} ms, 600 devices ${classical.many.toFixed(1)} ms (${classical.per.toFixed(0)} µs per device; CPU ${classical.cpuPer.toFixed(0)} µs)`;
 }
 
 /**
@@ -310,15 +312,9 @@ async function classicalAgainstAge(
         per: median(a.per),
         cpuPer: ageCpu,
       },
+      rounds: ratios,
       ratio: median(ratios),
     };
-    const { classical, age } = comparison;
-    log(
-      `classical (DHKEM X25519) wrapping: 1 device ${classical.one.toFixed(2)} ms, 600 devices ${classical.many.toFixed(1)} ms (${classical.per.toFixed(0)} µs per device; CPU ${classical.cpuPer.toFixed(0)} µs)`,
-    );
-    log(
-      `age, in the same rounds: 1 recipient ${age.one.toFixed(2)} ms, 600 recipients ${age.many.toFixed(1)} ms (${age.per.toFixed(0)} µs per recipient; CPU ${age.cpuPer.toFixed(0)} µs); classical/age per round: ${ratios.map((r) => r.toFixed(2)).join(' ')}`,
-    );
     return comparison;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -358,6 +354,16 @@ export async function run(log: (line: string) => void): Promise<Figures> {
     `openCable (one recipient of 600, its wrap only): ${openNative.ms.toFixed(2)} ms (CPU ${openNative.cpuMs.toFixed(2)} ms)`,
   );
   const compared = await classicalAgainstAge(suites.classical, log);
+  // Without age, the classical figures are still measured, on their own.
+  const classical =
+    typeof compared === 'string' ? await classicalPerRecipient(suites.classical) : compared.classical;
+  log(classicalLine(classical));
+  if (typeof compared !== 'string') {
+    const { age, rounds } = compared;
+    log(
+      `age, in the same rounds: 1 recipient ${age.one.toFixed(2)} ms, 600 recipients ${age.many.toFixed(1)} ms (${age.per.toFixed(0)} µs per recipient; CPU ${age.cpuPer.toFixed(0)} µs); classical/age per round: ${rounds.map((r) => r.toFixed(2)).join(' ')}`,
+    );
+  }
 
   log('the same on the portable primitives (noble ML-KEM, WebCrypto X25519 and AES-GCM):');
   const manyPortable = await sealFor(large, inThreadWrapperFor(portable.xwing));
@@ -367,14 +373,6 @@ export async function run(log: (line: string) => void): Promise<Figures> {
     `  600 devices ${manyPortable.ms.toFixed(1)} ms (CPU time ${manyPortable.cpuMs.toFixed(1)} ms); open ${openPortable.ms.toFixed(2)} ms; classical ${classicalPortable.per.toFixed(0)} µs per device`,
   );
 
-  // Without age, the classical figures are still measured, on their own.
-  const classical =
-    typeof compared === 'string' ? await classicalPerRecipient(suites.classical) : compared.classical;
-  if (typeof compared === 'string') {
-    log(
-      `classical (DHKEM X25519) wrapping: 1 device ${classical.one.toFixed(2)} ms, 600 devices ${classical.many.toFixed(1)} ms (${classical.per.toFixed(0)} µs per device; CPU ${classical.cpuPer.toFixed(0)} µs)`,
-    );
-  }
   const age = typeof compared === 'string' ? compared : compared.age;
   const ratio = typeof compared === 'string' ? null : compared.ratio;
   const cpuRatio = typeof age === 'string' ? null : classical.cpuPer / age.cpuPer;
