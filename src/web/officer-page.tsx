@@ -61,8 +61,10 @@ export function OfficerPage(props: {
     setMessageCode(undefined);
     try {
       await withStepUp(device, run);
-      setMessage(`${what}: done.`);
+      // The lists are read again before "done" is said, so the page never shows an act
+      // as done while it is still listed as waiting.
       await load();
+      setMessage(`${what}: done.`);
     } catch (error) {
       setMessage(`${what}: ${plainWords(error)}`);
       setMessageCode(errorCode(error));

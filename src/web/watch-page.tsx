@@ -225,10 +225,11 @@ function DeviceActs(props: {
           reason.trim(),
         );
       }
+      // The devices are read again before "done" is said, so the row shows the new state.
+      await props.onDone();
       setMessage(`${ACT_NAMES[act]} ${target.user}: done.`);
       setAct(undefined);
       setReason('');
-      await props.onDone();
     } catch (error) {
       setMessage(`${ACT_NAMES[act]} ${target.user}: ${plainWords(error)}`);
     } finally {
