@@ -30,6 +30,11 @@ import { XWing } from '../src/core/crypto/hpke/x-wing.ts';
 import { LABELS } from '../src/core/crypto/labels.ts';
 import { sha256 } from '../src/core/crypto/sha256.ts';
 import { randomBytes, toBase64url } from '../src/core/encoding/bytes.ts';
+import {
+  type BytesValue,
+  encodeJsonWithBytes,
+  JSON_WITH_BYTES_TYPE,
+} from '../src/core/encoding/json-with-bytes.ts';
 import { toJsonValue } from '../src/core/encoding/to-json.ts';
 import type { OrgCertificate, SignedEntry, UserCertificate } from '../src/core/identity/certificate.ts';
 import { type Directory, type NetworkRoot, openDirectory } from '../src/core/identity/directory.ts';
@@ -48,6 +53,11 @@ const DEVICES_PER_ORG = 10;
 const SENDERS = 8;
 const WARMUP_PER_SENDER = 3;
 const SENDS_PER_SENDER = Number(process.env.BENCH_SENDS ?? 50);
+/**
+ * How the senders write a cable: as JSON with a bytes section, as the SDK does (the default),
+ * or with `BENCH_WIRE=json` as plain JSON, its 450 KB of wraps in base64url, to compare.
+ */
+const WIRE: 'json-bytes' | 'json' = process.env.BENCH_WIRE === 'json' ? 'json' : 'json-bytes';
 const INBOX_SIZE = 10_000;
 const INBOX_REQUESTS = 200;
 const NOW = 1_772_445_600;
@@ -211,8 +221,9 @@ async function sign(
   method: 'GET' | 'POST',
   target: string,
   body?: Uint8Array,
+  type = 'application/json',
 ): Promise<SignedRequest> {
-  const headers: Record<string, string> = body ? { 'content-type': 'application/json' } : {};
+  const headers: Record<string, string> = body ? { 'content-type': type } : {};
   const signature = await signRequest(
     { method, url: `${origin}${target}`, headers, ...(body ? { body } : {}) },
     { keyId: device.id, signer: device.signer, now: NOW, nonce: id(), sequence: nextSequence(device.id) },
@@ -258,11 +269,17 @@ class Series {
   #prev: Uint8Array | undefined;
   #serial = 0;
   readonly #tail: string;
+  readonly #bytes: { readonly [field: string]: BytesValue };
 
   constructor(
     readonly sender: BenchDevice,
     readonly sealed: SealedCable,
   ) {
+    this.#bytes = {
+      content: sealed.content,
+      ...(sealed.summary ? { summary: sealed.summary } : {}),
+      wraps: sealed.wraps.map((w) => ({ device: w.device, enc: w.enc, key: w.key })),
+    };
     const { content, summary, wraps } = toJsonValue({
       content: sealed.content,
       ...(sealed.summary ? { summary: sealed.summary } : {}),
@@ -273,7 +290,8 @@ class Series {
     this.#tail = `,"content":"${content}"${sealedSummary},"wraps":${JSON.stringify(wraps)}}}`;
   }
 
-  async next(): Promise<Uint8Array> {
+  /** The body of the next send, and its media type. */
+  async next(): Promise<{ readonly body: Uint8Array; readonly type: string }> {
     this.#serial += 1;
     const { prev: _prev, ...rest } = this.sealed.header;
     const header: CableHeader = {
@@ -284,10 +302,15 @@ class Series {
     };
     const signature = await signLabelled(this.sender.signer, LABELS.cableHeader, encodeHeader(header));
     this.#prev = cableHash(header, signature);
+    if (WIRE === 'json-bytes') {
+      const cable = { header: toJsonValue(header), signature: toBase64url(signature), ...this.#bytes };
+      return { body: encodeJsonWithBytes({ cable }), type: JSON_WITH_BYTES_TYPE };
+    }
     const headerJson = new TextDecoder().decode(encodeHeader(header));
-    return new TextEncoder().encode(
+    const body = new TextEncoder().encode(
       `{"cable":{"header":${headerJson},"signature":"${toBase64url(signature)}"${this.#tail}`,
     );
+    return { body, type: 'application/json' };
   }
 }
 
@@ -354,7 +377,9 @@ async function ingest(
     const out: SignedRequest[] = [];
     for (let i = 0; i < count; i++)
       out.push({
-        ...(await sign(origin, series.sender, 'POST', '/api/v1/cables', await series.next())),
+        ...(await series
+          .next()
+          .then(({ body, type }) => sign(origin, series.sender, 'POST', '/api/v1/cables', body, type))),
         to: at(series),
       });
     return out;
@@ -566,7 +591,7 @@ export async function run(): Promise<Record<string, number>> {
       const p50 = percentile(latencies, 50);
       const p99 = percentile(latencies, 99);
       console.log(
-        `${name}: ${latencies.length} cables (${SENDERS} senders, ${sealed[0]!.wraps.length} wraps each): ${round(perSecond)} cables/s, p50 ${round(p50)} ms, p99 ${round(p99)} ms` +
+        `${name}: ${latencies.length} cables (${SENDERS} senders, ${sealed[0]!.wraps.length} wraps each, as ${WIRE}): ${round(perSecond)} cables/s, p50 ${round(p50)} ms, p99 ${round(p99)} ms` +
           (cpuMsPerCable === undefined ? '' : `, server CPU ${round(cpuMsPerCable)} ms per cable`),
       );
       console.log(

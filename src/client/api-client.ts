@@ -2,7 +2,8 @@
  * The HTTP API v1 (docs/api.md) over `fetch`, called route by route from the API table
  * (core/api/routes.ts). Every request from an enrolled device is
  * signed with the device's Ed25519 key (RFC 9421 through core/wire): that signature is
- * the only credential, there is no token to steal. Bodies are sent as canonical JSON;
+ * the only credential, there is no token to steal. Bodies are sent as canonical JSON, or,
+ * when they hold bytes (a sealed cable's key wraps), as JSON with a bytes section;
  * answers are parsed with the strict core parser (no duplicate keys) and checked by a
  * decoder, so the rest of the SDK only ever sees typed values. A `{ error: { code,
  * message } }` answer becomes a ClientError carrying the server's code.
@@ -12,9 +13,9 @@ import { decodeHeldAnswer, type HeldAnswer } from '../core/api/officer-act-route
 import { type Route, routeKey, routeParams, routePath } from '../core/api/route.ts';
 import { randomBytes, toBase64url } from '../core/encoding/bytes.ts';
 import type { JsonValue } from '../core/encoding/canonical-json.ts';
-import { encodeCanonical } from '../core/encoding/canonical-json.ts';
 import type { Decoder } from '../core/encoding/decode.ts';
 import { EncodingError } from '../core/encoding/encoding-error.ts';
+import { type BytesValue, encodeDocument } from '../core/encoding/json-with-bytes.ts';
 import { parseJson } from '../core/encoding/parse-json.ts';
 import type { RequestSigner } from '../core/wire/sign-request.ts';
 import { signRequest } from '../core/wire/sign-request.ts';
@@ -49,8 +50,8 @@ export interface CallOptions {
   /** The values of the route's `:name` parameters. */
   readonly params?: { readonly [name: string]: string };
   readonly query?: Readonly<Record<string, QueryValue>>;
-  /** The JSON body, as it goes on the wire (bytes as base64url). */
-  readonly body?: JsonValue;
+  /** The document of the body: bytes as base64url text, or as Uint8Arrays sent raw. */
+  readonly body?: BytesValue;
   /** The body of a route that sends bytes. */
   readonly bytes?: Uint8Array;
 }
@@ -60,7 +61,7 @@ export interface ApiRequest<T> {
   /** Path under the server, e.g. `/api/v1/inbox`. */
   readonly path: string;
   readonly query?: Readonly<Record<string, QueryValue>>;
-  readonly body?: JsonValue;
+  readonly body?: BytesValue;
   /** A binary body (an encrypted attachment), sent as application/octet-stream instead. */
   readonly bytes?: Uint8Array;
   readonly decode: Decoder<T>;
@@ -221,9 +222,10 @@ export class ApiClient {
 
   async #send(request: ApiRequest<unknown>): Promise<Response> {
     const url = this.#url(request.path, request.query);
-    const body = request.bytes ?? (request.body === undefined ? undefined : encodeCanonical(request.body));
+    const document = request.bytes || request.body === undefined ? undefined : encodeDocument(request.body);
+    const body = request.bytes ?? document?.body;
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
-    if (body) headers['content-type'] = request.bytes ? 'application/octet-stream' : 'application/json';
+    if (body) headers['content-type'] = document?.type ?? 'application/octet-stream';
     if (this.#device && !request.unsigned) {
       const signature = await signRequest(
         { method: request.method, url, headers, ...(body ? { body } : {}) },

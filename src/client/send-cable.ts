@@ -24,7 +24,7 @@ import type {
   SeriesPosition,
 } from '../core/cable/seal-cable.ts';
 import { resignCable, sealCableKeepingKey } from '../core/cable/seal-cable.ts';
-import { encodeSealedCable } from '../core/cable/sealed-cable.ts';
+import { sealedCableDocument } from '../core/cable/sealed-cable.ts';
 import { toBase64url } from '../core/encoding/bytes.ts';
 import { yearOf } from '../core/encoding/date-time-group.ts';
 import type { Directory } from '../core/identity/directory.ts';
@@ -100,8 +100,8 @@ export async function sendCable(request: SendRequest): Promise<SentCable> {
         ({ receipt } = await api.call(ROUTES.sendCable, {
           body:
             digests.length === 0
-              ? { cable: encodeSealedCable(cable) }
-              : { cable: encodeSealedCable(cable), attachments: digests },
+              ? { cable: sealedCableDocument(cable) }
+              : { cable: sealedCableDocument(cable), attachments: digests },
         }));
       } catch (error) {
         if (!(error instanceof ClientError)) throw error;

@@ -11,6 +11,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { EntitledSets } from '../core/cable/entitled-sets.ts';
 import type { Signer } from '../core/crypto/ed25519.ts';
+import { JSON_WITH_BYTES_TYPE } from '../core/encoding/json-with-bytes.ts';
 import type { NetworkRoot } from '../core/identity/directory.ts';
 import { registerAuthentication } from './authenticate.ts';
 import type { BodyParser } from './body-parser.ts';
@@ -114,6 +115,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // and core `parseJson` (duplicate keys, depth) reads them in the route.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    done(null, body);
+  });
+  // JSON whose byte strings travel raw after it (core/encoding/json-with-bytes.ts).
+  app.addContentTypeParser(JSON_WITH_BYTES_TYPE, { parseAs: 'buffer' }, (_request, body, done) => {
     done(null, body);
   });
   // Encrypted attachments (PUT /attachments/:digest) only; every other route reads JSON.

@@ -2,11 +2,14 @@
  * Reads a JSON body strictly: the raw bytes the content-type parser kept (the signature's
  * Content-Digest covers exactly those), parsed with core `parseJson` (duplicate keys, depth
  * and size refused) and decoded with a core decoder (unknown fields refused). Any failure
- * is a 4xx ServerError naming the field.
+ * is a 4xx ServerError naming the field. A body may also come as JSON with a bytes section
+ * (core/encoding/json-with-bytes.ts): the same document, its byte strings sent raw, which
+ * the same decoder reads.
  */
 import type { FastifyRequest } from 'fastify';
 import type { Decoder } from '../core/encoding/decode.ts';
 import { EncodingError } from '../core/encoding/encoding-error.ts';
+import { JSON_WITH_BYTES_TYPE, parseJsonWithBytes } from '../core/encoding/json-with-bytes.ts';
 import { parseJson } from '../core/encoding/parse-json.ts';
 import type { BodyParser } from './body-parser.ts';
 import { ServerError } from './server-error.ts';
@@ -21,13 +24,15 @@ export function rawBody(request: FastifyRequest): Uint8Array {
 }
 
 export function readBody<T>(request: FastifyRequest, decoder: Decoder<T>, maxBytes: number): T {
-  return decodeBody(jsonBodyBytes(request), decoder, maxBytes);
+  return decodeBody(documentBody(request), decoder, maxBytes);
 }
 
-/** `decodeJsonBody`, its EncodingError turned into the ServerError a route answers. */
-function decodeBody<T>(bytes: Uint8Array, decoder: Decoder<T>, maxBytes: number): T {
+/** `decodeJsonBody` (or its bytes-section twin), its EncodingError turned into the ServerError a route answers. */
+function decodeBody<T>(body: DocumentBody, decoder: Decoder<T>, maxBytes: number): T {
   try {
-    return decodeJsonBody(bytes, decoder, maxBytes);
+    return body.withBytes
+      ? decoder(parseJsonWithBytes(body.bytes, { maxBytes, maxDepth: MAX_DEPTH }), '')
+      : decodeJsonBody(body.bytes, decoder, maxBytes);
   } catch (error) {
     throw fromEncodingError(error);
   }
@@ -38,7 +43,8 @@ function decodeBody<T>(bytes: Uint8Array, decoder: Decoder<T>, maxBytes: number)
  * decoder runs here either way; when the worker did not read the body, or the decoder refuses
  * what it read, the body is read here from its bytes, so a fault is reported as `readBody`
  * reports it. What the decoder accepts is what `readBody` gives too: of the core decoders only
- * `bytes` takes a Uint8Array, and it takes the very bytes it would read from the string.
+ * `bytes` takes a Uint8Array, and it takes the very bytes it would read from the string. A body
+ * with a bytes section is read here: its JSON part is small, and its bytes need no reading.
  */
 export async function readBodyOffThread<T>(
   request: FastifyRequest,
@@ -46,9 +52,9 @@ export async function readBodyOffThread<T>(
   maxBytes: number,
   parser: BodyParser | undefined,
 ): Promise<T> {
-  const bytes = jsonBodyBytes(request);
-  if (parser !== undefined && bytes.length <= maxBytes) {
-    const parsed = await parser.parse(bytes, { maxBytes, maxDepth: MAX_DEPTH });
+  const body = documentBody(request);
+  if (parser !== undefined && !body.withBytes && body.bytes.length <= maxBytes) {
+    const parsed = await parser.parse(body.bytes, { maxBytes, maxDepth: MAX_DEPTH });
     if (parsed !== undefined) {
       try {
         return decoder(parsed, '');
@@ -57,23 +63,29 @@ export async function readBodyOffThread<T>(
       }
     }
   }
-  return decodeBody(bytes, decoder, maxBytes);
+  return decodeBody(body, decoder, maxBytes);
 }
 
-/** The body's bytes, once its media type is JSON and it is not empty. */
-export function jsonBodyBytes(request: FastifyRequest): Uint8Array {
+/** A request's document: its bytes, and whether they are JSON with a bytes section. */
+interface DocumentBody {
+  readonly bytes: Uint8Array;
+  readonly withBytes: boolean;
+}
+
+/** The body's bytes, once its media type is one a document comes in and it is not empty. */
+function documentBody(request: FastifyRequest): DocumentBody {
   const bytes = rawBody(request);
-  const type = request.headers['content-type'];
-  if (
-    bytes.length > 0 &&
-    type !== undefined &&
-    type.split(';')[0]?.trim().toLowerCase() !== 'application/json'
-  ) {
-    throw new ServerError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+  const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  const withBytes = type === JSON_WITH_BYTES_TYPE;
+  if (bytes.length > 0 && type !== undefined && type !== 'application/json' && !withBytes) {
+    throw new ServerError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `send the body as application/json (or ${JSON_WITH_BYTES_TYPE}, its byte strings raw)`,
+    );
   }
   if (bytes.length === 0)
     throw new ServerError('MISSING_FIELD', 'the request needs a JSON body', { field: '' });
-  return bytes;
+  return { bytes, withBytes };
 }
 
 /** Parses and decodes JSON body bytes; throws the EncodingError of the first fault. */

@@ -6,6 +6,7 @@ import { fixedClock } from '../../src/client/clock.ts';
 import { ROUTES } from '../../src/core/api/routes.ts';
 import { generateSigner } from '../../src/core/crypto/ed25519.ts';
 import { object, string } from '../../src/core/encoding/decode.ts';
+import { JSON_WITH_BYTES_TYPE, parseJsonWithBytes } from '../../src/core/encoding/json-with-bytes.ts';
 import { MemoryNonceStore } from '../../src/core/wire/memory-nonce-store.ts';
 import { verifyRequest } from '../../src/core/wire/verify-request.ts';
 import { counter, errorResponse, fakeFetch, jsonResponse, wireRequestOf } from './fake-fetch.ts';
@@ -76,6 +77,40 @@ describe('ApiClient', () => {
     assert.equal(sent[0]!.headers['content-type'], 'application/json');
     assert.equal(sent[1]!.url.search, '?limit=5&unacknowledged=1');
     assert.notEqual(sent[0]!.headers.signature, undefined);
+  });
+
+  test('a body holding bytes goes as JSON with a bytes section, signed with its media type', async () => {
+    const signer = await generateSigner();
+    const { fetch, sent } = fakeFetch(() => jsonResponse(200, { ok: 'yes' }));
+    const api = new ApiClient({
+      server: 'http://127.0.0.1:8080',
+      fetch,
+      clock: fixedClock(T0),
+      device: { id: DEVICE, signer, sequence: counter() },
+    });
+    const key = Uint8Array.of(1, 2, 3);
+    await api.request({ method: 'POST', path: '/api/v1/cables', body: { key, name: 'x' }, decode: decodeOk });
+    const request = sent[0]!;
+    assert.equal(request.headers['content-type'], JSON_WITH_BYTES_TYPE);
+    assert.deepEqual(parseJsonWithBytes(request.body), { key, name: 'x' });
+    const verified = await verifyRequest(wireRequestOf(request), {
+      resolveKey: async () => signer.publicKey,
+      now: T0,
+      nonces: new MemoryNonceStore({ now: () => T0 }),
+    });
+    assert.equal(verified.keyId, DEVICE);
+    // The media type is covered: the same bytes relabelled as JSON no longer verify.
+    const relabelled = wireRequestOf({
+      ...request,
+      headers: { ...request.headers, 'content-type': 'application/json' },
+    });
+    await assert.rejects(
+      verifyRequest(relabelled, {
+        resolveKey: async () => signer.publicKey,
+        now: T0,
+        nonces: new MemoryNonceStore({ now: () => T0 }),
+      }),
+    );
   });
 
   test('a signed body that was changed on the way no longer verifies', async () => {

@@ -5,6 +5,8 @@
 
 import type { Fetch } from '../../src/client/api-client.ts';
 import type { JsonValue } from '../../src/core/encoding/canonical-json.ts';
+import { JSON_WITH_BYTES_TYPE, parseJsonWithBytes } from '../../src/core/encoding/json-with-bytes.ts';
+import { toJsonValue } from '../../src/core/encoding/to-json.ts';
 import type { WireRequest } from '../../src/core/wire/request-profile.ts';
 
 export interface SentRequest {
@@ -12,7 +14,7 @@ export interface SentRequest {
   readonly url: URL;
   readonly headers: Record<string, string>;
   readonly body: Uint8Array;
-  /** The parsed JSON body, or undefined. */
+  /** The parsed JSON body (a body with a bytes section: its bytes as base64url, as in JSON), or undefined. */
   readonly json: unknown;
 }
 
@@ -44,9 +46,11 @@ export function fakeFetch(handler: Handler): { fetch: Fetch; sent: SentRequest[]
       headers,
       body,
       json:
-        body.length > 0 && headers['content-type'] !== 'application/octet-stream'
-          ? JSON.parse(new TextDecoder().decode(body))
-          : undefined,
+        body.length === 0 || headers['content-type'] === 'application/octet-stream'
+          ? undefined
+          : headers['content-type'] === JSON_WITH_BYTES_TYPE
+            ? toJsonValue(parseJsonWithBytes(body, { maxBytes: body.length }))
+            : JSON.parse(new TextDecoder().decode(body)),
     };
     sent.push(request);
     return handler(request);

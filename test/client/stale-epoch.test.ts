@@ -13,7 +13,7 @@ import type { MemoryKeyStore } from '../../src/client/memory-key-store.ts';
 import { directoryAtLeast, sendCable } from '../../src/client/send-cable.ts';
 import { openCable } from '../../src/core/cable/open-cable.ts';
 import { decodeSealedCable } from '../../src/core/cable/sealed-cable.ts';
-import { parseJson } from '../../src/core/encoding/parse-json.ts';
+import { parseJsonWithBytes } from '../../src/core/encoding/json-with-bytes.ts';
 import type { Revocation } from '../../src/core/identity/certificate.ts';
 import { issueCertificate } from '../../src/core/identity/issue-certificate.ts';
 import { backends } from '../server/fixtures/backends.ts';
@@ -38,7 +38,8 @@ for (const backend of await backends()) {
       const inner = appFetch(t.app);
       fetch = async (input, init) => {
         if (init.method === 'POST' && new URL(input).pathname === '/api/v1/cables') {
-          posted.push((parseJson(init.body as string) as { cable: unknown }).cable);
+          const body = init.body as Uint8Array;
+          posted.push((parseJsonWithBytes(body, { maxBytes: body.length }) as { cable: unknown }).cable);
         }
         return inner(input, init);
       };

@@ -1,7 +1,8 @@
 /**
  * Hostile input to every route (docs/design.md §10: bad input gets a 4xx and changes nothing): fuzzed JSON, wrong
  * types in every field of a valid body, missing and unknown fields, huge sizes, deep
- * nesting, duplicate keys, broken UTF-8, wrong media types, fuzzed query strings, path
+ * nesting, duplicate keys, broken UTF-8, wrong media types, malformed bytes sections (JSON with a
+ * bytes section), fuzzed query strings, path
  * parameters and signature fields. The answer is always 4xx, never 5xx, and nothing is
  * stored. On every backend.
  */
@@ -10,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { sha256 } from '../../src/core/crypto/sha256.ts';
 import { randomBytes, toBase64url, utf8 } from '../../src/core/encoding/bytes.ts';
+import { JSON_WITH_BYTES_TYPE } from '../../src/core/encoding/json-with-bytes.ts';
 import { toJsonValue } from '../../src/core/encoding/to-json.ts';
 import type { UserCertificate } from '../../src/core/identity/certificate.ts';
 import { issueCertificate } from '../../src/core/identity/issue-certificate.ts';
@@ -304,6 +306,11 @@ for (const backend of await backends()) {
 
     const signer = (route: Route): { as?: TestDevice } =>
       route.as ? { as: device(t.network, route.as) } : {};
+    /** `signer`, the body sent as JSON with a bytes section. */
+    const withBytes = (route: Route): { as?: TestDevice; contentType: string } => ({
+      ...signer(route),
+      contentType: JSON_WITH_BYTES_TYPE,
+    });
 
     test('every route is covered by these tables', () => {
       const covered = routes.map(
@@ -398,9 +405,30 @@ for (const backend of await backends()) {
             }),
           ],
           ['huge number', await t.api.post(route.path, `{"a":1${'0'.repeat(400)}}`, signer(route))],
+          // JSON with a bytes section: the same document rules, and the section's own.
+          ['huge, with bytes', await t.api.post(route.path, huge, withBytes(route))],
+          ['with bytes, no NUL', await t.api.post(route.path, '{"a":1}', withBytes(route))],
+          ['with bytes, a byte no string uses', await t.api.post(route.path, '{}\u0000x', withBytes(route))],
+          [
+            'with bytes, a range past the end',
+            await t.api.post(route.path, '{"a":{"$bytes":[0,9]}}\u0000x', withBytes(route)),
+          ],
+          [
+            'with bytes, a marker with company',
+            await t.api.post(route.path, '{"a":{"$bytes":[0,1],"b":1}}\u0000x', withBytes(route)),
+          ],
+          [
+            'with bytes, duplicate keys',
+            await t.api.post(route.path, '{"a":{"$bytes":[0,1]},"a":2}\u0000x', withBytes(route)),
+          ],
         ];
         for (const [what, response] of answers) assert4xx(response, `${route.path} ${what}`);
         assert.equal(answers[0]![1].status, 413, `${route.path} huge`);
+        assert.equal(
+          answers.find(([what]) => what === 'huge, with bytes')![1].status,
+          413,
+          `${route.path} huge, with bytes`,
+        );
         assert.equal(({}.constructor as unknown as { polluted?: number }).polluted, undefined);
       }
     });

@@ -4,11 +4,13 @@
  * device's wrap only. Built by `sealCable` or by `decodeSealedCable`, never by casting.
  */
 
+import { toBase64url } from '../encoding/bytes.ts';
 import type { JsonValue } from '../encoding/canonical-json.ts';
 import type { Decoder } from '../encoding/decode.ts';
 import { array, bytes, object, optional } from '../encoding/decode.ts';
 import { childField, EncodingError } from '../encoding/encoding-error.ts';
 import { decodeDeviceId, decodeEd25519Signature } from '../encoding/identifiers.ts';
+import type { BytesValue } from '../encoding/json-with-bytes.ts';
 import { toJsonValue } from '../encoding/to-json.ts';
 import type { CableHeader } from './cable-header.ts';
 import {
@@ -98,6 +100,25 @@ export const decodeSealedCable: Decoder<SealedCable> = (value, field) => {
 /** The JSON form of a cable (without its `kind` tag), once it decodes: nothing malformed leaves. */
 export function encodeSealedCable(cable: SealedCable): JsonValue {
   return checked(cable).json;
+}
+
+/**
+ * The cable's document with its byte strings (content, summary, every wrap's `enc` and `key`)
+ * as bytes, for a body with a bytes section (json-with-bytes.ts): the same document as
+ * `encodeSealedCable`'s, checked by the same decoder, without 450 KB of base64url for 300
+ * devices.
+ */
+export function sealedCableDocument(cable: SealedCable): BytesValue {
+  const whole = isDecodedSealedCable(cable) ? cable : checked(cable).cable;
+  const document = {
+    header: toJsonValue(whole.header),
+    signature: toBase64url(whole.signature),
+    content: whole.content,
+    ...(whole.summary === undefined ? {} : { summary: whole.summary }),
+    wraps: whole.wraps.map((w) => ({ device: w.device, enc: w.enc, key: w.key })),
+  };
+  decodeSealedCable(document, 'cable');
+  return document;
 }
 
 /** The same cable with only `device`'s wrap: what the server delivers to one device. */

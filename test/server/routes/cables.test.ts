@@ -5,7 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { resignCable } from '../../../src/core/cable/seal-cable.ts';
+import { sealedCableDocument } from '../../../src/core/cable/sealed-cable.ts';
 import { fromBase64url } from '../../../src/core/encoding/bytes.ts';
+import {
+  type BytesValue,
+  encodeJsonWithBytes,
+  JSON_WITH_BYTES_TYPE,
+} from '../../../src/core/encoding/json-with-bytes.ts';
 import { verifyReceipt } from '../../../src/server/receipt.ts';
 import { backends } from '../fixtures/backends.ts';
 import { actCounts, auditTypesAfter, lastAuditSeq } from '../fixtures/counts.ts';
@@ -89,6 +95,77 @@ for (const backend of await backends()) {
       } finally {
         t.clock.set(T0 * 1000);
       }
+    });
+
+    test('a cable sent as JSON with a bytes section is the cable sent as JSON: stored whole, delivered byte for byte, the same receipt again', async () => {
+      const anna = device(t.network, 'de.anna');
+      const claire = device(t.network, 'fr.claire');
+      const cable = await testCable(t.directory, {
+        sender: anna,
+        distribution: toFr,
+        ...(await nextPosition(t.api, anna)),
+      });
+      const before = await actCounts(t.store);
+      const raw = encodeJsonWithBytes({ cable: sealedCableDocument(cable) });
+      const response = await t.api.post('/api/v1/cables', raw, {
+        as: anna,
+        contentType: JSON_WITH_BYTES_TYPE,
+      });
+      assert.equal(response.status, 201, response.text);
+      assert.equal(receiptOf(response.json).cable, cable.header.id);
+      const after = await actCounts(t.store);
+      assert.equal(after.wraps, before.wraps! + cable.wraps.length);
+      const got = (await t.api.get(`/api/v1/cables/${cable.header.id}`, { as: claire })).json.cable;
+      assert.deepEqual(fromBase64url(got.wraps[0].enc), cable.wraps.find((w) => w.device === claire.id)!.enc);
+      assert.deepEqual(fromBase64url(got.content), cable.content);
+      // The same cable as plain JSON is the same cable: its receipt again, nothing new stored.
+      const again = await t.api.post('/api/v1/cables', cableBody(cable), { as: anna });
+      assert.equal(again.status, 200, again.text);
+      assert.deepEqual(again.json, response.json);
+      assert.deepEqual(await actCounts(t.store), after);
+    });
+
+    test('in a body with a bytes section, bytes where text belongs and a wrap of the wrong size are 400 naming the field; nothing is stored', async () => {
+      const anna = device(t.network, 'de.anna');
+      const cable = await testCable(t.directory, {
+        sender: anna,
+        distribution: toFr,
+        ...(await nextPosition(t.api, anna)),
+      });
+      const document = sealedCableDocument(cable) as { [field: string]: BytesValue };
+      const wraps = document.wraps as { [field: string]: BytesValue }[];
+      const before = await actCounts(t.store);
+      for (const [what, changed, field] of [
+        [
+          'a device id as bytes',
+          { ...document, wraps: [{ ...wraps[0], device: Uint8Array.of(1, 2) }, ...wraps.slice(1)] },
+          'cable.wraps[0].device',
+        ],
+        [
+          'a short enc',
+          { ...document, wraps: [{ ...wraps[0], enc: new Uint8Array(1119) }, ...wraps.slice(1)] },
+          'cable.wraps[0].enc',
+        ],
+        [
+          'the sending org as bytes',
+          {
+            ...document,
+            header: {
+              ...(document.header as { [field: string]: BytesValue }),
+              org: Uint8Array.of(0x44, 0x45),
+            },
+          },
+          'cable.header.org',
+        ],
+      ] as const) {
+        const response = await t.api.post('/api/v1/cables', encodeJsonWithBytes({ cable: changed }), {
+          as: anna,
+          contentType: JSON_WITH_BYTES_TYPE,
+        });
+        assert.equal(response.status, 400, `${what}: ${response.text}`);
+        assert.equal(response.json.error.field, field, what);
+      }
+      assert.deepEqual(await actCounts(t.store), before);
     });
 
     test('another cable under a stored id is ALREADY_EXISTS', async () => {
