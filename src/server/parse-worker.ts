@@ -1,20 +1,24 @@
 /**
  * A worker thread of the body parser (body-parser.ts): parses a large JSON body with core
  * `parseJson`, the main thread's own parser and limits, and reads each long string that is
- * canonical base64url into its bytes, so the main thread's decoder finds them decoded. It
+ * canonical base64url into its bytes, so the main thread's decoder finds them decoded; a body
+ * with a bytes section it reads with core `parseJsonWithBytes`, whose byte strings are bytes. It
  * decides nothing: what it cannot read it answers as `refused`, and the main thread then reads
  * the body itself and reports the fault exactly as it always does.
  */
 import { parentPort } from 'node:worker_threads';
 import { fromBase64url } from '../core/encoding/bytes.ts';
 import type { JsonValue } from '../core/encoding/json-value.ts';
+import { parseJsonWithBytes } from '../core/encoding/json-with-bytes.ts';
 import { parseJson } from '../core/encoding/parse-json.ts';
+import type { BodyForm } from './body-parser.ts';
 
 export interface ParseJob {
   readonly id: number;
   readonly bytes: Uint8Array;
   readonly maxBytes: number;
   readonly maxDepth: number;
+  readonly form: BodyForm;
 }
 
 /** The parsed body, with long base64url strings as bytes; or `refused` (any fault, the main thread names it). */
@@ -81,11 +85,16 @@ if (port) {
     let answer: ParseAnswer;
     const transfer: ArrayBuffer[] = [];
     try {
-      const { value, buffer } = withBytes(
-        parseJson(job.bytes, { maxBytes: job.maxBytes, maxDepth: job.maxDepth }),
-      );
-      answer = { id: job.id, value };
-      transfer.push(buffer);
+      const limits = { maxBytes: job.maxBytes, maxDepth: job.maxDepth };
+      if (job.form === 'json-bytes') {
+        // Its byte strings are views of the job's bytes, this worker's own copy: moved back whole.
+        answer = { id: job.id, value: parseJsonWithBytes(job.bytes, limits) };
+        transfer.push(job.bytes.buffer as ArrayBuffer);
+      } else {
+        const { value, buffer } = withBytes(parseJson(job.bytes, limits));
+        answer = { id: job.id, value };
+        transfer.push(buffer);
+      }
     } catch {
       answer = { id: job.id, refused: true };
     }

@@ -43,8 +43,8 @@ function decodeBody<T>(body: DocumentBody, decoder: Decoder<T>, maxBytes: number
  * decoder runs here either way; when the worker did not read the body, or the decoder refuses
  * what it read, the body is read here from its bytes, so a fault is reported as `readBody`
  * reports it. What the decoder accepts is what `readBody` gives too: of the core decoders only
- * `bytes` takes a Uint8Array, and it takes the very bytes it would read from the string. A body
- * with a bytes section is read here: its JSON part is small, and its bytes need no reading.
+ * `bytes` takes a Uint8Array, and it takes the very bytes it would read from the string (or
+ * that the bytes section held).
  */
 export async function readBodyOffThread<T>(
   request: FastifyRequest,
@@ -53,8 +53,9 @@ export async function readBodyOffThread<T>(
   parser: BodyParser | undefined,
 ): Promise<T> {
   const body = documentBody(request);
-  if (parser !== undefined && !body.withBytes && body.bytes.length <= maxBytes) {
-    const parsed = await parser.parse(body.bytes, { maxBytes, maxDepth: MAX_DEPTH });
+  if (parser !== undefined && body.bytes.length <= maxBytes) {
+    const limits = { maxBytes, maxDepth: MAX_DEPTH };
+    const parsed = await parser.parse(body.bytes, limits, body.withBytes ? 'json-bytes' : 'json');
     if (parsed !== undefined) {
       try {
         return decoder(parsed, '');

@@ -7,8 +7,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { ROUTES } from '../../src/core/api/routes.ts';
+import { sealedCableDocument } from '../../src/core/cable/sealed-cable.ts';
 import { toBase64url, utf8 } from '../../src/core/encoding/bytes.ts';
 import { EncodingError } from '../../src/core/encoding/encoding-error.ts';
+import {
+  encodeJsonWithBytes,
+  JSON_WITH_BYTES_TYPE,
+  parseJsonWithBytes,
+} from '../../src/core/encoding/json-with-bytes.ts';
 import { type BodyParser, startBodyParser } from '../../src/server/body-parser.ts';
 import { decodeJsonBody } from '../../src/server/read-body.ts';
 import { backends } from './fixtures/backends.ts';
@@ -59,6 +65,20 @@ describe('body parser worker', () => {
     assert.equal(await parser.parse(utf8('"too long"'), { maxBytes: 4, maxDepth: 16 }), undefined);
   });
 
+  test('reads a body with a bytes section: its byte strings as bytes, everything else as sent', async () => {
+    const wrap = Uint8Array.from({ length: 1120 }, (_, i) => i % 251);
+    const document = { id: 'AAAAAAAAAAAAAAAAAAAAAA', wraps: [{ device: 'd1', enc: wrap }], n: 3 };
+    const parsed = (await parser.parse(
+      encodeJsonWithBytes(document),
+      LIMITS,
+      'json-bytes',
+    )) as typeof document;
+    assert.deepEqual(parsed, document);
+    for (const bad of [utf8('{"a":1}'), Uint8Array.of(...utf8('{"a":{"$bytes":[0,2]}}'), 0, 1)]) {
+      assert.equal(await parser.parse(bad, LIMITS, 'json-bytes'), undefined, 'the route reads it itself');
+    }
+  });
+
   test('leaves small bodies to the main thread', async () => {
     const small = await startBodyParser({ minBytes: 100 });
     try {
@@ -86,8 +106,8 @@ for (const backend of await backends()) {
     before(async () => {
       parser = await startBodyParser({ minBytes: 0 });
       const counted: BodyParser = {
-        async parse(bytes, limits) {
-          const parsed = await parser.parse(bytes, limits);
+        async parse(bytes, limits, form) {
+          const parsed = await parser.parse(bytes, limits, form);
           if (parsed !== undefined) taken++;
           return parsed;
         },
@@ -128,6 +148,71 @@ for (const backend of await backends()) {
         assert.deepEqual(fetched?.wrap, wrap, wrap.device);
         assert.deepEqual(fetched?.content, cable.content);
       }
+    });
+
+    test('a cable sent with a bytes section is read by the worker and stored exactly as sent', async () => {
+      const cable = await testCable(t.directory, {
+        sender: anna,
+        distribution: [{ org: 'FR', role: 'action' }],
+        ...(await nextPosition(t.api, anna)),
+      });
+      const before = taken;
+      const body = encodeJsonWithBytes({ cable: sealedCableDocument(cable) });
+      const answer = await t.api.post('/api/v1/cables', body, {
+        as: anna,
+        contentType: JSON_WITH_BYTES_TYPE,
+      });
+      assert.equal(answer.status, 201, answer.text);
+      assert.equal(taken, before + 1, 'the worker read the body');
+      const stored = await t.store.cable(cable.header.id);
+      assert.ok(stored);
+      for (const wrap of cable.wraps) {
+        const fetched = await t.store.fetchCable(stored.seq, wrap.device, async () => {});
+        assert.deepEqual(fetched?.wrap, wrap, wrap.device);
+        assert.deepEqual(fetched?.content, cable.content);
+      }
+    });
+
+    test('any one byte of a body with a bytes section changed: the answer is the one reading it in the route gives', async () => {
+      const cable = await testCable(t.directory, {
+        sender: anna,
+        distribution: [{ org: 'FR', role: 'action' }],
+        summaryBytes: 120,
+        ...(await nextPosition(t.api, anna)),
+      });
+      const valid = encodeJsonWithBytes({ cable: sealedCableDocument(cable) });
+      const jsonEnd = valid.indexOf(0);
+      await fc.assert(
+        fc.asyncProperty(
+          // Mostly the JSON part, where a change can be a parse or marker fault; some in the section.
+          fc.oneof(fc.nat({ max: jsonEnd }), fc.nat({ max: valid.length - 1 })),
+          fc.constantFrom(...BREAKERS.map((b) => utf8(b)[0]!), 0x00, 0xff),
+          async (at, breaker) => {
+            const body = valid.slice();
+            body[at] = breaker;
+            let expected: EncodingError | undefined;
+            try {
+              (ROUTES.sendCable.body as (v: unknown, f: string) => unknown)(
+                parseJsonWithBytes(body, LIMITS),
+                '',
+              );
+            } catch (error) {
+              if (error instanceof EncodingError) expected = error;
+            }
+            const answer = await t.api.post('/api/v1/cables', body, {
+              as: anna,
+              contentType: JSON_WITH_BYTES_TYPE,
+            });
+            assert.ok(answer.status < 500, answer.text);
+            if (expected) {
+              assert.equal(answer.status, 400, answer.text);
+              assert.equal(answer.json.error.code, expected.code, answer.text);
+              assert.equal(answer.json.error.field, expected.field, answer.text);
+            }
+          },
+        ),
+        RUNS,
+      );
     });
 
     // Each body as text, from a valid one; the answer must be what reading it here answers.

@@ -98,7 +98,8 @@ interface Found {
   readonly key: string | number;
   readonly start: number;
   readonly length: number;
-  readonly field: string;
+  /** The keys and indexes from the document down to it, named in an error only. */
+  readonly path: readonly (string | number)[];
 }
 
 /**
@@ -130,16 +131,17 @@ export function parseJsonWithBytes(body: Uint8Array, limits?: ParseLimits): unkn
   const document = parseJson(body.subarray(0, end), limits);
   const section = body.subarray(end + 1);
   const found: Found[] = [];
-  findMarkers(document, '', section.length, found);
+  findMarkers(document, [], section.length, found);
   // The ranges tile the section: sorted by start, each begins where the one before ended.
   found.sort((a, b) => a.start - b.start || a.length - b.length);
   let covered = 0;
   for (const f of found) {
     if (f.start !== covered) {
+      const field = fieldOf(f.path);
       throw new EncodingError(
         'MALFORMED_JSON',
-        f.field,
-        `${fieldName(f.field)}: its bytes start at ${f.start} of the bytes section, where ${covered} was expected; byte strings must use every byte of the section once`,
+        field,
+        `${fieldName(field)}: its bytes start at ${f.start} of the bytes section, where ${covered} was expected; byte strings must use every byte of the section once`,
       );
     }
     covered += f.length;
@@ -155,21 +157,33 @@ export function parseJsonWithBytes(body: Uint8Array, limits?: ParseLimits): unkn
   return document;
 }
 
-/** Every marker in `value` (a parsed document, at most its depth deep), checked against the section. */
-function findMarkers(value: JsonValue, field: string, sectionLength: number, found: Found[]): void {
+function fieldOf(path: readonly (string | number)[]): string {
+  return path.reduce<string>((field, key) => childField(field, key), '');
+}
+
+/**
+ * Every marker in `value` (a parsed document, at most its depth deep), checked against the
+ * section. `path` leads to `value`; it is extended and restored on the way down.
+ */
+function findMarkers(
+  value: JsonValue,
+  path: (string | number)[],
+  sectionLength: number,
+  found: Found[],
+): void {
   if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const item = value[i] as JsonValue;
-      const at = childField(field, i);
-      if (isMarker(item)) found.push(marker(value as unknown as Found['holder'], i, item, at, sectionLength));
-      else findMarkers(item, at, sectionLength, found);
+      path.push(i);
+      visit(value as unknown as Found['holder'], i, value[i] as JsonValue, path, sectionLength, found);
+      path.pop();
     }
     return;
   }
   const object = value as { readonly [k: string]: JsonValue };
   if (Object.hasOwn(object, MARKER)) {
     // A marker met here is the document itself, or one with company: neither is a byte string's place.
+    const field = fieldOf(path);
     throw new EncodingError(
       'INVALID_VALUE',
       field,
@@ -177,11 +191,22 @@ function findMarkers(value: JsonValue, field: string, sectionLength: number, fou
     );
   }
   for (const key of Object.keys(object)) {
-    const item = object[key] as JsonValue;
-    const at = childField(field, key);
-    if (isMarker(item)) found.push(marker(object as Found['holder'], key, item, at, sectionLength));
-    else findMarkers(item, at, sectionLength, found);
+    path.push(key);
+    visit(object as Found['holder'], key, object[key] as JsonValue, path, sectionLength, found);
+    path.pop();
   }
+}
+
+function visit(
+  holder: Found['holder'],
+  key: string | number,
+  item: JsonValue,
+  path: (string | number)[],
+  sectionLength: number,
+  found: Found[],
+): void {
+  if (isMarker(item)) found.push(marker(holder, key, item, path, sectionLength));
+  else findMarkers(item, path, sectionLength, found);
 }
 
 /** An object with a `$bytes` key and no other: a marker, to be checked. */
@@ -195,7 +220,7 @@ function marker(
   holder: Found['holder'],
   key: string | number,
   value: { readonly [k: string]: JsonValue },
-  field: string,
+  path: readonly (string | number)[],
   sectionLength: number,
 ): Found {
   const range = value[MARKER];
@@ -207,13 +232,14 @@ function marker(
     !isCount(length) ||
     start + length > sectionLength
   ) {
+    const field = fieldOf(path);
     throw new EncodingError(
       'INVALID_VALUE',
       field,
       `${fieldName(field)}: expected {"${MARKER}":[start,length]}, two whole numbers naming bytes within the ${sectionLength} of the bytes section`,
     );
   }
-  return { holder, key, start, length, field };
+  return { holder, key, start, length, path: [...path] };
 }
 
 function isCount(value: unknown): value is number {

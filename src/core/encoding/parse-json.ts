@@ -121,6 +121,25 @@ function containerPath(frame: InFrame | undefined): string {
   return frame ? pathOf(frame.parent) : '';
 }
 
+/**
+ * True when the number at `pos` is `0` or a run of 1–15 digits not starting with 0, followed by
+ * neither a fraction nor an exponent: its value is exact in a double and read digit by digit.
+ * Anything else (a sign, a fraction, an exponent, a leading zero, more digits) goes through
+ * NUMBER as before.
+ */
+function isPlainInteger(text: string, pos: number): boolean {
+  let end = pos;
+  while (end < text.length) {
+    const d = text.charCodeAt(end);
+    if (d < 0x30 || d > 0x39) break;
+    end++;
+  }
+  const digits = end - pos;
+  if (digits > 15 || (digits > 1 && text.charCodeAt(pos) === 0x30)) return false;
+  const next = text.charCodeAt(end);
+  return next !== 0x2e && next !== 0x65 && next !== 0x45;
+}
+
 function parseText(text: string, limits: ParseLimits | undefined): JsonValue {
   const maxDepth = limitOf(limits, 'maxDepth', DEFAULT_MAX_DEPTH);
   let pos = 0;
@@ -150,7 +169,8 @@ function parseText(text: string, limits: ParseLimits | undefined): JsonValue {
     pos++;
   };
 
-  const readString = (field: () => string): string => {
+  // `frame` and `isKey` say where the string is, named only if it is refused.
+  const readString = (frame: InFrame | undefined, isKey: boolean): string => {
     pos++; // the opening quote
     // Most strings (ids, base64url) are plain text: one native scan finds their end.
     PLAIN_RUN.lastIndex = pos;
@@ -215,7 +235,7 @@ function parseText(text: string, limits: ParseLimits | undefined): JsonValue {
     out += text.slice(start, pos);
     pos++; // the closing quote
     if (LONE_SURROGATE.test(out)) {
-      const f = field();
+      const f = isKey ? childField(containerPath(frame), '(key)') : pathOf(frame);
       throw new EncodingError(
         'INVALID_VALUE',
         f,
@@ -229,7 +249,7 @@ function parseText(text: string, limits: ParseLimits | undefined): JsonValue {
   const readKey = (frame: Extract<InFrame, { object: unknown }>): void => {
     skipWhitespace();
     if (text.charCodeAt(pos) !== 0x22) throw malformed('expected a string key');
-    const key = readString(() => childField(containerPath(frame), '(key)'));
+    const key = readString(frame, true);
     // RFC 8785 §3.1 / I-JSON §2.3: member names must be unique.
     if (Object.hasOwn(frame.object, key)) {
       const f = childField(containerPath(frame), key);
@@ -282,8 +302,17 @@ function parseText(text: string, limits: ParseLimits | undefined): JsonValue {
         continue;
       }
     } else if (c === 0x22) {
-      const at = top;
-      value = readString(() => pathOf(at));
+      value = readString(top, false);
+    } else if (c >= 0x30 && c <= 0x39 && isPlainInteger(text, pos)) {
+      // A whole number of up to 15 digits (offsets, lengths, times): read without the regex.
+      let n = 0;
+      while (pos < text.length) {
+        const d = text.charCodeAt(pos);
+        if (d < 0x30 || d > 0x39) break;
+        n = n * 10 + (d - 0x30);
+        pos++;
+      }
+      value = n;
     } else if (text.startsWith('true', pos)) {
       pos += 4;
       value = true;
@@ -321,13 +350,17 @@ function parseText(text: string, limits: ParseLimits | undefined): JsonValue {
         break parse;
       }
       if ('array' in top) top.array.push(value);
-      else
+      else if (top.key === '__proto__')
+        // Assigned, this key would set the object's prototype: defined, it is plain data.
         Object.defineProperty(top.object, top.key, {
           value,
           enumerable: true,
           writable: true,
           configurable: true,
         });
+      // Any other key is not on the object yet (duplicates were refused), and Object.prototype
+      // has no other setter: assigning makes the same own data property, faster.
+      else top.object[top.key] = value;
       skipWhitespace();
       const next = text.charCodeAt(pos);
       if (next === 0x2c) {
