@@ -5,10 +5,12 @@
  * from an inbox of 10,000 listed over HTTP. On SQLite, and on PostgreSQL when one is at
  * 127.0.0.1:5432; on PostgreSQL also with two app processes of one node, the senders spread
  * over both (`postgres_two_process_cables_per_s`). Besides throughput and p50/p99, the node's
- * CPU time per cable (`<backend>_server_cpu_ms_per_cable`, from /proc), which a busy shared
- * machine disturbs less, and the statements the node sent its database per cable
- * (`<backend>_statements_per_cable`, counted in the server process), which it does not disturb
- * at all. Measures and prints; never asserts on time.
+ * CPU time per cable (`<backend>_server_cpu_ms_per_cable`, from /proc, and its main thread's,
+ * `<backend>_main_thread_cpu_ms_per_cable`), which a busy shared machine disturbs less, and
+ * the statements the node sent its database per cable (`<backend>_statements_per_cable`,
+ * counted in the server process), which it does not disturb at all. The senders write cables
+ * as the SDK does, JSON with a bytes section; `BENCH_WIRE=json` sends plain JSON to compare.
+ * Measures and prints; never asserts on time.
  *
  * Sealing one cable for 300 devices takes 300 X-Wing encapsulations (about half a second),
  * far slower than ingest, so each sender seals ONE real cable up front and then re-signs
@@ -319,10 +321,23 @@ class Series {
  * elsewhere. On a shared machine the server's CPU per cable is steadier than cables per second.
  */
 function cpuMs(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
+  return pid === undefined ? undefined : ticksMs(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU time (ms) of the process's main thread alone (its thread id is the process id), from
+ * /proc (Linux). The main thread is where requests are answered and SQLite is written, so
+ * its time per cable bounds a node's cables per second, whatever its worker threads do.
+ */
+function mainThreadCpuMs(pid: number | undefined): number | undefined {
+  return pid === undefined ? undefined : ticksMs(`/proc/${pid}/task/${pid}/stat`);
+}
+
+/** utime + stime (ms) from a proc(5) `stat` file, or undefined where there is none. */
+function ticksMs(path: string): number | undefined {
   try {
     // Fields after the command name: state is 3rd, utime 14th, stime 15th (proc(5)), in ticks of 10 ms.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
@@ -366,6 +381,7 @@ async function ingest(
   perSecond: number;
   latencies: number[];
   cpuMsPerCable: number | undefined;
+  mainThreadCpuMsPerCable: number | undefined;
   clientCpuMsPerCable: number;
   machineCpuMsPerCable: number | undefined;
 }> {
@@ -399,6 +415,7 @@ async function ingest(
   );
   const latencies: number[] = [];
   const cpuBefore = cpuMs(server.child.pid);
+  const mainBefore = mainThreadCpuMs(server.child.pid);
   const machineBefore = machineCpuMs();
   const clientBefore = process.cpuUsage();
   const started = performance.now();
@@ -409,6 +426,7 @@ async function ingest(
   );
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = cpuMs(server.child.pid);
+  const mainAfter = mainThreadCpuMs(server.child.pid);
   const machineAfter = machineCpuMs();
   const client = process.cpuUsage(clientBefore);
   return {
@@ -418,6 +436,10 @@ async function ingest(
       cpuBefore === undefined || cpuAfter === undefined
         ? undefined
         : (cpuAfter - cpuBefore) / latencies.length,
+    mainThreadCpuMsPerCable:
+      mainBefore === undefined || mainAfter === undefined
+        ? undefined
+        : (mainAfter - mainBefore) / latencies.length,
     clientCpuMsPerCable: (client.user + client.system) / 1000 / latencies.length,
     machineCpuMsPerCable:
       machineBefore === undefined || machineAfter === undefined
@@ -584,15 +606,20 @@ export async function run(): Promise<Record<string, number>> {
         countStatements: true,
       });
       const senders = senderDevices.map((sender, i) => new Series(sender, sealed[i]!));
-      const { perSecond, latencies, cpuMsPerCable, clientCpuMsPerCable, machineCpuMsPerCable } = await ingest(
-        server,
-        senders,
-      );
+      const {
+        perSecond,
+        latencies,
+        cpuMsPerCable,
+        mainThreadCpuMsPerCable,
+        clientCpuMsPerCable,
+        machineCpuMsPerCable,
+      } = await ingest(server, senders);
       const p50 = percentile(latencies, 50);
       const p99 = percentile(latencies, 99);
       console.log(
         `${name}: ${latencies.length} cables (${SENDERS} senders, ${sealed[0]!.wraps.length} wraps each, as ${WIRE}): ${round(perSecond)} cables/s, p50 ${round(p50)} ms, p99 ${round(p99)} ms` +
-          (cpuMsPerCable === undefined ? '' : `, server CPU ${round(cpuMsPerCable)} ms per cable`),
+          (cpuMsPerCable === undefined ? '' : `, server CPU ${round(cpuMsPerCable)} ms per cable`) +
+          (mainThreadCpuMsPerCable === undefined ? '' : ` (main thread ${round(mainThreadCpuMsPerCable)})`),
       );
       console.log(
         `${name}: CPU per cable: senders ${round(clientCpuMsPerCable)} ms` +
@@ -601,6 +628,8 @@ export async function run(): Promise<Record<string, number>> {
             : `, whole machine ${round(machineCpuMsPerCable)} ms (node, senders, database, kernel; ${cpus().length} cores: at most ${Math.round((cpus().length * 1000) / machineCpuMsPerCable)} cables/s this way, load ${loadavg()[0]!.toFixed(1)})`),
       );
       if (cpuMsPerCable !== undefined) figures[`${name}_server_cpu_ms_per_cable`] = round(cpuMsPerCable);
+      if (mainThreadCpuMsPerCable !== undefined)
+        figures[`${name}_main_thread_cpu_ms_per_cable`] = round(mainThreadCpuMsPerCable);
       figures[`${name}_client_cpu_ms_per_cable`] = round(clientCpuMsPerCable);
       if (machineCpuMsPerCable !== undefined)
         figures[`${name}_machine_cpu_ms_per_cable`] = round(machineCpuMsPerCable);
