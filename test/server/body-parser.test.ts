@@ -79,6 +79,17 @@ describe('body parser worker', () => {
     }
   });
 
+  test('leaves bodies with a bytes section to the main thread when told to', async () => {
+    const mainThread = await startBodyParser({ minBytes: 0, bytesSection: false });
+    try {
+      const document = { enc: Uint8Array.of(1, 2, 3) };
+      assert.equal(await mainThread.parse(encodeJsonWithBytes(document), LIMITS, 'json-bytes'), undefined);
+      assert.deepEqual(await mainThread.parse(utf8('{"a":1}'), LIMITS), { a: 1 }, 'JSON still goes');
+    } finally {
+      await mainThread.close();
+    }
+  });
+
   test('leaves small bodies to the main thread', async () => {
     const small = await startBodyParser({ minBytes: 100 });
     try {
