@@ -8,6 +8,7 @@ import { generateSigner } from '../../src/core/crypto/ed25519.ts';
 import { object, string } from '../../src/core/encoding/decode.ts';
 import { JSON_WITH_BYTES_TYPE, parseJsonWithBytes } from '../../src/core/encoding/json-with-bytes.ts';
 import { MemoryNonceStore } from '../../src/core/wire/memory-nonce-store.ts';
+import type { WireRequest } from '../../src/core/wire/request-profile.ts';
 import { verifyRequest } from '../../src/core/wire/verify-request.ts';
 import { counter, errorResponse, fakeFetch, jsonResponse, wireRequestOf } from './fake-fetch.ts';
 import { T0 } from './test-network.ts';
@@ -22,6 +23,28 @@ function isClientError(code: string, status?: number) {
     if (status !== undefined) assert.equal(error.status, status);
     return true;
   };
+}
+
+/**
+ * A client signing as DEVICE with a fresh key, answered `{ ok: "yes" }`: what it sent, and a
+ * check of a request against that key as the server makes it.
+ */
+async function signingClient() {
+  const signer = await generateSigner();
+  const { fetch, sent } = fakeFetch(() => jsonResponse(200, { ok: 'yes' }));
+  const api = new ApiClient({
+    server: 'http://127.0.0.1:8080',
+    fetch,
+    clock: fixedClock(T0),
+    device: { id: DEVICE, signer, sequence: counter() },
+  });
+  const verify = (request: WireRequest) =>
+    verifyRequest(request, {
+      resolveKey: async () => signer.publicKey,
+      now: T0,
+      nonces: new MemoryNonceStore({ now: () => T0 }),
+    });
+  return { api, sent, verify };
 }
 
 describe('ApiClient', () => {
@@ -80,57 +103,23 @@ describe('ApiClient', () => {
   });
 
   test('a body holding bytes goes as JSON with a bytes section, signed with its media type', async () => {
-    const signer = await generateSigner();
-    const { fetch, sent } = fakeFetch(() => jsonResponse(200, { ok: 'yes' }));
-    const api = new ApiClient({
-      server: 'http://127.0.0.1:8080',
-      fetch,
-      clock: fixedClock(T0),
-      device: { id: DEVICE, signer, sequence: counter() },
-    });
+    const { api, sent, verify } = await signingClient();
     const key = Uint8Array.of(1, 2, 3);
     await api.request({ method: 'POST', path: '/api/v1/cables', body: { key, name: 'x' }, decode: decodeOk });
     const request = sent[0]!;
     assert.equal(request.headers['content-type'], JSON_WITH_BYTES_TYPE);
     assert.deepEqual(parseJsonWithBytes(request.body), { key, name: 'x' });
-    const verified = await verifyRequest(wireRequestOf(request), {
-      resolveKey: async () => signer.publicKey,
-      now: T0,
-      nonces: new MemoryNonceStore({ now: () => T0 }),
-    });
-    assert.equal(verified.keyId, DEVICE);
+    assert.equal((await verify(wireRequestOf(request))).keyId, DEVICE);
     // The media type is covered: the same bytes relabelled as JSON no longer verify.
-    const relabelled = wireRequestOf({
-      ...request,
-      headers: { ...request.headers, 'content-type': 'application/json' },
-    });
-    await assert.rejects(
-      verifyRequest(relabelled, {
-        resolveKey: async () => signer.publicKey,
-        now: T0,
-        nonces: new MemoryNonceStore({ now: () => T0 }),
-      }),
-    );
+    const relabelled = { ...request, headers: { ...request.headers, 'content-type': 'application/json' } };
+    await assert.rejects(verify(wireRequestOf(relabelled)));
   });
 
   test('a signed body that was changed on the way no longer verifies', async () => {
-    const signer = await generateSigner();
-    const { fetch, sent } = fakeFetch(() => jsonResponse(200, { ok: 'yes' }));
-    const api = new ApiClient({
-      server: 'http://127.0.0.1:8080',
-      fetch,
-      clock: fixedClock(T0),
-      device: { id: DEVICE, signer, sequence: counter() },
-    });
+    const { api, sent, verify } = await signingClient();
     await api.request({ method: 'POST', path: '/api/v1/cables', body: { amount: 1 }, decode: decodeOk });
     const tampered = { ...wireRequestOf(sent[0]!), body: new TextEncoder().encode('{"amount":2}') };
-    await assert.rejects(
-      verifyRequest(tampered, {
-        resolveKey: async () => signer.publicKey,
-        now: T0,
-        nonces: new MemoryNonceStore({ now: () => T0 }),
-      }),
-    );
+    await assert.rejects(verify(tampered));
   });
 
   test('unsigned requests and clients without a device carry no signature', async () => {

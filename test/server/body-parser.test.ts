@@ -19,6 +19,7 @@ import { type BodyParser, startBodyParser } from '../../src/server/body-parser.t
 import { decodeJsonBody } from '../../src/server/read-body.ts';
 import { backends } from './fixtures/backends.ts';
 import { device, type TestDevice } from './fixtures/network.ts';
+import type { TestResponse } from './fixtures/test-api.ts';
 import { startTestApp, type TestApp } from './fixtures/test-app.ts';
 import { cableBody, nextPosition, testCable } from './fixtures/test-cable.ts';
 
@@ -26,6 +27,28 @@ const LIMITS = { maxBytes: 1024 * 1024, maxDepth: 16 };
 const RUNS = { numRuns: Number(process.env.VALISE_FUZZ_RUNS ?? 40) };
 /** Characters that break JSON, base64url or both when they replace one of a body's. */
 const BREAKERS = ['"', '\\', '{', '}', '[', ',', ':', '=', '+', '/', ' ', 'A', '0', '\u00e9', '\u0000'];
+
+const decodeCable = ROUTES.sendCable.body as (value: unknown, field: string) => unknown;
+
+/** The EncodingError reading a body on the main thread gives, or undefined when it reads. */
+function refusalHere(read: () => unknown): EncodingError | undefined {
+  try {
+    read();
+    return undefined;
+  } catch (error) {
+    if (error instanceof EncodingError) return error;
+    throw error;
+  }
+}
+
+/** The route's answer: never a 5xx, and for a body refused here, that refusal's code and field. */
+function answeredAs(answer: TestResponse, expected: EncodingError | undefined): void {
+  assert.ok(answer.status < 500, answer.text);
+  if (!expected) return;
+  assert.equal(answer.status, 400, answer.text);
+  assert.equal(answer.json.error.code, expected.code, answer.text);
+  assert.equal(answer.json.error.field, expected.field, answer.text);
+}
 
 describe('body parser worker', () => {
   let parser: BodyParser;
@@ -142,47 +165,32 @@ for (const backend of await backends()) {
       return cableBody(cable);
     }
 
-    test('a cable the worker read is accepted and stored exactly as sent', async () => {
-      const cable = await testCable(t.directory, {
-        sender: anna,
-        distribution: [{ org: 'FR', role: 'action' }],
-        ...(await nextPosition(t.api, anna)),
+    for (const form of ['JSON', 'JSON with a bytes section'] as const) {
+      test(`a cable sent as ${form} is read by the worker, accepted and stored exactly as sent`, async () => {
+        const cable = await testCable(t.directory, {
+          sender: anna,
+          distribution: [{ org: 'FR', role: 'action' }],
+          ...(await nextPosition(t.api, anna)),
+        });
+        const before = taken;
+        const answer =
+          form === 'JSON'
+            ? await t.api.post('/api/v1/cables', cableBody(cable), { as: anna })
+            : await t.api.post('/api/v1/cables', encodeJsonWithBytes({ cable: sealedCableDocument(cable) }), {
+                as: anna,
+                contentType: JSON_WITH_BYTES_TYPE,
+              });
+        assert.equal(answer.status, 201, answer.text);
+        assert.equal(taken, before + 1, 'the worker read the body');
+        const stored = await t.store.cable(cable.header.id);
+        assert.ok(stored);
+        for (const wrap of cable.wraps) {
+          const fetched = await t.store.fetchCable(stored.seq, wrap.device, async () => {});
+          assert.deepEqual(fetched?.wrap, wrap, wrap.device);
+          assert.deepEqual(fetched?.content, cable.content);
+        }
       });
-      const before = taken;
-      const answer = await t.api.post('/api/v1/cables', cableBody(cable), { as: anna });
-      assert.equal(answer.status, 201, answer.text);
-      assert.equal(taken, before + 1, 'the worker read the body');
-      const stored = await t.store.cable(cable.header.id);
-      assert.ok(stored);
-      for (const wrap of cable.wraps) {
-        const fetched = await t.store.fetchCable(stored.seq, wrap.device, async () => {});
-        assert.deepEqual(fetched?.wrap, wrap, wrap.device);
-        assert.deepEqual(fetched?.content, cable.content);
-      }
-    });
-
-    test('a cable sent with a bytes section is read by the worker and stored exactly as sent', async () => {
-      const cable = await testCable(t.directory, {
-        sender: anna,
-        distribution: [{ org: 'FR', role: 'action' }],
-        ...(await nextPosition(t.api, anna)),
-      });
-      const before = taken;
-      const body = encodeJsonWithBytes({ cable: sealedCableDocument(cable) });
-      const answer = await t.api.post('/api/v1/cables', body, {
-        as: anna,
-        contentType: JSON_WITH_BYTES_TYPE,
-      });
-      assert.equal(answer.status, 201, answer.text);
-      assert.equal(taken, before + 1, 'the worker read the body');
-      const stored = await t.store.cable(cable.header.id);
-      assert.ok(stored);
-      for (const wrap of cable.wraps) {
-        const fetched = await t.store.fetchCable(stored.seq, wrap.device, async () => {});
-        assert.deepEqual(fetched?.wrap, wrap, wrap.device);
-        assert.deepEqual(fetched?.content, cable.content);
-      }
-    });
+    }
 
     test('any one byte of a body with a bytes section changed: the answer is the one reading it in the route gives', async () => {
       const cable = await testCable(t.directory, {
@@ -201,25 +209,12 @@ for (const backend of await backends()) {
           async (at, breaker) => {
             const body = valid.slice();
             body[at] = breaker;
-            let expected: EncodingError | undefined;
-            try {
-              (ROUTES.sendCable.body as (v: unknown, f: string) => unknown)(
-                parseJsonWithBytes(body, LIMITS),
-                '',
-              );
-            } catch (error) {
-              if (error instanceof EncodingError) expected = error;
-            }
+            const expected = refusalHere(() => decodeCable(parseJsonWithBytes(body, LIMITS), ''));
             const answer = await t.api.post('/api/v1/cables', body, {
               as: anna,
               contentType: JSON_WITH_BYTES_TYPE,
             });
-            assert.ok(answer.status < 500, answer.text);
-            if (expected) {
-              assert.equal(answer.status, 400, answer.text);
-              assert.equal(answer.json.error.code, expected.code, answer.text);
-              assert.equal(answer.json.error.field, expected.field, answer.text);
-            }
+            answeredAs(answer, expected);
           },
         ),
         RUNS,
@@ -248,23 +243,9 @@ for (const backend of await backends()) {
           fc.constantFrom(...BREAKERS),
           async (at, breaker) => {
             const body = utf8(text.slice(0, at) + breaker + text.slice(at + 1));
-            let expected: EncodingError | undefined;
-            try {
-              decodeJsonBody(
-                body,
-                ROUTES.sendCable.body as (v: unknown, f: string) => unknown,
-                LIMITS.maxBytes,
-              );
-            } catch (error) {
-              if (error instanceof EncodingError) expected = error;
-            }
+            const expected = refusalHere(() => decodeJsonBody(body, decodeCable, LIMITS.maxBytes));
             const answer = await t.api.post('/api/v1/cables', body, { as: anna });
-            assert.ok(answer.status < 500, answer.text);
-            if (expected) {
-              assert.equal(answer.status, 400, answer.text);
-              assert.equal(answer.json.error.code, expected.code, answer.text);
-              assert.equal(answer.json.error.field, expected.field, answer.text);
-            }
+            answeredAs(answer, expected);
           },
         ),
         RUNS,
@@ -274,22 +255,11 @@ for (const backend of await backends()) {
     for (const [name, fault] of Object.entries(faults)) {
       test(`${name}: refused with the code and field reading it in the route gives`, async () => {
         const text = fault(JSON.stringify(await validBody()));
-        let expected: EncodingError | undefined;
-        try {
-          decodeJsonBody(
-            utf8(text),
-            ROUTES.sendCable.body as (v: unknown, f: string) => unknown,
-            LIMITS.maxBytes,
-          );
-        } catch (error) {
-          if (error instanceof EncodingError) expected = error;
-        }
+        const expected = refusalHere(() => decodeJsonBody(utf8(text), decodeCable, LIMITS.maxBytes));
         assert.ok(expected, `${name}: the fault must be one the decoder refuses`);
         const serial = (await nextPosition(t.api, anna)).serial;
         const answer = await t.api.post('/api/v1/cables', utf8(text), { as: anna });
-        assert.equal(answer.status, 400, answer.text);
-        assert.equal(answer.json.error.code, expected.code, answer.text);
-        assert.equal(answer.json.error.field, expected.field, answer.text);
+        answeredAs(answer, expected);
         assert.equal((await nextPosition(t.api, anna)).serial, serial, 'nothing was stored');
       });
     }
