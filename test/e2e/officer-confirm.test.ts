@@ -162,5 +162,15 @@ describe("a second officer's confirmation on the officer page", {
     assert.match((await officer.page.getByTestId('officer-message').textContent()) ?? '', /done/);
     assert.equal(await directoryUser('de.ghost'), undefined);
     assert.equal(await officer.page.locator('[data-testid="held-act"]').count(), 0);
+    if (SHOTS) {
+      for (const [name, width] of [
+        ['wide', 1280],
+        ['narrow', 390],
+      ] as const) {
+        await officer.page.setViewportSize({ width, height: 900 });
+        await officer.page.screenshot({ path: `${SHOTS}/officer-act-refused-${name}.png` });
+      }
+      await officer.page.setViewportSize({ width: 1280, height: 900 });
+    }
   });
 });
