@@ -7,8 +7,9 @@
  *   readers could see different documents behind one signature.
  * - Iterative (an explicit stack), so a document nested 10,000 deep is a typed error, never
  *   a stack overflow.
- * - Parsed objects define their keys with `Object.defineProperty`: a key `__proto__` is
- *   plain data and never reaches a prototype; the strict decoders then reject it as unknown.
+ * - A key `__proto__` is defined with `Object.defineProperty`, so it is plain data and never
+ *   reaches a prototype (the strict decoders then reject it as unknown); every other key is
+ *   assigned, which makes the same own property at a fraction of the cost.
  * - Size is checked before parsing, depth while parsing (before descending).
  */
 import { fromUtf8 } from './bytes.ts';
