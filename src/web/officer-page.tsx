@@ -117,6 +117,11 @@ export function OfficerPage(props: {
                 {person.role} · {person.clearance} · {person.groups.join(', ') || 'no group'}
               </td>
               <td data-label="Devices">
+                {!devices.some((d) => d.user === person.user) && (
+                  <span className="muted" data-testid="no-device">
+                    no device yet
+                  </span>
+                )}
                 {devices
                   .filter((d) => d.user === person.user)
                   .map((d) => (

@@ -146,6 +146,9 @@ describe("a second officer's confirmation on the officer page", {
     assert.match(message, /done/, message);
     assert.equal(await stepUps(), before + 1, 'the confirmation took a passkey touch');
     assert.ok(await directoryUser('de.paul'), 'confirmed: in the directory');
+    // Paul is a person of the organisation now, with no device until he enrols one.
+    const paul = officer.page.locator('tr', { hasText: 'Paul Neumann (de.paul)' });
+    await paul.getByTestId('no-device').waitFor();
     assert.equal(await officer.page.locator('[data-testid="held-act"]').count(), 0);
   });
 
