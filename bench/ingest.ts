@@ -26,7 +26,7 @@ import pg from 'pg';
 import type { CableHeader } from '../src/core/cable/cable-header.ts';
 import { cableHash, encodeHeader } from '../src/core/cable/cable-header.ts';
 import { sealCable } from '../src/core/cable/seal-cable.ts';
-import type { SealedCable } from '../src/core/cable/sealed-cable.ts';
+import { type SealedCable, sealedCableDocument } from '../src/core/cable/sealed-cable.ts';
 import { generateSigner, type Signer, signLabelled } from '../src/core/crypto/ed25519.ts';
 import { XWing } from '../src/core/crypto/hpke/x-wing.ts';
 import { LABELS } from '../src/core/crypto/labels.ts';
@@ -270,26 +270,25 @@ function send(origin: string, request: SignedRequest): Promise<{ status: number;
 class Series {
   #prev: Uint8Array | undefined;
   #serial = 0;
+  /** The cable's parts no send changes (content, summary, wraps), as bytes. */
+  readonly #parts: { readonly [field: string]: BytesValue };
+  /** Those parts as plain JSON after the header and signature, for `BENCH_WIRE=json`. */
   readonly #tail: string;
-  readonly #bytes: { readonly [field: string]: BytesValue };
 
   constructor(
     readonly sender: BenchDevice,
     readonly sealed: SealedCable,
   ) {
-    this.#bytes = {
-      content: sealed.content,
-      ...(sealed.summary ? { summary: sealed.summary } : {}),
-      wraps: sealed.wraps.map((w) => ({ device: w.device, enc: w.enc, key: w.key })),
+    const {
+      header: _header,
+      signature: _signature,
+      ...parts
+    } = sealedCableDocument(sealed) as {
+      readonly [field: string]: BytesValue;
     };
-    const { content, summary, wraps } = toJsonValue({
-      content: sealed.content,
-      ...(sealed.summary ? { summary: sealed.summary } : {}),
-      wraps: sealed.wraps,
-    }) as { content: string; summary?: string; wraps: unknown };
-    // Format 4: the sealed summary travels beside the content (the header commits to it).
-    const sealedSummary = summary === undefined ? '' : `,"summary":"${summary}"`;
-    this.#tail = `,"content":"${content}"${sealedSummary},"wraps":${JSON.stringify(wraps)}}}`;
+    this.#parts = parts;
+    // `{"content":…,"wraps":[…]}` becomes `,"content":…,"wraps":[…]}}`, closing cable and body.
+    this.#tail = WIRE === 'json' ? `,${JSON.stringify(toJsonValue(parts)).slice(1)}}` : '';
   }
 
   /** The body of the next send, and its media type. */
@@ -305,7 +304,7 @@ class Series {
     const signature = await signLabelled(this.sender.signer, LABELS.cableHeader, encodeHeader(header));
     this.#prev = cableHash(header, signature);
     if (WIRE === 'json-bytes') {
-      const cable = { header: toJsonValue(header), signature: toBase64url(signature), ...this.#bytes };
+      const cable = { header: toJsonValue(header), signature: toBase64url(signature), ...this.#parts };
       return { body: encodeJsonWithBytes({ cable }), type: JSON_WITH_BYTES_TYPE };
     }
     const headerJson = new TextDecoder().decode(encodeHeader(header));

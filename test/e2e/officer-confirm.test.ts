@@ -109,6 +109,19 @@ describe("a second officer's confirmation on the officer page", {
     await node?.stop();
   });
 
+  /** The officer's page at desktop and phone widths, when screenshots are asked for. */
+  const screenshots = async (name: string, options: { fullPage?: boolean } = {}) => {
+    if (!SHOTS) return;
+    for (const [size, width] of [
+      ['wide', 1280],
+      ['narrow', 390],
+    ] as const) {
+      await officer.page.setViewportSize({ width, height: 900 });
+      await officer.page.screenshot({ path: `${SHOTS}/${name}-${size}.png`, ...options });
+    }
+    await officer.page.setViewportSize({ width: 1280, height: 900 });
+  };
+
   test('the browser officer sees the held act, who asked and what, and confirms it with a passkey touch', async () => {
     await heldUser('de.paul', 'Paul Neumann');
     assert.equal(await directoryUser('de.paul'), undefined, 'held: not in the directory');
@@ -121,16 +134,7 @@ describe("a second officer's confirmation on the officer page", {
       text,
       /Grete Lang \(de\.officer\.2\) asks to add Paul Neumann \(de\.paul\): member, cleared RESTREINT UE, COEST/,
     );
-    if (SHOTS) {
-      for (const [name, width] of [
-        ['wide', 1280],
-        ['narrow', 390],
-      ] as const) {
-        await officer.page.setViewportSize({ width, height: 900 });
-        await officer.page.screenshot({ path: `${SHOTS}/officer-held-acts-${name}.png`, fullPage: true });
-      }
-      await officer.page.setViewportSize({ width: 1280, height: 900 });
-    }
+    await screenshots('officer-held-acts', { fullPage: true });
     // Past the step-up window of the sign-in: confirming asks for a fresh passkey touch.
     await node.advance(3 * 60_000);
     skew += 3 * 60_000;
@@ -165,15 +169,6 @@ describe("a second officer's confirmation on the officer page", {
     assert.match((await officer.page.getByTestId('officer-message').textContent()) ?? '', /done/);
     assert.equal(await directoryUser('de.ghost'), undefined);
     assert.equal(await officer.page.locator('[data-testid="held-act"]').count(), 0);
-    if (SHOTS) {
-      for (const [name, width] of [
-        ['wide', 1280],
-        ['narrow', 390],
-      ] as const) {
-        await officer.page.setViewportSize({ width, height: 900 });
-        await officer.page.screenshot({ path: `${SHOTS}/officer-act-refused-${name}.png` });
-      }
-      await officer.page.setViewportSize({ width: 1280, height: 900 });
-    }
+    await screenshots('officer-act-refused');
   });
 });

@@ -105,20 +105,19 @@ export function encodeSealedCable(cable: SealedCable): JsonValue {
 /**
  * The cable's document with its byte strings (content, summary, every wrap's `enc` and `key`)
  * as bytes, for a body with a bytes section (json-with-bytes.ts): the same document as
- * `encodeSealedCable`'s, checked by the same decoder, without 450 KB of base64url for 300
- * devices.
+ * `encodeSealedCable`'s, from a cable the decoder has checked, without 450 KB of base64url
+ * for 300 devices.
  */
 export function sealedCableDocument(cable: SealedCable): BytesValue {
+  // A decoded cable's parts are what the decoder checked; any other is checked first.
   const whole = isDecodedSealedCable(cable) ? cable : checked(cable).cable;
-  const document = {
+  return {
     header: toJsonValue(whole.header),
     signature: toBase64url(whole.signature),
     content: whole.content,
     ...(whole.summary === undefined ? {} : { summary: whole.summary }),
     wraps: whole.wraps.map((w) => ({ device: w.device, enc: w.enc, key: w.key })),
   };
-  decodeSealedCable(document, 'cable');
-  return document;
 }
 
 /** The same cable with only `device`'s wrap: what the server delivers to one device. */
