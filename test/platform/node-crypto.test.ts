@@ -23,7 +23,7 @@ import {
   WEB_CRYPTO_PRIMITIVES,
 } from '../../src/core/crypto/hpke/web-crypto-primitives.ts';
 import { XWing, XWingKem, type XWingPrivateKey } from '../../src/core/crypto/hpke/x-wing.ts';
-import { toHex } from '../../src/core/encoding/bytes.ts';
+import { fromHex, toHex } from '../../src/core/encoding/bytes.ts';
 import { nodePrimitives } from '../../src/platform/node-crypto.ts';
 import type { CableVector } from '../core/fixtures/check-cable-vectors.ts';
 import { checkCableVectors } from '../core/fixtures/check-cable-vectors.ts';
@@ -36,6 +36,17 @@ const native = await nodePrimitives();
 const skipNative = native
   ? false
   : `skipped: node:crypto has no ML-KEM-768 before Node 24.7 (this is ${process.version})`;
+
+interface HkdfVector {
+  readonly name: string;
+  readonly ikm: string;
+  readonly salt: string;
+  readonly info: string;
+  readonly length: number;
+  readonly prk: string;
+  readonly okm: string;
+}
+const hex = (text: string): Uint8Array => fromHex(text) ?? assert.fail(`not hex: ${text}`);
 
 const failsWith = (code: string) => (error: unknown) => error instanceof CryptoError && error.code === code;
 
@@ -73,6 +84,26 @@ describe('every primitives path passes the frozen vectors', () => {
         results.filter((r) => r.problem),
         [],
       );
+    });
+  }
+  for (const primitives of paths) {
+    test(`RFC 5869 HKDF-SHA256 vectors on ${primitives.name}, every output length a prefix`, () => {
+      const vectors: HkdfVector[] = load('hkdf-rfc5869.json').vectors;
+      assert.equal(vectors.length, 3);
+      for (const v of vectors) {
+        const prk = primitives.hkdfSha256Extract(hex(v.salt), hex(v.ikm));
+        assert.equal(toHex(prk), v.prk, v.name);
+        // One block (a wrap's key and nonce), exactly one, and more than one.
+        for (const length of [1, 12, 32, 33, v.length]) {
+          const okm = primitives.hkdfSha256Expand(prk, hex(v.info), length);
+          assert.equal(toHex(okm), v.okm.slice(0, 2 * length), `${v.name}, L = ${length}`);
+          assert.equal(
+            okm.buffer.byteLength,
+            length,
+            `${v.name}, L = ${length}: no other output rides along`,
+          );
+        }
+      }
     });
   }
   test('the native path is among them on Node 24.7 and later', { skip: skipNative }, () => {

@@ -4,10 +4,10 @@
  */
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { CryptoError } from './hpke/crypto-error.ts';
-import { requireBytes } from './hpke/input-checks.ts';
+import { checkBytes } from './hpke/input-checks.ts';
 
 export function sha256(data: Uint8Array): Uint8Array {
-  return nobleSha256(requireBytes(data, 'data'));
+  return nobleSha256(checkBytes(data, 'data'));
 }
 
 export function sha256Stream(): { update(data: Uint8Array): void; digest(): Uint8Array } {
@@ -19,7 +19,7 @@ export function sha256Stream(): { update(data: Uint8Array): void; digest(): Uint
   return {
     update: (data) => {
       open();
-      h.update(requireBytes(data, 'data'));
+      h.update(checkBytes(data, 'data'));
     },
     digest: () => {
       open();

@@ -89,7 +89,11 @@ export function fromUtf8(bytes: Uint8Array): string | undefined {
 
 export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
-  for (let i = 0; i < parts.length; i++) length += requireBytes(parts[i], `parts[${i}]`).length;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    // The field is named only when it is wrong: a string per part showed in sealing profiles.
+    length += (isBytes(part) ? part : requireBytes(part, `parts[${i}]`)).length;
+  }
   const out = new Uint8Array(length);
   let offset = 0;
   for (const p of parts) {

@@ -5,7 +5,7 @@
  * call is a CryptoError rather than a library's plain Error, and hands the work to the primitives.
  * The key schedule runs six HKDF steps per wrap, so the path matters for sealing to 600 devices.
  */
-import { requireBytes, requireInteger } from './input-checks.ts';
+import { checkBytes, requireInteger } from './input-checks.ts';
 import type { Kdf } from './kdf.ts';
 import { NOBLE_PRIMITIVES } from './noble-primitives.ts';
 import type { Primitives } from './primitives.ts';
@@ -32,13 +32,13 @@ export class HkdfSha256Kdf implements Kdf {
   }
 
   extract(salt: Uint8Array, ikm: Uint8Array): Uint8Array {
-    return this.#primitives.hkdfSha256Extract(requireBytes(salt, 'salt'), requireBytes(ikm, 'ikm'));
+    return this.#primitives.hkdfSha256Extract(checkBytes(salt, 'salt'), checkBytes(ikm, 'ikm'));
   }
 
   expand(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
     return this.#primitives.hkdfSha256Expand(
-      requireBytes(prk, 'prk', { min: HASH_LENGTH }),
-      requireBytes(info, 'info'),
+      checkBytes(prk, 'prk', { min: HASH_LENGTH }),
+      checkBytes(info, 'info'),
       // RFC 5869 §2.3: L <= 255 * HashLen.
       requireInteger(length, 'length', 0, 255 * HASH_LENGTH),
     );

@@ -5,7 +5,7 @@
  */
 import { concatBytes } from '../../encoding/bytes.ts';
 import { basePskIdHash, checkSuite, type HpkeSuite } from './hpke-suite.ts';
-import { MAX_LABELED_INPUT_LENGTH, requireBytes } from './input-checks.ts';
+import { checkBytes, MAX_LABELED_INPUT_LENGTH, requireBytes } from './input-checks.ts';
 import { labeledExpand, labeledExtract } from './labeled-kdf.ts';
 
 const MODE_BASE = 0x00;
@@ -58,7 +58,7 @@ function scheduleKeys(suite: HpkeSuite, sharedSecret: Uint8Array, info: Uint8Arr
   const checked = checkSuite(suite);
   const { kem, kdf, aead, suiteId } = checked;
   const ss = requireBytes(sharedSecret, 'sharedSecret', { length: kem.sharedSecretLength });
-  const applicationInfo = requireBytes(info, 'info', { max: MAX_LABELED_INPUT_LENGTH });
+  const applicationInfo = checkBytes(info, 'info', { max: MAX_LABELED_INPUT_LENGTH });
   // LabeledExtract("", "psk_id_hash", default_psk_id): the same for every wrap of a suite.
   const pskIdHash = basePskIdHash(checked);
   const infoHash = labeledExtract(kdf, suiteId, EMPTY, 'info_hash', applicationInfo);

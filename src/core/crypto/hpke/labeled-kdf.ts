@@ -7,7 +7,7 @@
 import { concatBytes, i2osp, utf8 } from '../../encoding/bytes.ts';
 import { CryptoError } from './crypto-error.ts';
 import { HkdfSha256Kdf } from './hkdf-sha256.ts';
-import { describe, requireBytes, requireInteger } from './input-checks.ts';
+import { checkBytes, describe, requireInteger } from './input-checks.ts';
 import type { Kdf } from './kdf.ts';
 
 const VERSION_LABEL = utf8('HPKE-v1');
@@ -58,7 +58,7 @@ function checkCall(kdf: Kdf, suiteId: Uint8Array, label: string): Uint8Array {
   if (typeof label !== 'string')
     throw new CryptoError('BAD_ARGUMENT', `label must be a string, got ${describe(label)}`);
   // RFC 9180 §4: suite_id is "KEM" || kem_id (5 bytes) or "HPKE" || three ids (10 bytes).
-  return requireBytes(suiteId, 'suiteId', { min: 5, max: 10 });
+  return checkBytes(suiteId, 'suiteId', { min: 5, max: 10 });
 }
 
 export function labeledExtract(
@@ -69,8 +69,8 @@ export function labeledExtract(
   ikm: Uint8Array,
 ): Uint8Array {
   const suite = checkCall(kdf, suiteId, label);
-  const input = requireBytes(ikm, 'ikm');
-  return kdf.extract(requireBytes(salt, 'salt'), concatBytes(VERSION_LABEL, suite, labelBytes(label), input));
+  const input = checkBytes(ikm, 'ikm');
+  return kdf.extract(checkBytes(salt, 'salt'), concatBytes(VERSION_LABEL, suite, labelBytes(label), input));
 }
 
 export function labeledExpand(
@@ -82,7 +82,7 @@ export function labeledExpand(
   length: number,
 ): Uint8Array {
   const suite = checkCall(kdf, suiteId, label);
-  const context = requireBytes(info, 'info');
+  const context = checkBytes(info, 'info');
   // I2OSP(L, 2) is why L < 65536; HKDF itself stops at 255 * Nh, which is lower.
   const size = requireInteger(length, 'length', 0, 255 * kdf.hashLength);
   return kdf.expand(prk, concatBytes(i2osp(size, 2), VERSION_LABEL, suite, labelBytes(label), context), size);

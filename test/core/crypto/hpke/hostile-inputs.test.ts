@@ -16,6 +16,7 @@ import { hpkeOpen } from '../../../../src/core/crypto/hpke/hpke-open.ts';
 import { hpkeSeal } from '../../../../src/core/crypto/hpke/hpke-seal.ts';
 import { checkSuite, hpkeSuite } from '../../../../src/core/crypto/hpke/hpke-suite.ts';
 import {
+  checkBytes,
   describe as describeValue,
   isBytes,
   ownValue,
@@ -446,6 +447,12 @@ const ROWS: Row[] = [
     lenient: [1, 2],
   },
   {
+    name: 'checkBytes',
+    args: async () => [bytes(4), 'x', { length: 4 }],
+    call: (v, n, r) => checkBytes(v, n as never, r as never),
+    lenient: [1, 2],
+  },
+  {
     name: 'requireInteger',
     args: async () => [4, 'x', 0, 10],
     call: (v, n, a, b) => requireInteger(v, n as never, a as never, b as never),
@@ -526,6 +533,32 @@ describe('hostile inputs to every exported function of core/crypto/hpke', () => 
       }
     });
   }
+
+  test('checkBytes gives a plain Uint8Array back as it is, and anything odder as a copy it checked', () => {
+    const plain = bytes(4);
+    assert.equal(checkBytes(plain, 'x', { length: 4 }), plain);
+    // What the caller reads must be what was checked: a look that could differ is copied.
+    class Sub extends Uint8Array {}
+    const odd: [string, Uint8Array][] = [
+      ['a subclass', new Sub(4).fill(1)],
+      ['an own length', Object.defineProperty(bytes(4), 'length', { value: 99 })],
+      ['a changed prototype', Object.setPrototypeOf(bytes(4), Object.create(Uint8Array.prototype))],
+    ];
+    for (const [label, value] of odd) {
+      const checked = checkBytes(value, 'x', { length: 4 });
+      assert.notEqual(checked, value, label);
+      assert.equal(Object.getPrototypeOf(checked), Uint8Array.prototype, label);
+      assert.deepEqual([...checked], [1, 1, 1, 1], label);
+    }
+    assert.throws(
+      () => checkBytes(detached, 'x'),
+      (e: unknown) => e instanceof CryptoError && e.code === 'BAD_ARGUMENT' && /detached/.test(e.message),
+    );
+    assert.throws(
+      () => checkBytes(bytes(3), 'x', { length: 4, code: 'BAD_KEY' }),
+      (e: unknown) => e instanceof CryptoError && e.code === 'BAD_KEY',
+    );
+  });
 
   test('fast-check: arbitrary values in any argument of hpkeSeal and hpkeOpen are CryptoErrors', async () => {
     const f = await ready;
