@@ -105,12 +105,18 @@ export function canonicalize(value: JsonValue): string {
       }
       frame.index++;
       if (index > 0) out += ',';
-      const path: FieldPath = { parent: frame.path, key: index };
       if (!Object.hasOwn(array, index)) {
-        const field = fieldOf(path);
+        const field = fieldOf({ parent: frame.path, key: index });
         throw new EncodingError('INVALID_VALUE', field, `${field}: arrays must not have holes`);
       }
-      const child = open(array[index], path);
+      const item = array[index];
+      // A string element, the most common (a header's hundreds of device ids), needs no path
+      // of its own unless it is refused.
+      if (typeof item === 'string') {
+        out += serializeString(item, frame.path, index);
+        continue;
+      }
+      const child = open(item, { parent: frame.path, key: index });
       if (child) stack.push(child);
     } else {
       const { object, keys, index } = frame;
@@ -146,10 +152,16 @@ export function encodeCanonical(value: JsonValue): Uint8Array {
   return utf8(canonicalize(value));
 }
 
-function serializeString(text: string, path: FieldPath | undefined): string {
+/** Printable ASCII but `"` and `\\`: what RFC 8785 writes as it is, between quotes. */
+const PLAIN_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** `text` as a JSON string; on refusal, the field is `path` (or its element `index`). */
+function serializeString(text: string, path: FieldPath | undefined, index?: number): string {
+  // Ids, names and base64url, nearly every string signed, need neither escapes nor checks.
+  if (PLAIN_STRING.test(text)) return `"${text}"`;
   // I-JSON (RFC 7493 §2.1): strings are Unicode; a lone surrogate has no UTF-8 form.
   if (LONE_SURROGATE.test(text)) {
-    const field = fieldOf(path);
+    const field = fieldOf(index === undefined ? path : { parent: path, key: index });
     throw new EncodingError(
       'INVALID_VALUE',
       field,

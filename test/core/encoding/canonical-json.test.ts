@@ -395,6 +395,26 @@ describe('hostile input', () => {
 
   test('canonicalize names the path of the bad value', () => {
     throwsEncoding(() => canonicalize({ a: [1, { 'b c': Number.NaN }] }), 'INVALID_VALUE', 'a[1]["b c"]');
+    // A string element is written without a path of its own; refused, it still names itself.
+    throwsEncoding(() => canonicalize({ ids: ['d1', 'd2', 'x\ud800'] }), 'INVALID_VALUE', 'ids[2]');
+    throwsEncoding(() => canonicalize(['\udc00']), 'INVALID_VALUE', '[0]');
+  });
+
+  test('plain ASCII strings and strings that need escapes are written as JSON.stringify writes them', () => {
+    const strings = [
+      '',
+      'AbZ09-_',
+      ' !#$%&()*+,./:;<=>?@[]^`{|}~',
+      'a"b',
+      'a\\b',
+      'tab\there',
+      '\u0000\u001f',
+      '\u007f',
+      'é',
+      '€𝄞',
+    ];
+    for (const text of strings)
+      assert.equal(canonicalize([text, { [text]: text }]), JSON.stringify([text, { [text]: text }]));
   });
 
   const deepArray = '['.repeat(10_000) + ']'.repeat(10_000);
