@@ -67,7 +67,6 @@ function rawPublic(
 }
 
 const SHA256_LENGTH = 32;
-const FIRST_BLOCK = Uint8Array.of(1);
 
 /**
  * RFC 2104 HMAC-SHA256 of the concatenated `parts`. The key goes in as a KeyObject: handing
@@ -260,21 +259,17 @@ function makePrimitives(kem: KemApi): Primitives {
     // RFC 5869 §2.3: T(i) = HMAC-Hash(PRK, T(i-1) || info || i), OKM = the first L bytes of T(1) || T(2) …
     hkdfSha256Expand(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
       const key = nodeCrypto.createSecretKey(prk);
-      // Every expand of a wrap is one block: T(1) = HMAC-Hash(PRK, info || 0x01).
-      if (length <= SHA256_LENGTH) {
-        const block = hmacSha256(key, [info, FIRST_BLOCK]);
-        if (length === SHA256_LENGTH) return block;
-        const okm = block.slice(0, length);
-        block.fill(0);
-        return okm;
-      }
       const okm = new Uint8Array(length);
-      let block: Uint8Array = new Uint8Array(0);
+      // T(0) is empty, so T(1) = HMAC-Hash(PRK, info || 0x01): one HMAC for a wrap's every expand.
+      let previous: Uint8Array | undefined;
       for (let i = 1, at = 0; at < length; i++, at += SHA256_LENGTH) {
-        block = hmacSha256(key, [block, info, Uint8Array.of(i)]);
+        const counter = Uint8Array.of(i);
+        const block = hmacSha256(key, previous ? [previous, info, counter] : [info, counter]);
         okm.set(block.subarray(0, Math.min(SHA256_LENGTH, length - at)), at);
+        previous?.fill(0);
+        previous = block;
       }
-      block.fill(0);
+      previous?.fill(0);
       return okm;
     },
 

@@ -152,7 +152,7 @@ export function encodeCanonical(value: JsonValue): Uint8Array {
   return utf8(canonicalize(value));
 }
 
-/** Printable ASCII but `"` and `\\`: what RFC 8785 writes as it is, between quotes. */
+/** Printable ASCII but the quote and the backslash: what RFC 8785 writes as it is, between quotes. */
 const PLAIN_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 /** `text` as a JSON string; on refusal, the field is `path` (or its element `index`). */

@@ -50,7 +50,7 @@ interface ReadRule {
   code: CryptoErrorCode;
 }
 
-/** No rule: what `requireBytes` reads when its caller gives none (most calls). */
+/** No rule: what a byte check reads when its caller gives none (most calls). */
 const NO_RULE: ReadRule = { exact: undefined, min: undefined, max: undefined, code: 'BAD_ARGUMENT' };
 
 const sizeOf = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
